@@ -1,0 +1,28 @@
+// Package sim is stampede's deterministic discrete-event engine: virtual
+// time, a pending-event queue, named random streams, service-time
+// distributions and the metrics primitives the models record into.
+//
+// It knows nothing about requests. Time is an integer count of virtual
+// nanoseconds since the run began; durations are time.Duration. Events fire
+// in order of (time, scheduling order). The engine is single-threaded,
+// never reads the wall clock and never starts a goroutine, so the same seed
+// gives the same run on any machine and at any GOMAXPROCS.
+//
+// Usage:
+//
+//	s := sim.New(1)
+//	rng := s.Rand("arrivals")
+//	var arrive func()
+//	arrive = func() {
+//		// ... handle an arrival at s.Now() ...
+//		s.AfterFunc(time.Duration(rng.ExpFloat64()*float64(time.Second)), arrive)
+//	}
+//	s.AfterFunc(0, arrive)
+//	s.RunUntil(sim.Time(time.Minute))
+//
+// For allocation-free scheduling on hot paths, bind a Handler once (a method
+// value stored at construction) and pass per-event data as a pointer:
+//
+//	w.onDone = w.done               // once
+//	s.Schedule(d, w.onDone, req)    // per event: no allocation
+package sim

@@ -1,0 +1,356 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Time is a virtual instant: nanoseconds since the run began. The zero Time
+// is the start of the run. Durations between instants are time.Duration.
+type Time int64
+
+// Never is a Time later than any event a run can schedule.
+const Never Time = math.MaxInt64
+
+// Add returns t+d.
+func (t Time) Add(d time.Duration) Time { return t + Time(d) }
+
+// Sub returns the duration t-u.
+func (t Time) Sub(u Time) time.Duration { return time.Duration(t - u) }
+
+// Seconds returns t as seconds since the start of the run.
+func (t Time) Seconds() float64 { return float64(t) / 1e9 }
+
+// String formats t as a duration since the start of the run, e.g. "1m30s".
+func (t Time) String() string { return time.Duration(t).String() }
+
+// Handler is a callback bound once (typically a method value stored in a
+// model's struct at construction) and scheduled many times with Schedule.
+// arg is whatever the caller passed to Schedule; passing a pointer in arg
+// does not allocate, so scheduling a bound Handler is allocation-free.
+type Handler func(arg any)
+
+// entry is one scheduled event in the pending-event heap. It is a value
+// (no pointers), so the heap is a flat slice the garbage collector does not
+// scan. seq orders events scheduled for the same instant (first scheduled,
+// first fired) and identifies the scheduling in its slot: an entry whose
+// seq no longer matches its slot's was stopped and is skipped when popped.
+type entry struct {
+	at   Time
+	seq  uint64
+	slot uint32
+}
+
+func (a *entry) less(b *entry) bool {
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
+}
+
+// slot holds what a scheduled event calls. Slots are recycled through a
+// free list, so their number is bounded by the events pending at once.
+type slot struct {
+	seq  uint64 // seq of the live scheduling; 0 when free or stopped
+	at   Time
+	h    Handler
+	f    func()
+	arg  any
+	next uint32 // free-list link
+}
+
+// arity is the fan-out of the pending-event heap. Measured on the reference
+// 2-core machine (docs/PERFORMANCE.md): see BenchmarkHold.
+const arity = 4
+
+// compactMin is the heap size below which stopped entries are never
+// compacted away; tiny heaps do not need it.
+const compactMin = 64
+
+// Sim is a single-threaded discrete-event simulator over virtual time.
+// Events fire in order of (time, scheduling order). It never reads the wall
+// clock and starts no goroutines. The zero Sim is not usable; call New.
+type Sim struct {
+	now    Time
+	seq    uint64
+	heap   []entry
+	slots  []slot
+	free   uint32 // head of the slot free list; noSlot if empty
+	stale  int    // entries in heap whose event was stopped
+	fired  uint64
+	seed   uint64
+}
+
+const noSlot = math.MaxUint32
+
+// New returns a simulator at time 0 whose random streams derive from seed.
+func New(seed uint64) *Sim {
+	return &Sim{seed: seed, free: noSlot}
+}
+
+// Now returns the current virtual time.
+func (s *Sim) Now() Time { return s.now }
+
+// Seed returns the seed the simulator's random streams derive from.
+func (s *Sim) Seed() uint64 { return s.seed }
+
+// Fired returns the number of events fired so far (stopped ones excluded).
+func (s *Sim) Fired() uint64 { return s.fired }
+
+// Pending returns the number of events scheduled and not yet fired or
+// stopped.
+func (s *Sim) Pending() int { return len(s.heap) - s.stale }
+
+// Timer is a handle to one scheduled event, returned by AfterFunc and
+// Schedule. It is a small value; the zero Timer refers to no event.
+type Timer struct {
+	s    *Sim
+	seq  uint64
+	slot uint32
+}
+
+// Stop cancels the event in O(1) amortised time. It reports whether the
+// call stopped the event, false if it had already fired or been stopped.
+func (t Timer) Stop() bool {
+	s := t.s
+	if s == nil {
+		return false
+	}
+	sl := &s.slots[t.slot]
+	if sl.seq != t.seq {
+		return false
+	}
+	s.release(t.slot)
+	s.stale++
+	if s.stale > compactMin && s.stale > len(s.heap)/2 {
+		s.compact()
+	}
+	return true
+}
+
+// Active reports whether the timer's event is still pending.
+func (t Timer) Active() bool {
+	return t.s != nil && t.s.slots[t.slot].seq == t.seq
+}
+
+// When returns the instant the timer was set to fire at, for a pending
+// timer; for a fired or stopped one, it returns Never.
+func (t Timer) When() Time {
+	if !t.Active() {
+		return Never
+	}
+	return t.s.slots[t.slot].at
+}
+
+// AfterFunc schedules f to run once, d after now. f should be bound once
+// (a method value kept by the caller): a closure created per call allocates.
+// A negative d panics.
+func (s *Sim) AfterFunc(d time.Duration, f func()) Timer {
+	if f == nil {
+		panic("sim: AfterFunc with nil func")
+	}
+	return s.schedule(s.after(d), nil, f, nil)
+}
+
+// Schedule schedules h(arg) to run once, d after now. Scheduling a bound
+// Handler with a pointer arg allocates nothing. A negative d panics.
+func (s *Sim) Schedule(d time.Duration, h Handler, arg any) Timer {
+	if h == nil {
+		panic("sim: Schedule with nil Handler")
+	}
+	return s.schedule(s.after(d), h, nil, arg)
+}
+
+// At schedules h(arg) at the instant t, which must not be in the past.
+func (s *Sim) At(t Time, h Handler, arg any) Timer {
+	if h == nil {
+		panic("sim: At with nil Handler")
+	}
+	if t < s.now {
+		panic(fmt.Sprintf("sim: At(%v) is before now (%v)", t, s.now))
+	}
+	return s.schedule(t, h, nil, arg)
+}
+
+func (s *Sim) after(d time.Duration) Time {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: negative delay %v", d))
+	}
+	at := s.now + Time(d)
+	if at < s.now { // overflow
+		return Never
+	}
+	return at
+}
+
+func (s *Sim) schedule(at Time, h Handler, f func(), arg any) Timer {
+	s.seq++
+	i := s.free
+	if i == noSlot {
+		s.slots = append(s.slots, slot{})
+		i = uint32(len(s.slots) - 1)
+	} else {
+		s.free = s.slots[i].next
+	}
+	sl := &s.slots[i]
+	sl.seq = s.seq
+	sl.at = at
+	sl.h = h
+	sl.f = f
+	sl.arg = arg
+	s.push(entry{at: at, seq: s.seq, slot: i})
+	return Timer{s: s, seq: s.seq, slot: i}
+}
+
+// release frees a slot and drops its references so the collector can reclaim
+// what the event pointed to.
+func (s *Sim) release(i uint32) {
+	sl := &s.slots[i]
+	sl.seq = 0
+	sl.h = nil
+	sl.f = nil
+	sl.arg = nil
+	sl.next = s.free
+	s.free = i
+}
+
+// NextAt returns the time of the next pending event, or Never if there is
+// none.
+func (s *Sim) NextAt() Time {
+	for len(s.heap) > 0 {
+		e := &s.heap[0]
+		if s.slots[e.slot].seq == e.seq {
+			return e.at
+		}
+		s.pop()
+		s.stale--
+	}
+	return Never
+}
+
+// Step fires the next pending event, advancing the clock to its time. It
+// reports false, leaving the clock alone, when nothing is pending.
+func (s *Sim) Step() bool {
+	for len(s.heap) > 0 {
+		e := s.pop()
+		sl := &s.slots[e.slot]
+		if sl.seq != e.seq {
+			s.stale--
+			continue
+		}
+		s.now = e.at
+		h, f, arg := sl.h, sl.f, sl.arg
+		s.release(e.slot)
+		s.fired++
+		if f != nil {
+			f()
+		} else {
+			h(arg)
+		}
+		return true
+	}
+	return false
+}
+
+// RunUntil fires, in order, every event scheduled at or before t (including
+// those that firing schedules), then sets the clock to t. A t before now
+// panics.
+func (s *Sim) RunUntil(t Time) {
+	if t < s.now {
+		panic(fmt.Sprintf("sim: RunUntil(%v) is before now (%v)", t, s.now))
+	}
+	for s.NextAt() <= t {
+		s.Step()
+	}
+	s.now = t
+}
+
+// RunFor fires events for up to n events or until virtual time t, whichever
+// comes first, and reports whether it stopped because of the event budget.
+// It lets callers (the TUI, limit checks) advance in bounded slices.
+func (s *Sim) RunFor(t Time, n uint64) (budgetHit bool) {
+	if t < s.now {
+		panic(fmt.Sprintf("sim: RunFor(%v) is before now (%v)", t, s.now))
+	}
+	for ; n > 0; n-- {
+		if s.NextAt() > t {
+			s.now = t
+			return false
+		}
+		s.Step()
+	}
+	if s.NextAt() > t {
+		s.now = t
+		return false
+	}
+	return true
+}
+
+func (s *Sim) push(e entry) {
+	s.heap = append(s.heap, e)
+	h := s.heap
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / arity
+		if !e.less(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+func (s *Sim) pop() entry {
+	h := s.heap
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	s.heap = h
+	if n > 0 {
+		s.down(0, last)
+	}
+	return top
+}
+
+// down sifts e into place starting at index i of the heap.
+func (s *Sim) down(i int, e entry) {
+	h := s.heap
+	n := len(h)
+	for {
+		c := arity*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		end := min(c+arity, n)
+		for j := c + 1; j < end; j++ {
+			if h[j].less(&h[m]) {
+				m = j
+			}
+		}
+		if !h[m].less(&e) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = e
+}
+
+// compact drops stopped entries and rebuilds the heap in O(n). Stop calls it
+// once stopped entries outnumber live ones, so its cost is amortised O(1)
+// per Stop and the heap never holds more than about twice the live events.
+func (s *Sim) compact() {
+	h := s.heap[:0]
+	for _, e := range s.heap {
+		if s.slots[e.slot].seq == e.seq {
+			h = append(h, e)
+		}
+	}
+	clear(s.heap[len(h):])
+	s.heap = h
+	s.stale = 0
+	for i := (len(h) - 2) / arity; i >= 0; i-- {
+		s.down(i, h[i])
+	}
+}
