@@ -69,14 +69,14 @@ const compactMin = 64
 // Events fire in order of (time, scheduling order). It never reads the wall
 // clock and starts no goroutines. The zero Sim is not usable; call New.
 type Sim struct {
-	now    Time
-	seq    uint64
-	heap   []entry
-	slots  []slot
-	free   uint32 // head of the slot free list; noSlot if empty
-	stale  int    // entries in heap whose event was stopped
-	fired  uint64
-	seed   uint64
+	now   Time
+	seq   uint64
+	heap  []entry
+	slots []slot
+	free  uint32 // head of the slot free list; noSlot if empty
+	stale int    // entries in heap whose event was stopped
+	fired uint64
+	seed  uint64
 }
 
 const noSlot = math.MaxUint32
@@ -115,7 +115,7 @@ func (t Timer) Stop() bool {
 		return false
 	}
 	sl := &s.slots[t.slot]
-	if sl.seq != t.seq {
+	if sl.seq == 0 {
 		return false
 	}
 	s.release(t.slot)

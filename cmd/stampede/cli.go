@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/alecthomas/kong"
+)
+
+// Exit codes, the contract scripts and CI rely on.
+const (
+	exitOK       = 0 // success
+	exitClaim    = 1 // a scenario's [[expect]] claim did not hold
+	exitBadInput = 2 // bad input, bad usage, or a command not built yet
+)
+
+// version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise
+// the module version recorded by the go command is used.
+var version = ""
+
+// cli is the command line, one field per subcommand. Each subcommand's
+// struct lives in cmd_<name>.go with its Run method.
+type cli struct {
+	Tui      tuiCmd      `cmd:"" default:"withargs" help:"Explore a scenario live in the terminal (the default when no command is given)."`
+	Run      runCmd      `cmd:"" help:"Run scenarios in batch and print a summary per variant."`
+	Plot     plotCmd     `cmd:"" help:"Render charts (PNG, SVG, PDF) from a scenario or saved results."`
+	List     listCmd     `cmd:"" help:"List the built-in scenarios."`
+	Show     showCmd     `cmd:"" help:"Print a built-in scenario's TOML, to copy and edit."`
+	Validate validateCmd `cmd:"" help:"Check scenario files without running them."`
+	Check    checkCmd    `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
+	Version  versionCmd  `cmd:"" help:"Print the version."`
+}
+
+// env is what every command gets: where to write. Commands never touch
+// os.Stdout or os.Stderr directly, so tests can run them in-process.
+type env struct {
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// badInput wraps err so that run exits with code 2.
+func badInput(err error) error { return &exitError{code: exitBadInput, err: err} }
+
+// notBuilt is what a subcommand whose issue has not landed returns.
+func notBuilt(cmd string) error {
+	return badInput(fmt.Errorf("%q is not implemented yet in this build of stampede", cmd))
+}
+
+// kongExit is panicked by kong's exit hook (after --help, or a usage error)
+// and recovered in run, so that run returns a code instead of exiting.
+type kongExit int
+
+// run is the whole program: parse args, run the command, map errors to exit
+// codes. main only calls it.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("stampede"),
+		kong.Description("A deterministic, virtual-time simulator of clients, queues and servers under overload.\n\n"+
+			"Replays retry storms, metastable failures, thundering herds and cascading overload under\n"+
+			"resiliency strategies (timeouts, retries, budgets, breakers, shedding, rate limits, ...)."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { panic(kongExit(c)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.UsageOnError(),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "stampede: %v\n", err)
+		return exitBadInput
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			k, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(k)
+			if code != exitOK {
+				code = exitBadInput
+			}
+		}
+	}()
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "stampede: %v\n", err)
+		return exitBadInput
+	}
+	if err := ctx.Run(&env{stdout: stdout, stderr: stderr}); err != nil {
+		fmt.Fprintf(stderr, "stampede: %v\n", err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return exitBadInput
+	}
+	return exitOK
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
