@@ -115,7 +115,7 @@ func (t Timer) Stop() bool {
 		return false
 	}
 	sl := &s.slots[t.slot]
-	if sl.seq == 0 {
+	if sl.seq != t.seq {
 		return false
 	}
 	s.release(t.slot)
