@@ -1,0 +1,236 @@
+package models
+
+import (
+	"bufio"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// Metric is one named number of a summary. Name is the dotted path of the
+// value in the summary's JSON ("goodput", "latency_s.p99",
+// "failed.timeout", "services.api.wait_s.mean").
+type Metric struct {
+	Name  string
+	Value float64
+}
+
+// Metrics flattens the summary into named numbers in a stable order
+// (JSON field order; names of services, clients, edges, caches and failure
+// reasons sorted). Null values (recovered, recovery_s when they do not
+// apply) are left out. scenarios/ uses it to average replications and to
+// check claims; WriteSummaryCSV writes it.
+func (s *Summary) Metrics() []Metric {
+	var m []Metric
+	add := func(name string, v float64) { m = append(m, Metric{name, v}) }
+	calls := func(prefix string, c *CallSummary) {
+		add(prefix+"calls", float64(c.Calls))
+		add(prefix+"attempts", float64(c.Attempts))
+		add(prefix+"amplification", c.Amplification)
+		add(prefix+"succeeded", float64(c.Succeeded))
+		for _, k := range sortedKeys(c.Failed) {
+			add(prefix+"failed."+k, float64(c.Failed[k]))
+		}
+		add(prefix+"in_flight", float64(c.InFlight))
+		add(prefix+"goodput", c.Goodput)
+		add(prefix+"throughput", c.Throughput)
+		latency(add, prefix+"latency_s.", &c.Latency)
+	}
+	add("calls", float64(s.Calls))
+	add("attempts", float64(s.Attempts))
+	add("amplification", s.Amplification)
+	add("succeeded", float64(s.Succeeded))
+	for _, k := range sortedKeys(s.Failed) {
+		add("failed."+k, float64(s.Failed[k]))
+	}
+	add("in_flight", float64(s.InFlight))
+	add("goodput", s.Goodput)
+	add("throughput", s.Throughput)
+	latency(add, "latency_s.", &s.Latency)
+	if s.Recovered != nil {
+		add("recovered", b2f(*s.Recovered))
+	}
+	if s.RecoveryS != nil {
+		add("recovery_s", *s.RecoveryS)
+	}
+	add("recovery.baseline_goodput", s.Recovery.BaselineGoodput)
+	add("recovery.baseline_offered", s.Recovery.BaselineOffered)
+	for _, k := range sortedKeys(s.Services) {
+		v := s.Services[k]
+		p := "services." + k + "."
+		add(p+"utilization", v.Utilization)
+		add(p+"arrived", float64(v.Arrived))
+		add(p+"served", float64(v.Served))
+		add(p+"rejected", float64(v.Rejected))
+		add(p+"errors", float64(v.Errors))
+		add(p+"wasted_work", v.WastedWork)
+		add(p+"throughput", v.Throughput)
+		add(p+"wait_s.mean", v.Wait.Mean)
+		add(p+"sojourn_s.mean", v.Sojourn.Mean)
+		add(p+"in_system.mean", v.InSystem.Mean)
+		add(p+"queue_length.mean", v.QueueLength.Mean)
+		add(p+"queue_length.max", v.QueueLength.Max)
+	}
+	for _, k := range sortedKeys(s.Clients) {
+		c := s.Clients[k]
+		calls("clients."+k+".", &c)
+	}
+	for _, k := range sortedKeys(s.Edges) {
+		c := s.Edges[k]
+		calls("edges."+k+".", &c)
+	}
+	for _, k := range sortedKeys(s.Caches) {
+		c := s.Caches[k]
+		p := "caches." + k + "."
+		add(p+"hits", float64(c.Hits))
+		add(p+"misses", float64(c.Misses))
+		add(p+"hit_ratio", c.HitRatio)
+		add(p+"size.mean", c.Size.Mean)
+	}
+	return m
+}
+
+func latency(add func(string, float64), p string, l *Latency) {
+	add(p+"mean", l.Mean)
+	add(p+"p50", l.P50)
+	add(p+"p90", l.P90)
+	add(p+"p99", l.P99)
+	add(p+"p999", l.P999)
+	add(p+"max", l.Max)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// WriteSummaryCSV writes the summary as "metric,value" rows in the order of
+// Summary.Metrics, plus a "recovery.verdict" row.
+func (r *Results) WriteSummaryCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("metric,value\n")
+	for _, m := range r.Summary.Metrics() {
+		bw.WriteString(csvField(m.Name))
+		bw.WriteByte(',')
+		bw.Write(appendCSVFloat(nil, m.Value))
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("recovery.verdict," + r.Summary.Recovery.Verdict.String() + "\n")
+	return bw.Flush()
+}
+
+// WriteSeriesCSV writes the series in long ("tidy") form, one row per
+// entity, metric and interval:
+//
+//	t_s,kind,name,metric,value
+//	0,client,users,offered,99.5
+//
+// kind is total, client, edge, service or cache; metric is the JSON name of
+// the series ("goodput", "p99_s", "failed.timeout", "queue_mean"). Rows
+// come in configuration order of entities, then field order of metrics,
+// then time; a NaN is an empty value.
+func (r *Results) WriteSeriesCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("t_s,kind,name,metric,value\n")
+	t := r.Series.T
+	var line []byte
+	row := func(kind, name, metric string, v Values) {
+		for i := range t {
+			line = appendCSVFloat(line[:0], t[i])
+			line = append(line, ',')
+			line = append(line, kind...)
+			line = append(line, ',')
+			line = append(line, csvField(name)...)
+			line = append(line, ',')
+			line = append(line, metric...)
+			line = append(line, ',')
+			if i < len(v) {
+				line = appendCSVFloat(line, v[i])
+			}
+			line = append(line, '\n')
+			bw.Write(line)
+		}
+	}
+	calls := func(kind string, c *CallSeries) {
+		row(kind, c.Name, "offered", c.Offered)
+		row(kind, c.Name, "attempts", c.Attempts)
+		row(kind, c.Name, "amplification", c.Amplification)
+		row(kind, c.Name, "succeeded", c.Succeeded)
+		row(kind, c.Name, "goodput", c.Goodput)
+		row(kind, c.Name, "throughput", c.Throughput)
+		for _, k := range sortedKeys(c.Failed) {
+			row(kind, c.Name, "failed."+k, c.Failed[k])
+		}
+		row(kind, c.Name, "in_flight", c.InFlight)
+		row(kind, c.Name, "p50_s", c.P50)
+		row(kind, c.Name, "p90_s", c.P90)
+		row(kind, c.Name, "p99_s", c.P99)
+		row(kind, c.Name, "p999_s", c.P999)
+	}
+	calls("total", &r.Series.Total)
+	for i := range r.Series.Clients {
+		calls("client", &r.Series.Clients[i])
+	}
+	for i := range r.Series.Edges {
+		calls("edge", &r.Series.Edges[i])
+	}
+	for i := range r.Series.Services {
+		s := &r.Series.Services[i]
+		row("service", s.Name, "arrivals", s.Arrivals)
+		row("service", s.Name, "throughput", s.Throughput)
+		row("service", s.Name, "rejected", s.Rejected)
+		row("service", s.Name, "errors", s.Errors)
+		row("service", s.Name, "wasted", s.Wasted)
+		row("service", s.Name, "utilization", s.Utilization)
+		row("service", s.Name, "busy", s.Busy)
+		row("service", s.Name, "capacity", s.Capacity)
+		row("service", s.Name, "queue_mean", s.QueueMean)
+		row("service", s.Name, "queue_max", s.QueueMax)
+		row("service", s.Name, "in_system", s.InSystem)
+	}
+	for i := range r.Series.Caches {
+		c := &r.Series.Caches[i]
+		row("cache", c.Name, "hits", c.Hits)
+		row("cache", c.Name, "misses", c.Misses)
+		row("cache", c.Name, "hit_ratio", c.HitRatio)
+		row("cache", c.Name, "size", c.Size)
+	}
+	return bw.Flush()
+}
+
+func appendCSVFloat(b []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return b
+	}
+	return strconv.AppendFloat(b, x, 'g', -1, 64)
+}
+
+// csvField quotes s if it holds a comma, a quote or a newline (names
+// cannot, but edge names and reasons stay safe whatever they become).
+func csvField(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
+			q := []byte{'"'}
+			for j := 0; j < len(s); j++ {
+				if s[j] == '"' {
+					q = append(q, '"')
+				}
+				q = append(q, s[j])
+			}
+			return string(append(q, '"'))
+		}
+	}
+	return s
+}

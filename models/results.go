@@ -1,0 +1,378 @@
+package models
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"strconv"
+)
+
+// Results is what one run produced, as plain data: a summary for the whole
+// run and per-interval series, per client, per downstream edge, per service
+// and per cache. Rates are per second of virtual time, times are in
+// seconds. plots/, tui/ and scenarios/ depend on this, not on the engine.
+type Results struct {
+	// Seed is the seed of the run.
+	Seed uint64 `json:"seed"`
+	// DurationS is the configured duration (s).
+	DurationS float64 `json:"duration_s"`
+	// EndS is the virtual time the run reached (s): DurationS, or less when
+	// a limit stopped it.
+	EndS float64 `json:"end_s"`
+	// IntervalS is the width of one series interval (s).
+	IntervalS float64 `json:"interval_s"`
+	// Stopped says why the run stopped early (a limit), or is empty.
+	Stopped string `json:"stopped,omitempty"`
+	// Summary is the whole-run summary.
+	Summary Summary `json:"summary"`
+	// Series holds the per-interval series.
+	Series Series `json:"series"`
+	// Faults lists the faults that acted, in start order (for shading).
+	Faults []FaultWindow `json:"faults"`
+}
+
+// Summary is the whole-run summary. Its fields are the stable JSON contract
+// of `stampede run --json` (issue 5): fields may be added, never renamed.
+// Calls, attempts, failures and latency cover every client together.
+type Summary struct {
+	// Calls is the number of calls the clients issued.
+	Calls int64 `json:"calls"`
+	// Attempts is the number of attempts they sent.
+	Attempts int64 `json:"attempts"`
+	// Amplification is Attempts/Calls (0 with no calls).
+	Amplification float64 `json:"amplification"`
+	// Succeeded is the number of calls that succeeded (within their
+	// deadline, since a call whose deadline passes fails).
+	Succeeded int64 `json:"succeeded"`
+	// Failed counts failed calls by reason name (only reasons that
+	// occurred; JSON object keys sorted).
+	Failed map[string]int64 `json:"failed"`
+	// InFlight is the number of calls still in flight when the run ended.
+	InFlight int64 `json:"in_flight"`
+	// Goodput is succeeded calls per second.
+	Goodput float64 `json:"goodput"`
+	// Throughput is server completions per second of the clients'
+	// attempts at their targets (successes, errors and wasted responses).
+	Throughput float64 `json:"throughput"`
+	// Latency summarises the latency of successful calls (s); all zero
+	// when none succeeded.
+	Latency Latency `json:"latency_s"`
+	// Recovered is the recovery verdict as a bool: null when it does not
+	// apply (no faults, collapsed before the first fault, no baseline).
+	Recovered *bool `json:"recovered"`
+	// RecoveryS is the time from the end of the last fault to recovery
+	// (s), null unless recovered.
+	RecoveryS *float64 `json:"recovery_s"`
+	// Recovery is the full verdict.
+	Recovery Recovery `json:"recovery"`
+	// Services summarises each service by name.
+	Services map[string]ServiceSummary `json:"services"`
+	// Clients summarises each client by name.
+	Clients map[string]CallSummary `json:"clients"`
+	// Edges summarises each downstream call edge by "from->to".
+	Edges map[string]CallSummary `json:"edges"`
+	// Caches summarises each cache by name.
+	Caches map[string]CacheSummary `json:"caches"`
+}
+
+// Latency is a latency summary in seconds.
+type Latency struct {
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+}
+
+// CallSummary summarises the calls of one client or one downstream edge.
+type CallSummary struct {
+	Calls         int64            `json:"calls"`
+	Attempts      int64            `json:"attempts"`
+	Amplification float64          `json:"amplification"`
+	Succeeded     int64            `json:"succeeded"`
+	Failed        map[string]int64 `json:"failed"`
+	InFlight      int64            `json:"in_flight"`
+	Goodput       float64          `json:"goodput"`
+	Throughput    float64          `json:"throughput"`
+	Latency       Latency          `json:"latency_s"`
+}
+
+// ServiceSummary summarises one service over the run. Counts are requests
+// (attempts arriving at the service); times are seconds.
+type ServiceSummary struct {
+	// Utilization is the time-weighted busy workers over the workers in
+	// service, in [0, 1].
+	Utilization float64 `json:"utilization"`
+	// Arrived is the number of requests that arrived.
+	Arrived int64 `json:"arrived"`
+	// Served is the number of requests that finished service (success or
+	// error, wanted or wasted).
+	Served int64 `json:"served"`
+	// Rejected is the number of requests turned away without service
+	// (queue_full, outage, ...).
+	Rejected int64 `json:"rejected"`
+	// Errors is the number of served requests answered with an error.
+	Errors int64 `json:"errors"`
+	// WastedWork is the worker time (s) spent on requests whose answer
+	// nobody used: abandoned by the caller, or lost on the way back.
+	WastedWork float64 `json:"wasted_work"`
+	// Throughput is Served per second.
+	Throughput float64 `json:"throughput"`
+	// Wait is the time served requests waited in the queue.
+	Wait Mean `json:"wait_s"`
+	// Sojourn is the time served requests spent in the service (wait +
+	// service time + downstream calls).
+	Sojourn Mean `json:"sojourn_s"`
+	// InSystem is the time-weighted number of requests in the service
+	// (waiting + in service).
+	InSystem Mean `json:"in_system"`
+	// QueueLength is the time-weighted number waiting, and its maximum.
+	QueueLength MeanMax `json:"queue_length"`
+}
+
+// Mean is a mean.
+type Mean struct {
+	Mean float64 `json:"mean"`
+}
+
+// MeanMax is a mean and a maximum.
+type MeanMax struct {
+	Mean float64 `json:"mean"`
+	Max  float64 `json:"max"`
+}
+
+// CacheSummary summarises one cache.
+type CacheSummary struct {
+	Hits     int64   `json:"hits"`
+	Misses   int64   `json:"misses"`
+	HitRatio float64 `json:"hit_ratio"`
+	// Size is the time-weighted mean number of keys stored.
+	Size Mean `json:"size"`
+}
+
+// Verdict is the outcome of the recovery judgement.
+type Verdict uint8
+
+// Verdicts.
+const (
+	// NoFaults: there was no fault, so nothing to recover from.
+	NoFaults Verdict = iota
+	// Recovered: after the last fault, goodput came back within tolerance
+	// of the baseline and held there.
+	Recovered
+	// NotRecovered: it did not, before the run ended (the metastability
+	// verdict).
+	NotRecovered
+	// CollapsedBeforeFault: goodput was already far below the offered load
+	// before the first fault, so there was no healthy baseline to return to.
+	CollapsedBeforeFault
+	// NoBaseline: no complete interval between the warm-up and the first
+	// fault to measure a baseline in.
+	NoBaseline
+	// FaultNotOver: the last fault had not ended (or the hold time did not
+	// fit) before the run ended.
+	FaultNotOver
+)
+
+var verdictNames = [...]string{"no_faults", "recovered", "not_recovered", "collapsed_before_fault", "no_baseline", "fault_not_over"}
+
+// String returns the verdict's name ("recovered", "not_recovered", ...).
+func (v Verdict) String() string {
+	if int(v) < len(verdictNames) {
+		return verdictNames[v]
+	}
+	return "verdict(" + strconv.Itoa(int(v)) + ")"
+}
+
+// MarshalText encodes the verdict as its name.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// Recovery is the recovery verdict and the numbers behind it. Goodput is
+// the sum over all clients, per interval. The baseline is its mean over the
+// complete intervals in [warm-up, first fault); the threshold is baseline x
+// (1 - tolerance). After the last fault ends, the system has recovered at
+// the first interval start t >= fault end at which the mean goodput over
+// [t, t+hold) is at or above the threshold (one-sided: more is fine);
+// RecoveryS is t - fault end.
+type Recovery struct {
+	Verdict Verdict `json:"verdict"`
+	// BaselineGoodput and BaselineOffered are calls/s before the first
+	// fault.
+	BaselineGoodput float64 `json:"baseline_goodput"`
+	BaselineOffered float64 `json:"baseline_offered"`
+	// Threshold is the goodput (calls/s) that counts as recovered.
+	Threshold float64 `json:"threshold"`
+	// Tolerance and HoldS are the settings used.
+	Tolerance float64 `json:"tolerance"`
+	HoldS     float64 `json:"hold_s"`
+	// WarmupS is the warm-up skipped before the baseline (s).
+	WarmupS float64 `json:"warmup_s"`
+	// FirstFaultS is when the first fault started, FaultEndS when the last
+	// one ended (s).
+	FirstFaultS float64 `json:"first_fault_s"`
+	FaultEndS   float64 `json:"fault_end_s"`
+	// RecoveryS is the time to recover after FaultEndS (s), null unless
+	// Verdict is Recovered.
+	RecoveryS *float64 `json:"recovery_s"`
+}
+
+// FaultWindow is one fault as it acted, for shading plots.
+type FaultWindow struct {
+	Kind   FaultKind `json:"kind"`
+	Target string    `json:"target"`
+	StartS float64   `json:"start_s"`
+	EndS   float64   `json:"end_s"`
+}
+
+// Values is one series: one value per interval. NaN marks an interval with
+// no data (e.g. no successful call to take a latency quantile of); it is
+// encoded as null in JSON and as an empty cell in CSV.
+type Values []float64
+
+// MarshalJSON encodes the values as a JSON array, NaN as null.
+func (v Values) MarshalJSON() ([]byte, error) {
+	if v == nil {
+		return []byte("[]"), nil
+	}
+	b := make([]byte, 0, 2+len(v)*8)
+	b = append(b, '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFloat(b, x)
+	}
+	return append(b, ']'), nil
+}
+
+// UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
+func (v *Values) UnmarshalJSON(b []byte) error {
+	var raw []*float64
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make(Values, len(raw))
+	for i, p := range raw {
+		if p == nil {
+			out[i] = math.NaN()
+		} else {
+			out[i] = *p
+		}
+	}
+	*v = out
+	return nil
+}
+
+func appendFloat(b []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, x, 'g', -1, 64)
+}
+
+// Series holds the per-interval series of a run. Interval i covers
+// [T[i], T[i]+IntervalS) (the last one may be shorter: rates use its real
+// width). Counts are per second, gauges are time-weighted means within
+// the interval.
+type Series struct {
+	// T is the start of each interval (s).
+	T Values `json:"t_s"`
+	// Total aggregates every client (goodput, offered, ... summed;
+	// latency quantiles over all of them).
+	Total CallSeries `json:"total"`
+	// Clients, Edges, Services and Caches in configuration order.
+	Clients  []CallSeries    `json:"clients"`
+	Edges    []CallSeries    `json:"edges"`
+	Services []ServiceSeries `json:"services"`
+	Caches   []CacheSeries   `json:"caches"`
+}
+
+// CallSeries is the series of one client, one downstream edge
+// ("from->to"), or all clients together.
+type CallSeries struct {
+	Name string `json:"name"`
+	// Offered is calls issued per second; Attempts attempts sent per
+	// second; Amplification their ratio (NaN with no calls).
+	Offered       Values `json:"offered"`
+	Attempts      Values `json:"attempts"`
+	Amplification Values `json:"amplification"`
+	// Succeeded is calls that succeeded per second; Goodput is the same
+	// count (calls succeeded within their deadline).
+	Succeeded Values `json:"succeeded"`
+	Goodput   Values `json:"goodput"`
+	// Throughput is attempts completed by the target server per second,
+	// wanted or not.
+	Throughput Values `json:"throughput"`
+	// Failed is failed calls per second, by reason name (only reasons
+	// that occurred in the run).
+	Failed map[string]Values `json:"failed"`
+	// InFlight is the time-weighted mean number of calls in flight.
+	InFlight Values `json:"in_flight"`
+	// P50 ... P999 are latency quantiles of the calls that succeeded in the
+	// interval (s); NaN when none did.
+	P50  Values `json:"p50_s"`
+	P90  Values `json:"p90_s"`
+	P99  Values `json:"p99_s"`
+	P999 Values `json:"p999_s"`
+}
+
+// ServiceSeries is the series of one service (all replicas together).
+type ServiceSeries struct {
+	Name string `json:"name"`
+	// Arrivals, Throughput (served), Rejected and Errors are per second.
+	Arrivals   Values `json:"arrivals"`
+	Throughput Values `json:"throughput"`
+	Rejected   Values `json:"rejected"`
+	Errors     Values `json:"errors"`
+	// Wasted is wasted worker-seconds per second (0.5 = half a worker
+	// busy on work nobody will use).
+	Wasted Values `json:"wasted"`
+	// Utilization is busy workers over workers in service.
+	Utilization Values `json:"utilization"`
+	// Busy and Capacity are the mean busy workers and workers in service.
+	Busy     Values `json:"busy"`
+	Capacity Values `json:"capacity"`
+	// QueueMean and QueueMax are the time-weighted mean and the maximum
+	// number waiting.
+	QueueMean Values `json:"queue_mean"`
+	QueueMax  Values `json:"queue_max"`
+	// InSystem is the time-weighted mean number in the service (waiting +
+	// in service): its in-flight requests.
+	InSystem Values `json:"in_system"`
+}
+
+// CacheSeries is the series of one cache.
+type CacheSeries struct {
+	Name string `json:"name"`
+	// Hits and Misses are per second; HitRatio is hits/(hits+misses)
+	// (NaN with no lookups); Size is the mean number of keys stored.
+	Hits     Values `json:"hits"`
+	Misses   Values `json:"misses"`
+	HitRatio Values `json:"hit_ratio"`
+	Size     Values `json:"size"`
+}
+
+// WriteJSON writes the results as indented JSON with a stable field order
+// (struct order; map keys sorted).
+func (r *Results) WriteJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// MarshalSummaryJSON returns the summary alone as indented JSON.
+func (s *Summary) MarshalSummaryJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
