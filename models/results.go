@@ -58,8 +58,9 @@ type Summary struct {
 	// Latency summarises the latency of successful calls (s); all zero
 	// when none succeeded.
 	Latency Latency `json:"latency_s"`
-	// Recovered is the recovery verdict as a bool: null when it does not
-	// apply (no faults, collapsed before the first fault, no baseline).
+	// Recovered is the recovery verdict as a bool: true for recovered,
+	// false for not_recovered, null otherwise (no faults, collapsed before
+	// the first fault, no baseline, undecided).
 	Recovered *bool `json:"recovered"`
 	// RecoveryS is the time from the end of the last fault to recovery
 	// (s), null unless recovered.
@@ -171,12 +172,12 @@ const (
 	// NoBaseline: no complete interval between the warm-up and the first
 	// fault to measure a baseline in.
 	NoBaseline
-	// FaultNotOver: the last fault had not ended (or the hold time did not
-	// fit) before the run ended.
-	FaultNotOver
+	// Undecided: the run ended before the last fault's end plus the hold
+	// time, so recovery could not be judged.
+	Undecided
 )
 
-var verdictNames = [...]string{"no_faults", "recovered", "not_recovered", "collapsed_before_fault", "no_baseline", "fault_not_over"}
+var verdictNames = [...]string{"no_faults", "recovered", "not_recovered", "collapsed_before_fault", "no_baseline", "undecided"}
 
 // String returns the verdict's name ("recovered", "not_recovered", ...).
 func (v Verdict) String() string {

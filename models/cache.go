@@ -1,0 +1,210 @@
+package models
+
+import (
+	"math"
+	"sort"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// cache is a running CacheConfig: a look-aside cache with Zipf key
+// popularity, a TTL and LRU eviction, in O(keys) memory allocated once.
+type cache struct {
+	w        *World
+	cfg      *CacheConfig
+	name     string
+	hash     uint64
+	e        *edge     // to the backend
+	cdf      []float64 // Zipf cumulative probabilities; nil for uniform
+	hit      sim.Dist  // nil when zero
+	capacity int
+
+	// per key: expiry (sim.Never for no TTL) when stored, and LRU links
+	stored     []bool
+	expires    []sim.Time
+	prev, next []int32
+	head, tail int32 // most and least recently used; -1 when empty
+	size       int
+
+	m cacheStats
+}
+
+func newCache(w *World, cfg *CacheConfig) *cache {
+	c := &cache{
+		w:        w,
+		cfg:      cfg,
+		name:     cfg.Name,
+		hash:     hashName("cache/" + cfg.Name),
+		hit:      cfg.HitLatency,
+		capacity: cfg.Capacity,
+		stored:   make([]bool, cfg.Keys),
+		expires:  make([]sim.Time, cfg.Keys),
+		prev:     make([]int32, cfg.Keys),
+		next:     make([]int32, cfg.Keys),
+		head:     -1,
+		tail:     -1,
+	}
+	if c.hit != nil && c.hit.Mean() == 0 && c.hit.Variance() == 0 {
+		c.hit = nil
+	}
+	if cfg.Zipf > 0 {
+		c.cdf = make([]float64, cfg.Keys)
+		sum := 0.0
+		for k := range c.cdf {
+			sum += math.Pow(float64(k+1), -cfg.Zipf)
+			c.cdf[k] = sum
+		}
+		for k := range c.cdf {
+			c.cdf[k] /= sum
+		}
+	}
+	return c
+}
+
+func (c *cache) wire() {
+	w := c.w
+	c.e = &edge{
+		name:   c.name + "->" + c.cfg.Backend,
+		policy: c.cfg.ClientPolicy,
+		link:   newLink(c.cfg.Link),
+		to:     w.byName[c.cfg.Backend],
+		toName: c.cfg.Backend,
+		hash:   hashName(c.name + "->" + c.cfg.Backend),
+	}
+	c.e.stats.name = c.e.name
+	w.edges = append(w.edges, c.e)
+}
+
+// key draws the key of a call from the stream tied to the call (its
+// retries ask for the same key).
+func (c *cache) key(callSeed uint64) int32 {
+	r := c.w.rngFor(mix(mix(callSeed, purposeKey), c.hash))
+	if c.cdf == nil {
+		return int32(r.IntN(len(c.stored)))
+	}
+	u := r.Float64()
+	k := sort.SearchFloat64s(c.cdf, u)
+	return int32(min(k, len(c.cdf)-1))
+}
+
+func (c *cache) arrive(a *attempt) {
+	w := c.w
+	a.ca = c
+	a.arrived = w.s.Now()
+	a.key = c.key(a.callSeed)
+	if c.hit != nil {
+		if d := c.hit.Sample(w.rngFor(mix(a.seed, c.hash))); d > 0 {
+			w.s.Schedule(d, w.hLookup, a)
+			return
+		}
+	}
+	c.lookup(a)
+}
+
+func (w *World) onLookup(arg any) {
+	a := arg.(*attempt)
+	a.ca.lookup(a)
+}
+
+// lookup answers a hit, or calls the backend on a miss.
+func (c *cache) lookup(a *attempt) {
+	w := c.w
+	k := a.key
+	if c.stored[k] && w.s.Now() < c.expires[k] {
+		c.m.hits++
+		c.m.hitsN++
+		c.touch(k)
+		a.e.stats.throughput++
+		a.e.stats.throughputN++
+		w.respond(a, OK)
+		return
+	}
+	c.m.misses++
+	c.m.missesN++
+	a.pending = 1
+	a.downFailed = false
+	call := w.newCall(c.e, a, mix(a.seed, c.e.hash))
+	w.launch(call)
+}
+
+// filled is told the backend call of a miss ended: store the key on
+// success and answer.
+func (c *cache) filled(a *attempt) {
+	w := c.w
+	a.e.stats.throughput++
+	a.e.stats.throughputN++
+	if a.downFailed {
+		w.respond(a, Error)
+		return
+	}
+	c.store(a.key)
+	w.respond(a, OK)
+}
+
+func (c *cache) store(k int32) {
+	now := c.w.s.Now()
+	exp := sim.Never
+	if c.cfg.TTL > 0 {
+		exp = now.Add(c.cfg.TTL)
+	}
+	c.expires[k] = exp
+	if c.stored[k] {
+		c.touch(k)
+		return
+	}
+	if c.size >= c.capacity {
+		c.remove(c.tail)
+	}
+	c.stored[k] = true
+	c.size++
+	c.pushFront(k)
+	c.m.size.set(now, float64(c.size))
+}
+
+func (c *cache) touch(k int32) {
+	if c.head == k {
+		return
+	}
+	c.unlink(k)
+	c.pushFront(k)
+}
+
+func (c *cache) pushFront(k int32) {
+	c.prev[k] = -1
+	c.next[k] = c.head
+	if c.head >= 0 {
+		c.prev[c.head] = k
+	}
+	c.head = k
+	if c.tail < 0 {
+		c.tail = k
+	}
+}
+
+func (c *cache) unlink(k int32) {
+	p, n := c.prev[k], c.next[k]
+	if p >= 0 {
+		c.next[p] = n
+	} else {
+		c.head = n
+	}
+	if n >= 0 {
+		c.prev[n] = p
+	} else {
+		c.tail = p
+	}
+}
+
+func (c *cache) remove(k int32) {
+	c.unlink(k)
+	c.stored[k] = false
+	c.size--
+}
+
+// flush empties the cache.
+func (c *cache) flush() {
+	for c.head >= 0 {
+		c.remove(c.head)
+	}
+	c.m.size.set(c.w.s.Now(), 0)
+}

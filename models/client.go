@@ -1,0 +1,400 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// client is a running ClientConfig.
+type client struct {
+	w        *World
+	cfg      *ClientConfig
+	name     string
+	e        *edge
+	arrivals *rand.Rand // "client/NAME/arrivals"
+	seedBase uint64     // per-call seeds derive from it and the call's index
+	n        uint64     // calls (open) or sessions (partly open) so far
+
+	// rate function: base(t) x factor + extra, base from the schedule
+	// segments or, once set at run time, the override
+	segs       []segment
+	seg        int // segment cursor (time only moves forward)
+	override   float64
+	overridden bool
+	spikes     []*fault
+	factor     float64
+	extra      float64
+
+	// the pending arrival: it happens when the rate integrated from `from`
+	// reaches `need`
+	need    float64
+	from    sim.Time
+	next    sim.Timer
+	poisson bool
+	burst   sim.Timer
+
+	users    []*user
+	sessions []*session // live sessions
+	sessFree []*session
+}
+
+// segment is a piece of the rate schedule from start (s): rate r0 at start,
+// changing by slope per second, until the next segment.
+type segment struct {
+	start, r0, slope float64
+}
+
+func newClient(w *World, cfg *ClientConfig, idx int) *client {
+	c := &client{
+		w:        w,
+		cfg:      cfg,
+		name:     cfg.Name,
+		arrivals: w.s.Rand("client/" + cfg.Name + "/arrivals"),
+		seedBase: sim.NewRand(w.cfg.Seed, "client/"+cfg.Name+"/calls").Uint64(),
+		factor:   1,
+		poisson:  cfg.Arrival == Poisson,
+	}
+	c.e = &edge{
+		name:   cfg.Name,
+		policy: cfg.ClientPolicy,
+		link:   newLink(cfg.Link),
+		to:     w.byName[cfg.Target],
+		toName: cfg.Target,
+	}
+	c.e.stats.name = cfg.Name
+	prevAt, prevRate := 0.0, cfg.Rate
+	for _, p := range cfg.Schedule {
+		at := p.At.Seconds()
+		if at > prevAt {
+			sg := segment{start: prevAt, r0: prevRate}
+			if p.Ramp {
+				sg.slope = (p.Rate - prevRate) / (at - prevAt)
+			}
+			c.segs = append(c.segs, sg)
+		}
+		prevAt, prevRate = at, p.Rate
+	}
+	c.segs = append(c.segs, segment{start: prevAt, r0: prevRate})
+	return c
+}
+
+// begin schedules the client's first events at time 0.
+func (c *client) begin() {
+	w := c.w
+	switch c.cfg.Model {
+	case Closed:
+		for i := range c.cfg.Users {
+			u := &user{c: c, idx: uint64(i)}
+			c.users = append(c.users, u)
+			u.think = w.s.Schedule(c.thinkTime(mix(c.seedBase, ^uint64(i))), w.hUserIssue, u)
+		}
+		return
+	}
+	c.from = 0
+	c.need = c.draw()
+	c.scheduleNext()
+	if b := c.cfg.Burst; b.Size > 0 {
+		c.burst = w.s.Schedule(b.Start, w.hBurst, c)
+	}
+}
+
+// draw returns the integrated rate to the next arrival: Exp(1) (poisson)
+// or 1 (constant).
+func (c *client) draw() float64 {
+	if c.poisson {
+		return c.arrivals.ExpFloat64()
+	}
+	return 1
+}
+
+// base returns the scheduled (or overridden) rate of segment k at t (s).
+func (c *client) rateAt(k int, t float64) (r0, slope float64) {
+	if c.overridden {
+		return c.override, 0
+	}
+	s := &c.segs[k]
+	return s.r0 + s.slope*(t-s.start), s.slope
+}
+
+// segEnd returns the end (s) of segment k.
+func (c *client) segEnd(k int) float64 {
+	if c.overridden || k+1 >= len(c.segs) {
+		return math.Inf(1)
+	}
+	return c.segs[k+1].start
+}
+
+// advanceSeg moves the segment cursor to the segment holding t.
+func (c *client) advanceSeg(t float64) {
+	for !c.overridden && c.seg+1 < len(c.segs) && c.segs[c.seg+1].start <= t {
+		c.seg++
+	}
+}
+
+// integrate returns the integral of the effective rate over [t0, t1] (s).
+func (c *client) integrate(t0, t1 float64) float64 {
+	c.advanceSeg(t0)
+	total := 0.0
+	for k := c.seg; t0 < t1; k++ {
+		b := math.Min(c.segEnd(k), t1)
+		r0, slope := c.rateAt(k, t0)
+		l := b - t0
+		total += math.Max(0, c.factor*(r0*l+slope*l*l/2)+c.extra*l)
+		t0 = b
+	}
+	return total
+}
+
+// solve returns the time t >= t0 (s) at which the effective rate
+// integrated from t0 reaches h, or +Inf if it never does.
+func (c *client) solve(t0, h float64) float64 {
+	if h <= 0 {
+		return t0
+	}
+	c.advanceSeg(t0)
+	for k := c.seg; ; k++ {
+		b := c.segEnd(k)
+		r0b, slopeb := c.rateAt(k, t0)
+		r0 := c.factor*r0b + c.extra
+		s := c.factor * slopeb
+		if math.IsInf(b, 1) {
+			if r0 <= 0 {
+				return math.Inf(1)
+			}
+			return t0 + h/r0
+		}
+		l := b - t0
+		if in := r0*l + s*l*l/2; in >= h {
+			// s x^2/2 + r0 x = h, in the numerically stable form.
+			disc := math.Max(0, r0*r0+2*s*h)
+			return t0 + 2*h/(r0+math.Sqrt(disc))
+		} else if in > 0 {
+			h -= in
+		}
+		t0 = b
+	}
+}
+
+// scheduleNext schedules the pending arrival.
+func (c *client) scheduleNext() {
+	w := c.w
+	var at sim.Time
+	if c.overridden || len(c.segs) == 1 {
+		// constant rate: the common case, kept cheap
+		r := c.factor*c.rateNow() + c.extra
+		if r <= 0 {
+			return
+		}
+		t := float64(c.from) + c.need/r*1e9
+		if t >= float64(w.end) {
+			return
+		}
+		at = sim.Time(t)
+	} else {
+		t := c.solve(c.from.Seconds(), c.need)
+		if t >= c.w.end.Seconds() {
+			return
+		}
+		at = sim.Time(math.Round(t * 1e9))
+	}
+	if at < w.s.Now() {
+		at = w.s.Now()
+	}
+	if at >= w.end {
+		return
+	}
+	c.next = w.s.At(at, w.hClientArrival, c)
+}
+
+func (c *client) rateNow() float64 {
+	if c.overridden {
+		return c.override
+	}
+	return c.segs[0].r0
+}
+
+// rateChanging must be called just before the rate function changes: it
+// keeps the progress made towards the pending arrival.
+func (c *client) rateChanging() {
+	now := c.w.s.Now()
+	c.next.Stop()
+	c.next = sim.Timer{}
+	if now > c.from {
+		c.need = math.Max(0, c.need-c.integrate(c.from.Seconds(), now.Seconds()))
+		c.from = now
+	}
+}
+
+// rateChanged reschedules the pending arrival under the new rate function.
+func (c *client) rateChanged() {
+	c.factor, c.extra = 1, 0
+	for _, f := range c.spikes {
+		c.factor *= f.cfg.Factor
+		c.extra += f.cfg.Extra
+	}
+	c.scheduleNext()
+}
+
+func (w *World) onClientArrival(arg any) {
+	c := arg.(*client)
+	c.next = sim.Timer{}
+	c.from = w.s.Now()
+	c.need = c.draw()
+	c.scheduleNext()
+	c.unit()
+}
+
+func (w *World) onBurst(arg any) {
+	c := arg.(*client)
+	for range c.cfg.Burst.Size {
+		c.unit()
+	}
+	c.burst = w.s.Schedule(c.cfg.Burst.Every, w.hBurst, c)
+}
+
+// unit issues one call (open) or starts one session (partly open).
+func (c *client) unit() {
+	c.n++
+	if c.cfg.Model == PartlyOpen {
+		c.startSession()
+		return
+	}
+	call := c.w.newCall(c.e, c, mix(c.seedBase, c.n))
+	c.w.launch(call)
+}
+
+// callDone: an open client does not wait for its calls.
+func (c *client) callDone(*call, Reason) {}
+
+// thinkTime samples a think time from the stream seeded with seed.
+func (c *client) thinkTime(seed uint64) time.Duration {
+	if c.cfg.Think == nil {
+		return 0
+	}
+	return c.cfg.Think.Sample(c.w.rngFor(mix(seed, purposeThink)))
+}
+
+// user is one user of a closed-loop client: call, wait, think, repeat.
+type user struct {
+	c     *client
+	idx   uint64
+	n     uint64 // calls so far
+	call  *call
+	think sim.Timer
+}
+
+func (w *World) onUserIssue(arg any) {
+	u := arg.(*user)
+	u.think = sim.Timer{}
+	u.issue()
+}
+
+func (u *user) issue() {
+	c := u.c
+	u.n++
+	u.call = c.w.newCall(c.e, u, mix(mix(c.seedBase, u.idx), u.n))
+	c.w.launch(u.call)
+}
+
+func (u *user) callDone(call *call, _ Reason) {
+	u.call = nil
+	c := u.c
+	// Even a zero think time goes through the event queue, so a loop that
+	// fails at once cannot recurse, and a stalled clock is caught.
+	u.think = c.w.s.Schedule(c.thinkTime(call.seed), c.w.hUserIssue, u)
+}
+
+// session is one session of a partly-open client: k calls with think
+// time between them.
+type session struct {
+	c     *client
+	idx   uint64
+	slot  int // index in c.sessions
+	n     uint64
+	left  int
+	call  *call
+	think sim.Timer
+}
+
+func (c *client) startSession() {
+	var s *session
+	if n := len(c.sessFree); n > 0 {
+		s = c.sessFree[n-1]
+		c.sessFree = c.sessFree[:n-1]
+	} else {
+		s = &session{c: c}
+	}
+	s.idx = c.n
+	s.n = 0
+	s.left = c.cfg.CallsPerSession
+	s.slot = len(c.sessions)
+	c.sessions = append(c.sessions, s)
+	s.issue()
+}
+
+func (s *session) issue() {
+	c := s.c
+	s.n++
+	s.call = c.w.newCall(c.e, s, mix(mix(c.seedBase, s.idx), s.n))
+	c.w.launch(s.call)
+}
+
+func (w *World) onSessionIssue(arg any) {
+	s := arg.(*session)
+	s.think = sim.Timer{}
+	s.issue()
+}
+
+func (s *session) callDone(call *call, _ Reason) {
+	s.call = nil
+	s.left--
+	c := s.c
+	if s.left <= 0 {
+		last := len(c.sessions) - 1
+		moved := c.sessions[last]
+		c.sessions[s.slot] = moved
+		moved.slot = s.slot
+		c.sessions[last] = nil
+		c.sessions = c.sessions[:last]
+		c.sessFree = append(c.sessFree, s)
+		return
+	}
+	s.think = c.w.s.Schedule(c.thinkTime(call.seed), c.w.hSessionIssue, s)
+}
+
+// restart makes every user and live session issue now, abandoning calls
+// in flight, and an open client issue calls calls at once.
+func (c *client) restart(calls int) {
+	w := c.w
+	switch c.cfg.Model {
+	case Closed:
+		for _, u := range c.users {
+			u.think.Stop()
+			u.think = sim.Timer{}
+			if old := u.call; old != nil {
+				u.call = nil
+				old.owner = nil
+				w.finishCall(old, Abandoned)
+			}
+			u.issue()
+		}
+	case PartlyOpen:
+		for _, s := range append([]*session(nil), c.sessions...) {
+			s.think.Stop()
+			s.think = sim.Timer{}
+			if old := s.call; old != nil {
+				s.call = nil
+				old.owner = nil
+				w.finishCall(old, Abandoned)
+			}
+			s.issue()
+		}
+	default:
+		for range calls {
+			c.unit()
+		}
+	}
+}

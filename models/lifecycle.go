@@ -1,0 +1,311 @@
+package models
+
+import (
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// target is what a call can be made to: a service or a cache.
+type target interface {
+	// arrive receives an attempt at the target (after the request link).
+	arrive(a *attempt)
+}
+
+// owner is who waits for a call: an open client, a closed-loop user, a
+// session, or a request at a service or cache (its downstream calls).
+type owner interface {
+	// callDone is told the outcome of c; c is recycled when it returns.
+	callDone(c *call, r Reason)
+}
+
+// link is the network of one edge, both directions.
+type link struct {
+	latency sim.Dist // nil when zero
+	loss    float64
+	faults  []*fault // active network faults on this link
+}
+
+func newLink(l LinkConfig) link {
+	lk := link{latency: l.Latency, loss: l.Loss}
+	if lk.latency != nil && lk.latency.Mean() == 0 && lk.latency.Variance() == 0 {
+		lk.latency = nil
+	}
+	return lk
+}
+
+// transit draws the fate of one message on l: its delay, or its loss.
+// Draws come from seed, a stream tied to the attempt and the direction.
+func (w *World) transit(l *link, seed uint64) (time.Duration, bool) {
+	if l.latency == nil && l.loss == 0 && len(l.faults) == 0 {
+		return 0, false
+	}
+	r := w.rngFor(seed)
+	if l.loss > 0 && r.Float64() < l.loss {
+		return 0, true
+	}
+	var d time.Duration
+	if l.latency != nil {
+		d = l.latency.Sample(r)
+	}
+	for _, f := range l.faults {
+		if f.cfg.Loss > 0 && r.Float64() < f.cfg.Loss {
+			return 0, true
+		}
+		if f.cfg.Latency != nil {
+			d += f.cfg.Latency.Sample(r)
+		}
+	}
+	return d, false
+}
+
+// edge is a caller's connection to a target: the client's, or a service's
+// or cache's downstream edge. Calls on it follow its policy and link.
+type edge struct {
+	name   string
+	policy ClientPolicy
+	link   link
+	to     target
+	toName string
+	hash   uint64
+	stats  callStats
+}
+
+// call is one logical call: attempts until it succeeds or fails. It is
+// pooled; an owner must drop its pointer in callDone.
+type call struct {
+	e        *edge
+	owner    owner
+	seed     uint64
+	start    sim.Time
+	deadline sim.Timer
+	attempts int32
+	live     []*attempt // attempts the caller still waits for
+}
+
+// attempt is one try of a call, and the request the target works on. It
+// has two holders: the caller (until it gets an answer or gives up) and
+// the network/server side (until the answer is delivered or discarded); it
+// is recycled when both have let go.
+type attempt struct {
+	c        *call // nil once the caller let go
+	e        *edge
+	seed     uint64 // tied to (call, attempt number)
+	callSeed uint64
+	n        int32
+	holders  int8
+	sent     sim.Time
+	timeout  sim.Timer
+
+	// server side
+	svc        *service
+	rep        *replica
+	ca         *cache
+	arrived    sim.Time
+	started    sim.Time
+	busy       time.Duration // worker time spent, set when service ends
+	reason     Reason        // the server's answer
+	timer      sim.Timer     // end of the local work
+	remaining  time.Duration // local work left when frozen by a pause
+	frozen     bool
+	slot       int32 // index in rep.running, -1 when not running
+	pending    int32 // downstream calls outstanding
+	next       int32 // next sequential downstream call
+	downFailed bool
+	key        int32 // cache key
+}
+
+func (w *World) newCall(e *edge, o owner, seed uint64) *call {
+	var c *call
+	if n := len(w.calls); n > 0 {
+		c = w.calls[n-1]
+		w.calls = w.calls[:n-1]
+	} else {
+		c = &call{}
+	}
+	c.e, c.owner, c.seed = e, o, seed
+	return c
+}
+
+func (w *World) freeCall(c *call) {
+	live := c.live[:0]
+	*c = call{live: live}
+	w.calls = append(w.calls, c)
+}
+
+func (w *World) newAttempt() *attempt {
+	var a *attempt
+	if n := len(w.attempts); n > 0 {
+		a = w.attempts[n-1]
+		w.attempts = w.attempts[:n-1]
+	} else {
+		a = &attempt{}
+	}
+	w.inFlight++
+	if w.inFlight > w.maxInFlight && w.err == nil {
+		w.err = &LimitError{Limit: "limits.max_in_flight", Value: uint64(w.maxInFlight), At: w.s.Now()}
+	}
+	return a
+}
+
+// release drops one holder of a; the last one recycles it.
+func (w *World) release(a *attempt) {
+	a.holders--
+	if a.holders > 0 {
+		return
+	}
+	*a = attempt{slot: -1}
+	w.attempts = append(w.attempts, a)
+	w.inFlight--
+}
+
+// launch starts call c (the owner has recorded c first: the call may end
+// before launch returns).
+func (w *World) launch(c *call) {
+	now := w.s.Now()
+	c.start = now
+	st := &c.e.stats
+	st.offered++
+	st.calls++
+	st.inFlight.add(now, 1)
+	if d := c.e.policy.Deadline; d > 0 {
+		c.deadline = w.s.Schedule(d, w.hDeadline, c)
+	}
+	w.sendAttempt(c)
+}
+
+// sendAttempt sends one attempt of c over its edge.
+func (w *World) sendAttempt(c *call) {
+	e := c.e
+	a := w.newAttempt()
+	c.attempts++
+	a.c, a.e, a.n = c, e, c.attempts
+	a.callSeed = c.seed
+	a.seed = mix(c.seed, uint64(c.attempts))
+	a.sent = w.s.Now()
+	a.holders = 2
+	a.slot = -1
+	c.live = append(c.live, a)
+	e.stats.attempts++
+	e.stats.attemptsN++
+	if t := e.policy.Timeout; t > 0 {
+		a.timeout = w.s.Schedule(t, w.hTimeout, a)
+	}
+	d, lost := w.transit(&e.link, mix(a.seed, purposeRequestLink))
+	switch {
+	case lost:
+		w.release(a) // the server never sees it
+	case d == 0:
+		e.to.arrive(a)
+	default:
+		w.s.Schedule(d, w.hArrive, a)
+	}
+}
+
+func (w *World) onArrive(arg any) {
+	a := arg.(*attempt)
+	a.e.to.arrive(a)
+}
+
+// respond sends the server's answer r for a back over its edge.
+func (w *World) respond(a *attempt, r Reason) {
+	a.reason = r
+	d, lost := w.transit(&a.e.link, mix(a.seed, purposeResponseLink))
+	switch {
+	case lost:
+		w.discard(a)
+	case d == 0:
+		w.deliver(a)
+	default:
+		w.s.Schedule(d, w.hDeliver, a)
+	}
+}
+
+func (w *World) onDeliver(arg any) { w.deliver(arg.(*attempt)) }
+
+// deliver hands an answer to the caller if it still waits for it.
+// Otherwise the answer is late: not a success, and the worker time it
+// took is wasted work.
+func (w *World) deliver(a *attempt) {
+	c := a.c
+	if c == nil {
+		w.discard(a)
+		return
+	}
+	r := a.reason
+	a.timeout.Stop()
+	w.letGo(c, a)
+	w.release(a)
+	w.attemptDone(c, r)
+}
+
+// discard drops an answer nobody will use, counting its worker time as
+// wasted at the service that produced it.
+func (w *World) discard(a *attempt) {
+	if s := a.svc; s != nil && a.busy > 0 {
+		ns := float64(a.busy)
+		s.m.wasted += ns
+		s.m.wastedN += ns
+	}
+	w.release(a)
+}
+
+// letGo ends the caller's hold on a.
+func (w *World) letGo(c *call, a *attempt) {
+	for i, x := range c.live {
+		if x == a {
+			last := len(c.live) - 1
+			c.live[i] = c.live[last]
+			c.live[last] = nil
+			c.live = c.live[:last]
+			break
+		}
+	}
+	a.c = nil
+	w.release(a)
+}
+
+func (w *World) onTimeout(arg any) {
+	a := arg.(*attempt)
+	c := a.c
+	w.letGo(c, a)
+	w.attemptDone(c, Timeout)
+}
+
+func (w *World) onDeadline(arg any) { w.finishCall(arg.(*call), DeadlineExceeded) }
+
+// attemptDone decides what a call does after one of its attempts ended
+// with r. This is where the client strategies plug in (retry, budget,
+// breaker, hedging); today a call makes one attempt.
+func (w *World) attemptDone(c *call, r Reason) {
+	if r == OK || len(c.live) == 0 {
+		w.finishCall(c, r)
+	}
+}
+
+// finishCall ends call c with outcome r: the caller abandons any attempt
+// still live (the servers keep working on them), the outcome is counted,
+// the owner is told, and c is recycled.
+func (w *World) finishCall(c *call, r Reason) {
+	now := w.s.Now()
+	c.deadline.Stop()
+	for len(c.live) > 0 {
+		a := c.live[len(c.live)-1]
+		a.timeout.Stop()
+		w.letGo(c, a)
+	}
+	st := &c.e.stats
+	if r == OK {
+		st.succeeded++
+		st.succeededN++
+		st.hist.Record(now.Sub(c.start))
+	} else {
+		st.failed[r]++
+		st.failedN[r]++
+	}
+	st.inFlight.add(now, -1)
+	if o := c.owner; o != nil {
+		o.callDone(c, r)
+	}
+	w.freeCall(c)
+}

@@ -1,0 +1,477 @@
+package models
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// service is a running ServiceConfig: replicas with workers and a queue
+// each, and the state its active faults put it in.
+type service struct {
+	w    *World
+	cfg  *ServiceConfig
+	name string
+	hash uint64
+	dist sim.Dist
+	reps []*replica
+
+	limit    int // waiting places per replica; -1 unbounded
+	lifo     bool
+	parallel bool
+	calls    []downCall
+	balancer Balancer
+	lb       *rand.Rand // the balancer's own stream
+	rr       int
+
+	// fault state, recomputed by refresh from the active faults
+	faults     []*fault
+	up         int     // replicas [0, up) take requests
+	active     int     // workers per replica that may take work
+	slow       float64 // service-time factor
+	errP       float64 // probability a request fails with error
+	paused     bool
+	failFast   bool
+	blackHole  bool
+	deferred   []*attempt // requests whose downstream calls ended during a pause
+	capacityUp int        // up x active, for the capacity gauge
+
+	m serviceStats
+}
+
+// downCall is one downstream call a request makes (a CallConfig expanded
+// by its Count).
+type downCall struct {
+	e    *edge
+	hash uint64
+}
+
+// replica is one replica of a service.
+type replica struct {
+	s       *service
+	busy    int
+	q       deque
+	running []*attempt // requests holding a worker
+	down    bool
+}
+
+func newService(w *World, cfg *ServiceConfig, idx int) *service {
+	s := &service{
+		w:        w,
+		cfg:      cfg,
+		name:     cfg.Name,
+		hash:     hashName("service/" + cfg.Name),
+		dist:     cfg.ServiceTime,
+		limit:    -1,
+		lifo:     cfg.Queue.Order == LIFO,
+		parallel: cfg.Fanout == Parallel,
+		balancer: cfg.Balancer,
+		lb:       w.s.Rand("service/" + cfg.Name + "/balancer"),
+		up:       cfg.Replicas,
+		active:   cfg.Workers,
+		slow:     1,
+		errP:     cfg.ErrorRate,
+	}
+	if cfg.Queue.Limit != nil {
+		s.limit = *cfg.Queue.Limit
+	}
+	for range cfg.Replicas {
+		s.reps = append(s.reps, &replica{s: s})
+	}
+	s.capacityUp = s.up * s.active
+	s.m.capacity.set(0, float64(s.capacityUp))
+	return s
+}
+
+// wire resolves the downstream edges once every target exists.
+func (s *service) wire() {
+	w := s.w
+	for j := range s.cfg.Calls {
+		cc := &s.cfg.Calls[j]
+		e := &edge{
+			name:   s.name + "->" + cc.Target,
+			policy: cc.ClientPolicy,
+			link:   newLink(cc.Link),
+			to:     w.byName[cc.Target],
+			toName: cc.Target,
+		}
+		e.stats.name = e.name
+		w.edges = append(w.edges, e)
+		for k := range cc.Count {
+			s.calls = append(s.calls, downCall{e: e, hash: hashName(e.name) + uint64(j)<<32 + uint64(k)})
+		}
+	}
+}
+
+func (r *replica) outstanding() int { return r.busy + r.q.n }
+
+// pick chooses a replica among the up ones.
+func (s *service) pick() *replica {
+	n := s.up
+	if n == 1 {
+		return s.reps[0]
+	}
+	switch s.balancer {
+	case Random:
+		return s.reps[s.lb.IntN(n)]
+	case LeastOutstanding:
+		// Ties go to the first in turn from a rotating start, so an idle
+		// service spreads its load instead of piling onto replica 0.
+		s.rr++
+		if s.rr >= n {
+			s.rr = 0
+		}
+		best := s.reps[s.rr]
+		for k := 1; k < n; k++ {
+			i := s.rr + k
+			if i >= n {
+				i -= n
+			}
+			if r := s.reps[i]; r.outstanding() < best.outstanding() {
+				best = r
+			}
+		}
+		return best
+	case PowerOfTwo:
+		i := s.lb.IntN(n)
+		j := s.lb.IntN(n - 1)
+		if j >= i {
+			j++
+		}
+		if s.reps[j].outstanding() < s.reps[i].outstanding() {
+			return s.reps[j]
+		}
+		return s.reps[i]
+	default: // round robin
+		r := s.reps[s.rr%n]
+		s.rr++
+		if s.rr >= n {
+			s.rr = 0
+		}
+		return r
+	}
+}
+
+// arrive is admission: outage, balancer, then an idle worker, the queue,
+// or rejection.
+func (s *service) arrive(a *attempt) {
+	w := s.w
+	now := w.s.Now()
+	a.svc = s
+	a.arrived = now
+	s.m.arrivals++
+	s.m.arrivalsN++
+	if s.blackHole {
+		w.release(a) // swallowed: no answer ever comes
+		return
+	}
+	if s.failFast || s.up == 0 {
+		s.reject(a, Outage)
+		return
+	}
+	r := s.pick()
+	s.m.inSystem.add(now, 1)
+	if !s.paused && r.busy < s.active && r.q.n == 0 {
+		s.start(r, a)
+		return
+	}
+	if s.limit >= 0 && r.q.n >= s.limit {
+		s.m.inSystem.add(now, -1)
+		s.reject(a, QueueFull)
+		return
+	}
+	a.rep = r
+	r.q.push(a)
+	s.m.queue.add(now, 1)
+}
+
+// reject answers a at once without service.
+func (s *service) reject(a *attempt, r Reason) {
+	s.m.rejected++
+	s.m.rejectedN++
+	s.w.respond(a, r)
+}
+
+// start puts a on a worker of replica r: its local work is sampled from
+// the stream tied to the attempt and this service, times the slowdown.
+func (s *service) start(r *replica, a *attempt) {
+	w := s.w
+	now := w.s.Now()
+	a.rep = r
+	a.started = now
+	r.busy++
+	s.m.busy.add(now, 1)
+	s.m.waitSum += float64(now - a.arrived)
+	s.m.waitN++
+	a.slot = int32(len(r.running))
+	r.running = append(r.running, a)
+	rng := w.rngFor(mix(a.seed, s.hash))
+	d := s.dist.Sample(rng)
+	if s.slow != 1 {
+		d = time.Duration(float64(d) * s.slow)
+	}
+	a.reason = OK
+	if s.errP > 0 && rng.Float64() < s.errP {
+		a.reason = Error
+	}
+	a.timer = w.s.Schedule(d, w.hWorkDone, a)
+}
+
+func (w *World) onWorkDone(arg any) {
+	a := arg.(*attempt)
+	a.timer = sim.Timer{}
+	s := a.svc
+	if a.reason == OK && len(s.calls) > 0 {
+		a.next = 0
+		a.downFailed = false
+		s.callOut(a)
+		return
+	}
+	s.finish(a, a.reason)
+}
+
+// callOut makes the next downstream call of a (sequential) or all of them
+// (parallel).
+func (s *service) callOut(a *attempt) {
+	w := s.w
+	if s.parallel {
+		a.pending = int32(len(s.calls))
+		for i := range s.calls {
+			dc := &s.calls[i]
+			c := w.newCall(dc.e, a, mix(a.seed, dc.hash))
+			w.launch(c)
+		}
+		return
+	}
+	dc := &s.calls[a.next]
+	a.next++
+	a.pending = 1
+	c := w.newCall(dc.e, a, mix(a.seed, dc.hash))
+	w.launch(c)
+}
+
+// callDone receives the outcome of a downstream call made for a (by a
+// service) or of the backend call of a cache miss.
+func (a *attempt) callDone(c *call, r Reason) {
+	if r != OK {
+		a.downFailed = true
+	}
+	a.pending--
+	if a.pending > 0 {
+		return
+	}
+	if a.ca != nil {
+		a.ca.filled(a)
+		return
+	}
+	s := a.svc
+	if s.paused {
+		s.deferred = append(s.deferred, a)
+		return
+	}
+	s.afterCalls(a)
+}
+
+func (s *service) afterCalls(a *attempt) {
+	switch {
+	case a.downFailed:
+		s.finish(a, Error)
+	case !s.parallel && int(a.next) < len(s.calls):
+		s.callOut(a)
+	default:
+		s.finish(a, OK)
+	}
+}
+
+// finish ends a's service: the worker is freed and takes the next waiting
+// request, and the answer goes back (unless the service is a black hole).
+func (s *service) finish(a *attempt, r Reason) {
+	w := s.w
+	now := w.s.Now()
+	rep := a.rep
+	a.busy = now.Sub(a.started)
+	last := len(rep.running) - 1
+	moved := rep.running[last]
+	rep.running[a.slot] = moved
+	moved.slot = a.slot
+	rep.running[last] = nil
+	rep.running = rep.running[:last]
+	a.slot = -1
+	rep.busy--
+	s.m.busy.add(now, -1)
+	s.m.inSystem.add(now, -1)
+	s.m.served++
+	s.m.servedN++
+	if r == Error {
+		s.m.errors++
+		s.m.errorsN++
+	}
+	s.m.sojournSum += float64(now - a.arrived)
+	a.e.stats.throughput++
+	a.e.stats.throughputN++
+	s.dispatch(rep)
+	if s.blackHole {
+		w.discard(a)
+		return
+	}
+	w.respond(a, r)
+}
+
+// dispatch starts waiting requests on r's free workers.
+func (s *service) dispatch(r *replica) {
+	for !s.paused && !r.down && r.busy < s.active && r.q.n > 0 {
+		var a *attempt
+		if s.lifo {
+			a = r.q.popBack()
+		} else {
+			a = r.q.popFront()
+		}
+		s.m.queue.add(s.w.s.Now(), -1)
+		s.start(r, a)
+	}
+}
+
+// drain empties r's queue, answering each waiting request with reason r
+// (or dropping it without an answer when r is OK: a black hole).
+func (s *service) drain(rep *replica, r Reason) {
+	now := s.w.s.Now()
+	for rep.q.n > 0 {
+		a := rep.q.popFront()
+		s.m.queue.add(now, -1)
+		s.m.inSystem.add(now, -1)
+		if r == OK {
+			s.w.release(a)
+		} else {
+			s.reject(a, r)
+		}
+	}
+}
+
+// refresh recomputes the service's state from its active faults and acts
+// on the transitions: freezing or thawing work for a pause, failing or
+// dropping waiting requests for an outage or lost replicas, and starting
+// waiting requests when capacity comes back.
+func (s *service) refresh() {
+	w := s.w
+	now := w.s.Now()
+	cfg := s.cfg
+	slow, okP := 1.0, 1-cfg.ErrorRate
+	paused, failFast, blackHole := false, false, false
+	workersOut, replicasOut := 0, 0
+	for _, f := range s.faults {
+		switch f.cfg.Kind {
+		case FaultSlowdown:
+			slow *= f.cfg.Factor
+		case FaultPause:
+			paused = true
+		case FaultCapacityLoss:
+			workersOut += f.cfg.Workers
+			replicasOut += f.cfg.Replicas
+		case FaultOutage:
+			if f.cfg.Mode == BlackHole {
+				blackHole = true
+			} else {
+				failFast = true
+			}
+		case FaultErrorRate:
+			okP *= 1 - f.cfg.Probability
+		}
+	}
+	s.slow = slow
+	s.errP = 1 - okP
+	s.active = max(0, cfg.Workers-workersOut)
+	up := max(0, cfg.Replicas-replicasOut)
+	if up < s.up {
+		for _, r := range s.reps[up:s.up] {
+			r.down = true
+			s.drain(r, Outage)
+		}
+	}
+	for _, r := range s.reps[s.up:max(s.up, up)] {
+		r.down = false
+	}
+	s.up = up
+	if s.rr >= max(up, 1) {
+		s.rr = 0
+	}
+	if failFast && !s.failFast {
+		for _, r := range s.reps {
+			s.drain(r, Outage)
+		}
+	}
+	if blackHole && !s.blackHole {
+		for _, r := range s.reps {
+			s.drain(r, OK)
+		}
+	}
+	s.failFast, s.blackHole = failFast, blackHole
+	if paused && !s.paused {
+		s.paused = true
+		for _, r := range s.reps {
+			for _, a := range r.running {
+				if a.timer.Active() {
+					a.remaining = a.timer.When().Sub(now)
+					a.timer.Stop()
+					a.timer = sim.Timer{}
+					a.frozen = true
+				}
+			}
+		}
+	} else if !paused && s.paused {
+		s.paused = false
+		for _, r := range s.reps {
+			for _, a := range r.running {
+				if a.frozen {
+					a.frozen = false
+					a.timer = w.s.Schedule(a.remaining, w.hWorkDone, a)
+				}
+			}
+		}
+		deferred := s.deferred
+		s.deferred = nil
+		for _, a := range deferred {
+			s.afterCalls(a)
+		}
+	}
+	s.capacityUp = s.up * s.active
+	s.m.capacity.set(now, float64(s.capacityUp))
+	for _, r := range s.reps[:s.up] {
+		s.dispatch(r)
+	}
+}
+
+// deque is a ring buffer of requests (FIFO pops the front, LIFO the back).
+type deque struct {
+	buf  []*attempt
+	head int
+	n    int
+}
+
+func (q *deque) push(a *attempt) {
+	if q.n == len(q.buf) {
+		nb := make([]*attempt, max(16, 2*len(q.buf)))
+		for i := 0; i < q.n; i++ {
+			nb[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = a
+	q.n++
+}
+
+func (q *deque) popFront() *attempt {
+	a := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.n--
+	return a
+}
+
+func (q *deque) popBack() *attempt {
+	i := (q.head + q.n - 1) & (len(q.buf) - 1)
+	a := q.buf[i]
+	q.buf[i] = nil
+	q.n--
+	return a
+}

@@ -1,0 +1,301 @@
+package models
+
+import (
+	"math"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// The models keep their own per-interval accumulators instead of sim.Counter
+// and sim.Gauge: the world closes every interval at its boundary (in
+// Advance, before the first event at or after it) and appends to the series
+// right then, so a live Snapshot can hand out the series so far without
+// recomputing them, and recording stays a few float operations.
+
+// level is a time-weighted gauge: its value v holds from last until the next
+// set. Within the current interval it accumulates area (value x ns) and the
+// maximum; roll closes the interval.
+type level struct {
+	v, max    float64
+	last      sim.Time
+	area      float64 // value x ns in the current interval
+	totalArea float64 // value x ns over the run, closed intervals only
+	totalMax  float64
+	means     Values
+	maxes     Values
+}
+
+func (g *level) set(now sim.Time, v float64) {
+	g.area += g.v * float64(now-g.last)
+	g.last = now
+	g.v = v
+	if v > g.max {
+		g.max = v
+	}
+}
+
+func (g *level) add(now sim.Time, d float64) { g.set(now, g.v+d) }
+
+// roll closes the interval ending at end, of width ns.
+func (g *level) roll(end sim.Time, width float64) {
+	g.area += g.v * float64(end-g.last)
+	g.last = end
+	g.means = append(g.means, g.area/width)
+	g.maxes = append(g.maxes, g.max)
+	g.totalArea += g.area
+	g.totalMax = math.Max(g.totalMax, g.max)
+	g.area = 0
+	g.max = g.v
+}
+
+// mean returns the time-weighted mean over [0, now) given closed intervals
+// up to closedAt.
+func (g *level) mean(now sim.Time) float64 {
+	if now <= 0 {
+		return g.v
+	}
+	a := g.totalArea + g.area + g.v*float64(now-g.last)
+	return a / float64(now)
+}
+
+func (g *level) maxSoFar() float64 { return math.Max(g.totalMax, g.max) }
+
+// callStats records the calls of one client or one downstream edge.
+type callStats struct {
+	name string
+
+	// current interval
+	offered, attempts, succeeded, throughput float64
+	failed                                   [numReasons]float64
+	hist                                     sim.Histogram // latency of successes in the interval
+
+	// whole run
+	calls, attemptsN, succeededN, throughputN int64
+	failedN                                   [numReasons]int64
+	run                                       sim.Histogram
+
+	inFlight level
+
+	// series so far
+	sOffered, sAttempts, sAmp, sSucceeded, sThroughput Values
+	sFailed                                            [numReasons]Values
+	p50, p90, p99, p999                                Values
+}
+
+func (c *callStats) roll(end sim.Time, width float64) {
+	sec := width / 1e9
+	c.sOffered = append(c.sOffered, c.offered/sec)
+	c.sAttempts = append(c.sAttempts, c.attempts/sec)
+	c.sAmp = append(c.sAmp, ratio(c.attempts, c.offered))
+	c.sSucceeded = append(c.sSucceeded, c.succeeded/sec)
+	c.sThroughput = append(c.sThroughput, c.throughput/sec)
+	n := len(c.sOffered)
+	for r := range c.failed {
+		if c.failed[r] == 0 && c.sFailed[r] == nil {
+			continue
+		}
+		if c.sFailed[r] == nil {
+			c.sFailed[r] = make(Values, n-1, n+16)
+		}
+		c.sFailed[r] = append(c.sFailed[r], c.failed[r]/sec)
+		c.failed[r] = 0
+	}
+	c.inFlight.roll(end, width)
+	appendQuantiles(&c.hist, &c.p50, &c.p90, &c.p99, &c.p999)
+	c.run.Merge(&c.hist)
+	c.hist.Reset()
+	c.offered, c.attempts, c.succeeded, c.throughput = 0, 0, 0, 0
+}
+
+func appendQuantiles(h *sim.Histogram, p50, p90, p99, p999 *Values) {
+	if h.Count() == 0 {
+		nan := math.NaN()
+		*p50 = append(*p50, nan)
+		*p90 = append(*p90, nan)
+		*p99 = append(*p99, nan)
+		*p999 = append(*p999, nan)
+		return
+	}
+	*p50 = append(*p50, h.Quantile(0.50).Seconds())
+	*p90 = append(*p90, h.Quantile(0.90).Seconds())
+	*p99 = append(*p99, h.Quantile(0.99).Seconds())
+	*p999 = append(*p999, h.Quantile(0.999).Seconds())
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return a / b
+}
+
+// series returns a view of the series so far. The slices share storage
+// with the stats (they are only ever appended to), the map is new.
+func (c *callStats) series() CallSeries {
+	s := CallSeries{
+		Name:          c.name,
+		Offered:       c.sOffered,
+		Attempts:      c.sAttempts,
+		Amplification: c.sAmp,
+		Succeeded:     c.sSucceeded,
+		Goodput:       c.sSucceeded,
+		Throughput:    c.sThroughput,
+		Failed:        map[string]Values{},
+		InFlight:      c.inFlight.means,
+		P50:           c.p50,
+		P90:           c.p90,
+		P99:           c.p99,
+		P999:          c.p999,
+	}
+	for r, v := range c.sFailed {
+		if v != nil {
+			s.Failed[Reason(r).String()] = v
+		}
+	}
+	return s
+}
+
+func (c *callStats) summary(now sim.Time) CallSummary {
+	sec := now.Seconds()
+	s := CallSummary{
+		Calls:         c.calls,
+		Attempts:      c.attemptsN,
+		Amplification: zeroNaN(ratio(float64(c.attemptsN), float64(c.calls))),
+		Succeeded:     c.succeededN,
+		Failed:        map[string]int64{},
+		InFlight:      int64(c.inFlight.v),
+		Goodput:       perSec(float64(c.succeededN), sec),
+		Throughput:    perSec(float64(c.throughputN), sec),
+	}
+	for r, n := range c.failedN {
+		if n > 0 {
+			s.Failed[Reason(r).String()] = n
+		}
+	}
+	var h sim.Histogram
+	h.Merge(&c.run)
+	h.Merge(&c.hist)
+	s.Latency = latencyOf(&h)
+	return s
+}
+
+func latencyOf(h *sim.Histogram) Latency {
+	if h.Count() == 0 {
+		return Latency{}
+	}
+	return Latency{
+		Mean: h.Mean().Seconds(),
+		P50:  h.Quantile(0.50).Seconds(),
+		P90:  h.Quantile(0.90).Seconds(),
+		P99:  h.Quantile(0.99).Seconds(),
+		P999: h.Quantile(0.999).Seconds(),
+		Max:  h.Max().Seconds(),
+	}
+}
+
+func perSec(n, sec float64) float64 {
+	if sec <= 0 {
+		return 0
+	}
+	return n / sec
+}
+
+func zeroNaN(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
+}
+
+// serviceStats records one service (all replicas).
+type serviceStats struct {
+	// current interval
+	arrivals, served, rejected, errors, wasted float64 // wasted in worker-ns
+
+	// whole run
+	arrivalsN, servedN, rejectedN, errorsN int64
+	wastedN                                float64 // worker-ns
+	waitSum, sojournSum                    float64 // ns, over served requests
+	waitN                                  int64   // requests that started service
+
+	queue, inSystem, busy, capacity level
+
+	sArrivals, sServed, sRejected, sErrors, sWasted, sUtil Values
+}
+
+func (s *serviceStats) roll(end sim.Time, width float64) {
+	sec := width / 1e9
+	s.sArrivals = append(s.sArrivals, s.arrivals/sec)
+	s.sServed = append(s.sServed, s.served/sec)
+	s.sRejected = append(s.sRejected, s.rejected/sec)
+	s.sErrors = append(s.sErrors, s.errors/sec)
+	s.sWasted = append(s.sWasted, s.wasted/width)
+	s.queue.roll(end, width)
+	s.inSystem.roll(end, width)
+	s.busy.roll(end, width)
+	s.capacity.roll(end, width)
+	n := len(s.busy.means) - 1
+	s.sUtil = append(s.sUtil, ratio(s.busy.means[n], s.capacity.means[n]))
+	s.arrivals, s.served, s.rejected, s.errors, s.wasted = 0, 0, 0, 0, 0
+}
+
+func (s *serviceStats) series(name string) ServiceSeries {
+	return ServiceSeries{
+		Name:        name,
+		Arrivals:    s.sArrivals,
+		Throughput:  s.sServed,
+		Rejected:    s.sRejected,
+		Errors:      s.sErrors,
+		Wasted:      s.sWasted,
+		Utilization: s.sUtil,
+		Busy:        s.busy.means,
+		Capacity:    s.capacity.means,
+		QueueMean:   s.queue.means,
+		QueueMax:    s.queue.maxes,
+		InSystem:    s.inSystem.means,
+	}
+}
+
+func (s *serviceStats) summary(now sim.Time) ServiceSummary {
+	sec := now.Seconds()
+	out := ServiceSummary{
+		Utilization: zeroNaN(ratio(s.busy.mean(now), s.capacity.mean(now))),
+		Arrived:     s.arrivalsN,
+		Served:      s.servedN,
+		Rejected:    s.rejectedN,
+		Errors:      s.errorsN,
+		WastedWork:  s.wastedN / 1e9,
+		Throughput:  perSec(float64(s.servedN), sec),
+		InSystem:    Mean{s.inSystem.mean(now)},
+		QueueLength: MeanMax{s.queue.mean(now), s.queue.maxSoFar()},
+	}
+	if s.waitN > 0 {
+		out.Wait.Mean = s.waitSum / float64(s.waitN) / 1e9
+	}
+	if s.servedN > 0 {
+		out.Sojourn.Mean = s.sojournSum / float64(s.servedN) / 1e9
+	}
+	return out
+}
+
+// cacheStats records one cache.
+type cacheStats struct {
+	hits, misses   float64
+	hitsN, missesN int64
+	size           level
+	sHits, sMisses Values
+	sRatio         Values
+}
+
+func (c *cacheStats) roll(end sim.Time, width float64) {
+	sec := width / 1e9
+	c.sHits = append(c.sHits, c.hits/sec)
+	c.sMisses = append(c.sMisses, c.misses/sec)
+	c.sRatio = append(c.sRatio, ratio(c.hits, c.hits+c.misses))
+	c.size.roll(end, width)
+	c.hits, c.misses = 0, 0
+}
+
+// durSec converts a duration to float seconds.
+func durSec(d time.Duration) float64 { return d.Seconds() }

@@ -1,0 +1,348 @@
+package models
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// World is a built, runnable simulation of one Config. It is driven from
+// outside: Run to the end, or Advance in bounded slices (the TUI does),
+// with Inject and the Set* knobs in between. A World is single-threaded:
+// use it from one goroutine at a time. The zero World is not usable; call
+// Build.
+type World struct {
+	cfg Config
+	s   *sim.Sim
+	end sim.Time
+
+	// intervals: the current one is [ivStart, boundary)
+	interval time.Duration
+	ivStart  sim.Time
+	boundary sim.Time
+	t        Values
+
+	services []*service
+	caches   []*cache
+	clients  []*client
+	edges    []*edge // downstream edges (services' and caches' calls), in config order
+	byName   map[string]target
+	total    callStats
+
+	faults  []*fault // every fault, configured then injected, in scheduling order
+	windows []FaultWindow
+
+	// pools
+	calls    []*call
+	attempts []*attempt
+
+	// per-call randomness: a PCG reseeded from a seed tied to the call
+	// before each use (common random numbers across variants).
+	pcg *rand.PCG
+	rng *rand.Rand
+
+	// handlers bound once
+	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
+	hClientArrival, hBurst, hUserIssue, hSessionIssue           sim.Handler
+
+	inFlight    int // attempts alive
+	maxInFlight int
+	maxEvents   uint64
+	events      uint64
+	sameAt      sim.Time
+	sameCount   uint64
+	err         error
+	done        bool
+}
+
+// maxEventsAtOneInstant stops a run whose clock has stopped advancing (a
+// zero-delay loop such as a closed client with no think time against a
+// service that fails at once over a zero-latency link).
+const maxEventsAtOneInstant = 10_000_000
+
+// LimitError reports that a run stopped early because it hit a limit.
+type LimitError struct {
+	// Limit names the limit ("limits.max_events", "limits.max_in_flight",
+	// "events at one instant").
+	Limit string
+	// Value is the limit's value.
+	Value uint64
+	// At is the virtual time the run stopped at.
+	At sim.Time
+}
+
+// Error describes the limit and where the run stopped.
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("run stopped at %v: %s = %d reached (raise the limit, or check the scenario for a retry storm with no backoff or a zero-delay loop)", e.At, e.Limit, e.Value)
+}
+
+// Build validates cfg (after applying defaults to a copy) and returns a
+// World ready to run from time 0.
+func Build(cfg Config) (*World, error) {
+	cfg = cloneConfig(cfg)
+	cfg.ApplyDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	w := &World{
+		cfg:         cfg,
+		s:           sim.New(cfg.Seed),
+		end:         sim.Time(cfg.Duration),
+		interval:    cfg.Interval,
+		byName:      map[string]target{},
+		maxInFlight: cfg.Limits.MaxInFlight,
+		maxEvents:   cfg.Limits.MaxEvents,
+		pcg:         rand.NewPCG(0, 0),
+	}
+	w.rng = rand.New(w.pcg)
+	w.boundary = min(sim.Time(w.interval), w.end)
+	w.total.name = "total"
+	w.hArrive = w.onArrive
+	w.hDeliver = w.onDeliver
+	w.hTimeout = w.onTimeout
+	w.hDeadline = w.onDeadline
+	w.hWorkDone = w.onWorkDone
+	w.hLookup = w.onLookup
+	w.hClientArrival = w.onClientArrival
+	w.hBurst = w.onBurst
+	w.hUserIssue = w.onUserIssue
+	w.hSessionIssue = w.onSessionIssue
+
+	for i := range w.cfg.Services {
+		s := newService(w, &w.cfg.Services[i], i)
+		w.services = append(w.services, s)
+		w.byName[s.name] = s
+	}
+	for i := range w.cfg.Caches {
+		c := newCache(w, &w.cfg.Caches[i])
+		w.caches = append(w.caches, c)
+		w.byName[c.name] = c
+	}
+	for _, s := range w.services {
+		s.wire()
+	}
+	for _, c := range w.caches {
+		c.wire()
+	}
+	for i := range w.cfg.Clients {
+		w.clients = append(w.clients, newClient(w, &w.cfg.Clients[i], i))
+	}
+	for i := range w.cfg.Faults {
+		if err := w.schedule(w.cfg.Faults[i]); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range w.clients {
+		c.begin()
+	}
+	return w, nil
+}
+
+// cloneConfig copies the slices of cfg so that ApplyDefaults on the copy
+// leaves the caller's Config alone.
+func cloneConfig(c Config) Config {
+	c.Services = append([]ServiceConfig(nil), c.Services...)
+	for i := range c.Services {
+		c.Services[i].Calls = append([]CallConfig(nil), c.Services[i].Calls...)
+		if l := c.Services[i].Queue.Limit; l != nil {
+			c.Services[i].Queue.Limit = Limit(*l)
+		}
+	}
+	c.Clients = append([]ClientConfig(nil), c.Clients...)
+	for i := range c.Clients {
+		c.Clients[i].Schedule = append([]RatePoint(nil), c.Clients[i].Schedule...)
+	}
+	c.Caches = append([]CacheConfig(nil), c.Caches...)
+	c.Faults = append([]FaultConfig(nil), c.Faults...)
+	return c
+}
+
+// Config returns the configuration the world was built from, with defaults
+// applied. Callers must not modify its slices.
+func (w *World) Config() *Config { return &w.cfg }
+
+// Now returns the current virtual time.
+func (w *World) Now() sim.Time { return w.s.Now() }
+
+// End returns the time the run ends at (Config.Duration).
+func (w *World) End() sim.Time { return w.end }
+
+// Done reports whether the run is over (reached its end or hit a limit).
+func (w *World) Done() bool { return w.done }
+
+// Err returns the *LimitError that stopped the run early, or nil.
+func (w *World) Err() error { return w.err }
+
+// Events returns the number of events fired so far.
+func (w *World) Events() uint64 { return w.events }
+
+// Run runs the world to its end and returns nil, or the *LimitError that
+// stopped it early (Results then describes the partial run).
+func (w *World) Run() error {
+	for !w.Advance(w.end, 1<<62) {
+	}
+	return w.err
+}
+
+// Advance fires events up to and including virtual time until (at most the
+// end of the run, whose own instant is excluded), or until maxEvents events
+// have fired, whichever comes first. It reports whether the run is over.
+// Intervals close as the clock passes their boundaries: an event at a
+// boundary counts in the interval it opens.
+func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
+	if w.done {
+		return true
+	}
+	last := until >= w.end
+	if last {
+		until = w.end
+	}
+	s := w.s
+	for {
+		next := s.NextAt()
+		for w.boundary <= next && w.boundary <= until && w.ivStart < w.end {
+			w.roll()
+		}
+		if next > until || (last && next >= w.end) {
+			break
+		}
+		if maxEvents == 0 {
+			return false
+		}
+		maxEvents--
+		if next == w.sameAt {
+			w.sameCount++
+			if w.sameCount > maxEventsAtOneInstant {
+				w.stop(&LimitError{Limit: "events at one instant", Value: maxEventsAtOneInstant, At: next})
+				return true
+			}
+		} else {
+			w.sameAt, w.sameCount = next, 0
+		}
+		s.Step()
+		w.events++
+		if w.err != nil || (w.maxEvents > 0 && w.events >= w.maxEvents) {
+			if w.err == nil {
+				w.err = &LimitError{Limit: "limits.max_events", Value: w.maxEvents, At: s.Now()}
+			}
+			w.stop(w.err)
+			return true
+		}
+	}
+	if last {
+		s.RunFor(w.end, 0)
+		w.finish()
+		return true
+	}
+	if until > s.Now() {
+		s.RunFor(until, 0)
+	}
+	return false
+}
+
+// roll closes the current interval at w.boundary.
+func (w *World) roll() {
+	end := w.boundary
+	width := float64(end - w.ivStart)
+	w.t = append(w.t, w.ivStart.Seconds())
+	tot := &w.total
+	inFlight := 0.0
+	for _, c := range w.clients {
+		st := &c.e.stats
+		tot.offered += st.offered
+		tot.attempts += st.attempts
+		tot.succeeded += st.succeeded
+		tot.throughput += st.throughput
+		for r := range st.failed {
+			tot.failed[r] += st.failed[r]
+		}
+		tot.hist.Merge(&st.hist)
+		st.roll(end, width)
+		inFlight += st.inFlight.means[len(st.inFlight.means)-1]
+	}
+	tot.roll(end, width)
+	tot.inFlight.means[len(tot.inFlight.means)-1] = inFlight
+	for _, e := range w.edges {
+		e.stats.roll(end, width)
+	}
+	for _, s := range w.services {
+		s.m.roll(end, width)
+	}
+	for _, c := range w.caches {
+		c.m.roll(end, width)
+	}
+	w.ivStart = end
+	w.boundary = min(end+sim.Time(w.interval), w.end)
+}
+
+// finish closes the run at its end.
+func (w *World) finish() {
+	for w.ivStart < w.end {
+		w.roll()
+	}
+	w.done = true
+}
+
+// stop ends the run early, closing the partial interval at now.
+func (w *World) stop(err error) {
+	w.err = err
+	now := w.s.Now()
+	for w.boundary <= now && w.ivStart < w.end {
+		w.roll()
+	}
+	if now > w.ivStart {
+		w.boundary = now
+		w.roll()
+	}
+	w.done = true
+}
+
+// resultEnd is the time the results cover up to.
+func (w *World) resultEnd() sim.Time {
+	if w.done && w.err == nil {
+		return w.end
+	}
+	return w.s.Now()
+}
+
+// ---- seeds ----
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// mix derives a seed from a seed and a value; different b give unrelated
+// results.
+func mix(a, b uint64) uint64 { return splitmix(a ^ splitmix(b^0x632be59bd9b4e019)) }
+
+// hashName hashes a name (FNV-1a, then SplitMix64), so that seeds derived
+// from names do not depend on configuration order.
+func hashName(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return splitmix(h)
+}
+
+// rngFor reseeds the world's per-call generator from seed and returns it.
+// Every draw tied to a call, attempt or request goes through it: the same
+// call sees the same numbers whatever else happens in the run.
+func (w *World) rngFor(seed uint64) *rand.Rand {
+	w.pcg.Seed(seed, splitmix(seed))
+	return w.rng
+}
+
+// Purposes of per-attempt draws, mixed into the attempt's seed.
+const (
+	purposeRequestLink  = 1
+	purposeResponseLink = 2
+	purposeThink        = 3
+	purposeKey          = 4
+)
