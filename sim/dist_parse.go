@@ -359,7 +359,7 @@ func (p *distParser) mix(name distTok, depth int) (Dist, error) {
 		}
 	}
 	if math.Abs(sum-1) > 1e-9 {
-		return nil, p.errAt(name.at, "mix weights sum to %s, want 1 (within 1e-9)", fmtNum(sum))
+		return nil, p.errAt(name.at, "mix weights sum to %.12g, want 1 (within 1e-9)", sum)
 	}
 	return newMix(weights, comps), nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -167,7 +168,7 @@ func TestDistMoments(t *testing.T) {
 		{"lognormal(20ms, 0.8)", lognormalMoments(20*ms, 0.8), 1e-9},
 		{"erlang(4, 20ms)", erlangMoments(4, 20*ms), 1e-12},
 		{"erlang(50, 20ms)", erlangMoments(50, 20*ms), 1e-12}, // Marsaglia-Tsang path
-		{"erlang(13, 1ms)", erlangMoments(13, 1*ms), 1e-12},   // first k on that path
+		{"erlang(2, 1ms)", erlangMoments(2, 1*ms), 1e-12},     // the sum of exponentials
 		{"pareto(10ms, 5)", paretoMoments(10*ms, 5), 1e-9},
 		{"weibull(20ms, 1.5)", weibullMoments(20*ms, 1.5), 1e-9},
 		{"weibull(20ms, 0.5)", weibullMoments(20*ms, 0.5), 1e-9},
@@ -249,6 +250,112 @@ func TestDistMedians(t *testing.T) {
 				t.Errorf("%d of %d samples <= exact median %.6g; 99.9%% band %v ± %.0f", below, momentSamples, c.median, n/2, band)
 			}
 		})
+	}
+}
+
+// ksSamples is the sample size of the Kolmogorov-Smirnov test.
+const ksSamples = 50_000
+
+func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+
+// TestDistKS compares each kind's whole sample with its exact CDF by the
+// Kolmogorov-Smirnov statistic D = sup|F_n - F|, which moment tests miss (a
+// wrong shape with the right mean and variance). Under the right F,
+// P(√n·D > c) → 2·Σ(-1)^(k-1)·exp(-2k²c²) (Kolmogorov 1933), so the 99.9%
+// point is c = √(-ln(0.0005)/2) ≈ 1.949. Scales are microseconds or more,
+// so rounding samples to whole nanoseconds moves F by far less than c/√n.
+func TestDistKS(t *testing.T) {
+	const ms = 1e-3
+	expCDF := func(m float64) func(float64) float64 {
+		return func(x float64) float64 { return -math.Expm1(-x / m) }
+	}
+	lognormalCDF := func(med, s float64) func(float64) float64 {
+		return func(x float64) float64 {
+			if x <= 0 {
+				return 0
+			}
+			return normCDF(math.Log(x/med) / s)
+		}
+	}
+	// erlangCDF: 1 - Σ_{j<k} e^(-y)·y^j/j! with y = x/θ, θ = mean/k.
+	erlangCDF := func(k int, mean float64) func(float64) float64 {
+		return func(x float64) float64 {
+			y := x / (mean / float64(k))
+			term, sum := math.Exp(-y), 0.0
+			for j := range k {
+				if j > 0 {
+					term *= y / float64(j)
+				}
+				sum += term
+			}
+			return 1 - sum
+		}
+	}
+	truncNormalCDF := func(mu, s float64) func(float64) float64 {
+		z0 := normCDF(-mu / s)
+		return func(x float64) float64 {
+			return max(normCDF((x-mu)/s)-z0, 0) / (1 - z0)
+		}
+	}
+	cases := []struct {
+		spec string
+		cdf  func(x float64) float64 // x in seconds
+	}{
+		{"exp(20ms)", expCDF(20 * ms)},
+		{"uniform(5ms, 15ms)", func(x float64) float64 { return min(max((x-5*ms)/(10*ms), 0), 1) }},
+		{"normal(20ms, 5ms)", truncNormalCDF(20*ms, 5*ms)},
+		{"normal(2ms, 5ms)", truncNormalCDF(2*ms, 5*ms)},
+		{"lognormal(20ms, 0.8)", lognormalCDF(20*ms, 0.8)},
+		{"lognormal(20ms, 3)", lognormalCDF(20*ms, 3)},
+		{"erlang(3, 20ms)", erlangCDF(3, 20*ms)},
+		{"erlang(2, 20ms)", erlangCDF(2, 20*ms)},
+		{"normal(0, 5ms)", truncNormalCDF(0, 5*ms)},
+		{"erlang(200, 20ms)", erlangCDF(200, 20*ms)},
+		{"pareto(10ms, 1.5)", func(x float64) float64 { return max(0, 1-math.Pow(10*ms/x, 1.5)) }},
+		{"weibull(20ms, 0.5)", func(x float64) float64 { return -math.Expm1(-math.Pow(x/(20*ms), 0.5)) }},
+		{"weibull(20ms, 3)", func(x float64) float64 { return -math.Expm1(-math.Pow(x/(20*ms), 3)) }},
+		{"mix(0.9: exp(1ms), 0.1: lognormal(50ms, 0.3))", func(x float64) float64 {
+			return 0.9*expCDF(1*ms)(x) + 0.1*lognormalCDF(50*ms, 0.3)(x)
+		}},
+	}
+	crit := math.Sqrt(-math.Log(0.0005)/2) / math.Sqrt(ksSamples)
+	for _, c := range cases {
+		d := sim.MustParseDist(c.spec)
+		r := sim.NewRand(1, "ks/"+c.spec)
+		xs := make([]float64, ksSamples)
+		for i := range xs {
+			xs[i] = d.Sample(r).Seconds()
+		}
+		slices.Sort(xs)
+		n := float64(len(xs))
+		dmax, at := 0.0, 0.0
+		for i, x := range xs {
+			f := c.cdf(x)
+			if e := max(f-float64(i)/n, float64(i+1)/n-f); e > dmax {
+				dmax, at = e, x
+			}
+		}
+		if dmax > crit {
+			t.Errorf("%s: Kolmogorov-Smirnov D = %.5f at %.6gs, 99.9%% critical value %.5f", c.spec, dmax, at, crit)
+		}
+	}
+}
+
+// TestSampleRounds: samples are rounded to the nearest nanosecond, not
+// truncated (which would bias every mean down by half a nanosecond).
+// uniform(0, 2ns) rounds to 0, 1 and 2ns with probabilities 1/4, 1/2, 1/4.
+func TestSampleRounds(t *testing.T) {
+	d := sim.MustParseDist("uniform(0, 2ns)")
+	r := sim.NewRand(1, "round")
+	var counts [3]int
+	const n = 40_000
+	for range n {
+		counts[d.Sample(r)]++
+	}
+	for i, p := range []float64{0.25, 0.5, 0.25} {
+		if band := z999 * math.Sqrt(n*p*(1-p)); math.Abs(float64(counts[i])-n*p) > band {
+			t.Errorf("%dns drawn %d times in %d, want %.0f ± %.0f", i, counts[i], n, n*p, band)
+		}
 	}
 }
 
@@ -367,6 +474,8 @@ func TestDistRoundTrip(t *testing.T) {
 		{"mix(0.999:100us,0.001:10ms)", "mix(0.999: 100us, 0.001: 10ms)"},
 		{"mix(1: exp(1ms))", "mix(1: exp(1ms))"},
 		{"mix(0.1: 1ms, 0.2: 2ms, 0.7: 3ms)", "mix(0.1: 1ms, 0.2: 2ms, 0.7: 3ms)"},
+		{"mix(0.3333333333: 1ms, 0.3333333333: 2ms, 0.3333333333: 3ms)", // sum 1-1e-10
+			"mix(0.3333333333: 1ms, 0.3333333333: 2ms, 0.3333333333: 3ms)"},
 		{"mix(0.5: exp(1ms), 0.5: mix(0.5: 1ms, 0.5: lognormal(2ms, 1)))",
 			"mix(0.5: exp(1ms), 0.5: mix(0.5: 1ms, 0.5: lognormal(2ms, 1)))"},
 	}
@@ -458,6 +567,7 @@ var badDists = []struct {
 	{"weibull(20ms, -1)", 15, "weibull shape must be > 0, got -1"},
 	{"weibull(-20ms, 1)", 9, "weibull scale must be > 0, got -20ms"},
 	{"mix(0.5: 1ms, 0.4: 2ms)", 1, "mix weights sum to 0.9, want 1 (within 1e-9)"},
+	{"mix(0.5: 1ms, 0.500000002: 2ms)", 1, "mix weights sum to 1.000000002, want 1 (within 1e-9)"},
 	{"mix(0.6: 1ms, 0.6: 2ms)", 1, "mix weights sum to 1.2, want 1 (within 1e-9)"},
 	{"mix(0.5: 1ms, 0.5: mix(0.5: 1ms))", 20, "mix weights sum to 0.5, want 1 (within 1e-9)"},
 	{"mix(0: 1ms, 1: 2ms)", 5, "mix weight must be > 0 and <= 1, got 0"},
