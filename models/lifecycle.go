@@ -168,6 +168,9 @@ func (w *World) launch(c *call) {
 	st.offered++
 	st.calls++
 	st.inFlight.add(now, 1)
+	if w.onLaunch != nil {
+		w.onLaunch(c.e, c)
+	}
 	if d := c.e.policy.Deadline; d > 0 {
 		c.deadline = w.s.Schedule(d, w.hDeadline, c)
 	}

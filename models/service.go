@@ -215,6 +215,9 @@ func (s *service) start(r *replica, a *attempt) {
 	if s.errP > 0 && rng.Float64() < s.errP {
 		a.reason = Error
 	}
+	if w.onStart != nil {
+		w.onStart(s, a, d)
+	}
 	a.timer = w.s.Schedule(d, w.hWorkDone, a)
 }
 

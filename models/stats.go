@@ -2,7 +2,6 @@ package models
 
 import (
 	"math"
-	"time"
 
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -296,6 +295,3 @@ func (c *cacheStats) roll(end sim.Time, width float64) {
 	c.size.roll(end, width)
 	c.hits, c.misses = 0, 0
 }
-
-// durSec converts a duration to float seconds.
-func durSec(d time.Duration) float64 { return d.Seconds() }

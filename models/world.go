@@ -45,7 +45,7 @@ type World struct {
 
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
-	hClientArrival, hBurst, hUserIssue, hSessionIssue           sim.Handler
+	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
 
 	inFlight    int // attempts alive
 	maxInFlight int
@@ -55,6 +55,11 @@ type World struct {
 	sameCount   uint64
 	err         error
 	done        bool
+
+	// test hooks (nil outside tests): a call launched on an edge, and a
+	// request starting service with its sampled local work
+	onLaunch func(e *edge, c *call)
+	onStart  func(s *service, a *attempt, d time.Duration)
 }
 
 // maxEventsAtOneInstant stops a run whose clock has stopped advancing (a

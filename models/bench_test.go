@@ -1,0 +1,47 @@
+package models
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// mm1Config is M/M/1 at rho = 0.8 scaled to milliseconds: Poisson arrivals
+// at 800/s, exponential service with mean 1ms, one worker, unbounded FIFO
+// queue, no timeouts; customers is the expected number of calls.
+func mm1Config(customers int, seed uint64) Config {
+	return Config{
+		Duration: time.Duration(float64(customers) / 800 * float64(time.Second)),
+		Interval: time.Second,
+		Seed:     seed,
+		Services: []ServiceConfig{{Name: "server", ServiceTime: sim.MustParseDist("exp(1ms)")}},
+		Clients:  []ClientConfig{{Name: "customers", Target: "server", Rate: 800}},
+	}
+}
+
+// BenchmarkMM1 runs M/M/1 through the whole model stack: an open-loop
+// client, a call and an attempt per customer, the service's admission,
+// queue and worker, and every metric (per-interval counters, time-weighted
+// gauges, latency histograms). One op is one customer; compare ns/customer
+// with sim's BenchmarkMM1 (the bare engine) and ../shared/bench.
+func BenchmarkMM1(b *testing.B) {
+	w, err := Build(mm1Config(b.N, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	served := w.Results().Summary.Services["server"].Served
+	if served == 0 {
+		return
+	}
+	ns := float64(b.Elapsed().Nanoseconds())
+	b.ReportMetric(ns/float64(served), "ns/customer")
+	b.ReportMetric(float64(served)/(ns/1e9), "customers/s")
+	b.ReportMetric(float64(w.Events())/float64(served), "events/customer")
+}
