@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // cache is a running CacheConfig: a look-aside cache with Zipf key
@@ -116,7 +117,7 @@ func (c *cache) lookup(a *attempt) {
 		c.touch(k)
 		a.e.stats.throughput++
 		a.e.stats.throughputN++
-		w.respond(a, OK)
+		w.respond(a, strategies.ReasonOK)
 		return
 	}
 	c.m.misses++
@@ -134,11 +135,11 @@ func (c *cache) filled(a *attempt) {
 	a.e.stats.throughput++
 	a.e.stats.throughputN++
 	if a.downFailed {
-		w.respond(a, Error)
+		w.respond(a, strategies.ReasonError)
 		return
 	}
 	c.store(a.key)
-	w.respond(a, OK)
+	w.respond(a, strategies.ReasonOK)
 }
 
 func (c *cache) store(k int32) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // client is a running ClientConfig.
@@ -377,7 +378,7 @@ func (c *client) restart(calls int) {
 			if old := u.call; old != nil {
 				u.call = nil
 				old.owner = nil
-				w.finishCall(old, Abandoned)
+				w.finishCall(old, strategies.ReasonAbandoned)
 			}
 			u.issue()
 		}
@@ -388,7 +389,7 @@ func (c *client) restart(calls int) {
 			if old := s.call; old != nil {
 				s.call = nil
 				old.owner = nil
-				w.finishCall(old, Abandoned)
+				w.finishCall(old, strategies.ReasonAbandoned)
 			}
 			s.issue()
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // fault is one scheduled fault and what it acts on.
@@ -202,7 +203,7 @@ func (w *World) SetClientUsers(name string, users int) error {
 		if old := u.call; old != nil {
 			u.call = nil
 			old.owner = nil
-			w.finishCall(old, Abandoned)
+			w.finishCall(old, strategies.ReasonAbandoned)
 		}
 	}
 	for len(c.users) < users {

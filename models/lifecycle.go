@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // target is what a call can be made to: a service or a cache.
@@ -272,16 +273,16 @@ func (w *World) onTimeout(arg any) {
 	a := arg.(*attempt)
 	c := a.c
 	w.letGo(c, a)
-	w.attemptDone(c, Timeout)
+	w.attemptDone(c, strategies.ReasonTimeout)
 }
 
-func (w *World) onDeadline(arg any) { w.finishCall(arg.(*call), DeadlineExceeded) }
+func (w *World) onDeadline(arg any) { w.finishCall(arg.(*call), strategies.ReasonDeadlineExceeded) }
 
 // attemptDone decides what a call does after one of its attempts ended
 // with r. This is where the client strategies plug in (retry, budget,
 // breaker, hedging); today a call makes one attempt.
 func (w *World) attemptDone(c *call, r Reason) {
-	if r == OK || len(c.live) == 0 {
+	if r == strategies.ReasonOK || len(c.live) == 0 {
 		w.finishCall(c, r)
 	}
 }
@@ -298,7 +299,7 @@ func (w *World) finishCall(c *call, r Reason) {
 		w.letGo(c, a)
 	}
 	st := &c.e.stats
-	if r == OK {
+	if r == strategies.ReasonOK {
 		st.succeeded++
 		st.succeededN++
 		st.hist.Record(now.Sub(c.start))

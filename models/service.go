@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // service is a running ServiceConfig: replicas with workers and a queue
@@ -167,7 +168,7 @@ func (s *service) arrive(a *attempt) {
 		return
 	}
 	if s.failFast || s.up == 0 {
-		s.reject(a, Outage)
+		s.reject(a, strategies.ReasonOutage)
 		return
 	}
 	r := s.pick()
@@ -178,7 +179,7 @@ func (s *service) arrive(a *attempt) {
 	}
 	if s.limit >= 0 && r.q.n >= s.limit {
 		s.m.inSystem.add(now, -1)
-		s.reject(a, QueueFull)
+		s.reject(a, strategies.ReasonQueueFull)
 		return
 	}
 	a.rep = r
@@ -211,9 +212,9 @@ func (s *service) start(r *replica, a *attempt) {
 	if s.slow != 1 {
 		d = time.Duration(float64(d) * s.slow)
 	}
-	a.reason = OK
+	a.reason = strategies.ReasonOK
 	if s.errP > 0 && rng.Float64() < s.errP {
-		a.reason = Error
+		a.reason = strategies.ReasonError
 	}
 	if w.onStart != nil {
 		w.onStart(s, a, d)
@@ -225,7 +226,7 @@ func (w *World) onWorkDone(arg any) {
 	a := arg.(*attempt)
 	a.timer = sim.Timer{}
 	s := a.svc
-	if a.reason == OK && len(s.calls) > 0 {
+	if a.reason == strategies.ReasonOK && len(s.calls) > 0 {
 		a.next = 0
 		a.downFailed = false
 		s.callOut(a)
@@ -257,7 +258,7 @@ func (s *service) callOut(a *attempt) {
 // callDone receives the outcome of a downstream call made for a (by a
 // service) or of the backend call of a cache miss.
 func (a *attempt) callDone(c *call, r Reason) {
-	if r != OK {
+	if r != strategies.ReasonOK {
 		a.downFailed = true
 	}
 	a.pending--
@@ -279,11 +280,11 @@ func (a *attempt) callDone(c *call, r Reason) {
 func (s *service) afterCalls(a *attempt) {
 	switch {
 	case a.downFailed:
-		s.finish(a, Error)
+		s.finish(a, strategies.ReasonError)
 	case !s.parallel && int(a.next) < len(s.calls):
 		s.callOut(a)
 	default:
-		s.finish(a, OK)
+		s.finish(a, strategies.ReasonOK)
 	}
 }
 
@@ -306,7 +307,7 @@ func (s *service) finish(a *attempt, r Reason) {
 	s.m.inSystem.add(now, -1)
 	s.m.served++
 	s.m.servedN++
-	if r == Error {
+	if r == strategies.ReasonError {
 		s.m.errors++
 		s.m.errorsN++
 	}
@@ -343,7 +344,7 @@ func (s *service) drain(rep *replica, r Reason) {
 		a := rep.q.popFront()
 		s.m.queue.add(now, -1)
 		s.m.inSystem.add(now, -1)
-		if r == OK {
+		if r == strategies.ReasonOK {
 			s.w.release(a)
 		} else {
 			s.reject(a, r)
@@ -388,7 +389,7 @@ func (s *service) refresh() {
 	if up < s.up {
 		for _, r := range s.reps[up:s.up] {
 			r.down = true
-			s.drain(r, Outage)
+			s.drain(r, strategies.ReasonOutage)
 		}
 	}
 	for _, r := range s.reps[s.up:max(s.up, up)] {
@@ -400,12 +401,12 @@ func (s *service) refresh() {
 	}
 	if failFast && !s.failFast {
 		for _, r := range s.reps {
-			s.drain(r, Outage)
+			s.drain(r, strategies.ReasonOutage)
 		}
 	}
 	if blackHole && !s.blackHole {
 		for _, r := range s.reps {
-			s.drain(r, OK)
+			s.drain(r, strategies.ReasonOK)
 		}
 	}
 	s.failFast, s.blackHole = failFast, blackHole

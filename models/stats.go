@@ -66,19 +66,19 @@ type callStats struct {
 
 	// current interval
 	offered, attempts, succeeded, throughput float64
-	failed                                   [numReasons]float64
+	failed                                   [maxReasons]float64
 	hist                                     sim.Histogram // latency of successes in the interval
 
 	// whole run
 	calls, attemptsN, succeededN, throughputN int64
-	failedN                                   [numReasons]int64
+	failedN                                   [maxReasons]int64
 	run                                       sim.Histogram
 
 	inFlight level
 
 	// series so far
 	sOffered, sAttempts, sAmp, sSucceeded, sThroughput Values
-	sFailed                                            [numReasons]Values
+	sFailed                                            [maxReasons]Values
 	p50, p90, p99, p999                                Values
 }
 
