@@ -159,7 +159,7 @@ func TestRetryPolicy(t *testing.T) {
 		{2, ReasonShed, true},
 		{3, ReasonTimeout, false}, // the third attempt was the last
 		{1, ReasonBreakerOpen, false},
-		{1, ReasonNone, false},
+		{1, ReasonOK, false},
 	}
 	for _, c := range cases {
 		if got := p.ShouldRetry(c.attempts, c.reason); got != c.want {
@@ -175,7 +175,7 @@ func TestRetryPolicy(t *testing.T) {
 	}
 	_, err = NewRetryPolicy(RetryPolicyConfig{MaxAttempts: 0})
 	mustErr(t, err, "MaxAttempts")
-	_, err = NewRetryPolicy(RetryPolicyConfig{MaxAttempts: 2, Retryable: ReasonSetOf(ReasonNone)})
+	_, err = NewRetryPolicy(RetryPolicyConfig{MaxAttempts: 2, Retryable: ReasonSetOf(ReasonOK)})
 	mustErr(t, err, "Retryable")
 	_, err = NewRetryPolicy(RetryPolicyConfig{MaxAttempts: 2, Backoff: BackoffConfig{Kind: BackoffConstant}})
 	mustErr(t, err, "Base")

@@ -119,10 +119,7 @@ func (c *CoDel) okToDrop(now sim.Time, sojourn time.Duration, remaining int) boo
 		return false
 	}
 	if c.firstAboveTime == 0 {
-		c.firstAboveTime = now.Add(c.cfg.Interval)
-		if c.firstAboveTime == 0 { // keep 0 meaning "not above"
-			c.firstAboveTime = 1
-		}
+		c.firstAboveTime = now.Add(c.cfg.Interval) // > 0, as now >= 0
 		return false
 	}
 	return now >= c.firstAboveTime

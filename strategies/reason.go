@@ -5,15 +5,16 @@ import (
 	"strings"
 )
 
-// Reason is why an attempt or a call failed. It is a value, not an error:
-// a failed request is an ordinary outcome of a simulation. The zero Reason
-// is ReasonNone (no failure). Models use Reason as the failure reason type.
+// Reason is the outcome of an attempt or a call: ReasonOK, or why it
+// failed. It is a value, not an error: a failed request is an ordinary
+// outcome of a simulation. The zero Reason is ReasonOK (no failure). Models
+// use Reason as the failure reason type.
 type Reason uint8
 
 // The failure reasons. Their String forms are the names used in scenario
 // files and results.
 const (
-	ReasonNone               Reason = iota // not a failure
+	ReasonOK                 Reason = iota // not a failure: success
 	ReasonTimeout                          // the client's per-attempt timeout fired
 	ReasonShed                             // a server's load shedder rejected it
 	ReasonRateLimited                      // a rate limiter rejected it
@@ -26,11 +27,13 @@ const (
 	ReasonDropped                          // an active queue manager (CoDel) dropped it
 	ReasonExpired                          // dropped at dequeue because its deadline had passed
 	ReasonLoss                             // lost in the network
+	ReasonOutage                           // the service (or replica) was down and answered at once
+	ReasonAbandoned                        // the caller gave up on the call (e.g. a client restart)
 	numReasons
 )
 
 var reasonNames = [numReasons]string{
-	ReasonNone:               "none",
+	ReasonOK:                 "ok",
 	ReasonTimeout:            "timeout",
 	ReasonShed:               "shed",
 	ReasonRateLimited:        "rate_limited",
@@ -43,6 +46,8 @@ var reasonNames = [numReasons]string{
 	ReasonDropped:            "dropped",
 	ReasonExpired:            "expired",
 	ReasonLoss:               "loss",
+	ReasonOutage:             "outage",
+	ReasonAbandoned:          "abandoned",
 }
 
 // String returns the reason's name, e.g. "rate_limited".
@@ -53,18 +58,18 @@ func (r Reason) String() string {
 	return fmt.Sprintf("reason(%d)", uint8(r))
 }
 
-// Reasons returns every failure reason (ReasonNone excluded) in a fixed
+// Reasons returns every failure reason (ReasonOK excluded) in a fixed
 // order.
 func Reasons() []Reason {
 	out := make([]Reason, 0, numReasons-1)
-	for r := ReasonNone + 1; r < numReasons; r++ {
+	for r := ReasonOK + 1; r < numReasons; r++ {
 		out = append(out, r)
 	}
 	return out
 }
 
-// ParseReason returns the Reason named s (as printed by String). It accepts
-// "none".
+// ParseReason returns the Reason named s (as printed by String), "ok"
+// included.
 func ParseReason(s string) (Reason, error) {
 	for r := Reason(0); r < numReasons; r++ {
 		if reasonNames[r] == s {

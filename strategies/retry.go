@@ -22,9 +22,10 @@ type RetryPolicyConfig struct {
 // (REFERENCES §4: 5xx such as 503 from shedding or a full queue, throttling
 // such as 429, timeouts, connection errors). Not retried by default:
 // breaker_open and throttled (the client itself refused; retrying defeats
-// it), deadline_exceeded and expired (the call's deadline is gone).
+// it), deadline_exceeded and expired (the call's deadline is gone),
+// abandoned (the caller is gone).
 var DefaultRetryableReasons = ReasonSetOf(ReasonTimeout, ReasonError, ReasonShed, ReasonRateLimited,
-	ReasonQueueFull, ReasonConcurrencyLimited, ReasonDropped, ReasonLoss)
+	ReasonQueueFull, ReasonConcurrencyLimited, ReasonDropped, ReasonLoss, ReasonOutage)
 
 // DefaultRetryPolicyConfig returns 3 attempts (the SRE book's per-request
 // cap, REFERENCES §5, also the AWS SDK standard mode's max_attempts, §4),
@@ -46,14 +47,14 @@ type RetryPolicy struct {
 }
 
 // NewRetryPolicy validates cfg: MaxAttempts in [1, 100], Retryable holding
-// only failure reasons (not ReasonNone), and a valid Backoff.
+// only failure reasons (not ReasonOK), and a valid Backoff.
 func NewRetryPolicy(cfg RetryPolicyConfig) (RetryPolicy, error) {
 	const s = "retry policy"
 	if cfg.MaxAttempts < 1 || cfg.MaxAttempts > 100 {
 		return RetryPolicy{}, cfgErr(s, "MaxAttempts", "in [1, 100]", cfg.MaxAttempts)
 	}
-	if cfg.Retryable.Has(ReasonNone) || cfg.Retryable>>numReasons != 0 {
-		return RetryPolicy{}, cfgErr(s, "Retryable", "a set of failure reasons (not none)", cfg.Retryable)
+	if cfg.Retryable.Has(ReasonOK) || cfg.Retryable>>numReasons != 0 {
+		return RetryPolicy{}, cfgErr(s, "Retryable", "a set of failure reasons (not ok)", cfg.Retryable)
 	}
 	b, err := NewBackoff(cfg.Backoff)
 	if err != nil {
@@ -74,7 +75,7 @@ func (p RetryPolicy) Backoff() Backoff { return p.backoff }
 // ShouldRetry reports whether a call that has made attempts attempts so far
 // (the failed one included) and failed with reason may try again.
 func (p RetryPolicy) ShouldRetry(attempts int, reason Reason) bool {
-	return attempts < p.max && reason != ReasonNone && p.retryable.Has(reason)
+	return attempts < p.max && reason != ReasonOK && p.retryable.Has(reason)
 }
 
 // OnFailure is ShouldRetry followed, when it allows a retry, by the
