@@ -221,20 +221,35 @@ func NewCircuitBreaker(cfg CircuitBreakerConfig) (*CircuitBreaker, error) {
 // when called from Allow, which performs the open -> half-open transition
 // even when it is not automatic.
 func (b *CircuitBreaker) tick(now sim.Time, fromAllow bool) {
-	switch b.state {
-	case Open:
-		if (fromAllow || b.cfg.AutomaticHalfOpen) && now.Sub(b.since) >= b.cfg.OpenDuration {
+	auto := b.cfg.AutomaticHalfOpen
+	wait := b.cfg.MaxHalfOpenWait
+	if auto && wait > 0 && b.state == Open {
+		// Unattended, the breaker cycles open -> half-open -> open every
+		// OpenDuration + MaxHalfOpenWait: skip whole cycles at once.
+		cycle := b.cfg.OpenDuration + wait
+		if k := now.Sub(b.since) / cycle; k > 0 {
+			b.since = b.since.Add(k * cycle)
+			b.opened += uint64(k)
+		}
+	}
+	for {
+		switch b.state {
+		case Open:
+			if !(fromAllow || auto) || now.Sub(b.since) < b.cfg.OpenDuration {
+				return
+			}
 			at := now
-			if b.cfg.AutomaticHalfOpen {
+			if auto {
 				at = b.since.Add(b.cfg.OpenDuration)
 			}
 			b.toHalfOpen(at)
-			b.tick(now, fromAllow) // the half-open limit may have passed too
-		}
-	case HalfOpen:
-		if b.cfg.MaxHalfOpenWait > 0 && now.Sub(b.since) >= b.cfg.MaxHalfOpenWait {
-			b.toOpen(b.since.Add(b.cfg.MaxHalfOpenWait))
-			b.tick(now, fromAllow)
+		case HalfOpen:
+			if wait == 0 || now.Sub(b.since) < wait {
+				return
+			}
+			b.toOpen(b.since.Add(wait))
+		default:
+			return
 		}
 	}
 }

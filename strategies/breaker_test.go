@@ -223,3 +223,28 @@ func ExampleRetryBreaker() {
 	fmt.Println(b.FailureRate(now), b.AllowRetry(now))
 	// Output: 20 false
 }
+
+// TestCircuitBreakerLongIdle checks that an unattended automatic breaker
+// cycling open/half-open for a day is brought up to date at once.
+func TestCircuitBreakerLongIdle(t *testing.T) {
+	cfg := testBreakerConfig()
+	cfg.AutomaticHalfOpen, cfg.OpenDuration, cfg.MaxHalfOpenWait = true, time.Millisecond, time.Millisecond
+	b, _ := NewCircuitBreaker(cfg)
+	for range 4 {
+		b.OnFailure(0, ms(1))
+	}
+	if b.State(0) != Open {
+		t.Fatal("did not open")
+	}
+	// Cycles of 2ms: open [0,1ms), half-open [1ms, 2ms), open again at 2ms...
+	day := sim.Time(24 * time.Hour)
+	if got := b.State(day); got != Open {
+		t.Errorf("state after a day = %v, want open (a cycle starts at each even ms)", got)
+	}
+	if got := b.State(day + sim.Time(ms(1.5))); got != HalfOpen {
+		t.Errorf("state at +1.5ms = %v, want half_open", got)
+	}
+	if got, want := b.Opened(), uint64(24*3600*1000/2+1); got != want {
+		t.Errorf("Opened = %d, want %d", got, want)
+	}
+}
