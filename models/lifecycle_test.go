@@ -1,0 +1,612 @@
+package models
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// The lifecycle, fault by fault, on tiny worlds with constant times whose
+// outcome can be worked out by hand (the comments do it).
+
+func run(t *testing.T, cfg Config) (*World, *Results) {
+	t.Helper()
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return w, w.Results()
+}
+
+func d(s string) sim.Dist { return sim.MustParseDist(s) }
+
+// oneService is a constant-rate client (arrivals at 1/rate, 2/rate, ...)
+// on one service with constant service time st.
+func oneService(rate float64, st string, dur time.Duration) Config {
+	return Config{
+		Duration: dur,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d(st)}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: rate, Arrival: Constant}},
+	}
+}
+
+func wantEq[T comparable](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func wantNear(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	if math.Abs(got-want) > tol {
+		t.Errorf("%s = %v, want %v ± %v", what, got, want, tol)
+	}
+}
+
+func TestTimeoutAbandonsAndWastesWork(t *testing.T) {
+	// Calls at 1s..10s, service 300ms, timeout 200ms: every attempt times
+	// out at +200ms, the server finishes at +300ms, the late answer is not
+	// a success, and its 300ms are wasted: 10 x 0.3s = 3s.
+	cfg := oneService(1, "300ms", 10500*time.Millisecond)
+	cfg.Clients[0].Timeout = 200 * time.Millisecond
+	_, r := run(t, cfg)
+	s := r.Summary
+	wantEq(t, "calls", s.Calls, int64(10))
+	wantEq(t, "succeeded", s.Succeeded, int64(0))
+	wantEq(t, "failed[timeout]", s.Failed["timeout"], int64(10))
+	wantEq(t, "served", s.Services["api"].Served, int64(10))
+	wantNear(t, "wasted_work", s.Services["api"].WastedWork, 3.0, 1e-9)
+	wantNear(t, "throughput", s.Throughput, 10/10.5, 1e-9)
+	wantEq(t, "goodput", s.Goodput, 0.0)
+	// Timeouts are counted in the interval they fire in: at 1.2s, 2.2s...
+	f := r.Series.Clients[0].Failed["timeout"]
+	wantEq(t, "timeouts in [0,1)", f[0], 0.0)
+	wantEq(t, "timeouts in [1,2)", f[1], 1.0)
+}
+
+func TestDeadlineBoundsTheCall(t *testing.T) {
+	cfg := oneService(1, "300ms", 10500*time.Millisecond)
+	cfg.Clients[0].Deadline = 150 * time.Millisecond
+	cfg.Clients[0].Timeout = time.Second // the deadline comes first
+	_, r := run(t, cfg)
+	wantEq(t, "failed[deadline_exceeded]", r.Summary.Failed["deadline_exceeded"], int64(10))
+	wantNear(t, "wasted_work", r.Summary.Services["api"].WastedWork, 3.0, 1e-9)
+}
+
+func TestQueueLimitCountsWaitingOnly(t *testing.T) {
+	// One worker, no waiting room, service 1.5s, calls every second: the
+	// calls at 1, 3, 5, 7, 9 are served, those at 2, 4, 6, 8, 10 find the
+	// worker busy and the queue full.
+	cfg := oneService(1, "1500ms", 11*time.Second)
+	cfg.Services[0].Queue.Limit = Limit(0)
+	_, r := run(t, cfg)
+	wantEq(t, "succeeded", r.Summary.Succeeded, int64(5))
+	wantEq(t, "failed[queue_full]", r.Summary.Failed["queue_full"], int64(5))
+	wantEq(t, "rejected", r.Summary.Services["api"].Rejected, int64(5))
+	// With one waiting place: A(1s) runs to 2.5, B(2) waits and runs to
+	// 4, C(3) to 5.5, D(4) waits, E(5) is rejected, D runs to 7, F(6) to
+	// 8.5, G(7) waits, H(8) is rejected, G runs to 10, I(9) and J(10) are
+	// still inside at 11s.
+	cfg.Services[0].Queue.Limit = Limit(1)
+	_, r = run(t, cfg)
+	wantEq(t, "succeeded with limit 1", r.Summary.Succeeded, int64(6))
+	wantEq(t, "failed[queue_full] with limit 1", r.Summary.Failed["queue_full"], int64(2))
+	wantEq(t, "in flight at the end", r.Summary.InFlight, int64(2))
+	wantEq(t, "queue max", r.Summary.Services["api"].QueueLength.Max, 1.0)
+}
+
+// startOrder returns the call index (by launch order) of each request as
+// it starts service.
+func startOrder(t *testing.T, cfg Config) []int {
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := map[uint64]int{}
+	var order []int
+	w.onLaunch = func(e *edge, c *call) { idx[c.seed] = len(idx) }
+	w.onStart = func(s *service, a *attempt, _ time.Duration) { order = append(order, idx[a.callSeed]) }
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return order
+}
+
+func TestQueueOrder(t *testing.T) {
+	// A burst of 4 at 1s on one worker: the first starts at once, the
+	// others wait; FIFO serves them in arrival order, LIFO newest first.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d("1s")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 4, Every: time.Minute, Start: time.Second}}},
+	}
+	wantEq(t, "fifo", fmt.Sprint(startOrder(t, cfg)), "[0 1 2 3]")
+	cfg.Services[0].Queue.Order = LIFO
+	wantEq(t, "lifo", fmt.Sprint(startOrder(t, cfg)), "[0 3 2 1]")
+}
+
+func TestBalancers(t *testing.T) {
+	for _, tc := range []struct {
+		b       Balancer
+		check   func(counts [4]int) bool
+		waiting bool // whether requests may wait while a replica idles
+	}{
+		{RoundRobin, func(c [4]int) bool { return c == [4]int{100, 100, 100, 100} }, false},
+		{Random, func(c [4]int) bool { return c[0] > 70 && c[1] > 70 && c[2] > 70 && c[3] > 70 }, true},
+		{LeastOutstanding, func(c [4]int) bool { return c == [4]int{100, 100, 100, 100} }, false},
+		{PowerOfTwo, func(c [4]int) bool { return c[0] > 70 && c[1] > 70 && c[2] > 70 && c[3] > 70 }, true},
+	} {
+		t.Run(string(tc.b), func(t *testing.T) {
+			// Bursts of 4 every second on 4 single-worker replicas with
+			// service 500ms.
+			cfg := Config{
+				Duration: 100*time.Second + 500*time.Millisecond,
+				Seed:     3,
+				Services: []ServiceConfig{{Name: "api", Replicas: 4, Balancer: tc.b, ServiceTime: d("500ms")}},
+				Clients:  []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 4, Every: time.Second}}},
+			}
+			w, err := Build(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var counts [4]int
+			s := w.services[0]
+			w.onStart = func(_ *service, a *attempt, _ time.Duration) {
+				for i, r := range s.reps {
+					if r == a.rep {
+						counts[i]++
+					}
+				}
+			}
+			if err := w.Run(); err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(counts) {
+				t.Errorf("requests per replica %v", counts)
+			}
+			waited := w.Results().Summary.Services["api"].Wait.Mean > 0
+			if waited && !tc.waiting {
+				t.Errorf("requests waited although a replica was idle")
+			}
+		})
+	}
+}
+
+func TestPauseFreezesWork(t *testing.T) {
+	// One call at 1s with 1s of work; a pause over [1.5s, 3.5s) freezes it
+	// after 0.5s of work, so it ends at 4s: latency 3s. A call arriving
+	// during the pause waits (the worker is frozen) and is served after.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d("1s")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 1, Every: time.Minute, Start: time.Second}}},
+		Faults:   []FaultConfig{{Kind: FaultPause, Target: "api", At: 1500 * time.Millisecond, For: 2 * time.Second}},
+	}
+	_, r := run(t, cfg)
+	wantNear(t, "latency", r.Summary.Latency.Max, 3, 1e-9)
+	wantNear(t, "utilisation", r.Summary.Services["api"].Utilization, 0.3, 1e-9) // busy 1s..4s
+}
+
+func TestSlowdownMultipliesServiceTime(t *testing.T) {
+	cfg := oneService(1, "100ms", 10*time.Second)
+	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 0, For: 5 * time.Second, Factor: 3}}
+	_, r := run(t, cfg)
+	p := r.Series.Clients[0].P50
+	wantNear(t, "latency during the slowdown", p[2], 0.3, 0.003)
+	wantNear(t, "latency after it", p[7], 0.1, 0.001)
+	if len(r.Faults) != 1 || r.Faults[0].EndS != 5 {
+		t.Errorf("fault windows %+v", r.Faults)
+	}
+}
+
+func TestOutageModes(t *testing.T) {
+	// fail_fast: calls during the outage fail at once with outage.
+	cfg := oneService(1, "100ms", 10500*time.Millisecond)
+	cfg.Clients[0].Timeout = 500 * time.Millisecond
+	cfg.Faults = []FaultConfig{{Kind: FaultOutage, Target: "api", At: 2500 * time.Millisecond, For: 3 * time.Second}}
+	_, r := run(t, cfg)
+	wantEq(t, "fail_fast: failed[outage]", r.Summary.Failed["outage"], int64(3)) // calls at 3, 4, 5
+	wantEq(t, "fail_fast: succeeded", r.Summary.Succeeded, int64(7))
+	// black_hole: no answer; the client learns by its timeout.
+	cfg.Faults[0].Mode = BlackHole
+	_, r = run(t, cfg)
+	wantEq(t, "black_hole: failed[timeout]", r.Summary.Failed["timeout"], int64(3))
+	wantEq(t, "black_hole: failed[outage]", r.Summary.Failed["outage"], int64(0))
+}
+
+func TestCapacityLoss(t *testing.T) {
+	// Two replicas round robin, 2 workers each; losing one replica over
+	// [2s, 6s) sends everything to replica 0; losing workers halves
+	// capacity.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Replicas: 2, Workers: 2, ServiceTime: d("10ms")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
+		Faults:   []FaultConfig{{Kind: FaultCapacityLoss, Target: "api", At: 2 * time.Second, For: 4 * time.Second, Replicas: 1}},
+	}
+	_, r := run(t, cfg)
+	c := r.Series.Services[0].Capacity
+	wantEq(t, "capacity before", c[1], 4.0)
+	wantEq(t, "capacity during", c[3], 2.0)
+	wantEq(t, "capacity after", c[7], 4.0)
+	wantEq(t, "no failures", len(r.Summary.Failed), 0)
+	cfg.Faults[0] = FaultConfig{Kind: FaultCapacityLoss, Target: "api", At: 2 * time.Second, For: 4 * time.Second, Workers: 1}
+	_, r = run(t, cfg)
+	wantEq(t, "capacity with a worker per replica lost", r.Series.Services[0].Capacity[3], 2.0)
+}
+
+func TestErrorRate(t *testing.T) {
+	cfg := oneService(10, "1ms", 10*time.Second)
+	cfg.Faults = []FaultConfig{{Kind: FaultErrorRate, Target: "api", At: 5 * time.Second, For: 5 * time.Second, Probability: 1}}
+	_, r := run(t, cfg)
+	wantEq(t, "failed[error]", r.Summary.Failed["error"], int64(50))
+	wantEq(t, "served (errors are served)", r.Summary.Services["api"].Served, int64(99))
+	cfg.Faults = nil
+	cfg.Services[0].ErrorRate = 0.5
+	cfg.Duration = 1000 * time.Second
+	_, r = run(t, cfg)
+	wantNear(t, "base error share", float64(r.Summary.Failed["error"])/float64(r.Summary.Calls), 0.5, 0.02)
+}
+
+func TestNetwork(t *testing.T) {
+	cfg := oneService(1, "100ms", 10500*time.Millisecond)
+	cfg.Clients[0].Link = LinkConfig{Latency: d("10ms")}
+	cfg.Clients[0].Timeout = time.Second
+	cfg.Faults = []FaultConfig{
+		{Kind: FaultNetwork, Target: "c", At: 0, For: 5500 * time.Millisecond, Latency: d("50ms")},
+		{Kind: FaultNetwork, Target: "api", At: 7500 * time.Millisecond, For: 10 * time.Second, Loss: 1},
+	}
+	_, r := run(t, cfg)
+	p := r.Series.Clients[0].P50
+	wantNear(t, "latency with +50ms each way", p[3], 0.22, 1e-3)
+	wantNear(t, "latency after", p[6], 0.12, 1e-3)
+	// Calls at 8 and 9 time out; the call at 10 would time out at 11s,
+	// after the end.
+	wantEq(t, "lost messages time out", r.Summary.Failed["timeout"], int64(2))
+}
+
+func TestRateScheduleStepsRampsSpikes(t *testing.T) {
+	// Constant arrivals follow the integrated rate exactly: 10/s, a spike
+	// x2 + 5/s over [2s, 4s), a step to 20/s at 5s, a ramp from 20/s to
+	// 0/s over [6s, 8s], then nothing; plus bursts of 7 at 9s.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms")}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Arrival: Constant, Rate: 10,
+			Schedule: []RatePoint{{At: 5 * time.Second, Rate: 20}, {At: 6 * time.Second, Rate: 20}, {At: 8 * time.Second, Rate: 0, Ramp: true}},
+			Burst:    BurstConfig{Size: 7, Every: time.Minute, Start: 9 * time.Second}}},
+		Faults: []FaultConfig{{Kind: FaultLoadSpike, Target: "c", At: 2 * time.Second, For: 2 * time.Second, Factor: 2, Extra: 5}},
+	}
+	_, r := run(t, cfg)
+	want := []float64{10, 10, 25, 25, 10, 20, 15, 5, 0, 7}
+	got := r.Series.Clients[0].Offered
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1 {
+			t.Errorf("offered in [%ds, %ds) = %v, want %v ± 1", i, i+1, got[i], want[i])
+		}
+	}
+}
+
+func TestPoissonScheduleMatchesIntegral(t *testing.T) {
+	// A non-homogeneous Poisson process: a ramp from 0 to 2000/s over
+	// 10s offers 10000 calls in expectation (sd 100).
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms")}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 0,
+			Schedule: []RatePoint{{At: 10 * time.Second, Rate: 2000, Ramp: true}}}},
+	}
+	_, r := run(t, cfg)
+	wantNear(t, "calls", float64(r.Summary.Calls), 10000, 400)
+	o := r.Series.Clients[0].Offered
+	wantNear(t, "offered in [0s, 1s)", o[0], 100, 40)
+	wantNear(t, "offered in [9s, 10s)", o[9], 1900, 180)
+}
+
+func TestClosedLoop(t *testing.T) {
+	// One user, think 1s, service 500ms: a call every 1.5s, the first at 1s.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d("500ms")}},
+		Clients:  []ClientConfig{{Name: "u", Target: "api", Model: Closed, Users: 1, Think: d("1s")}},
+	}
+	_, r := run(t, cfg)
+	wantEq(t, "calls", r.Summary.Calls, int64(6)) // at 1, 2.5, 4, 5.5, 7, 8.5
+	wantEq(t, "succeeded", r.Summary.Succeeded, int64(6))
+}
+
+func TestPartlyOpen(t *testing.T) {
+	// A session per second (constant), 3 calls each, think 100ms, service
+	// 10ms: 3 calls per session.
+	cfg := Config{
+		Duration: 100 * time.Second,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d("10ms")}},
+		Clients: []ClientConfig{{Name: "s", Target: "api", Model: PartlyOpen, Arrival: Constant, Rate: 1,
+			CallsPerSession: 3, Think: d("100ms")}},
+	}
+	w, r := run(t, cfg)
+	wantEq(t, "calls", r.Summary.Calls, int64(3*99))
+	wantEq(t, "sessions left alive", len(w.clients[0].sessions), 0)
+}
+
+func TestClientRestartSynchronises(t *testing.T) {
+	// 50 users with a long think: at the restart every one issues at once.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("10ms")}},
+		Clients:  []ClientConfig{{Name: "u", Target: "api", Model: Closed, Users: 50, Think: d("1h")}},
+		Faults:   []FaultConfig{{Kind: FaultClientRestart, Target: "*", At: 5 * time.Second}},
+	}
+	_, r := run(t, cfg)
+	wantEq(t, "calls", r.Summary.Calls, int64(50))
+	wantEq(t, "offered in [5s, 6s)", r.Series.Clients[0].Offered[5], 50.0)
+}
+
+func TestDownstreamFanout(t *testing.T) {
+	// api (10ms) calls db twice (100ms each, 2 workers): sequential adds
+	// 200ms, parallel 100ms. A failing db fails api's request with error.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{
+			{Name: "api", Workers: 4, ServiceTime: d("10ms"), Calls: []CallConfig{{Target: "db", Count: 2}}},
+			{Name: "db", Workers: 2, ServiceTime: d("100ms")},
+		},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 1, Arrival: Constant}},
+	}
+	_, r := run(t, cfg)
+	wantNear(t, "sequential latency", r.Summary.Latency.Mean, 0.21, 1e-3)
+	wantEq(t, "edge calls", r.Summary.Edges["api->db"].Calls, int64(18))
+	wantNear(t, "api sojourn includes downstream", r.Summary.Services["api"].Sojourn.Mean, 0.21, 1e-3)
+	cfg.Services[0].Fanout = Parallel
+	_, r = run(t, cfg)
+	wantNear(t, "parallel latency", r.Summary.Latency.Mean, 0.11, 1e-3)
+	cfg.Services[1].ErrorRate = 1
+	_, r = run(t, cfg)
+	wantEq(t, "failed[error]", r.Summary.Failed["error"], int64(9))
+	wantEq(t, "edge failures", r.Summary.Edges["api->db"].Failed["error"], int64(18))
+}
+
+func TestCache(t *testing.T) {
+	// One key, no TTL: the first call misses, every other one hits.
+	cfg := Config{
+		Duration: 10 * time.Second,
+		Services: []ServiceConfig{{Name: "db", ServiceTime: d("50ms")}},
+		Caches:   []CacheConfig{{Name: "cache", Backend: "db", Keys: 1, HitLatency: d("1ms")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "cache", Rate: 10, Arrival: Constant}},
+		Faults:   []FaultConfig{{Kind: FaultCacheFlush, Target: "cache", At: 5050 * time.Millisecond}},
+	}
+	_, r := run(t, cfg)
+	c := r.Summary.Caches["cache"]
+	wantEq(t, "misses (first call, and after the flush)", c.Misses, int64(2))
+	wantEq(t, "hits", c.Hits, int64(97))
+	wantEq(t, "db served", r.Summary.Services["db"].Served, int64(2))
+	wantNear(t, "hit latency", r.Summary.Latency.P50, 0.001, 1e-5)
+	// A TTL of 1s: the call at 0.1s misses and fills the key at 0.151s;
+	// it expires at 1.151s, so the call at 1.2s misses, and so on: misses
+	// at 0.1, 1.2, 2.3, ..., 8.9.
+	cfg.Caches[0].TTL = time.Second
+	cfg.Faults = nil
+	_, r = run(t, cfg)
+	wantEq(t, "misses with ttl", r.Summary.Caches["cache"].Misses, int64(9))
+	// LRU: 100 keys, room for 10, Zipf 1.2: hot keys stay, the size never
+	// passes the capacity.
+	cfg.Caches[0] = CacheConfig{Name: "cache", Backend: "db", Keys: 100, Zipf: 1.2, Capacity: 10}
+	cfg.Services[0].Workers = 100
+	cfg.Duration = 100 * time.Second
+	w, r := run(t, cfg)
+	c = r.Summary.Caches["cache"]
+	wantEq(t, "size", w.caches[0].size, 10)
+	if c.HitRatio < 0.4 || c.HitRatio > 0.8 {
+		t.Errorf("hit ratio %v with the 10 hottest of 100 Zipf(1.2) keys", c.HitRatio)
+	}
+}
+
+// collapse is an open client at 80% of capacity whose rate steps to 150%
+// at 30s (with a slowdown fault over [30s, 35s)): FIFO and a 1s timeout
+// then make every answer late, and goodput never comes back.
+func collapse() Config {
+	return Config{
+		Duration: 120 * time.Second,
+		Seed:     1,
+		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("exp(10ms)")}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 800, ClientPolicy: ClientPolicy{Timeout: time.Second},
+			Schedule: []RatePoint{{At: 30 * time.Second, Rate: 1500}}}},
+		Faults: []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 2}},
+	}
+}
+
+func TestRecoveryVerdicts(t *testing.T) {
+	// Recovers: a 5s slowdown x3 at 80% load; the backlog drains.
+	cfg := oneService(0, "exp(10ms)", 120*time.Second)
+	cfg.Clients[0] = ClientConfig{Name: "c", Target: "api", Rate: 80, ClientPolicy: ClientPolicy{Timeout: time.Second}}
+	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 3}}
+	_, r := run(t, cfg)
+	rec := r.Summary.Recovery
+	wantEq(t, "verdict", rec.Verdict, Recovered)
+	if r.Summary.Recovered == nil || !*r.Summary.Recovered || r.Summary.RecoveryS == nil || *r.Summary.RecoveryS > 20 {
+		t.Errorf("recovered %v recovery_s %v", r.Summary.Recovered, r.Summary.RecoveryS)
+	}
+	wantNear(t, "baseline goodput", rec.BaselineGoodput, 80, 4)
+	wantEq(t, "warm-up (a fifth of the pre-fault time)", rec.WarmupS, 6.0)
+
+	// Does not recover: overloaded FIFO with timeouts after the trigger.
+	_, r = run(t, collapse())
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, NotRecovered)
+	if r.Summary.Recovered == nil || *r.Summary.Recovered || r.Summary.RecoveryS != nil {
+		t.Errorf("recovered %v recovery_s %v", r.Summary.Recovered, r.Summary.RecoveryS)
+	}
+
+	// Collapsed before the fault: overloaded from the start.
+	c := collapse()
+	c.Clients[0].Schedule = nil
+	c.Clients[0].Rate = 1500
+	_, r = run(t, c)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, CollapsedBeforeFault)
+	if r.Summary.Recovered != nil {
+		t.Errorf("recovered = %v, want null", *r.Summary.Recovered)
+	}
+
+	// No faults: null.
+	cfg.Faults = nil
+	_, r = run(t, cfg)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, NoFaults)
+	if r.Summary.Recovered != nil {
+		t.Error("recovered should be null without faults")
+	}
+
+	// Undecided: the fault ends too close to the end of the run.
+	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 100 * time.Second, For: 15 * time.Second, Factor: 3}}
+	_, r = run(t, cfg)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, Undecided)
+
+	// No baseline: the fault starts at once.
+	cfg.Faults[0].At = 0
+	_, r = run(t, cfg)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, NoBaseline)
+}
+
+func TestValidateNamesFieldPaths(t *testing.T) {
+	cfg := Config{
+		Duration: time.Second,
+		Services: []ServiceConfig{
+			{Name: "api", Workers: -1, ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "db"}, {Target: "nope"}}},
+			{Name: "db", ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "api"}}},
+			{Name: "api", ServiceTime: d("1ms")},
+		},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: -1, Model: Closed}},
+		Faults:  []FaultConfig{{Kind: "meteor", Target: "api", For: time.Second}, {Kind: FaultSlowdown, Target: "c", For: time.Second}},
+	}
+	cfg.ApplyDefaults()
+	err := cfg.Validate()
+	for _, want := range []string{
+		"services[api].workers: must be >= 1, got -1",
+		`services[api].calls[1].target: "nope" is not a service or cache (have: api, db, api)`,
+		`services[2].name: "api" is already the name of a service; names must be unique`,
+		"services: the call graph has a cycle: api -> db -> api",
+		"clients[c].users: must be in [1, 10000000] for a closed client, got 0",
+		"clients[c].rate: rate, schedule and burst are for open and partly_open clients",
+		`faults[0].kind: must be one of slowdown, pause, capacity_loss`,
+		`faults[1].target: "c" is not a service`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("missing error %q in:\n%v", want, err)
+		}
+	}
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		t.Errorf("errors are not *FieldError: %T", err)
+	}
+	if _, err := Build(cfg); err == nil {
+		t.Error("Build accepted an invalid config")
+	}
+}
+
+func TestAdvanceInSlicesEqualsRun(t *testing.T) {
+	// Running in bounded slices (as the TUI does), with snapshots in
+	// between, gives byte-identical results to one Run; so does a second
+	// Run with the same seed.
+	cfg := multiTier(7, 5000)
+	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "db", At: 3 * time.Second, For: 2 * time.Second, Factor: 4}}
+	_, r1 := run(t, cfg)
+	_, r2 := run(t, cfg)
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := 0; !w.Advance(w.Now().Add(137*time.Millisecond), 1000); step++ {
+		if step%50 == 0 {
+			sn := w.Snapshot()
+			if len(sn.Services) != 4 || sn.Now != w.Now() {
+				t.Fatalf("snapshot %+v", sn)
+			}
+		}
+	}
+	r3 := w.Results()
+	var b1, b2, b3 bytes.Buffer
+	for _, p := range []struct {
+		r *Results
+		b *bytes.Buffer
+	}{{r1, &b1}, {r2, &b2}, {r3, &b3}} {
+		if err := p.r.WriteJSON(p.b); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.r.WriteSeriesCSV(p.b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
+		t.Error("two runs with the same seed differ")
+	}
+	if !bytes.Equal(b1.Bytes(), b3.Bytes()) {
+		t.Error("running in slices differs from one Run")
+	}
+}
+
+func TestInjectAndKnobs(t *testing.T) {
+	cfg := oneService(10, "1ms", 20*time.Second)
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(sim.Time(5*time.Second), math.MaxUint64)
+	if err := w.Inject(FaultConfig{Kind: FaultOutage, Target: "api", At: 5 * time.Second, For: 2 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Inject(FaultConfig{Kind: FaultOutage, Target: "api", At: time.Second, For: time.Second}); err == nil {
+		t.Error("a fault in the past was accepted")
+	}
+	if err := w.Inject(FaultConfig{Kind: FaultSlowdown, Target: "nope", At: 6 * time.Second, For: time.Second, Factor: 2}); err == nil {
+		t.Error("a fault on an unknown target was accepted")
+	}
+	w.Advance(sim.Time(10*time.Second), math.MaxUint64)
+	if err := w.SetClientRate("c", 20); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetClientRate("api", 20); err == nil {
+		t.Error("set the rate of a service")
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	r := w.Results()
+	// Advance(5s) fired the arrival at 5.0s; the outage takes 5.1s .. 6.9s.
+	wantEq(t, "failed[outage]", r.Summary.Failed["outage"], int64(19))
+	wantNear(t, "offered after the knob", r.Series.Clients[0].Offered[15], 20, 1)
+	if len(r.Faults) != 1 || r.Summary.Recovery.Verdict != Recovered {
+		t.Errorf("faults %+v verdict %v", r.Faults, r.Summary.Recovery.Verdict)
+	}
+}
+
+func TestLimitsStopARun(t *testing.T) {
+	cfg := oneService(1000, "1s", time.Hour) // 1000x overloaded, unbounded queue
+	cfg.Limits.MaxInFlight = 5000
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Run()
+	var le *LimitError
+	if !errors.As(err, &le) || le.Limit != "limits.max_in_flight" {
+		t.Fatalf("err = %v, want the in-flight limit", err)
+	}
+	r := w.Results()
+	if r.Stopped == "" || r.EndS > 6 || len(r.Series.T) == 0 {
+		t.Errorf("stopped %q at %vs with %d intervals", r.Stopped, r.EndS, len(r.Series.T))
+	}
+	cfg = oneService(1000, "1ms", time.Hour)
+	cfg.Limits.MaxEvents = 10_000
+	w, _ = Build(cfg)
+	if err := w.Run(); !errors.As(err, &le) || le.Limit != "limits.max_events" {
+		t.Fatalf("err = %v, want the event limit", err)
+	}
+}
