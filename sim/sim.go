@@ -48,13 +48,13 @@ func (a *entry) less(b *entry) bool {
 
 // slot holds what a scheduled event calls. Slots are recycled through a
 // free list, so their number is bounded by the events pending at once.
+// AfterFunc's func() is kept in arg and called through callFunc, so one
+// indirect call serves both kinds of event.
 type slot struct {
-	seq  uint64 // seq of the live scheduling; 0 when free or stopped
-	at   Time
-	h    Handler
-	f    func()
-	arg  any
-	next uint32 // free-list link
+	seq uint64 // seq of the live scheduling; 0 when free or stopped
+	at  Time   // when the event fires; when free, the next free slot
+	h   Handler
+	arg any
 }
 
 // arity is the fan-out of the pending-event heap. Measured on the reference
@@ -147,68 +147,74 @@ func (s *Sim) AfterFunc(d time.Duration, f func()) Timer {
 	if f == nil {
 		panic("sim: AfterFunc with nil func")
 	}
-	return s.schedule(s.after(d), nil, f, nil)
+	return s.schedule(d, callFunc, f)
 }
+
+// callFunc is the Handler of AfterFunc events: arg holds the func(). A func
+// value is pointer-shaped, so storing it in an interface does not allocate.
+func callFunc(arg any) { arg.(func())() }
 
 // Schedule schedules h(arg) to run once, d after now. Scheduling a bound
 // Handler with a pointer arg allocates nothing. A negative d panics.
 func (s *Sim) Schedule(d time.Duration, h Handler, arg any) Timer {
-	if h == nil {
-		panic("sim: Schedule with nil Handler")
-	}
-	return s.schedule(s.after(d), h, nil, arg)
+	return s.schedule(d, h, arg) // one call, so Schedule inlines
 }
 
 // At schedules h(arg) at the instant t, which must not be in the past.
 func (s *Sim) At(t Time, h Handler, arg any) Timer {
-	if h == nil {
-		panic("sim: At with nil Handler")
-	}
 	if t < s.now {
 		panic(fmt.Sprintf("sim: At(%v) is before now (%v)", t, s.now))
 	}
-	return s.schedule(t, h, nil, arg)
+	return s.schedule(t.Sub(s.now), h, arg)
 }
 
-func (s *Sim) after(d time.Duration) Time {
-	if d < 0 {
-		panic(fmt.Sprintf("sim: negative delay %v", d))
+// schedule schedules h(arg) d after now; a time past the end of
+// representable time saturates at Never.
+func (s *Sim) schedule(d time.Duration, h Handler, arg any) Timer {
+	if d < 0 || h == nil {
+		badSchedule(d)
 	}
 	at := s.now + Time(d)
 	if at < s.now { // overflow
-		return Never
+		at = Never
 	}
-	return at
-}
-
-func (s *Sim) schedule(at Time, h Handler, f func(), arg any) Timer {
 	s.seq++
 	i := s.free
 	if i == noSlot {
 		s.slots = append(s.slots, slot{})
 		i = uint32(len(s.slots) - 1)
 	} else {
-		s.free = s.slots[i].next
+		s.free = uint32(s.slots[i].at)
 	}
 	sl := &s.slots[i]
 	sl.seq = s.seq
 	sl.at = at
 	sl.h = h
-	sl.f = f
 	sl.arg = arg
 	s.push(entry{at: at, seq: s.seq, slot: i})
 	return Timer{s: s, seq: s.seq, slot: i}
 }
 
-// release frees a slot and drops its references so the collector can reclaim
-// what the event pointed to.
+// badSchedule panics for a negative delay or a nil Handler. It is out of
+// line to keep the formatting code off the hot path.
+//
+//go:noinline
+func badSchedule(d time.Duration) {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: negative delay %v", d))
+	}
+	panic("sim: nil Handler")
+}
+
+// release frees a slot and drops its argument so the collector can reclaim
+// what the event pointed to. h is left in place: it is a handler bound
+// once, which its model keeps alive anyway, and the next scheduling
+// overwrites it.
 func (s *Sim) release(i uint32) {
 	sl := &s.slots[i]
 	sl.seq = 0
-	sl.h = nil
-	sl.f = nil
 	sl.arg = nil
-	sl.next = s.free
+	sl.at = Time(s.free)
 	s.free = i
 }
 
@@ -228,8 +234,12 @@ func (s *Sim) NextAt() Time {
 
 // Step fires the next pending event, advancing the clock to its time. It
 // reports false, leaving the clock alone, when nothing is pending.
-func (s *Sim) Step() bool {
-	for len(s.heap) > 0 {
+func (s *Sim) Step() bool { return s.stepUntil(Never) }
+
+// stepUntil fires the next pending event if it is due at or before t, and
+// reports whether it fired one. Stopped entries met on the way are dropped.
+func (s *Sim) stepUntil(t Time) bool {
+	for len(s.heap) > 0 && s.heap[0].at <= t {
 		e := s.pop()
 		sl := &s.slots[e.slot]
 		if sl.seq != e.seq {
@@ -237,14 +247,10 @@ func (s *Sim) Step() bool {
 			continue
 		}
 		s.now = e.at
-		h, f, arg := sl.h, sl.f, sl.arg
+		h, arg := sl.h, sl.arg
 		s.release(e.slot)
 		s.fired++
-		if f != nil {
-			f()
-		} else {
-			h(arg)
-		}
+		h(arg)
 		return true
 	}
 	return false
@@ -257,8 +263,7 @@ func (s *Sim) RunUntil(t Time) {
 	if t < s.now {
 		panic(fmt.Sprintf("sim: RunUntil(%v) is before now (%v)", t, s.now))
 	}
-	for s.NextAt() <= t {
-		s.Step()
+	for s.stepUntil(t) {
 	}
 	s.now = t
 }
@@ -271,11 +276,10 @@ func (s *Sim) RunFor(t Time, n uint64) (budgetHit bool) {
 		panic(fmt.Sprintf("sim: RunFor(%v) is before now (%v)", t, s.now))
 	}
 	for ; n > 0; n-- {
-		if s.NextAt() > t {
+		if !s.stepUntil(t) {
 			s.now = t
 			return false
 		}
-		s.Step()
 	}
 	if s.NextAt() > t {
 		s.now = t

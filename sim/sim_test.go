@@ -511,6 +511,25 @@ func TestRunUntilNow(t *testing.T) {
 	}
 }
 
+// TestRunUntilNever: running to the end of time drains the queue and
+// returns (an earlier loop compared NextAt() <= t, which never ended for
+// t == Never once the queue was empty).
+func TestRunUntilNever(t *testing.T) {
+	s := New(1)
+	n := 0
+	s.AfterFunc(time.Second, func() { n++ })
+	s.AfterFunc(time.Duration(1<<63-1), func() { n++ }) // saturates at Never
+	s.RunUntil(Never)
+	if n != 2 || s.Now() != Never || s.Pending() != 0 {
+		t.Fatalf("fired %d, now %v, pending %d; want 2, Never, 0", n, s.Now(), s.Pending())
+	}
+	s2 := New(1)
+	s2.AfterFunc(time.Second, func() { n++ })
+	if s2.RunFor(Never, 10) || s2.Now() != Never {
+		t.Fatalf("RunFor(Never, 10) hit its budget or left now at %v", s2.Now())
+	}
+}
+
 // TestOverflowSaturates: a delay past the end of representable time
 // schedules at Never instead of wrapping into the past.
 func TestOverflowSaturates(t *testing.T) {
