@@ -559,7 +559,6 @@ type traceModel struct {
 	patience *rand.Rand
 	busy     int
 	queue    []*customer
-	free     []*customer
 	next     int
 	onArrive func()
 	onDone   Handler
