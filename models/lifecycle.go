@@ -79,6 +79,7 @@ type call struct {
 	owner    owner
 	seed     uint64
 	start    sim.Time
+	due      sim.Time // the deadline as an instant; sim.Never when none
 	deadline sim.Timer
 	attempts int32
 	live     []*attempt // attempts the caller still waits for
@@ -96,6 +97,7 @@ type attempt struct {
 	n        int32
 	holders  int8
 	sent     sim.Time
+	due      sim.Time // the call's deadline, carried for servers (deadline propagation)
 	timeout  sim.Timer
 
 	// server side
@@ -172,13 +174,18 @@ func (w *World) launch(c *call) {
 	if w.onLaunch != nil {
 		w.onLaunch(c.e, c)
 	}
+	c.due = sim.Never
 	if d := c.e.policy.Deadline; d > 0 {
+		c.due = now.Add(d)
 		c.deadline = w.s.Schedule(d, w.hDeadline, c)
 	}
 	w.sendAttempt(c)
 }
 
-// sendAttempt sends one attempt of c over its edge.
+// sendAttempt sends one attempt of c over its edge. Client strategies
+// that gate an attempt before it leaves (circuit breaker, adaptive
+// throttling, retry budget, bulkhead) act here, before the attempt is
+// counted.
 func (w *World) sendAttempt(c *call) {
 	e := c.e
 	a := w.newAttempt()
@@ -187,6 +194,7 @@ func (w *World) sendAttempt(c *call) {
 	a.callSeed = c.seed
 	a.seed = mix(c.seed, uint64(c.attempts))
 	a.sent = w.s.Now()
+	a.due = c.due
 	a.holders = 2
 	a.slot = -1
 	c.live = append(c.live, a)
@@ -279,8 +287,10 @@ func (w *World) onTimeout(arg any) {
 func (w *World) onDeadline(arg any) { w.finishCall(arg.(*call), strategies.ReasonDeadlineExceeded) }
 
 // attemptDone decides what a call does after one of its attempts ended
-// with r. This is where the client strategies plug in (retry, budget,
-// breaker, hedging); today a call makes one attempt.
+// with r. This is the seam for the client strategies that act on an
+// outcome (retry with backoff, retry budget, breaker and throttle
+// bookkeeping, hedging): today a call makes one attempt, so any outcome
+// ends it once no other attempt is live.
 func (w *World) attemptDone(c *call, r Reason) {
 	if r == strategies.ReasonOK || len(c.live) == 0 {
 		w.finishCall(c, r)

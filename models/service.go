@@ -172,19 +172,30 @@ func (s *service) arrive(a *attempt) {
 		return
 	}
 	r := s.pick()
+	if reason := s.admit(r, a); reason != strategies.ReasonOK {
+		s.reject(a, reason)
+		return
+	}
 	s.m.inSystem.add(now, 1)
 	if !s.paused && r.busy < s.active && r.q.n == 0 {
 		s.start(r, a)
 		return
 	}
-	if s.limit >= 0 && r.q.n >= s.limit {
-		s.m.inSystem.add(now, -1)
-		s.reject(a, strategies.ReasonQueueFull)
-		return
-	}
 	a.rep = r
 	r.q.push(a)
 	s.m.queue.add(now, 1)
+}
+
+// admit decides whether replica r takes request a: ReasonOK, or why not.
+// It is the seam for the server strategies that act at admission (rate
+// limiters, load shedders, concurrency limits); today only the queue limit
+// applies: a request that would have to wait finds the waiting room full.
+func (s *service) admit(r *replica, a *attempt) Reason {
+	wouldWait := s.paused || r.busy >= s.active || r.q.n > 0
+	if wouldWait && s.limit >= 0 && r.q.n >= s.limit {
+		return strategies.ReasonQueueFull
+	}
+	return strategies.ReasonOK
 }
 
 // reject answers a at once without service.
@@ -325,15 +336,26 @@ func (s *service) finish(a *attempt, r Reason) {
 // dispatch starts waiting requests on r's free workers.
 func (s *service) dispatch(r *replica) {
 	for !s.paused && !r.down && r.busy < s.active && r.q.n > 0 {
-		var a *attempt
-		if s.lifo {
-			a = r.q.popBack()
-		} else {
-			a = r.q.popFront()
+		if a := s.next(r); a != nil {
+			s.start(r, a)
 		}
-		s.m.queue.add(s.w.s.Now(), -1)
-		s.start(r, a)
 	}
+}
+
+// next takes the request a free worker of r serves next, following the
+// queue order. It is the seam for the queue disciplines that decide at
+// dequeue (adaptive LIFO, CoDel, dropping expired requests): such a
+// discipline may answer the request it took with a rejection and return
+// nil.
+func (s *service) next(r *replica) *attempt {
+	var a *attempt
+	if s.lifo {
+		a = r.q.popBack()
+	} else {
+		a = r.q.popFront()
+	}
+	s.m.queue.add(s.w.s.Now(), -1)
+	return a
 }
 
 // drain empties r's queue, answering each waiting request with reason r
