@@ -37,9 +37,10 @@ type client struct {
 	poisson bool
 	burst   sim.Timer
 
-	users    []*user
-	sessions []*session // live sessions
-	sessFree []*session
+	users     []*user
+	usersMade uint64     // users ever created: a new user's index, so its calls get fresh seeds
+	sessions  []*session // live sessions
+	sessFree  []*session
 }
 
 // segment is a piece of the rate schedule from start (s): rate r0 at start,
@@ -89,6 +90,7 @@ func (c *client) begin() {
 	case Closed:
 		for i := range c.cfg.Users {
 			u := &user{c: c, idx: uint64(i)}
+			c.usersMade++
 			c.users = append(c.users, u)
 			u.think = w.s.Schedule(c.thinkTime(mix(c.seedBase, ^uint64(i))), w.hUserIssue, u)
 		}

@@ -207,7 +207,8 @@ func (w *World) SetClientUsers(name string, users int) error {
 		}
 	}
 	for len(c.users) < users {
-		u := &user{c: c, idx: uint64(len(c.users))}
+		u := &user{c: c, idx: c.usersMade}
+		c.usersMade++
 		c.users = append(c.users, u)
 		u.issue()
 	}
