@@ -49,7 +49,7 @@ const DefaultInterval = time.Second
 // replica's queue, or is rejected with queue_full when the queue is full.
 type ServiceConfig struct {
 	// Name identifies the service; unique among services, caches and
-	// clients. Letters, digits, '_', '-' and '.' only.
+	// clients. Letters, digits, '_' and '-' only.
 	Name string `toml:"name"`
 	// Replicas is the number of replicas. Zero means 1.
 	Replicas int `toml:"replicas"`

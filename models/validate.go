@@ -64,13 +64,14 @@ func (v *validator) finiteNonNeg(path string, x float64) {
 }
 
 // validName reports whether s is a usable name: not empty, only letters,
-// digits, '_', '-' and '.'.
+// digits, '_' and '-' (no '.': names appear in dotted paths such as
+// "services.api.wait_s.mean").
 func validName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		ok := r == '_' || r == '-' || r == '.' ||
+		ok := r == '_' || r == '-' ||
 			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
 		if !ok {
 			return false
@@ -97,7 +98,7 @@ func (v *validator) config(c *Config) {
 	name := func(list string, i int, n, kind string) {
 		path := fmt.Sprintf("%s[%d].name", list, i)
 		if !validName(n) {
-			v.add(path, "must be a non-empty name of letters, digits, '_', '-' or '.', got %q", n)
+			v.add(path, "must be a non-empty name of letters, digits, '_' or '-', got %q", n)
 			return
 		}
 		if prev, dup := kinds[n]; dup {
