@@ -1,0 +1,238 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"sort"
+
+	"github.com/stampede-sim/stampede/models"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// CompareOptions tunes Compare. The zero value is ready to use.
+type CompareOptions struct {
+	// Title and Subtitle head the figure; an empty Title means "Variants
+	// compared".
+	Title, Subtitle string
+}
+
+// compareMetric is one small multiple of Compare.
+type compareMetric struct {
+	title  string
+	unit   Unit
+	value  func(r *models.Results) float64 // NaN: not available
+	text   func(r *models.Results) string  // label where value is NaN
+	suffix string
+}
+
+// Compare draws small multiples, one panel per key metric, one bar per
+// variant in its colour: goodput (calls/s), p99 latency of successes,
+// amplification (attempts per call), wasted work (share of the servers'
+// busy time spent on abandoned attempts), failed calls (share of calls),
+// and, when the runs had faults, the time to recover after the last fault.
+func Compare(runs []Run, o CompareOptions) (*Figure, error) {
+	if err := checkRuns(runs); err != nil {
+		return nil, err
+	}
+	metrics := []compareMetric{
+		{title: "goodput (calls/s)", unit: Count, value: func(r *models.Results) float64 { return r.Summary.Goodput }},
+		{title: "p99 latency", unit: Seconds, value: func(r *models.Results) float64 {
+			if r.Summary.Succeeded == 0 {
+				return math.NaN()
+			}
+			return r.Summary.Latency.P99
+		}, text: func(*models.Results) string { return "no success" }},
+		{title: "amplification (attempts/call)", unit: Count, suffix: "×", value: func(r *models.Results) float64 {
+			if r.Summary.Calls == 0 {
+				return math.NaN()
+			}
+			return r.Summary.Amplification
+		}, text: func(*models.Results) string { return "no calls" }},
+		wastedMetric(runs),
+		{title: "failed calls (share)", unit: Fraction, value: func(r *models.Results) float64 {
+			if r.Summary.Calls == 0 {
+				return math.NaN()
+			}
+			var n int64
+			for _, v := range r.Summary.Failed {
+				n += v
+			}
+			return float64(n) / float64(r.Summary.Calls)
+		}, text: func(*models.Results) string { return "no calls" }},
+	}
+	if len(collectFaults(runs)) > 0 {
+		metrics = append(metrics, compareMetric{title: "recovery after the fault", unit: Seconds,
+			value: func(r *models.Results) float64 {
+				rec := r.Summary.Recovery
+				if rec.Verdict == models.Recovered && rec.RecoveryS != nil {
+					return *rec.RecoveryS
+				}
+				return math.NaN()
+			},
+			text: func(r *models.Results) string {
+				switch r.Summary.Recovery.Verdict {
+				case models.NotRecovered:
+					return "did not recover"
+				case models.CollapsedBeforeFault:
+					return "collapsed before"
+				case models.Undecided:
+					return "undecided"
+				case models.NoBaseline:
+					return "no baseline"
+				}
+				return "no fault"
+			}})
+	}
+	cols := 3
+	rows := (len(metrics) + cols - 1) / cols
+	f := newFigure(rows, cols)
+	th := f.th
+	f.Title = o.Title
+	if f.Title == "" {
+		f.Title = "Variants compared"
+	}
+	f.Subtitle = o.Subtitle
+	names := make([]string, len(runs))
+	for i, r := range runs {
+		names[len(runs)-1-i] = r.Name // first variant on top
+	}
+	for k := range rows * cols {
+		p := f.Panels[k/cols][k%cols]
+		if k >= len(metrics) {
+			f.Panels[k/cols][k%cols] = nil
+			continue
+		}
+		m := metrics[k]
+		p.Title.Text = m.title
+		p.NominalY(names...)
+		if k%cols != 0 {
+			blank := make([]string, len(names))
+			for i := range blank {
+				blank[i] = ""
+			}
+			p.NominalY(blank...)
+		}
+		p.Y.Tick.Length = 0
+		p.Y.LineStyle.Width = 0
+		bars := &hbars{th: th, unit: m.unit, suffix: m.suffix}
+		for i, r := range runs {
+			v := m.value(r.Results)
+			label := ""
+			if !finite(v, false) && m.text != nil {
+				label = m.text(r.Results)
+			}
+			bars.bars = append(bars.bars, hbar{y: float64(len(runs) - 1 - i), v: v, color: VariantColor(i), label: label})
+		}
+		p.Add(&grid{x: true, th: th}, bars)
+		p.X.Tick.Marker = m.unit.ticker(false)
+		p.X.Min = 0
+		p.Y.Min, p.Y.Max = -0.6, float64(len(runs))-0.4
+	}
+	return f, nil
+}
+
+// wastedMetric is the share of the servers' busy time spent on attempts
+// nobody waited for, or wasted worker-seconds when the results carry no
+// series to measure busy time with.
+func wastedMetric(runs []Run) compareMetric {
+	wasted := func(r *models.Results) float64 {
+		keys := make([]string, 0, len(r.Summary.Services))
+		for k := range r.Summary.Services {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		w := 0.0
+		for _, k := range keys {
+			w += r.Summary.Services[k].WastedWork
+		}
+		return w
+	}
+	share := true
+	for _, r := range runs {
+		if len(r.Results.Series.T) == 0 || len(r.Results.Series.Services) == 0 {
+			share = false
+		}
+	}
+	if !share {
+		return compareMetric{title: "wasted work (worker-s)", unit: Count, value: wasted}
+	}
+	return compareMetric{title: "wasted work (share of busy)", unit: Fraction, value: func(r *models.Results) float64 {
+		busy := 0.0
+		t := r.Series.T
+		end := runEnd(r)
+		for _, s := range r.Series.Services {
+			for i, b := range s.Busy {
+				if !finite(b, false) || i >= len(t) {
+					continue
+				}
+				w := r.IntervalS
+				if i == len(t)-1 {
+					w = math.Min(w, end-t[i])
+				}
+				busy += b * w
+			}
+		}
+		if busy <= 0 {
+			return math.NaN()
+		}
+		return math.Min(1, wasted(r)/busy)
+	}, text: func(*models.Results) string { return "no work" }}
+}
+
+// hbar is one horizontal bar.
+type hbar struct {
+	y, v  float64
+	color color.Color
+	label string // drawn instead of a value when v is NaN
+}
+
+// hbars draws horizontal bars from 0 with their value at the end.
+type hbars struct {
+	bars   []hbar
+	unit   Unit
+	suffix string
+	th     *theme
+}
+
+func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	st := h.th.style(0.78, false)
+	st.YAlign = draw.YCenter
+	st.Color = mutedText
+	half := math.Abs(float64(trY(0.35) - trY(0)))
+	for _, b := range h.bars {
+		y := trY(b.y)
+		x0 := trX(0)
+		if !finite(b.v, false) {
+			if b.label != "" {
+				c.FillText(st, vg.Point{X: x0 + h.th.pad*0.6, Y: y}, b.label)
+			}
+			continue
+		}
+		x1 := trX(b.v)
+		if x1-x0 < h.th.hair {
+			x1 = x0 + h.th.hair
+		}
+		c.FillPolygon(b.color, rect(x0, y-vg.Length(half), x1, y+vg.Length(half)))
+		c.FillText(st, vg.Point{X: x1 + h.th.pad*0.5, Y: y}, h.unit.format(b.v, 3)+h.suffix)
+	}
+}
+
+// DataRange leaves room right of the longest bar for its value.
+func (h *hbars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmax = 0
+	for _, b := range h.bars {
+		if finite(b.v, false) {
+			xmax = math.Max(xmax, b.v)
+		}
+	}
+	if xmax == 0 {
+		xmax = 1
+		if h.unit == Seconds {
+			xmax = 0.001
+		}
+	}
+	return 0, xmax * 1.3, -0.5, float64(len(h.bars)) - 0.5
+}

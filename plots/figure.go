@@ -1,0 +1,310 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Figure is one drawable figure: a title, a legend, and one or more gonum
+// plots (panels) aligned so that their data areas line up. Legends and
+// keys are drawn outside the data areas, so they never hide data: the
+// shared legend in a row under the title, each panel's key in a column to
+// the right of it.
+//
+// A Figure has no size of its own: Draw lays it out for the canvas it is
+// given, with type sized for that canvas. The zero value draws an empty
+// white page.
+type Figure struct {
+	// Title heads the figure; empty means none.
+	Title string
+	// Subtitle is a smaller line under the title; empty means none.
+	Subtitle string
+	// Note is a line of small print under the panels (how a figure was
+	// derived, say); empty means none.
+	Note string
+	// Panels are the plots, rows of columns. A nil cell is left empty.
+	Panels [][]*plot.Plot
+
+	legend []legendEntry
+	keys   [][]panelKey // parallel to Panels; may be nil
+	// strip draws in a band above the first row of panels (fault labels,
+	// event markers), given the band and the top-left panel's data area.
+	strip     func(c draw.Canvas, band vg.Rectangle, data draw.Canvas, p *plot.Plot)
+	stripRows float64 // height of the band, in lines of body text
+	th        *theme  // shared with the figure's plotters; set by Draw
+}
+
+// newFigure returns a figure with rows x cols empty panels and a theme
+// slot shared with the plotters the figure function adds.
+func newFigure(rows, cols int) *Figure {
+	f := &Figure{th: &theme{}}
+	f.Panels = make([][]*plot.Plot, rows)
+	f.keys = make([][]panelKey, rows)
+	for i := range f.Panels {
+		f.Panels[i] = make([]*plot.Plot, cols)
+		f.keys[i] = make([]panelKey, cols)
+		for j := range f.Panels[i] {
+			f.Panels[i][j] = plot.New()
+		}
+	}
+	return f
+}
+
+// swatch is how a legend or key entry shows what it stands for.
+type swatch uint8
+
+const (
+	lineSwatch  swatch = iota // a line segment in Color and Dash
+	boxSwatch                 // a filled square in Color
+	shadeSwatch               // a shaded band (fault windows)
+	rampSwatch                // a colour ramp from Color to Color2 with end labels
+	markSwatch                // a line with a dot (sweep points, CDF quantiles)
+)
+
+// legendEntry is one entry of a legend or a key.
+type legendEntry struct {
+	label  string
+	color  color.Color
+	color2 color.Color // rampSwatch: the other end
+	lo, hi string      // rampSwatch: end labels
+	dash   dashKind
+	width  float64 // line width as a multiple of theme.line; 0 means 1
+	kind   swatch
+}
+
+// panelKey is the key of one panel: a heading and entries.
+type panelKey struct {
+	heading string
+	entries []legendEntry
+}
+
+func (k panelKey) empty() bool { return k.heading == "" && len(k.entries) == 0 }
+
+// Draw draws the figure on c, laid out for c's size.
+func (f *Figure) Draw(c draw.Canvas) {
+	size := c.Size()
+	th := themeFor(size.X, size.Y)
+	if f.th == nil {
+		f.th = &theme{}
+	}
+	*f.th = th
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+
+	area := draw.Crop(c, th.base, -th.base, th.base*0.6, -th.base*0.8)
+	top := area.Max.Y
+
+	// Title, subtitle.
+	if f.Title != "" {
+		st := th.style(1.3, true)
+		st.YAlign = draw.YTop
+		area.FillText(st, vg.Point{X: area.Min.X, Y: top}, f.Title)
+		top -= st.Height(f.Title) + th.pad*0.5
+	}
+	if f.Subtitle != "" {
+		st := th.style(0.9, false)
+		st.Color = mutedText
+		st.YAlign = draw.YTop
+		area.FillText(st, vg.Point{X: area.Min.X, Y: top}, f.Subtitle)
+		top -= st.Height(f.Subtitle) + th.pad*0.5
+	}
+	// Shared legend, wrapped over as many rows as it needs.
+	if len(f.legend) > 0 {
+		top -= th.pad * 0.4
+		top = drawLegendRows(area, th, f.legend, top)
+		top -= th.pad * 0.6
+	}
+	bottom := area.Min.Y
+	if f.Note != "" {
+		st := th.style(0.78, false)
+		st.Color = mutedText
+		area.FillText(st, vg.Point{X: area.Min.X, Y: bottom}, f.Note)
+		bottom += st.Height(f.Note) + th.pad*0.6
+	}
+
+	// Key column on the right, as wide as the widest key.
+	var keyW vg.Length
+	for _, row := range f.keys {
+		for _, k := range row {
+			keyW = max(keyW, keyWidth(th, k))
+		}
+	}
+	right := area.Max.X
+	if keyW > 0 {
+		right -= keyW + th.base
+	}
+	if f.strip != nil {
+		top -= th.base * vg.Length(f.stripRows) * 1.25
+	}
+	if len(f.Panels) == 0 || top-bottom < th.base*2 || right-area.Min.X < th.base*4 {
+		return
+	}
+	panels := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+		Min: vg.Point{X: area.Min.X, Y: bottom},
+		Max: vg.Point{X: right, Y: top},
+	}}
+	rows, cols := len(f.Panels), len(f.Panels[0])
+	for _, row := range f.Panels {
+		for _, p := range row {
+			if p != nil {
+				th.apply(p)
+			}
+		}
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: th.base * 1.2, PadY: th.base * 0.9}
+	canvases := plot.Align(f.Panels, tiles, panels)
+	for i, row := range f.Panels {
+		for j, p := range row {
+			if p == nil {
+				continue
+			}
+			p.Draw(canvases[i][j])
+			if i < len(f.keys) && j < len(f.keys[i]) && !f.keys[i][j].empty() {
+				data := p.DataCanvas(canvases[i][j])
+				drawKey(c, th, f.keys[i][j], vg.Point{X: right + th.base, Y: data.Max.Y})
+			}
+		}
+	}
+	if f.strip != nil && f.Panels[0][0] != nil {
+		p := f.Panels[0][0]
+		data := p.DataCanvas(canvases[0][0])
+		band := vg.Rectangle{Min: vg.Point{X: data.Min.X, Y: canvases[0][0].Max.Y}, Max: vg.Point{X: data.Max.X, Y: top + th.base*vg.Length(f.stripRows)*1.25}}
+		f.strip(c, band, data, p)
+	}
+}
+
+// drawLegendRows draws entries left to right from y = top downwards,
+// wrapping at the right edge of c, and returns the y under the last row.
+func drawLegendRows(c draw.Canvas, th theme, entries []legendEntry, top vg.Length) vg.Length {
+	st := th.style(1, false)
+	st.YAlign = draw.YCenter
+	lineH := st.Height("Mg") * 1.35
+	x := c.Min.X
+	y := top - lineH/2
+	for _, e := range entries {
+		w := entryWidth(th, st, e)
+		if x > c.Min.X && x+w > c.Max.X {
+			x = c.Min.X
+			y -= lineH
+		}
+		drawEntry(c, th, st, e, vg.Point{X: x, Y: y})
+		x += w + th.base*1.4
+	}
+	return y - lineH/2
+}
+
+// swatchWidth is the width of an entry's swatch.
+func swatchWidth(th theme, e legendEntry) vg.Length {
+	switch e.kind {
+	case boxSwatch:
+		return th.base * 0.8
+	case rampSwatch:
+		return th.base * 4
+	}
+	return th.base * 2
+}
+
+func entryWidth(th theme, st text.Style, e legendEntry) vg.Length {
+	w := swatchWidth(th, e) + th.base*0.4 + st.Width(e.label)
+	if e.kind == rampSwatch {
+		small := st
+		small.Font.Size = st.Font.Size * 0.8
+		w += small.Width(e.lo) + small.Width(e.hi) + th.base*0.6
+	}
+	return w
+}
+
+// drawEntry draws one entry with its swatch starting at pt (vertically
+// centred on pt.Y).
+func drawEntry(c draw.Canvas, th theme, st text.Style, e legendEntry, pt vg.Point) {
+	sw := swatchWidth(th, e)
+	x := pt.X
+	h := th.base * 0.8
+	switch e.kind {
+	case boxSwatch:
+		c.FillPolygon(e.color, rect(x, pt.Y-h/2, x+sw, pt.Y+h/2))
+	case shadeSwatch:
+		c.FillPolygon(faultShade, rect(x, pt.Y-h/2, x+sw, pt.Y+h/2))
+	case rampSwatch:
+		// "label lo [ramp] hi": the label reads into the scale.
+		c.FillText(st, vg.Point{X: x, Y: pt.Y}, e.label)
+		x += st.Width(e.label) + th.base*0.4
+		small := st
+		small.Font.Size = st.Font.Size * 0.8
+		small.Color = mutedText
+		c.FillText(small, vg.Point{X: x, Y: pt.Y}, e.lo)
+		x += small.Width(e.lo) + th.base*0.3
+		const n = 48
+		for i := 0; i < n; i++ {
+			x0 := x + sw*vg.Length(i)/n
+			x1 := x + sw*vg.Length(i+1)/n + th.hair/2 // overlap: no seams
+			c.FillPolygon(lerpColor(e.color, e.color2, (float64(i)+0.5)/n), rect(x0, pt.Y-h/2, min(x1, x+sw), pt.Y+h/2))
+		}
+		x += sw + th.base*0.3
+		c.FillText(small, vg.Point{X: x, Y: pt.Y}, e.hi)
+		return
+	default:
+		w := th.line * vg.Length(nonZero(e.width, 1))
+		ls := draw.LineStyle{Color: e.color, Width: w, Dashes: e.dash.dashes(w)}
+		c.StrokeLine2(ls, x, pt.Y, x+sw, pt.Y)
+		if e.kind == markSwatch {
+			c.DrawGlyph(draw.GlyphStyle{Color: e.color, Radius: th.line * 2, Shape: draw.CircleGlyph{}}, vg.Point{X: x + sw/2, Y: pt.Y})
+		}
+	}
+	c.FillText(st, vg.Point{X: x + sw + th.base*0.4, Y: pt.Y}, e.label)
+}
+
+func keyWidth(th theme, k panelKey) vg.Length {
+	if k.empty() {
+		return 0
+	}
+	hs := th.style(0.85, true)
+	w := hs.Width(k.heading)
+	st := th.style(0.8, false)
+	for _, e := range k.entries {
+		w = max(w, entryWidth(th, st, e))
+	}
+	return w
+}
+
+// drawKey draws a panel's key with its top-left corner at pt.
+func drawKey(c draw.Canvas, th theme, k panelKey, pt vg.Point) {
+	y := pt.Y
+	if k.heading != "" {
+		hs := th.style(0.85, true)
+		hs.YAlign = draw.YTop
+		c.FillText(hs, vg.Point{X: pt.X, Y: y}, k.heading)
+		y -= hs.Height(k.heading) * 1.15
+	}
+	st := th.style(0.8, false)
+	st.YAlign = draw.YCenter
+	lineH := st.Height("Mg") * 1.25
+	for _, e := range k.entries {
+		drawEntry(c, th, st, e, vg.Point{X: pt.X, Y: y - lineH/2})
+		y -= lineH
+	}
+}
+
+func rect(x0, y0, x1, y1 vg.Length) []vg.Point {
+	return []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
+}
+
+func nonZero(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// lerpColor mixes a and b: t=0 gives a, t=1 gives b.
+func lerpColor(a, b color.Color, t float64) color.Color {
+	ca := color.NRGBAModel.Convert(a).(color.NRGBA)
+	cb := color.NRGBAModel.Convert(b).(color.NRGBA)
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + (float64(y)-float64(x))*t)) }
+	return color.NRGBA{mix(ca.R, cb.R), mix(ca.G, cb.G), mix(ca.B, cb.B), mix(ca.A, cb.A)}
+}

@@ -1,0 +1,302 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The plotters below read their sizes from the figure's theme at draw
+// time, so that one figure renders well at any size. They share their
+// data slices with the results (no copies) and skip NaN points, leaving a
+// gap, where gonum's plotters refuse NaN.
+
+// finite reports whether v can be drawn on an axis (log: also > 0).
+func finite(v float64, log bool) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && (!log || v > 0)
+}
+
+// xyLine is a line through (xs[i], ys[i]), broken where a value is
+// missing. With step, each value holds until the next x (an interval
+// series drawn as the flat value of each interval).
+type xyLine struct {
+	xs, ys []float64
+	color  color.Color
+	dash   dashKind
+	width  float64 // multiple of theme.line; 0 means 1
+	step   bool
+	log    bool // the y axis is logarithmic: skip values <= 0
+	th     *theme
+	xEnd   float64 // step: where the last value ends (NaN: at its x)
+}
+
+func (l *xyLine) style() draw.LineStyle {
+	w := l.th.line * vg.Length(nonZero(l.width, 1))
+	return draw.LineStyle{Color: l.color, Width: w, Dashes: l.dash.dashes(w)}
+}
+
+func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	n := min(len(l.xs), len(l.ys))
+	var lines [][]vg.Point
+	var cur []vg.Point
+	flush := func() {
+		if len(cur) > 0 {
+			lines = append(lines, cur)
+			cur = nil
+		}
+	}
+	for i := 0; i < n; i++ {
+		x, y := l.xs[i], l.ys[i]
+		if !finite(y, l.log) || !finite(x, false) {
+			flush()
+			continue
+		}
+		py := trY(y)
+		if l.step {
+			x1 := l.xEnd
+			if i+1 < n {
+				x1 = l.xs[i+1]
+			}
+			if !finite(x1, false) {
+				x1 = x
+			}
+			cur = append(cur, vg.Point{X: trX(x), Y: py}, vg.Point{X: trX(x1), Y: py})
+			continue
+		}
+		cur = append(cur, vg.Point{X: trX(x), Y: py})
+	}
+	flush()
+	for i, ln := range lines {
+		lines[i] = thin(ln, l.th.hair)
+	}
+	c.StrokeLines(l.style(), c.ClipLinesXY(lines...)...)
+}
+
+// thin drops points that cannot show at the output size: of each run of
+// points within eps of the same x it keeps the first, the lowest, the
+// highest and the last, so the drawn envelope is unchanged. A line of an
+// hour at 1 s resolution has more points than a slide has pixels.
+func thin(pts []vg.Point, eps vg.Length) []vg.Point {
+	if len(pts) < 64 || eps <= 0 {
+		return pts
+	}
+	out := pts[:0:0]
+	for i := 0; i < len(pts); {
+		j := i + 1
+		lo, hi := i, i
+		for j < len(pts) && pts[j].X-pts[i].X < eps {
+			if pts[j].Y < pts[lo].Y {
+				lo = j
+			}
+			if pts[j].Y > pts[hi].Y {
+				hi = j
+			}
+			j++
+		}
+		last := j - 1
+		out = append(out, pts[i])
+		a, b := min(lo, hi), max(lo, hi)
+		if a != i && a != last {
+			out = append(out, pts[a])
+		}
+		if b != a && b != i && b != last {
+			out = append(out, pts[b])
+		}
+		if last != i {
+			out = append(out, pts[last])
+		}
+		i = j
+	}
+	return out
+}
+
+func (l *xyLine) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	n := min(len(l.xs), len(l.ys))
+	for i := 0; i < n; i++ {
+		if !finite(l.ys[i], l.log) || !finite(l.xs[i], false) {
+			continue
+		}
+		xmin, xmax = math.Min(xmin, l.xs[i]), math.Max(xmax, l.xs[i])
+		ymin, ymax = math.Min(ymin, l.ys[i]), math.Max(ymax, l.ys[i])
+	}
+	if l.step && finite(l.xEnd, false) {
+		xmax = math.Max(xmax, l.xEnd)
+	}
+	return
+}
+
+// band fills the area between lo and hi (a confidence band), broken where
+// a value is missing.
+type band struct {
+	xs, lo, hi []float64
+	color      color.Color
+	log        bool
+}
+
+func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	var top, bot []vg.Point
+	flush := func() {
+		if len(top) > 1 {
+			poly := append([]vg.Point{}, top...)
+			for i := len(bot) - 1; i >= 0; i-- {
+				poly = append(poly, bot[i])
+			}
+			c.FillPolygon(b.color, c.ClipPolygonXY(poly))
+		}
+		top, bot = top[:0], bot[:0]
+	}
+	for i := range b.xs {
+		if !finite(b.lo[i], b.log) || !finite(b.hi[i], b.log) || !finite(b.xs[i], false) {
+			flush()
+			continue
+		}
+		x := trX(b.xs[i])
+		top = append(top, vg.Point{X: x, Y: trY(b.hi[i])})
+		bot = append(bot, vg.Point{X: x, Y: trY(b.lo[i])})
+	}
+	flush()
+}
+
+func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for i := range b.xs {
+		if !finite(b.lo[i], b.log) || !finite(b.hi[i], b.log) {
+			continue
+		}
+		xmin, xmax = math.Min(xmin, b.xs[i]), math.Max(xmax, b.xs[i])
+		ymin, ymax = math.Min(ymin, b.lo[i]), math.Max(ymax, b.hi[i])
+	}
+	return
+}
+
+// marks draws a dot at each finite point.
+type marks struct {
+	xs, ys []float64
+	color  color.Color
+	size   float64 // radius as a multiple of theme.line
+	log    bool
+	th     *theme
+}
+
+func (m *marks) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	st := draw.GlyphStyle{Color: m.color, Radius: m.th.line * vg.Length(nonZero(m.size, 2.2)), Shape: draw.CircleGlyph{}}
+	for i := range m.xs {
+		if finite(m.xs[i], false) && finite(m.ys[i], m.log) {
+			c.DrawGlyph(st, vg.Point{X: trX(m.xs[i]), Y: trY(m.ys[i])})
+		}
+	}
+}
+
+// spans shades x windows over the full height of the data area; a window
+// of zero width (an instantaneous fault) is drawn as a thin line.
+type spans struct {
+	x0, x1 []float64
+	th     *theme
+}
+
+func (s *spans) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	for i := range s.x0 {
+		a, b := trX(s.x0[i]), trX(s.x1[i])
+		if b-a < s.th.hair*2 {
+			c.StrokeLine2(draw.LineStyle{Color: faultEdge, Width: s.th.hair * 2}, a, c.Min.Y, a, c.Max.Y)
+			continue
+		}
+		a, b = max(a, c.Min.X), min(b, c.Max.X)
+		if b > a {
+			c.FillPolygon(faultShade, rect(a, c.Min.Y, b, c.Max.Y))
+		}
+	}
+}
+
+// hline is a horizontal reference line at y (an SLO threshold). It widens
+// the y range to include y.
+type hline struct {
+	y     float64
+	color color.Color
+	dash  dashKind
+	width float64
+	th    *theme
+}
+
+func (h *hline) Plot(c draw.Canvas, p *plot.Plot) {
+	_, trY := p.Transforms(&c)
+	y := trY(h.y)
+	if !c.ContainsY(y) {
+		return
+	}
+	w := h.th.line * vg.Length(nonZero(h.width, 1))
+	c.StrokeLine2(draw.LineStyle{Color: h.color, Width: w, Dashes: h.dash.dashes(w)}, c.Min.X, y, c.Max.X, y)
+}
+
+func (h *hline) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return math.Inf(1), math.Inf(-1), h.y, h.y
+}
+
+// vline is a vertical event line at x (a recovery) over the data area.
+type vline struct {
+	x     float64
+	color color.Color
+	dash  dashKind
+	width float64
+	th    *theme
+}
+
+func (v *vline) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	x := trX(v.x)
+	if !c.ContainsX(x) {
+		return
+	}
+	w := v.th.line * vg.Length(nonZero(v.width, 1))
+	c.StrokeLine2(draw.LineStyle{Color: v.color, Width: w, Dashes: v.dash.dashes(w)}, x, c.Min.Y, x, c.Max.Y)
+}
+
+// grid draws light lines at the labelled ticks of the axes it is told to.
+type grid struct {
+	x, y bool
+	th   *theme
+}
+
+func (g *grid) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	ls := draw.LineStyle{Color: gridColor, Width: g.th.hair}
+	if g.y {
+		for _, t := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+			if y := trY(t.Value); t.Label != "" && c.ContainsY(y) {
+				c.StrokeLine2(ls, c.Min.X, y, c.Max.X, y)
+			}
+		}
+	}
+	if g.x {
+		for _, t := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+			if x := trX(t.Value); c.ContainsX(x) && (t.Label != "" || isTimeMajor(p, t.Value)) {
+				c.StrokeLine2(ls, x, c.Min.Y, x, c.Max.Y)
+			}
+		}
+	}
+}
+
+// isTimeMajor reports whether v is a labelled tick of a time axis whose
+// labels are hidden (upper panels of a stack).
+func isTimeMajor(p *plot.Plot, v float64) bool {
+	tt, ok := p.X.Tick.Marker.(timeTicks)
+	if !ok || !tt.hideLabels {
+		return false
+	}
+	for _, t := range (timeTicks{}).Ticks(p.X.Min, p.X.Max) {
+		if t.Label != "" && t.Value == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,573 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/stampede-sim/stampede/models"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Run is one variant's results as the figures take them: the variant's
+// name and what the run produced. The figures draw variants in the order
+// given and give the i-th one VariantColor(i) in every figure.
+type Run struct {
+	// Name is the variant's name, shown in legends.
+	Name string
+	// Results is what the run produced; it is read, never changed.
+	Results *models.Results
+}
+
+// TimeseriesOptions tunes Timeseries. The zero value draws every client
+// together and the first service's queue, with no SLO line.
+type TimeseriesOptions struct {
+	// Title and Subtitle head the figure; an empty Title means "Time
+	// series", an empty Subtitle a line with the interval and the seed.
+	Title, Subtitle string
+	// SLO is a latency objective in seconds, drawn as a line on the
+	// latency panel; zero means none.
+	SLO float64
+	// Client names the client whose calls are drawn; empty means all
+	// clients together (Series.Total).
+	Client string
+	// Service names the service whose queue is drawn; empty means the
+	// first service of each run.
+	Service string
+}
+
+// Timeseries draws runs over time in stacked panels that share the time
+// axis: load (offered, attempts and goodput, calls/s), latency of
+// successful calls (p50 and p99, on a log axis when it spans more than
+// ~1.5 decades, with the SLO line), the queue and the calls in flight,
+// and failures by reason (calls/s; the panel is left out when nothing
+// failed). Each variant has one colour in every panel; line styles tell
+// the metrics of a panel apart. Fault windows are shaded and labelled
+// with their kind and target; each variant's recovery is marked with a
+// dotted line and stated in the legend.
+func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
+	if err := checkRuns(runs); err != nil {
+		return nil, err
+	}
+	calls := make([]*models.CallSeries, len(runs))
+	queues := make([]*models.ServiceSeries, len(runs))
+	xs := make([][]float64, len(runs))
+	end := 0.0
+	for i, r := range runs {
+		res := r.Results
+		if len(res.Series.T) == 0 {
+			return nil, fmt.Errorf("variant %q: results have no series to draw over time (were they saved without series?)", r.Name)
+		}
+		cs, err := pickCalls(res, o.Client)
+		if err != nil {
+			return nil, fmt.Errorf("variant %q: %w", r.Name, err)
+		}
+		calls[i] = cs
+		queues[i], err = pickService(res, o.Service)
+		if err != nil {
+			return nil, fmt.Errorf("variant %q: %w", r.Name, err)
+		}
+		xs[i] = midpoints(res)
+		end = math.Max(end, runEnd(res))
+	}
+
+	failures := failureReasons(calls)
+	rows := 3
+	if len(failures) > 0 {
+		rows = 4
+	}
+	f := newFigure(rows, 1)
+	th := f.th
+	f.Title = o.Title
+	if f.Title == "" {
+		f.Title = "Time series"
+	}
+	f.Subtitle = o.Subtitle
+	if f.Subtitle == "" {
+		r0 := runs[0].Results
+		f.Subtitle = fmt.Sprintf("%s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
+		if o.Client != "" {
+			f.Subtitle = "client " + o.Client + " · " + f.Subtitle
+		}
+	}
+	faults := collectFaults(runs)
+
+	for i, row := range f.Panels {
+		p := row[0]
+		p.X.Min, p.X.Max = 0, end
+		p.X.Tick.Marker = timeTicks{hideLabels: i < rows-1}
+		p.Y.Min = 0
+		p.Y.Tick.Marker = labelTicks{format: humanNumber, n: 3}
+		p.Add(&grid{x: true, y: true, th: th})
+		if len(faults) > 0 {
+			s := &spans{th: th}
+			for _, fw := range faults {
+				s.x0 = append(s.x0, fw.StartS)
+				s.x1 = append(s.x1, fw.EndS)
+			}
+			p.Add(s)
+		}
+	}
+	bottom := f.Panels[rows-1][0]
+	bottom.X.Label.Text = "time since start"
+
+	// Load.
+	load := f.Panels[0][0]
+	load.Y.Label.Text = "calls/s"
+	key := panelKey{heading: "Load"}
+	if sameOffered(calls) {
+		load.Add(&xyLine{xs: xs[0], ys: calls[0].Offered, color: offeredGrey, dash: dashed, width: 1.2, th: th})
+		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredGrey, dash: dashed, width: 1.2})
+	} else {
+		for i := range runs {
+			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(i), dash: dashed, th: th})
+		}
+		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
+	}
+	for i := range runs {
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(i), dash: dotted, th: th})
+	}
+	for i := range runs {
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(i), width: 1.3, th: th})
+	}
+	key.entries = append(key.entries,
+		legendEntry{label: "attempts", color: textColor, dash: dotted},
+		legendEntry{label: "goodput", color: textColor, width: 1.3})
+	f.keys[0][0] = key
+
+	// Latency.
+	lat := f.Panels[1][0]
+	lat.Y.Label.Text = "latency"
+	logY := spansDecades(o.SLO, calls)
+	if logY {
+		lat.Y.Scale = plot.LogScale{}
+		lat.Y.Tick.Marker = logTicks{format: humanSeconds}
+		lat.Y.Min = math.Inf(1)
+	} else {
+		lat.Y.Tick.Marker = labelTicks{format: humanSeconds, n: 3}
+	}
+	for i := range runs {
+		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(i), dash: dashed, log: logY, th: th})
+	}
+	for i := range runs {
+		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(i), width: 1.3, log: logY, th: th})
+	}
+	key = panelKey{heading: "Latency of successes", entries: []legendEntry{
+		{label: "p99", color: textColor, width: 1.3},
+		{label: "p50", color: textColor, dash: dashed},
+	}}
+	if o.SLO > 0 {
+		lat.Add(&hline{y: o.SLO, color: textColor, dash: dashDot, width: 1, th: th})
+		key.entries = append(key.entries, legendEntry{label: "SLO " + HumanSeconds(o.SLO), color: textColor, dash: dashDot})
+	}
+	f.keys[1][0] = key
+	if logY {
+		wholeDecades(&lat.Y)
+	}
+
+	// Queue and in flight.
+	q := f.Panels[2][0]
+	q.Y.Label.Text = "requests"
+	for i := range runs {
+		q.Add(&xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(i), dash: dashed, th: th})
+	}
+	for i := range runs {
+		if queues[i] != nil {
+			q.Add(&xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(i), width: 1.3, th: th})
+		}
+	}
+	qname := "queue"
+	if queues[0] != nil {
+		qname = "queue at " + queues[0].Name
+	}
+	f.keys[2][0] = panelKey{heading: "Queue & in flight", entries: []legendEntry{
+		{label: qname, color: textColor, width: 1.3},
+		{label: "calls in flight", color: textColor, dash: dashed},
+	}}
+
+	// Failures by reason.
+	if rows == 4 {
+		fp := f.Panels[3][0]
+		fp.Y.Label.Text = "calls/s"
+		key := panelKey{heading: "Failures"}
+		for k, fr := range failures {
+			for i := range runs {
+				ys := fr.values[i]
+				if ys == nil {
+					continue
+				}
+				fp.Add(&xyLine{xs: xs[i], ys: ys, color: VariantColor(i), dash: fr.dash, width: nonZero(fr.width, 1), th: th})
+			}
+			key.entries = append(key.entries, legendEntry{label: fr.name, color: textColor, dash: fr.dash, width: fr.width})
+			_ = k
+		}
+		f.keys[3][0] = key
+	}
+
+	// Recovery markers and the legend.
+	for i, r := range runs {
+		rec := r.Results.Summary.Recovery
+		if rec.Verdict == models.Recovered && rec.RecoveryS != nil {
+			x := rec.FaultEndS + *rec.RecoveryS
+			for _, row := range f.Panels {
+				row[0].Add(&vline{x: x, color: VariantColor(i), dash: dotted, width: 1.1, th: th})
+			}
+		}
+		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results), color: VariantColor(i), width: 1.6})
+	}
+	if len(faults) > 0 {
+		f.stripRows = float64(faultRows(faults)) + 0.2
+		if anyRecovered(runs) {
+			f.stripRows += 0.6
+		}
+		f.strip = func(c draw.Canvas, band vg.Rectangle, data draw.Canvas, p *plot.Plot) {
+			drawFaultStrip(c, *th, band, data, p, faults, runs)
+		}
+	}
+	return f, nil
+}
+
+// wholeDecades widens a log axis to whole decades, so that labelled
+// ticks frame the data (an axis with no data gets 1ms to 1s).
+func wholeDecades(a *plot.Axis) {
+	if !(a.Min > 0) || !(a.Max >= a.Min) || math.IsInf(a.Max, 0) {
+		a.Min, a.Max = 0.001, 1
+		return
+	}
+	a.Min = math.Pow(10, math.Floor(math.Log10(a.Min)+1e-9))
+	a.Max = math.Pow(10, math.Ceil(math.Log10(a.Max)-1e-9))
+	if a.Max <= a.Min {
+		a.Max = a.Min * 10
+	}
+}
+
+func checkRuns(runs []Run) error {
+	if len(runs) == 0 {
+		return errors.New("no runs to draw")
+	}
+	for i, r := range runs {
+		if r.Results == nil {
+			return fmt.Errorf("run %d (%q) has no results", i, r.Name)
+		}
+	}
+	return nil
+}
+
+func pickCalls(r *models.Results, client string) (*models.CallSeries, error) {
+	if client == "" {
+		return &r.Series.Total, nil
+	}
+	var names []string
+	for i := range r.Series.Clients {
+		if r.Series.Clients[i].Name == client {
+			return &r.Series.Clients[i], nil
+		}
+		names = append(names, r.Series.Clients[i].Name)
+	}
+	return nil, fmt.Errorf("no client %q in the results (clients: %v)", client, names)
+}
+
+func pickService(r *models.Results, service string) (*models.ServiceSeries, error) {
+	if service == "" {
+		if len(r.Series.Services) == 0 {
+			return nil, nil
+		}
+		return &r.Series.Services[0], nil
+	}
+	var names []string
+	for i := range r.Series.Services {
+		if r.Series.Services[i].Name == service {
+			return &r.Series.Services[i], nil
+		}
+		names = append(names, r.Series.Services[i].Name)
+	}
+	return nil, fmt.Errorf("no service %q in the results (services: %v)", service, names)
+}
+
+// runEnd is the time the run's series reach (s).
+func runEnd(r *models.Results) float64 {
+	if r.EndS > 0 {
+		return r.EndS
+	}
+	t := r.Series.T
+	return t[len(t)-1] + r.IntervalS
+}
+
+// midpoints returns the middle of each interval (the last one may be
+// shorter), where an interval's value is drawn.
+func midpoints(r *models.Results) []float64 {
+	t := r.Series.T
+	end := runEnd(r)
+	xs := make([]float64, len(t))
+	for i, x := range t {
+		x1 := x + r.IntervalS
+		if i == len(t)-1 && end > x && end < x1 {
+			x1 = end
+		}
+		xs[i] = (x + x1) / 2
+	}
+	return xs
+}
+
+// sameOffered reports whether every run was offered the same load (open
+// loop with common random numbers): then one line stands for all.
+func sameOffered(calls []*models.CallSeries) bool {
+	if len(calls) < 2 {
+		return false
+	}
+	a := calls[0].Offered
+	for _, c := range calls[1:] {
+		b := c.Offered
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// spansDecades reports whether the latency quantiles (and the SLO) span
+// more than a factor of 30, where a linear axis would flatten the body.
+func spansDecades(slo float64, calls []*models.CallSeries) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	upd := func(v float64) {
+		if finite(v, true) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	upd(slo)
+	for _, c := range calls {
+		for _, v := range c.P50 {
+			upd(v)
+		}
+		for _, v := range c.P99 {
+			upd(v)
+		}
+	}
+	return hi > 30*lo
+}
+
+// failureSeries is one line style of the failures panel: a reason (or
+// "other reasons") and its values per run (nil where the run had none).
+type failureSeries struct {
+	name   string
+	dash   dashKind
+	width  float64
+	values []Values
+}
+
+// Values is one series, one value per interval (models.Values).
+type Values = models.Values
+
+// maxReasons is how many reasons get their own line style; the rest are
+// summed into "other".
+const maxReasons = 3
+
+// failureReasons returns the reasons that occurred, the most frequent
+// first (ties by name), with the rest summed as "other reasons".
+func failureReasons(calls []*models.CallSeries) []failureSeries {
+	total := map[string]float64{}
+	for _, c := range calls {
+		for name, vs := range c.Failed {
+			for _, v := range vs {
+				if finite(v, false) {
+					total[name] += v
+				}
+			}
+		}
+	}
+	var names []string
+	for n, t := range total {
+		if t > 0 {
+			names = append(names, n)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if total[names[i]] != total[names[j]] {
+			return total[names[i]] > total[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	dashes := []dashKind{solid, dashed, dotted, dashDot}
+	var out []failureSeries
+	for k, n := range names {
+		if k == maxReasons && len(names) > maxReasons+1 {
+			other := failureSeries{name: "other reasons", dash: dashes[maxReasons], values: make([]Values, len(calls))}
+			for i, c := range calls {
+				var sum Values
+				for _, m := range names[maxReasons:] {
+					vs := c.Failed[m]
+					if vs == nil {
+						continue
+					}
+					if sum == nil {
+						sum = make(Values, len(vs))
+					}
+					for t := range vs {
+						if finite(vs[t], false) && t < len(sum) {
+							sum[t] += vs[t]
+						}
+					}
+				}
+				other.values[i] = sum
+			}
+			out = append(out, other)
+			break
+		}
+		fs := failureSeries{name: n, dash: dashes[k%len(dashes)], values: make([]Values, len(calls))}
+		if k == 0 {
+			fs.width = 1.3
+		}
+		for i, c := range calls {
+			fs.values[i] = c.Failed[n]
+		}
+		out = append(out, fs)
+	}
+	return out
+}
+
+// verdictNote is what the legend says after a variant's name about its
+// recovery.
+func verdictNote(r *models.Results) string {
+	rec := r.Summary.Recovery
+	switch rec.Verdict {
+	case models.Recovered:
+		if rec.RecoveryS != nil {
+			if *rec.RecoveryS == 0 {
+				return " — recovered at once"
+			}
+			return " — recovered in " + HumanSeconds(*rec.RecoveryS)
+		}
+		return " — recovered"
+	case models.NotRecovered:
+		return " — did not recover"
+	case models.CollapsedBeforeFault:
+		return " — collapsed before the fault"
+	case models.NoBaseline:
+		return " — no baseline"
+	case models.Undecided:
+		return " — undecided (run too short)"
+	}
+	return ""
+}
+
+// collectFaults returns the fault windows of all runs without duplicates,
+// in start order (variants usually share one timeline).
+func collectFaults(runs []Run) []models.FaultWindow {
+	var out []models.FaultWindow
+	seen := map[models.FaultWindow]bool{}
+	for _, r := range runs {
+		for _, fw := range r.Results.Faults {
+			if !seen[fw] {
+				seen[fw] = true
+				out = append(out, fw)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartS < out[j].StartS })
+	return out
+}
+
+// faultRows is how many label rows the fault strip needs: labels of
+// faults that overlap in time go on separate rows. It is an estimate made
+// before the layout is known; drawFaultStrip places labels for real.
+func faultRows(faults []models.FaultWindow) int {
+	rows := 1
+	var ends []float64
+	for _, fw := range faults {
+		placed := false
+		for r := range ends {
+			if fw.StartS >= ends[r] {
+				ends[r] = fw.EndS
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			ends = append(ends, fw.EndS)
+		}
+	}
+	rows = max(rows, len(ends))
+	return min(rows, 4)
+}
+
+func anyRecovered(runs []Run) bool {
+	for _, r := range runs {
+		if r.Results.Summary.Recovery.Verdict == models.Recovered && r.Results.Summary.Recovery.RecoveryS != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func faultLabel(fw models.FaultWindow) string {
+	if fw.Target == "" {
+		return string(fw.Kind)
+	}
+	return string(fw.Kind) + " · " + fw.Target
+}
+
+// drawFaultStrip labels the fault windows above the top panel and marks
+// each variant's recovery with a small triangle in its colour.
+func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas, p *plot.Plot, faults []models.FaultWindow, runs []Run) {
+	trX, _ := p.Transforms(&data)
+	st := th.style(0.8, false)
+	st.Color = mutedText
+	st.YAlign = draw.YBottom
+	lineH := st.Height("Mg") * 1.15
+	var rowEnds []vg.Length // right edge of the last label on each row
+	for _, fw := range faults {
+		x0, x1 := trX(fw.StartS), trX(fw.EndS)
+		label := faultLabel(fw)
+		w := st.Width(label)
+		x := (x0+x1)/2 - w/2 // centred over the window...
+		if x1-x0 < w {
+			x = x0 // ...or starting at it when the window is narrow
+		}
+		x = max(x, band.Min.X)
+		x = min(x, band.Max.X-w)
+		row := -1
+		for r, e := range rowEnds {
+			if x >= e+th.base*0.5 {
+				row = r
+				break
+			}
+		}
+		if row < 0 {
+			row = len(rowEnds)
+			rowEnds = append(rowEnds, 0)
+		}
+		rowEnds[row] = x + w
+		y := band.Min.Y + th.base*0.25 + vg.Length(row)*lineH
+		if anyRecovered(runs) {
+			y += th.base * 0.6 // the recovery triangles' row
+		}
+		// A bracket over the window, then the label.
+		ls := draw.LineStyle{Color: faultEdge, Width: th.hair * 1.5}
+		if x1-x0 >= th.hair*2 && row == 0 {
+			c.StrokeLines(ls, []vg.Point{{X: x0, Y: y - th.base*0.2}, {X: x0, Y: y}, {X: x1, Y: y}, {X: x1, Y: y - th.base*0.2}})
+		}
+		c.FillText(st, vg.Point{X: x, Y: y + th.hair*2}, label)
+	}
+	// Recovery triangles on the band's bottom edge.
+	for i, r := range runs {
+		rec := r.Results.Summary.Recovery
+		if rec.Verdict != models.Recovered || rec.RecoveryS == nil {
+			continue
+		}
+		x := trX(rec.FaultEndS + *rec.RecoveryS)
+		if x < band.Min.X || x > band.Max.X {
+			continue
+		}
+		s := th.base * 0.3
+		y := band.Min.Y
+		c.FillPolygon(VariantColor(i), []vg.Point{{X: x, Y: y}, {X: x - s, Y: y + s*1.5}, {X: x + s, Y: y + s*1.5}})
+	}
+}

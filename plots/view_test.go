@@ -1,0 +1,45 @@
+package plots
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestView renders figures as PNG to $PLOTS_VIEW (a directory) for a
+// person to look at; skipped without it.
+func TestView(t *testing.T) {
+	dir := os.Getenv("PLOTS_VIEW")
+	if dir == "" {
+		t.Skip("set PLOTS_VIEW=dir to render figures for viewing")
+	}
+	runs := fakeRuns(300, stormVariants)
+	figs := map[string]func() (*Figure, error){
+		"timeseries": func() (*Figure, error) {
+			return Timeseries(runs, TimeseriesOptions{Title: "Retry storm", SLO: 0.2})
+		},
+		"sweep":     func() (*Figure, error) { return Sweep(fakeSweep(true)) },
+		"stability": func() (*Figure, error) { return StabilityMap(fakeStability()) },
+		"latency":   func() (*Figure, error) { return LatencyCDF(runs, LatencyOptions{SLO: 0.2}) },
+		"compare":   func() (*Figure, error) { return Compare(runs, CompareOptions{Title: "Retry storm"}) },
+	}
+	for name, mk := range figs {
+		f, err := mk()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sz := range []struct {
+			n string
+			s Size
+		}{{"slide", Slide}, {"paper", Size{W: Paper.W, H: Paper.H, DPI: 150}}} {
+			out, err := os.Create(filepath.Join(dir, name+"-"+sz.n+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Render(out, PNG, sz.s); err != nil {
+				t.Fatal(err)
+			}
+			out.Close()
+		}
+	}
+}
