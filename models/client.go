@@ -137,6 +137,17 @@ func (c *client) advanceSeg(t float64) {
 	}
 }
 
+// rateNowAt returns the effective rate at t (s) without moving the
+// segment cursor (which must stay at the pending arrival's start).
+func (c *client) rateNowAt(t float64) float64 {
+	k := c.seg
+	for !c.overridden && k+1 < len(c.segs) && c.segs[k+1].start <= t {
+		k++
+	}
+	r0, _ := c.rateAt(k, t)
+	return c.factor*r0 + c.extra
+}
+
 // integrate returns the integral of the effective rate over [t0, t1] (s).
 func (c *client) integrate(t0, t1 float64) float64 {
 	c.advanceSeg(t0)

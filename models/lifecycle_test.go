@@ -516,7 +516,12 @@ func TestAdvanceInSlicesEqualsRun(t *testing.T) {
 	// between, gives byte-identical results to one Run; so does a second
 	// Run with the same seed.
 	cfg := multiTier(7, 5000)
-	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "db", At: 3 * time.Second, For: 2 * time.Second, Factor: 4}}
+	cfg.Faults = []FaultConfig{
+		{Kind: FaultSlowdown, Target: "db", At: 3 * time.Second, For: 2 * time.Second, Factor: 4},
+		{Kind: FaultLoadSpike, Target: "users", At: 4 * time.Second, For: 3 * time.Second, Factor: 1.5},
+	}
+	cl := &cfg.Clients[0]
+	cl.Schedule = append([]RatePoint{{At: 2 * time.Second, Rate: 300}, {At: 6 * time.Second, Rate: 500, Ramp: true}}, cl.Schedule...)
 	_, r1 := run(t, cfg)
 	_, r2 := run(t, cfg)
 	w, err := Build(cfg)
@@ -524,7 +529,7 @@ func TestAdvanceInSlicesEqualsRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for step := 0; !w.Advance(w.Now().Add(137*time.Millisecond), 1000); step++ {
-		if step%50 == 0 {
+		if step%3 == 0 {
 			sn := w.Snapshot()
 			if len(sn.Services) != 4 || sn.Now != w.Now() {
 				t.Fatalf("snapshot %+v", sn)
@@ -608,5 +613,42 @@ func TestLimitsStopARun(t *testing.T) {
 	w, _ = Build(cfg)
 	if err := w.Run(); !errors.As(err, &le) || le.Limit != "limits.max_events" {
 		t.Fatalf("err = %v, want the event limit", err)
+	}
+}
+
+func TestSnapshotChangesNothing(t *testing.T) {
+	// A snapshot taken just after a schedule step, before a rate change
+	// (a spike starting) that comes before the next arrival: the pending
+	// arrival must still be timed from the rate integrated since the
+	// previous arrival.
+	cfg := oneService(1, "1ms", 20*time.Second)
+	cfg.Clients[0].Schedule = []RatePoint{{At: 10500 * time.Millisecond, Rate: 2}}
+	cfg.Faults = []FaultConfig{{Kind: FaultLoadSpike, Target: "c", At: 10700 * time.Millisecond, For: 5 * time.Second, Factor: 2}}
+	arrivals := func(snap bool) []sim.Time {
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var at []sim.Time
+		w.onLaunch = func(*edge, *call) { at = append(at, w.Now()) }
+		w.Advance(sim.Time(10600*time.Millisecond), math.MaxUint64)
+		if snap {
+			if r := w.Snapshot().Clients[0].Rate; r != 2 {
+				t.Errorf("snapshot rate %v, want 2", r)
+			}
+		}
+		if err := w.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	a, b := arrivals(false), arrivals(true)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("a snapshot changed the run:\n%v\n%v", a, b)
+	}
+	// From 10s: 0.5s at 1/s + 0.2s at 2/s = 0.9 of the unit needed; the
+	// last 0.1 at 4/s takes 25ms: the arrival is at 10.725s.
+	if len(a) < 11 || a[10] != sim.Time(10725*time.Millisecond) {
+		t.Errorf("arrival after the step and spike at %v, want 10.725s", a[10:12])
 	}
 }

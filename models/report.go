@@ -293,7 +293,9 @@ type CacheGauge struct {
 	Hits, Misses int64
 }
 
-// Snapshot returns the live view. It allocates only its small slices.
+// Snapshot returns the live view. It allocates only its small slices and
+// changes nothing in the world: a run snapshotted between Advance slices
+// is identical to one that was not.
 func (w *World) Snapshot() Snapshot {
 	now := w.s.Now()
 	sn := Snapshot{Now: now, Done: w.done, Err: w.err, Events: w.events, Series: w.series(), Faults: w.windows[:len(w.windows):len(w.windows)]}
@@ -305,9 +307,7 @@ func (w *World) Snapshot() Snapshot {
 			g.Failures += n
 		}
 		if c.cfg.Model != Closed {
-			c.advanceSeg(now.Seconds())
-			r0, _ := c.rateAt(c.seg, now.Seconds())
-			g.Rate = c.factor*r0 + c.extra
+			g.Rate = c.rateNowAt(now.Seconds())
 		}
 		sn.Clients = append(sn.Clients, g)
 	}
