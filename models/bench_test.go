@@ -45,3 +45,52 @@ func BenchmarkMM1(b *testing.B) {
 	b.ReportMetric(float64(served)/(ns/1e9), "customers/s")
 	b.ReportMetric(float64(w.Events())/float64(served), "events/customer")
 }
+
+// BenchmarkMM1Timeout is BenchmarkMM1 with a per-attempt timeout (never
+// firing at this load: one more event scheduled and stopped per customer)
+// and a link with exponential latency both ways (two more events).
+func BenchmarkMM1Timeout(b *testing.B) {
+	cfg := mm1Config(b.N, 1)
+	cfg.Clients[0].Timeout = time.Second
+	cfg.Clients[0].Link = LinkConfig{Latency: sim.MustParseDist("exp(100us)")}
+	w, err := Build(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	served := w.Results().Summary.Services["server"].Served
+	if served == 0 {
+		return
+	}
+	ns := float64(b.Elapsed().Nanoseconds())
+	b.ReportMetric(ns/float64(served), "ns/customer")
+	b.ReportMetric(float64(w.Events())/float64(served), "events/customer")
+}
+
+// BenchmarkMultiTier runs the multi-tier world of the Little's-law test
+// (edge -> api x3 -> cache -> db and api -> auth x2, in parallel, with
+// links and errors): one op is one client call, which makes about six
+// calls and ten requests across the tiers.
+func BenchmarkMultiTier(b *testing.B) {
+	w, err := Build(multiTier(1, b.N))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	calls := w.Results().Summary.Calls
+	if calls == 0 {
+		return
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(calls), "ns/call")
+	b.ReportMetric(float64(w.Events())/float64(calls), "events/call")
+}

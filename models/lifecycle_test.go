@@ -652,3 +652,35 @@ func TestSnapshotChangesNothing(t *testing.T) {
 		t.Errorf("arrival after the step and spike at %v, want 10.725s", a[10:12])
 	}
 }
+
+func TestSetClientUsers(t *testing.T) {
+	// 2 users (think 1s, service 10ms) go to 10 at 10s and back to 1 at
+	// 20s: the call rate follows the population.
+	cfg := Config{
+		Duration: 30 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
+		Clients:  []ClientConfig{{Name: "u", Target: "api", Model: Closed, Users: 2, Think: d("990ms")}},
+	}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(sim.Time(10*time.Second), math.MaxUint64)
+	if err := w.SetClientUsers("u", 10); err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(sim.Time(20*time.Second), math.MaxUint64)
+	if err := w.SetClientUsers("u", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetClientUsers("nope", 1); err == nil {
+		t.Error("set users of an unknown client")
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	o := w.Results().Series.Clients[0].Offered
+	wantEq(t, "offered at 5s", o[5], 2.0)
+	wantEq(t, "offered at 15s", o[15], 10.0)
+	wantEq(t, "offered at 25s", o[25], 1.0)
+}
