@@ -57,9 +57,12 @@ type slot struct {
 	arg any
 }
 
-// arity is the fan-out of the pending-event heap. Measured on the reference
-// 2-core machine (docs/PERFORMANCE.md): see BenchmarkHold.
-const arity = 4
+// arity is the fan-out of the pending-event heap, measured rather than
+// assumed (docs/PERFORMANCE.md, "Heap arity"; BenchmarkHold with the
+// constant set to 2, 3, 4 and 8): on the reference 2-core machine a binary
+// heap beat a 4-ary one by 4-11% from 1k to 1M pending events and lost by
+// about 3 ns at 16; M/M/1 (two or three pending) does not notice.
+const arity = 2
 
 // compactMin is the heap size below which stopped entries are never
 // compacted away; tiny heaps do not need it.
