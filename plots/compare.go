@@ -62,7 +62,7 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 			return float64(n) / float64(r.Summary.Calls)
 		}, text: func(*models.Results) string { return "no calls" }},
 	}
-	if len(collectFaults(runs)) > 0 {
+	if hadFaults(runs) {
 		metrics = append(metrics, compareMetric{title: "recovery after the fault", unit: Seconds,
 			value: func(r *models.Results) float64 {
 				rec := r.Summary.Recovery
@@ -126,11 +126,22 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 			bars.bars = append(bars.bars, hbar{y: float64(len(runs) - 1 - i), v: v, color: VariantColor(i), label: label})
 		}
 		p.Add(&grid{x: true, th: th}, bars)
-		p.X.Tick.Marker = m.unit.ticker(false)
+		p.X.Tick.Marker = labelTicks{format: m.unit.format, n: 3, seconds: m.unit == Seconds}
 		p.X.Min = 0
 		p.Y.Min, p.Y.Max = -0.6, float64(len(runs))-0.4
 	}
 	return f, nil
+}
+
+// hadFaults reports whether any run had a fault to recover from (from its
+// fault windows, or from its verdict when the results carry no windows).
+func hadFaults(runs []Run) bool {
+	for _, r := range runs {
+		if len(r.Results.Faults) > 0 || r.Results.Summary.Recovery.Verdict != models.NoFaults {
+			return true
+		}
+	}
+	return false
 }
 
 // wastedMetric is the share of the servers' busy time spent on attempts

@@ -71,9 +71,46 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	flush()
 	for i, ln := range lines {
-		lines[i] = thin(ln, l.th.hair)
+		lines[i] = thin(ln, l.th.line*0.75)
 	}
-	c.StrokeLines(l.style(), c.ClipLinesXY(lines...)...)
+	st := l.style()
+	if len(st.Dashes) == 0 {
+		c.StrokeLines(st, chunks(c.ClipLinesXY(lines...), 96)...)
+		return
+	}
+	// Dashed: each piece starts where the pattern left off.
+	period := vg.Length(0)
+	for _, d := range st.Dashes {
+		period += d
+	}
+	for _, ln := range c.ClipLinesXY(lines...) {
+		offs := vg.Length(0)
+		for _, piece := range chunks([][]vg.Point{ln}, 96) {
+			st.DashOffs = offs
+			c.StrokeLines(st, piece)
+			for i := 1; i < len(piece); i++ {
+				offs += vg.Length(math.Hypot(float64(piece[i].X-piece[i-1].X), float64(piece[i].Y-piece[i-1].Y)))
+			}
+			offs = vg.Length(math.Mod(float64(offs), float64(period)))
+		}
+	}
+}
+
+// chunks splits long lines into pieces of at most n points that share
+// their end points. Raster back ends slow down sharply with the length of
+// one path (freetype's rasterizer searches a row's cells linearly), and
+// opaque pieces meet without a seam. The dash pattern restarts at each
+// piece, which at 96 points in is not visible.
+func chunks(lines [][]vg.Point, n int) [][]vg.Point {
+	var out [][]vg.Point
+	for _, l := range lines {
+		for len(l) > n {
+			out = append(out, l[:n])
+			l = l[n-1:]
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // thin drops points that cannot show at the output size: of each run of

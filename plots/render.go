@@ -9,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	xfont "golang.org/x/image/font"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -158,11 +162,34 @@ func (f *Figure) Render(w io.Writer, format Format, s Size) error {
 		return err
 	case PDF:
 		c := vgpdf.New(s.W, s.H)
-		f.Draw(draw.New(c))
+		f.Draw(draw.New(pdfText{c}))
 		_, err := c.WriteTo(w)
 		return err
 	}
 	return fmt.Errorf("unknown format %q: use png, svg or pdf", format)
+}
+
+// pdfText adapts text to two limits of vgpdf (gonum/plot v0.17.0 with
+// go-pdf/fpdf): fonts are registered without a style but bold faces are
+// selected with style "B" ("undefined font: liberationsans-bold B"), and
+// all embedded fonts end up sharing the first one's font file; and strings
+// are written as bytes of the cp1252 font encoding while Go strings are
+// UTF-8 ("·" came out as "Â·"). So in PDF all text is set in the regular
+// face (titles stand out by size alone), converted to cp1252.
+type pdfText struct{ *vgpdf.Canvas }
+
+var cp1252 = encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder())
+
+func (c pdfText) FillString(f font.Face, pt vg.Point, s string) {
+	if f.Font.Weight != xfont.WeightNormal {
+		regular := f.Font
+		regular.Weight = xfont.WeightNormal
+		f = font.DefaultCache.Lookup(regular, regular.Size)
+	}
+	if b, err := cp1252.String(s); err == nil {
+		s = b
+	}
+	c.Canvas.FillString(f, pt, s)
 }
 
 // svgFontFallback lets SVG viewers without Liberation fonts use the

@@ -41,5 +41,15 @@ func TestView(t *testing.T) {
 			}
 			out.Close()
 		}
+		for _, fm := range []Format{SVG, PDF} {
+			out, err := os.Create(filepath.Join(dir, name+"."+string(fm)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Render(out, fm, Paper); err != nil {
+				t.Fatal(err)
+			}
+			out.Close()
+		}
 	}
 }

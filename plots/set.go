@@ -1,0 +1,110 @@
+package plots
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Figure names, as `stampede plot --figure` takes them.
+const (
+	FigTimeseries = "timeseries"
+	FigSweep      = "sweep"
+	FigStability  = "stability"
+	FigLatency    = "latency"
+	FigCompare    = "compare"
+)
+
+// FigureNames lists the figures in the order WriteAll writes them.
+var FigureNames = []string{FigTimeseries, FigSweep, FigStability, FigLatency, FigCompare}
+
+// Set is everything the figures of one scenario are drawn from. The zero
+// value has no data for any figure.
+type Set struct {
+	// Title is the scenario's title; the figures' titles start with it.
+	// Empty means none.
+	Title string
+	// Runs holds one run per variant, for the time series, the latency
+	// distribution and the comparison.
+	Runs []Run
+	// SLO is a latency objective in seconds, drawn on the latency panels;
+	// zero means none.
+	SLO float64
+	// Sweep, if not nil, is drawn by the sweep figure.
+	Sweep *SweepData
+	// Stability, if not nil, is drawn by the stability map.
+	Stability *StabilityData
+}
+
+// Available returns the names of the figures s has data for, in
+// FigureNames order. The time series needs every run to carry series.
+func (s *Set) Available() []string {
+	var out []string
+	for _, name := range FigureNames {
+		if s.has(name) == nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// has returns nil when s can draw the named figure, or why not.
+func (s *Set) has(name string) error {
+	switch name {
+	case FigTimeseries, FigLatency, FigCompare:
+		if len(s.Runs) == 0 {
+			return fmt.Errorf("figure %q needs runs, and there are none", name)
+		}
+		if name == FigTimeseries {
+			for _, r := range s.Runs {
+				if r.Results != nil && len(r.Results.Series.T) == 0 {
+					return fmt.Errorf("figure %q needs per-interval series, and the results of %q have none (saved without series? run the scenario instead)", name, r.Name)
+				}
+			}
+		}
+	case FigSweep:
+		if s.Sweep == nil {
+			return fmt.Errorf("figure %q needs a scenario with a [sweep]", name)
+		}
+	case FigStability:
+		if s.Stability == nil {
+			return fmt.Errorf("figure %q needs a scenario with a two-parameter [sweep] and faults", name)
+		}
+	default:
+		return fmt.Errorf("unknown figure %q: want one of %s, or all", name, strings.Join(FigureNames, ", "))
+	}
+	return nil
+}
+
+// Figure draws the named figure of s.
+func (s *Set) Figure(name string) (*Figure, error) {
+	if err := s.has(name); err != nil {
+		return nil, err
+	}
+	title := func(what string) string {
+		if s.Title == "" {
+			return what
+		}
+		return s.Title + ": " + what
+	}
+	switch name {
+	case FigTimeseries:
+		return Timeseries(s.Runs, TimeseriesOptions{Title: title("over time"), SLO: s.SLO})
+	case FigLatency:
+		return LatencyCDF(s.Runs, LatencyOptions{Title: title("latency of successful calls"), SLO: s.SLO})
+	case FigCompare:
+		return Compare(s.Runs, CompareOptions{Title: title("variants compared")})
+	case FigSweep:
+		d := *s.Sweep
+		if d.Title == "" && s.Title != "" {
+			d.Title = title(d.Metric + " against " + d.Param)
+		}
+		return Sweep(d)
+	case FigStability:
+		d := *s.Stability
+		if d.Title == "" && s.Title != "" {
+			d.Title = title("where it recovers")
+		}
+		return StabilityMap(d)
+	}
+	return nil, fmt.Errorf("unknown figure %q", name)
+}
