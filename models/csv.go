@@ -63,6 +63,7 @@ func (s *Summary) Metrics() []Metric {
 		add(p+"arrived", float64(v.Arrived))
 		add(p+"served", float64(v.Served))
 		add(p+"rejected", float64(v.Rejected))
+		add(p+"dropped", float64(v.Dropped))
 		add(p+"errors", float64(v.Errors))
 		add(p+"wasted_work", v.WastedWork)
 		add(p+"throughput", v.Throughput)

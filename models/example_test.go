@@ -108,6 +108,7 @@ func ExampleResults_WriteSummaryCSV() {
 	// services.api.arrived,9
 	// services.api.served,9
 	// services.api.rejected,0
+	// services.api.dropped,0
 	// services.api.errors,0
 	// services.api.wasted_work,0
 	// services.api.throughput,9

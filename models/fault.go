@@ -36,7 +36,9 @@ func (w *World) schedule(cfg FaultConfig) error {
 	case FaultNetwork:
 		f.links = w.linksOf(cfg.Target)
 	}
-	if f.svc == nil && f.ca == nil && f.clients == nil && f.links == nil {
+	// A network fault on a service or cache nobody calls acts on no link:
+	// valid, and a no-op.
+	if f.svc == nil && f.ca == nil && f.clients == nil && f.links == nil && cfg.Kind != FaultNetwork {
 		return &FieldError{Path: "faults.target", Msg: fmt.Sprintf("%q matches nothing a %s fault can act on", cfg.Target, cfg.Kind)}
 	}
 	w.faults = append(w.faults, f)

@@ -115,6 +115,9 @@ type ServiceSummary struct {
 	// Rejected is the number of requests turned away without service
 	// (queue_full, outage, ...).
 	Rejected int64 `json:"rejected"`
+	// Dropped is the number of requests swallowed without an answer (a
+	// black-hole outage).
+	Dropped int64 `json:"dropped"`
 	// Errors is the number of served requests answered with an error.
 	Errors int64 `json:"errors"`
 	// WastedWork is the worker time (s) spent on requests whose answer

@@ -164,6 +164,7 @@ func (s *service) arrive(a *attempt) {
 	s.m.arrivals++
 	s.m.arrivalsN++
 	if s.blackHole {
+		s.m.droppedN++
 		w.release(a) // swallowed: no answer ever comes
 		return
 	}
@@ -367,6 +368,7 @@ func (s *service) drain(rep *replica, r Reason) {
 		s.m.queue.add(now, -1)
 		s.m.inSystem.add(now, -1)
 		if r == strategies.ReasonOK {
+			s.m.droppedN++
 			s.w.release(a)
 		} else {
 			s.reject(a, r)

@@ -214,6 +214,7 @@ type serviceStats struct {
 
 	// whole run
 	arrivalsN, servedN, rejectedN, errorsN int64
+	droppedN                               int64   // swallowed without an answer (black hole)
 	wastedN                                float64 // worker-ns
 	waitSum, sojournSum                    float64 // ns, over served requests
 	waitN                                  int64   // requests that started service
@@ -263,6 +264,7 @@ func (s *serviceStats) summary(now sim.Time) ServiceSummary {
 		Arrived:     s.arrivalsN,
 		Served:      s.servedN,
 		Rejected:    s.rejectedN,
+		Dropped:     s.droppedN,
 		Errors:      s.errorsN,
 		WastedWork:  s.wastedN / 1e9,
 		Throughput:  perSec(float64(s.servedN), sec),
