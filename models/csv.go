@@ -12,7 +12,9 @@ import (
 // value in the summary's JSON ("goodput", "latency_s.p99",
 // "failed.timeout", "services.api.wait_s.mean").
 type Metric struct {
-	Name  string
+	// Name is the dotted JSON path.
+	Name string
+	// Value is the number (counts as float64).
 	Value float64
 }
 

@@ -78,27 +78,39 @@ type Summary struct {
 	Caches map[string]CacheSummary `json:"caches"`
 }
 
-// Latency is a latency summary in seconds.
+// Latency is a latency summary in seconds: the exact mean and maximum,
+// and quantiles within 1% (sim.Histogram). The zero value means no data.
 type Latency struct {
+	// Mean is the mean latency (s).
 	Mean float64 `json:"mean"`
+	// P50, P90, P99 and P999 are the 50th, 90th, 99th and 99.9th
+	// percentiles (s).
 	P50  float64 `json:"p50"`
 	P90  float64 `json:"p90"`
 	P99  float64 `json:"p99"`
 	P999 float64 `json:"p999"`
-	Max  float64 `json:"max"`
+	// Max is the largest latency (s).
+	Max float64 `json:"max"`
 }
 
-// CallSummary summarises the calls of one client or one downstream edge.
+// CallSummary summarises the calls of one client or one downstream edge;
+// the fields mean what Summary's fields of the same names mean.
 type CallSummary struct {
-	Calls         int64            `json:"calls"`
-	Attempts      int64            `json:"attempts"`
-	Amplification float64          `json:"amplification"`
-	Succeeded     int64            `json:"succeeded"`
-	Failed        map[string]int64 `json:"failed"`
-	InFlight      int64            `json:"in_flight"`
-	Goodput       float64          `json:"goodput"`
-	Throughput    float64          `json:"throughput"`
-	Latency       Latency          `json:"latency_s"`
+	// Calls, Attempts and Succeeded are counts; Amplification is
+	// Attempts/Calls.
+	Calls         int64   `json:"calls"`
+	Attempts      int64   `json:"attempts"`
+	Amplification float64 `json:"amplification"`
+	Succeeded     int64   `json:"succeeded"`
+	// Failed counts failed calls by reason name.
+	Failed map[string]int64 `json:"failed"`
+	// InFlight is calls still in flight at the end.
+	InFlight int64 `json:"in_flight"`
+	// Goodput and Throughput are per second.
+	Goodput    float64 `json:"goodput"`
+	Throughput float64 `json:"throughput"`
+	// Latency is the latency of successful calls.
+	Latency Latency `json:"latency_s"`
 }
 
 // ServiceSummary summarises one service over the run. Counts are requests
@@ -150,6 +162,8 @@ type MeanMax struct {
 
 // CacheSummary summarises one cache.
 type CacheSummary struct {
+	// Hits and Misses count lookups; HitRatio is hits/(hits+misses), 0
+	// without lookups.
 	Hits     int64   `json:"hits"`
 	Misses   int64   `json:"misses"`
 	HitRatio float64 `json:"hit_ratio"`
@@ -213,6 +227,7 @@ func (v *Verdict) UnmarshalText(b []byte) error {
 // [t, t+hold) is at or above the threshold (one-sided: more is fine);
 // RecoveryS is t - fault end.
 type Recovery struct {
+	// Verdict is the outcome; NoFaults when there was no fault.
 	Verdict Verdict `json:"verdict"`
 	// BaselineGoodput and BaselineOffered are calls/s before the first
 	// fault.
@@ -236,10 +251,12 @@ type Recovery struct {
 
 // FaultWindow is one fault as it acted, for shading plots.
 type FaultWindow struct {
+	// Kind and Target are the fault's.
 	Kind   FaultKind `json:"kind"`
 	Target string    `json:"target"`
-	StartS float64   `json:"start_s"`
-	EndS   float64   `json:"end_s"`
+	// StartS and EndS bound the fault (s); equal for an instantaneous one.
+	StartS float64 `json:"start_s"`
+	EndS   float64 `json:"end_s"`
 }
 
 // Values is one series: one value per interval. NaN marks an interval with

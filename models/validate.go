@@ -13,8 +13,10 @@ import (
 // ("services[api].workers", "faults[2].factor"), and Msg says what is wrong
 // and what would be valid.
 type FieldError struct {
+	// Path is the key path, e.g. "services[api].queue.limit".
 	Path string
-	Msg  string
+	// Msg says what is wrong and what would be valid.
+	Msg string
 }
 
 // Error returns "path: msg".
