@@ -80,9 +80,10 @@ func (s *Set) Figure(name string) (*Figure, error) {
 	if err := s.has(name); err != nil {
 		return nil, err
 	}
+	// "Retry storm: over time", or the figure's own default title.
 	title := func(what string) string {
 		if s.Title == "" {
-			return what
+			return ""
 		}
 		return s.Title + ": " + what
 	}

@@ -1,7 +1,169 @@
 package main
 
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stampede-sim/stampede/plots"
+)
+
 type plotCmd struct {
-	Input string `arg:"" help:"Scenario file, built-in name, or results.json."`
+	Input   string        `arg:"" help:"Scenario file, built-in name, or results.json."`
+	Out     string        `short:"o" placeholder:"FILE" help:"Output file; its extension (.png, .svg, .pdf) sets the format. With --figure all: a directory, or a prefix ending in - or _, or a file name whose stem becomes the prefix. Default: <input>-<figure>.png here."`
+	Figure  string        `default:"all" enum:"timeseries,sweep,stability,latency,compare,all" help:"Figure to draw: timeseries, sweep, stability, latency, compare, or all (every one the data allows)."`
+	Variant []string      `sep:"none" placeholder:"NAME" help:"Draw only this variant (repeatable); default all."`
+	Size    string        `default:"slide" help:"slide (10x5.625 in, 1600x900 px), paper (6.5x4 in, 300 dpi), or WxH in px (1200x800) or with a unit (8x5in, 16x10cm)."`
+	DPI     int           `name:"dpi" help:"Pixels per inch of PNG output (default 160; paper 300)."`
+	SLO     time.Duration `name:"slo" placeholder:"DURATION" help:"Latency objective to draw on latency panels, e.g. 200ms."`
 }
 
-func (plotCmd) Run(*env) error { return notBuilt("plot") }
+func (c *plotCmd) Run(e *env) error {
+	size, err := plots.ParseSize(c.Size, c.DPI)
+	if err != nil {
+		return badInput(err)
+	}
+	set, stem, err := c.load()
+	if err != nil {
+		return err
+	}
+	if c.SLO < 0 {
+		return badInput(fmt.Errorf("--slo %v: must not be negative", c.SLO))
+	}
+	if c.SLO > 0 {
+		set.SLO = c.SLO.Seconds()
+	}
+	if err := selectVariants(set, c.Variant); err != nil {
+		return badInput(err)
+	}
+
+	if c.Figure != "all" {
+		fig, err := set.Figure(c.Figure)
+		if err != nil {
+			return badInput(err)
+		}
+		out := c.Out
+		if out == "" {
+			out = stem + "-" + c.Figure + ".png"
+		}
+		if _, err := plots.FormatOf(out); err != nil {
+			return badInput(fmt.Errorf("-o %s: %w", out, err))
+		}
+		if err := plots.WriteFile(out, fig, size); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, out)
+		return nil
+	}
+	dir, prefix, format, err := allTarget(c.Out, stem)
+	if err != nil {
+		return badInput(err)
+	}
+	paths, err := plots.WriteAll(dir, prefix, set, format, size)
+	for _, p := range paths {
+		fmt.Fprintln(e.stdout, p)
+	}
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// load reads the input: saved results (a .json file) or a scenario to run.
+// stem names default outputs.
+func (c *plotCmd) load() (*plots.Set, string, error) {
+	stem := strings.TrimSuffix(filepath.Base(c.Input), filepath.Ext(c.Input))
+	if strings.EqualFold(filepath.Ext(c.Input), ".json") {
+		b, err := os.ReadFile(c.Input)
+		if err != nil {
+			return nil, "", badInput(err)
+		}
+		set, err := plots.ReadSet(bytes.NewReader(b), stem)
+		if err != nil {
+			return nil, "", badInput(fmt.Errorf("%s: %w", c.Input, err))
+		}
+		return set, stem, nil
+	}
+	set, err := runScenarioForPlots(c.Input, c.Variant)
+	if err != nil {
+		return nil, "", err
+	}
+	return set, stem, nil
+}
+
+// runScenarioForPlots runs a scenario's variants with their series and
+// gathers what the figures need.
+func runScenarioForPlots(input string, variants []string) (*plots.Set, error) {
+	return nil, badInput(fmt.Errorf("plotting scenario %q needs the scenario runner, which this build does not have yet: "+
+		"plot saved results instead (stampede plot results.json)", input))
+}
+
+// selectVariants keeps the runs named in names (all when empty), in the
+// order of the results so colours match across figures.
+func selectVariants(set *plots.Set, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	have := map[string]bool{}
+	var all []string
+	for _, r := range set.Runs {
+		have[r.Name] = true
+		all = append(all, r.Name)
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		if !have[n] {
+			return fmt.Errorf("--variant %q: no such variant in the results (have: %s)", n, strings.Join(all, ", "))
+		}
+		want[n] = true
+	}
+	kept := set.Runs[:0:0]
+	for _, r := range set.Runs {
+		if want[r.Name] {
+			kept = append(kept, r)
+		}
+	}
+	set.Runs = kept
+	if set.Sweep != nil {
+		sw := *set.Sweep
+		sw.Series = nil
+		for _, s := range set.Sweep.Series {
+			if want[s.Name] {
+				sw.Series = append(sw.Series, s)
+			}
+		}
+		set.Sweep = &sw
+	}
+	return nil
+}
+
+// allTarget interprets -o for --figure all: a directory (an existing one,
+// one ending in a separator, or a name without extension), a prefix (ends
+// in - or _), or a file name whose stem becomes the prefix and whose
+// extension the format.
+func allTarget(out, stem string) (dir, prefix string, format plots.Format, err error) {
+	format = plots.PNG
+	switch {
+	case out == "":
+		return ".", stem + "-", format, nil
+	case strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(filepath.Separator)):
+		return out, "", format, nil
+	case strings.HasSuffix(out, "-") || strings.HasSuffix(out, "_"):
+		return filepath.Dir(out), filepath.Base(out), format, nil
+	}
+	if fi, statErr := os.Stat(out); statErr == nil && fi.IsDir() {
+		return out, "", format, nil
+	}
+	if filepath.Ext(out) == "" {
+		return out, "", format, nil
+	}
+	format, err = plots.FormatOf(out)
+	if err != nil {
+		return "", "", "", fmt.Errorf("-o %s: %w", out, err)
+	}
+	base := strings.TrimSuffix(filepath.Base(out), filepath.Ext(out))
+	return filepath.Dir(out), base + "-", format, nil
+}

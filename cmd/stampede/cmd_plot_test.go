@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// writeResults runs a small world with a slowdown and saves its results.
+func writeResults(t *testing.T, dir string) string {
+	t.Helper()
+	cfg := models.Config{
+		Duration: 40 * time.Second, Seed: 1,
+		Services: []models.ServiceConfig{{Name: "api", Workers: 4, Queue: models.QueueConfig{Limit: models.Limit(50)}, ServiceTime: sim.MustParseDist("exp(20ms)")}},
+		Clients:  []models.ClientConfig{{Name: "users", Target: "api", Rate: 100, ClientPolicy: models.ClientPolicy{Timeout: 200 * time.Millisecond}}},
+		Faults:   []models.FaultConfig{{Kind: models.FaultSlowdown, Target: "api", At: 10 * time.Second, For: 5 * time.Second, Factor: 4}},
+	}
+	w, err := models.Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "storm.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := w.Results().WriteJSON(f); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestPlotCommand(t *testing.T) {
+	dir := t.TempDir()
+	in := writeResults(t, dir)
+	small := []string{"--size", "400x250"}
+	for _, c := range []struct {
+		name  string
+		args  []string
+		code  int
+		files []string // expected outputs, relative to dir
+		err   string   // expected in stderr
+	}{
+		{name: "one svg", args: []string{in, "--figure", "latency", "-o", filepath.Join(dir, "lat.svg"), "--slo", "150ms"}, files: []string{"lat.svg"}},
+		{name: "all into a dir", args: []string{in, "-o", filepath.Join(dir, "figs") + "/"},
+			files: []string{"figs/timeseries.png", "figs/latency.png", "figs/compare.png"}},
+		{name: "all with a file prefix", args: []string{in, "-o", filepath.Join(dir, "s.pdf")},
+			files: []string{"s-timeseries.pdf", "s-latency.pdf", "s-compare.pdf"}},
+		{name: "all with a prefix", args: []string{in, "-o", filepath.Join(dir, "p_"), "--variant", "storm"},
+			files: []string{"p_timeseries.png", "p_compare.png"}},
+		{name: "no sweep", args: []string{in, "--figure", "sweep"}, code: exitBadInput, err: "needs a scenario with a [sweep]"},
+		{name: "bad format", args: []string{in, "--figure", "compare", "-o", filepath.Join(dir, "c.gif")}, code: exitBadInput, err: `unknown image format ".gif"`},
+		{name: "bad size", args: []string{in, "--size", "huge"}, code: exitBadInput, err: "want slide, paper"},
+		{name: "bad variant", args: []string{in, "--variant", "nope"}, code: exitBadInput, err: `--variant "nope": no such variant`},
+		{name: "missing file", args: []string{filepath.Join(dir, "nope.json")}, code: exitBadInput, err: "no such file"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"plot"}, c.args...)
+			if c.code == 0 {
+				args = append(args, small...)
+			}
+			if code := run(args, &stdout, &stderr); code != c.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, c.code, stderr.String())
+			}
+			if c.err != "" && !strings.Contains(stderr.String(), c.err) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), c.err)
+			}
+			for _, f := range c.files {
+				p := filepath.Join(dir, f)
+				if _, err := os.Stat(p); err != nil {
+					t.Errorf("%s not written: %v", f, err)
+				}
+				if !strings.Contains(stdout.String(), p) {
+					t.Errorf("stdout %q does not list %s", stdout.String(), p)
+				}
+			}
+		})
+	}
+}
