@@ -30,6 +30,7 @@ type cli struct {
 	Show     showCmd     `cmd:"" help:"Print a built-in scenario's TOML, to copy and edit."`
 	Validate validateCmd `cmd:"" help:"Check scenario files without running them."`
 	Check    checkCmd    `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
+	Merge    mergeCmd    `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
 	Version  versionCmd  `cmd:"" help:"Print the version."`
 }
 

@@ -1,7 +1,64 @@
 package main
 
+import (
+	"fmt"
+	"time"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
 type checkCmd struct {
-	Scenarios []string `arg:"" optional:"" help:"Scenario files or built-in names (default: the whole built-in library)."`
+	Scenarios []string `arg:"" optional:"" name:"scenario" help:"Scenario files or built-in names (default: the whole built-in library)."`
+	Parallel  int      `help:"Runs at once (default: every core)." placeholder:"N"`
+	Verbose   bool     `short:"v" help:"List the claims that hold too."`
 }
 
-func (checkCmd) Run(*env) error { return notBuilt("check") }
+func (c *checkCmd) Run(e *env) error {
+	names := c.Scenarios
+	if len(names) == 0 {
+		names = scenarios.BuiltinNames()
+	}
+	failed, broken := 0, 0
+	for _, name := range names {
+		s, err := loadScenario(name)
+		if err != nil {
+			broken++
+			fmt.Fprintln(e.stderr, err)
+			continue
+		}
+		bar := newProgress(e, s.Name)
+		res, err := scenarios.Run(s, scenarios.Options{Parallel: c.Parallel, Now: time.Now, Progress: bar.update})
+		bar.done()
+		if err != nil {
+			broken++
+			fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
+			continue
+		}
+		bad := res.Failed()
+		switch {
+		case len(res.Claims) == 0:
+			fmt.Fprintf(e.stdout, "ok   %s (no claims)\n", s.Name)
+		case len(bad) == 0:
+			fmt.Fprintf(e.stdout, "ok   %s (%s hold)\n", s.Name, plural(len(res.Claims), "claim"))
+		default:
+			failed++
+			fmt.Fprintf(e.stdout, "FAIL %s: %d of %s fail\n", s.Name, len(bad), plural(len(res.Claims), "claim"))
+		}
+		if len(bad) > 0 || c.Verbose {
+			if err := res.WriteClaims(e.stdout, c.Verbose); err != nil {
+				return err
+			}
+		}
+		for _, st := range res.Stopped {
+			broken++
+			fmt.Fprintf(e.stderr, "%s: stopped: %s\n", s.Name, st)
+		}
+	}
+	switch {
+	case broken > 0:
+		return badInput(fmt.Errorf("%d scenarios could not be checked", broken))
+	case failed > 0:
+		return &exitError{code: exitClaim, err: fmt.Errorf("claims fail in %d of %s", failed, plural(len(names), "scenario"))}
+	}
+	return nil
+}

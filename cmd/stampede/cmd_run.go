@@ -1,7 +1,249 @@
 package main
 
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
 type runCmd struct {
-	Scenarios []string `arg:"" help:"Scenario files or built-in names."`
+	Scenarios    []string `arg:"" name:"scenario" help:"Scenario files or built-in names (stampede list)."`
+	JSON         bool     `name:"json" help:"Print the JSON summary instead of the table."`
+	Out          string   `help:"Write summary.json, series.csv and report.md to this directory (a subdirectory per scenario when there are several)." placeholder:"DIR"`
+	Seed         *uint64  `help:"Replace the scenario's seed." placeholder:"N"`
+	Set          []string `help:"Override a key of the base scenario, e.g. --set clients.users.timeout=250ms (repeatable)." placeholder:"PATH=VALUE" sep:"none"`
+	Variant      []string `help:"Run only this variant; \"base\" is the scenario as written (repeatable)." placeholder:"NAME" sep:"none"`
+	Replications int      `help:"Runs per variant and sweep point, with seeds derived from the scenario's (default: the scenario's replications)." placeholder:"N"`
+	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
+	Shard        string   `help:"Run only the i-th of n slices of the runs and write it to --out, for stampede merge." placeholder:"i/n"`
 }
 
-func (runCmd) Run(*env) error { return notBuilt("run") }
+func (c *runCmd) Run(e *env) error {
+	if c.Replications < 0 || c.Parallel < 0 {
+		return badInput(errors.New("--replications and --parallel must be >= 0"))
+	}
+	opts := c.options(e)
+	if c.Shard != "" {
+		return c.runShard(e, opts)
+	}
+	stopped := 0
+	for i, name := range c.Scenarios {
+		s, err := loadScenario(name)
+		if err != nil {
+			return badInput(err)
+		}
+		o := opts
+		o.Series = c.Out != ""
+		bar := newProgress(e, s.Name)
+		o.Progress = bar.update
+		res, err := scenarios.Run(s, o)
+		bar.done()
+		if err != nil {
+			return badInput(err)
+		}
+		if i > 0 && !c.JSON {
+			fmt.Fprintln(e.stdout)
+		}
+		if err := printResult(e, res, c.JSON); err != nil {
+			return err
+		}
+		if c.Out != "" {
+			dir := c.Out
+			if len(c.Scenarios) > 1 {
+				dir = filepath.Join(c.Out, s.Name)
+			}
+			if err := writeOutputs(dir, res); err != nil {
+				return badInput(err)
+			}
+		}
+		stopped += len(res.Stopped)
+	}
+	if stopped > 0 {
+		return badInput(fmt.Errorf("%d runs were stopped by a limit before their end; their results are partial", stopped))
+	}
+	return nil
+}
+
+func (c *runCmd) options(e *env) scenarios.Options {
+	return scenarios.Options{
+		Seed: c.Seed, Set: c.Set, Variants: c.Variant, Replications: c.Replications,
+		Parallel: c.Parallel, Now: time.Now,
+	}
+}
+
+func (c *runCmd) runShard(e *env, opts scenarios.Options) error {
+	sh, err := scenarios.ParseShard(c.Shard)
+	if err != nil {
+		return badInput(err)
+	}
+	if c.Out == "" {
+		return badInput(errors.New("--shard needs --out DIR, where the shard's file goes (then: stampede merge DIR)"))
+	}
+	if len(c.Scenarios) != 1 {
+		return badInput(errors.New("--shard runs one scenario at a time"))
+	}
+	if c.JSON {
+		return badInput(errors.New("--shard writes a shard file, not a summary: merge the shards, then use --json on stampede merge"))
+	}
+	s, err := loadScenario(c.Scenarios[0])
+	if err != nil {
+		return badInput(err)
+	}
+	opts.Series = true
+	bar := newProgress(e, fmt.Sprintf("%s %d/%d", s.Name, sh.I, sh.N))
+	opts.Progress = bar.update
+	name := scenarios.ShardFileName(sh)
+	err = writeFileAtomic(c.Out, name, func(w io.Writer) error { return scenarios.RunShard(s, opts, sh, w) })
+	bar.done()
+	if err != nil {
+		return badInput(err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(c.Out, name))
+	return nil
+}
+
+// loadScenario loads a scenario file, or a built-in scenario by name when
+// no such file exists.
+func loadScenario(arg string) (*scenarios.Scenario, error) {
+	src, err := os.ReadFile(arg)
+	if err == nil {
+		return scenarios.Load(arg, src)
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if _, berr := scenarios.BuiltinSource(arg); berr != nil {
+		if filepath.Ext(arg) != "" || filepath.Base(arg) != arg {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%q is neither a file nor a built-in scenario: %w", arg, berr)
+	}
+	return scenarios.LoadBuiltin(arg)
+}
+
+// printResult prints the table (coloured on a terminal) or the JSON.
+func printResult(e *env, res *scenarios.Result, asJSON bool) error {
+	if asJSON {
+		return res.WriteJSON(e.stdout)
+	}
+	return res.WriteTable(e.stdout, scenarios.TableOptions{Color: colorOK(e.stdout)})
+}
+
+// writeOutputs writes summary.json, series.csv and report.md into dir,
+// each atomically.
+func writeOutputs(dir string, res *scenarios.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"summary.json", res.WriteJSON},
+		{"series.csv", res.WriteSeriesCSV},
+		{"report.md", res.WriteReport},
+	} {
+		if err := writeFileAtomic(dir, f.name, f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFileAtomic writes dir/name through a temporary file in dir renamed
+// into place, so that a reader never sees a half-written file.
+func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// colorOK reports whether to colour output to w: a terminal, and NO_COLOR
+// unset (https://no-color.org).
+func colorOK(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
+// progress is a progress bar on a terminal for batches of more than a few
+// runs; elsewhere it does nothing.
+type progress struct {
+	e    *env
+	name string
+	p    *mpb.Progress
+	bar  *mpb.Bar
+}
+
+// minRunsForProgress is the smallest batch that gets a progress bar.
+const minRunsForProgress = 5
+
+func newProgress(e *env, name string) *progress {
+	if !isTerminal(e.stdout) {
+		return nil
+	}
+	return &progress{e: e, name: name}
+}
+
+func (b *progress) update(done, total int) {
+	if b == nil || total < minRunsForProgress {
+		return
+	}
+	if b.p == nil {
+		b.p = mpb.New(mpb.WithOutput(b.e.stdout), mpb.WithWidth(40))
+		b.bar = b.p.AddBar(int64(total),
+			mpb.PrependDecorators(decor.Name(b.name, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
+				decor.CountersNoUnit("%d/%d runs")),
+			mpb.AppendDecorators(decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO), "done")),
+			mpb.BarRemoveOnComplete())
+	}
+	b.bar.SetCurrent(int64(done))
+}
+
+func (b *progress) done() {
+	if b == nil || b.p == nil {
+		return
+	}
+	if !b.bar.Completed() {
+		b.bar.Abort(true)
+	}
+	b.p.Wait()
+}

@@ -1,7 +1,16 @@
 package main
 
+import "github.com/stampede-sim/stampede/scenarios"
+
 type showCmd struct {
-	Name string `arg:"" help:"Built-in scenario name."`
+	Name string `arg:"" help:"Built-in scenario name (stampede list)."`
 }
 
-func (showCmd) Run(*env) error { return notBuilt("show") }
+func (c *showCmd) Run(e *env) error {
+	src, err := scenarios.BuiltinSource(c.Name)
+	if err != nil {
+		return badInput(err)
+	}
+	_, err = e.stdout.Write(src)
+	return err
+}

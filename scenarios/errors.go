@@ -1,0 +1,184 @@
+package scenarios
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MaxErrors is the most errors an ErrorList reports; the rest are counted.
+const MaxErrors = 20
+
+// Pos is a position in a scenario file: 1-based line and 1-based byte
+// column. The zero Pos means "no position" (a --set from the command line).
+type Pos struct {
+	Line, Col int
+}
+
+// Error is one problem with a scenario: where (File, Pos), which key (Path,
+// spelled the way the file spells it, list entries by name where they have
+// one: "services[api].queue.limit", "faults[0].factor"), and Msg, which says
+// what is wrong and what would be valid. Err is the underlying error, if
+// any (a *sim.DistError, a *models.FieldError).
+type Error struct {
+	File string
+	Pos  Pos
+	Path string
+	Msg  string
+	Err  error
+}
+
+// Error returns "file:line:col: path: msg".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Pos.Line > 0 {
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(e.Pos.Line))
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(e.Pos.Col))
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap returns the underlying error, or nil.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorList is every problem found in a scenario, sorted by position. Its
+// Error method prints at most MaxErrors of them, one a line.
+type ErrorList []*Error
+
+// Error returns the errors one a line, at most MaxErrors, then a count of
+// the rest.
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i == MaxErrors {
+			fmt.Fprintf(&b, "\n... and %d more errors", len(l)-MaxErrors)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors, for errors.As and errors.Is.
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// errs collects errors while loading.
+type errs struct {
+	file string
+	list ErrorList
+	seen map[string]bool
+}
+
+func (c *errs) add(pos Pos, path, msg string, err error) {
+	e := &Error{File: c.file, Pos: pos, Path: path, Msg: msg, Err: err}
+	key := e.Error()
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	c.list = append(c.list, e)
+}
+
+// result sorts the errors by position (then text) and returns them, or nil.
+func (c *errs) result() error {
+	if len(c.list) == 0 {
+		return nil
+	}
+	sort.SliceStable(c.list, func(i, j int) bool {
+		a, b := c.list[i], c.list[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Col != b.Pos.Col {
+			return a.Pos.Col < b.Pos.Col
+		}
+		return a.Error() < b.Error()
+	})
+	return c.list
+}
+
+// suggest returns the candidate closest to s by edit distance when it is
+// close enough to be a likely typo, or "".
+func suggest(s string, candidates []string) string {
+	best, bestD := "", -1
+	limit := max(1, min(3, len(s)/3))
+	for _, c := range candidates {
+		if c == s {
+			continue
+		}
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		if d <= limit && (bestD < 0 || d < bestD) {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// didYouMean returns "; did you mean X?" or "; valid: a, b, c" (or "" with
+// no candidates).
+func didYouMean(s string, candidates []string, what string) string {
+	if sug := suggest(s, candidates); sug != "" {
+		return fmt.Sprintf("; did you mean %s?", strconv.Quote(sug))
+	}
+	if len(candidates) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; valid %s: %s", what, strings.Join(candidates, ", "))
+}
+
+// editDistance is the optimal string alignment distance (Levenshtein with
+// adjacent transpositions) between a and b, over bytes.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}

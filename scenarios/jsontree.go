@@ -1,0 +1,321 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// jv is a JSON value that keeps the order of object keys, so that
+// summaries print in the order of the Go structs they come from, and that
+// averaging replications can work on any summary shape without knowing
+// its fields.
+type jv struct {
+	kind jkind
+	b    bool
+	n    float64
+	s    string
+	keys []string // object keys, in order
+	vals []*jv    // object values (parallel to keys) or array elements
+}
+
+type jkind uint8
+
+const (
+	jNull jkind = iota
+	jBool
+	jNum
+	jStr
+	jObj
+	jArr
+)
+
+func jNumber(x float64) *jv {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return &jv{kind: jNull}
+	}
+	return &jv{kind: jNum, n: x}
+}
+func jString(s string) *jv { return &jv{kind: jStr, s: s} }
+func jObject() *jv         { return &jv{kind: jObj} }
+
+// get returns the value at key k of an object, or nil.
+func (v *jv) get(k string) *jv {
+	if v == nil || v.kind != jObj {
+		return nil
+	}
+	for i, key := range v.keys {
+		if key == k {
+			return v.vals[i]
+		}
+	}
+	return nil
+}
+
+// set sets key k of an object, appending it if new.
+func (v *jv) set(k string, x *jv) {
+	for i, key := range v.keys {
+		if key == k {
+			v.vals[i] = x
+			return
+		}
+	}
+	v.keys = append(v.keys, k)
+	v.vals = append(v.vals, x)
+}
+
+// find resolves a dotted path: at each level the longest run of parts
+// that is a key (names may hold dots).
+func (v *jv) find(parts []string) *jv {
+	for len(parts) > 0 {
+		if v == nil || v.kind != jObj {
+			return nil
+		}
+		var next *jv
+		took := 0
+		for k := len(parts); k >= 1; k-- {
+			if c := v.get(strings.Join(parts[:k], ".")); c != nil {
+				next, took = c, k
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		v, parts = next, parts[took:]
+	}
+	return v
+}
+
+// fromGo converts a Go value to a jv by its json tags: structs in field
+// order (omitempty honoured for empty strings), maps with sorted keys, nil
+// pointers as null, TextMarshalers as strings, NaN and infinities as null.
+func fromGo(rv reflect.Value) *jv {
+	if rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return &jv{kind: jNull}
+		}
+		return fromGo(rv.Elem())
+	}
+	if rv.Type().Implements(marshalerType) {
+		b, err := rv.Interface().(encoding.TextMarshaler).MarshalText()
+		if err != nil {
+			return &jv{kind: jNull}
+		}
+		return jString(string(b))
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		o := jObject()
+		t := rv.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			fv := rv.Field(i)
+			if strings.Contains(opts, "omitempty") && fv.IsZero() {
+				continue
+			}
+			o.keys = append(o.keys, name)
+			o.vals = append(o.vals, fromGo(fv))
+		}
+		return o
+	case reflect.Map:
+		o := jObject()
+		var ks []string
+		for _, k := range rv.MapKeys() {
+			ks = append(ks, k.String())
+		}
+		sort.Strings(ks)
+		for _, k := range ks {
+			o.keys = append(o.keys, k)
+			o.vals = append(o.vals, fromGo(rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key()))))
+		}
+		return o
+	case reflect.Slice, reflect.Array:
+		a := &jv{kind: jArr}
+		for i := range rv.Len() {
+			a.vals = append(a.vals, fromGo(rv.Index(i)))
+		}
+		return a
+	case reflect.Bool:
+		return &jv{kind: jBool, b: rv.Bool()}
+	case reflect.String:
+		return jString(rv.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return jNumber(float64(rv.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return jNumber(float64(rv.Uint()))
+	case reflect.Float32, reflect.Float64:
+		return jNumber(rv.Float())
+	}
+	return &jv{kind: jNull}
+}
+
+// appendJSONFloat formats x as encoding/json does (shortest form that
+// parses back to x; exponent only for very large or small magnitudes).
+func appendJSONFloat(b []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(x)
+	f := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		f = 'e'
+	}
+	b = strconv.AppendFloat(b, x, f, -1, 64)
+	if f == 'e' {
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// encode appends v as JSON; indent "" means compact.
+func (v *jv) encode(b []byte, indent string, depth int) []byte {
+	nl := func(d int) []byte {
+		if indent == "" {
+			return b
+		}
+		b = append(b, '\n')
+		for range d {
+			b = append(b, indent...)
+		}
+		return b
+	}
+	switch v.kind {
+	case jNull:
+		return append(b, "null"...)
+	case jBool:
+		return strconv.AppendBool(b, v.b)
+	case jNum:
+		return appendJSONFloat(b, v.n)
+	case jStr:
+		return appendJSONString(b, v.s)
+	case jArr:
+		if len(v.vals) == 0 {
+			return append(b, "[]"...)
+		}
+		b = append(b, '[')
+		for i, x := range v.vals {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = nl(depth + 1)
+			b = x.encode(b, indent, depth+1)
+		}
+		b = nl(depth)
+		return append(b, ']')
+	}
+	if len(v.keys) == 0 {
+		return append(b, "{}"...)
+	}
+	b = append(b, '{')
+	for i, k := range v.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = nl(depth + 1)
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		if indent != "" {
+			b = append(b, ' ')
+		}
+		b = v.vals[i].encode(b, indent, depth+1)
+	}
+	b = nl(depth)
+	return append(b, '}')
+}
+
+// MarshalJSON encodes v compactly.
+func (v *jv) MarshalJSON() ([]byte, error) { return v.encode(nil, "", 0), nil }
+
+// UnmarshalJSON decodes any JSON value, keeping object key order.
+func (v *jv) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	x, err := parseJV(dec, 0)
+	if err != nil {
+		return err
+	}
+	*v = *x
+	return nil
+}
+
+func parseJV(dec *json.Decoder, depth int) (*jv, error) {
+	if depth > 100 {
+		return nil, fmt.Errorf("json nested too deeply")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case nil:
+		return &jv{kind: jNull}, nil
+	case bool:
+		return &jv{kind: jBool, b: t}, nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil {
+			return nil, err
+		}
+		return &jv{kind: jNum, n: f}, nil
+	case string:
+		return jString(t), nil
+	case json.Delim:
+		switch t {
+		case '{':
+			o := jObject()
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k, _ := kt.(string)
+				x, err := parseJV(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				o.keys = append(o.keys, k)
+				o.vals = append(o.vals, x)
+			}
+			_, err := dec.Token()
+			return o, err
+		case '[':
+			a := &jv{kind: jArr}
+			for dec.More() {
+				x, err := parseJV(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				a.vals = append(a.vals, x)
+			}
+			_, err := dec.Token()
+			return a, err
+		}
+	}
+	return nil, fmt.Errorf("unexpected json token %v", tok)
+}

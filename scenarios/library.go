@@ -1,0 +1,79 @@
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"sort"
+	"strings"
+)
+
+// library holds the built-in scenarios, embedded in the binary so that
+// `stampede run NAME` works from any directory. Each file is
+// library/NAME.toml.
+//
+//go:embed library/*.toml
+var library embed.FS
+
+// Builtin is a built-in scenario's name and one-line title.
+type Builtin struct {
+	Name  string
+	Title string
+	// Err is set if the embedded file does not load (a broken build).
+	Err error
+}
+
+// Builtins lists the built-in scenarios, sorted by name.
+func Builtins() []Builtin {
+	var out []Builtin
+	for _, name := range BuiltinNames() {
+		s, err := LoadBuiltin(name)
+		b := Builtin{Name: name, Err: err}
+		if err == nil {
+			b.Title = s.Title
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// BuiltinNames lists the names of the built-in scenarios, sorted.
+func BuiltinNames() []string {
+	entries, _ := fs.ReadDir(library, "library")
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".toml") {
+			names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// BuiltinSource returns the text of the built-in scenario name.
+func BuiltinSource(name string) ([]byte, error) {
+	if name == "" || strings.ContainsAny(name, "/\\") {
+		return nil, fmt.Errorf("no built-in scenario named %q", name)
+	}
+	b, err := fs.ReadFile(library, "library/"+name+".toml")
+	if err != nil {
+		return nil, fmt.Errorf("no built-in scenario named %q%s", name, didYouMean(name, BuiltinNames(), "names (stampede list)"))
+	}
+	return b, nil
+}
+
+// LoadBuiltin loads the built-in scenario name. Its errors name the file
+// "builtin/NAME.toml".
+func LoadBuiltin(name string) (*Scenario, error) {
+	src, err := BuiltinSource(name)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Load("builtin/"+name+".toml", src)
+	if err != nil {
+		return nil, err
+	}
+	s.Name = name
+	return s, nil
+}

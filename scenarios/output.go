@@ -1,0 +1,526 @@
+package scenarios
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// WriteJSON writes the JSON summary of issue 5, a stable contract (fields
+// are added, never renamed):
+//
+//	{"scenario": ..., "title": ..., "seed": ..., "replications": ...,
+//	 "sweep": [{"path": ..., "values": [...]}],      (only when sweeping)
+//	 "variants": [{"name": ..., "point": {...},       (point only when sweeping)
+//	   "calls", "attempts", "amplification", "succeeded", "failed": {...},
+//	   "goodput", "throughput", "latency_s": {...}, "recovered", "recovery_s",
+//	   "recovery": {...}, "services": {...}, ..., "ci95": {...}}],
+//	 "claims": [...], "stopped": [...]}                (when there are any)
+//
+// With replications every number is the mean, and "ci95" holds the 95%
+// confidence half-widths under the same keys.
+func (r *Result) WriteJSON(w io.Writer) error {
+	_, err := w.Write(append(r.tree().encode(nil, "  ", 0), '\n'))
+	return err
+}
+
+func (r *Result) tree() *jv {
+	o := jObject()
+	o.set("scenario", jString(r.Scenario))
+	o.set("title", jString(r.Title))
+	o.set("seed", jNumber(float64(r.Seed)))
+	if r.Seed >= 1<<53 {
+		o.set("seed", &jv{kind: jStr, s: strconv.FormatUint(r.Seed, 10)})
+	}
+	o.set("replications", jNumber(float64(r.Replications)))
+	if len(r.Axes) > 0 {
+		sw := &jv{kind: jArr}
+		for _, ax := range r.Axes {
+			a := jObject()
+			a.set("path", jString(ax.Path))
+			vals := &jv{kind: jArr}
+			for _, v := range ax.Values {
+				vals.vals = append(vals.vals, rawJV(v))
+			}
+			a.set("values", vals)
+			sw.vals = append(sw.vals, a)
+		}
+		o.set("sweep", sw)
+	}
+	vs := &jv{kind: jArr}
+	for i := range r.Rows {
+		vs.vals = append(vs.vals, r.Rows[i].summary)
+	}
+	o.set("variants", vs)
+	if len(r.Claims) > 0 {
+		cs := &jv{kind: jArr}
+		for _, c := range r.Claims {
+			x := jObject()
+			x.set("variant", jString(c.Variant))
+			if len(c.Point) > 0 {
+				p := &jv{kind: jArr}
+				for _, v := range c.Point {
+					p.vals = append(p.vals, rawJV(v))
+				}
+				x.set("point", p)
+			}
+			x.set("metric", jString(c.Metric))
+			x.set("want", jString(c.Want))
+			x.set("got", jString(c.Got))
+			x.set("ok", &jv{kind: jBool, b: c.OK})
+			if c.Skipped {
+				x.set("skipped", &jv{kind: jBool, b: true})
+			}
+			x.set("line", jNumber(float64(c.Pos.Line)))
+			cs.vals = append(cs.vals, x)
+		}
+		o.set("claims", cs)
+	}
+	if len(r.Stopped) > 0 {
+		st := &jv{kind: jArr}
+		for _, s := range r.Stopped {
+			st.vals = append(st.vals, jString(s))
+		}
+		o.set("stopped", st)
+	}
+	return o
+}
+
+func rawJV(v any) *jv {
+	switch x := v.(type) {
+	case float64:
+		return jNumber(x)
+	case int64:
+		return jNumber(float64(x))
+	case string:
+		return jString(x)
+	case bool:
+		return &jv{kind: jBool, b: x}
+	}
+	return &jv{kind: jNull}
+}
+
+// WriteSeriesCSV writes the rows' series in long form, one line per row,
+// entity, metric and interval:
+//
+//	variant,<swept paths...>,t_s,kind,name,metric,value
+//	base,0,total,,goodput,99.5
+//
+// Rows come in result order, then entities and metrics in models' order,
+// then time; an interval with no data has an empty value. Rows without
+// series (Options.Series unset) write only the header.
+func (r *Result) WriteSeriesCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString("variant")
+	for _, ax := range r.Axes {
+		bw.WriteByte(',')
+		bw.WriteString(csvField(ax.Path))
+	}
+	bw.WriteString(",t_s,kind,name,metric,value\n")
+	var line []byte
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		if row.Series == nil {
+			continue
+		}
+		prefix := csvField(row.Variant)
+		for _, v := range row.Point {
+			prefix += "," + csvField(label(v))
+		}
+		for _, c := range row.Series.Cols {
+			mid := "," + csvField(c.Kind) + "," + csvField(c.Name) + "," + csvField(c.Metric) + ","
+			for t, ts := range row.Series.T {
+				line = append(line[:0], prefix...)
+				line = append(line, ',')
+				line = appendCSVFloat(line, ts)
+				line = append(line, mid...)
+				if t < len(c.Values) {
+					line = appendCSVFloat(line, c.Values[t])
+				}
+				line = append(line, '\n')
+				bw.Write(line)
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+func appendCSVFloat(b []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return b
+	}
+	return strconv.AppendFloat(b, x, 'g', -1, 64)
+}
+
+func csvField(s string) string {
+	if !strings.ContainsAny(s, ",\"\n\r") {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// TableOptions control WriteTable.
+type TableOptions struct {
+	// Color adds ANSI colours (for a terminal).
+	Color bool
+}
+
+// WriteTable writes an aligned table with one line per row: the sweep
+// values, the variant, calls, attempts, amplification, goodput, p50 and
+// p99 latency, the most frequent failure reasons and the recovery verdict.
+func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
+	bw := bufio.NewWriter(w)
+	reps := "1 replication"
+	if r.Replications != 1 {
+		reps = fmt.Sprintf("%d replications (means; ± is the 95%% half-width)", r.Replications)
+	}
+	title := r.Scenario
+	if r.Title != "" && r.Title != r.Scenario {
+		title += ": " + r.Title
+	}
+	head := fmt.Sprintf("%s  (seed %d, %s)", title, r.Seed, reps)
+	if opts.Color {
+		head = "\x1b[1m" + head + "\x1b[0m"
+	}
+	bw.WriteString(head + "\n\n")
+	cells, right := r.cells()
+	writeAligned(bw, cells, right, opts.Color)
+	for _, s := range r.Stopped {
+		fmt.Fprintf(bw, "\nstopped: %s", s)
+	}
+	if len(r.Stopped) > 0 {
+		bw.WriteByte('\n')
+	}
+	if len(r.Claims) > 0 {
+		hold, fail, skip := 0, 0, 0
+		for _, c := range r.Claims {
+			switch {
+			case c.Skipped:
+				skip++
+			case c.OK:
+				hold++
+			default:
+				fail++
+			}
+		}
+		msg := fmt.Sprintf("\nclaims: %d hold, %d fail", hold, fail)
+		if skip > 0 {
+			msg += fmt.Sprintf(", %d not checked", skip)
+		}
+		if fail > 0 {
+			msg += " (stampede check shows why)"
+		}
+		bw.WriteString(msg + "\n")
+	}
+	return bw.Flush()
+}
+
+// cells returns the table's header and rows as text, and which columns
+// are right-aligned.
+func (r *Result) cells() ([][]string, []bool) {
+	var header []string
+	var right []bool
+	for _, ax := range r.Axes {
+		header = append(header, ax.Path)
+		right = append(right, true)
+	}
+	header = append(header, "variant", "calls", "attempts", "ampl", "goodput/s", "p50", "p99", "failures", "recovery")
+	right = append(right, false, true, true, true, true, true, true, false, false)
+	out := [][]string{header}
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		var cs []string
+		for _, v := range row.Point {
+			cs = append(cs, label(v))
+		}
+		num := func(metric string, f func(float64) string) string {
+			v, ok := row.Number(metric)
+			if !ok {
+				return "-"
+			}
+			s := f(v)
+			if ci, ok := row.CI95(metric); ok {
+				s += " ±" + f(ci)
+			}
+			return s
+		}
+		count := func(x float64) string { return strconv.FormatFloat(math.Round(x), 'f', -1, 64) }
+		cs = append(cs, row.Variant,
+			count(numOr(row, "calls")), count(numOr(row, "attempts")),
+			num("amplification", func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }),
+			num("goodput", func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }),
+			num("latency_s.p50", fmtSeconds),
+			num("latency_s.p99", fmtSeconds),
+			topFailures(row), verdict(row))
+		out = append(out, cs)
+	}
+	return out, right
+}
+
+func numOr(r *Row, metric string) float64 {
+	v, _ := r.Number(metric)
+	return v
+}
+
+// topFailures lists the two most frequent failure reasons with their share
+// of calls.
+func topFailures(r *Row) string {
+	f := r.summary.get("failed")
+	calls := numOr(r, "calls")
+	if f == nil || f.kind != jObj || len(f.keys) == 0 {
+		return "-"
+	}
+	type kv struct {
+		k string
+		n float64
+	}
+	var xs []kv
+	for i, k := range f.keys {
+		if v := f.vals[i]; v.kind == jNum && v.n > 0 {
+			xs = append(xs, kv{k, v.n})
+		}
+	}
+	if len(xs) == 0 {
+		return "-"
+	}
+	sort.SliceStable(xs, func(i, j int) bool { return xs[i].n > xs[j].n })
+	var parts []string
+	for i, x := range xs {
+		if i == 2 {
+			parts = append(parts, fmt.Sprintf("+%d more", len(xs)-2))
+			break
+		}
+		if calls > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s%%", x.k, fmtPercent(100*x.n/calls)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %.0f", x.k, x.n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func fmtPercent(p float64) string {
+	switch {
+	case p >= 10:
+		return strconv.FormatFloat(p, 'f', 0, 64)
+	case p >= 0.1:
+		return strconv.FormatFloat(p, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(p, 'g', 1, 64)
+}
+
+// verdict describes the recovery verdict of a row.
+func verdict(r *Row) string {
+	v, _ := r.Value("recovery.verdict")
+	s, _ := v.(string)
+	switch s {
+	case "recovered":
+		out := "recovered"
+		if t, ok := r.Number("recovery_s"); ok {
+			out += " after " + fmtSeconds(t)
+		}
+		if f, ok := r.Number("recovered_fraction"); ok && f < 1 {
+			out += fmt.Sprintf(" (%s%% of runs)", fmtPercent(100*f))
+		}
+		return out
+	case "not_recovered":
+		if f, ok := r.Number("recovered_fraction"); ok && f > 0 {
+			return fmt.Sprintf("NOT RECOVERED in %s%% of runs", fmtPercent(100*(1-f)))
+		}
+		return "NOT RECOVERED"
+	case "no_faults":
+		return "no faults"
+	case "":
+		return "-"
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}
+
+// fmtSeconds formats seconds with a unit suited to the magnitude.
+func fmtSeconds(s float64) string {
+	a := math.Abs(s)
+	switch {
+	case a == 0:
+		return "0s"
+	case a < 1e-3:
+		return strconv.FormatFloat(s*1e6, 'f', 0, 64) + "µs"
+	case a < 10e-3:
+		return strconv.FormatFloat(s*1e3, 'f', 2, 64) + "ms"
+	case a < 1:
+		return strconv.FormatFloat(s*1e3, 'f', 1, 64) + "ms"
+	case a < 100:
+		return strconv.FormatFloat(s, 'f', 2, 64) + "s"
+	}
+	return strconv.FormatFloat(s, 'f', 0, 64) + "s"
+}
+
+func writeAligned(w *bufio.Writer, cells [][]string, right []bool, color bool) {
+	widths := make([]int, len(right))
+	for _, row := range cells {
+		for j, c := range row {
+			widths[j] = max(widths[j], utf8.RuneCountInString(c))
+		}
+	}
+	for i, row := range cells {
+		var b strings.Builder
+		for j, c := range row {
+			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(c))
+			if j > 0 {
+				b.WriteString("  ")
+			}
+			text := c
+			if color && i > 0 && j == len(row)-1 {
+				text = colorVerdict(c)
+			}
+			if color && i == 0 {
+				text = "\x1b[1m" + c + "\x1b[0m"
+			}
+			if right[j] {
+				b.WriteString(pad + text)
+			} else if j < len(row)-1 {
+				b.WriteString(text + pad)
+			} else {
+				b.WriteString(text)
+			}
+		}
+		w.WriteString(strings.TrimRight(b.String(), " ") + "\n")
+	}
+}
+
+func colorVerdict(s string) string {
+	switch {
+	case strings.HasPrefix(s, "recovered"):
+		return "\x1b[32m" + s + "\x1b[0m"
+	case strings.HasPrefix(s, "NOT"), strings.HasPrefix(s, "collapsed"):
+		return "\x1b[31m" + s + "\x1b[0m"
+	case strings.HasPrefix(s, "undecided"), strings.HasPrefix(s, "no baseline"):
+		return "\x1b[33m" + s + "\x1b[0m"
+	}
+	return s
+}
+
+// WriteReport writes a Markdown report: the scenario, its settings, the
+// results table, the variants and the claims. It holds no timestamps or
+// paths, so that reports of two runs diff cleanly.
+func (r *Result) WriteReport(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# %s\n\n", mdEscape(r.Title))
+	if about := strings.TrimSpace(r.About); about != "" {
+		bw.WriteString(about + "\n\n")
+	}
+	fmt.Fprintf(bw, "- scenario: `%s`\n- seed: %d\n- replications: %d\n", r.Scenario, r.Seed, r.Replications)
+	for _, ax := range r.Axes {
+		var ls []string
+		for _, v := range ax.Values {
+			ls = append(ls, label(v))
+		}
+		fmt.Fprintf(bw, "- sweep `%s`: %s\n", ax.Path, strings.Join(ls, ", "))
+	}
+	bw.WriteString("\n## Results\n\n")
+	if r.Replications > 1 {
+		bw.WriteString("Means over the replications; ± is the 95% confidence half-width.\n\n")
+	}
+	cells, right := r.cells()
+	for i, row := range cells {
+		esc := make([]string, len(row))
+		for j, c := range row {
+			esc[j] = mdEscape(c)
+		}
+		bw.WriteString("| " + strings.Join(esc, " | ") + " |\n")
+		if i == 0 {
+			var seps []string
+			for _, rt := range right {
+				if rt {
+					seps = append(seps, "---:")
+				} else {
+					seps = append(seps, "---")
+				}
+			}
+			bw.WriteString("| " + strings.Join(seps, " | ") + " |\n")
+		}
+	}
+	bw.WriteString("\n## Variants\n\n")
+	for _, v := range r.Variants {
+		about := strings.Join(strings.Fields(v.About), " ")
+		if about == "" {
+			about = "-"
+		}
+		fmt.Fprintf(bw, "- **%s**: %s\n", mdEscape(v.Name), mdEscape(about))
+	}
+	if len(r.Claims) > 0 {
+		bw.WriteString("\n## Claims\n\n| | variant | point | metric | want | got |\n| --- | --- | --- | --- | --- | --- |\n")
+		for _, c := range r.Claims {
+			mark := "fails"
+			switch {
+			case c.Skipped:
+				mark = "not checked"
+			case c.OK:
+				mark = "holds"
+			}
+			var pt []string
+			for _, v := range c.Point {
+				pt = append(pt, label(v))
+			}
+			fmt.Fprintf(bw, "| %s | %s | %s | `%s` | %s | %s |\n", mark, mdEscape(c.Variant), mdEscape(strings.Join(pt, ", ")),
+				c.Metric, mdEscape(c.Want), mdEscape(c.Got))
+		}
+	}
+	if len(r.Stopped) > 0 {
+		bw.WriteString("\n## Runs stopped by a limit\n\n")
+		for _, s := range r.Stopped {
+			bw.WriteString("- " + mdEscape(s) + "\n")
+		}
+	}
+	return bw.Flush()
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// WriteClaims writes a readable account of the claims that fail (all of
+// them with verbose), one block per claim:
+//
+//	FAIL retry-storm.toml:41:1  naive retries never recover
+//	  variant  naive
+//	  metric   recovered
+//	  want     = false
+//	  got      true
+func (r *Result) WriteClaims(w io.Writer, verbose bool) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range r.Claims {
+		status := "FAIL"
+		switch {
+		case c.Skipped:
+			status = "SKIP"
+		case c.OK:
+			status = "ok"
+		}
+		if status == "ok" && !verbose {
+			continue
+		}
+		loc := c.File
+		if c.Pos.Line > 0 {
+			loc += fmt.Sprintf(":%d:%d", c.Pos.Line, c.Pos.Col)
+		}
+		fmt.Fprintf(bw, "%-4s %s", status, loc)
+		if about := strings.Join(strings.Fields(c.About), " "); about != "" {
+			fmt.Fprintf(bw, "  %s", about)
+		}
+		bw.WriteByte('\n')
+		if status == "ok" {
+			continue
+		}
+		fmt.Fprintf(bw, "  variant  %s\n", c.Variant)
+		for j, v := range c.Point {
+			fmt.Fprintf(bw, "  %-8s %s = %s\n", []string{"at", "and"}[min(j, 1)], r.Axes[j].Path, label(v))
+		}
+		fmt.Fprintf(bw, "  metric   %s\n  want     %s\n  got      %s\n", c.Metric, c.Want, c.Got)
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,655 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/stampede-sim/stampede/models"
+)
+
+// Result is what a batch produced: one Row per sweep point and variant, in
+// a fixed order (points in sweep order, x outer and y inner; at each point
+// the variants, base first, then in file order), and the claims evaluated
+// against them. A run and the merge of its shards produce the same Result.
+type Result struct {
+	// Scenario is the scenario's name; File the file it came from.
+	Scenario string
+	File     string
+	// Title and About are the scenario's.
+	Title string
+	About string
+	// Seed is the seed of replication 0; Replications the number of runs
+	// behind each row.
+	Seed         uint64
+	Replications int
+	// Axes are the swept parameters (none without a sweep).
+	Axes []AxisResult
+	// Variants are the variants run, in row order.
+	Variants []VariantInfo
+	// Rows holds the results.
+	Rows []Row
+	// Claims are the scenario's [[expect]] claims, evaluated: one per
+	// claim and row it applies to.
+	Claims []Claim
+	// Stopped lists the runs a limit stopped early, with the message
+	// naming the limit.
+	Stopped []string
+}
+
+// AxisResult is a swept parameter and its values (float64 or string).
+type AxisResult struct {
+	Path   string
+	Values []any
+}
+
+// VariantInfo names a variant and says what it changes.
+type VariantInfo struct {
+	Name  string
+	About string
+}
+
+// Row is the result of one variant at one sweep point: the JSON summary of
+// issue 5 (means over the replications, with a "ci95" object of 95%
+// half-widths when there are several), and optionally the mean series.
+type Row struct {
+	// Variant is the variant's name ("base" for the scenario as written).
+	Variant string
+	// Point holds the sweep values of the row, one per axis (float64 or
+	// string); nil without a sweep.
+	Point []any
+	// Series is the per-interval series, averaged over replications;
+	// nil unless Options.Series.
+	Series *Series
+	// Stopped is the message of the first replication a limit stopped,
+	// or empty.
+	Stopped string
+
+	summary *jv
+}
+
+// Value returns the summary value at a dotted metric path ("goodput",
+// "latency_s.p99", "services.api.utilization", "recovered"): a float64, a
+// bool, a string, or nil for null; ok is false if there is no such key.
+func (r *Row) Value(metric string) (v any, ok bool) {
+	x := r.summary.find(strings.Split(metric, "."))
+	if x == nil {
+		return nil, false
+	}
+	switch x.kind {
+	case jNum:
+		return x.n, true
+	case jBool:
+		return x.b, true
+	case jStr:
+		return x.s, true
+	case jNull:
+		return nil, true
+	}
+	return nil, false
+}
+
+// Number returns a numeric metric (booleans as 0 or 1); ok is false if the
+// metric is missing, null or not a number.
+func (r *Row) Number(metric string) (float64, bool) {
+	v, _ := r.Value(metric)
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// CI95 returns the 95% confidence half-width of a numeric metric over the
+// replications; ok is false with one replication.
+func (r *Row) CI95(metric string) (float64, bool) {
+	x := r.summary.get("ci95").find(strings.Split(metric, "."))
+	if x == nil || x.kind != jNum {
+		return 0, false
+	}
+	return x.n, true
+}
+
+// SummaryJSON returns the row's summary object as indented JSON.
+func (r *Row) SummaryJSON() []byte { return r.summary.encode(nil, "  ", 0) }
+
+// Series is a set of per-interval series of equal length: T holds the
+// interval starts (s), each column the values of one entity's metric.
+type Series struct {
+	T    models.Values
+	Cols []SeriesCol
+}
+
+// SeriesCol is one series: Kind is total, client, edge, service or cache;
+// Name the entity; Metric the series' JSON name in models.Series
+// ("goodput", "p99_s", "queue_mean", "failed.timeout").
+type SeriesCol struct {
+	Kind   string        `json:"kind"`
+	Name   string        `json:"name"`
+	Metric string        `json:"metric"`
+	Values models.Values `json:"values"`
+}
+
+// Get returns the series of an entity's metric, or nil.
+func (s *Series) Get(kind, name, metric string) models.Values {
+	if s == nil {
+		return nil
+	}
+	for i := range s.Cols {
+		c := &s.Cols[i]
+		if c.Kind == kind && c.Name == name && c.Metric == metric {
+			return c.Values
+		}
+	}
+	return nil
+}
+
+// Claim is one [[expect]] claim evaluated at one row.
+type Claim struct {
+	// File and Pos locate the claim.
+	File string
+	Pos  Pos
+	// Variant, Metric and Point say what was checked (Point as in Row).
+	Variant string
+	Metric  string
+	Point   []any
+	// About is the claim's own explanation.
+	About string
+	// Want and Got are readable: "in [0.75, 0.85]", "0.79 ±0.01".
+	Want string
+	Got  string
+	// OK is whether the claim holds. Skipped means the row it needs was
+	// not run (--variant), so it was not checked.
+	OK      bool
+	Skipped bool
+}
+
+// Failed returns the claims that were checked and do not hold.
+func (r *Result) Failed() []Claim {
+	var out []Claim
+	for _, c := range r.Claims {
+		if !c.OK && !c.Skipped {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// meta describes a batch: what a shard file carries so that merging shards
+// rebuilds exactly the unsharded result.
+type meta struct {
+	Version      int           `json:"version"`
+	Scenario     string        `json:"scenario"`
+	File         string        `json:"file"`
+	Title        string        `json:"title"`
+	About        string        `json:"about"`
+	Seed         uint64        `json:"seed"`
+	Replications int           `json:"replications"`
+	Axes         []metaAxis    `json:"axes,omitempty"`
+	Variants     []metaVariant `json:"variants"`
+	Expect       []metaExpect  `json:"expect,omitempty"`
+	Runs         int           `json:"runs"`
+	Series       bool          `json:"series"`
+	Fingerprint  string        `json:"fingerprint"`
+}
+
+type metaAxis struct {
+	Path   string `json:"path"`
+	Values []any  `json:"values"`
+}
+
+type metaVariant struct {
+	Name  string `json:"name"`
+	About string `json:"about,omitempty"`
+}
+
+type metaExpect struct {
+	Variant    string   `json:"variant"`
+	Metric     string   `json:"metric"`
+	Equals     any      `json:"equals,omitempty"`
+	Min        *float64 `json:"min,omitempty"`
+	Max        *float64 `json:"max,omitempty"`
+	Tolerance  float64  `json:"tolerance,omitempty"`
+	RelativeTo string   `json:"relative_to,omitempty"`
+	X          any      `json:"x,omitempty"`
+	Y          any      `json:"y,omitempty"`
+	About      string   `json:"about,omitempty"`
+	Line       int      `json:"line"`
+	Col        int      `json:"col"`
+}
+
+func metaExpectOf(e Expect) metaExpect {
+	return metaExpect{Variant: e.Variant, Metric: e.Metric, Equals: e.Equals, Min: e.Min, Max: e.Max,
+		Tolerance: e.Tolerance, RelativeTo: e.RelativeTo, X: e.X, Y: e.Y, About: e.About, Line: e.pos.Line, Col: e.pos.Col}
+}
+
+// assembler turns run records, fed in index order, into a Result, one
+// group of replications at a time.
+type assembler struct {
+	m     *meta
+	group []*runRecord
+	rows  []Row
+	next  int
+	stop  []string
+}
+
+func newAssembler(m *meta) *assembler { return &assembler{m: m} }
+
+func (a *assembler) add(rec *runRecord) error {
+	if rec.I != a.next {
+		return fmt.Errorf("run %d is missing (got run %d)", a.next, rec.I)
+	}
+	if rec.Summary == nil || rec.Summary.kind != jObj {
+		return fmt.Errorf("run %d has no summary", rec.I)
+	}
+	a.next++
+	a.group = append(a.group, rec)
+	if len(a.group) == a.m.Replications {
+		a.rows = append(a.rows, a.row(len(a.rows), a.group))
+		a.group = nil
+	}
+	return nil
+}
+
+func (a *assembler) row(g int, recs []*runRecord) Row {
+	m := a.m
+	nv := len(m.Variants)
+	pt, v := g/nv, g%nv
+	r := Row{Variant: m.Variants[v].Name}
+	obj := jObject()
+	obj.set("name", jString(r.Variant))
+	if len(m.Axes) > 0 {
+		point := jObject()
+		rest := pt
+		idx := make([]int, len(m.Axes))
+		for j := len(m.Axes) - 1; j >= 0; j-- {
+			idx[j] = rest % len(m.Axes[j].Values)
+			rest /= len(m.Axes[j].Values)
+		}
+		for j, ax := range m.Axes {
+			val := ax.Values[idx[j]]
+			r.Point = append(r.Point, val)
+			point.set(ax.Path, fromGo(reflect.ValueOf(val)))
+		}
+		obj.set("point", point)
+	}
+	sums := make([]*jv, len(recs))
+	for i, rec := range recs {
+		sums[i] = rec.Summary
+	}
+	mean, ci := aggregate(sums)
+	for i, k := range mean.keys {
+		obj.set(k, mean.vals[i])
+		if k == "recovery_s" && len(recs) > 1 {
+			n, judged := 0, 0
+			for _, rec := range recs {
+				if x := rec.Summary.get("recovered"); x != nil && x.kind == jBool {
+					judged++
+					if x.b {
+						n++
+					}
+				}
+			}
+			frac := &jv{kind: jNull}
+			if judged > 0 {
+				frac = jNumber(float64(n) / float64(len(recs)))
+			}
+			obj.set("recovered_fraction", frac)
+		}
+	}
+	for i, rec := range recs {
+		if rec.Stopped == "" {
+			continue
+		}
+		if r.Stopped == "" {
+			r.Stopped = rec.Stopped
+		}
+		where := "variant " + strconv.Quote(r.Variant)
+		for j, ax := range m.Axes {
+			where += fmt.Sprintf(", %s = %s", ax.Path, label(r.Point[j]))
+		}
+		a.stop = append(a.stop, fmt.Sprintf("%s, replication %d: %s", where, i, rec.Stopped))
+	}
+	if r.Stopped != "" {
+		obj.set("stopped", jString(r.Stopped))
+	}
+	if ci != nil {
+		obj.set("ci95", ci)
+	}
+	r.summary = obj
+	if m.Series {
+		r.Series = meanSeries(recs)
+	}
+	return r
+}
+
+func (a *assembler) result() (*Result, error) {
+	m := a.m
+	if a.next != m.Runs {
+		return nil, fmt.Errorf("%d of %d runs are missing", m.Runs-a.next, m.Runs)
+	}
+	res := &Result{
+		Scenario: m.Scenario, File: m.File, Title: m.Title, About: m.About,
+		Seed: m.Seed, Replications: m.Replications, Rows: a.rows, Stopped: a.stop,
+	}
+	for _, ax := range m.Axes {
+		res.Axes = append(res.Axes, AxisResult{Path: ax.Path, Values: ax.Values})
+	}
+	for _, v := range m.Variants {
+		res.Variants = append(res.Variants, VariantInfo{Name: v.Name, About: v.About})
+	}
+	for _, ex := range m.Expect {
+		res.Claims = append(res.Claims, evaluate(m, ex, res.Rows)...)
+	}
+	return res, nil
+}
+
+// flattenSeries lists the series of a run as columns, by reflection over
+// models.Series: entities in field order (total, then each list in
+// configuration order), metrics by json name in field order, maps of
+// series (failures by reason) as "name.key" in key order.
+func flattenSeries(s *models.Series) []SeriesCol {
+	var out []SeriesCol
+	valuesType := reflect.TypeFor[models.Values]()
+	entity := func(kind string, v reflect.Value) {
+		name := ""
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag == "name" && f.Type.Kind() == reflect.String {
+				name = v.Field(i).String()
+			}
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || tag == "-" {
+				continue
+			}
+			if tag == "" {
+				tag = f.Name
+			}
+			fv := v.Field(i)
+			switch {
+			case f.Type == valuesType:
+				out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag, Values: fv.Interface().(models.Values)})
+			case f.Type.Kind() == reflect.Map && f.Type.Elem() == valuesType:
+				for _, k := range sortedMapKeys(fv) {
+					out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag + "." + k,
+						Values: fv.MapIndex(reflect.ValueOf(k).Convert(f.Type.Key())).Interface().(models.Values)})
+				}
+			}
+		}
+	}
+	v := reflect.ValueOf(s).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		fv := v.Field(i)
+		switch {
+		case f.Type.Kind() == reflect.Struct:
+			entity(tag, fv)
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
+			for j := range fv.Len() {
+				entity(strings.TrimSuffix(tag, "s"), fv.Index(j))
+			}
+		}
+	}
+	return out
+}
+
+func sortedMapKeys(m reflect.Value) []string {
+	var ks []string
+	for _, k := range m.MapKeys() {
+		ks = append(ks, k.String())
+	}
+	return sortStrings(ks)
+}
+
+// meanSeries averages the series of replications interval by interval:
+// NaN (no data) is left out; a series missing from a replication (a
+// failure reason that did not occur there) counts as 0 over its length.
+func meanSeries(recs []*runRecord) *Series {
+	if len(recs) == 1 {
+		return &Series{T: recs[0].T, Cols: recs[0].Series}
+	}
+	s := &Series{}
+	type colKey struct{ kind, name, metric string }
+	var order []colKey
+	seen := map[colKey]bool{}
+	for _, rec := range recs {
+		if len(rec.T) > len(s.T) {
+			s.T = rec.T
+		}
+		prev := -1
+		for _, c := range rec.Series {
+			k := colKey{c.Kind, c.Name, c.Metric}
+			if seen[k] {
+				for i, o := range order {
+					if o == k {
+						prev = i
+					}
+				}
+				continue
+			}
+			seen[k] = true
+			order = append(order, colKey{})
+			copy(order[prev+2:], order[prev+1:])
+			order[prev+1] = k
+			prev++
+		}
+	}
+	byRec := make([]map[colKey]models.Values, len(recs))
+	for i, rec := range recs {
+		byRec[i] = map[colKey]models.Values{}
+		for _, c := range rec.Series {
+			byRec[i][colKey{c.Kind, c.Name, c.Metric}] = c.Values
+		}
+	}
+	for _, k := range order {
+		vals := make(models.Values, len(s.T))
+		for t := range vals {
+			sum, n := 0.0, 0
+			for i, rec := range recs {
+				if t >= len(rec.T) {
+					continue
+				}
+				x := 0.0
+				if v, ok := byRec[i][k]; ok {
+					if t >= len(v) {
+						continue
+					}
+					x = v[t]
+				}
+				if math.IsNaN(x) {
+					continue
+				}
+				sum += x
+				n++
+			}
+			if n == 0 {
+				vals[t] = math.NaN()
+			} else {
+				vals[t] = sum / float64(n)
+			}
+		}
+		s.Cols = append(s.Cols, SeriesCol{Kind: k.kind, Name: k.name, Metric: k.metric, Values: vals})
+	}
+	return s
+}
+
+// evaluate checks one claim at every row it applies to.
+func evaluate(m *meta, ex metaExpect, rows []Row) []Claim {
+	var out []Claim
+	for i := range rows {
+		r := &rows[i]
+		if r.Variant != ex.Variant || !pointMatches(r.Point, ex.X, ex.Y) {
+			continue
+		}
+		out = append(out, evalRow(m, ex, r, rows))
+	}
+	if len(out) == 0 {
+		out = append(out, Claim{File: m.File, Pos: Pos{ex.Line, ex.Col}, Variant: ex.Variant, Metric: ex.Metric,
+			About: ex.About, Want: want(ex), Got: "not run", Skipped: true})
+	}
+	return out
+}
+
+func pointMatches(point []any, x, y any) bool {
+	for j, sel := range []any{x, y} {
+		if sel == nil {
+			continue
+		}
+		if j >= len(point) || !sameValue(point[j], sel) {
+			return false
+		}
+	}
+	return true
+}
+
+func samePoint(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameValue(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
+	c := Claim{File: m.File, Pos: Pos{ex.Line, ex.Col}, Variant: r.Variant, Metric: ex.Metric, Point: r.Point,
+		About: ex.About, Want: want(ex)}
+	got, _ := r.Value(ex.Metric)
+	ci, hasCI := r.CI95(ex.Metric)
+	if ex.RelativeTo != "" {
+		var other *Row
+		for i := range rows {
+			if rows[i].Variant == ex.RelativeTo && samePoint(rows[i].Point, r.Point) {
+				other = &rows[i]
+			}
+		}
+		if other == nil {
+			c.Got, c.Skipped = "not run (no "+ex.RelativeTo+" to compare with)", true
+			return c
+		}
+		a, okA := r.Number(ex.Metric)
+		b, okB := other.Number(ex.Metric)
+		hasCI = false
+		switch {
+		case !okA || !okB:
+			c.Got = fmt.Sprintf("%s / %s: not both numbers", show(got), showValue(other, ex.Metric))
+			return c
+		case b == 0:
+			c.Got = fmt.Sprintf("%s / 0: the ratio is undefined", fmtNum(a))
+			return c
+		}
+		got = a / b
+		c.Got = fmt.Sprintf("%s (%s / %s)", fmtNum(a/b), fmtNum(a), fmtNum(b))
+	} else {
+		c.Got = show(got)
+		if hasCI {
+			c.Got += " ±" + fmtNum(ci)
+		}
+	}
+	if got == nil {
+		if v, ok := r.Value("recovery.verdict"); ok && strings.HasPrefix(ex.Metric, "recover") {
+			c.Got += fmt.Sprintf(" (verdict: %v)", v)
+		}
+		return c
+	}
+	num := func(v any) (float64, bool) {
+		switch x := v.(type) {
+		case float64:
+			return x, true
+		case bool:
+			if x {
+				return 1, true
+			}
+			return 0, true
+		}
+		return 0, false
+	}
+	switch w := ex.Equals.(type) {
+	case nil:
+		g, ok := num(got)
+		c.OK = ok && (ex.Min == nil || g >= *ex.Min) && (ex.Max == nil || g <= *ex.Max)
+	case bool:
+		b, ok := got.(bool)
+		c.OK = ok && b == w
+	case string:
+		s, ok := got.(string)
+		c.OK = ok && s == w
+	default:
+		wf, _ := toFloat(w)
+		g, ok := num(got)
+		c.OK = ok && math.Abs(g-wf) <= ex.Tolerance
+	}
+	return c
+}
+
+func showValue(r *Row, metric string) string {
+	v, _ := r.Value(metric)
+	return show(v)
+}
+
+func show(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case float64:
+		return fmtNum(x)
+	case string:
+		return strconv.Quote(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// want describes what a claim asks for.
+func want(ex metaExpect) string {
+	var s string
+	switch w := ex.Equals.(type) {
+	case nil:
+		switch {
+		case ex.Min != nil && ex.Max != nil:
+			s = fmt.Sprintf("in [%s, %s]", fmtNum(*ex.Min), fmtNum(*ex.Max))
+		case ex.Min != nil:
+			s = ">= " + fmtNum(*ex.Min)
+		case ex.Max != nil:
+			s = "<= " + fmtNum(*ex.Max)
+		}
+	case string:
+		s = "= " + strconv.Quote(w)
+	case bool:
+		s = "= " + strconv.FormatBool(w)
+	default:
+		f, _ := toFloat(w)
+		s = "= " + fmtNum(f)
+		if ex.Tolerance > 0 {
+			s += " ±" + fmtNum(ex.Tolerance)
+		}
+	}
+	if ex.RelativeTo != "" {
+		s = "ratio to " + ex.RelativeTo + " " + s
+	}
+	return s
+}
+
+// fmtNum formats a number with up to 6 significant digits.
+func fmtNum(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Sprint(x)
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64)
+}

@@ -1,0 +1,441 @@
+package scenarios
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/stampede-sim/stampede/models"
+)
+
+// Options control a batch run. The zero Options runs every variant at
+// every sweep point with the scenario's own seed and replications, on all
+// cores, without time series.
+type Options struct {
+	// Seed, if not nil, replaces the scenario's seed.
+	Seed *uint64
+	// Set are overrides of the base scenario, "path=value" with the paths
+	// and values of a variant's set (the value is TOML; a bare word is a
+	// string: clients.users.timeout=250ms). They apply before the
+	// variants' own.
+	Set []string
+	// Variants, if not empty, runs only these variants ("base" included).
+	Variants []string
+	// Replications, if > 0, replaces the scenario's.
+	Replications int
+	// Parallel is the number of runs at once. Zero means GOMAXPROCS.
+	Parallel int
+	// Series keeps the per-interval series of each row (the mean over its
+	// replications), for series.csv and plots.
+	Series bool
+	// Now reads the wall clock, to enforce limits.max_wall. nil means the
+	// limit is not enforced (the runner itself never reads the clock).
+	Now func() time.Time
+	// Progress, if not nil, is called after each run with the runs done
+	// and the total, from the goroutine that called Run.
+	Progress func(done, total int)
+}
+
+// Shard is the I-th (1-based) of N slices of a batch's runs.
+type Shard struct {
+	I, N int
+}
+
+// ParseShard parses "i/n" with 1 <= i <= n.
+func ParseShard(s string) (Shard, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(strings.TrimSpace(a))
+	n, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return Shard{}, fmt.Errorf("shard %q: want i/n with 1 <= i <= n, e.g. 1/4", s)
+	}
+	return Shard{i, n}, nil
+}
+
+// plan is a batch ready to run: the runs are the sweep points x variants x
+// replications, indexed (point, variant, replication) row-major.
+type plan struct {
+	meta     *meta
+	variants []*Scenario
+	axes     []*Axis
+	points   [][]any
+	reps     int
+	maxWall  time.Duration
+	series   bool
+}
+
+func (p *plan) runs() int { return len(p.points) * len(p.variants) * p.reps }
+
+// unit is the shard unit of run i: its (point, replication), so that a
+// shard holds every variant of the runs it has.
+func (p *plan) unit(i int) int {
+	r := i % p.reps
+	pt := i / p.reps / len(p.variants)
+	return pt*p.reps + r
+}
+
+// prepare applies the options to a copy of s and plans the batch.
+func prepare(s *Scenario, opts Options) (*plan, error) {
+	c := s.clone()
+	e := &errs{file: s.File + " (with --set)"}
+	d := newDecoder(nil, e)
+	for _, kv := range opts.Set {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			e.add(Pos{}, "--set "+kv, "want path=value, e.g. clients.users.timeout=250ms", nil)
+			continue
+		}
+		apply(c, Setting{Path: k, Value: parseSetValue(v)}, d, path{disp: "--set " + k})
+	}
+	if opts.Seed != nil {
+		c.Config.Seed = *opts.Seed
+	}
+	if opts.Replications > 0 {
+		c.Replications = opts.Replications
+	}
+	if err := e.result(); err != nil {
+		return nil, err
+	}
+	if len(opts.Set) > 0 || opts.Replications > 0 {
+		c.ix = nil
+		c.check(d)
+		if err := e.result(); err != nil {
+			return nil, err
+		}
+	}
+	all := []string{BaseName}
+	for _, v := range c.Variants {
+		all = append(all, v.Name)
+	}
+	for _, name := range opts.Variants {
+		if !contains(all, name) {
+			return nil, fmt.Errorf("--variant %q: no such variant in %s%s", name, s.Name, didYouMean(name, all, "variants"))
+		}
+	}
+	want := func(name string) bool { return len(opts.Variants) == 0 || contains(opts.Variants, name) }
+
+	p := &plan{reps: c.Replications, maxWall: c.RunLimits.MaxWall, series: opts.Series}
+	m := &meta{
+		Version: shardVersion, Scenario: s.Name, File: s.File, Title: c.Title, About: c.About,
+		Seed: c.Config.Seed, Replications: c.Replications, Series: opts.Series,
+	}
+	if want(BaseName) {
+		p.variants = append(p.variants, c)
+		m.Variants = append(m.Variants, metaVariant{Name: BaseName, About: "the scenario as written"})
+	}
+	for _, v := range c.Variants {
+		if !want(v.Name) {
+			continue
+		}
+		vs, _ := c.withSettings(v.Set, d, path{disp: "variants[" + v.Name + "]"})
+		if err := e.result(); err != nil || vs == nil {
+			return nil, err
+		}
+		p.variants = append(p.variants, vs)
+		m.Variants = append(m.Variants, metaVariant{Name: v.Name, About: v.About})
+	}
+	p.points = [][]any{nil}
+	if sw := c.Sweep; sw != nil {
+		for j, a := range []*Axis{sw.X, sw.Y} {
+			if a == nil {
+				continue
+			}
+			vals, ok := axisValues(c, a, d, path{disp: "sweep." + []string{"x", "y"}[j]})
+			if !ok {
+				return nil, e.result()
+			}
+			p.axes = append(p.axes, a)
+			m.Axes = append(m.Axes, metaAxis{Path: a.Path, Values: jsonValues(vals)})
+			var next [][]any
+			for _, pt := range p.points {
+				for _, v := range vals {
+					next = append(next, append(append([]any(nil), pt...), v))
+				}
+			}
+			p.points = next
+		}
+	}
+	for _, ex := range c.Expect {
+		m.Expect = append(m.Expect, metaExpectOf(ex))
+	}
+	m.Runs = p.runs()
+	h := sha256.New()
+	h.Write(s.Source)
+	fp, _ := json.Marshal(struct {
+		Seed         *uint64
+		Set          []string
+		Variants     []string
+		Replications int
+		M            *meta
+	}{opts.Seed, opts.Set, opts.Variants, opts.Replications, m})
+	h.Write(fp)
+	m.Fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
+	// Round-trip the metadata through JSON, so that a run and a merge of
+	// its shards work from identical data.
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	p.meta = &meta{}
+	if err := json.Unmarshal(b, p.meta); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// parseSetValue reads a --set value as TOML, or as a bare string.
+func parseSetValue(v string) any {
+	var m map[string]any
+	if _, err := toml.Decode("v = "+v, &m); err == nil {
+		return m["v"]
+	}
+	return strings.TrimSpace(v)
+}
+
+func jsonValues(vals []any) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		b, _ := json.Marshal(v)
+		var x any
+		_ = json.Unmarshal(b, &x)
+		out[i] = x
+	}
+	return out
+}
+
+// replicationSeed is the seed of replication r: the scenario's seed for
+// r = 0, else a SplitMix64 mix of both (independent streams, fixed for a
+// given seed).
+func replicationSeed(seed uint64, r int) uint64 {
+	if r == 0 {
+		return seed
+	}
+	return splitmix(seed ^ splitmix(uint64(r)+0x5851f42d4c957f2d))
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// config returns the world of run i.
+func (p *plan) config(i int) (models.Config, error) {
+	r := i % p.reps
+	v := i / p.reps % len(p.variants)
+	pt := i / p.reps / len(p.variants)
+	c := p.variants[v]
+	if len(p.axes) > 0 {
+		c = c.clone()
+		e := &errs{file: c.File}
+		d := newDecoder(nil, e)
+		for j, a := range p.axes {
+			apply(c, Setting{Path: a.Path, Value: p.points[pt][j]}, d, path{disp: "sweep " + a.Path})
+		}
+		if err := e.result(); err != nil {
+			return models.Config{}, err
+		}
+	}
+	cfg := c.Config
+	cfg.Seed = replicationSeed(cfg.Seed, r)
+	return cfg, nil
+}
+
+// sliceEvents is how many events a run fires between two looks at the
+// wall clock.
+const sliceEvents = 1 << 16
+
+// RunWorld runs a built world to its end in slices of events, stopping
+// early when the wall-clock time since the start exceeds maxWall (when now
+// is not nil). It returns the results and, if a limit stopped the run, a
+// message naming the limit.
+func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*models.Results, string) {
+	var start time.Time
+	if now != nil {
+		start = now()
+	}
+	stopped := ""
+	for !w.Advance(w.End(), sliceEvents) {
+		if now != nil && maxWall > 0 && now().Sub(start) > maxWall {
+			stopped = fmt.Sprintf("run stopped at %v of virtual time: limits.max_wall = %v of wall-clock time reached (raise it, or check the scenario for a retry storm with no backoff)", time.Duration(w.Now()), maxWall)
+			break
+		}
+	}
+	if err := w.Err(); err != nil {
+		stopped = err.Error()
+	}
+	return w.Results(), stopped
+}
+
+// runRecord is what one run contributes: its summary as a JSON tree and,
+// if kept, its series.
+type runRecord struct {
+	I       int           `json:"i"`
+	Stopped string        `json:"stopped,omitempty"`
+	Summary *jv           `json:"summary"`
+	T       models.Values `json:"t_s,omitempty"`
+	Series  []SeriesCol   `json:"series,omitempty"`
+	err     error
+}
+
+func (p *plan) run(i int, opts *Options) *runRecord {
+	cfg, err := p.config(i)
+	if err != nil {
+		return &runRecord{I: i, err: err}
+	}
+	w, err := models.Build(cfg)
+	if err != nil {
+		return &runRecord{I: i, err: err}
+	}
+	res, stopped := RunWorld(w, p.maxWall, opts.Now)
+	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary))}
+	if p.series {
+		rec.T = res.Series.T
+		rec.Series = flattenSeries(&res.Series)
+	}
+	return rec
+}
+
+// execute runs the runs in idxs on a pool of goroutines and hands their
+// records to emit in the order of idxs, whatever order they finish in.
+// At most a window of runs is held at once, so memory does not grow with
+// the batch.
+func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) error {
+	n := len(idxs)
+	if n == 0 {
+		return nil
+	}
+	par := opts.Parallel
+	if par <= 0 {
+		par = runtime.GOMAXPROCS(0)
+	}
+	par = min(par, n)
+	window := 4 * par
+	var (
+		mu      sync.Mutex
+		cond    = sync.NewCond(&mu)
+		ring    = make([]*runRecord, window)
+		next    int
+		emitted int
+		stop    bool
+		wg      sync.WaitGroup
+	)
+	for range par {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				for next < n && next >= emitted+window && !stop {
+					cond.Wait()
+				}
+				if next >= n || stop {
+					mu.Unlock()
+					return
+				}
+				k := next
+				next++
+				mu.Unlock()
+				rec := p.run(idxs[k], opts)
+				mu.Lock()
+				ring[k%window] = rec
+				cond.Broadcast()
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+	for emitted < n {
+		mu.Lock()
+		for ring[emitted%window] == nil {
+			cond.Wait()
+		}
+		rec := ring[emitted%window]
+		ring[emitted%window] = nil
+		emitted++
+		cond.Broadcast()
+		mu.Unlock()
+		if rec.err != nil {
+			err = rec.err
+		} else {
+			err = emit(rec)
+		}
+		if err != nil {
+			break
+		}
+		if opts.Progress != nil {
+			opts.Progress(emitted, n)
+		}
+	}
+	mu.Lock()
+	stop = true
+	cond.Broadcast()
+	mu.Unlock()
+	wg.Wait()
+	return err
+}
+
+// Run runs a scenario's batch (every variant x sweep point x replication)
+// and returns its result.
+func Run(s *Scenario, opts Options) (*Result, error) {
+	p, err := prepare(s, opts)
+	if err != nil {
+		return nil, err
+	}
+	idxs := make([]int, p.runs())
+	for i := range idxs {
+		idxs[i] = i
+	}
+	a := newAssembler(p.meta)
+	if err := p.execute(idxs, &opts, a.add); err != nil {
+		return nil, err
+	}
+	return a.result()
+}
+
+// RunOne builds and runs one world (no variants, sweep or replications),
+// with the wall-clock limit of RunWorld, for callers that want a single
+// run's full results (plots, the TUI).
+func RunOne(cfg models.Config, maxWall time.Duration, now func() time.Time) (*models.Results, string, error) {
+	w, err := models.Build(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	res, stopped := RunWorld(w, maxWall, now)
+	return res, stopped, nil
+}
+
+// Config returns the world of one variant of s ("base" or a variant's
+// name) with its overrides applied, for callers that build a World
+// themselves.
+func (s *Scenario) VariantConfig(name string) (models.Config, error) {
+	if name == BaseName {
+		return s.clone().Config, nil
+	}
+	for _, v := range s.Variants {
+		if v.Name == name {
+			e := &errs{file: s.File}
+			vs, _ := s.withSettings(v.Set, newDecoder(nil, e), path{disp: "variants[" + name + "]"})
+			if err := e.result(); err != nil {
+				return models.Config{}, err
+			}
+			return vs.Config, nil
+		}
+	}
+	names := []string{BaseName}
+	for _, v := range s.Variants {
+		names = append(names, v.Name)
+	}
+	return models.Config{}, fmt.Errorf("no variant named %q in %s%s", name, s.Name, didYouMean(name, names, "variants"))
+}

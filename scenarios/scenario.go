@@ -1,0 +1,232 @@
+package scenarios
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/stampede-sim/stampede/models"
+)
+
+// Scenario is a scenario file, decoded and checked: the world (a
+// models.Config, whose keys are the file's top-level keys), what to call
+// it, and how to run it: variants, a sweep, replications and claims.
+//
+// Keys tagged "noset" describe the run, not the world, so variants and
+// sweeps cannot override them. Issue-specific extensions (SLOs, alerts)
+// add fields here; the decoder, the docs test and the set paths pick them
+// up by reflection.
+type Scenario struct {
+	// Title is a one-line title ("Retry storm"). Empty means Name.
+	Title string `toml:"title,noset"`
+	// About says what the scenario shows and what to look for.
+	About string `toml:"about,noset"`
+	// Replications is how many independent runs (seeds derived from Seed)
+	// each variant and sweep point gets. Zero means 1.
+	Replications int `toml:"replications,noset"`
+
+	// Config is the world: duration, interval, seed, services, clients,
+	// caches, faults, recovery, limits.
+	models.Config
+
+	// RunLimits are the limits only the batch runner can enforce; they
+	// share the [limits] table with models' limits.
+	RunLimits RunLimits `toml:"limits"`
+
+	// Variants are alternatives to the base scenario, each a list of
+	// overrides. The base itself runs as the variant "base".
+	Variants []Variant `toml:"variants,noset"`
+	// Sweep, if set, runs every variant at each point of a grid over one
+	// or two parameters.
+	Sweep *Sweep `toml:"sweep,noset"`
+	// Expect are claims about the results that `stampede check` verifies.
+	Expect []Expect `toml:"expect,noset"`
+
+	// Name is the built-in name, or the file's base name without
+	// extension. File is the file name errors use. Source is the file's
+	// text.
+	Name   string `toml:"-"`
+	File   string `toml:"-"`
+	Source []byte `toml:"-"`
+
+	ix  *posIndex
+	raw map[string]any
+}
+
+// RunLimits bound a run where only the runner can: models bounds events and
+// requests in flight; the runner bounds the wall-clock time of each run.
+type RunLimits struct {
+	// MaxWall is the most wall-clock time one run may take; the runner
+	// checks it between slices of events. Zero means DefaultMaxWall.
+	MaxWall time.Duration `toml:"max_wall"`
+}
+
+// DefaultMaxWall is the wall-clock limit per run when limits.max_wall is
+// zero.
+const DefaultMaxWall = 10 * time.Minute
+
+// BaseName is the name under which the base scenario runs alongside its
+// variants.
+const BaseName = "base"
+
+// Variant is an alternative to the base scenario: the base with Set
+// applied.
+type Variant struct {
+	// Name identifies the variant in results; unique, not "base".
+	Name string `toml:"name"`
+	// About says what the variant changes and why.
+	About string `toml:"about"`
+	// Set overrides keys of the base, by dotted path.
+	Set Settings `toml:"set"`
+}
+
+// Settings are overrides in file order: a TOML table of "dotted.path" =
+// value, nested tables flattened into dotted paths.
+type Settings []Setting
+
+// Setting is one override. Path addresses a key of the world: table keys
+// by name, list entries by their name where they have one
+// ("clients.users.timeout", "services.api.queue.limit") or by index
+// ("faults.0.factor"). Value is the TOML value, decoded like the key's own.
+type Setting struct {
+	Path  string
+	Value any
+
+	key []string // index key of the value in the file, for positions
+}
+
+// Sweep is a grid over one parameter (X) or two (X and Y).
+type Sweep struct {
+	// X is the first (or only) swept parameter.
+	X *Axis `toml:"x"`
+	// Y is the optional second one; the grid is X x Y.
+	Y *Axis `toml:"y"`
+}
+
+// Axis is one swept parameter: Path (a set path, as in variants) takes
+// each of Values in turn, or Steps values from From to To.
+type Axis struct {
+	// Path is the key swept, as in a variant's set.
+	Path string `toml:"path"`
+	// Values lists the values, each as the key itself takes it.
+	Values []any `toml:"values"`
+	// From and To are the ends of a range (numbers, or duration strings
+	// for a duration key), both included.
+	From any `toml:"from"`
+	To   any `toml:"to"`
+	// Steps is the number of values in the range, >= 2.
+	Steps int `toml:"steps"`
+	// Scale spaces the range: linear (equal differences) or log (equal
+	// ratios). Empty means linear.
+	Scale string `toml:"scale"`
+}
+
+// Expect is a claim about the results: the metric of a variant (at a sweep
+// point, or at every point) equals a value or lies within [Min, Max].
+type Expect struct {
+	// Variant names the variant the claim is about. Empty means "base".
+	Variant string `toml:"variant"`
+	// Metric is a dotted path into the variant's JSON summary:
+	// "recovered", "goodput", "latency_s.p99", "services.api.utilization".
+	Metric string `toml:"metric"`
+	// Equals is the value the metric must have (a number, a boolean or a
+	// string); numbers compare within Tolerance.
+	Equals any `toml:"equals"`
+	// Min and Max bound the metric (both included).
+	Min *float64 `toml:"min"`
+	Max *float64 `toml:"max"`
+	// Tolerance is the absolute difference Equals allows for numbers.
+	Tolerance float64 `toml:"tolerance"`
+	// RelativeTo names a variant: the claim is then about the ratio of
+	// the metric to that variant's at the same point.
+	RelativeTo string `toml:"relative_to"`
+	// X and Y pick the sweep point by its values; unset means every
+	// point.
+	X any `toml:"x"`
+	Y any `toml:"y"`
+	// About says what the claim shows; printed when it fails.
+	About string `toml:"about"`
+
+	pos Pos // where the claim is in the file
+}
+
+// Load decodes and checks a scenario file's source. file names it in
+// errors (and gives the scenario its Name). The error, if any, is an
+// ErrorList with every problem found, each located at file:line:col.
+func Load(file string, src []byte) (*Scenario, error) {
+	s := &Scenario{File: file, Name: scenarioName(file), Source: src}
+	var raw map[string]any
+	if _, err := toml.Decode(string(src), &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, ErrorList{{File: file, Pos: Pos{pe.Position.Line, max(pe.Position.Col, 1)},
+				Msg: "invalid TOML: " + pe.Message, Err: err}}
+		}
+		return nil, ErrorList{{File: file, Msg: "invalid TOML: " + err.Error(), Err: err}}
+	}
+	s.raw = raw
+	s.ix = indexPositions(src)
+	e := &errs{file: file}
+	d := newDecoder(s.ix, e)
+	d.table(raw, []reflect.Value{reflect.ValueOf(s).Elem()}, path{})
+	s.applyDefaults()
+	s.check(d)
+	if err := e.result(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// scenarioName is a file's base name without its extension.
+func scenarioName(file string) string {
+	base := filepath.Base(file)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// applyDefaults sets the scenario-level defaults (models.Config's own are
+// set by models.Config.ApplyDefaults when a world is built).
+func (s *Scenario) applyDefaults() {
+	if s.Replications == 0 {
+		s.Replications = 1
+	}
+	if s.RunLimits.MaxWall == 0 {
+		s.RunLimits.MaxWall = DefaultMaxWall
+	}
+	if s.Title == "" {
+		s.Title = s.Name
+	}
+	if s.Sweep != nil {
+		for _, a := range []*Axis{s.Sweep.X, s.Sweep.Y} {
+			if a != nil && a.Scale == "" {
+				a.Scale = "linear"
+			}
+		}
+	}
+	for i := range s.Expect {
+		if s.Expect[i].Variant == "" {
+			s.Expect[i].Variant = BaseName
+		}
+	}
+}
+
+// Counts returns how many variants (base included), sweep points,
+// replications and claims the scenario has.
+func (s *Scenario) Counts() (variants, points, replications, claims int) {
+	points = 1
+	if s.Sweep != nil {
+		for j, a := range []*Axis{s.Sweep.X, s.Sweep.Y} {
+			if a == nil {
+				continue
+			}
+			vals, ok := axisValues(s, a, newDecoder(nil, &errs{}), path{disp: []string{"x", "y"}[j]})
+			if ok {
+				points *= len(vals)
+			}
+		}
+	}
+	return 1 + len(s.Variants), points, s.Replications, len(s.Expect)
+}

@@ -1,0 +1,191 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"time"
+)
+
+// Limits on the size of a batch, so that a typo cannot ask for a billion
+// runs.
+const (
+	maxSteps        = 10_000
+	maxPoints       = 100_000
+	maxReplications = 100_000
+	maxRuns         = 10_000_000
+)
+
+// axisValues returns the values an axis takes: its Values, or Steps values
+// from From to To. Errors are reported through d at the axis' keys.
+func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
+	hasRange := a.From != nil || a.To != nil || a.Steps != 0
+	switch {
+	case a.Path == "":
+		d.fail(p.field("path"), nil, "is required: the key to sweep, as in a variant's set (e.g. \"clients.users.rate\")")
+		return nil, false
+	case len(a.Values) > 0 && hasRange:
+		d.fail(p.field("values"), nil, "give either values or from/to/steps, not both")
+		return nil, false
+	case len(a.Values) > 0:
+		if len(a.Values) > maxPoints {
+			d.fail(p.field("values"), nil, "has %d values; at most %d", len(a.Values), maxPoints)
+			return nil, false
+		}
+		return a.Values, true
+	case !hasRange:
+		d.fail(p, nil, "needs values = [...] or a range from, to, steps")
+		return nil, false
+	}
+	ok := true
+	if a.From == nil {
+		d.fail(p.field("from"), nil, "is required with to and steps (the first value of the range)")
+		ok = false
+	}
+	if a.To == nil {
+		d.fail(p.field("to"), nil, "is required with from and steps (the last value of the range)")
+		ok = false
+	}
+	if a.Steps < 2 || a.Steps > maxSteps {
+		d.fail(p.field("steps"), nil, "must be in [2, %d] (the number of values, ends included), got %d", maxSteps, a.Steps)
+		ok = false
+	}
+	logScale := false
+	switch a.Scale {
+	case "linear":
+	case "log":
+		logScale = true
+	default:
+		d.fail(p.field("scale"), nil, "must be linear or log, got %q", a.Scale)
+		ok = false
+	}
+	if !ok {
+		return nil, false
+	}
+	v, _, err := resolve(base.clone(), a.Path)
+	if err != nil {
+		d.fail(p.field("path"), err, "%v", err)
+		return nil, false
+	}
+	t := v.Type()
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	num := func(k string, raw any) (float64, bool) {
+		if t == durationType {
+			s, isStr := raw.(string)
+			dur, err := time.ParseDuration(s)
+			if !isStr || err != nil {
+				d.fail(p.field(k), err, "must be a duration string such as \"10s\" (the swept key is a duration), got %s", describe(raw))
+				return 0, false
+			}
+			return float64(dur), true
+		}
+		switch x := raw.(type) {
+		case int64:
+			return float64(x), true
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				break
+			}
+			return x, true
+		}
+		d.fail(p.field(k), nil, "must be a finite number, got %s", describe(raw))
+		return 0, false
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+	default:
+		d.fail(p.field("path"), nil, "a range needs a numeric or duration key, and %s is not one; list values = [...] instead", a.Path)
+		return nil, false
+	}
+	from, ok1 := num("from", a.From)
+	to, ok2 := num("to", a.To)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	if logScale && (from <= 0 || to <= 0) {
+		d.fail(p.field("from"), nil, "a log scale needs from and to > 0, got %v and %v", a.From, a.To)
+		return nil, false
+	}
+	out := make([]any, a.Steps)
+	for i := range a.Steps {
+		f := float64(i) / float64(a.Steps-1)
+		var x float64
+		switch {
+		case i == a.Steps-1:
+			x = to
+		case logScale:
+			x = from * math.Pow(to/from, f)
+		default:
+			x = from + (to-from)*f
+		}
+		x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+		switch {
+		case t == durationType:
+			out[i] = time.Duration(math.Round(x)).String()
+		case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+			out[i] = x
+		default:
+			out[i] = int64(math.Round(x))
+			if i > 0 && out[i] == out[i-1] {
+				d.fail(p.field("steps"), nil, "%d steps from %v to %v repeat the integer %d; use fewer steps or list values", a.Steps, a.From, a.To, out[i])
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
+// label formats a raw value for tables, CSV headers and reports.
+func label(raw any) string {
+	switch x := raw.(type) {
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(raw)
+}
+
+// sameValue reports whether two raw values are equal as claims compare
+// them: numbers by value, duration strings by duration.
+func sameValue(a, b any) bool {
+	fa, okA := toFloat(a)
+	fb, okB := toFloat(b)
+	if okA && okB {
+		return fa == fb
+	}
+	sa, okA := a.(string)
+	sb, okB := b.(string)
+	if okA && okB {
+		da, errA := time.ParseDuration(sa)
+		db, errB := time.ParseDuration(sb)
+		if errA == nil && errB == nil {
+			return da == db
+		}
+		return sa == sb
+	}
+	ba, okA := a.(bool)
+	bb, okB := b.(bool)
+	return okA && okB && ba == bb
+}
+
+func toFloat(raw any) (float64, bool) {
+	switch x := raw.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
