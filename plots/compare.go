@@ -44,7 +44,7 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 			}
 			return r.Summary.Latency.P99
 		}, text: func(*models.Results) string { return "no success" }},
-		{title: "amplification (attempts/call)", unit: Count, suffix: "×", value: func(r *models.Results) float64 {
+		{title: "attempts per call", unit: Count, suffix: "×", value: func(r *models.Results) float64 {
 			if r.Summary.Calls == 0 {
 				return math.NaN()
 			}

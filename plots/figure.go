@@ -148,7 +148,6 @@ func (f *Figure) Draw(c draw.Canvas) {
 		Min: vg.Point{X: area.Min.X, Y: bottom},
 		Max: vg.Point{X: right, Y: top},
 	}}
-	rows, cols := len(f.Panels), len(f.Panels[0])
 	for _, row := range f.Panels {
 		for _, p := range row {
 			if p != nil {
@@ -156,8 +155,22 @@ func (f *Figure) Draw(c draw.Canvas) {
 			}
 		}
 	}
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: th.base * 1.2, PadY: th.base * 0.9}
-	canvases := plot.Align(f.Panels, tiles, panels)
+	// Lay out once, fit the number of labelled y ticks to each panel's
+	// height, and lay out again with the new labels.
+	canvases := alignGrid(f.Panels, panels, th.base*1.2, th.base*0.9)
+	for i, row := range f.Panels {
+		for j, p := range row {
+			if p == nil {
+				continue
+			}
+			h := p.DataCanvas(canvases[i][j]).Size().Y
+			if lt, ok := p.Y.Tick.Marker.(labelTicks); ok {
+				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*2.2)))
+				p.Y.Tick.Marker = lt
+			}
+		}
+	}
+	canvases = alignGrid(f.Panels, panels, th.base*1.2, th.base*0.9)
 	for i, row := range f.Panels {
 		for j, p := range row {
 			if p == nil {
@@ -166,7 +179,12 @@ func (f *Figure) Draw(c draw.Canvas) {
 			p.Draw(canvases[i][j])
 			if i < len(f.keys) && j < len(f.keys[i]) && !f.keys[i][j].empty() {
 				data := p.DataCanvas(canvases[i][j])
-				drawKey(c, th, f.keys[i][j], vg.Point{X: right + th.base, Y: data.Max.Y})
+				// Room down to the next row's data area (or the bottom).
+				room := data.Max.Y - bottom
+				if q := at(f.Panels, i+1, j); q != nil {
+					room = data.Max.Y - q.DataCanvas(canvases[i+1][j]).Max.Y - th.base*0.3
+				}
+				drawKey(c, th, f.keys[i][j], vg.Point{X: right + th.base, Y: data.Max.Y}, room)
 			}
 		}
 	}
@@ -178,22 +196,40 @@ func (f *Figure) Draw(c draw.Canvas) {
 	}
 }
 
-// drawLegendRows draws entries left to right from y = top downwards,
-// wrapping at the right edge of c, and returns the y under the last row.
+// drawLegendRows draws entries left to right from y = top downwards and
+// returns the y under the last row. Entries that fit on one row flow;
+// otherwise they go in a grid of equal columns, so names line up.
 func drawLegendRows(c draw.Canvas, th theme, entries []legendEntry, top vg.Length) vg.Length {
 	st := th.style(1, false)
 	st.YAlign = draw.YCenter
-	lineH := st.Height("Mg") * 1.35
-	x := c.Min.X
-	y := top - lineH/2
-	for _, e := range entries {
+	gap := th.base * 1.4
+	avail := c.Max.X - c.Min.X
+	total, widest := vg.Length(0), vg.Length(0)
+	for i, e := range entries {
 		w := entryWidth(th, st, e)
-		if x > c.Min.X && x+w > c.Max.X {
-			x = c.Min.X
+		widest = max(widest, w)
+		total += w
+		if i > 0 {
+			total += gap
+		}
+	}
+	lineH := st.Height("Mg") * 1.35
+	y := top - lineH/2
+	if total <= avail {
+		x := c.Min.X
+		for _, e := range entries {
+			drawEntry(c, th, st, e, vg.Point{X: x, Y: y})
+			x += entryWidth(th, st, e) + gap
+		}
+		return y - lineH/2
+	}
+	cols := max(1, int((avail+gap)/(widest+gap)))
+	colW := (avail + gap) / vg.Length(cols)
+	for i, e := range entries {
+		if i > 0 && i%cols == 0 {
 			y -= lineH
 		}
-		drawEntry(c, th, st, e, vg.Point{X: x, Y: y})
-		x += w + th.base*1.4
+		drawEntry(c, th, st, e, vg.Point{X: c.Min.X + colW*vg.Length(i%cols), Y: y})
 	}
 	return y - lineH/2
 }
@@ -272,18 +308,37 @@ func keyWidth(th theme, k panelKey) vg.Length {
 	return w
 }
 
-// drawKey draws a panel's key with its top-left corner at pt.
-func drawKey(c draw.Canvas, th theme, k panelKey, pt vg.Point) {
+// drawKey draws a panel's key with its top-left corner at pt, in at most
+// room of height: a key taller than that is set smaller and tighter (down
+// to 70%), so it does not run into the next panel's.
+func drawKey(c draw.Canvas, th theme, k panelKey, pt vg.Point, room vg.Length) {
+	scale, spacing := 1.0, 1.25
+	for {
+		hs := th.style(0.85*scale, true)
+		st := th.style(0.8*scale, false)
+		h := st.Height("Mg") * vg.Length(spacing) * vg.Length(len(k.entries))
+		if k.heading != "" {
+			h += hs.Height(k.heading) * 1.15
+		}
+		if h <= room || scale <= 0.7 {
+			break
+		}
+		if spacing > 1.05 {
+			spacing -= 0.05
+		} else {
+			scale -= 0.05
+		}
+	}
 	y := pt.Y
 	if k.heading != "" {
-		hs := th.style(0.85, true)
+		hs := th.style(0.85*scale, true)
 		hs.YAlign = draw.YTop
 		c.FillText(hs, vg.Point{X: pt.X, Y: y}, k.heading)
 		y -= hs.Height(k.heading) * 1.15
 	}
-	st := th.style(0.8, false)
+	st := th.style(0.8*scale, false)
 	st.YAlign = draw.YCenter
-	lineH := st.Height("Mg") * 1.25
+	lineH := st.Height("Mg") * vg.Length(spacing)
 	for _, e := range k.entries {
 		drawEntry(c, th, st, e, vg.Point{X: pt.X, Y: y - lineH/2})
 		y -= lineH

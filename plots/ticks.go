@@ -114,7 +114,8 @@ func humanPercent(f float64) string {
 // Labels come from format; values that format alike get more digits.
 type labelTicks struct {
 	format  func(v float64, sig int) string
-	n       int  // labelled ticks wanted; 0 means 5
+	n       int  // labelled ticks wanted at most; 0 means 5
+	fit     int  // labelled ticks the axis has room for; 0 means no limit (set by Figure.Draw)
 	seconds bool // step in round durations past a minute
 }
 
@@ -125,6 +126,9 @@ func (t labelTicks) Ticks(lo, hi float64) []plot.Tick {
 	n := t.n
 	if n <= 0 {
 		n = 5
+	}
+	if t.fit > 0 {
+		n = min(n, t.fit)
 	}
 	step := niceStep((hi-lo)/float64(n), t.seconds)
 	var ticks []plot.Tick

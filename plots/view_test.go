@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,6 +18,36 @@ func TestView(t *testing.T) {
 	figs := map[string]func() (*Figure, error){
 		"timeseries": func() (*Figure, error) {
 			return Timeseries(runs, TimeseriesOptions{Title: "Retry storm", SLO: 0.2})
+		},
+		"six": func() (*Figure, error) {
+			return Timeseries(fakeRuns(3600, []storm{
+				{name: "no retries", amplify: 1, recoverAtS: 84, collapse: 0.3},
+				{name: "3 retries, no backoff", amplify: 3.4, recoverAtS: math.Inf(1), collapse: 0.02},
+				{name: "retry budget 10%", amplify: 1.2, recoverAtS: 95, collapse: 0.25},
+				{name: "circuit breaker", amplify: 2, recoverAtS: 120, collapse: 0.2},
+				{name: "adaptive throttling", amplify: 1.5, recoverAtS: 100, collapse: 0.1},
+				{name: "3 retries + jitter", amplify: 4, recoverAtS: math.Inf(1), collapse: 0.05},
+			}), TimeseriesOptions{Title: "Six strategies over an hour", SLO: 0.2})
+		},
+		"sixcompare": func() (*Figure, error) {
+			return Compare(fakeRuns(300, []storm{
+				{name: "no retries", amplify: 1, recoverAtS: 84, collapse: 0.3},
+				{name: "3 retries, no backoff", amplify: 3.4, recoverAtS: math.Inf(1), collapse: 0.02},
+				{name: "retry budget 10%", amplify: 1.2, recoverAtS: 95, collapse: 0.25},
+				{name: "circuit breaker", amplify: 2, recoverAtS: 120, collapse: 0.2},
+				{name: "adaptive throttling", amplify: 1.5, recoverAtS: 100, collapse: 0.1},
+				{name: "3 retries + jitter", amplify: 4, recoverAtS: math.Inf(1), collapse: 0.05},
+			}), CompareOptions{})
+		},
+		"sixlatency": func() (*Figure, error) {
+			return LatencyCDF(fakeRuns(300, []storm{
+				{name: "no retries", amplify: 1, recoverAtS: 84, collapse: 0.3},
+				{name: "3 retries, no backoff", amplify: 3.4, recoverAtS: math.Inf(1), collapse: 0.02},
+				{name: "retry budget 10%", amplify: 1.2, recoverAtS: 95, collapse: 0.25},
+				{name: "circuit breaker", amplify: 2, recoverAtS: 120, collapse: 0.2},
+				{name: "adaptive throttling", amplify: 1.5, recoverAtS: 100, collapse: 0.1},
+				{name: "3 retries + jitter", amplify: 4, recoverAtS: math.Inf(1), collapse: 0.05},
+			}), LatencyOptions{})
 		},
 		"sweep":     func() (*Figure, error) { return Sweep(fakeSweep(true)) },
 		"stability": func() (*Figure, error) { return StabilityMap(fakeStability()) },
