@@ -57,6 +57,12 @@ func (s *Scenario) check(d *decoder) {
 				continue
 			}
 			ap := p.field([]string{"x", "y"}[j])
+			if a.Path != "" {
+				if _, _, err := resolve(s.clone(), a.Path); err != nil {
+					d.fail(ap.field("path"), err, "%v", err)
+					continue
+				}
+			}
 			vals, ok := axisValues(s, a, d, ap)
 			if !ok {
 				continue

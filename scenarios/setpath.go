@@ -185,7 +185,7 @@ func element(v reflect.Value, parts []string, disp string) (int, string, int, er
 		if v.Len() == 0 {
 			return 0, "", 0, fmt.Errorf("%s has no entries", disp)
 		}
-		return 0, "", 0, fmt.Errorf("%s has %d entries: index %d is out of range [0, %d]", disp, v.Len(), i, v.Len()-1)
+		return 0, "", 0, fmt.Errorf("%s has %s: index %d is out of range [0, %d]", disp, plural(v.Len(), "entry", "entries"), i, v.Len()-1)
 	}
 	if nameField >= 0 {
 		if len(names) == 0 {
@@ -208,4 +208,11 @@ func apply(s *Scenario, st Setting, d *decoder, p path) bool {
 	_ = disp
 	d.value(st.Value, v, p)
 	return len(d.e.list) == before
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -1,0 +1,417 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustLoad(t testing.TB, file string, src string) *Scenario {
+	t.Helper()
+	s, err := Load(file, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func loadFile(t testing.TB, path string) *Scenario {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// outputs renders every output of a result.
+func outputs(t testing.TB, r *Result) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for name, w := range map[string]func(*bytes.Buffer) error{
+		"json":   func(b *bytes.Buffer) error { return r.WriteJSON(b) },
+		"csv":    func(b *bytes.Buffer) error { return r.WriteSeriesCSV(b) },
+		"report": func(b *bytes.Buffer) error { return r.WriteReport(b) },
+		"table":  func(b *bytes.Buffer) error { return r.WriteTable(b, TableOptions{}) },
+		"claims": func(b *bytes.Buffer) error { return r.WriteClaims(b, true) },
+	} {
+		var b bytes.Buffer
+		if err := w(&b); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b.Bytes()
+	}
+	return out
+}
+
+func sameOutputs(t *testing.T, what string, a, b map[string][]byte) {
+	t.Helper()
+	for k := range a {
+		if !bytes.Equal(a[k], b[k]) {
+			t.Errorf("%s: %s differs:\n%s\n---\n%s", what, k, a[k], b[k])
+		}
+	}
+}
+
+// TestParallelDeterminism: the outputs are byte-identical whatever the
+// parallelism.
+func TestParallelDeterminism(t *testing.T) {
+	s := loadFile(t, "testdata/good/full.toml")
+	var ref map[string][]byte
+	for _, par := range []int{1, 3, 8} {
+		r, err := Run(s, Options{Parallel: par, Series: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(r.Rows); got != 2*2*3 {
+			t.Fatalf("%d rows, want 12 (2x2 points x 3 variants)", got)
+		}
+		out := outputs(t, r)
+		if ref == nil {
+			ref = out
+			continue
+		}
+		sameOutputs(t, fmt.Sprintf("--parallel %d", par), ref, out)
+	}
+	if len(ref["csv"]) < 1000 {
+		t.Errorf("series.csv is nearly empty:\n%s", ref["csv"])
+	}
+}
+
+// TestShardMerge: merging the shards of a batch gives exactly the
+// unsharded result, whatever the order the shard files come in.
+func TestShardMerge(t *testing.T) {
+	s := loadFile(t, "testdata/good/full.toml")
+	opts := Options{Series: true, Parallel: 2}
+	whole, err := Run(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 3, 7} {
+		var shards []NamedReader
+		for i := n; i >= 1; i-- {
+			var b bytes.Buffer
+			if err := RunShard(s, opts, Shard{i, n}, &b); err != nil {
+				t.Fatal(err)
+			}
+			shards = append(shards, NamedReader{Name: ShardFileName(Shard{i, n}), R: &b})
+		}
+		merged, err := Merge(shards)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameOutputs(t, fmt.Sprintf("%d shards", n), outputs(t, whole), outputs(t, merged))
+	}
+}
+
+func TestMergeErrors(t *testing.T) {
+	s := mustLoad(t, "m.toml", mm1Small)
+	shard := func(s *Scenario, opts Options, i, n int) NamedReader {
+		var b bytes.Buffer
+		if err := RunShard(s, opts, Shard{i, n}, &b); err != nil {
+			t.Fatal(err)
+		}
+		return NamedReader{Name: fmt.Sprintf("s%d", i), R: bytes.NewReader(b.Bytes())}
+	}
+	opts := Options{Replications: 4}
+	other := Options{Replications: 4, Set: []string{"clients.c.rate=50"}}
+	for _, c := range []struct {
+		name   string
+		shards []NamedReader
+		want   string
+	}{
+		{"missing", []NamedReader{shard(s, opts, 1, 3), shard(s, opts, 3, 3)}, "shards missing: [2] of 3"},
+		{"duplicate", []NamedReader{shard(s, opts, 1, 2), shard(s, opts, 1, 2), shard(s, opts, 2, 2)}, "shard 1/2 is also in"},
+		{"other batch", []NamedReader{shard(s, opts, 1, 2), shard(s, other, 2, 2)}, "from a different batch"},
+		{"not a shard", []NamedReader{{Name: "x", R: strings.NewReader("{}\n")}}, "not a stampede shard file"},
+		{"none", nil, "no shard files"},
+	} {
+		_, err := Merge(c.shards)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to mention %q", c.name, err, c.want)
+		}
+	}
+}
+
+const mm1Small = `
+title = "small M/M/1"
+duration = "20s"
+seed = 7
+
+[[services]]
+name = "s"
+service_time = "exp(1ms)"
+
+[[clients]]
+name = "c"
+target = "s"
+rate = 500
+`
+
+// TestCommonRandomNumbers: a variant whose settings change nothing sees
+// exactly the base's random numbers, so its results are identical.
+func TestCommonRandomNumbers(t *testing.T) {
+	s := mustLoad(t, "crn.toml", mm1Small+`
+[[variants]]
+name = "same"
+set = { "clients.c.rate" = 500, "services.s.queue.order" = "fifo" }
+
+[[variants]]
+name = "slower"
+set = { "services.s.service_time" = "exp(1.2ms)" }
+`)
+	r, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, same, slower := r.Rows[0], r.Rows[1], r.Rows[2]
+	for _, m := range []string{"calls", "latency_s.p99", "services.s.utilization"} {
+		a, _ := base.Number(m)
+		b, _ := same.Number(m)
+		if a != b {
+			t.Errorf("%s: base %v, no-op variant %v: variants must share random streams", m, a, b)
+		}
+	}
+	// The same arrivals (same calls), different service.
+	a, _ := base.Number("calls")
+	c, _ := slower.Number("calls")
+	ua, _ := base.Number("services.s.utilization")
+	uc, _ := slower.Number("services.s.utilization")
+	if a != c || !(uc > ua) {
+		t.Errorf("slower variant: calls %v vs %v (want equal), utilization %v vs %v (want higher)", c, a, uc, ua)
+	}
+}
+
+// TestReplications: replication 0 runs with the scenario's seed; the
+// others with derived seeds; numbers are means with 95% half-widths.
+func TestReplications(t *testing.T) {
+	s := mustLoad(t, "r.toml", mm1Small)
+	one, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	five, err := Run(s, Options{Replications: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replicationSeed(7, 0) != 7 || replicationSeed(7, 1) == 7 || replicationSeed(7, 1) == replicationSeed(7, 2) {
+		t.Errorf("replication seeds: %d %d %d", replicationSeed(7, 0), replicationSeed(7, 1), replicationSeed(7, 2))
+	}
+	if _, ok := one.Rows[0].CI95("goodput"); ok {
+		t.Error("one replication has a ci95")
+	}
+	hw, ok := five.Rows[0].CI95("services.s.utilization")
+	mean, _ := five.Rows[0].Number("services.s.utilization")
+	if !ok || !(hw > 0 && hw < 0.02) || math.Abs(mean-0.5) > 3*hw+0.005 {
+		t.Errorf("utilization %v ±%v over 5 replications; want 0.5 within the interval", mean, hw)
+	}
+	var b bytes.Buffer
+	five.WriteJSON(&b)
+	for _, want := range []string{`"replications": 5`, `"ci95": {`, `"utilization": 0.`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestMeanCI(t *testing.T) {
+	m, hw, ok := meanCI([]float64{1, 2, 3})
+	if !ok || m != 2 || math.Abs(hw-4.302652729*1/math.Sqrt(3)) > 1e-9 {
+		t.Errorf("meanCI(1,2,3) = %v ±%v", m, hw)
+	}
+	if m, hw, _ := meanCI([]float64{0.1, 0.1, 0.1}); m != 0.1 || hw != 0 {
+		t.Errorf("a constant averages to %v ±%v, want exactly 0.1 ±0", m, hw)
+	}
+	if _, _, ok := meanCI([]float64{3}); ok {
+		t.Error("one value has no interval")
+	}
+	// Quantiles from R's qt(0.975, df).
+	for df, want := range map[int]float64{1: 12.706204736, 10: 2.228138852, 30: 2.042272456,
+		31: 2.039513446, 40: 2.021075390, 60: 2.000297804, 120: 1.979930405, 1000: 1.962339022} {
+		if got := tQuantile975(df); math.Abs(got-want) > 2e-6 {
+			t.Errorf("t(0.975, %d) = %.9f, want %.9f", df, got, want)
+		}
+	}
+}
+
+func TestAggregate(t *testing.T) {
+	parse := func(s string) *jv {
+		var v jv
+		if err := v.UnmarshalJSON([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		return &v
+	}
+	mean, ci := aggregate([]*jv{
+		parse(`{"n": 1, "failed": {"timeout": 4}, "recovered": true, "recovery_s": 2, "v": "a"}`),
+		parse(`{"n": 3, "failed": {"queue_full": 2, "timeout": 2}, "recovered": false, "recovery_s": null, "v": "b"}`),
+	})
+	got := string(mean.encode(nil, "", 0)) + " " + string(ci.encode(nil, "", 0))
+	want := `{"n":2,"failed":{"queue_full":1,"timeout":3},"recovered":false,"recovery_s":2,"v":"mixed"} ` +
+		`{"n":12.7062047362,"failed":{"queue_full":12.7062047362,"timeout":12.7062047362}}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestLimits: an exploding scenario stops with a message naming the
+// limit, and the result says so.
+func TestLimits(t *testing.T) {
+	explode := `
+title = "no timeouts against a black hole"
+duration = "10m"
+
+[[services]]
+name = "s"
+service_time = "1ms"
+
+[[clients]]
+name = "c"
+target = "s"
+rate = 2000
+
+[[faults]]
+kind = "outage"
+mode = "black_hole"
+target = "s"
+at = "1s"
+for = "9m"
+`
+	for _, c := range []struct {
+		name, limits string
+		now          func() time.Time
+		want         string
+	}{
+		{"in flight", "[limits]\nmax_in_flight = 5000\n", nil, "limits.max_in_flight"},
+		{"events", "[limits]\nmax_events = 20000\n", nil, "limits.max_events"},
+		{"wall", "[limits]\nmax_wall = \"5m\"\n", fakeClock(time.Minute), "limits.max_wall = 5m0s"},
+	} {
+		s := mustLoad(t, "x.toml", explode+c.limits)
+		r, err := Run(s, Options{Now: c.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Stopped) != 1 || !strings.Contains(r.Stopped[0], c.want) || !strings.Contains(r.Rows[0].Stopped, c.want) {
+			t.Errorf("%s: stopped %q, want a message naming %s", c.name, r.Stopped, c.want)
+		}
+		var b bytes.Buffer
+		r.WriteJSON(&b)
+		if !strings.Contains(b.String(), `"stopped": "run stopped`) {
+			t.Errorf("%s: the JSON does not say the run stopped", c.name)
+		}
+	}
+}
+
+// fakeClock returns a clock that moves by step at each reading.
+func fakeClock(step time.Duration) func() time.Time {
+	t := time.Unix(0, 0)
+	return func() time.Time {
+		t = t.Add(step)
+		return t
+	}
+}
+
+func TestOptionsErrors(t *testing.T) {
+	s := mustLoad(t, "o.toml", mm1Small+"\n[[variants]]\nname = \"fast\"\nset = { \"clients.c.rate\" = 100 }\n")
+	for _, c := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Variants: []string{"fats"}}, `--variant "fats": no such variant in o; did you mean "fast"?`},
+		{Options{Set: []string{"clients.c.rat=5"}}, `--set clients.c.rat: no key "rat" in clients[c]; did you mean "rate"?`},
+		{Options{Set: []string{"clients.c.rate=-5"}}, `clients[c].rate: must be a finite number >= 0, got -5`},
+		{Options{Set: []string{"nonsense"}}, "want path=value"},
+	} {
+		_, err := Run(s, c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", c.opts, err, c.want)
+		}
+	}
+	// --set takes TOML values and bare words; --variant picks variants.
+	r, err := Run(s, Options{Set: []string{"clients.c.timeout=250ms", "clients.c.rate = 200"}, Variants: []string{"fast"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rows) != 1 || r.Rows[0].Variant != "fast" {
+		t.Errorf("rows %+v, want only fast", r.Rows)
+	}
+	if _, err := ParseShard("0/3"); err == nil {
+		t.Error("shard 0/3 accepted")
+	}
+	if sh, err := ParseShard("2/3"); err != nil || sh != (Shard{2, 3}) {
+		t.Errorf("ParseShard(2/3) = %v, %v", sh, err)
+	}
+}
+
+// TestClaims evaluates claims that hold and fail, with relative_to and
+// sweep points.
+func TestClaims(t *testing.T) {
+	s := mustLoad(t, "c.toml", mm1Small+`
+[[variants]]
+name = "double"
+set = { "clients.c.rate" = 900 }
+
+[sweep]
+x = { path = "services.s.workers", values = [1, 2] }
+
+[[expect]]
+metric = "services.s.utilization"
+min = 0.4
+max = 0.6
+x = 1
+
+[[expect]]
+variant = "double"
+metric = "calls"
+relative_to = "base"
+min = 1.7
+max = 1.9
+
+[[expect]]
+metric = "recovered"
+equals = true
+about = "there is no fault, so this cannot hold"
+
+[[expect]]
+metric = "latency_s.p99"
+max = 0.0001
+x = 2
+`)
+	r, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range r.Claims {
+		got = append(got, fmt.Sprintf("%s %v %s ok=%v", c.Variant, c.Point, c.Metric, c.OK))
+	}
+	want := []string{
+		"base [1] services.s.utilization ok=true",
+		"double [1] calls ok=true",
+		"double [2] calls ok=true",
+		"base [1] recovered ok=false",
+		"base [2] recovered ok=false",
+		"base [2] latency_s.p99 ok=false",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("claims:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var b bytes.Buffer
+	r.WriteClaims(&b, false)
+	for _, w := range []string{"FAIL c.toml:", "there is no fault", "got      null (verdict: no_faults)", "at       services.s.workers = 2"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("claims output lacks %q:\n%s", w, b.String())
+		}
+	}
+	if n := len(r.Failed()); n != 3 {
+		t.Errorf("%d failed claims, want 3", n)
+	}
+}
