@@ -1,0 +1,21 @@
+// Package tui is stampede's terminal user interface: a thin Bubble Tea
+// shell over running simulations.
+//
+// A Gallery lists the built-in scenarios and any file given on the
+// command line; picking one opens the Run view, where every variant of the
+// scenario runs as its own models.World, all advancing in lockstep on the
+// same virtual clock. Keys inject faults now (load spike, slowdown, pause,
+// outage), turn knobs (arrival rate, timeout), scrub back and forth
+// through the run's history, save the run as a scenario file that `stampede
+// run` replays exactly, and export the charts as a PNG.
+//
+// The wall clock decides only how much virtual time passes in a frame,
+// never what happens: tick messages carry the wall time, the engine
+// advances only inside Update and in bounded slices (at most
+// Options.FrameEvents events per frame), and View is a pure function of the
+// model. Tests drive Update with messages and compare View with golden
+// files.
+//
+//	m := tui.New(tui.Options{Library: entries})
+//	_, err := tea.NewProgram(m).Run()
+package tui

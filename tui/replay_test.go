@@ -1,0 +1,97 @@
+package tui
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+// TestReplayEqualsInteractive drives an interactive run through the Model
+// (speeds, pauses, injected faults, a rate change, a timeout change, time
+// travel), saves it, loads the saved file as `stampede run` does and runs
+// every variant: the results must be identical, byte for byte, to the
+// interactive worlds'.
+func TestReplayEqualsInteractive(t *testing.T) {
+	d := newDriver(t, Options{Open: loadDemo(t), FrameEvents: 3000}, 120, 40)
+	frame := 50 * time.Millisecond
+	do := func(k string) {
+		t.Helper()
+		d.key(k)
+		if d.m.run.noteErr {
+			t.Fatalf("key %s: %s", k, d.m.run.note)
+		}
+	}
+	d.frames(20, frame) // 10x: ~10s of virtual time, in bounded slices
+	do("1")             // load spike x3 for 10s, now
+	d.frames(10, frame)
+	do("+") // 100x
+	d.frames(1, frame)
+	do("R") // arrival rate +25% from now: re-runs from the start
+	do("-") // 10x
+	d.frames(20, frame)
+	// A rate change and a spike at the next instant, while paused: the
+	// spike must integrate the pending arrival across the new schedule
+	// point, whatever the view read from the worlds in between.
+	do("space")
+	do("r")
+	d.frames(3, frame)
+	do("1")
+	do("space")
+	d.frames(20, frame)
+	do("d") // duration 5s
+	do("2") // slowdown api x3
+	d.frames(2, frame)
+	do("space") // pause
+	do("3")     // pause api, while paused
+	do("left")  // time travel
+	do("left")
+	do("space") // back to live, resume
+	do("O")     // timeouts x2, whole run: re-run
+	d.frames(5, frame)
+	do("4") // outage
+	do("+")
+	do("+")
+	do("+") // max
+	for i := 0; !d.m.run.sess.Done(); i++ {
+		if i > 100000 {
+			t.Fatal("the run does not end")
+		}
+		d.frames(1, frame)
+	}
+	sess := d.m.run.sess
+	if got := len(sess.Interventions()); got < 6 {
+		t.Fatalf("%d interventions recorded, want at least 6: %v", got, sess.Interventions())
+	}
+	src, err := SessionTOML(sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := scenarios.Load("session.toml", src)
+	if err != nil {
+		t.Fatalf("the saved session does not load: %v\n%s", err, src)
+	}
+	for i, w := range sess.Worlds() {
+		name := sess.Scenario().Variants[i].Name
+		cfg, err := doc.VariantConfig(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, stopped, err := scenarios.RunOne(cfg, time.Hour, time.Now)
+		if err != nil || stopped != "" {
+			t.Fatalf("variant %s: %v %s", name, err, stopped)
+		}
+		var want, got bytes.Buffer
+		if err := res.WriteJSON(&want); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Results().WriteJSON(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("variant %s: the replay's results differ from the interactive run's (calls %d vs %d, goodput %v vs %v)\n%s",
+				name, res.Summary.Calls, w.Results().Summary.Calls, res.Summary.Goodput, w.Results().Summary.Goodput, src)
+		}
+	}
+}

@@ -1,0 +1,358 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// speeds are the clock speeds, virtual seconds per wall second; 0 is as
+// fast as the engine goes.
+var speeds = []float64{1, 10, 100, 1000, 0}
+
+// magnitudes are the factors a spike or slowdown can have.
+var magnitudes = []float64{1.5, 2, 3, 4, 5, 8, 10}
+
+// durations are the lengths an injected fault can have.
+var durations = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second,
+	20 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute}
+
+// runState is the Run view.
+type runState struct {
+	sess *Session
+	keys runKeys
+	dir  string
+
+	paused   bool
+	speed    int      // index into speeds
+	stride   sim.Time // how far the target moves per frame at full speed
+	lastTick time.Time
+
+	// cursor is the scrubbed interval, or -1 for live.
+	cursor int
+
+	mag, dur, target int // indexes into magnitudes, durations, services
+	services         []string
+	chart3           int // 0: in flight, 1: queue
+
+	// computed in Update for View
+	snaps   []models.Snapshot
+	recov   []models.Recovery
+	recovAt int // intervals closed when recov was computed
+
+	note    string
+	noteErr bool
+	saves   int
+}
+
+func newRunState(s *Scenario, opts Options) (*runState, error) {
+	sess, err := NewSession(s)
+	if err != nil {
+		return nil, err
+	}
+	r := &runState{
+		sess:    sess,
+		keys:    newRunKeys(),
+		dir:     opts.Dir,
+		speed:   1, // 10x: a five-minute scenario in half a minute
+		cursor:  -1,
+		mag:     2, // x3
+		dur:     3, // 10s
+		recovAt: -1,
+	}
+	for _, sv := range sess.Worlds()[0].Config().Services {
+		r.services = append(r.services, sv.Name)
+	}
+	r.stride = sim.Time(sess.Worlds()[0].Config().Interval)
+	r.note = "running at 10x · 1-4 inject a fault · ? help"
+	r.refresh()
+	return r, nil
+}
+
+func (r *runState) title() string {
+	s := r.sess.Scenario()
+	if s.Title != "" {
+		return s.Title
+	}
+	return s.Name
+}
+
+// busy reports whether the tick loop has work: the clock is running, or
+// the engine has not caught up.
+func (r *runState) busy() bool {
+	return (!r.paused && !r.sess.Done()) || !r.sess.CaughtUp()
+}
+
+// frame advances the run by one frame: the wall time since the last frame
+// times the speed, at most opts.FrameEvents events.
+func (r *runState) frame(at time.Time, opts Options) {
+	var dt time.Duration
+	if !r.lastTick.IsZero() {
+		dt = min(max(at.Sub(r.lastTick), 0), 4*opts.Frame)
+	}
+	r.lastTick = at
+	s := r.sess
+	full := speeds[r.speed] == 0
+	if !r.paused && s.CaughtUp() {
+		if full {
+			r.stride = min(r.stride*2, s.End())
+			s.SetTarget(s.Now() + r.stride)
+		} else {
+			s.SetTarget(s.Target() + sim.Time(float64(dt)*speeds[r.speed]))
+		}
+	}
+	if !s.Step(opts.FrameEvents) && full {
+		r.stride = max(r.stride/2, sim.Time(time.Millisecond))
+	}
+	r.refresh()
+	if s.Done() && !r.paused {
+		r.paused = true
+		r.setNote("the run is over: ←/→ scrub through it, s save, e export, esc gallery", false)
+	}
+}
+
+// refresh takes the snapshots View draws from, and the recovery verdicts
+// when an interval has closed.
+func (r *runState) refresh() {
+	ws := r.sess.Worlds()
+	r.snaps = r.snaps[:0]
+	for _, w := range ws {
+		r.snaps = append(r.snaps, w.Snapshot())
+	}
+	n := r.closed()
+	if n != r.recovAt || r.sess.Done() {
+		r.recovAt = n
+		r.recov = r.recov[:0]
+		for _, w := range ws {
+			r.recov = append(r.recov, w.Results().Summary.Recovery)
+		}
+	}
+}
+
+// closed returns the number of intervals closed in every variant.
+func (r *runState) closed() int {
+	n := math.MaxInt
+	for _, sn := range r.snaps {
+		n = min(n, len(sn.Series.T))
+	}
+	if n == math.MaxInt {
+		return 0
+	}
+	return n
+}
+
+func (r *runState) setNote(s string, isErr bool) { r.note, r.noteErr = s, isErr }
+
+func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := &r.keys
+	switch {
+	case key.Matches(msg, k.Pause):
+		switch {
+		case r.cursor >= 0:
+			r.cursor, r.paused = -1, false
+		case r.sess.Done():
+			r.setNote("the run is over", false)
+		default:
+			r.paused = !r.paused
+		}
+		if r.paused {
+			r.setNote("paused · space resumes", false)
+		} else {
+			r.setNote("running at "+speedName(r.speed), false)
+		}
+	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
+		if key.Matches(msg, k.Faster) {
+			r.speed = min(r.speed+1, len(speeds)-1)
+		} else {
+			r.speed = max(r.speed-1, 0)
+		}
+		r.cursor = -1
+		r.paused = r.sess.Done()
+		r.setNote("speed "+speedName(r.speed), false)
+	case key.Matches(msg, k.Back1):
+		r.scrub(-1)
+	case key.Matches(msg, k.Fwd1):
+		r.scrub(1)
+	case key.Matches(msg, k.Back10):
+		r.scrub(-10)
+	case key.Matches(msg, k.Fwd10):
+		r.scrub(10)
+	case key.Matches(msg, k.Start):
+		r.scrub(-math.MaxInt32)
+	case key.Matches(msg, k.Live):
+		r.cursor = -1
+		r.setNote("live", false)
+	case key.Matches(msg, k.Spike):
+		r.inject(models.FaultConfig{Kind: models.FaultLoadSpike, Target: "*", Factor: magnitudes[r.mag]})
+	case key.Matches(msg, k.Slowdown):
+		r.inject(models.FaultConfig{Kind: models.FaultSlowdown, Target: r.service(), Factor: magnitudes[r.mag]})
+	case key.Matches(msg, k.PauseSvc):
+		r.inject(models.FaultConfig{Kind: models.FaultPause, Target: r.service()})
+	case key.Matches(msg, k.Outage):
+		r.inject(models.FaultConfig{Kind: models.FaultOutage, Target: r.service(), Mode: models.FailFast})
+	case key.Matches(msg, k.MagDown):
+		r.mag = max(r.mag-1, 0)
+	case key.Matches(msg, k.MagUp):
+		r.mag = min(r.mag+1, len(magnitudes)-1)
+	case key.Matches(msg, k.DurDown):
+		r.dur = max(r.dur-1, 0)
+	case key.Matches(msg, k.DurUp):
+		r.dur = min(r.dur+1, len(durations)-1)
+	case key.Matches(msg, k.Target):
+		if len(r.services) > 0 {
+			r.target = (r.target + 1) % len(r.services)
+		}
+	case key.Matches(msg, k.RateDown):
+		r.scaleRate(0.8)
+	case key.Matches(msg, k.RateUp):
+		r.scaleRate(1.25)
+	case key.Matches(msg, k.TimeoutDown):
+		r.scaleTimeout(0.5)
+	case key.Matches(msg, k.TimeoutUp):
+		r.scaleTimeout(2)
+	case key.Matches(msg, k.Chart):
+		r.chart3 ^= 1
+	case key.Matches(msg, k.Save):
+		return r.save()
+	case key.Matches(msg, k.Export):
+		return r.export()
+	}
+	return nil
+}
+
+func speedName(i int) string {
+	if speeds[i] == 0 {
+		return "max"
+	}
+	return fmtNum(speeds[i]) + "x"
+}
+
+func (r *runState) service() string {
+	if len(r.services) == 0 {
+		return ""
+	}
+	return r.services[r.target]
+}
+
+// scrub moves the cursor by delta intervals; moving past the last closed
+// interval goes back to live. Scrubbing pauses the clock.
+func (r *runState) scrub(delta int) {
+	n := r.closed()
+	if n == 0 {
+		return
+	}
+	c := r.cursor
+	if c < 0 {
+		c = n - 1
+	}
+	c += delta
+	if c >= n-1 && delta > 0 {
+		r.cursor = -1
+		r.setNote("live · space resumes", false)
+		return
+	}
+	r.cursor = min(max(c, 0), n-1)
+	r.paused = true
+	iv := r.sess.Worlds()[0].Config().Interval
+	r.setNote(fmt.Sprintf("time travel: %s · ←/→ scrub, end: live, space: resume", fmtClock(min(time.Duration(r.cursor+1)*iv, time.Duration(r.sess.End())))), false)
+}
+
+// inject injects a fault now into every variant.
+func (r *runState) inject(f models.FaultConfig) {
+	if !f.Kind.Instantaneous() {
+		f.For = durations[r.dur]
+	}
+	if f.Kind != models.FaultLoadSpike && f.Target == "" {
+		r.setNote("no service to inject into", true)
+		return
+	}
+	r.cursor = -1
+	iv, err := r.sess.InjectFault(f)
+	if err != nil {
+		r.setNote("inject: "+err.Error(), true)
+		return
+	}
+	r.setNote("injected "+iv.String(), false)
+}
+
+// scaleRate multiplies every open client's current rate by f, from now on.
+func (r *runState) scaleRate(f float64) {
+	cfg := r.sess.Configs()[0]
+	now := time.Duration(r.sess.Now())
+	var ivs []Intervention
+	for i := range cfg.Clients {
+		c := &cfg.Clients[i]
+		if c.Model == models.Closed {
+			continue
+		}
+		rate := rateAt(c, now)
+		if rate <= 0 {
+			continue
+		}
+		ivs = append(ivs, Intervention{Kind: SetRate, Client: c.Name, Rate: roundSig(rate*f, 3)})
+	}
+	r.configure(ivs, "no open-loop client with a rate to change")
+}
+
+// scaleTimeout multiplies every client's timeout by f (whole run).
+func (r *runState) scaleTimeout(f float64) {
+	cfg := r.sess.Configs()[0]
+	var ivs []Intervention
+	for _, c := range cfg.Clients {
+		if c.Timeout <= 0 {
+			continue
+		}
+		d := time.Duration(float64(c.Timeout) * f).Round(time.Millisecond)
+		ivs = append(ivs, Intervention{Kind: SetTimeout, Client: c.Name, Timeout: max(d, time.Millisecond)})
+	}
+	r.configure(ivs, "no client has a timeout to change")
+}
+
+func (r *runState) configure(ivs []Intervention, none string) {
+	if len(ivs) == 0 {
+		r.setNote(none, true)
+		return
+	}
+	r.cursor = -1
+	done, err := r.sess.Configure(ivs...)
+	if err != nil {
+		r.setNote(err.Error(), true)
+		return
+	}
+	msg := ""
+	for i, iv := range done {
+		if i > 0 {
+			msg += " · "
+		}
+		msg += iv.String()
+	}
+	r.setNote(msg+" · re-running…", false)
+}
+
+// roundSig rounds x to n significant digits.
+func roundSig(x float64, n int) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+func (r *runState) onWritten(msg writtenMsg) {
+	if msg.err != nil {
+		r.setNote(msg.what+": "+msg.err.Error(), true)
+		return
+	}
+	switch msg.what {
+	case "save":
+		r.setNote("saved "+msg.path+" · replay it: stampede run "+msg.path, false)
+	default:
+		r.setNote("exported "+msg.path, false)
+	}
+}

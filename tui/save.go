@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// SessionTOML writes the session as a scenario file: the scenario's world
+// with every intervention recorded (faults as [[faults]], rate changes as
+// rate-schedule points, timeouts as the clients' timeouts), and its
+// variants. `stampede run` on it reproduces the session's results exactly.
+// Sweeps, replications and claims of the original are left out: the file
+// replays one run.
+func SessionTOML(s *Session) ([]byte, error) {
+	sc := s.Scenario()
+	var d tomlDoc
+	d.comment(fmt.Sprintf("Saved by `stampede tui` from %s at %s of %s.\nReplay it with: stampede run FILE",
+		sc.Name, fmtClock(time.Duration(s.Now())), fmtClock(time.Duration(s.End()))))
+	ivs := s.Interventions()
+	if len(ivs) > 0 {
+		var b strings.Builder
+		b.WriteString("Interventions (the last [[faults]] entries, rate schedule points, timeouts):")
+		for _, iv := range ivs {
+			b.WriteString("\n  " + iv.String())
+		}
+		d.comment(b.String())
+	}
+	d.b.WriteString("\n")
+	title := sc.Title
+	if title == "" {
+		title = sc.Name
+	}
+	d.b.WriteString("title = " + tomlString(title+" (session)") + "\n")
+	about := strings.TrimSpace(sc.About)
+	if len(ivs) > 0 {
+		if about != "" {
+			about += "\n\n"
+		}
+		about += fmt.Sprintf("Saved from an interactive session with %d intervention(s):", len(ivs))
+		for _, iv := range ivs {
+			about += "\n- " + iv.String()
+		}
+	}
+	if about != "" {
+		d.b.WriteString("about = " + tomlMultiline(about+"\n") + "\n")
+	}
+
+	var top []tomlKV
+	if doc := sc.Doc; doc != nil {
+		base := applyInterventions(doc.Config, ivs)
+		top = append(top, tomlFields(reflect.ValueOf(base))...)
+		top = append(top, tomlKV{"limits", reflect.ValueOf(doc.RunLimits)})
+		if len(doc.Variants) > 0 {
+			top = append(top, tomlKV{"variants", reflect.ValueOf(doc.Variants)})
+		}
+	} else {
+		if len(sc.Variants) > 1 {
+			return nil, errors.New("save: this scenario's variants were not loaded from a file, so they cannot be written as overrides")
+		}
+		base := applyInterventions(sc.Variants[0].Config, ivs)
+		top = append(top, tomlFields(reflect.ValueOf(base))...)
+	}
+	if err := d.top(top); err != nil {
+		return nil, fmt.Errorf("save: %w", err)
+	}
+	return []byte(d.b.String()), nil
+}
+
+// save writes the session next to the others (name-session-N.toml, the
+// first N not taken) in a command.
+func (r *runState) save() tea.Cmd {
+	b, err := SessionTOML(r.sess)
+	if err != nil {
+		r.setNote(err.Error(), true)
+		return nil
+	}
+	base := fileStem(r.sess.Scenario().Name) + "-session"
+	dir := r.dir
+	r.setNote("saving…", false)
+	return func() tea.Msg {
+		path, err := writeNew(dir, base, ".toml", b)
+		return writtenMsg{what: "save", path: path, err: err}
+	}
+}
+
+// fileStem makes a scenario name usable in a file name.
+func fileStem(name string) string {
+	name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '-'
+	}, name)
+	if name == "" {
+		return "stampede"
+	}
+	return name
+}
+
+// writeNew writes b to dir/base-N.ext for the first N from 1 that does not
+// exist yet, and returns the path.
+func writeNew(dir, base, ext string, b []byte) (string, error) {
+	for n := 1; n < 10000; n++ {
+		p := filepath.Join(dir, fmt.Sprintf("%s-%d%s", base, n, ext))
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, werr := f.Write(b)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			os.Remove(p)
+			return "", werr
+		}
+		return p, nil
+	}
+	return "", fmt.Errorf("too many %s-N%s files in %s", base, ext, dir)
+}
