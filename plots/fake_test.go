@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"sort"
 
 	"github.com/stampede-sim/stampede/models"
 )
@@ -155,38 +156,51 @@ func fakeSweep(replicated bool) SweepData {
 	return d
 }
 
-// fakeStability is a stability map over load and fault duration.
-func fakeStability() StabilityData {
+// fakeStability is a stability map over load and fault duration, for
+// one variant.
+func fakeStability() StabilityData { return fakeStabilityOf(map[string]float64{"3 retries": 0}) }
+
+// fakeStabilityOf has one map per variant, each shifted towards stability
+// by its value (in units of "risk"), in name order.
+func fakeStabilityOf(shift map[string]float64) StabilityData {
 	d := StabilityData{
 		Title: "Metastability: retries against load and fault length", XParam: "offered load (share of capacity)", YParam: "slowdown length",
 		XUnit: Fraction, YUnit: Seconds,
 		X: []float64{0.5, 0.6, 0.7, 0.8, 0.9, 0.95},
 		Y: []float64{5, 10, 20, 40, 80},
 	}
-	for j, y := range d.Y {
-		_ = j
-		row := make([]StabilityCell, len(d.X))
-		for i, x := range d.X {
-			risk := x*1.6 + math.Log10(y)*0.35 - 1.1
-			c := StabilityCell{Runs: 5}
-			switch {
-			case risk < 0.45:
-				c.Recovered = 5
-				c.RecoveryS = 2 + 60*risk*risk + float64(j)
-				c.Verdict = models.Recovered
-			case risk < 0.6:
-				c.Recovered = 5 - int((risk-0.45)*30)
-				c.RecoveryS = 30 + float64(i)
-				c.Verdict = models.NotRecovered
-			default:
-				c.Verdict = models.NotRecovered
+	names := make([]string, 0, len(shift))
+	for n := range shift {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var cells [][]StabilityCell
+		for j, y := range d.Y {
+			row := make([]StabilityCell, len(d.X))
+			for i, x := range d.X {
+				risk := x*1.6 + math.Log10(y)*0.35 - 1.1 - shift[name]
+				c := StabilityCell{Runs: 5}
+				switch {
+				case risk < 0.45:
+					c.Recovered = 5
+					c.RecoveryS = 2 + 60*risk*risk + float64(j)
+					c.Verdict = models.Recovered
+				case risk < 0.6:
+					c.Recovered = 5 - int((risk-0.45)*30)
+					c.RecoveryS = 30 + float64(i)
+					c.Verdict = models.NotRecovered
+				default:
+					c.Verdict = models.NotRecovered
+				}
+				if x >= 0.95 && y >= 80 {
+					c.Verdict = models.CollapsedBeforeFault
+				}
+				row[i] = c
 			}
-			if x >= 0.95 && y >= 80 {
-				c.Verdict = models.CollapsedBeforeFault
-			}
-			row[i] = c
+			cells = append(cells, row)
 		}
-		d.Cells = append(d.Cells, row)
+		d.Maps = append(d.Maps, StabilityGrid{Name: name, Cells: cells})
 	}
 	return d
 }

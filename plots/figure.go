@@ -165,7 +165,7 @@ func (f *Figure) Draw(c draw.Canvas) {
 			}
 			h := p.DataCanvas(canvases[i][j]).Size().Y
 			if lt, ok := p.Y.Tick.Marker.(labelTicks); ok {
-				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*2.2)))
+				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*1.8)))
 				p.Y.Tick.Marker = lt
 			}
 		}

@@ -264,7 +264,7 @@ func TestStability(t *testing.T) {
 		t.Error("a cell with no runs is not empty")
 	}
 	d := fakeStability()
-	d.Cells = d.Cells[1:]
+	d.Maps[0].Cells = d.Maps[0].Cells[1:]
 	if _, err := StabilityMap(d); err == nil || !strings.Contains(err.Error(), "rows") {
 		t.Errorf("missing row: error %v", err)
 	}

@@ -8,13 +8,14 @@ import (
 	"io"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/scenarios"
 )
 
 // maxResultsBytes bounds what ReadSet reads (an hour at 1 ms intervals of
 // a big world is well under it).
 const maxResultsBytes = 1 << 30
 
-// ReadSet reads saved results as JSON, in one of two shapes:
+// ReadSet reads saved results as JSON, in one of three shapes:
 //
 //   - one run's models.Results (Results.WriteJSON): a single run named
 //     name, with series, so every per-run figure can be drawn;
@@ -23,7 +24,10 @@ const maxResultsBytes = 1 << 30
 //     `stampede run --out`): one run per variant with its summary only,
 //     enough for the latency and comparison figures. A variant that also
 //     holds "series" and "t_s", or a whole "results" object, gets those
-//     too.
+//     too;
+//   - the summary of a sweep (with "sweep" and a "point" per variant): the
+//     sweep figure of goodput and, over two parameters, the stability
+//     maps.
 func ReadSet(r io.Reader, name string) (*Set, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxResultsBytes+1))
 	if err != nil {
@@ -35,6 +39,9 @@ func ReadSet(r io.Reader, name string) (*Set, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
 		return nil, fmt.Errorf("not a results file (want a JSON object): %w", err)
+	}
+	if _, ok := top["sweep"]; ok {
+		return readSweep(top)
 	}
 	if _, ok := top["variants"]; ok {
 		return readBatch(top)
@@ -114,6 +121,58 @@ func readBatch(top map[string]json.RawMessage) (*Set, error) {
 	}
 	if len(s.Runs) == 0 {
 		return nil, errors.New("results hold no variants")
+	}
+	return s, nil
+}
+
+// readSweep reads the JSON summary of a sweep: a row per variant and
+// point, drawn as the sweep figure (of goodput) and, over two parameters,
+// the stability maps.
+func readSweep(top map[string]json.RawMessage) (*Set, error) {
+	s := &Set{}
+	for _, k := range []string{"title", "scenario"} {
+		if raw, ok := top[k]; ok && s.Title == "" {
+			_ = json.Unmarshal(raw, &s.Title)
+		}
+	}
+	var axes []scenarios.AxisResult
+	var rawAxes []struct {
+		Path   string `json:"path"`
+		Values []any  `json:"values"`
+	}
+	if err := json.Unmarshal(top["sweep"], &rawAxes); err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	for _, a := range rawAxes {
+		axes = append(axes, scenarios.AxisResult{Path: a.Path, Values: a.Values})
+	}
+	if len(axes) == 0 {
+		return nil, errors.New("sweep: no parameters")
+	}
+	var reps int
+	if raw, ok := top["replications"]; ok {
+		_ = json.Unmarshal(raw, &reps)
+	}
+	var variants []map[string]any
+	if err := json.Unmarshal(top["variants"], &variants); err != nil {
+		return nil, fmt.Errorf("variants: %w", err)
+	}
+	rows := make([]sweepRow, 0, len(variants))
+	for i, v := range variants {
+		name, _ := v["name"].(string)
+		pt, _ := v["point"].(map[string]any)
+		row := jsonRow{name: name, m: v}
+		for _, a := range axes {
+			x, ok := pt[a.Path]
+			if !ok {
+				return nil, fmt.Errorf("variants[%d] (%s): no value of %s in its point", i, name, a.Path)
+			}
+			row.pt = append(row.pt, x)
+		}
+		rows = append(rows, row)
+	}
+	if err := s.addSweep(axes, rows, DefaultSweepMetric, reps); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

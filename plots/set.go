@@ -80,32 +80,50 @@ func (s *Set) Figure(name string) (*Figure, error) {
 	if err := s.has(name); err != nil {
 		return nil, err
 	}
-	// "Retry storm: over time", or the figure's own default title.
-	title := func(what string) string {
-		if s.Title == "" {
-			return ""
-		}
-		return s.Title + ": " + what
-	}
+	// The scenario's title heads every figure; the subtitle says which.
 	switch name {
 	case FigTimeseries:
-		return Timeseries(s.Runs, TimeseriesOptions{Title: title("over time"), SLO: s.SLO})
+		sub := ""
+		if r0 := s.Runs[0].Results; s.Title != "" {
+			sub = fmt.Sprintf("Over time · %s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
+		}
+		return Timeseries(s.Runs, TimeseriesOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO})
 	case FigLatency:
-		return LatencyCDF(s.Runs, LatencyOptions{Title: title("latency of successful calls"), SLO: s.SLO})
+		sub := ""
+		if s.Title != "" {
+			sub = "Latency of successful calls, whole run"
+		}
+		return LatencyCDF(s.Runs, LatencyOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO})
 	case FigCompare:
-		return Compare(s.Runs, CompareOptions{Title: title("variants compared")})
+		sub := ""
+		if s.Title != "" {
+			sub = "Variants compared, whole run"
+		}
+		return Compare(s.Runs, CompareOptions{Title: s.Title, Subtitle: sub})
 	case FigSweep:
 		d := *s.Sweep
 		if d.Title == "" && s.Title != "" {
-			d.Title = title(d.Metric + " against " + d.Param)
+			d.Title = s.Title
+			d.Subtitle = joinNonEmpty(" · ", capitalise(d.Metric)+" against "+d.Param, d.Subtitle)
 		}
 		return Sweep(d)
 	case FigStability:
 		d := *s.Stability
 		if d.Title == "" && s.Title != "" {
-			d.Title = title("where it recovers")
+			d.Title = s.Title
+			d.Subtitle = joinNonEmpty(" · ", "Recovery after the last fault, by "+d.XParam+" and "+d.YParam, d.Subtitle)
 		}
 		return StabilityMap(d)
 	}
 	return nil, fmt.Errorf("unknown figure %q", name)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }

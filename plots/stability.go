@@ -27,6 +27,16 @@ type StabilityData struct {
 	// rows (bottom to top). Cells are drawn evenly spaced whatever the
 	// values, each labelled with its value.
 	X, Y []float64
+	// Maps holds one grid per variant, drawn side by side in VariantColor
+	// order (up to three a row).
+	Maps []StabilityGrid
+}
+
+// StabilityGrid is one variant's verdicts over the sweep.
+type StabilityGrid struct {
+	// Name is the variant's name; it heads the map (when there are
+	// several).
+	Name string
 	// Cells[j][i] is the cell at Y[j], X[i].
 	Cells [][]StabilityCell
 }
@@ -37,7 +47,8 @@ type StabilityCell struct {
 	// Runs is the number of runs (replications) judged; zero means no
 	// data, and the cell is left blank.
 	Runs int
-	// Recovered is how many of them recovered.
+	// Recovered is how many of them recovered; -1 means some but not all,
+	// how many unknown (a summary that only says the verdicts differed).
 	Recovered int
 	// RecoveryS is the mean recovery time of those that recovered (s
 	// after the last fault ended).
@@ -112,7 +123,7 @@ func classOf(c StabilityCell) cellClass {
 		return classEmpty
 	case c.Recovered == c.Runs:
 		return classRecovered
-	case c.Recovered > 0:
+	case c.Recovered > 0 || c.Recovered < 0:
 		return classMixed
 	case c.Verdict == models.NotRecovered:
 		return classNotRecovered
@@ -135,45 +146,68 @@ func StabilityMap(d StabilityData) (*Figure, error) {
 	if len(d.X) == 0 || len(d.Y) == 0 {
 		return nil, errors.New("stability map: no parameter values")
 	}
-	if len(d.Cells) != len(d.Y) {
-		return nil, fmt.Errorf("stability map: %d rows of cells for %d Y values", len(d.Cells), len(d.Y))
+	if len(d.Maps) == 0 {
+		return nil, errors.New("stability map: no maps")
 	}
-	for j, row := range d.Cells {
-		if len(row) != len(d.X) {
-			return nil, fmt.Errorf("stability map: row %d has %d cells for %d X values", j, len(row), len(d.X))
+	for _, m := range d.Maps {
+		if len(m.Cells) != len(d.Y) {
+			return nil, fmt.Errorf("stability map %q: %d rows of cells for %d Y values", m.Name, len(m.Cells), len(d.Y))
+		}
+		for j, row := range m.Cells {
+			if len(row) != len(d.X) {
+				return nil, fmt.Errorf("stability map %q: row %d has %d cells for %d X values", m.Name, j, len(row), len(d.X))
+			}
 		}
 	}
-	f := newFigure(1, 1)
+	cols := min(len(d.Maps), 3)
+	rows := (len(d.Maps) + cols - 1) / cols
+	f := newFigure(rows, cols)
 	th := f.th
 	f.Title = d.Title
 	if f.Title == "" {
 		f.Title = "Where the system recovers"
 	}
 	f.Subtitle = d.Subtitle
-	p := f.Panels[0][0]
-	p.X.Label.Text = d.XParam
-	p.Y.Label.Text = d.YParam
-	p.X.Tick.Marker = valueTicks(d.X, d.XUnit)
-	p.Y.Tick.Marker = valueTicks(d.Y, d.YUnit)
-	p.X.Min, p.X.Max = -0.5, float64(len(d.X))-0.5
-	p.Y.Min, p.Y.Max = -0.5, float64(len(d.Y))-0.5
-	p.X.Padding, p.Y.Padding = 0, 0
-	cells := &cellPlot{cells: d.Cells, th: th, lo: math.Inf(1), hi: math.Inf(-1)}
+	// One colour scale for recovery times across all maps.
+	lo, hi := math.Inf(1), math.Inf(-1)
 	present := map[cellClass]bool{}
-	for _, row := range d.Cells {
-		for _, c := range row {
-			cl := classOf(c)
-			present[cl] = true
-			if cl == classRecovered {
-				cells.lo = math.Min(cells.lo, c.RecoveryS)
-				cells.hi = math.Max(cells.hi, c.RecoveryS)
+	for _, m := range d.Maps {
+		for _, row := range m.Cells {
+			for _, c := range row {
+				cl := classOf(c)
+				present[cl] = true
+				if cl == classRecovered {
+					lo, hi = math.Min(lo, c.RecoveryS), math.Max(hi, c.RecoveryS)
+				}
 			}
 		}
 	}
-	p.Add(cells)
+	for k := range rows * cols {
+		i, j := k/cols, k%cols
+		if k >= len(d.Maps) {
+			f.Panels[i][j] = nil
+			continue
+		}
+		p := f.Panels[i][j]
+		if len(d.Maps) > 1 {
+			p.Title.Text = d.Maps[k].Name
+		}
+		if i == rows-1 || k+cols >= len(d.Maps) {
+			p.X.Label.Text = d.XParam
+		}
+		if j == 0 {
+			p.Y.Label.Text = d.YParam
+		}
+		p.X.Tick.Marker = valueTicks(d.X, d.XUnit)
+		p.Y.Tick.Marker = valueTicks(d.Y, d.YUnit)
+		p.X.Min, p.X.Max = -0.5, float64(len(d.X))-0.5
+		p.Y.Min, p.Y.Max = -0.5, float64(len(d.Y))-0.5
+		p.X.Padding, p.Y.Padding = 0, 0
+		p.Add(&cellPlot{cells: d.Maps[k].Cells, th: th, lo: lo, hi: hi})
+	}
 	if present[classRecovered] {
 		f.legend = append(f.legend, legendEntry{label: "recovered, in", kind: rampSwatch,
-			color: rampFast, color2: rampSlow, lo: humanSeconds(cells.lo, 2), hi: humanSeconds(cells.hi, 2)})
+			color: rampFast, color2: rampSlow, lo: humanSeconds(lo, 2), hi: humanSeconds(hi, 2)})
 	}
 	if present[classMixed] {
 		f.legend = append(f.legend, legendEntry{label: "in some replications (k/n)", kind: boxSwatch, color: mixedColor})
@@ -246,6 +280,9 @@ func (cp *cellPlot) Plot(c draw.Canvas, p *plot.Plot) {
 				label = humanSeconds(cell.RecoveryS, 2)
 			case classMixed:
 				label = fmt.Sprintf("%d/%d", cell.Recovered, cell.Runs)
+				if cell.Recovered < 0 {
+					label = "some"
+				}
 			}
 			if label == "" || st.Width(label) > (x1-x0)*0.9 || st.Height(label) > (y1-y0)*0.9 {
 				continue

@@ -51,8 +51,11 @@ func TestView(t *testing.T) {
 		},
 		"sweep":     func() (*Figure, error) { return Sweep(fakeSweep(true)) },
 		"stability": func() (*Figure, error) { return StabilityMap(fakeStability()) },
-		"latency":   func() (*Figure, error) { return LatencyCDF(runs, LatencyOptions{SLO: 0.2}) },
-		"compare":   func() (*Figure, error) { return Compare(runs, CompareOptions{Title: "Retry storm"}) },
+		"stability3": func() (*Figure, error) {
+			return StabilityMap(fakeStabilityOf(map[string]float64{"a: no retries": 0.3, "b: 3 retries": 0, "c: retry budget": 0.2}))
+		},
+		"latency": func() (*Figure, error) { return LatencyCDF(runs, LatencyOptions{SLO: 0.2}) },
+		"compare": func() (*Figure, error) { return Compare(runs, CompareOptions{Title: "Retry storm"}) },
 	}
 	for name, mk := range figs {
 		f, err := mk()

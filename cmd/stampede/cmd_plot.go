@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/plots"
+	"github.com/stampede-sim/stampede/scenarios"
 )
 
 type plotCmd struct {
@@ -19,6 +20,7 @@ type plotCmd struct {
 	Size    string        `default:"slide" help:"slide (10x5.625 in, 1600x900 px), paper (6.5x4 in, 300 dpi), or WxH in px (1200x800) or with a unit (8x5in, 16x10cm)."`
 	DPI     int           `name:"dpi" help:"Pixels per inch of PNG output (default 160; paper 300)."`
 	SLO     time.Duration `name:"slo" placeholder:"DURATION" help:"Latency objective to draw on latency panels, e.g. 200ms."`
+	Metric  string        `default:"goodput" placeholder:"PATH" help:"Summary metric the sweep figure draws against the swept parameter (goodput, latency_s.p99, amplification, recovery_s, services.NAME.utilization, ...)."`
 }
 
 func (c *plotCmd) Run(e *env) error {
@@ -87,18 +89,19 @@ func (c *plotCmd) load() (*plots.Set, string, error) {
 		}
 		return set, stem, nil
 	}
-	set, err := runScenarioForPlots(c.Input, c.Variant)
+	s, err := loadScenario(c.Input)
 	if err != nil {
-		return nil, "", err
+		return nil, "", badInput(err)
 	}
-	return set, stem, nil
-}
-
-// runScenarioForPlots runs a scenario's variants with their series and
-// gathers what the figures need.
-func runScenarioForPlots(input string, variants []string) (*plots.Set, error) {
-	return nil, badInput(fmt.Errorf("plotting scenario %q needs the scenario runner, which this build does not have yet: "+
-		"plot saved results instead (stampede plot results.json)", input))
+	res, err := scenarios.Run(s, scenarios.Options{Variants: c.Variant, Series: true, Now: time.Now})
+	if err != nil {
+		return nil, "", badInput(err)
+	}
+	set, err := plots.FromResult(s, res, c.Metric)
+	if err != nil {
+		return nil, "", badInput(err)
+	}
+	return set, s.Name, nil
 }
 
 // selectVariants keeps the runs named in names (all when empty), in the

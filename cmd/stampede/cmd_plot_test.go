@@ -40,9 +40,41 @@ func writeResults(t *testing.T, dir string) string {
 	return path
 }
 
+const plotScenario = `
+title = "Tiny storm"
+duration = "20s"
+[[services]]
+name = "api"
+workers = 2
+queue = { limit = 20 }
+service_time = "exp(20ms)"
+[[clients]]
+name = "users"
+target = "api"
+rate = 60
+timeout = "200ms"
+[[faults]]
+kind = "slowdown"
+target = "api"
+at = "5s"
+for = "3s"
+factor = 4
+[[variants]]
+name = "deep"
+set = { "services.api.queue.limit" = 500 }
+`
+
 func TestPlotCommand(t *testing.T) {
 	dir := t.TempDir()
 	in := writeResults(t, dir)
+	toml := filepath.Join(dir, "tiny.toml")
+	if err := os.WriteFile(toml, []byte(plotScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sweep := filepath.Join(dir, "sweep.toml")
+	if err := os.WriteFile(sweep, []byte(plotScenario+"[sweep]\nx = { path = \"clients.users.rate\", values = [40, 80] }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	small := []string{"--size", "400x250"}
 	for _, c := range []struct {
 		name  string
@@ -58,6 +90,11 @@ func TestPlotCommand(t *testing.T) {
 			files: []string{"s-timeseries.pdf", "s-latency.pdf", "s-compare.pdf"}},
 		{name: "all with a prefix", args: []string{in, "-o", filepath.Join(dir, "p_"), "--variant", "storm"},
 			files: []string{"p_timeseries.png", "p_compare.png"}},
+		{name: "scenario file", args: []string{toml, "-o", filepath.Join(dir, "sc") + "/", "--variant", "deep"},
+			files: []string{"sc/timeseries.png", "sc/latency.png", "sc/compare.png"}},
+		{name: "scenario sweep", args: []string{sweep, "--figure", "sweep", "--metric", "latency_s.p99", "-o", filepath.Join(dir, "sw.svg")},
+			files: []string{"sw.svg"}},
+		{name: "bad scenario variant", args: []string{toml, "--variant", "nope"}, code: exitBadInput, err: `"nope"`},
 		{name: "no sweep", args: []string{in, "--figure", "sweep"}, code: exitBadInput, err: "needs a scenario with a [sweep]"},
 		{name: "bad format", args: []string{in, "--figure", "compare", "-o", filepath.Join(dir, "c.gif")}, code: exitBadInput, err: `unknown image format ".gif"`},
 		{name: "bad size", args: []string{in, "--size", "huge"}, code: exitBadInput, err: "want slide, paper"},

@@ -1,0 +1,189 @@
+package plots
+
+import (
+	"bytes"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+func runScenario(t *testing.T, src string, opts scenarios.Options) (*scenarios.Scenario, *scenarios.Result) {
+	t.Helper()
+	s, err := scenarios.Load("test.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scenarios.Run(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, res
+}
+
+const smallStorm = `
+title = "Small storm"
+duration = "30s"
+seed = 3
+[[services]]
+name = "api"
+workers = 4
+queue = { limit = 40 }
+service_time = "exp(20ms)"
+[[clients]]
+name = "users"
+target = "api"
+rate = 150
+timeout = "200ms"
+[[faults]]
+kind = "slowdown"
+target = "api"
+at = "10s"
+for = "5s"
+factor = 4
+[[faults]]
+kind = "client_restart"
+target = "users"
+at = "20s"
+calls = 50
+[[variants]]
+name = "deep"
+set = { "services.api.queue.limit" = 2000 }
+`
+
+func TestFromResultVariants(t *testing.T) {
+	s, res := runScenario(t, smallStorm, scenarios.Options{Series: true, Parallel: 1})
+	set, err := FromResult(s, res, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Title != "Small storm" || len(set.Runs) != 2 || set.Runs[0].Name != "base" || set.Runs[1].Name != "deep" {
+		t.Fatalf("set %q with runs %v", set.Title, set.Runs)
+	}
+	r := set.Runs[1].Results
+	if len(r.Series.T) != 30 || r.IntervalS != 1 || r.EndS != 30 || r.Seed != 3 {
+		t.Errorf("deep: %d intervals of %gs to %gs, seed %d", len(r.Series.T), r.IntervalS, r.EndS, r.Seed)
+	}
+	if len(r.Series.Services) != 1 || r.Series.Services[0].Name != "api" || len(r.Series.Services[0].QueueMean) != 30 {
+		t.Errorf("service series not rebuilt: %+v", r.Series.Services)
+	}
+	if len(r.Series.Clients) != 1 || len(r.Series.Total.Goodput) != 30 || r.Series.Total.Failed["timeout"] == nil {
+		t.Errorf("call series not rebuilt: clients %d, goodput %d, failed %v", len(r.Series.Clients), len(r.Series.Total.Goodput), r.Series.Total.Failed)
+	}
+	want := []models.FaultWindow{
+		{Kind: models.FaultSlowdown, Target: "api", StartS: 10, EndS: 15},
+		{Kind: models.FaultClientRestart, Target: "users", StartS: 20, EndS: 20},
+	}
+	if len(r.Faults) != 2 || r.Faults[0] != want[0] || r.Faults[1] != want[1] {
+		t.Errorf("faults %+v, want %+v", r.Faults, want)
+	}
+	if r.Summary.Calls == 0 || r.Summary.Goodput <= 0 || r.Summary.Latency.P99 <= 0 {
+		t.Errorf("summary not decoded: %+v", r.Summary)
+	}
+	for _, name := range []string{FigTimeseries, FigLatency, FigCompare} {
+		f, err := set.Figure(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Render(&bytes.Buffer{}, SVG, Paper); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestFromResultSweeps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a small sweep")
+	}
+	src := "replications = 2\n" + smallStorm + `
+[sweep]
+x = { path = "clients.users.rate", values = [100, 150, 180] }
+y = { path = "faults.0.for", values = ["2s", "6s"] }
+`
+	s, res := runScenario(t, src, scenarios.Options{Parallel: 2})
+	set, err := FromResult(s, res, "latency_s.p99")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Sweep == nil || set.Stability == nil || len(set.Runs) != 0 {
+		t.Fatalf("sweep %v, stability %v, runs %d", set.Sweep != nil, set.Stability != nil, len(set.Runs))
+	}
+	sw := set.Sweep
+	if sw.Param != "clients.users.rate" || sw.YUnit != Seconds || len(sw.Series) != 2 || len(sw.Series[0].Points) != 3 {
+		t.Fatalf("sweep %+v", sw)
+	}
+	if !strings.Contains(sw.Subtitle, "faults.0.for = 2s") {
+		t.Errorf("sweep subtitle %q", sw.Subtitle)
+	}
+	if p := sw.Series[0].Points[2]; p.X != 180 || !(p.Y > 0) {
+		t.Errorf("last point %+v", p)
+	}
+	st := set.Stability
+	if st.YUnit != Seconds || len(st.Y) != 2 || st.Y[1] != 6 || len(st.Maps) != 2 || st.Maps[1].Name != "deep" {
+		t.Fatalf("stability %+v", st)
+	}
+	for _, m := range st.Maps {
+		for _, row := range m.Cells {
+			for _, c := range row {
+				if c.Runs != 2 {
+					t.Errorf("%s: cell with %d runs, want 2", m.Name, c.Runs)
+				}
+			}
+		}
+	}
+	dir := t.TempDir()
+	paths, err := WriteAll(dir, "", set, SVG, Paper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 2 || filepath.Base(paths[0]) != "sweep.svg" || filepath.Base(paths[1]) != "stability.svg" {
+		t.Errorf("wrote %v", paths)
+	}
+	// The saved JSON summary gives the same figures' data.
+	var js bytes.Buffer
+	if err := res.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := ReadSet(&js, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRes, err := FromResult(s, res, "goodput")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(saved.Stability, fromRes.Stability) {
+		t.Errorf("stability from JSON differs:\n%+v\n%+v", saved.Stability, fromRes.Stability)
+	}
+	if !reflect.DeepEqual(saved.Sweep, fromRes.Sweep) {
+		t.Errorf("sweep from JSON differs:\n%+v\n%+v", saved.Sweep, fromRes.Sweep)
+	}
+	if _, err := FromResult(s, res, "no.such.metric"); err == nil || !strings.Contains(err.Error(), "no numeric metric") {
+		t.Errorf("unknown metric: %v", err)
+	}
+}
+
+func TestCellOfRow(t *testing.T) {
+	row := func(m map[string]any) jsonRow { return jsonRow{m: m} }
+	for _, c := range []struct {
+		m     map[string]any
+		class cellClass
+		rec   int
+	}{
+		{map[string]any{"recovery": map[string]any{"verdict": "recovered"}, "recovery_s": 3.0}, classRecovered, 4},
+		{map[string]any{"recovery": map[string]any{"verdict": "mixed"}, "recovered_fraction": 0.5, "recovery_s": 3.0}, classMixed, 2},
+		{map[string]any{"recovery": map[string]any{"verdict": "mixed"}}, classMixed, -1},
+		{map[string]any{"recovery": map[string]any{"verdict": "mixed"}, "recovered_fraction": 0.0}, classNotRecovered, 0},
+		{map[string]any{"recovery": map[string]any{"verdict": "not_recovered"}}, classNotRecovered, 0},
+		{map[string]any{"recovery": map[string]any{"verdict": "collapsed_before_fault"}}, classCollapsed, 0},
+		{map[string]any{"recovery": map[string]any{"verdict": "undecided"}}, classUnknown, 0},
+	} {
+		cell := cellOfRow(row(c.m), 4)
+		if classOf(cell) != c.class || cell.Recovered != c.rec || cell.Runs != 4 {
+			t.Errorf("%v: cell %+v (class %d), want class %d with %d recovered", c.m, cell, classOf(cell), c.class, c.rec)
+		}
+	}
+}
