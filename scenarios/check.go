@@ -24,13 +24,14 @@ func (s *Scenario) check(d *decoder) {
 	}
 
 	variants := []*Scenario{s}
-	names := []string{BaseName}
+	vnames := []string{BaseName} // parallel to variants
+	names := []string{BaseName}  // every valid variant name
 	for i := range s.Variants {
 		v := &s.Variants[i]
 		p := path{key: []string{"variants", strconv.Itoa(i)}}.elemDisp("variants", i, v.Name)
 		switch {
 		case !validName(v.Name):
-			d.fail(p.field("name"), nil, "must be a non-empty name of letters, digits, '_', '-' or '.', got %q", v.Name)
+			d.fail(p.field("name"), nil, "must be a non-empty name of letters, digits, '_' or '-', got %q", v.Name)
 		case v.Name == BaseName:
 			d.fail(p.field("name"), nil, "%q is the name of the base scenario; pick another", BaseName)
 		case contains(names, v.Name):
@@ -43,6 +44,7 @@ func (s *Scenario) check(d *decoder) {
 			continue
 		}
 		variants = append(variants, vs)
+		vnames = append(vnames, v.Name)
 		s.validateWorld(&vs.Config, d, &variantCtx{p: p, sets: sets, base: base})
 	}
 
@@ -85,7 +87,7 @@ func (s *Scenario) check(d *decoder) {
 					}
 					ctx := &variantCtx{p: vp, base: base, point: fmt.Sprintf("with %s = %s", a.Path, label(val))}
 					if vi > 0 {
-						ctx.point += " in variant " + strconv.Quote(names[vi])
+						ctx.point += " in variant " + strconv.Quote(vnames[vi])
 					}
 					ctx.sets = []setRef{{disp: "", p: vp}}
 					s.validateWorld(&c.Config, d, ctx)

@@ -142,13 +142,14 @@ func quoteKey(k string) string {
 	return k
 }
 
-// validName mirrors models' rule for names: letters, digits, '_', '-', '.'.
+// validName mirrors models' rule for names: letters, digits, '_' and '-'
+// (so that a name is one part of a dotted path).
 func validName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !isBare(c) && c != '.' {
+		if !isBare(s[i]) {
 			return false
 		}
 	}

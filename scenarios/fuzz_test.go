@@ -1,0 +1,46 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzLoad feeds the loader arbitrary input, seeded with every scenario
+// file in the repository (the built-ins and the test data, good and bad).
+// No input may panic; whatever loads must also plan.
+//
+//	go test -fuzz FuzzLoad ./scenarios/
+func FuzzLoad(f *testing.F) {
+	var files []string
+	for _, pat := range []string{"library/*.toml", "testdata/*/*.toml"} {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		f.Fatal("no seed files")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := Load("fuzz.toml", src)
+		if err != nil {
+			if _, ok := err.(ErrorList); !ok {
+				t.Fatalf("error is %T, not an ErrorList: %v", err, err)
+			}
+			return
+		}
+		s.Counts()
+		if s.Replications*len(s.Variants) > 1000 {
+			return
+		}
+		if _, err := prepare(s, Options{}); err != nil {
+			t.Fatalf("loaded but does not plan: %v", err)
+		}
+	})
+}
