@@ -18,8 +18,13 @@ type Options struct {
 	Open *Scenario
 	// FrameEvents bounds the events the engine fires in one frame, over
 	// all variants, so that an Update never takes long. Zero means
-	// DefaultFrameEvents.
+	// adaptive: the budget starts at DefaultFrameEvents and follows the
+	// engine's measured speed so that its work in a frame takes about
+	// FrameWork, within [MinFrameEvents, MaxFrameEvents].
 	FrameEvents uint64
+	// Clock measures the engine's work for the adaptive budget (and only
+	// that: results never depend on it). Nil means time.Now.
+	Clock func() time.Time
 	// Frame is the period of the tick loop. Zero means DefaultFrame.
 	Frame time.Duration
 	// Dir is the directory Save and Export write to. Empty means the
@@ -27,9 +32,15 @@ type Options struct {
 	Dir string
 }
 
-// DefaultFrameEvents is the engine's event budget per frame: a few tens of
-// milliseconds of work at the models' speed.
-const DefaultFrameEvents = 200_000
+// The engine's event budget per frame. The default is a few tens of
+// milliseconds of work at the models' speed; the adaptive budget aims at
+// FrameWork, well under the 100 ms that a user notices as a freeze.
+const (
+	DefaultFrameEvents = 200_000
+	MinFrameEvents     = 10_000
+	MaxFrameEvents     = 5_000_000
+	FrameWork          = 30 * time.Millisecond
+)
 
 // DefaultFrame is the tick period: 20 frames per second.
 const DefaultFrame = 50 * time.Millisecond
@@ -59,8 +70,8 @@ type loadedMsg struct {
 
 // writtenMsg reports a file written by Save or Export.
 type writtenMsg struct {
-	what, path string
-	err        error
+	what, path, warn string
+	err              error
 }
 
 // Model is the Bubble Tea model of the TUI: the gallery, the Run view and
@@ -82,8 +93,8 @@ type Model struct {
 
 // New returns the TUI model. With opts.Open it starts in the Run view.
 func New(opts Options) *Model {
-	if opts.FrameEvents == 0 {
-		opts.FrameEvents = DefaultFrameEvents
+	if opts.Clock == nil {
+		opts.Clock = time.Now
 	}
 	if opts.Frame <= 0 {
 		opts.Frame = DefaultFrame

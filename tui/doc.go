@@ -9,12 +9,13 @@
 // through the run's history, save the run as a scenario file that `stampede
 // run` replays exactly, and export the charts as a PNG.
 //
-// The wall clock decides only how much virtual time passes in a frame,
-// never what happens: tick messages carry the wall time, the engine
-// advances only inside Update and in bounded slices (at most
-// Options.FrameEvents events per frame), and View is a pure function of the
-// model. Tests drive Update with messages and compare View with golden
-// files.
+// The wall clock decides only how much virtual time passes in a frame (and
+// how large an event budget keeps a frame short), never what happens: tick
+// messages carry the wall time, the engine advances only inside Update and
+// in bounded slices (an event budget per frame), and View is a pure
+// function of the model. Results never depend on how the run was sliced,
+// which is why a saved session replays exactly. Tests drive Update with
+// messages and compare View with golden files.
 //
 //	m := tui.New(tui.Options{Library: entries})
 //	_, err := tea.NewProgram(m).Run()

@@ -49,6 +49,9 @@ type driver struct {
 
 func newDriver(t *testing.T, opts Options, w, h int) *driver {
 	t.Helper()
+	if opts.FrameEvents == 0 {
+		opts.FrameEvents = DefaultFrameEvents // a fixed budget: no wall clock
+	}
 	d := &driver{t: t, m: New(opts), wall: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	d.m.Init()
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})

@@ -233,7 +233,7 @@ func TestSaveAndExportCommands(t *testing.T) {
 		}
 		d.send(cmd())
 		want := filepath.Join(dir, "demo-session-"+string(rune('0'+i))+".toml")
-		if !strings.Contains(d.m.run.note, "saved "+want) {
+		if !strings.Contains(d.m.run.note, "saved "+want+" · replay it") {
 			t.Fatalf("note %q", d.m.run.note)
 		}
 		b, err := os.ReadFile(want)
@@ -322,5 +322,42 @@ func TestSessionLockstep(t *testing.T) {
 		if fs[len(fs)-1].At != iv.At {
 			t.Fatal("the variants got the fault at different times")
 		}
+	}
+}
+
+// TestAdaptiveBudget: with no fixed budget, a frame that used its whole
+// budget resizes it towards FrameWork of measured engine time, within the
+// bounds; the clock is a fake that says how long the engine took.
+func TestAdaptiveBudget(t *testing.T) {
+	took := 60 * time.Millisecond
+	var now time.Time
+	clock := func() time.Time {
+		now = now.Add(took) // the engine took this long between two reads
+		return now
+	}
+	m := New(Options{Open: loadDemo(t), Clock: clock})
+	r := m.run
+	if !r.adaptive || r.budget != DefaultFrameEvents {
+		t.Fatalf("budget %d adaptive %v", r.budget, r.adaptive)
+	}
+	for range 4 {
+		r.key(press("+"))
+	}
+	wall := time.Unix(0, 0)
+	r.budget = 20_000
+	for i := 0; r.budget == 20_000; i++ {
+		if i > 100 || r.sess.Done() {
+			t.Fatal("no frame used its whole budget")
+		}
+		wall = wall.Add(frame)
+		r.frame(wall, m.opts)
+	}
+	// 60ms for 20k events: 10k would take 30ms; halfway there
+	if r.budget != 15_000 {
+		t.Fatalf("after a slow frame the budget is %d, want 15000", r.budget)
+	}
+	r.adapt(0)
+	if r.budget != (15_000+MaxFrameEvents)/2 {
+		t.Fatalf("after an instant frame the budget is %d", r.budget)
 	}
 }

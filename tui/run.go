@@ -30,6 +30,9 @@ type runState struct {
 	dir  string
 
 	paused   bool
+	budget   uint64 // events per frame
+	adaptive bool   // budget follows the engine's measured speed
+	clock    func() time.Time
 	speed    int      // index into speeds
 	stride   sim.Time // how far the target moves per frame at full speed
 	lastTick time.Time
@@ -65,6 +68,11 @@ func newRunState(s *Scenario, opts Options) (*runState, error) {
 		mag:     2, // x3
 		dur:     3, // 10s
 		recovAt: -1,
+		budget:  opts.FrameEvents,
+		clock:   opts.Clock,
+	}
+	if r.budget == 0 {
+		r.budget, r.adaptive = DefaultFrameEvents, true
 	}
 	for _, sv := range sess.Worlds()[0].Config().Services {
 		r.services = append(r.services, sv.Name)
@@ -90,7 +98,7 @@ func (r *runState) busy() bool {
 }
 
 // frame advances the run by one frame: the wall time since the last frame
-// times the speed, at most opts.FrameEvents events.
+// times the speed, at most r.budget events.
 func (r *runState) frame(at time.Time, opts Options) {
 	var dt time.Duration
 	if !r.lastTick.IsZero() {
@@ -107,14 +115,33 @@ func (r *runState) frame(at time.Time, opts Options) {
 			s.SetTarget(s.Target() + sim.Time(float64(dt)*speeds[r.speed]))
 		}
 	}
-	if !s.Step(opts.FrameEvents) && full {
+	var t0 time.Time
+	if r.adaptive {
+		t0 = r.clock()
+	}
+	caught := s.Step(r.budget)
+	if !caught && full {
 		r.stride = max(r.stride/2, sim.Time(time.Millisecond))
+	}
+	if r.adaptive && !caught {
+		r.adapt(r.clock().Sub(t0))
 	}
 	r.refresh()
 	if s.Done() && !r.paused {
 		r.paused = true
 		r.setNote("the run is over: ←/→ scrub through it, s save, e export, esc gallery", false)
 	}
+}
+
+// adapt resizes the budget after a frame that used all of it in took:
+// halfway towards the budget that would take FrameWork.
+func (r *runState) adapt(took time.Duration) {
+	want := float64(MaxFrameEvents)
+	if took > 0 {
+		want = float64(r.budget) * float64(FrameWork) / float64(took)
+	}
+	next := (float64(r.budget) + min(max(want, MinFrameEvents), MaxFrameEvents)) / 2
+	r.budget = uint64(next)
 }
 
 // refresh takes the snapshots View draws from, and the recovery verdicts
@@ -351,6 +378,10 @@ func (r *runState) onWritten(msg writtenMsg) {
 	}
 	switch msg.what {
 	case "save":
+		if msg.warn != "" {
+			r.setNote("saved "+msg.path+", but "+msg.warn, true)
+			return
+		}
 		r.setNote("saved "+msg.path+" · replay it: stampede run "+msg.path, false)
 	default:
 		r.setNote("exported "+msg.path, false)

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/scenarios"
 )
 
 // SessionTOML writes the session as a scenario file: the scenario's world
@@ -81,13 +84,51 @@ func (r *runState) save() tea.Cmd {
 		r.setNote(err.Error(), true)
 		return nil
 	}
+	warn, err := checkReplay(r.sess, b)
+	if err != nil {
+		r.setNote(err.Error(), true)
+		return nil
+	}
 	base := fileStem(r.sess.Scenario().Name) + "-session"
 	dir := r.dir
 	r.setNote("saving…", false)
 	return func() tea.Msg {
 		path, err := writeNew(dir, base, ".toml", b)
-		return writtenMsg{what: "save", path: path, err: err}
+		return writtenMsg{what: "save", path: path, err: err, warn: warn}
 	}
+}
+
+// checkReplay loads the saved text as `stampede run` will and compares the
+// world each variant builds with the live one. A file that does not load
+// is an error (a bug); a variant whose world differs (its overrides replace
+// a list the session added to, such as all the faults) is a warning.
+func checkReplay(s *Session, src []byte) (warn string, err error) {
+	doc, err := scenarios.Load(fileStem(s.Scenario().Name)+"-session.toml", src)
+	if err != nil {
+		return "", fmt.Errorf("save: the session does not load back (please report this): %w", err)
+	}
+	var differ []string
+	for i, w := range s.Worlds() {
+		name := s.Scenario().Variants[i].Name
+		if s.Scenario().Doc == nil {
+			name = scenarios.BaseName
+		}
+		cfg, err := doc.VariantConfig(name)
+		if err != nil {
+			return "", fmt.Errorf("save: variant %s: %w", name, err)
+		}
+		rw, err := models.Build(cfg)
+		if err != nil {
+			return "", fmt.Errorf("save: variant %s does not build: %w", name, err)
+		}
+		if !reflect.DeepEqual(rw.Config(), w.Config()) {
+			differ = append(differ, name)
+		}
+	}
+	if len(differ) > 0 {
+		return "the replay of " + strings.Join(differ, ", ") + " will differ: its overrides replace what the session changed", nil
+	}
+	return "", nil
 }
 
 // fileStem makes a scenario name usable in a file name.
