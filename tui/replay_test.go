@@ -64,9 +64,52 @@ func TestReplayEqualsInteractive(t *testing.T) {
 	if got := len(sess.Interventions()); got < 6 {
 		t.Fatalf("%d interventions recorded, want at least 6: %v", got, sess.Interventions())
 	}
+	assertReplay(t, sess)
+}
+
+// TestReplayWithOverrides: variants whose overrides replace what the
+// session changes (all the faults; the timeout) get what the replay will
+// give them, so the replay still equals the interactive run.
+func TestReplayWithOverrides(t *testing.T) {
+	d := newDriver(t, Options{Open: loadFile(t, "testdata/override.toml"), FrameEvents: 5000}, 80, 24)
+	d.frames(10, frame)
+	d.key("2") // a slowdown: not in "calm"
+	d.frames(10, frame)
+	d.key("O") // timeouts x2: "patient" keeps its 1s
+	d.frames(10, frame)
+	d.key("R") // during the ramp of the schedule
+	d.frames(10, frame)
+	d.key("1")
+	for i := 0; !d.m.run.sess.Done(); i++ {
+		if i > 10000 {
+			t.Fatal("the run does not end")
+		}
+		d.frames(1, frame)
+	}
+	sess := d.m.run.sess
+	if n := len(sess.Worlds()[1].Config().Faults); n != 0 {
+		t.Errorf("the calm variant has %d faults, want none", n)
+	}
+	if got := sess.Worlds()[2].Config().Clients[0].Timeout; got != time.Second {
+		t.Errorf("the patient variant's timeout is %v, want its own 1s", got)
+	}
+	if got := sess.Worlds()[0].Config().Clients[0].Timeout; got != 200*time.Millisecond {
+		t.Errorf("the base timeout is %v, want 200ms", got)
+	}
+	assertReplay(t, sess)
+}
+
+// assertReplay saves sess, loads the file as `stampede run` does, runs every
+// variant and compares its results with the interactive world's, byte for
+// byte.
+func assertReplay(t *testing.T, sess *Session) {
+	t.Helper()
 	src, err := SessionTOML(sess)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if warn, err := checkReplay(sess, src); err != nil || warn != "" {
+		t.Fatalf("checkReplay: %q, %v", warn, err)
 	}
 	doc, err := scenarios.Load("session.toml", src)
 	if err != nil {

@@ -211,28 +211,46 @@ func (s *Session) InjectFault(f models.FaultConfig) (Intervention, error) {
 		return Intervention{}, errors.New("the run is over")
 	}
 	f.At = time.Duration(s.furthest() + 1)
+	iv := Intervention{Kind: Inject, At: f.At, Fault: f}
+	// Each variant gets the fault as its configuration will have it in the
+	// replay: a variant whose overrides replace the faults does not.
+	cfgs, err := s.scen.configs(append(s.ivs[:len(s.ivs):len(s.ivs)], iv))
+	if err != nil {
+		return Intervention{}, err
+	}
 	ws := s.live
 	if s.next != nil {
 		ws = s.next
 	}
 	for i, w := range ws {
-		if w.Done() {
+		vf, ok := faultAt(cfgs[i].Faults, f.At)
+		if w.Done() || !ok {
 			continue
 		}
-		if err := w.Inject(f); err != nil {
+		if err := w.Inject(vf); err != nil {
 			if i == 0 {
 				return Intervention{}, err
 			}
 			// A variant refused what the first accepted: the worlds
 			// now differ from the record, so rebuild them from it.
-			iv := Intervention{Kind: Inject, At: f.At, Fault: f}
 			s.ivs = append(s.ivs, iv)
 			return iv, s.rerun()
 		}
 	}
-	iv := Intervention{Kind: Inject, At: f.At, Fault: f}
 	s.ivs = append(s.ivs, iv)
+	s.cfgs = cfgs
 	return iv, nil
+}
+
+// faultAt returns the fault starting at exactly at (an injected fault's
+// instant is unique).
+func faultAt(fs []models.FaultConfig, at time.Duration) (models.FaultConfig, bool) {
+	for i := len(fs) - 1; i >= 0; i-- {
+		if fs[i].At == at {
+			return fs[i], true
+		}
+	}
+	return models.FaultConfig{}, false
 }
 
 // Configure records configuration interventions (SetRate, SetTimeout)
