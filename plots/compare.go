@@ -227,7 +227,11 @@ func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
 			x1 = x0 + h.th.hair
 		}
 		c.FillPolygon(b.color, rect(x0, y-vg.Length(half), x1, y+vg.Length(half)))
-		c.FillText(st, vg.Point{X: x1 + h.th.pad*0.5, Y: y}, h.unit.format(b.v, 3)+h.suffix)
+		label := h.unit.format(b.v, 3)
+		if b.v == 0 && h.unit == Seconds {
+			label = "0s"
+		}
+		c.FillText(st, vg.Point{X: x1 + h.th.pad*0.5, Y: y}, label+h.suffix)
 	}
 }
 

@@ -75,6 +75,7 @@ type legendEntry struct {
 	dash   dashKind
 	width  float64 // line width as a multiple of theme.line; 0 means 1
 	kind   swatch
+	shape  draw.GlyphDrawer // markSwatch: the marker (nil: a circle)
 }
 
 // panelKey is the key of one panel: a heading and entries.
@@ -112,6 +113,9 @@ func (f *Figure) Draw(c draw.Canvas) {
 		st.YAlign = draw.YTop
 		area.FillText(st, vg.Point{X: area.Min.X, Y: top}, f.Subtitle)
 		top -= st.Height(f.Subtitle) + th.pad*0.5
+		if len(f.legend) == 0 {
+			top -= th.pad * 0.6
+		}
 	}
 	// Shared legend, wrapped over as many rows as it needs.
 	if len(f.legend) > 0 {
@@ -165,7 +169,7 @@ func (f *Figure) Draw(c draw.Canvas) {
 			}
 			h := p.DataCanvas(canvases[i][j]).Size().Y
 			if lt, ok := p.Y.Tick.Marker.(labelTicks); ok {
-				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*1.8)))
+				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*1.5)))
 				p.Y.Tick.Marker = lt
 			}
 		}
@@ -289,7 +293,7 @@ func drawEntry(c draw.Canvas, th theme, st text.Style, e legendEntry, pt vg.Poin
 		ls := draw.LineStyle{Color: e.color, Width: w, Dashes: e.dash.dashes(w)}
 		c.StrokeLine2(ls, x, pt.Y, x+sw, pt.Y)
 		if e.kind == markSwatch {
-			c.DrawGlyph(draw.GlyphStyle{Color: e.color, Radius: th.line * 2, Shape: draw.CircleGlyph{}}, vg.Point{X: x + sw/2, Y: pt.Y})
+			c.DrawGlyph(markStyle(th, e.color, e.shape, 0), vg.Point{X: x + sw/2, Y: pt.Y})
 		}
 	}
 	c.FillText(st, vg.Point{X: x + sw + th.base*0.4, Y: pt.Y}, e.label)

@@ -334,6 +334,27 @@ func axisOf(a scenarios.AxisResult) ([]float64, Unit, error) {
 	return xs, unit, nil
 }
 
+// paramLabel labels a swept parameter's axis: its path, and what the
+// last key means when the path alone does not say the unit.
+func paramLabel(path string) string {
+	last := path[strings.LastIndex(path, ".")+1:]
+	switch last {
+	case "rate":
+		return path + " (calls/s)"
+	case "for":
+		return path + " (fault length)"
+	case "at":
+		return path + " (fault start)"
+	case "factor":
+		return path + " (×)"
+	case "workers", "replicas", "users":
+		return path + " (" + last + ")"
+	case "limit":
+		return path + " (requests)"
+	}
+	return path
+}
+
 // metricLabel and metricUnit describe a summary metric for an axis.
 func metricLabel(metric string) string {
 	switch metric {
@@ -363,7 +384,10 @@ func sweepOf(axes []scenarios.AxisResult, rows []sweepRow, metric string) (*Swee
 	if err != nil {
 		return nil, err
 	}
-	d := &SweepData{Param: axes[0].Path, Metric: metricLabel(metric), XUnit: xunit, YUnit: metricUnit(metric)}
+	d := &SweepData{Param: paramLabel(axes[0].Path), Metric: metricLabel(metric), XUnit: xunit, YUnit: metricUnit(metric)}
+	if (metric == "goodput" || metric == "throughput") && strings.HasPrefix(axes[0].Path, "clients.") && strings.HasSuffix(axes[0].Path, ".rate") {
+		d.Diagonal = metric + " = offered load"
+	}
 	var first any
 	if len(axes) == 2 && len(axes[1].Values) > 0 {
 		first = axes[1].Values[0]
@@ -418,7 +442,7 @@ func stabilityOf(axes []scenarios.AxisResult, rows []sweepRow, reps int) (*Stabi
 	if err != nil {
 		return nil, err
 	}
-	d := &StabilityData{XParam: axes[0].Path, YParam: axes[1].Path, XUnit: xunit, YUnit: yunit, X: xs, Y: ys}
+	d := &StabilityData{XParam: paramLabel(axes[0].Path), YParam: paramLabel(axes[1].Path), XUnit: xunit, YUnit: yunit, X: xs, Y: ys}
 	index := func(vals []any, v any) int {
 		for i, w := range vals {
 			if fmt.Sprint(w) == fmt.Sprint(v) {

@@ -112,7 +112,7 @@ y = { path = "faults.0.for", values = ["2s", "6s"] }
 		t.Fatalf("sweep %v, stability %v, runs %d", set.Sweep != nil, set.Stability != nil, len(set.Runs))
 	}
 	sw := set.Sweep
-	if sw.Param != "clients.users.rate" || sw.YUnit != Seconds || len(sw.Series) != 2 || len(sw.Series[0].Points) != 3 {
+	if sw.Param != "clients.users.rate (calls/s)" || sw.YUnit != Seconds || len(sw.Series) != 2 || len(sw.Series[0].Points) != 3 {
 		t.Fatalf("sweep %+v", sw)
 	}
 	if !strings.Contains(sw.Subtitle, "faults.0.for = 2s") {

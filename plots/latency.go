@@ -65,12 +65,12 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		f.Title = "Latency of successful calls"
 	}
 	f.Subtitle = o.Subtitle
-	f.Note = "Steps through the whole-run p50, p90, p99, p99.9 and max (dots): the true curve passes through each dot."
+	f.Note = "Steps through the whole-run p50, p90, p99, p99.9 and max (markers): the true curve passes through each marker."
 	p := f.Panels[0][0]
 	p.X.Label.Text = "latency"
 	p.Y.Label.Text = "calls at or under (quantile)"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = logTicks{format: humanSeconds}
+	p.X.Tick.Marker = logTicks{format: humanSeconds, labelEnds: true}
 	p.Y.Scale = ninesScale{}
 	p.Y.Tick.Marker = ninesTicks
 	p.Y.Min, p.Y.Max = 0, 1
@@ -97,8 +97,8 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 			}
 		}
 		p.Add(&xyLine{xs: sx, ys: sy, color: VariantColor(i), width: 1.3, th: th})
-		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(i), th: th})
-		f.legend = append(f.legend, legendEntry{label: r.Name, color: VariantColor(i), width: 1.3, kind: markSwatch})
+		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(i), shape: variantShape(i), th: th})
+		f.legend = append(f.legend, legendEntry{label: r.Name, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
 	}
 	if o.SLO > 0 {
 		p.Add(&vline{x: o.SLO, color: textColor, dash: dashDot, th: th})
@@ -110,6 +110,6 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		p.X.Min, p.X.Max = 0.001, 1
 	}
 	p.Y.Min, p.Y.Max = 0, 1
-	wholeDecades(&p.X)
+	niceLogRange(&p.X)
 	return f, nil
 }

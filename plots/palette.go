@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Okabe-Ito colours (Okabe and Ito, "Color Universal Design", 2008;
@@ -77,4 +78,20 @@ func (k dashKind) dashes(w vg.Length) []vg.Length {
 		return []vg.Length{9 * w, 3 * w}
 	}
 	return nil
+}
+
+// variantShapes are the marker shapes of variants, so that points tell
+// variants apart even where their colours cannot (overlapping points, a
+// grey-scale print).
+var variantShapes = []draw.GlyphDrawer{
+	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{},
+	draw.CrossGlyph{}, draw.PlusGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{},
+}
+
+// variantShape returns the marker shape of the i-th variant.
+func variantShape(i int) draw.GlyphDrawer {
+	if i < 0 {
+		i = -i
+	}
+	return variantShapes[i%len(variantShapes)]
 }

@@ -214,18 +214,19 @@ func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return
 }
 
-// marks draws a dot at each finite point.
+// marks draws a marker at each finite point.
 type marks struct {
 	xs, ys []float64
 	color  color.Color
-	size   float64 // radius as a multiple of theme.line
+	shape  draw.GlyphDrawer // nil means a filled circle
+	size   float64          // radius as a multiple of theme.line
 	log    bool
 	th     *theme
 }
 
 func (m *marks) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	st := draw.GlyphStyle{Color: m.color, Radius: m.th.line * vg.Length(nonZero(m.size, 2.2)), Shape: draw.CircleGlyph{}}
+	st := markStyle(*m.th, m.color, m.shape, m.size)
 	for i := range m.xs {
 		if finite(m.xs[i], false) && finite(m.ys[i], m.log) {
 			c.DrawGlyph(st, vg.Point{X: trX(m.xs[i]), Y: trY(m.ys[i])})
@@ -336,4 +337,13 @@ func isTimeMajor(p *plot.Plot, v float64) bool {
 		}
 	}
 	return false
+}
+
+// markStyle is the glyph style of a marker: outline shapes get a stroke
+// as wide as the data lines, filled ones a radius that matches them.
+func markStyle(th theme, c color.Color, shape draw.GlyphDrawer, size float64) draw.GlyphStyle {
+	if shape == nil {
+		shape = draw.CircleGlyph{}
+	}
+	return draw.GlyphStyle{Color: c, Radius: th.line * vg.Length(nonZero(size, 2.4)), Shape: shape}
 }

@@ -104,14 +104,14 @@ func (s *Set) Figure(name string) (*Figure, error) {
 		d := *s.Sweep
 		if d.Title == "" && s.Title != "" {
 			d.Title = s.Title
-			d.Subtitle = joinNonEmpty(" · ", capitalise(d.Metric)+" against "+d.Param, d.Subtitle)
+			d.Subtitle = joinNonEmpty(" · ", capitalise(d.Metric)+" against the swept parameter", d.Subtitle)
 		}
 		return Sweep(d)
 	case FigStability:
 		d := *s.Stability
 		if d.Title == "" && s.Title != "" {
 			d.Title = s.Title
-			d.Subtitle = joinNonEmpty(" · ", "Recovery after the last fault, by "+d.XParam+" and "+d.YParam, d.Subtitle)
+			d.Subtitle = joinNonEmpty(" · ", "Time to recover after the last fault", d.Subtitle)
 		}
 		return StabilityMap(d)
 	}

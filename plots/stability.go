@@ -207,7 +207,7 @@ func StabilityMap(d StabilityData) (*Figure, error) {
 	}
 	if present[classRecovered] {
 		f.legend = append(f.legend, legendEntry{label: "recovered, in", kind: rampSwatch,
-			color: rampFast, color2: rampSlow, lo: humanSeconds(lo, 2), hi: humanSeconds(hi, 2)})
+			color: rampFast, color2: rampSlow, lo: cellSeconds(lo), hi: cellSeconds(hi)})
 	}
 	if present[classMixed] {
 		f.legend = append(f.legend, legendEntry{label: "in some replications (k/n)", kind: boxSwatch, color: mixedColor})
@@ -277,7 +277,7 @@ func (cp *cellPlot) Plot(c draw.Canvas, p *plot.Plot) {
 			label := ""
 			switch classOf(cell) {
 			case classRecovered:
-				label = humanSeconds(cell.RecoveryS, 2)
+				label = cellSeconds(cell.RecoveryS)
 			case classMixed:
 				label = fmt.Sprintf("%d/%d", cell.Recovered, cell.Runs)
 				if cell.Recovered < 0 {
@@ -308,4 +308,13 @@ func luminance(c color.Color) float64 {
 		return math.Pow((x+0.055)/1.055, 2.4)
 	}
 	return 0.2126*lin(n.R) + 0.7152*lin(n.G) + 0.0722*lin(n.B)
+}
+
+// cellSeconds writes a recovery time in two significant digits, zero as
+// "0s" (it reads as a time, not a count).
+func cellSeconds(s float64) string {
+	if s == 0 {
+		return "0s"
+	}
+	return humanSeconds(s, 2)
 }

@@ -172,6 +172,17 @@ func Sweep(d SweepData) (*Figure, error) {
 		p.Y.Min = 0
 	}
 	p.Add(&grid{x: true, y: true, th: th})
+	// A metric that is never negative (goodput, latency, counts) gets a
+	// band clipped at zero: a symmetric interval of a few replications
+	// can reach below it, a value the metric cannot take.
+	nonNeg := true
+	for _, s := range d.Series {
+		for _, pt := range s.Points {
+			if finite(pt.Y, false) && pt.Y < 0 {
+				nonNeg = false
+			}
+		}
+	}
 	banded := false
 	type line struct{ xs, ys, lo, hi []float64 }
 	lines := make([]line, len(d.Series))
@@ -188,6 +199,9 @@ func Sweep(d SweepData) (*Figure, error) {
 			lo, hi := math.NaN(), math.NaN()
 			if finite(pt.CI, false) && pt.CI > 0 {
 				lo, hi = pt.Y-pt.CI, pt.Y+pt.CI
+				if nonNeg {
+					lo = math.Max(lo, 0)
+				}
 				banded = true
 			}
 			l.lo = append(l.lo, lo)
@@ -210,8 +224,8 @@ func Sweep(d SweepData) (*Figure, error) {
 	}
 	for i, l := range lines {
 		p.Add(&xyLine{xs: l.xs, ys: l.ys, color: VariantColor(i), width: 1.3, log: d.LogY, th: th})
-		p.Add(&marks{xs: l.xs, ys: l.ys, color: VariantColor(i), log: d.LogY, th: th})
-		f.legend = append(f.legend, legendEntry{label: d.Series[i].Name, color: VariantColor(i), width: 1.3, kind: markSwatch})
+		p.Add(&marks{xs: l.xs, ys: l.ys, color: VariantColor(i), shape: variantShape(i), log: d.LogY, th: th})
+		f.legend = append(f.legend, legendEntry{label: d.Series[i].Name, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
 	}
 	if d.Diagonal != "" {
 		f.legend = append(f.legend, legendEntry{label: d.Diagonal, color: offeredGrey, dash: dashed})

@@ -258,6 +258,9 @@ func roundTo(v, step float64) float64 {
 // the axis spans at most one decade), minor ticks in between.
 type logTicks struct {
 	format func(v float64, sig int) string
+	// labelEnds also labels ticks at the ends of the axis (which
+	// niceLogRange puts at 1, 2 or 5 times a power of ten).
+	labelEnds bool
 }
 
 func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -276,11 +279,43 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 				continue
 			}
 			label := ""
-			if m == 1 || (dense && (m == 2 || m == 5)) {
+			end := t.labelEnds && (math.Abs(v/lo-1) < 1e-9 || math.Abs(v/hi-1) < 1e-9)
+			if m == 1 || (dense && (m == 2 || m == 5)) || end {
 				label = t.format(v, 3)
 			}
 			ticks = append(ticks, plot.Tick{Value: v, Label: label})
 		}
 	}
 	return ticks
+}
+
+// niceLogRange widens a log axis to 1, 2 or 5 times a power of ten at
+// both ends: room around the data without a nearly empty decade.
+func niceLogRange(a *plot.Axis) {
+	if !(a.Min > 0) || !(a.Max >= a.Min) || math.IsInf(a.Max, 0) {
+		a.Min, a.Max = 0.001, 1
+		return
+	}
+	down := func(v float64) float64 {
+		p := math.Pow(10, math.Floor(math.Log10(v)+1e-9))
+		for _, m := range []float64{5, 2, 1} {
+			if m*p <= v*(1+1e-9) {
+				return m * p
+			}
+		}
+		return p
+	}
+	up := func(v float64) float64 {
+		p := math.Pow(10, math.Floor(math.Log10(v)-1e-9))
+		for _, m := range []float64{1, 2, 5, 10} {
+			if m*p >= v*(1-1e-9) {
+				return m * p
+			}
+		}
+		return 10 * p
+	}
+	a.Min, a.Max = down(a.Min), up(a.Max)
+	if a.Max <= a.Min {
+		a.Max = up(a.Min * 1.01)
+	}
 }

@@ -207,6 +207,14 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		f.keys[3][0] = key
 	}
 
+	// Headroom on linear panels, so the highest line is not drawn on the
+	// frame (and a timeout-capped latency stays visible).
+	for _, row := range f.Panels {
+		if p := row[0]; p.Y.Scale == (plot.LinearScale{}) && p.Y.Max > 0 && !math.IsInf(p.Y.Max, 0) {
+			p.Y.Max *= 1.06
+		}
+	}
+
 	// Recovery markers and the legend.
 	for i, r := range runs {
 		rec := r.Results.Summary.Recovery
