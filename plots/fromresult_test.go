@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -186,4 +187,59 @@ func TestCellOfRow(t *testing.T) {
 			t.Errorf("%v: cell %+v (class %d), want class %d with %d recovered", c.m, cell, classOf(cell), c.class, c.rec)
 		}
 	}
+}
+
+// TestSavedFiles reads what `stampede run --out` writes (summary.json and
+// series.csv) back into the same runs as FromResult gives.
+func TestSavedFiles(t *testing.T) {
+	s, res := runScenario(t, smallStorm, scenarios.Options{Series: true, Parallel: 1})
+	var js, csv bytes.Buffer
+	if err := res.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteSeriesCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := ReadSet(&js, "summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := saved.AddSeriesCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	direct, err := FromResult(s, res, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved.Runs) != len(direct.Runs) {
+		t.Fatalf("%d runs from files, %d direct", len(saved.Runs), len(direct.Runs))
+	}
+	for i := range saved.Runs {
+		a, b := saved.Runs[i].Results, direct.Runs[i].Results
+		if !reflect.DeepEqual(nanless(a.Series), nanless(b.Series)) {
+			t.Errorf("%s: series from series.csv differ from the result's", saved.Runs[i].Name)
+		}
+		if a.IntervalS != b.IntervalS || a.EndS != b.EndS {
+			t.Errorf("%s: interval %g end %g, want %g %g", saved.Runs[i].Name, a.IntervalS, a.EndS, b.IntervalS, b.EndS)
+		}
+		if a.Summary.Goodput != b.Summary.Goodput || a.Summary.Latency != b.Summary.Latency {
+			t.Errorf("%s: summaries differ", saved.Runs[i].Name)
+		}
+		if len(a.Faults) != 1 || a.Faults[0].StartS != 10 || a.Faults[0].EndS != 20 {
+			t.Errorf("%s: fault window from the verdict %+v", saved.Runs[i].Name, a.Faults)
+		}
+	}
+	if got := strings.Join(saved.Available(), " "); got != "timeseries latency compare" {
+		t.Errorf("available %q", got)
+	}
+	if err := saved.AddSeriesCSV(strings.NewReader("a,b\n")); err == nil {
+		t.Error("bad header: no error")
+	}
+}
+
+// nanless returns the series as JSON text, where NaN is null and so
+// compares equal to itself.
+func nanless(s models.Series) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

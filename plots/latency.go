@@ -70,7 +70,7 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 	p.X.Label.Text = "latency"
 	p.Y.Label.Text = "calls at or under (quantile)"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = logTicks{format: humanSeconds, labelEnds: true}
+	p.X.Tick.Marker = logTicks{format: humanSeconds, labelEnds: true, denseDecades: 2}
 	p.Y.Scale = ninesScale{}
 	p.Y.Tick.Marker = ninesTicks
 	p.Y.Min, p.Y.Max = 0, 1

@@ -2,10 +2,13 @@ package plots
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 
 	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/scenarios"
@@ -175,4 +178,106 @@ func readSweep(top map[string]json.RawMessage) (*Set, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// AddSeriesCSV attaches the series in r (the series.csv that `stampede run
+// --out` writes beside summary.json: variant,t_s,kind,name,metric,value in
+// long form) to the runs of s with the same variant names, so that the
+// time series can be drawn from saved files. A sweep's series (with point
+// columns) are not drawn and are skipped. A run without fault windows
+// gets one spanning its recovery verdict's first fault to last fault end,
+// labelled "faults".
+func (s *Set) AddSeriesCSV(r io.Reader) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("series.csv: %w", err)
+	}
+	want := []string{"variant", "t_s", "kind", "name", "metric", "value"}
+	if len(head) != len(want) {
+		if len(head) > len(want) && head[0] == "variant" {
+			return nil // a sweep's series: one per point, not drawn over time
+		}
+		return fmt.Errorf("series.csv: header %v, want %v", head, want)
+	}
+	for i := range want {
+		if head[i] != want[i] {
+			return fmt.Errorf("series.csv: header %v, want %v", head, want)
+		}
+	}
+	type colKey struct{ variant, kind, name, metric string }
+	series := map[string]*scenarios.Series{}
+	var order []string
+	cols := map[colKey]int{}
+	line := 1
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line++
+		if err != nil {
+			return fmt.Errorf("series.csv: %w", err)
+		}
+		v := rec[0]
+		t, err := strconv.ParseFloat(rec[1], 64)
+		if err != nil {
+			return fmt.Errorf("series.csv:%d: t_s %q: %w", line, rec[1], err)
+		}
+		val := math.NaN()
+		if rec[5] != "" {
+			if val, err = strconv.ParseFloat(rec[5], 64); err != nil {
+				return fmt.Errorf("series.csv:%d: value %q: %w", line, rec[5], err)
+			}
+		}
+		ser := series[v]
+		if ser == nil {
+			ser = &scenarios.Series{}
+			series[v] = ser
+			order = append(order, v)
+		}
+		k := colKey{v, rec[2], rec[3], rec[4]}
+		ci, ok := cols[k]
+		if !ok {
+			ci = len(ser.Cols)
+			cols[k] = ci
+			ser.Cols = append(ser.Cols, scenarios.SeriesCol{Kind: k.kind, Name: k.name, Metric: k.metric})
+		}
+		col := &ser.Cols[ci]
+		if ci == 0 {
+			ser.T = append(ser.T, t)
+		}
+		col.Values = append(col.Values, val)
+	}
+	for _, v := range order {
+		var run *Run
+		for i := range s.Runs {
+			if s.Runs[i].Name == v {
+				run = &s.Runs[i]
+			}
+		}
+		if run == nil {
+			continue
+		}
+		ms, err := unflattenSeries(series[v])
+		if err != nil {
+			return fmt.Errorf("series.csv: variant %s: %w", v, err)
+		}
+		res := run.Results
+		res.Series = *ms
+		if n := len(ms.T); n > 0 {
+			if n > 1 {
+				res.IntervalS = ms.T[1] - ms.T[0]
+			} else if res.IntervalS == 0 {
+				res.IntervalS = 1
+			}
+			res.EndS = ms.T[n-1] + res.IntervalS
+		}
+		rec := res.Summary.Recovery
+		if len(res.Faults) == 0 && rec.Verdict != models.NoFaults && rec.FaultEndS > 0 {
+			res.Faults = []models.FaultWindow{{Kind: "faults", StartS: rec.FirstFaultS, EndS: rec.FaultEndS}}
+		}
+	}
+	return nil
 }

@@ -261,6 +261,9 @@ type logTicks struct {
 	// labelEnds also labels ticks at the ends of the axis (which
 	// niceLogRange puts at 1, 2 or 5 times a power of ten).
 	labelEnds bool
+	// denseDecades is the most decades an axis may span and still get
+	// labels at 2 and 5 times each power of ten; 0 means 1.
+	denseDecades int
 }
 
 func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -269,7 +272,7 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	d0 := math.Floor(math.Log10(lo) + 1e-9)
 	d1 := math.Ceil(math.Log10(hi) - 1e-9)
-	dense := d1-d0 <= 1
+	dense := d1-d0 <= float64(max(t.denseDecades, 1))
 	var ticks []plot.Tick
 	for d := d0; d <= d1; d++ {
 		dec := math.Pow(10, d)

@@ -13,7 +13,7 @@ import (
 )
 
 type plotCmd struct {
-	Input   string        `arg:"" help:"Scenario file, built-in name, or results.json."`
+	Input   string        `arg:"" help:"Scenario file, built-in name, saved results (.json), or the --out directory of stampede run."`
 	Out     string        `short:"o" placeholder:"FILE" help:"Output file; its extension (.png, .svg, .pdf) sets the format. With --figure all: a directory, or a prefix ending in - or _, or a file name whose stem becomes the prefix. Default: <input>-<figure>.png here."`
 	Figure  string        `default:"all" enum:"timeseries,sweep,stability,latency,compare,all" help:"Figure to draw: timeseries, sweep, stability, latency, compare, or all (every one the data allows)."`
 	Variant []string      `sep:"none" placeholder:"NAME" help:"Draw only this variant (repeatable); default all."`
@@ -77,15 +77,28 @@ func (c *plotCmd) Run(e *env) error {
 // load reads the input: saved results (a .json file) or a scenario to run.
 // stem names default outputs.
 func (c *plotCmd) load() (*plots.Set, string, error) {
-	stem := strings.TrimSuffix(filepath.Base(c.Input), filepath.Ext(c.Input))
-	if strings.EqualFold(filepath.Ext(c.Input), ".json") {
-		b, err := os.ReadFile(c.Input)
+	input := c.Input
+	if fi, err := os.Stat(input); err == nil && fi.IsDir() {
+		input = filepath.Join(input, "summary.json") // stampede run --out DIR
+	}
+	stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
+	if strings.EqualFold(filepath.Ext(input), ".json") {
+		b, err := os.ReadFile(input)
 		if err != nil {
 			return nil, "", badInput(err)
 		}
 		set, err := plots.ReadSet(bytes.NewReader(b), stem)
 		if err != nil {
-			return nil, "", badInput(fmt.Errorf("%s: %w", c.Input, err))
+			return nil, "", badInput(fmt.Errorf("%s: %w", input, err))
+		}
+		// The series.csv written beside a summary gives the time series.
+		if csv, err := os.ReadFile(filepath.Join(filepath.Dir(input), "series.csv")); err == nil && len(set.Runs) > 0 && len(set.Runs[0].Results.Series.T) == 0 {
+			if err := set.AddSeriesCSV(bytes.NewReader(csv)); err != nil {
+				return nil, "", badInput(err)
+			}
+		}
+		if stem == "summary" {
+			stem = filepath.Base(filepath.Dir(input))
 		}
 		return set, stem, nil
 	}

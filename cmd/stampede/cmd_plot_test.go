@@ -71,6 +71,11 @@ func TestPlotCommand(t *testing.T) {
 	if err := os.WriteFile(toml, []byte(plotScenario), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// What stampede run --out writes: summary.json and series.csv.
+	var o1, o2 bytes.Buffer
+	if code := run([]string{"run", toml, "--out", filepath.Join(dir, "runout")}, &o1, &o2); code != 0 {
+		t.Fatalf("stampede run: exit %d: %s", code, o2.String())
+	}
 	sweep := filepath.Join(dir, "sweep.toml")
 	if err := os.WriteFile(sweep, []byte(plotScenario+"[sweep]\nx = { path = \"clients.users.rate\", values = [40, 80] }\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -95,6 +100,8 @@ func TestPlotCommand(t *testing.T) {
 		{name: "scenario sweep", args: []string{sweep, "--figure", "sweep", "--metric", "latency_s.p99", "-o", filepath.Join(dir, "sw.svg")},
 			files: []string{"sw.svg"}},
 		{name: "bad scenario variant", args: []string{toml, "--variant", "nope"}, code: exitBadInput, err: `"nope"`},
+		{name: "run --out dir", args: []string{filepath.Join(dir, "runout"), "-o", filepath.Join(dir, "ro") + "/"},
+			files: []string{"ro/timeseries.png", "ro/latency.png", "ro/compare.png"}},
 		{name: "no sweep", args: []string{in, "--figure", "sweep"}, code: exitBadInput, err: "needs a scenario with a [sweep]"},
 		{name: "bad format", args: []string{in, "--figure", "compare", "-o", filepath.Join(dir, "c.gif")}, code: exitBadInput, err: `unknown image format ".gif"`},
 		{name: "bad size", args: []string{in, "--size", "huge"}, code: exitBadInput, err: "want slide, paper"},
