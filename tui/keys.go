@@ -10,7 +10,7 @@ type runKeys struct {
 	Pause, Faster, Slower                           key.Binding
 	Back1, Fwd1, Back10, Fwd10, Start, Live         key.Binding
 	Spike, Slowdown, PauseSvc, Outage               key.Binding
-	MagUp, MagDown, DurUp, DurDown, Target          key.Binding
+	MagUp, MagDown, DurUp, DurDown, Target, Mode    key.Binding
 	RateUp, RateDown, TimeoutUp, TimeoutDown, Chart key.Binding
 	Save, Export, Help, Gallery, Quit               key.Binding
 }
@@ -40,6 +40,7 @@ func newRunKeys() runKeys {
 		DurDown:  b([]string{"d"}, "d/D", "fault duration down / up"),
 		DurUp:    b([]string{"D"}, "D", "duration up"),
 		Target:   b([]string{"t"}, "t", "next target service"),
+		Mode:     b([]string{"b"}, "b", "outage: fail fast / black hole"),
 
 		RateDown:    b([]string{"r"}, "r/R", "arrival rate -20% / +25%"),
 		RateUp:      b([]string{"R"}, "R", "rate up"),
@@ -59,7 +60,7 @@ func newRunKeys() runKeys {
 func (k runKeys) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Back1, k.Back10, k.Start, k.Live},
-		{k.Spike, k.Slowdown, k.PauseSvc, k.Outage, k.MagDown, k.DurDown, k.Target},
+		{k.Spike, k.Slowdown, k.PauseSvc, k.Outage, k.MagDown, k.DurDown, k.Target, k.Mode},
 		{k.RateDown, k.TimeoutDown, k.Chart, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
 	}
 }

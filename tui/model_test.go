@@ -114,11 +114,14 @@ func TestInjectKeys(t *testing.T) {
 		{"2", models.FaultConfig{Kind: models.FaultSlowdown, Target: "api", Factor: 4, For: 20 * time.Second}},
 		{"3", models.FaultConfig{Kind: models.FaultPause, Target: "api", For: 20 * time.Second}},
 		{"4", models.FaultConfig{Kind: models.FaultOutage, Target: "api", For: 20 * time.Second, Mode: models.FailFast}},
+		{"b4", models.FaultConfig{Kind: models.FaultOutage, Target: "api", For: 20 * time.Second, Mode: models.BlackHole}},
 	}
 	for i, c := range cases {
 		d.frames(3, frame)
 		now := d.m.run.sess.Now()
-		d.key(c.key)
+		for _, k := range c.key {
+			d.key(string(k))
+		}
 		ivs := d.m.run.sess.Interventions()
 		if len(ivs) != i+1 {
 			t.Fatalf("key %s: %d interventions, want %d (note: %s)", c.key, len(ivs), i+1, d.m.run.note)

@@ -314,9 +314,13 @@ func (r *runState) injectLine(w int) string {
 	k := func(s string) string { return keyStyle.Render(s) }
 	svc := r.service()
 	mag := "x" + fmtNum(magnitudes[r.mag])
+	outage := ""
+	if r.blackHole {
+		outage = " (black hole)"
+	}
 	s := dim.Render("inject ") + k("1") + " spike " + mag + "  " + k("2") + " slowdown " + mag + "  " +
-		k("3") + " pause  " + k("4") + " outage" + dim.Render("  on ") + svc + dim.Render(" for ") + fmtDur(durations[r.dur]) +
-		dim.Render("   m/M d/D t")
+		k("3") + " pause  " + k("4") + " outage" + outage + dim.Render("  on ") + svc + dim.Render(" for ") + fmtDur(durations[r.dur]) +
+		dim.Render("   m/M d/D t b")
 	return truncate(s, w)
 }
 

@@ -42,7 +42,8 @@ type runState struct {
 
 	mag, dur, target int // indexes into magnitudes, durations, services
 	services         []string
-	chart3           int // 0: in flight, 1: queue
+	chart3           int  // 0: in flight, 1: queue
+	blackHole        bool // outages swallow requests instead of failing fast
 
 	// computed in Update for View
 	snaps   []models.Snapshot
@@ -222,7 +223,11 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PauseSvc):
 		r.inject(models.FaultConfig{Kind: models.FaultPause, Target: r.service()})
 	case key.Matches(msg, k.Outage):
-		r.inject(models.FaultConfig{Kind: models.FaultOutage, Target: r.service(), Mode: models.FailFast})
+		mode := models.FailFast
+		if r.blackHole {
+			mode = models.BlackHole
+		}
+		r.inject(models.FaultConfig{Kind: models.FaultOutage, Target: r.service(), Mode: mode})
 	case key.Matches(msg, k.MagDown):
 		r.mag = max(r.mag-1, 0)
 	case key.Matches(msg, k.MagUp):
@@ -231,6 +236,8 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.dur = max(r.dur-1, 0)
 	case key.Matches(msg, k.DurUp):
 		r.dur = min(r.dur+1, len(durations)-1)
+	case key.Matches(msg, k.Mode):
+		r.blackHole = !r.blackHole
 	case key.Matches(msg, k.Target):
 		if len(r.services) > 0 {
 			r.target = (r.target + 1) % len(r.services)

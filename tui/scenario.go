@@ -107,6 +107,9 @@ func describeFault(f models.FaultConfig) string {
 		what = fmt.Sprintf("slowdown %s x%s", f.Target, fmtNum(f.Factor))
 	case models.FaultOutage:
 		what = "outage " + f.Target
+		if f.Mode == models.BlackHole {
+			what = "black-hole outage " + f.Target
+		}
 	default:
 		what = string(f.Kind) + " " + f.Target
 	}
