@@ -92,9 +92,15 @@ func (r *Row) Value(metric string) (v any, ok bool) {
 }
 
 // Number returns a numeric metric (booleans as 0 or 1); ok is false if the
-// metric is missing, null or not a number.
+// metric is null or not a number. A missing metric inside a map of counts
+// (a failure reason that did not occur: "failed.shed") is 0.
 func (r *Row) Number(metric string) (float64, bool) {
-	v, _ := r.Value(metric)
+	v, found := r.Value(metric)
+	if parts := strings.Split(metric, "."); !found && len(parts) > 1 {
+		if parent := r.summary.find(parts[:len(parts)-1]); parent != nil && parent.kind == jObj {
+			return 0, true
+		}
+	}
 	switch x := v.(type) {
 	case float64:
 		return x, true
@@ -531,7 +537,13 @@ func samePoint(a, b []any) bool {
 func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 	c := Claim{File: m.File, Pos: Pos{ex.Line, ex.Col}, Variant: r.Variant, Metric: ex.Metric, Point: r.Point,
 		About: ex.About, Want: want(ex)}
-	got, _ := r.Value(ex.Metric)
+	got, found := r.Value(ex.Metric)
+	if !found {
+		// The metric was checked when the file loaded: what is missing is
+		// an entry of a map of counts, such as a failure reason that did
+		// not occur.
+		got = 0.0
+	}
 	ci, hasCI := r.CI95(ex.Metric)
 	if ex.RelativeTo != "" {
 		var other *Row

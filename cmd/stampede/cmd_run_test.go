@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+// stampede runs the CLI in-process and returns its exit code and outputs.
+func stampede(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+const smallScenario = `
+title = "Small"
+about = "A small world for the CLI tests."
+duration = "20s"
+seed = 3
+
+[[services]]
+name = "api"
+workers = 2
+queue = { limit = 20 }
+service_time = "exp(5ms)"
+
+[[clients]]
+name = "users"
+target = "api"
+rate = 200
+timeout = "50ms"
+
+[[faults]]
+kind = "slowdown"
+target = "api"
+at = "5s"
+for = "3s"
+factor = 3
+
+[[variants]]
+name = "patient"
+about = "a longer timeout"
+set = { "clients.users.timeout" = "500ms" }
+
+[sweep]
+x = { path = "clients.users.rate", values = [100, 200] }
+
+[[expect]]
+metric = "services.api.utilization"
+max = 1
+`
+
+// writeScenario writes src to a file in a temporary directory.
+func writeScenario(t *testing.T, name, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunTableAndJSON(t *testing.T) {
+	f := writeScenario(t, "small.toml", smallScenario)
+	code, out, errOut := stampede(t, "run", f)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"small: Small", "clients.users.rate", "variant", "patient", "goodput/s", "claims: 2 hold, 0 fail"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour codes in output that is not a terminal")
+	}
+	code, out, errOut = stampede(t, "run", f, "--json", "--replications", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Scenario     string
+		Seed         uint64
+		Replications int
+		Sweep        []struct{ Path string }
+		Variants     []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if doc.Scenario != "small" || doc.Seed != 3 || doc.Replications != 2 || len(doc.Variants) != 4 || len(doc.Sweep) != 1 {
+		t.Errorf("summary %+v", doc)
+	}
+	v := doc.Variants[0]
+	for _, k := range []string{"name", "point", "calls", "attempts", "amplification", "succeeded", "failed", "goodput",
+		"throughput", "latency_s", "recovered", "recovery_s", "services", "ci95"} {
+		if _, ok := v[k]; !ok {
+			t.Errorf("variant object lacks %q", k)
+		}
+	}
+}
+
+// TestRunParallelIdentical: --parallel does not change a byte.
+func TestRunParallelIdentical(t *testing.T) {
+	f := writeScenario(t, "small.toml", smallScenario)
+	_, a, _ := stampede(t, "run", f, "--json", "--parallel", "1", "--replications", "2")
+	_, b, _ := stampede(t, "run", f, "--json", "--parallel", "5", "--replications", "2")
+	if a != b || a == "" {
+		t.Errorf("outputs differ with --parallel 1 and 5")
+	}
+}
+
+// TestRunOutAndMerge: --out writes the three files (and no temporary
+// ones); sharding then merging gives the same files and the same table,
+// byte for byte.
+func TestRunOutAndMerge(t *testing.T) {
+	f := writeScenario(t, "small.toml", smallScenario)
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole")
+	code, table, errOut := stampede(t, "run", f, "--out", whole, "--replications", "3", "--seed", "9")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	entries, _ := os.ReadDir(whole)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "report.md series.csv summary.json" {
+		t.Errorf("--out wrote %v", names)
+	}
+	shards := filepath.Join(dir, "shards")
+	for _, sh := range []string{"1/3", "2/3", "3/3"} {
+		code, out, errOut := stampede(t, "run", f, "--shard", sh, "--out", shards, "--replications", "3", "--seed", "9")
+		if code != 0 || !strings.Contains(out, "wrote ") {
+			t.Fatalf("shard %s: exit %d: %s %s", sh, code, out, errOut)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	code, mtable, errOut := stampede(t, "merge", shards, "--out", merged)
+	if code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errOut)
+	}
+	if mtable != table {
+		t.Errorf("merged table differs:\n%s\n---\n%s", mtable, table)
+	}
+	for _, name := range []string{"summary.json", "series.csv", "report.md"} {
+		a, _ := os.ReadFile(filepath.Join(whole, name))
+		b, _ := os.ReadFile(filepath.Join(merged, name))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: merged (%d bytes) differs from unsharded (%d bytes)", name, len(b), len(a))
+		}
+	}
+	// A missing shard is an error.
+	os.Remove(filepath.Join(shards, "shard-2-of-3.jsonl"))
+	if code, _, errOut := stampede(t, "merge", shards); code != 2 || !strings.Contains(errOut, "shards missing: [2] of 3") {
+		t.Errorf("merge with a missing shard: exit %d: %s", code, errOut)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	f := writeScenario(t, "small.toml", smallScenario)
+	bad := writeScenario(t, "bad.toml", "duration = 5\n")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "no-such-scenario"}, `"no-such-scenario" is neither a file nor a built-in scenario`},
+		{[]string{"run", "missing/file.toml"}, "no such file"},
+		{[]string{"run", bad}, `bad.toml:1:1: duration: must be a duration string with a unit`},
+		{[]string{"run", f, "--shard", "1/2"}, "--shard needs --out"},
+		{[]string{"run", f, "--shard", "3/2", "--out", t.TempDir()}, "want i/n with 1 <= i <= n"},
+		{[]string{"run", f, "--variant", "patiant"}, `did you mean "patient"?`},
+		{[]string{"run", f, "--set", "clients.users.timeout=soon"}, `--set clients.users.timeout: must be a duration`},
+	} {
+		code, _, errOut := stampede(t, c.args...)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errOut, c.want)
+		}
+	}
+}
+
+// TestRunStoppedByLimit: an exploding scenario stops with a message naming
+// the limit, and exit code 2.
+func TestRunStoppedByLimit(t *testing.T) {
+	f := writeScenario(t, "boom.toml", `
+duration = "1h"
+
+[[services]]
+name = "s"
+service_time = "1ms"
+
+[[clients]]
+name = "c"
+target = "s"
+rate = 1000
+
+[[faults]]
+kind = "outage"
+mode = "black_hole"
+target = "s"
+at = "1s"
+for = "1h"
+
+[limits]
+max_in_flight = 2000
+`)
+	code, out, errOut := stampede(t, "run", f)
+	if code != 2 || !strings.Contains(out, "limits.max_in_flight = 2000 reached") || !strings.Contains(errOut, "stopped by a limit") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := writeScenario(t, "good.toml", smallScenario)
+	bad := writeScenario(t, "bad.toml", strings.Replace(smallScenario, "workers = 2", "wrkers = 2", 1))
+	code, out, errOut := stampede(t, "validate", good, "mm1")
+	if code != 0 || !strings.Contains(out, "good.toml: ok (2 variants, 2 sweep points, 1 replication, 1 claim)") ||
+		!strings.Contains(out, "mm1: ok") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = stampede(t, "validate", good, bad)
+	if code != 2 || !strings.Contains(errOut, `bad.toml:9:1: services[api].wrkers: unknown key; did you mean "workers"?`) ||
+		!strings.Contains(errOut, "1 of 2 files are invalid") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+func TestListAndShow(t *testing.T) {
+	code, out, _ := stampede(t, "list")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(scenarios.BuiltinNames()) {
+		t.Errorf("list printed %d lines for %d built-ins", len(lines), len(scenarios.BuiltinNames()))
+	}
+	col := -1
+	for _, l := range lines {
+		name := strings.Fields(l)[0]
+		at := len(name) + strings.IndexFunc(l[len(name):], func(r rune) bool { return r != ' ' })
+		if col >= 0 && at != col {
+			t.Errorf("titles not aligned:\n%s", out)
+		}
+		col = at
+	}
+	if !strings.Contains(out, "mm1") || !strings.Contains(out, "retry-storm") {
+		t.Errorf("list:\n%s", out)
+	}
+	code, out, _ = stampede(t, "show", "retry-storm")
+	src, _ := scenarios.BuiltinSource("retry-storm")
+	if code != 0 || out != string(src) {
+		t.Errorf("show retry-storm: exit %d, %d bytes", code, len(out))
+	}
+	if code, _, errOut := stampede(t, "show", "retry-strom"); code != 2 || !strings.Contains(errOut, `did you mean "retry-storm"?`) {
+		t.Errorf("show retry-strom: exit %d %s", code, errOut)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	good := writeScenario(t, "good.toml", smallScenario)
+	code, out, errOut := stampede(t, "check", good)
+	if code != 0 || !strings.Contains(out, "ok   good (2 claims hold)") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	failing := writeScenario(t, "failing.toml", smallScenario+`
+[[expect]]
+variant = "patient"
+metric = "goodput"
+max = 10
+x = 200
+about = "goodput stays under 10 calls/s (wrong: it is near 200)"
+`)
+	code, out, _ = stampede(t, "check", failing)
+	for _, want := range []string{"FAIL failing: 1 of 3 claims fail", "failing.toml:38:3  goodput stays under 10 calls/s",
+		"variant  patient", "at       clients.users.rate = 200", "metric   goodput", "want     <= 10", "got      19"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != 1 {
+		t.Errorf("a failing claim exits %d, want 1", code)
+	}
+}
+
+// TestCheckLibrary runs `stampede check` over the whole built-in library.
+func TestCheckLibrary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every built-in scenario")
+	}
+	code, out, errOut := stampede(t, "check")
+	if code != 0 {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
