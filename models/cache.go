@@ -79,7 +79,7 @@ func (c *cache) wire() {
 // key draws the key of a call from the stream tied to the call (its
 // retries ask for the same key).
 func (c *cache) key(callSeed uint64) int32 {
-	r := c.w.rngFor(mix(mix(callSeed, purposeKey), c.hash))
+	r := c.w.rngFor(with(callSeed, purposeKey^c.hash))
 	if c.cdf == nil {
 		return int32(r.IntN(len(c.stored)))
 	}
@@ -94,7 +94,7 @@ func (c *cache) arrive(a *attempt) {
 	a.arrived = w.s.Now()
 	a.key = c.key(a.callSeed)
 	if c.hit != nil {
-		if d := c.hit.Sample(w.rngFor(mix(a.seed, c.hash))); d > 0 {
+		if d := c.hit.Sample(w.rngFor(with(a.seed, c.hash))); d > 0 {
 			w.s.Schedule(d, w.hLookup, a)
 			return
 		}
@@ -124,7 +124,7 @@ func (c *cache) lookup(a *attempt) {
 	c.m.missesN++
 	a.pending = 1
 	a.downFailed = false
-	call := w.newCall(c.e, a, mix(a.seed, c.e.hash))
+	call := w.newCall(c.e, a, with(a.seed, c.e.hash))
 	w.launch(call)
 }
 

@@ -92,7 +92,7 @@ func (c *client) begin() {
 			u := &user{c: c, idx: uint64(i)}
 			c.usersMade++
 			c.users = append(c.users, u)
-			u.think = w.s.Schedule(c.thinkTime(mix(c.seedBase, ^uint64(i))), w.hUserIssue, u)
+			u.think = w.s.Schedule(c.thinkTime(seq(c.seedBase^purposeFirstThink, uint64(i))), w.hUserIssue, u)
 		}
 		return
 	}
@@ -276,7 +276,7 @@ func (c *client) unit() {
 		c.startSession()
 		return
 	}
-	call := c.w.newCall(c.e, c, mix(c.seedBase, c.n))
+	call := c.w.newCall(c.e, c, seq(c.seedBase, c.n))
 	c.w.launch(call)
 }
 
@@ -288,7 +288,7 @@ func (c *client) thinkTime(seed uint64) time.Duration {
 	if c.cfg.Think == nil {
 		return 0
 	}
-	return c.cfg.Think.Sample(c.w.rngFor(mix(seed, purposeThink)))
+	return c.cfg.Think.Sample(c.w.rngFor(with(seed, purposeThink)))
 }
 
 // user is one user of a closed-loop client: call, wait, think, repeat.
@@ -309,7 +309,7 @@ func (w *World) onUserIssue(arg any) {
 func (u *user) issue() {
 	c := u.c
 	u.n++
-	u.call = c.w.newCall(c.e, u, mix(mix(c.seedBase, u.idx), u.n))
+	u.call = c.w.newCall(c.e, u, seq(seq(c.seedBase, u.idx), u.n))
 	c.w.launch(u.call)
 }
 
@@ -352,7 +352,7 @@ func (c *client) startSession() {
 func (s *session) issue() {
 	c := s.c
 	s.n++
-	s.call = c.w.newCall(c.e, s, mix(mix(c.seedBase, s.idx), s.n))
+	s.call = c.w.newCall(c.e, s, seq(seq(c.seedBase^purposeSession, s.idx), s.n))
 	c.w.launch(s.call)
 }
 

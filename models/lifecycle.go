@@ -192,7 +192,7 @@ func (w *World) sendAttempt(c *call) {
 	c.attempts++
 	a.c, a.e, a.n = c, e, c.attempts
 	a.callSeed = c.seed
-	a.seed = mix(c.seed, uint64(c.attempts))
+	a.seed = seq(c.seed, uint64(c.attempts))
 	a.sent = w.s.Now()
 	a.due = c.due
 	a.holders = 2
@@ -203,7 +203,7 @@ func (w *World) sendAttempt(c *call) {
 	if t := e.policy.Timeout; t > 0 {
 		a.timeout = w.s.Schedule(t, w.hTimeout, a)
 	}
-	d, lost := w.transit(&e.link, mix(a.seed, purposeRequestLink))
+	d, lost := w.transit(&e.link, with(a.seed, purposeRequestLink))
 	switch {
 	case lost:
 		w.release(a) // the server never sees it
@@ -222,7 +222,7 @@ func (w *World) onArrive(arg any) {
 // respond sends the server's answer r for a back over its edge.
 func (w *World) respond(a *attempt, r Reason) {
 	a.reason = r
-	d, lost := w.transit(&a.e.link, mix(a.seed, purposeResponseLink))
+	d, lost := w.transit(&a.e.link, with(a.seed, purposeResponseLink))
 	switch {
 	case lost:
 		w.discard(a)

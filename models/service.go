@@ -219,7 +219,7 @@ func (s *service) start(r *replica, a *attempt) {
 	s.m.waitN++
 	a.slot = int32(len(r.running))
 	r.running = append(r.running, a)
-	rng := w.rngFor(mix(a.seed, s.hash))
+	rng := w.rngFor(with(a.seed, s.hash))
 	d := s.dist.Sample(rng)
 	if s.slow != 1 {
 		d = time.Duration(float64(d) * s.slow)
@@ -255,7 +255,7 @@ func (s *service) callOut(a *attempt) {
 		a.pending = int32(len(s.calls))
 		for i := range s.calls {
 			dc := &s.calls[i]
-			c := w.newCall(dc.e, a, mix(a.seed, dc.hash))
+			c := w.newCall(dc.e, a, with(a.seed, dc.hash))
 			w.launch(c)
 		}
 		return
@@ -263,7 +263,7 @@ func (s *service) callOut(a *attempt) {
 	dc := &s.calls[a.next]
 	a.next++
 	a.pending = 1
-	c := w.newCall(dc.e, a, mix(a.seed, dc.hash))
+	c := w.newCall(dc.e, a, with(a.seed, dc.hash))
 	w.launch(c)
 }
 

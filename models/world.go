@@ -321,9 +321,13 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// mix derives a seed from a seed and a value; different b give unrelated
-// results.
-func mix(a, b uint64) uint64 { return splitmix(a ^ splitmix(b^0x632be59bd9b4e019)) }
+// seq returns the n-th seed of the sequence based at a (SplitMix64's
+// own stream): call n of a client, attempt n of a call.
+func seq(a, n uint64) uint64 { return splitmix(a + n*0x9e3779b97f4a7c15) }
+
+// with derives a seed from a seed and a well-mixed constant h (a hashed
+// name or a purpose below): different h give unrelated results.
+func with(a, h uint64) uint64 { return splitmix(a ^ h) }
 
 // hashName hashes a name (FNV-1a, then SplitMix64), so that seeds derived
 // from names do not depend on configuration order.
@@ -340,14 +344,17 @@ func hashName(s string) uint64 {
 // Every draw tied to a call, attempt or request goes through it: the same
 // call sees the same numbers whatever else happens in the run.
 func (w *World) rngFor(seed uint64) *rand.Rand {
-	w.pcg.Seed(seed, splitmix(seed))
+	w.pcg.Seed(seed, seed^0xda942042e4dd58b5)
 	return w.rng
 }
 
-// Purposes of per-attempt draws, mixed into the attempt's seed.
+// Purposes of per-call draws: random constants mixed into a seed with
+// with, so that each purpose gets its own stream.
 const (
-	purposeRequestLink  = 1
-	purposeResponseLink = 2
-	purposeThink        = 3
-	purposeKey          = 4
+	purposeRequestLink  = 0x8f3a5c2e91d4b607
+	purposeResponseLink = 0x2b7e151628aed2a6
+	purposeThink        = 0xc6a4a7935bd1e995
+	purposeKey          = 0x5851f42d4c957f2d
+	purposeFirstThink   = 0x14057b7ef767814f
+	purposeSession      = 0xd1b54a32d192ed03
 )
