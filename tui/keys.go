@@ -12,6 +12,7 @@ type runKeys struct {
 	Spike, Slowdown, PauseSvc, Outage               key.Binding
 	MagUp, MagDown, DurUp, DurDown, Target, Mode    key.Binding
 	RateUp, RateDown, TimeoutUp, TimeoutDown, Chart key.Binding
+	RetryUp, RetryDown                              key.Binding
 	Save, Export, Help, Gallery, Quit               key.Binding
 }
 
@@ -46,6 +47,8 @@ func newRunKeys() runKeys {
 		RateUp:      b([]string{"R"}, "R", "rate up"),
 		TimeoutDown: b([]string{"o"}, "o/O", "timeouts /2 / x2 (whole run)"),
 		TimeoutUp:   b([]string{"O"}, "O", "timeouts up"),
+		RetryDown:   b([]string{"a"}, "a/A", "attempts -1 / +1 (whole run)"),
+		RetryUp:     b([]string{"A"}, "A", "attempts up"),
 		Chart:       b([]string{"c"}, "c", "chart: in flight / queue"),
 
 		Save:    b([]string{"s"}, "s", "save the session (TOML)"),
@@ -61,7 +64,7 @@ func (k runKeys) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Back1, k.Back10, k.Start, k.Live},
 		{k.Spike, k.Slowdown, k.PauseSvc, k.Outage, k.MagDown, k.DurDown, k.Target, k.Mode},
-		{k.RateDown, k.TimeoutDown, k.Chart, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
+		{k.RateDown, k.TimeoutDown, k.RetryDown, k.Chart, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
 	}
 }
 

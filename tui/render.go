@@ -327,9 +327,12 @@ func (r *runState) injectLine(w int) string {
 func (r *runState) knobLine(w int) string {
 	cfg := r.sess.Configs()[0]
 	now := time.Duration(r.sess.Now())
-	var rates, timeouts []string
+	var rates, timeouts, retries []string
 	for i := range cfg.Clients {
 		c := &cfg.Clients[i]
+		if n, ok := intAt(c, retryAttemptsPath); ok {
+			retries = append(retries, c.Name+" "+itoa(int(max(n, 1))))
+		}
 		if c.Model != models.Closed {
 			rates = append(rates, c.Name+" "+fmtNum(rateAt(c, now))+"/s")
 		}
@@ -338,8 +341,11 @@ func (r *runState) knobLine(w int) string {
 		}
 	}
 	k := func(s string) string { return keyStyle.Render(s) }
-	s := dim.Render("knobs ") + k("r/R") + " rate " + orNone(rates) + dim.Render(" · ") + k("o/O") + " timeout " + orNone(timeouts) +
-		dim.Render(" · ") + k("s") + " save" + dim.Render(" · ") + k("e") + " export" + dim.Render(" · ") + k("c") + " chart"
+	s := dim.Render("knobs ") + k("r/R") + " rate " + orNone(rates) + dim.Render(" · ") + k("o/O") + " timeout " + orNone(timeouts)
+	if len(retries) > 0 {
+		s += dim.Render(" · ") + k("a/A") + " attempts " + strings.Join(retries, ", ")
+	}
+	s += dim.Render(" · ") + k("s") + " save" + dim.Render(" · ") + k("e") + " export" + dim.Render(" · ") + k("c") + " chart"
 	return truncate(s, w)
 }
 
@@ -497,6 +503,9 @@ func (m *Model) viewHelp() string {
 	var entries []string
 	for _, g := range groups {
 		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
 			hb := b.Help()
 			entries = append(entries, keyStyle.Render(padRight(hb.Key, 6))+" "+hb.Desc)
 		}

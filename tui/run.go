@@ -75,6 +75,10 @@ func newRunState(s *Scenario, opts Options) (*runState, error) {
 	if r.budget == 0 {
 		r.budget, r.adaptive = DefaultFrameEvents, true
 	}
+	if _, ok := intAt(&models.ClientConfig{}, retryAttemptsPath); !ok {
+		r.keys.RetryDown.SetEnabled(false)
+		r.keys.RetryUp.SetEnabled(false)
+	}
 	for _, sv := range sess.Worlds()[0].Config().Services {
 		r.services = append(r.services, sv.Name)
 	}
@@ -250,6 +254,10 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.scaleTimeout(0.5)
 	case key.Matches(msg, k.TimeoutUp):
 		r.scaleTimeout(2)
+	case key.Matches(msg, k.RetryDown):
+		r.addRetries(-1)
+	case key.Matches(msg, k.RetryUp):
+		r.addRetries(1)
 	case key.Matches(msg, k.Chart):
 		r.chart3 ^= 1
 	case key.Matches(msg, k.Save):
@@ -346,6 +354,25 @@ func (r *runState) scaleTimeout(f float64) {
 		ivs = append(ivs, Intervention{Kind: SetTimeout, Client: c.Name, Timeout: max(d, time.Millisecond)})
 	}
 	r.configure(ivs, "no client has a timeout to change")
+}
+
+// addRetries changes every client's retry attempts by delta (at least 1:
+// no retries), for the whole run. Clients get the knob once the models
+// have retry attempts (retry.attempts).
+func (r *runState) addRetries(delta int) {
+	cfg := r.sess.Configs()[0]
+	var ivs []Intervention
+	for i := range cfg.Clients {
+		n, ok := intAt(&cfg.Clients[i], retryAttemptsPath)
+		if !ok {
+			continue
+		}
+		n = max(n, 1) // zero means the default: one attempt
+		if m := max(n+int64(delta), 1); m != n {
+			ivs = append(ivs, Intervention{Kind: SetRetries, Client: cfg.Clients[i].Name, Attempts: int(m)})
+		}
+	}
+	r.configure(ivs, "no change: a client makes at least 1 attempt")
 }
 
 func (r *runState) configure(ivs []Intervention, none string) {

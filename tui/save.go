@@ -29,7 +29,7 @@ func SessionTOML(s *Session) ([]byte, error) {
 	ivs := s.Interventions()
 	if len(ivs) > 0 {
 		var b strings.Builder
-		b.WriteString("Interventions (the last [[faults]] entries, rate schedule points, timeouts):")
+		b.WriteString("Interventions (the last [[faults]] entries, rate schedule points, timeouts, attempts):")
 		for _, iv := range ivs {
 			b.WriteString("\n  " + iv.String())
 		}

@@ -57,6 +57,9 @@ const (
 	// The scenario format has no timeline for it, so it applies to the
 	// whole run: the worlds are re-run from the start with it.
 	SetTimeout
+	// SetRetries sets a client's retry attempts (Client, Attempts), for
+	// the whole run like SetTimeout.
+	SetRetries
 )
 
 // Intervention is one change made during a run, recorded on the timeline
@@ -73,6 +76,8 @@ type Intervention struct {
 	Rate float64
 	// Timeout is the new per-attempt timeout; zero means none.
 	Timeout time.Duration
+	// Attempts is the new number of attempts per call (1: no retries).
+	Attempts int
 }
 
 // String describes the intervention for the timeline ("+12.5s slowdown
@@ -90,6 +95,8 @@ func (iv Intervention) String() string {
 			t = fmtDur(iv.Timeout)
 		}
 		return fmt.Sprintf("%s timeout %s -> %s (whole run)", at, iv.Client, t)
+	case SetRetries:
+		return fmt.Sprintf("%s attempts %s -> %d (whole run)", at, iv.Client, iv.Attempts)
 	}
 	return at + " ?"
 }
@@ -181,6 +188,10 @@ func applyInterventions(cfg models.Config, ivs []Intervention) models.Config {
 		case SetTimeout:
 			if c := clientIndex(&cfg, iv.Client); c >= 0 {
 				cfg.Clients[c].Timeout = iv.Timeout
+			}
+		case SetRetries:
+			if c := clientIndex(&cfg, iv.Client); c >= 0 {
+				setIntAt(&cfg.Clients[c], retryAttemptsPath, int64(iv.Attempts))
 			}
 		}
 	}

@@ -253,7 +253,8 @@ func faultAt(fs []models.FaultConfig, at time.Duration) (models.FaultConfig, boo
 	return models.FaultConfig{}, false
 }
 
-// Configure records configuration interventions (SetRate, SetTimeout)
+// Configure records configuration interventions (SetRate, SetTimeout,
+// SetRetries)
 // made now and re-runs the worlds from the start with them, in bounded
 // slices (see Step). It returns them with At set; on error nothing
 // changes.
@@ -266,7 +267,7 @@ func (s *Session) Configure(ivs ...Intervention) ([]Intervention, error) {
 	now := time.Duration(s.Now()).Truncate(time.Millisecond)
 	n := len(s.ivs)
 	for _, iv := range ivs {
-		if iv.Kind != SetRate && iv.Kind != SetTimeout {
+		if iv.Kind != SetRate && iv.Kind != SetTimeout && iv.Kind != SetRetries {
 			return nil, fmt.Errorf("configure: intervention kind %d is not a knob", iv.Kind)
 		}
 		iv.At = now
