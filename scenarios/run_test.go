@@ -415,3 +415,29 @@ x = 2
 		t.Errorf("%d failed claims, want 3", n)
 	}
 }
+
+// TestEmptyShard: more shards than runs leaves some empty; they still
+// merge into the whole result.
+func TestEmptyShard(t *testing.T) {
+	s := mustLoad(t, "e.toml", mm1Small)
+	whole, err := Run(s, Options{Replications: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shards []NamedReader
+	for i := 1; i <= 3; i++ {
+		var b bytes.Buffer
+		if err := RunShard(s, Options{Replications: 2}, Shard{i, 3}, &b); err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 && strings.Count(b.String(), "\n") != 1 {
+			t.Errorf("shard 3 of 3 holds runs:\n%s", b.String())
+		}
+		shards = append(shards, NamedReader{Name: ShardFileName(Shard{i, 3}), R: &b})
+	}
+	merged, err := Merge(shards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameOutputs(t, "empty shard", outputs(t, whole), outputs(t, merged))
+}

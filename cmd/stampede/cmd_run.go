@@ -182,6 +182,9 @@ func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) 
 	if err = bw.Flush(); err != nil {
 		return err
 	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err = tmp.Close(); err != nil {
 		return err
 	}
