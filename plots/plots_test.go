@@ -99,6 +99,12 @@ func TestPDF(t *testing.T) {
 	}
 }
 
+func TestCP1252(t *testing.T) {
+	if got, want := toCP1252("a∞b·—×µ"), "a?b\xb7\x97\xd7\xb5"; got != want {
+		t.Errorf("toCP1252 = %q, want %q", got, want)
+	}
+}
+
 func TestThinKeepsEnvelope(t *testing.T) {
 	var pts []vg.Point
 	for i := 0; i < 1000; i++ {

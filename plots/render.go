@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	xfont "golang.org/x/image/font"
-	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -178,18 +177,30 @@ func (f *Figure) Render(w io.Writer, format Format, s Size) error {
 // face (titles stand out by size alone), converted to cp1252.
 type pdfText struct{ *vgpdf.Canvas }
 
-var cp1252 = encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder())
-
 func (c pdfText) FillString(f font.Face, pt vg.Point, s string) {
 	if f.Font.Weight != xfont.WeightNormal {
 		regular := f.Font
 		regular.Weight = xfont.WeightNormal
 		f = font.DefaultCache.Lookup(regular, regular.Size)
 	}
-	if b, err := cp1252.String(s); err == nil {
-		s = b
+	c.Canvas.FillString(f, pt, toCP1252(s))
+}
+
+// toCP1252 encodes s in Windows-1252, with '?' for what it cannot hold.
+func toCP1252(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r < 0x80 {
+			b = append(b, byte(r))
+			continue
+		}
+		c, ok := charmap.Windows1252.EncodeRune(r)
+		if !ok {
+			c = '?'
+		}
+		b = append(b, c)
 	}
-	c.Canvas.FillString(f, pt, s)
+	return string(b)
 }
 
 // svgFontFallback lets SVG viewers without Liberation fonts use the
