@@ -67,9 +67,11 @@ type SweepData struct {
 	Series []SweepSeries
 }
 
-// SweepSeries is one variant's points, in any order (drawn sorted by X).
+// SweepSeries is one variant's points.
 type SweepSeries struct {
-	Name   string
+	// Name is the variant's name, shown in the legend.
+	Name string
+	// Points are the measurements, in any order (drawn sorted by X).
 	Points []SweepPoint
 }
 

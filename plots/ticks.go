@@ -100,14 +100,6 @@ func humanSeconds(s float64, sig int) string {
 	return b.String()
 }
 
-// humanPercent formats a fraction as a percentage: 0.25 -> "25%".
-func humanPercent(f float64) string {
-	if f == 0 {
-		return "0%"
-	}
-	return trimFloat(f*100, 3) + "%"
-}
-
 // labelTicks is a Ticker with ticks at round values (1, 2, 2.5 or 5
 // times a power of ten; round minutes and hours for Seconds past a
 // minute), about n of them labelled, with a minor tick between labels.
@@ -188,10 +180,8 @@ func niceStep(raw float64, seconds bool) float64 {
 	return best
 }
 
-var (
-	numberTicks  = labelTicks{format: humanNumber}
-	secondsTicks = labelTicks{format: humanSeconds, seconds: true}
-)
+// numberTicks labels plain numbers (1.5k, 20k).
+var numberTicks = labelTicks{format: humanNumber}
 
 // timeSteps are the tick spacings of a time axis (seconds): round numbers
 // of seconds, minutes and hours.

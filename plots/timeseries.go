@@ -368,11 +368,8 @@ type failureSeries struct {
 	name   string
 	dash   dashKind
 	width  float64
-	values []Values
+	values []models.Values
 }
-
-// Values is one series, one value per interval (models.Values).
-type Values = models.Values
 
 // maxReasons is how many reasons get their own line style; the rest are
 // summed into "other".
@@ -407,16 +404,16 @@ func failureReasons(calls []*models.CallSeries) []failureSeries {
 	var out []failureSeries
 	for k, n := range names {
 		if k == maxReasons && len(names) > maxReasons+1 {
-			other := failureSeries{name: "other reasons", dash: dashes[maxReasons], values: make([]Values, len(calls))}
+			other := failureSeries{name: "other reasons", dash: dashes[maxReasons], values: make([]models.Values, len(calls))}
 			for i, c := range calls {
-				var sum Values
+				var sum models.Values
 				for _, m := range names[maxReasons:] {
 					vs := c.Failed[m]
 					if vs == nil {
 						continue
 					}
 					if sum == nil {
-						sum = make(Values, len(vs))
+						sum = make(models.Values, len(vs))
 					}
 					for t := range vs {
 						if finite(vs[t], false) && t < len(sum) {
@@ -429,7 +426,7 @@ func failureReasons(calls []*models.CallSeries) []failureSeries {
 			out = append(out, other)
 			break
 		}
-		fs := failureSeries{name: n, dash: dashes[k%len(dashes)], values: make([]Values, len(calls))}
+		fs := failureSeries{name: n, dash: dashes[k%len(dashes)], values: make([]models.Values, len(calls))}
 		if k == 0 {
 			fs.width = 1.3
 		}
