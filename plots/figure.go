@@ -140,7 +140,9 @@ func (f *Figure) Draw(c draw.Canvas) {
 	}
 	right := area.Max.X
 	if keyW > 0 {
-		right -= keyW + th.base
+		// 10% slack: an SVG viewer without Liberation Sans or Arial sets
+		// the keys in a wider face.
+		right -= keyW*1.1 + th.base
 	}
 	if f.strip != nil {
 		top -= th.base * vg.Length(f.stripRows) * 1.25
