@@ -49,7 +49,6 @@ type sample struct {
 	Also   extra            `toml:"shared2"`
 	Any    any              `toml:"any"`
 	Skip   string           `toml:"-"`
-	hidden int              //nolint:unused
 	Floats []float64        `toml:"floats"`
 	Opt    *inner           `toml:"opt"`
 	Named  map[string]inner `toml:"named"`
@@ -117,7 +116,6 @@ count = -1
 dist = 5
 items = { wait = "1s" }
 skip = "x"
-hidden = 1
 floats = ["a"]
 tags = { a = "b" }
 `)
@@ -128,9 +126,8 @@ tags = { a = "b" }
 		`s.toml:5:1: dist: must be a distribution string such as "20ms" or "exp(20ms)"; a bare number has no unit`,
 		`s.toml:6:1: items: must be an array, got a table`,
 		`s.toml:7:1: skip: unknown key; valid keys here: wait, level,`,
-		`s.toml:8:1: hidden: unknown key; valid keys here:`,
-		`s.toml:9:11: floats[0]: must be a number, got the string "a"`,
-		`s.toml:10:10: tags.a: must be an integer, got the string "b"`,
+		`s.toml:8:11: floats[0]: must be a number, got the string "a"`,
+		`s.toml:9:10: tags.a: must be an integer, got the string "b"`,
 	}
 	got := strings.Split(fmt.Sprint(err), "\n")
 	if len(got) != len(want) {

@@ -346,10 +346,10 @@ func (a *assembler) result() (*Result, error) {
 		Seed: m.Seed, Replications: m.Replications, Rows: a.rows, Stopped: a.stop,
 	}
 	for _, ax := range m.Axes {
-		res.Axes = append(res.Axes, AxisResult{Path: ax.Path, Values: ax.Values})
+		res.Axes = append(res.Axes, AxisResult(ax))
 	}
 	for _, v := range m.Variants {
-		res.Variants = append(res.Variants, VariantInfo{Name: v.Name, About: v.About})
+		res.Variants = append(res.Variants, VariantInfo(v))
 	}
 	for _, ex := range m.Expect {
 		res.Claims = append(res.Claims, evaluate(m, ex, res.Rows)...)
