@@ -307,7 +307,9 @@ func (s *Scenario) modelKey(mpath string) []string {
 func (s *Scenario) checkExpect(i int, names []string, axes [2][]any, shape *metricNode, d *decoder) {
 	ex := &s.Expect[i]
 	p := path{key: []string{"expect", strconv.Itoa(i)}, disp: fmt.Sprintf("expect[%d]", i)}
-	ex.pos = d.keyPos(p.key)
+	if d.ix != nil {
+		ex.pos = d.keyPos(p.key)
+	}
 	if !contains(names, ex.Variant) {
 		d.fail(p.field("variant"), nil, "no variant named %q%s", ex.Variant, didYouMean(ex.Variant, names, "variants"))
 	}

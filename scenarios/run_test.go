@@ -441,3 +441,16 @@ func TestEmptyShard(t *testing.T) {
 	}
 	sameOutputs(t, "empty shard", outputs(t, whole), outputs(t, merged))
 }
+
+// TestClaimPositionsSurviveOptions: --set and --replications re-check the
+// scenario; claims keep their place in the file.
+func TestClaimPositionsSurviveOptions(t *testing.T) {
+	s := mustLoad(t, "p.toml", mm1Small+"\n[[expect]]\nmetric = \"calls\"\nmin = 1\n")
+	r, err := Run(s, Options{Set: []string{"clients.c.rate=100"}, Replications: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Claims[0]; c.Pos.Line != 15 || !c.OK {
+		t.Errorf("claim %+v, want line 15 and holding", c)
+	}
+}
