@@ -20,7 +20,7 @@ type jv struct {
 	kind jkind
 	b    bool
 	n    float64
-	s    string
+	s    string   // a string's value, or a number's exact text if set
 	keys []string // object keys, in order
 	vals []*jv    // object values (parallel to keys) or array elements
 }
@@ -211,6 +211,9 @@ func (v *jv) encode(b []byte, indent string, depth int) []byte {
 	case jBool:
 		return strconv.AppendBool(b, v.b)
 	case jNum:
+		if v.s != "" {
+			return append(b, v.s...) // exact integer text
+		}
 		return appendJSONFloat(b, v.n)
 	case jStr:
 		return appendJSONString(b, v.s)

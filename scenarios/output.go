@@ -33,10 +33,8 @@ func (r *Result) tree() *jv {
 	o := jObject()
 	o.set("scenario", jString(r.Scenario))
 	o.set("title", jString(r.Title))
-	o.set("seed", jNumber(float64(r.Seed)))
-	if r.Seed >= 1<<53 {
-		o.set("seed", &jv{kind: jStr, s: strconv.FormatUint(r.Seed, 10)})
-	}
+	// The seed is written exactly, even beyond 2^53.
+	o.set("seed", &jv{kind: jNum, n: float64(r.Seed), s: strconv.FormatUint(r.Seed, 10)})
 	o.set("replications", jNumber(float64(r.Replications)))
 	if len(r.Axes) > 0 {
 		sw := &jv{kind: jArr}
