@@ -75,6 +75,9 @@ func indexPositions(src []byte) *posIndex {
 		ix:     &posIndex{keys: map[string]Pos{}, vals: map[string]valInfo{}},
 		arrays: map[string]int{},
 	}
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		l.i, l.lineStart = 3, 3 // a byte order mark is not a column
+	}
 	for l.i < len(l.src) {
 		l.space()
 		if l.i >= len(l.src) {

@@ -152,3 +152,12 @@ limit = 3
 		t.Error("a key inside a multi-line string was indexed")
 	}
 }
+
+func TestPositionsBOMAndCRLF(t *testing.T) {
+	ix := indexPositions([]byte("\xEF\xBB\xBFa = 1\r\n[t]\r\nb = \"x\"\r\n"))
+	for k, want := range map[string]Pos{"a": {1, 1}, "t": {2, 2}, "t\x00b": {3, 1}} {
+		if got := ix.keys[k]; got != want {
+			t.Errorf("%q at %v, want %v", k, got, want)
+		}
+	}
+}
