@@ -53,11 +53,6 @@ func (e *exitError) Unwrap() error { return e.err }
 // badInput wraps err so that run exits with code 2.
 func badInput(err error) error { return &exitError{code: exitBadInput, err: err} }
 
-// notBuilt is what a subcommand whose issue has not landed returns.
-func notBuilt(cmd string) error {
-	return badInput(fmt.Errorf("%q is not implemented yet in this build of stampede", cmd))
-}
-
 // kongExit is panicked by kong's exit hook (after --help, or a usage error)
 // and recovered in run, so that run returns a code instead of exiting.
 type kongExit int
