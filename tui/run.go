@@ -52,7 +52,6 @@ type runState struct {
 
 	note    string
 	noteErr bool
-	saves   int
 }
 
 func newRunState(s *Scenario, opts Options) (*runState, error) {
