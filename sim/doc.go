@@ -25,4 +25,13 @@
 //
 //	w.onDone = w.done               // once
 //	s.Schedule(d, w.onDone, req)    // per event: no allocation
+//
+// Service times and other random durations are Dists parsed from short
+// strings (see ParseDist): "20ms", "exp(20ms)", "uniform(5ms, 15ms)",
+// "normal(20ms, 5ms)", "lognormal(20ms, 0.8)" (median, sigma),
+// "erlang(4, 20ms)", "pareto(10ms, 1.5)", "weibull(20ms, 1.5)" and
+// mixtures such as "mix(0.999: 100us, 0.001: 10ms)".
+//
+// Metrics primitives: Histogram (fixed memory, quantiles within 1%),
+// Counter (per-interval totals) and Gauge (time-weighted per interval).
 package sim
