@@ -38,6 +38,12 @@ type Config struct {
 	// Limits bound a run so that an exploding scenario stops with a clear
 	// error instead of exhausting memory.
 	Limits Limits `toml:"limits"`
+	// SLOs are service level objectives on clients or call edges, with
+	// burn-rate alert rules (slo.go). Empty means none.
+	SLOs []SLOConfig `toml:"slos"`
+	// Traces says which calls to record as request traces (trace.go).
+	// The zero value records none.
+	Traces TraceConfig `toml:"traces"`
 }
 
 // DefaultInterval is the series interval used when Config.Interval is zero.
@@ -372,6 +378,25 @@ type FaultConfig struct {
 	Loss float64 `toml:"loss"`
 	// Calls is how many calls each open client issues at a client_restart.
 	Calls int `toml:"calls"`
+
+	// Rolling and bad deploys (deploy.go). Batch is how many replicas
+	// restart at once. Zero means 1.
+	Batch int `toml:"batch"`
+	// Restart is how long a restarting replica is out of the load
+	// balancer. Zero means it comes back at once (still cold).
+	Restart time.Duration `toml:"restart"`
+	// Pause is the wait between a batch coming back and the next one
+	// restarting. Zero means none.
+	Pause time.Duration `toml:"pause"`
+	// Warmup is how long a restarted replica serves slowly. Zero means
+	// no warm-up.
+	Warmup time.Duration `toml:"warmup"`
+	// WarmupFactor multiplies the service time of requests a replica
+	// starts while warming up. Zero means 1.
+	WarmupFactor float64 `toml:"warmup_factor"`
+	// Detect is how long after At a bad deploy is rolled back. Required
+	// for bad_deploy.
+	Detect time.Duration `toml:"detect"`
 }
 
 // End returns At+For, when the fault stops acting.
@@ -490,4 +515,7 @@ func (c *Config) ApplyDefaults() {
 	if c.Limits.MaxInFlight == 0 {
 		c.Limits.MaxInFlight = DefaultMaxInFlight
 	}
+	c.applySLODefaults()
+	c.applyDeployDefaults()
+	c.Traces.applyDefaults()
 }

@@ -17,13 +17,14 @@ type fault struct {
 	ca      *cache
 	clients []*client
 	links   []*link
+	deploy  *deployRun // a deploy in progress (deploy.go)
 }
 
 // schedule resolves a fault's target and schedules its start and end.
 func (w *World) schedule(cfg FaultConfig) error {
 	f := &fault{cfg: cfg}
 	switch cfg.Kind {
-	case FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate:
+	case FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate, FaultRollingDeploy, FaultBadDeploy:
 		f.svc, _ = w.byName[cfg.Target].(*service)
 	case FaultCacheFlush:
 		f.ca, _ = w.byName[cfg.Target].(*cache)
@@ -93,6 +94,8 @@ func (w *World) startFault(f *fault) {
 		}
 	case FaultCacheFlush:
 		f.ca.flush()
+	case FaultRollingDeploy, FaultBadDeploy:
+		w.startDeploy(f)
 	case FaultClientRestart:
 		for _, c := range f.clients {
 			c.restart(cfg.Calls)
@@ -125,6 +128,8 @@ func (w *World) endFault(f *fault) {
 			c.spikes = remove(c.spikes, f)
 			c.rateChanged()
 		}
+	case FaultRollingDeploy, FaultBadDeploy:
+		w.endDeploy(f)
 	}
 }
 

@@ -83,6 +83,10 @@ type call struct {
 	deadline sim.Timer
 	attempts int32
 	live     []*attempt // attempts the caller still waits for
+
+	// the trace recording the call and its index there; nil when none
+	tr    *traceRec
+	trIdx int32
 }
 
 // attempt is one try of a call, and the request the target works on. It
@@ -116,6 +120,10 @@ type attempt struct {
 	next       int32 // next sequential downstream call
 	downFailed bool
 	key        int32 // cache key
+
+	// the trace recording the attempt and its span there; nil when none
+	tr     *traceRec
+	trSpan int32
 }
 
 func (w *World) newCall(e *edge, o owner, seed uint64) *call {
@@ -157,6 +165,9 @@ func (w *World) release(a *attempt) {
 	if a.holders > 0 {
 		return
 	}
+	if a.tr != nil {
+		w.tr.released(a)
+	}
 	*a = attempt{slot: -1}
 	w.attempts = append(w.attempts, a)
 	w.inFlight--
@@ -173,6 +184,9 @@ func (w *World) launch(c *call) {
 	st.inFlight.add(now, 1)
 	if w.onLaunch != nil {
 		w.onLaunch(c.e, c)
+	}
+	if w.tr != nil {
+		w.tr.launch(c)
 	}
 	c.due = sim.Never
 	if d := c.e.policy.Deadline; d > 0 {
@@ -198,6 +212,9 @@ func (w *World) sendAttempt(c *call) {
 	a.holders = 2
 	a.slot = -1
 	c.live = append(c.live, a)
+	if c.tr != nil {
+		w.tr.send(c, a)
+	}
 	e.stats.attempts++
 	e.stats.attemptsN++
 	if t := e.policy.Timeout; t > 0 {
@@ -222,6 +239,9 @@ func (w *World) onArrive(arg any) {
 // respond sends the server's answer r for a back over its edge.
 func (w *World) respond(a *attempt, r Reason) {
 	a.reason = r
+	if a.tr != nil {
+		w.tr.answered(a, r)
+	}
 	d, lost := w.transit(&a.e.link, with(a.seed, purposeResponseLink))
 	switch {
 	case lost:
@@ -246,6 +266,9 @@ func (w *World) deliver(a *attempt) {
 	}
 	r := a.reason
 	a.timeout.Stop()
+	if a.tr != nil {
+		w.tr.ended(a, r)
+	}
 	w.letGo(c, a)
 	w.release(a)
 	w.attemptDone(c, r)
@@ -280,6 +303,9 @@ func (w *World) letGo(c *call, a *attempt) {
 func (w *World) onTimeout(arg any) {
 	a := arg.(*attempt)
 	c := a.c
+	if a.tr != nil {
+		w.tr.ended(a, strategies.ReasonTimeout)
+	}
 	w.letGo(c, a)
 	w.attemptDone(c, strategies.ReasonTimeout)
 }
@@ -306,6 +332,9 @@ func (w *World) finishCall(c *call, r Reason) {
 	for len(c.live) > 0 {
 		a := c.live[len(c.live)-1]
 		a.timeout.Stop()
+		if a.tr != nil {
+			w.tr.ended(a, r)
+		}
 		w.letGo(c, a)
 	}
 	st := &c.e.stats
@@ -318,6 +347,12 @@ func (w *World) finishCall(c *call, r Reason) {
 		st.failedN[r]++
 	}
 	st.inFlight.add(now, -1)
+	if w.slos != nil {
+		w.sloDone(c.e, r, now.Sub(c.start))
+	}
+	if c.tr != nil {
+		w.tr.callEnd(c, r)
+	}
 	if o := c.owner; o != nil {
 		o.callDone(c, r)
 	}

@@ -35,6 +35,8 @@ func (w *World) Results() *Results {
 		return 0
 	})
 	r.Summary = w.summary(end, &r.Series)
+	w.sloSummaries(&r.Summary, end, r.Faults)
+	r.Traces = w.traces()
 	return r
 }
 
@@ -53,6 +55,7 @@ func (w *World) series() Series {
 	for _, c := range w.caches {
 		s.Caches = append(s.Caches, CacheSeries{Name: c.name, Hits: c.m.sHits, Misses: c.m.sMisses, HitRatio: c.m.sRatio, Size: c.m.size.means})
 	}
+	s.SLOs = w.sloSeries()
 	return s
 }
 
@@ -97,6 +100,7 @@ func cloneSeries(s Series) Series {
 		v.Hits, v.Misses, v.HitRatio, v.Size = cloneValues(v.Hits), cloneValues(v.Misses), cloneValues(v.HitRatio), cloneValues(v.Size)
 		out.Caches = append(out.Caches, v)
 	}
+	out.SLOs = cloneSLOSeries(s.SLOs)
 	return out
 }
 

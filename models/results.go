@@ -31,6 +31,9 @@ type Results struct {
 	Series Series `json:"series"`
 	// Faults lists the faults that acted, in start order (for shading).
 	Faults []FaultWindow `json:"faults"`
+	// Traces are the request traces recorded (trace.go); absent
+	// when none were asked for.
+	Traces []Trace `json:"traces,omitempty"`
 }
 
 // Summary is the whole-run summary. Its fields are the stable JSON contract
@@ -76,6 +79,11 @@ type Summary struct {
 	Edges map[string]CallSummary `json:"edges"`
 	// Caches summarises each cache by name.
 	Caches map[string]CacheSummary `json:"caches"`
+	// SLOs summarises each SLO by name; absent without SLOs.
+	SLOs map[string]SLOSummary `json:"slos,omitempty"`
+	// Alerts summarises the alert rules of each SLO, by SLO name, then by
+	// rule name; absent without SLOs.
+	Alerts map[string]map[string]AlertSummary `json:"alerts,omitempty"`
 }
 
 // Latency is a latency summary in seconds: the exact mean and maximum,
@@ -320,6 +328,9 @@ type Series struct {
 	Edges    []CallSeries    `json:"edges"`
 	Services []ServiceSeries `json:"services"`
 	Caches   []CacheSeries   `json:"caches"`
+	// SLOs holds each SLO's series, in configuration order; absent
+	// without SLOs.
+	SLOs []SLOSeries `json:"slos,omitempty"`
 }
 
 // CallSeries is the series of one client, one downstream edge

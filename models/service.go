@@ -37,6 +37,7 @@ type service struct {
 	blackHole  bool
 	deferred   []*attempt // requests whose downstream calls ended during a pause
 	capacityUp int        // up x active, for the capacity gauge
+	deployDown int        // replicas out for a deploy's restart (deploy.go)
 
 	m serviceStats
 }
@@ -55,6 +56,7 @@ type replica struct {
 	q       deque
 	running []*attempt // requests holding a worker
 	down    bool
+	dep     *replicaDeploy // deploy state (deploy.go); nil when never deployed
 }
 
 func newService(w *World, cfg *ServiceConfig, idx int) *service {
@@ -224,8 +226,12 @@ func (s *service) start(r *replica, a *attempt) {
 	if s.slow != 1 {
 		d = time.Duration(float64(d) * s.slow)
 	}
+	errP := s.errP
+	if r.dep != nil {
+		d, errP = r.dep.apply(now, d, errP)
+	}
 	a.reason = strategies.ReasonOK
-	if s.errP > 0 && rng.Float64() < s.errP {
+	if errP > 0 && rng.Float64() < errP {
 		a.reason = strategies.ReasonError
 	}
 	if w.onStart != nil {
@@ -237,6 +243,9 @@ func (s *service) start(r *replica, a *attempt) {
 func (w *World) onWorkDone(arg any) {
 	a := arg.(*attempt)
 	a.timer = sim.Timer{}
+	if a.tr != nil {
+		w.tr.workDone(a)
+	}
 	s := a.svc
 	if a.reason == strategies.ReasonOK && len(s.calls) > 0 {
 		a.next = 0
@@ -409,7 +418,7 @@ func (s *service) refresh() {
 	s.slow = slow
 	s.errP = 1 - okP
 	s.active = max(0, cfg.Workers-workersOut)
-	up := max(0, cfg.Replicas-replicasOut)
+	up := max(0, cfg.Replicas-replicasOut-s.deployDown)
 	if up < s.up {
 		for _, r := range s.reps[up:s.up] {
 			r.down = true

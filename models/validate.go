@@ -248,6 +248,8 @@ func (v *validator) config(c *Config) {
 	if c.Limits.MaxInFlight < 1 {
 		v.add("limits.max_in_flight", "must be >= 1, got %d", c.Limits.MaxInFlight)
 	}
+	v.slos(c)
+	v.traces(c)
 }
 
 func (v *validator) link(path string, l *LinkConfig) {
@@ -372,8 +374,11 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 		if f.Calls < 0 || f.Calls > 10_000_000 {
 			v.add(p+".calls", "must be in [0, 10000000], got %d", f.Calls)
 		}
+	case FaultRollingDeploy, FaultBadDeploy:
+		service()
+		v.deploy(p, f, c)
 	default:
-		v.add(p+".kind", "must be one of slowdown, pause, capacity_loss, outage, error_rate, network, load_spike, cache_flush, client_restart, got %q", f.Kind)
+		v.add(p+".kind", "must be one of slowdown, pause, capacity_loss, outage, error_rate, network, load_spike, cache_flush, client_restart, rolling_deploy, bad_deploy, got %q", f.Kind)
 	}
 }
 

@@ -60,6 +60,10 @@ type World struct {
 	// request starting service with its sampled local work
 	onLaunch func(e *edge, c *call)
 	onStart  func(s *service, a *attempt, d time.Duration)
+
+	// SLOs and request traces (slo.go, trace.go); nil when none
+	slos []*sloRun
+	tr   *tracer
 }
 
 // maxEventsAtOneInstant stops a run whose clock has stopped advancing (a
@@ -139,6 +143,8 @@ func Build(cfg Config) (*World, error) {
 			return nil, err
 		}
 	}
+	w.buildSLOs()
+	w.buildTracer()
 	for _, c := range w.clients {
 		c.begin()
 	}
@@ -278,6 +284,7 @@ func (w *World) roll() {
 	for _, c := range w.caches {
 		c.m.roll(end, width)
 	}
+	w.rollSLOs(end)
 	w.ivStart = end
 	w.boundary = min(end+sim.Time(w.interval), w.end)
 }

@@ -1,0 +1,720 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
+)
+
+// SLOs follow the SRE book's vocabulary (Beyer et al., "Site Reliability
+// Engineering", ch. 4) and the SRE workbook's "Alerting on SLOs"
+// (REFERENCES §13): an SLI is the fraction of good events, the error
+// budget is 1 - objective, and the burn rate is the observed error ratio
+// over the budget (1 means the budget lasts exactly the compliance
+// window).
+
+// SLOConfig is a service level objective on the calls of one client or one
+// call edge: the fraction of calls that are good (succeeded, and within
+// Latency when set) must be at least Objective over the compliance window.
+// Calls count when they complete, exactly, whatever their outcome.
+type SLOConfig struct {
+	// Name identifies the SLO in results; unique among SLOs. Letters,
+	// digits, '_' and '-'.
+	Name string `toml:"name"`
+	// Client names the calls covered: a client, or a downstream call edge
+	// "from->to" (a service's or a cache's calls). Required.
+	Client string `toml:"client"`
+	// Objective is the target fraction of good calls, in (0, 1): 0.999
+	// is "three nines". Required.
+	Objective float64 `toml:"objective"`
+	// Latency, when > 0, makes a successful call good only if it took at
+	// most Latency (from issue to answer, retries included). Zero means
+	// success alone is good.
+	Latency time.Duration `toml:"latency"`
+	// Window is the compliance window the error budget covers, rounded to
+	// whole intervals (at least one). Zero means the run's duration.
+	Window time.Duration `toml:"window"`
+	// TimeScale multiplies the alert rules' windows (written in
+	// production time, like the workbook's 1h and 5m). Zero means Window
+	// / 30 days: the workbook's 30-day budget period mapped onto the
+	// compliance window, so each rule keeps its share of the budget.
+	TimeScale float64 `toml:"time_scale"`
+	// Alerts are the multiwindow, multi-burn-rate alert rules. Empty means
+	// DefaultAlerts (the workbook's table).
+	Alerts []AlertConfig `toml:"alerts"`
+}
+
+// AlertConfig is one multiwindow burn-rate alert rule: it fires when the
+// error ratio over the long window and the error ratio over the short
+// window both exceed BurnRate x (1 - objective), and resolves when either
+// falls back to or under it (SRE workbook, "Alerting on SLOs", approach
+// 6).
+type AlertConfig struct {
+	// Name identifies the rule within its SLO. Required.
+	Name string `toml:"name"`
+	// Severity is page or ticket. Empty means page.
+	Severity Severity `toml:"severity"`
+	// BurnRate is the burn rate the rule alerts on, > 0 (14.4, 6, 1).
+	BurnRate float64 `toml:"burn_rate"`
+	// Long is the long window in production time (1h), scaled by the
+	// SLO's TimeScale and rounded to whole intervals (at least one).
+	// Required.
+	Long time.Duration `toml:"long"`
+	// Short is the short window in production time, scaled likewise.
+	// Zero means Long / 12 (the workbook's ratio).
+	Short time.Duration `toml:"short"`
+	// Grace is how long after a fault ends a firing still counts as
+	// caused by it (not a false positive), in scenario time (not scaled).
+	// Zero means the rule's effective long window.
+	Grace time.Duration `toml:"grace"`
+}
+
+// Severity is what an alert does: page a human now, or open a ticket.
+type Severity string
+
+// Severities.
+const (
+	Page   Severity = "page"
+	Ticket Severity = "ticket"
+)
+
+// BudgetPeriod is the period of the workbook's alert table: its windows
+// and burn rates assume a 30-day error budget.
+const BudgetPeriod = 30 * 24 * time.Hour
+
+// DefaultAlerts is the SRE workbook's recommended table (REFERENCES §13):
+// page at 14.4x over 1h and 5m (2% of a 30-day budget), page at 6x over
+// 6h and 30m (5%), ticket at 1x over 3 days and 6h (10%).
+func DefaultAlerts() []AlertConfig {
+	return []AlertConfig{
+		{Name: "page-1h", Severity: Page, BurnRate: 14.4, Long: time.Hour, Short: 5 * time.Minute},
+		{Name: "page-6h", Severity: Page, BurnRate: 6, Long: 6 * time.Hour, Short: 30 * time.Minute},
+		{Name: "ticket-3d", Severity: Ticket, BurnRate: 1, Long: 72 * time.Hour, Short: 6 * time.Hour},
+	}
+}
+
+// Limits on SLOs, so that a scenario's SLOs cost little.
+const (
+	maxSLOs          = 100
+	maxAlertsPerSLO  = 20
+	maxFiresRecorded = 100
+)
+
+// applySLODefaults fills the SLOs' defaults (called by ApplyDefaults). The
+// SLO list is copied first, so that a Config sharing it is not changed.
+func (c *Config) applySLODefaults() {
+	if len(c.SLOs) == 0 {
+		return
+	}
+	c.SLOs = append([]SLOConfig(nil), c.SLOs...)
+	for i := range c.SLOs {
+		s := &c.SLOs[i]
+		if s.Window == 0 {
+			s.Window = c.Duration
+		}
+		if s.TimeScale == 0 && s.Window > 0 {
+			s.TimeScale = float64(s.Window) / float64(BudgetPeriod)
+		}
+		if len(s.Alerts) == 0 {
+			s.Alerts = DefaultAlerts()
+		} else {
+			s.Alerts = append([]AlertConfig(nil), s.Alerts...)
+		}
+		for j := range s.Alerts {
+			a := &s.Alerts[j]
+			if a.Severity == "" {
+				a.Severity = Page
+			}
+			if a.Short == 0 {
+				a.Short = a.Long / 12
+			}
+		}
+	}
+}
+
+// slos validates the SLOs (called by Validate).
+func (v *validator) slos(c *Config) {
+	if len(c.SLOs) > maxSLOs {
+		v.add("slos", "has %d SLOs; at most %d", len(c.SLOs), maxSLOs)
+		return
+	}
+	names := map[string]bool{}
+	clients := map[string]bool{}
+	for _, cl := range c.Clients {
+		clients[cl.Name] = true
+	}
+	for i := range c.SLOs {
+		s := &c.SLOs[i]
+		p := entry("slos", i, s.Name)
+		switch {
+		case !validName(s.Name):
+			v.add(p+".name", "must be a non-empty name of letters, digits, '_' or '-', got %q", s.Name)
+		case names[s.Name]:
+			v.add(p+".name", "%q is already the name of an SLO; names must be unique", s.Name)
+		}
+		names[s.Name] = true
+		if from, to, ok := strings.Cut(s.Client, "->"); ok {
+			if !edgeExists(c, from, to) {
+				v.add(p+".client", "%q is not an edge: no service or cache %q calls %q", s.Client, from, to)
+			}
+		} else if !clients[s.Client] {
+			var have []string
+			for _, cl := range c.Clients {
+				have = append(have, cl.Name)
+			}
+			v.add(p+".client", "%q is not a client or a \"from->to\" call edge (clients: %s)", s.Client, strings.Join(have, ", "))
+		}
+		if !(s.Objective > 0 && s.Objective < 1) {
+			v.add(p+".objective", "must be in (0, 1), e.g. 0.999, got %v", s.Objective)
+		}
+		v.nonNegDur(p+".latency", s.Latency)
+		v.positiveDur(p+".window", s.Window)
+		if !(s.TimeScale > 0) || math.IsInf(s.TimeScale, 0) {
+			v.add(p+".time_scale", "must be a finite number > 0, got %v", s.TimeScale)
+		}
+		if len(s.Alerts) > maxAlertsPerSLO {
+			v.add(p+".alerts", "has %d rules; at most %d", len(s.Alerts), maxAlertsPerSLO)
+			continue
+		}
+		rules := map[string]bool{}
+		for j := range s.Alerts {
+			a := &s.Alerts[j]
+			ap := fmt.Sprintf("%s.alerts[%d]", p, j)
+			if validName(a.Name) {
+				ap = fmt.Sprintf("%s.alerts[%s]", p, a.Name)
+			}
+			switch {
+			case !validName(a.Name):
+				v.add(ap+".name", "must be a non-empty name of letters, digits, '_' or '-', got %q", a.Name)
+			case rules[a.Name]:
+				v.add(ap+".name", "%q is already the name of a rule of this SLO", a.Name)
+			}
+			rules[a.Name] = true
+			if a.Severity != Page && a.Severity != Ticket {
+				v.add(ap+".severity", "must be one of page, ticket, got %q", a.Severity)
+			}
+			if !(a.BurnRate > 0) || math.IsInf(a.BurnRate, 0) {
+				v.add(ap+".burn_rate", "must be a finite number > 0 (14.4, 6, 1 in the workbook's table), got %v", a.BurnRate)
+			}
+			v.positiveDur(ap+".long", a.Long)
+			v.positiveDur(ap+".short", a.Short)
+			if a.Short > a.Long {
+				v.add(ap+".short", "must not be longer than long (%v), got %v", a.Long, a.Short)
+			}
+			v.nonNegDur(ap+".grace", a.Grace)
+		}
+	}
+}
+
+// windowIntervals is d in whole intervals, rounded to the nearest, at
+// least one.
+func windowIntervals(d, interval time.Duration) int {
+	n := math.Round(float64(d) / float64(interval))
+	if !(n >= 1) {
+		return 1
+	}
+	if n > 1e9 {
+		return 1e9
+	}
+	return int(n)
+}
+
+// sloRun tracks one SLO while the world runs: exact good and total counts
+// per interval (counted when calls complete), their prefix sums, the
+// per-interval series and the alert rules.
+type sloRun struct {
+	cfg       *SLOConfig
+	edges     []*edge
+	threshold time.Duration // latency bound; 0 none
+	interval  time.Duration
+	window    int // compliance window, intervals
+
+	good, total int64   // current interval
+	cumGood     []int64 // cumGood[i] = good calls in intervals [0, i)
+	cumTotal    []int64
+
+	sGood, sTotal, sSLI, sBurn, sBudget Values
+	alerts                              []*alertRun
+}
+
+// alertRun is one alert rule's state.
+type alertRun struct {
+	cfg         *AlertConfig
+	long, short int     // windows, intervals
+	ratio       float64 // error-ratio threshold: burn rate x (1 - objective)
+	grace       time.Duration
+	firing      bool
+	since       sim.Time
+	nFires      int64
+	firingNS    int64
+	fires       []alertFire // the first maxFiresRecorded
+	sFiring     Values
+}
+
+// alertFire is one firing of a rule: from start to end (sim.Never while
+// still firing).
+type alertFire struct {
+	start, end sim.Time
+}
+
+func newSLORun(cfg *SLOConfig, interval time.Duration) *sloRun {
+	s := &sloRun{
+		cfg:       cfg,
+		threshold: cfg.Latency,
+		interval:  interval,
+		window:    windowIntervals(cfg.Window, interval),
+		cumGood:   []int64{0},
+		cumTotal:  []int64{0},
+	}
+	for i := range cfg.Alerts {
+		a := &cfg.Alerts[i]
+		ar := &alertRun{
+			cfg:   a,
+			long:  windowIntervals(time.Duration(float64(a.Long)*cfg.TimeScale), interval),
+			short: windowIntervals(time.Duration(float64(a.Short)*cfg.TimeScale), interval),
+			ratio: a.BurnRate * (1 - cfg.Objective),
+			grace: a.Grace,
+		}
+		ar.short = min(ar.short, ar.long)
+		if ar.grace == 0 {
+			ar.grace = time.Duration(ar.long) * interval
+		}
+		s.alerts = append(s.alerts, ar)
+	}
+	return s
+}
+
+// observe counts one completed call with outcome r and latency d.
+func (s *sloRun) observe(r Reason, d time.Duration) {
+	s.total++
+	if r == strategies.ReasonOK && (s.threshold == 0 || d <= s.threshold) {
+		s.good++
+	}
+}
+
+// sums returns the good and total calls over the n intervals ending with
+// interval i (fewer at the start of the run).
+func (s *sloRun) sums(i, n int) (good, total int64) {
+	lo := max(0, i+1-n)
+	return s.cumGood[i+1] - s.cumGood[lo], s.cumTotal[i+1] - s.cumTotal[lo]
+}
+
+// roll closes interval i, which ends at end: it appends the series and
+// steps the alert rules.
+func (s *sloRun) roll(end sim.Time) {
+	i := len(s.cumGood) - 1
+	s.cumGood = append(s.cumGood, s.cumGood[i]+s.good)
+	s.cumTotal = append(s.cumTotal, s.cumTotal[i]+s.total)
+	budget := 1 - s.cfg.Objective
+	s.sGood = append(s.sGood, float64(s.good))
+	s.sTotal = append(s.sTotal, float64(s.total))
+	if s.total > 0 {
+		sli := float64(s.good) / float64(s.total)
+		s.sSLI = append(s.sSLI, sli)
+		s.sBurn = append(s.sBurn, (1-sli)/budget)
+	} else {
+		s.sSLI = append(s.sSLI, math.NaN())
+		s.sBurn = append(s.sBurn, math.NaN())
+	}
+	s.sBudget = append(s.sBudget, s.budgetRemaining(i))
+	s.good, s.total = 0, 0
+	for _, a := range s.alerts {
+		a.step(s, i, end)
+	}
+}
+
+// budgetRemaining is the fraction of the error budget left at the end of
+// interval i: 1 - burn x span / window over the span of the compliance
+// window so far (the budget a window of traffic at this rate allows,
+// REFERENCES §13: a window of length w at burn rate b consumes b w /
+// period). It is 1 with no calls, and negative once overspent.
+func (s *sloRun) budgetRemaining(i int) float64 {
+	good, total := s.sums(i, s.window)
+	if total == 0 {
+		return 1
+	}
+	span := min(i+1, s.window)
+	burn := float64(total-good) / float64(total) / (1 - s.cfg.Objective)
+	return 1 - burn*float64(span)/float64(s.window)
+}
+
+// step evaluates the rule at the end of interval i (time end): it fires
+// when the error ratios over both windows exceed the threshold, and
+// resolves when either does not. A window without calls does not fire.
+func (a *alertRun) step(s *sloRun, i int, end sim.Time) {
+	gl, tl := s.sums(i, a.long)
+	gs, ts := s.sums(i, a.short)
+	on := tl > 0 && ts > 0 &&
+		float64(tl-gl) > a.ratio*float64(tl) &&
+		float64(ts-gs) > a.ratio*float64(ts)
+	switch {
+	case on && !a.firing:
+		a.firing, a.since = true, end
+		a.nFires++
+		if len(a.fires) < maxFiresRecorded {
+			a.fires = append(a.fires, alertFire{start: end, end: sim.Never})
+		}
+	case !on && a.firing:
+		a.firing = false
+		a.firingNS += int64(end - a.since)
+		if k := len(a.fires) - 1; k >= 0 && a.fires[k].start == a.since {
+			a.fires[k].end = end
+		}
+	}
+	if a.firing {
+		a.sFiring = append(a.sFiring, 1)
+	} else {
+		a.sFiring = append(a.sFiring, 0)
+	}
+}
+
+// ---- wiring into the world ----
+
+// buildSLOs resolves each SLO's calls (a client's edge, or every edge
+// named "from->to").
+func (w *World) buildSLOs() {
+	for i := range w.cfg.SLOs {
+		cfg := &w.cfg.SLOs[i]
+		s := newSLORun(cfg, w.interval)
+		for _, c := range w.clients {
+			if c.name == cfg.Client {
+				s.edges = append(s.edges, c.e)
+			}
+		}
+		for _, e := range w.edges {
+			if e.name == cfg.Client {
+				s.edges = append(s.edges, e)
+			}
+		}
+		w.slos = append(w.slos, s)
+	}
+}
+
+// sloDone counts a completed call on edge e in the SLOs that cover it.
+func (w *World) sloDone(e *edge, r Reason, d time.Duration) {
+	for _, s := range w.slos {
+		for _, x := range s.edges {
+			if x == e {
+				s.observe(r, d)
+				break
+			}
+		}
+	}
+}
+
+// rollSLOs closes the current interval of every SLO at end.
+func (w *World) rollSLOs(end sim.Time) {
+	for _, s := range w.slos {
+		s.roll(end)
+	}
+}
+
+// ---- results ----
+
+// SLOSummary is one SLO over the run. Counts are calls completed on the
+// SLO's client or edge; budgets are fractions of the compliance window's
+// error budget.
+type SLOSummary struct {
+	// Client is the client or "from->to" edge covered.
+	Client string `json:"client"`
+	// Objective is the target fraction of good calls; LatencyS the
+	// latency bound of a good call (s; 0 for none).
+	Objective float64 `json:"objective"`
+	LatencyS  float64 `json:"latency_s"`
+	// WindowS is the compliance window (s), in whole intervals;
+	// TimeScale the factor applied to the alert windows.
+	WindowS   float64 `json:"window_s"`
+	TimeScale float64 `json:"time_scale"`
+	// Total, Good and Bad count completed calls.
+	Total int64 `json:"total"`
+	Good  int64 `json:"good"`
+	Bad   int64 `json:"bad"`
+	// SLI is Good/Total over the run; null without calls.
+	SLI *float64 `json:"sli"`
+	// Met reports whether the SLI is at least the objective (true
+	// without calls).
+	Met bool `json:"met"`
+	// BurnRate is the run's error ratio over the error budget (1 -
+	// objective); MaxBurnRate the highest of any interval.
+	BurnRate    float64 `json:"burn_rate"`
+	MaxBurnRate float64 `json:"max_burn_rate"`
+	// BudgetSpent is the fraction of one compliance window's error budget
+	// the run's bad calls used: BurnRate x run / window (the window's
+	// traffic taken at the run's rate). Above 1, the budget is overspent.
+	BudgetSpent float64 `json:"budget_spent"`
+	// BudgetRemaining is the budget left at the end of the run (1 -
+	// burn x span / window over the compliance window so far);
+	// BudgetRemainingMin the lowest it was at any interval end.
+	BudgetRemaining    float64 `json:"budget_remaining"`
+	BudgetRemainingMin float64 `json:"budget_remaining_min"`
+	// FirstAlert names the rule that fired first (ties: the first in the
+	// SLO's rule order), empty if none fired; FirstAlertS is when (s).
+	FirstAlert  string   `json:"first_alert"`
+	FirstAlertS *float64 `json:"first_alert_s"`
+}
+
+// AlertSummary is one alert rule over the run.
+type AlertSummary struct {
+	// Severity is page or ticket; BurnRate the rule's threshold.
+	Severity Severity `json:"severity"`
+	BurnRate float64  `json:"burn_rate"`
+	// LongS and ShortS are the effective windows (s): the rule's windows
+	// x the time scale, rounded to whole intervals (at least one).
+	LongS  float64 `json:"long_s"`
+	ShortS float64 `json:"short_s"`
+	// GraceS is how long after a fault a firing still counts as caused
+	// by it (s).
+	GraceS float64 `json:"grace_s"`
+	// Fired counts the times the rule started firing; FalsePositives
+	// those that started with no fault active or within the grace after
+	// one.
+	Fired          int64 `json:"fired"`
+	FalsePositives int64 `json:"false_positives"`
+	// FiringS is the total time spent firing (s), up to the end of the
+	// run.
+	FiringS float64 `json:"firing_s"`
+	// FirstFireS is when the rule first fired (s); null if never.
+	FirstFireS *float64 `json:"first_fire_s"`
+	// DetectS is the time from the start of the first fault to the first
+	// firing that started within that fault or its grace (s); null
+	// without faults or if that fault was not detected.
+	DetectS *float64 `json:"detect_s"`
+	// Detected and Missed count the faults with and without such a
+	// firing.
+	Detected int `json:"detected"`
+	Missed   int `json:"missed"`
+	// Faults gives the detection of each fault, in start order.
+	Faults []FaultDetection `json:"faults"`
+	// Fires lists the firings (the first 100).
+	Fires []AlertFire `json:"fires"`
+}
+
+// FaultDetection is how an alert rule did on one fault.
+type FaultDetection struct {
+	// Kind, Target and StartS identify the fault.
+	Kind   FaultKind `json:"kind"`
+	Target string    `json:"target"`
+	StartS float64   `json:"start_s"`
+	// DetectS is the time from the fault's start to the first firing that
+	// started within [start, end + grace] (s); null if none did.
+	DetectS *float64 `json:"detect_s"`
+	// BudgetSpent is the error budget spent from the interval the fault
+	// started in to the firing (fraction of the window's budget); null
+	// if not detected.
+	BudgetSpent *float64 `json:"budget_spent"`
+}
+
+// AlertFire is one firing of an alert rule.
+type AlertFire struct {
+	// StartS is when it fired (s); EndS when it resolved, null if it was
+	// still firing when the run ended.
+	StartS float64  `json:"start_s"`
+	EndS   *float64 `json:"end_s"`
+	// FalsePositive is true when no fault was active, or had ended within
+	// the grace, when it fired.
+	FalsePositive bool `json:"false_positive"`
+}
+
+// SLOSeries is one SLO's per-interval series.
+type SLOSeries struct {
+	Name string `json:"name"`
+	// Good and Total are calls completed in the interval (counts, not
+	// rates: exact).
+	Good  Values `json:"good"`
+	Total Values `json:"total"`
+	// SLI is Good/Total and BurnRate (1-SLI)/(1-objective) in the
+	// interval; NaN without calls.
+	SLI      Values `json:"sli"`
+	BurnRate Values `json:"burn_rate"`
+	// BudgetRemaining is the error budget left at the interval's end.
+	BudgetRemaining Values `json:"budget_remaining"`
+	// Alerts is 1 for each interval at whose end the rule was firing, by
+	// rule name.
+	Alerts map[string]Values `json:"alerts"`
+}
+
+func (s *sloRun) series() SLOSeries {
+	out := SLOSeries{Name: s.cfg.Name, Good: s.sGood, Total: s.sTotal, SLI: s.sSLI, BurnRate: s.sBurn,
+		BudgetRemaining: s.sBudget, Alerts: map[string]Values{}}
+	for _, a := range s.alerts {
+		out.Alerts[a.cfg.Name] = a.sFiring
+	}
+	return out
+}
+
+func cloneSLOSeries(in []SLOSeries) []SLOSeries {
+	if in == nil {
+		return nil
+	}
+	out := make([]SLOSeries, len(in))
+	for i, s := range in {
+		s.Good, s.Total, s.SLI = cloneValues(s.Good), cloneValues(s.Total), cloneValues(s.SLI)
+		s.BurnRate, s.BudgetRemaining = cloneValues(s.BurnRate), cloneValues(s.BudgetRemaining)
+		al := map[string]Values{}
+		for k, v := range s.Alerts {
+			al[k] = cloneValues(v)
+		}
+		s.Alerts = al
+		out[i] = s
+	}
+	return out
+}
+
+// sloSeries returns views of the SLO series so far (nil without SLOs).
+func (w *World) sloSeries() []SLOSeries {
+	if len(w.slos) == 0 {
+		return nil
+	}
+	out := make([]SLOSeries, 0, len(w.slos))
+	for _, s := range w.slos {
+		out = append(out, s.series())
+	}
+	return out
+}
+
+// sloSummaries fills the SLO and alert parts of a summary at end, judging
+// firings against the fault windows.
+func (w *World) sloSummaries(sum *Summary, end sim.Time, faults []FaultWindow) {
+	if len(w.slos) == 0 {
+		return
+	}
+	sum.SLOs = map[string]SLOSummary{}
+	sum.Alerts = map[string]map[string]AlertSummary{}
+	for _, s := range w.slos {
+		ss, as := s.summary(end, faults)
+		sum.SLOs[s.cfg.Name] = ss
+		sum.Alerts[s.cfg.Name] = as
+	}
+}
+
+// summary summarises the SLO and its rules over [0, end), the closed
+// intervals (the current one's counts are added to the totals).
+func (s *sloRun) summary(end sim.Time, faults []FaultWindow) (SLOSummary, map[string]AlertSummary) {
+	n := len(s.cumGood) - 1
+	good := s.cumGood[n] + s.good
+	total := s.cumTotal[n] + s.total
+	budget := 1 - s.cfg.Objective
+	out := SLOSummary{
+		Client: s.cfg.Client, Objective: s.cfg.Objective, LatencyS: s.cfg.Latency.Seconds(),
+		WindowS: (time.Duration(s.window) * s.interval).Seconds(), TimeScale: s.cfg.TimeScale,
+		Total: total, Good: good, Bad: total - good, Met: true,
+		BudgetRemaining: 1, BudgetRemainingMin: 1,
+	}
+	if total > 0 {
+		sli := float64(good) / float64(total)
+		out.SLI = &sli
+		out.Met = sli >= s.cfg.Objective
+		out.BurnRate = (1 - sli) / budget
+		if end > 0 {
+			out.BudgetSpent = out.BurnRate * float64(end) / float64(time.Duration(s.window)*s.interval)
+		}
+	}
+	for _, b := range s.sBurn {
+		if !math.IsNaN(b) {
+			out.MaxBurnRate = math.Max(out.MaxBurnRate, b)
+		}
+	}
+	if k := len(s.sBudget); k > 0 {
+		out.BudgetRemaining = s.sBudget[k-1]
+		for _, b := range s.sBudget {
+			out.BudgetRemainingMin = math.Min(out.BudgetRemainingMin, b)
+		}
+	}
+	// The budget of one compliance window, in bad calls, with the
+	// window's traffic taken at the run's rate: what a fault's bad calls
+	// are measured against.
+	allowed := 0.0
+	if end > 0 {
+		allowed = budget * float64(total) * float64(time.Duration(s.window)*s.interval) / float64(end)
+	}
+	alerts := map[string]AlertSummary{}
+	first := sim.Never
+	for _, a := range s.alerts {
+		as := a.summary(s, end, faults, allowed)
+		if len(a.fires) > 0 && a.fires[0].start < first {
+			first = a.fires[0].start
+			out.FirstAlert = a.cfg.Name
+			t := first.Seconds()
+			out.FirstAlertS = &t
+		}
+		alerts[a.cfg.Name] = as
+	}
+	return out, alerts
+}
+
+func (a *alertRun) summary(s *sloRun, end sim.Time, faults []FaultWindow, allowed float64) AlertSummary {
+	out := AlertSummary{
+		Severity: a.cfg.Severity, BurnRate: a.cfg.BurnRate,
+		LongS:  (time.Duration(a.long) * s.interval).Seconds(),
+		ShortS: (time.Duration(a.short) * s.interval).Seconds(),
+		GraceS: a.grace.Seconds(),
+		Fired:  a.nFires, Faults: []FaultDetection{}, Fires: []AlertFire{},
+	}
+	firing := a.firingNS
+	if a.firing && end > a.since {
+		firing += int64(end - a.since)
+	}
+	out.FiringS = float64(firing) / 1e9
+	if len(a.fires) > 0 {
+		t := a.fires[0].start.Seconds()
+		out.FirstFireS = &t
+	}
+	grace := a.grace.Seconds()
+	caused := func(t float64) bool {
+		for _, f := range faults {
+			if t >= f.StartS && t <= f.EndS+grace {
+				return true
+			}
+		}
+		return false
+	}
+	var fp int64
+	for _, f := range a.fires {
+		af := AlertFire{StartS: f.start.Seconds(), FalsePositive: !caused(f.start.Seconds())}
+		if f.end != sim.Never {
+			e := f.end.Seconds()
+			af.EndS = &e
+		}
+		if af.FalsePositive {
+			fp++
+		}
+		out.Fires = append(out.Fires, af)
+	}
+	out.FalsePositives = fp
+	for k, f := range faults {
+		d := FaultDetection{Kind: f.Kind, Target: f.Target, StartS: f.StartS}
+		for _, x := range a.fires {
+			t := x.start.Seconds()
+			if t >= f.StartS && t <= f.EndS+grace {
+				dt := t - f.StartS
+				d.DetectS = &dt
+				// Bad calls from the fault's interval through the firing
+				// one, over the window's budget.
+				lo := min(int(f.StartS/s.interval.Seconds()), len(s.cumGood)-1)
+				hi := min(int(math.Ceil(t/s.interval.Seconds()-1e-9)), len(s.cumGood)-1)
+				bad := (s.cumTotal[hi] - s.cumGood[hi]) - (s.cumTotal[lo] - s.cumGood[lo])
+				spent := 0.0
+				if allowed > 0 {
+					spent = float64(bad) / allowed
+				}
+				d.BudgetSpent = &spent
+				break
+			}
+		}
+		if d.DetectS != nil {
+			out.Detected++
+		} else {
+			out.Missed++
+		}
+		if k == 0 && d.DetectS != nil {
+			dt := *d.DetectS
+			out.DetectS = &dt
+		}
+		out.Faults = append(out.Faults, d)
+	}
+	return out
+}
