@@ -1,0 +1,104 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// shortDuration is the virtual time of a built-in's reduced run: a tenth
+// of its duration, at most 30 s, so that a reduced run of the whole library
+// stays within seconds even under -race.
+func shortDuration(d time.Duration) time.Duration {
+	return min(d/10, 30*time.Second).Round(time.Millisecond)
+}
+
+// TestLibrary runs every built-in scenario, found by listing the embedded
+// library (so a scenario added to scenarios/library/ is covered without
+// touching this test). In full (no -short, no -race) every run must finish
+// without hitting a limit and every [[expect]] claim must hold: the same
+// verdict as `stampede check NAME`. Under -short or -race each runs once
+// (one replication) for a tenth of its duration, at most 30 s of virtual
+// time: the claims are not judged on such a run, but the scenario must
+// load, every variant and sweep point must run to the end without a limit
+// stopping it and issue calls, and its calls, attempts, goodput and
+// throughput must be finite numbers.
+func TestLibrary(t *testing.T) {
+	names := BuiltinNames()
+	if len(names) == 0 {
+		t.Fatal("no built-in scenarios embedded")
+	}
+	full := !testing.Short() && !raceEnabled
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			s, err := LoadBuiltin(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.About == "" || s.Title == name {
+				t.Errorf("%s has no title or no about text", name)
+			}
+			if full {
+				runFull(t, s)
+			} else {
+				runReduced(t, s)
+			}
+		})
+	}
+}
+
+func runFull(t *testing.T, s *Scenario) {
+	res, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range res.Stopped {
+		t.Errorf("stopped by a limit: %s", st)
+	}
+	if len(res.Claims) == 0 {
+		t.Errorf("%s has no [[expect]] claims", s.Name)
+	}
+	for _, c := range res.Failed() {
+		t.Errorf("%s:%d: claim fails: variant %s%s: %s %s, got %s (%s)",
+			c.File, c.Pos.Line, c.Variant, pointLabel(c.Point), c.Metric, c.Want, c.Got, c.About)
+	}
+}
+
+func runReduced(t *testing.T, s *Scenario) {
+	d := shortDuration(s.Config.Duration)
+	res, err := Run(s, Options{Replications: 1, Set: []string{fmt.Sprintf("duration=%q", d.String())}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range res.Stopped {
+		t.Errorf("stopped by a limit at %v of virtual time: %s", d, st)
+	}
+	variants, points, _, _ := s.Counts()
+	if len(res.Rows) != variants*points {
+		t.Fatalf("%d rows, want %d variants x %d points", len(res.Rows), variants, points)
+	}
+	for _, r := range res.Rows {
+		for _, m := range []string{"calls", "attempts", "goodput", "throughput"} {
+			x, ok := r.Number(m)
+			if !ok || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+				t.Errorf("variant %s%s: %s = %v (ok %v)", r.Variant, pointLabel(r.Point), m, x, ok)
+			}
+		}
+		if calls, _ := r.Number("calls"); calls == 0 {
+			t.Errorf("variant %s%s: no calls in %v", r.Variant, pointLabel(r.Point), d)
+		}
+	}
+}
+
+func pointLabel(p []any) string {
+	if len(p) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, v := range p {
+		parts = append(parts, label(v))
+	}
+	return " at " + strings.Join(parts, ", ")
+}
