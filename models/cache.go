@@ -28,6 +28,9 @@ type cache struct {
 	size       int
 
 	m cacheStats
+
+	// coalescing, TTL jitter, serve-stale (cache_strategies.go); nil when none
+	st *cacheStrat
 }
 
 func newCache(w *World, cfg *CacheConfig) *cache {

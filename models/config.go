@@ -143,10 +143,10 @@ type CallConfig struct {
 	ClientPolicy
 }
 
-// ClientPolicy is what a caller does on one edge: today a per-attempt
-// timeout and a per-call deadline; retries, budgets, breakers, throttling,
-// hedging and bulkheads arrive with strategies/. The zero value waits
-// forever and never retries.
+// ClientPolicy is what a caller does on one edge: a per-attempt timeout,
+// a per-call deadline, and the client-side strategies (docs/STRATEGIES.md
+// gives their order in the lifecycle). The zero value waits forever, never
+// retries and applies no strategy.
 type ClientPolicy struct {
 	// Timeout is how long the caller waits for one attempt before it
 	// abandons it (the server keeps working: that is wasted work). Zero
@@ -155,6 +155,8 @@ type ClientPolicy struct {
 	// Deadline bounds the whole call, all attempts included; when it
 	// passes, the call fails with deadline_exceeded. Zero means none.
 	Deadline time.Duration `toml:"deadline"`
+	// Retry is the retry policy. The zero value never retries.
+	Retry RetryConfig `toml:"retry"`
 }
 
 // LinkConfig is a network link, applied to each message in each direction
@@ -473,6 +475,7 @@ func (c *Config) ApplyDefaults() {
 			if s.Calls[j].Count == 0 {
 				s.Calls[j].Count = 1
 			}
+			s.Calls[j].ClientPolicy.applyDefaults()
 		}
 	}
 	for i := range c.Clients {
@@ -486,12 +489,14 @@ func (c *Config) ApplyDefaults() {
 		if cl.Burst.Size > 0 && cl.Burst.Start == 0 {
 			cl.Burst.Start = cl.Burst.Every
 		}
+		cl.ClientPolicy.applyDefaults()
 	}
 	for i := range c.Caches {
 		ca := &c.Caches[i]
 		if ca.Capacity == 0 {
 			ca.Capacity = ca.Keys
 		}
+		ca.ClientPolicy.applyDefaults()
 	}
 	for i := range c.Faults {
 		f := &c.Faults[i]

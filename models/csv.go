@@ -38,6 +38,7 @@ func (s *Summary) Metrics() []Metric {
 		add(prefix+"goodput", c.Goodput)
 		add(prefix+"throughput", c.Throughput)
 		latency(add, prefix+"latency_s.", &c.Latency)
+		strategy(add, prefix, c.Strategy)
 	}
 	add("calls", float64(s.Calls))
 	add("attempts", float64(s.Attempts))
@@ -74,6 +75,7 @@ func (s *Summary) Metrics() []Metric {
 		add(p+"in_system.mean", v.InSystem.Mean)
 		add(p+"queue_length.mean", v.QueueLength.Mean)
 		add(p+"queue_length.max", v.QueueLength.Max)
+		strategy(add, p, v.Strategy)
 	}
 	for _, k := range sortedKeys(s.Clients) {
 		c := s.Clients[k]
@@ -90,6 +92,7 @@ func (s *Summary) Metrics() []Metric {
 		add(p+"misses", float64(c.Misses))
 		add(p+"hit_ratio", c.HitRatio)
 		add(p+"size.mean", c.Size.Mean)
+		strategy(add, p, c.Strategy)
 	}
 	return m
 }
@@ -101,6 +104,13 @@ func latency(add func(string, float64), p string, l *Latency) {
 	add(p+"p99", l.P99)
 	add(p+"p999", l.P999)
 	add(p+"max", l.Max)
+}
+
+// strategy adds an entity's strategy values as p+"strategy."+name, by name.
+func strategy(add func(string, float64), p string, m map[string]float64) {
+	for _, k := range sortedKeys(m) {
+		add(p+"strategy."+k, m[k])
+	}
 }
 
 func b2f(b bool) float64 {
@@ -181,6 +191,9 @@ func (r *Results) WriteSeriesCSV(w io.Writer) error {
 		row(kind, c.Name, "p90_s", c.P90)
 		row(kind, c.Name, "p99_s", c.P99)
 		row(kind, c.Name, "p999_s", c.P999)
+		for _, k := range sortedValuesKeys(c.Strategy) {
+			row(kind, c.Name, "strategy."+k, c.Strategy[k])
+		}
 	}
 	calls("total", &r.Series.Total)
 	for i := range r.Series.Clients {
@@ -202,6 +215,9 @@ func (r *Results) WriteSeriesCSV(w io.Writer) error {
 		row("service", s.Name, "queue_mean", s.QueueMean)
 		row("service", s.Name, "queue_max", s.QueueMax)
 		row("service", s.Name, "in_system", s.InSystem)
+		for _, k := range sortedValuesKeys(s.Strategy) {
+			row("service", s.Name, "strategy."+k, s.Strategy[k])
+		}
 	}
 	for i := range r.Series.Caches {
 		c := &r.Series.Caches[i]
@@ -209,6 +225,9 @@ func (r *Results) WriteSeriesCSV(w io.Writer) error {
 		row("cache", c.Name, "misses", c.Misses)
 		row("cache", c.Name, "hit_ratio", c.HitRatio)
 		row("cache", c.Name, "size", c.Size)
+		for _, k := range sortedValuesKeys(c.Strategy) {
+			row("cache", c.Name, "strategy."+k, c.Strategy[k])
+		}
 	}
 	return bw.Flush()
 }

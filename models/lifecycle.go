@@ -70,6 +70,7 @@ type edge struct {
 	toName string
 	hash   uint64
 	stats  callStats
+	st     *edgeStrat // client-side strategies; nil when none
 }
 
 // call is one logical call: attempts until it succeeds or fails. It is
@@ -83,6 +84,7 @@ type call struct {
 	deadline sim.Timer
 	attempts int32
 	live     []*attempt // attempts the caller still waits for
+	x        *callStrat // the edge's per-call strategy state; nil when none
 
 	// the trace recording the call and its index there; nil when none
 	tr    *traceRec
@@ -135,10 +137,16 @@ func (w *World) newCall(e *edge, o owner, seed uint64) *call {
 		c = &call{}
 	}
 	c.e, c.owner, c.seed = e, o, seed
+	if e.st != nil {
+		w.attachStrat(c)
+	}
 	return c
 }
 
 func (w *World) freeCall(c *call) {
+	if c.x != nil {
+		w.freeCallStrat(c.x)
+	}
 	live := c.live[:0]
 	*c = call{live: live}
 	w.calls = append(w.calls, c)
@@ -193,14 +201,18 @@ func (w *World) launch(c *call) {
 		c.due = now.Add(d)
 		c.deadline = w.s.Schedule(d, w.hDeadline, c)
 	}
-	w.sendAttempt(c)
+	w.sendAttempt(c, sendFirst)
 }
 
-// sendAttempt sends one attempt of c over its edge. Client strategies
-// that gate an attempt before it leaves (circuit breaker, adaptive
-// throttling, retry budget, bulkhead) act here, before the attempt is
-// counted.
-func (w *World) sendAttempt(c *call) {
+// sendAttempt sends one attempt of c over its edge and reports whether it
+// did. Client strategies that gate an attempt before it leaves (circuit
+// breaker, adaptive throttling) act here, before the attempt is counted;
+// a refused attempt goes to refused. kind says whether it is the first
+// attempt, a retry or a hedge.
+func (w *World) sendAttempt(c *call, kind uint8) bool {
+	if x := c.e.st; x != nil && !x.admit(w, c, kind) {
+		return false // c may have ended: do not touch it
+	}
 	e := c.e
 	a := w.newAttempt()
 	c.attempts++
@@ -229,6 +241,7 @@ func (w *World) sendAttempt(c *call) {
 	default:
 		w.s.Schedule(d, w.hArrive, a)
 	}
+	return true
 }
 
 func (w *World) onArrive(arg any) {
@@ -313,14 +326,21 @@ func (w *World) onTimeout(arg any) {
 func (w *World) onDeadline(arg any) { w.finishCall(arg.(*call), strategies.ReasonDeadlineExceeded) }
 
 // attemptDone decides what a call does after one of its attempts ended
-// with r. This is the seam for the client strategies that act on an
-// outcome (retry with backoff, retry budget, breaker and throttle
-// bookkeeping, hedging): today a call makes one attempt, so any outcome
-// ends it once no other attempt is live.
+// with r: a success ends it (the first answer wins); a failure waits for
+// the call's other live copies (hedges), else the retry policy decides
+// (retry budget, retry breaker, backoff), else the call ends with r.
 func (w *World) attemptDone(c *call, r Reason) {
-	if r == strategies.ReasonOK || len(c.live) == 0 {
+	if r == strategies.ReasonOK {
 		w.finishCall(c, r)
+		return
 	}
+	if len(c.live) > 0 {
+		return
+	}
+	if c.x != nil && w.retry(c, r) {
+		return
+	}
+	w.finishCall(c, r)
 }
 
 // finishCall ends call c with outcome r: the caller abandons any attempt
@@ -329,6 +349,9 @@ func (w *World) attemptDone(c *call, r Reason) {
 func (w *World) finishCall(c *call, r Reason) {
 	now := w.s.Now()
 	c.deadline.Stop()
+	if c.x != nil {
+		w.stopCallStrat(c)
+	}
 	for len(c.live) > 0 {
 		a := c.live[len(c.live)-1]
 		a.timeout.Stop()

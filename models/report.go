@@ -44,16 +44,23 @@ func (w *World) Results() *Results {
 func (w *World) series() Series {
 	s := Series{T: w.t, Total: w.total.series()}
 	for _, c := range w.clients {
-		s.Clients = append(s.Clients, c.e.stats.series())
+		cs := c.e.stats.series()
+		cs.Strategy = c.e.strat().series()
+		s.Clients = append(s.Clients, cs)
 	}
 	for _, e := range w.edges {
-		s.Edges = append(s.Edges, e.stats.series())
+		cs := e.stats.series()
+		cs.Strategy = e.strat().series()
+		s.Edges = append(s.Edges, cs)
 	}
 	for _, sv := range w.services {
-		s.Services = append(s.Services, sv.m.series(sv.name))
+		ss := sv.m.series(sv.name)
+		ss.Strategy = sv.strat().series()
+		s.Services = append(s.Services, ss)
 	}
 	for _, c := range w.caches {
-		s.Caches = append(s.Caches, CacheSeries{Name: c.name, Hits: c.m.sHits, Misses: c.m.sMisses, HitRatio: c.m.sRatio, Size: c.m.size.means})
+		s.Caches = append(s.Caches, CacheSeries{Name: c.name, Hits: c.m.sHits, Misses: c.m.sMisses, HitRatio: c.m.sRatio, Size: c.m.size.means,
+			Strategy: c.strat().series()})
 	}
 	s.SLOs = w.sloSeries()
 	return s
@@ -75,6 +82,7 @@ func cloneCallSeries(c CallSeries) CallSeries {
 	c.Failed = f
 	c.InFlight = cloneValues(c.InFlight)
 	c.P50, c.P90, c.P99, c.P999 = cloneValues(c.P50), cloneValues(c.P90), cloneValues(c.P99), cloneValues(c.P999)
+	c.Strategy = cloneValuesMap(c.Strategy)
 	return c
 }
 
@@ -93,11 +101,13 @@ func cloneSeries(s Series) Series {
 		v.Arrivals, v.Throughput, v.Rejected, v.Errors = cloneValues(v.Arrivals), cloneValues(v.Throughput), cloneValues(v.Rejected), cloneValues(v.Errors)
 		v.Wasted, v.Utilization, v.Busy, v.Capacity = cloneValues(v.Wasted), cloneValues(v.Utilization), cloneValues(v.Busy), cloneValues(v.Capacity)
 		v.QueueMean, v.QueueMax, v.InSystem = cloneValues(v.QueueMean), cloneValues(v.QueueMax), cloneValues(v.InSystem)
+		v.Strategy = cloneValuesMap(v.Strategy)
 		out.Services = append(out.Services, v)
 	}
 	out.Caches = []CacheSeries{}
 	for _, v := range s.Caches {
 		v.Hits, v.Misses, v.HitRatio, v.Size = cloneValues(v.Hits), cloneValues(v.Misses), cloneValues(v.HitRatio), cloneValues(v.Size)
+		v.Strategy = cloneValuesMap(v.Strategy)
 		out.Caches = append(out.Caches, v)
 	}
 	out.SLOs = cloneSLOSeries(s.SLOs)
@@ -118,6 +128,7 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 	for _, c := range w.clients {
 		st := &c.e.stats
 		cs := st.summary(end)
+		cs.Strategy = c.e.strat().summary(end)
 		s.Clients[c.name] = cs
 		s.Calls += cs.Calls
 		s.Attempts += cs.Attempts
@@ -135,13 +146,17 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 	s.Throughput = perSec(float64(throughput), sec)
 	s.Latency = latencyOf(&all)
 	for _, e := range w.edges {
-		s.Edges[e.name] = e.stats.summary(end)
+		es := e.stats.summary(end)
+		es.Strategy = e.strat().summary(end)
+		s.Edges[e.name] = es
 	}
 	for _, sv := range w.services {
-		s.Services[sv.name] = sv.m.summary(end)
+		ss := sv.m.summary(end)
+		ss.Strategy = sv.strat().summary(end)
+		s.Services[sv.name] = ss
 	}
 	for _, c := range w.caches {
-		cs := CacheSummary{Hits: c.m.hitsN, Misses: c.m.missesN, Size: Mean{c.m.size.mean(end)}}
+		cs := CacheSummary{Hits: c.m.hitsN, Misses: c.m.missesN, Size: Mean{c.m.size.mean(end)}, Strategy: c.strat().summary(end)}
 		cs.HitRatio = zeroNaN(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
 		s.Caches[c.name] = cs
 	}
@@ -271,6 +286,13 @@ type ClientGauge struct {
 	// InFlight is calls in flight now; the counts are totals so far.
 	InFlight                             int
 	Calls, Attempts, Succeeded, Failures int64
+	// Breaker is the circuit breaker's state ("closed", "open",
+	// "half_open"), empty without a breaker.
+	Breaker string
+	// Strategy holds the current values of the client's strategies by
+	// their series names (counters: totals so far; levels: now). nil
+	// without strategies.
+	Strategy map[string]float64
 }
 
 // ServiceGauge is the current state of one service.
@@ -288,6 +310,10 @@ type ServiceGauge struct {
 	// Served, Rejected and WastedS are totals so far.
 	Served, Rejected int64
 	WastedS          float64
+	// Strategy holds the current values of the service's strategies by
+	// their series names (counters: totals so far; levels: now). nil
+	// without strategies.
+	Strategy map[string]float64
 }
 
 // CacheGauge is the current state of one cache.
@@ -295,6 +321,9 @@ type CacheGauge struct {
 	Name         string
 	Size         int
 	Hits, Misses int64
+	// Strategy holds the cache's strategy counters so far; nil without
+	// strategies.
+	Strategy map[string]float64
 }
 
 // Snapshot returns the live view. It allocates only its small slices and
@@ -313,6 +342,8 @@ func (w *World) Snapshot() Snapshot {
 		if c.cfg.Model != Closed {
 			g.Rate = c.rateNowAt(now.Seconds())
 		}
+		g.Strategy = c.e.strat().current()
+		g.Breaker = c.e.st.breakerState(now)
 		sn.Clients = append(sn.Clients, g)
 	}
 	for _, s := range w.services {
@@ -324,10 +355,11 @@ func (w *World) Snapshot() Snapshot {
 			g.Busy += r.busy
 		}
 		g.InSystem = int(s.m.inSystem.v)
+		g.Strategy = s.strat().current()
 		sn.Services = append(sn.Services, g)
 	}
 	for _, c := range w.caches {
-		sn.Caches = append(sn.Caches, CacheGauge{Name: c.name, Size: c.size, Hits: c.m.hitsN, Misses: c.m.missesN})
+		sn.Caches = append(sn.Caches, CacheGauge{Name: c.name, Size: c.size, Hits: c.m.hitsN, Misses: c.m.missesN, Strategy: c.strat().current()})
 	}
 	return sn
 }

@@ -119,6 +119,11 @@ type CallSummary struct {
 	Throughput float64 `json:"throughput"`
 	// Latency is the latency of successful calls.
 	Latency Latency `json:"latency_s"`
+	// Strategy holds the whole-run values of the client-side strategies
+	// configured on this client or edge (counts, and time-weighted means of
+	// levels such as breaker_state or budget_tokens; docs/STRATEGIES.md
+	// lists the names). Absent when none is configured.
+	Strategy map[string]float64 `json:"strategy,omitempty"`
 }
 
 // ServiceSummary summarises one service over the run. Counts are requests
@@ -155,6 +160,11 @@ type ServiceSummary struct {
 	InSystem Mean `json:"in_system"`
 	// QueueLength is the time-weighted number waiting, and its maximum.
 	QueueLength MeanMax `json:"queue_length"`
+	// Strategy holds the whole-run values of the server-side strategies
+	// configured on this service (requests shed, rate limited, dropped,
+	// ...; the mean concurrency limit; docs/STRATEGIES.md lists the
+	// names). Absent when none is configured.
+	Strategy map[string]float64 `json:"strategy,omitempty"`
 }
 
 // Mean is a mean.
@@ -177,6 +187,10 @@ type CacheSummary struct {
 	HitRatio float64 `json:"hit_ratio"`
 	// Size is the time-weighted mean number of keys stored.
 	Size Mean `json:"size"`
+	// Strategy holds the whole-run values of the cache's strategies
+	// (coalesced misses, stale hits, refreshes). Absent when none is
+	// configured.
+	Strategy map[string]float64 `json:"strategy,omitempty"`
 }
 
 // Verdict is the outcome of the recovery judgement.
@@ -360,6 +374,11 @@ type CallSeries struct {
 	P90  Values `json:"p90_s"`
 	P99  Values `json:"p99_s"`
 	P999 Values `json:"p999_s"`
+	// Strategy holds the series of the client-side strategies configured
+	// on this client or edge, by name (retries/s, breaker_state,
+	// budget_tokens, ...; docs/STRATEGIES.md lists them). Absent when none
+	// is configured; nil in Total.
+	Strategy map[string]Values `json:"strategy,omitempty"`
 }
 
 // ServiceSeries is the series of one service (all replicas together).
@@ -385,6 +404,11 @@ type ServiceSeries struct {
 	// InSystem is the time-weighted mean number in the service (waiting +
 	// in service): its in-flight requests.
 	InSystem Values `json:"in_system"`
+	// Strategy holds the series of the server-side strategies configured
+	// on this service, by name (shed/s, rate_limited/s,
+	// concurrency_limit, ...; docs/STRATEGIES.md lists them). Absent when
+	// none is configured.
+	Strategy map[string]Values `json:"strategy,omitempty"`
 }
 
 // CacheSeries is the series of one cache.
@@ -396,6 +420,9 @@ type CacheSeries struct {
 	Misses   Values `json:"misses"`
 	HitRatio Values `json:"hit_ratio"`
 	Size     Values `json:"size"`
+	// Strategy holds the series of the cache's strategies (coalesced/s,
+	// stale_hits/s, refreshes/s). Absent when none is configured.
+	Strategy map[string]Values `json:"strategy,omitempty"`
 }
 
 // WriteJSON writes the results as indented JSON with a stable field order

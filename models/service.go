@@ -40,6 +40,9 @@ type service struct {
 	deployDown int        // replicas out for a deploy's restart (deploy.go)
 
 	m serviceStats
+
+	// server-side strategies (server_strategies.go); nil when none
+	st *serviceStrat
 }
 
 // downCall is one downstream call a request makes (a CallConfig expanded

@@ -259,6 +259,7 @@ func (v *validator) link(path string, l *LinkConfig) {
 func (v *validator) policy(path string, p *ClientPolicy) {
 	v.nonNegDur(path+".timeout", p.Timeout)
 	v.nonNegDur(path+".deadline", p.Deadline)
+	v.clientStrategies(path, p)
 }
 
 func (v *validator) open(p string, cl *ClientConfig) {

@@ -35,8 +35,9 @@ type World struct {
 	windows []FaultWindow
 
 	// pools
-	calls    []*call
-	attempts []*attempt
+	calls      []*call
+	attempts   []*attempt
+	callStrats []*callStrat
 
 	// per-call randomness: a PCG reseeded from a seed tied to the call
 	// before each use (common random numbers across variants).
@@ -46,6 +47,7 @@ type World struct {
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
 	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
+	hRetry                                                     sim.Handler
 
 	inFlight    int // attempts alive
 	maxInFlight int
@@ -118,6 +120,7 @@ func Build(cfg Config) (*World, error) {
 	w.hBurst = w.onBurst
 	w.hUserIssue = w.onUserIssue
 	w.hSessionIssue = w.onSessionIssue
+	w.hRetry = w.onRetry
 
 	for i := range w.cfg.Services {
 		s := newService(w, &w.cfg.Services[i], i)
@@ -137,6 +140,9 @@ func Build(cfg Config) (*World, error) {
 	}
 	for i := range w.cfg.Clients {
 		w.clients = append(w.clients, newClient(w, &w.cfg.Clients[i], i))
+	}
+	if err := w.buildStrategies(); err != nil {
+		return nil, err
 	}
 	for i := range w.cfg.Faults {
 		if err := w.schedule(w.cfg.Faults[i]); err != nil {
@@ -271,18 +277,30 @@ func (w *World) roll() {
 		}
 		tot.hist.Merge(&st.hist)
 		st.roll(end, width)
+		if m := c.e.strat(); m != nil {
+			m.roll(end, width)
+		}
 		inFlight += st.inFlight.means[len(st.inFlight.means)-1]
 	}
 	tot.roll(end, width)
 	tot.inFlight.means[len(tot.inFlight.means)-1] = inFlight
 	for _, e := range w.edges {
 		e.stats.roll(end, width)
+		if m := e.strat(); m != nil {
+			m.roll(end, width)
+		}
 	}
 	for _, s := range w.services {
 		s.m.roll(end, width)
+		if m := s.strat(); m != nil {
+			m.roll(end, width)
+		}
 	}
 	for _, c := range w.caches {
 		c.m.roll(end, width)
+		if m := c.strat(); m != nil {
+			m.roll(end, width)
+		}
 	}
 	w.rollSLOs(end)
 	w.ivStart = end
@@ -364,4 +382,5 @@ const (
 	purposeKey          = 0x5851f42d4c957f2d
 	purposeFirstThink   = 0x14057b7ef767814f
 	purposeSession      = 0xd1b54a32d192ed03
+	purposeBackoff      = 0x9fb21c651e98df25
 )

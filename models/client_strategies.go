@@ -1,0 +1,179 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
+)
+
+// edgeStrat is the client-side strategy state of one edge (a client's, or
+// a service's or cache's downstream edge): the strategies/ types its
+// policy configures, shared by every call on the edge, and their metrics.
+// It is nil when the policy configures none, so that such an edge pays
+// one nil check per attempt and nothing else.
+//
+// The order in the lifecycle (docs/STRATEGIES.md):
+//
+//	call issued -> bulkhead -> [attempt: breaker -> throttle -> send]
+//	-> hedge timer (another copy after the hedge delay, through the
+//	   budget, then the attempt gates)
+//	attempt ends -> bookkeeping (breaker, retry breaker, budget,
+//	   throttle accepts, hedge latency)
+//	-> first success wins | other copies live: wait | retry policy ->
+//	   retry breaker -> budget -> backoff timer -> attempt gates
+type edgeStrat struct {
+	retry   strategies.RetryPolicy
+	retryOn bool
+	// retryable is the retry policy's set, or the default set when the
+	// edge does not retry: what a budget counts as a failure.
+	retryable strategies.ReasonSet
+
+	m        metricSet
+	mRetries *counter // retries sent
+	mDenied  *counter // retries a budget or retry breaker refused
+}
+
+// callStrat is the per-call state of a call on an edge with strategies:
+// the backoff state, the retry and hedge counts, and the strategies'
+// timers. It is pooled and attached to the call only when its edge has
+// strategies.
+type callStrat struct {
+	bo      strategies.BackoffState
+	retries int32 // retries scheduled (attempts after the first, not counting hedges)
+	retryT  sim.Timer
+}
+
+func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
+	x := &edgeStrat{retryable: strategies.DefaultRetryableReasons}
+	any := false
+	if p.Retry.enabled() {
+		cfg, err := p.Retry.policy()
+		if err != nil {
+			return nil, err
+		}
+		if x.retry, err = strategies.NewRetryPolicy(cfg); err != nil {
+			return nil, err
+		}
+		x.retryOn, x.retryable = true, cfg.Retryable
+		x.mRetries = x.m.counter("retries")
+		x.mDenied = x.m.counter("retries_denied")
+		any = true
+	}
+	if !any {
+		return nil, nil
+	}
+	return x, nil
+}
+
+// The kinds of attempts, for sendAttempt.
+const (
+	sendFirst uint8 = iota // a call's first attempt
+	sendRetry              // an attempt after a failure, after the backoff
+	sendHedge              // a copy sent while others are outstanding
+)
+
+// admit runs the attempt gates (circuit breaker, then adaptive throttle)
+// for an attempt of c about to be sent, and counts it by kind. It reports
+// false, after handing c to refused, when a gate refuses: c may then have
+// ended.
+func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
+	switch kind {
+	case sendRetry:
+		x.mRetries.inc()
+	}
+	return true
+}
+
+// attachStrat gives call c its per-call strategy state.
+func (w *World) attachStrat(c *call) {
+	var cx *callStrat
+	if n := len(w.callStrats); n > 0 {
+		cx = w.callStrats[n-1]
+		w.callStrats = w.callStrats[:n-1]
+	} else {
+		cx = &callStrat{}
+	}
+	c.x = cx
+}
+
+func (w *World) freeCallStrat(cx *callStrat) {
+	*cx = callStrat{}
+	w.callStrats = append(w.callStrats, cx)
+}
+
+// outcome records in the edge's strategies how an attempt of c that was
+// sent ended: r after latency.
+func (x *edgeStrat) outcome(w *World, c *call, r Reason) {
+}
+
+// retry decides, once the last live attempt of c failed with r, whether
+// the call tries again; if so it schedules the retry after the backoff and
+// reports true.
+func (w *World) retry(c *call, r Reason) bool {
+	x, cx := c.e.st, c.x
+	if !x.retryOn || !x.retry.ShouldRetry(1+int(cx.retries), r) {
+		return false
+	}
+	wait := x.retry.Backoff().Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
+	cx.retries++
+	cx.retryT = w.s.Schedule(wait, w.hRetry, c)
+	return true
+}
+
+func (w *World) onRetry(arg any) {
+	c := arg.(*call)
+	c.x.retryT = sim.Timer{}
+	w.sendAttempt(c, sendRetry)
+}
+
+// refused handles an attempt of c that a client-side strategy refused
+// before it was sent (breaker_open, throttled): it is not an attempt, so
+// no strategy records it; the call waits for its other copies, retries if
+// r is retryable, or ends with r.
+func (w *World) refused(c *call, r Reason) {
+	if len(c.live) > 0 {
+		return
+	}
+	if w.retry(c, r) {
+		return
+	}
+	w.finishCall(c, r)
+}
+
+// stopCallStrat stops the timers of c's strategies when c ends.
+func (w *World) stopCallStrat(c *call) {
+	cx := c.x
+	cx.retryT.Stop()
+}
+
+// buildStrategies makes the strategies of every edge, service and cache
+// (after Validate, an error here is a bug, reported with the entity).
+func (w *World) buildStrategies() error {
+	edges := make([]*edge, 0, len(w.clients)+len(w.edges))
+	for _, c := range w.clients {
+		edges = append(edges, c.e)
+	}
+	edges = append(edges, w.edges...)
+	for _, e := range edges {
+		st, err := newEdgeStrat(&e.policy)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
+		}
+		e.st = st
+	}
+	return nil
+}
+
+// strat returns the edge's strategy metrics, nil without strategies.
+func (e *edge) strat() *metricSet {
+	if e.st == nil {
+		return nil
+	}
+	return &e.st.m
+}
+
+// breakerState returns the breaker's state name at now, "" without one.
+func (x *edgeStrat) breakerState(now sim.Time) string {
+	return ""
+}

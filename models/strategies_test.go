@@ -1,0 +1,136 @@
+package models
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// End-to-end runs of each strategy through the models, each showing the
+// effect the strategy exists for. Worlds are small and short so that the
+// suite stays fast under -race.
+
+// maxOf returns the largest value of v (NaN ignored).
+func maxOf(v Values) float64 {
+	m := math.Inf(-1)
+	for _, x := range v {
+		if !math.IsNaN(x) && x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+// sumOf returns the sum of v over [from, to) (NaN ignored).
+func sumOf(v Values, from, to int) float64 {
+	s := 0.0
+	for i := from; i < to && i < len(v); i++ {
+		if !math.IsNaN(v[i]) {
+			s += v[i]
+		}
+	}
+	return s
+}
+
+func TestRetryAttemptsAndReasons(t *testing.T) {
+	// A service that fails every request at once (a fail-fast outage for
+	// the whole run): each call makes exactly 3 attempts, retried with no
+	// backoff, and fails with the last attempt's reason. Only reasons in
+	// retry.on are retried.
+	cfg := oneService(10, "1ms", 10*time.Second)
+	cfg.Faults = []FaultConfig{{Kind: FaultOutage, Target: "api", At: 0, For: time.Hour}}
+	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, Backoff: "none"}
+	_, r := run(t, cfg)
+	s := r.Summary
+	wantEq(t, "calls", s.Calls, int64(99))
+	wantEq(t, "attempts", s.Attempts, int64(3*99))
+	wantEq(t, "amplification", s.Amplification, 3.0)
+	wantEq(t, "failed[outage]", s.Failed["outage"], int64(99))
+	wantEq(t, "strategy.retries", s.Clients["c"].Strategy["retries"], float64(2*99))
+	// The retries series counts retries sent per second, and goes to CSV.
+	wantEq(t, "retries in [1,2)", r.Series.Clients[0].Strategy["retries"][1], 20.0)
+	var csv bytes.Buffer
+	if err := r.WriteSeriesCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csv.String(), "\n1,client,c,strategy.retries,20\n") {
+		t.Errorf("series CSV has no strategy.retries row for [1,2)")
+	}
+
+	cfg.Clients[0].Retry.On = []string{"timeout"}
+	_, r = run(t, cfg)
+	wantEq(t, "attempts when outage is not retried", r.Summary.Attempts, int64(99))
+}
+
+func TestRetryValidation(t *testing.T) {
+	cfg := oneService(10, "1ms", time.Second)
+	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, Backoff: "exponentail", On: []string{"timeout", "nope"}}
+	_, err := Build(cfg)
+	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.backoff: must be one of none, constant, linear, exponential") {
+		t.Fatalf("bad backoff: %v", err)
+	}
+	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, On: []string{"timeout", "nope"}}
+	_, err = Build(cfg)
+	if err == nil || !strings.Contains(err.Error(), `clients[c].retry.on[1]: "nope" is not a failure reason`) {
+		t.Fatalf("bad reason: %v", err)
+	}
+	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, Base: 10 * time.Millisecond, Max: time.Millisecond}
+	_, err = Build(cfg)
+	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.max: must be >= Base (10ms), got 1ms") {
+		t.Fatalf("bad max: %v", err)
+	}
+	cfg.Clients[0].Retry = RetryConfig{Attempts: 101}
+	_, err = Build(cfg)
+	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.attempts: must be in [0, 100]") {
+		t.Fatalf("bad attempts: %v", err)
+	}
+}
+
+// retryWave is 100 calls issued at the same instant (t = 1s) against a
+// service in a fail-fast outage until 1.1s: every first attempt fails at
+// once, together, and the retries form a wave. The service has 10 workers
+// of 10ms, so a wave that arrives at one instant queues 90 deep.
+func retryWave(jitter string) Config {
+	cfg := Config{
+		Duration: 3 * time.Second,
+		Interval: 10 * time.Millisecond,
+		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 100, Every: time.Hour, Start: time.Second},
+			ClientPolicy: ClientPolicy{Retry: RetryConfig{Attempts: 6, Backoff: "exponential", Base: 50 * time.Millisecond,
+				Max: time.Second, Jitter: jitter}}}},
+		Faults: []FaultConfig{{Kind: FaultOutage, Target: "api", At: 500 * time.Millisecond, For: 600 * time.Millisecond}},
+	}
+	return cfg
+}
+
+func TestJitterSpreadsARetryWave(t *testing.T) {
+	// Without jitter every call waits exactly 2 x 50ms after failing at 1s
+	// and all 100 retries arrive at 1.1s, the instant the outage ends:
+	// the service sees one 10ms interval with 100 arrivals and a queue 90
+	// deep. With jitter (Brooker's full, equal, decorrelated) the retries
+	// spread out in time: no 10ms interval gets more than a fraction of
+	// them, and the queue stays short. Every call succeeds in the end.
+	type result struct{ peakArrivals, peakQueue float64 }
+	got := map[string]result{}
+	for _, j := range []string{"none", "full", "equal", "decorrelated"} {
+		_, r := run(t, retryWave(j))
+		sv := r.Series.Services[0]
+		// the first wave (the burst itself) is interval 100: look after it
+		got[j] = result{math.Round(maxOf(sv.Arrivals[101:]) * 0.01), maxOf(sv.QueueMax[101:])}
+		wantEq(t, j+": succeeded", r.Summary.Succeeded, int64(100))
+		if a := r.Summary.Amplification; a < 2 {
+			t.Errorf("%s: amplification %v, want >= 2 (every call retried at least once)", j, a)
+		}
+	}
+	if g := got["none"]; g.peakArrivals != 100 || g.peakQueue != 90 {
+		t.Errorf("no jitter: peak arrivals %v per 10ms, peak queue %v; want 100 and 90 (one synchronised wave)", g.peakArrivals, g.peakQueue)
+	}
+	for _, j := range []string{"full", "equal", "decorrelated"} {
+		if g := got[j]; g.peakArrivals > 40 || g.peakQueue > 30 {
+			t.Errorf("%s jitter: peak arrivals %v per 10ms, peak queue %v; want the wave spread (<= 40, <= 30)", j, g.peakArrivals, g.peakQueue)
+		}
+	}
+	t.Logf("peaks (arrivals per 10ms, queue): %v", got)
+}
