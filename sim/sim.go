@@ -60,8 +60,8 @@ type slot struct {
 // arity is the fan-out of the pending-event heap, measured rather than
 // assumed (docs/PERFORMANCE.md, "Heap arity"; BenchmarkHold with the
 // constant set to 2, 3, 4 and 8): on the reference 2-core machine a binary
-// heap beat a 4-ary one by 4-11% from 1k to 1M pending events and lost by
-// about 3 ns at 16; M/M/1 (two or three pending) does not notice.
+// heap beat a 4-ary one by 7-11% at 1k and 64k pending events, tied at 1M
+// and lost by 2-3 ns at 16; M/M/1 (two or three pending) does not notice.
 const arity = 2
 
 // compactMin is the heap size below which stopped entries are never
