@@ -29,9 +29,15 @@ type edgeStrat struct {
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
 
+	// retry budget: at most one of the three
+	tokens *strategies.TokenBucketBudget
+	ratio  *strategies.RatioBudget
+	quota  *strategies.RetryQuota
+
 	m        metricSet
 	mRetries *counter // retries sent
-	mDenied  *counter // retries a budget or retry breaker refused
+	mDenied  *counter // retries (and hedges) a budget or retry breaker refused
+	gBudget  *gauge   // tokens (token_bucket, quota) or retries available (ratio)
 }
 
 // callStrat is the per-call state of a call on an edge with strategies:
@@ -40,7 +46,8 @@ type edgeStrat struct {
 // strategies.
 type callStrat struct {
 	bo      strategies.BackoffState
-	retries int32 // retries scheduled (attempts after the first, not counting hedges)
+	retries int32   // retries scheduled (attempts after the first, not counting hedges)
+	cost    float64 // what the quota charged for the last retry
 	retryT  sim.Timer
 }
 
@@ -58,6 +65,32 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		x.retryOn, x.retryable = true, cfg.Retryable
 		x.mRetries = x.m.counter("retries")
 		x.mDenied = x.m.counter("retries_denied")
+		any = true
+	}
+	if b := p.Budget; b != nil {
+		var err error
+		tokens := 0.0
+		switch b.Kind {
+		case BudgetTokenBucket:
+			x.tokens, err = strategies.NewTokenBucketBudget(strategies.TokenBucketBudgetConfig{MaxTokens: b.MaxTokens, TokenRatio: b.TokenRatio})
+			tokens = b.MaxTokens
+		case BudgetRatio:
+			x.ratio, err = strategies.NewRatioBudget(b.ratio())
+			if err == nil {
+				tokens = float64(x.ratio.Balance(0))
+			}
+		case BudgetQuota:
+			x.quota, err = strategies.NewRetryQuota(b.quota())
+			tokens = b.MaxTokens
+		}
+		if err != nil {
+			return nil, err
+		}
+		if x.mDenied == nil {
+			x.mDenied = x.m.counter("retries_denied")
+		}
+		x.gBudget = x.m.gauge("budget_tokens")
+		x.gBudget.set(0, tokens)
 		any = true
 	}
 	if !any {
@@ -102,9 +135,65 @@ func (w *World) freeCallStrat(cx *callStrat) {
 	w.callStrats = append(w.callStrats, cx)
 }
 
-// outcome records in the edge's strategies how an attempt of c that was
-// sent ended: r after latency.
-func (x *edgeStrat) outcome(w *World, c *call, r Reason) {
+// launchStrat starts call c on an edge with strategies: the ratio budget
+// takes the call's deposit, then the first attempt goes.
+func (w *World) launchStrat(c *call) {
+	x := c.e.st
+	if x.ratio != nil {
+		now := w.s.Now()
+		x.ratio.Deposit(now)
+		x.gBudget.set(now, float64(x.ratio.Balance(now)))
+	}
+	w.sendAttempt(c, sendFirst)
+}
+
+// outcome records in the edge's strategies how attempt a of c, which was
+// sent, ended: r (ReasonOK, a failure answered by the target, a timeout,
+// or deadline_exceeded when the call's deadline abandoned it).
+func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
+	now := w.s.Now()
+	ok := r == strategies.ReasonOK
+	switch {
+	case x.tokens != nil:
+		if ok {
+			x.tokens.OnSuccess()
+		} else if x.retryable.Has(r) {
+			x.tokens.OnFailure()
+		}
+		x.gBudget.set(now, x.tokens.Tokens())
+	case x.quota != nil && ok:
+		cost := 0.0
+		if a.n > 1 {
+			cost = c.x.cost
+		}
+		x.quota.OnSuccess(cost)
+		x.gBudget.set(now, x.quota.Tokens())
+	}
+}
+
+// allowRetry asks the retry budget whether the call c may send a retry (or
+// a hedge) after reason r, and charges it if so.
+func (x *edgeStrat) allowRetry(w *World, c *call, r Reason) bool {
+	now := w.s.Now()
+	ok := true
+	switch {
+	case x.tokens != nil:
+		ok = x.tokens.AllowRetry()
+	case x.ratio != nil:
+		ok = x.ratio.TryWithdraw(now)
+		x.gBudget.set(now, float64(x.ratio.Balance(now)))
+	case x.quota != nil:
+		var cost float64
+		cost, ok = x.quota.AcquireRetry(r)
+		if ok {
+			c.x.cost = cost
+		}
+		x.gBudget.set(now, x.quota.Tokens())
+	}
+	if !ok {
+		x.mDenied.inc()
+	}
+	return ok
 }
 
 // retry decides, once the last live attempt of c failed with r, whether
@@ -113,6 +202,12 @@ func (x *edgeStrat) outcome(w *World, c *call, r Reason) {
 func (w *World) retry(c *call, r Reason) bool {
 	x, cx := c.e.st, c.x
 	if !x.retryOn || !x.retry.ShouldRetry(1+int(cx.retries), r) {
+		return false
+	}
+	if c.due != sim.Never && w.s.Now() >= c.due {
+		return false
+	}
+	if !x.allowRetry(w, c, r) {
 		return false
 	}
 	wait := x.retry.Backoff().Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
@@ -176,4 +271,14 @@ func (e *edge) strat() *metricSet {
 // breakerState returns the breaker's state name at now, "" without one.
 func (x *edgeStrat) breakerState(now sim.Time) string {
 	return ""
+}
+
+// abandoned is told that call c, ending with r, lets go of its live
+// attempt a: a deadline makes it a failed attempt for the strategies that
+// count outcomes; a copy that lost to another one's success records
+// nothing.
+func (x *edgeStrat) abandoned(w *World, c *call, a *attempt, r Reason) {
+	if r == strategies.ReasonDeadlineExceeded {
+		x.outcome(w, c, a, r)
+	}
 }

@@ -157,6 +157,10 @@ type ClientPolicy struct {
 	Deadline time.Duration `toml:"deadline"`
 	// Retry is the retry policy. The zero value never retries.
 	Retry RetryConfig `toml:"retry"`
+	// Budget caps the retries and hedges of all the calls on the edge
+	// together (a token bucket, a ratio over a window, or a quota). nil
+	// means none.
+	Budget *BudgetConfig `toml:"budget"`
 }
 
 // LinkConfig is a network link, applied to each message in each direction

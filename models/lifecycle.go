@@ -201,6 +201,10 @@ func (w *World) launch(c *call) {
 		c.due = now.Add(d)
 		c.deadline = w.s.Schedule(d, w.hDeadline, c)
 	}
+	if c.x != nil {
+		w.launchStrat(c)
+		return
+	}
 	w.sendAttempt(c, sendFirst)
 }
 
@@ -278,6 +282,9 @@ func (w *World) deliver(a *attempt) {
 		return
 	}
 	r := a.reason
+	if c.x != nil {
+		c.e.st.outcome(w, c, a, r)
+	}
 	a.timeout.Stop()
 	if a.tr != nil {
 		w.tr.ended(a, r)
@@ -316,6 +323,9 @@ func (w *World) letGo(c *call, a *attempt) {
 func (w *World) onTimeout(arg any) {
 	a := arg.(*attempt)
 	c := a.c
+	if c.x != nil {
+		c.e.st.outcome(w, c, a, strategies.ReasonTimeout)
+	}
 	if a.tr != nil {
 		w.tr.ended(a, strategies.ReasonTimeout)
 	}
@@ -355,6 +365,9 @@ func (w *World) finishCall(c *call, r Reason) {
 	for len(c.live) > 0 {
 		a := c.live[len(c.live)-1]
 		a.timeout.Stop()
+		if c.x != nil {
+			c.e.st.abandoned(w, c, a, r)
+		}
 		if a.tr != nil {
 			w.tr.ended(a, r)
 		}

@@ -134,3 +134,92 @@ func TestJitterSpreadsARetryWave(t *testing.T) {
 	}
 	t.Logf("peaks (arrivals per 10ms, queue): %v", got)
 }
+
+func ptr[T any](v T) *T { return &v }
+
+// failing is an open client at 100 calls/s against a service that fails
+// every request with error after 1ms: a 100% failure rate. Each call may
+// make 5 attempts, retried at once.
+func failing(budget *BudgetConfig) Config {
+	return Config{
+		Duration: 30 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms"), ErrorRate: 1}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant,
+			ClientPolicy: ClientPolicy{Retry: RetryConfig{Attempts: 5, Backoff: "none"}, Budget: budget}}},
+	}
+}
+
+func TestRetryBudgetsBoundAmplification(t *testing.T) {
+	// Under 100% failure, 5 attempts per call is an amplification of 5.
+	// A retry budget caps it for the edge as a whole: Finagle's ratio
+	// budget at 10% (no reserve) near 1.1; gRPC's token bucket stops
+	// retrying once half its 10 tokens are gone (amplification ~1); the
+	// AWS quota pays for 500/5 = 100 retries and then none.
+	cases := []struct {
+		name   string
+		budget *BudgetConfig
+		lo, hi float64
+	}{
+		{"none", nil, 4.99, 5},
+		{"ratio", &BudgetConfig{Kind: BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(0)}, 1.09, 1.11},
+		{"ratio-reserve", &BudgetConfig{Kind: BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(5)}, 1.13, 1.16},
+		{"token_bucket", &BudgetConfig{Kind: BudgetTokenBucket}, 1, 1.002},
+		{"quota", &BudgetConfig{Kind: BudgetQuota}, 1.033, 1.034},
+	}
+	for _, tc := range cases {
+		_, r := run(t, failing(tc.budget))
+		cs := r.Summary.Clients["c"]
+		if a := cs.Amplification; a < tc.lo || a > tc.hi {
+			t.Errorf("%s: amplification %.4f, want in [%v, %v]", tc.name, a, tc.lo, tc.hi)
+		}
+		if tc.budget == nil {
+			continue
+		}
+		if cs.Strategy["retries_denied"] == 0 {
+			t.Errorf("%s: no retry denied", tc.name)
+		}
+		if _, ok := cs.Strategy["budget_tokens"]; !ok {
+			t.Errorf("%s: no budget_tokens metric", tc.name)
+		}
+	}
+	// The token bucket's tokens fall from 10 to at most half and stay.
+	_, r := run(t, failing(&BudgetConfig{Kind: BudgetTokenBucket}))
+	tok := r.Series.Clients[0].Strategy["budget_tokens"]
+	if tok[len(tok)-1] > 5 {
+		t.Errorf("token bucket ends with %v tokens, want <= 5", tok[len(tok)-1])
+	}
+}
+
+func TestBudgetValidation(t *testing.T) {
+	for _, tc := range []struct {
+		b    BudgetConfig
+		want string
+	}{
+		{BudgetConfig{}, "clients[c].budget.kind: is required"},
+		{BudgetConfig{Kind: "leaky"}, `clients[c].budget.kind: must be one of token_bucket, ratio, quota, got "leaky"`},
+		{BudgetConfig{Kind: BudgetTokenBucket, TTL: time.Second}, "clients[c].budget.ttl: is not a key of a token_bucket budget"},
+		{BudgetConfig{Kind: BudgetRatio, TTL: 90 * time.Second}, "clients[c].budget.ttl: must be in [1s, 60s], got 1m30s"},
+		{BudgetConfig{Kind: BudgetTokenBucket, TokenRatio: 0.0001}, "clients[c].budget.token_ratio: must be in (0, MaxTokens] with at most 3 decimal places"},
+	} {
+		cfg := oneService(10, "1ms", time.Second)
+		b := tc.b
+		cfg.Clients[0].Budget = &b
+		_, err := Build(cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: got %v, want %q", tc.b, err, tc.want)
+		}
+	}
+}
+
+func TestBuildLeavesTheCallersConfigAlone(t *testing.T) {
+	cfg := oneService(10, "1ms", time.Second)
+	b := &BudgetConfig{Kind: BudgetRatio}
+	cfg.Clients[0].Budget = b
+	cfg.Clients[0].Retry = RetryConfig{Attempts: 2}
+	if _, err := Build(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if b.TTL != 0 || b.Percent != nil || cfg.Clients[0].Retry.Backoff != "" {
+		t.Errorf("Build applied defaults to the caller's config: %+v, %+v", *b, cfg.Clients[0].Retry)
+	}
+}

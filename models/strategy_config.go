@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,9 +155,182 @@ func (v *validator) strat(path string, err error) {
 	v.add(path, "%v", err)
 }
 
+// BudgetConfig is a retry budget: it caps the retries (and hedges) of all
+// the calls on one edge together, whatever each call's own attempts allow.
+// Kind picks the style; each kind reads only its own keys.
+type BudgetConfig struct {
+	// Kind is token_bucket (gRPC retryThrottling, gRFC A6), ratio
+	// (Finagle's RetryBudget) or quota (the AWS SDKs' retry quota).
+	// Required.
+	Kind string `toml:"kind"`
+	// MaxTokens is the bucket's size and starting count (token_bucket:
+	// zero means 10, at most 3 decimals; quota: zero means 500).
+	MaxTokens float64 `toml:"max_tokens"`
+	// TokenRatio is the tokens each successful attempt adds (token_bucket).
+	// Zero means 0.1.
+	TokenRatio float64 `toml:"token_ratio"`
+	// TTL is how long a call's deposit counts (ratio). Zero means 10s.
+	TTL time.Duration `toml:"ttl"`
+	// MinRetriesPerS is the reserve of retries per second granted
+	// whatever the traffic (ratio). nil means 10.
+	MinRetriesPerS *int `toml:"min_retries_per_s"`
+	// Percent is the retries allowed per 100 calls (ratio; Finagle's
+	// percentCanRetry x 100). nil means 20.
+	Percent *float64 `toml:"percent"`
+	// RetryCost is what a retry takes from the quota (quota). Zero means 5.
+	RetryCost float64 `toml:"retry_cost"`
+	// TimeoutRetryCost is what a retry after a timeout takes (quota). Zero
+	// means 10.
+	TimeoutRetryCost float64 `toml:"timeout_retry_cost"`
+	// NoRetryIncrement is what a call that succeeds at its first attempt
+	// adds (quota). nil means 1.
+	NoRetryIncrement *float64 `toml:"no_retry_increment"`
+	// Refund returns a retry's cost when it succeeds (quota). nil means
+	// true.
+	Refund *bool `toml:"refund"`
+}
+
+// Budget kinds.
+const (
+	BudgetTokenBucket = "token_bucket"
+	BudgetRatio       = "ratio"
+	BudgetQuota       = "quota"
+)
+
+func (b *BudgetConfig) applyDefaults() {
+	switch b.Kind {
+	case BudgetTokenBucket:
+		d := strategies.DefaultTokenBucketBudgetConfig()
+		if b.MaxTokens == 0 {
+			b.MaxTokens = d.MaxTokens
+		}
+		if b.TokenRatio == 0 {
+			b.TokenRatio = d.TokenRatio
+		}
+	case BudgetRatio:
+		d := strategies.DefaultRatioBudgetConfig()
+		if b.TTL == 0 {
+			b.TTL = d.TTL
+		}
+		if b.MinRetriesPerS == nil {
+			b.MinRetriesPerS = &d.MinRetriesPerSec
+		}
+		if b.Percent == nil {
+			p := d.PercentCanRetry * 100
+			b.Percent = &p
+		}
+	case BudgetQuota:
+		d := strategies.DefaultRetryQuotaConfig()
+		if b.MaxTokens == 0 {
+			b.MaxTokens = d.MaxTokens
+		}
+		if b.RetryCost == 0 {
+			b.RetryCost = d.RetryCost
+		}
+		if b.TimeoutRetryCost == 0 {
+			b.TimeoutRetryCost = d.TimeoutRetryCost
+		}
+		if b.NoRetryIncrement == nil {
+			b.NoRetryIncrement = &d.NoRetryIncrement
+		}
+		if b.Refund == nil {
+			b.Refund = &d.RefundOnRetrySuccess
+		}
+	}
+}
+
+// validate checks b (after applyDefaults): its kind, that it sets only
+// its kind's keys, and every value, by building the strategy.
+func (b *BudgetConfig) validate() error {
+	type key struct {
+		name string
+		set  bool
+	}
+	var own []string
+	all := []key{{"max_tokens", b.MaxTokens != 0}, {"token_ratio", b.TokenRatio != 0}, {"ttl", b.TTL != 0},
+		{"min_retries_per_s", b.MinRetriesPerS != nil}, {"percent", b.Percent != nil}, {"retry_cost", b.RetryCost != 0},
+		{"timeout_retry_cost", b.TimeoutRetryCost != 0}, {"no_retry_increment", b.NoRetryIncrement != nil}, {"refund", b.Refund != nil}}
+	var err error
+	switch b.Kind {
+	case BudgetTokenBucket:
+		own = []string{"max_tokens", "token_ratio"}
+		_, err = strategies.NewTokenBucketBudget(strategies.TokenBucketBudgetConfig{MaxTokens: b.MaxTokens, TokenRatio: b.TokenRatio})
+	case BudgetRatio:
+		own = []string{"ttl", "min_retries_per_s", "percent"}
+		_, err = strategies.NewRatioBudget(b.ratio())
+	case BudgetQuota:
+		own = []string{"max_tokens", "retry_cost", "timeout_retry_cost", "no_retry_increment", "refund"}
+		_, err = strategies.NewRetryQuota(b.quota())
+	case "":
+		return &FieldError{Path: "kind", Msg: "is required: token_bucket, ratio or quota"}
+	default:
+		return &FieldError{Path: "kind", Msg: "must be one of token_bucket, ratio, quota, got " + quote(b.Kind)}
+	}
+	for _, k := range all {
+		if k.set && !slices.Contains(own, k.name) {
+			return &FieldError{Path: k.name, Msg: fmt.Sprintf("is not a key of a %s budget (its keys: %s)", b.Kind, strings.Join(own, ", "))}
+		}
+	}
+	return mapConfigError(err, map[string]string{"MaxTokens": "max_tokens", "TokenRatio": "token_ratio", "TTL": "ttl",
+		"MinRetriesPerSec": "min_retries_per_s", "PercentCanRetry": "percent", "RetryCost": "retry_cost",
+		"TimeoutRetryCost": "timeout_retry_cost", "NoRetryIncrement": "no_retry_increment"})
+}
+
+func (b *BudgetConfig) ratio() strategies.RatioBudgetConfig {
+	c := strategies.RatioBudgetConfig{TTL: b.TTL}
+	if b.MinRetriesPerS != nil {
+		c.MinRetriesPerSec = *b.MinRetriesPerS
+	}
+	if b.Percent != nil {
+		c.PercentCanRetry = *b.Percent / 100
+	}
+	return c
+}
+
+func (b *BudgetConfig) quota() strategies.RetryQuotaConfig {
+	c := strategies.RetryQuotaConfig{MaxTokens: b.MaxTokens, RetryCost: b.RetryCost, TimeoutRetryCost: b.TimeoutRetryCost}
+	if b.NoRetryIncrement != nil {
+		c.NoRetryIncrement = *b.NoRetryIncrement
+	}
+	if b.Refund != nil {
+		c.RefundOnRetrySuccess = *b.Refund
+	}
+	return c
+}
+
 // applyDefaults fills the defaults of the strategies p turns on.
 func (p *ClientPolicy) applyDefaults() {
 	p.Retry.applyDefaults()
+	if p.Budget != nil {
+		p.Budget.applyDefaults()
+	}
+}
+
+// clone gives p its own copies of the tables it points to, so that
+// ApplyDefaults on a copy of a Config leaves the original alone.
+func (p *ClientPolicy) clone() {
+	p.Retry.On = slices.Clone(p.Retry.On)
+	p.Budget = cloneBudget(p.Budget)
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+func cloneBudget(b *BudgetConfig) *BudgetConfig {
+	if b == nil {
+		return nil
+	}
+	c := *b
+	c.MinRetriesPerS = clonePtr(b.MinRetriesPerS)
+	c.Percent = clonePtr(b.Percent)
+	c.NoRetryIncrement = clonePtr(b.NoRetryIncrement)
+	c.Refund = clonePtr(b.Refund)
+	return &c
 }
 
 // clientStrategies checks the strategies of the policy at path.
@@ -166,5 +340,8 @@ func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 	} else if p.Retry.enabled() {
 		_, err := p.Retry.policy()
 		v.strat(path+".retry", err)
+	}
+	if p.Budget != nil {
+		v.strat(path+".budget", p.Budget.validate())
 	}
 }

@@ -163,6 +163,9 @@ func cloneConfig(c Config) Config {
 	c.Services = append([]ServiceConfig(nil), c.Services...)
 	for i := range c.Services {
 		c.Services[i].Calls = append([]CallConfig(nil), c.Services[i].Calls...)
+		for j := range c.Services[i].Calls {
+			c.Services[i].Calls[j].ClientPolicy.clone()
+		}
 		if l := c.Services[i].Queue.Limit; l != nil {
 			c.Services[i].Queue.Limit = Limit(*l)
 		}
@@ -170,8 +173,12 @@ func cloneConfig(c Config) Config {
 	c.Clients = append([]ClientConfig(nil), c.Clients...)
 	for i := range c.Clients {
 		c.Clients[i].Schedule = append([]RatePoint(nil), c.Clients[i].Schedule...)
+		c.Clients[i].ClientPolicy.clone()
 	}
 	c.Caches = append([]CacheConfig(nil), c.Caches...)
+	for i := range c.Caches {
+		c.Caches[i].ClientPolicy.clone()
+	}
 	c.Faults = append([]FaultConfig(nil), c.Faults...)
 	return c
 }
