@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stampede-sim/stampede/sim"
@@ -136,6 +137,7 @@ type spanRec struct {
 	sent, arrived, started, workDone, answered sim.Time
 	ended                                      sim.Time // the caller let go of the attempt
 	server, outcome                            Reason
+	cache                                      bool // the target is a cache
 }
 
 // tracer records the traces of a world.
@@ -235,6 +237,7 @@ func (t *tracer) server(a *attempt) *spanRec {
 	sp := &a.tr.spans[a.trSpan]
 	if (a.svc != nil || a.ca != nil) && sp.arrived == sim.Never {
 		sp.arrived = a.arrived
+		sp.cache = a.ca != nil
 	}
 	return sp
 }
@@ -426,6 +429,10 @@ type TraceSpan struct {
 	// Late is true when the target answered after the caller let go: the
 	// work was wasted.
 	Late bool `json:"late"`
+	// Cache is true when the target is a cache (no queue or workers: its
+	// time from arrival to answer is the lookup, and the backend call on
+	// a miss).
+	Cache bool `json:"cache"`
 }
 
 func optTime(t sim.Time) *float64 {
@@ -483,7 +490,7 @@ func (w *World) traces() []Trace {
 			sp := TraceSpan{Call: int(s.call), Attempt: int(s.attempt), Target: r.calls[s.call].e.toName,
 				SentS: s.sent.Seconds(), ArrivedS: optTime(s.arrived), StartedS: optTime(s.started),
 				WorkDoneS: optTime(s.workDone), AnsweredS: optTime(s.answered), EndS: optTime(s.ended),
-				Server: reasonText(s.server, s.answered), Outcome: reasonText(s.outcome, s.ended)}
+				Server: reasonText(s.server, s.answered), Outcome: reasonText(s.outcome, s.ended), Cache: s.cache}
 			sp.Late = s.answered != sim.Never && (s.ended == sim.Never || s.answered > s.ended)
 			tr.Spans = append(tr.Spans, sp)
 		}
@@ -492,10 +499,13 @@ func (w *World) traces() []Trace {
 	return out
 }
 
-// Waterfall renders a trace as text, one line per call and attempt, with a
-// bar of width columns over the trace's time span ('=' in flight on the
-// wire, '.' waiting in a queue, '#' in service or a cache lookup, '~'
-// waiting for downstream calls, ' ' backoff), for a terminal.
+// Waterfall renders a trace as text for a terminal: one line per attempt
+// in call-tree order (each attempt, then the calls its request made,
+// indented), with its start after the call's (ms), its duration, and a bar
+// of width columns over the trace's span: '=' on the wire, '.' waiting in
+// a queue, '#' in service (or a cache lookup), '~' waiting for downstream
+// calls, '-' waiting for an answer that never came, '!' where the caller
+// gave up on an answer still to come; then its outcome.
 func (t *Trace) Waterfall(width int) []string {
 	width = max(width, 10)
 	t0, t1 := t.StartS, t.EndS
@@ -515,69 +525,73 @@ func (t *Trace) Waterfall(width int) []string {
 			bar[i] = c
 		}
 	}
+	or := func(p *float64, d float64) float64 {
+		if p == nil {
+			return d
+		}
+		return *p
+	}
 	depth := make([]int, len(t.Calls))
 	for i, c := range t.Calls {
 		if c.Parent >= 0 && c.Parent < len(t.Spans) {
 			depth[i] = depth[t.Spans[c.Parent].Call] + 1
 		}
 	}
-	var lines []string
-	emitted := make([]bool, len(t.Calls))
-	var emit func(call int)
-	emit = func(call int) {
-		if emitted[call] {
-			return
+	type row struct{ label, start, dur, bar, what string }
+	var rows []row
+	labelW := 0
+	for _, si := range spanOrder(t) {
+		s := &t.Spans[si]
+		bar := []byte(strings.Repeat(" ", width))
+		last := or(s.EndS, t1)
+		if s.AnsweredS != nil {
+			last = math.Max(last, *s.AnsweredS)
 		}
-		emitted[call] = true
-		for si, s := range t.Spans {
-			if s.Call != call {
-				continue
-			}
-			bar := []byte(strings.Repeat(" ", width))
-			end := t1
-			if s.EndS != nil {
-				end = *s.EndS
-			}
-			fill(bar, s.SentS, end, '-')
-			at := func(p *float64, d float64) float64 {
-				if p == nil {
-					return d
+		fill(bar, s.SentS, last, '-')
+		if s.ArrivedS != nil {
+			fill(bar, s.SentS, *s.ArrivedS, '=')
+			ans := or(s.AnsweredS, t1)
+			switch {
+			case s.StartedS != nil:
+				fill(bar, *s.ArrivedS, *s.StartedS, '.')
+				fill(bar, *s.StartedS, or(s.WorkDoneS, ans), '#')
+				if s.WorkDoneS != nil && ans > *s.WorkDoneS {
+					fill(bar, *s.WorkDoneS, ans, '~')
 				}
-				return *p
+			case s.Cache:
+				fill(bar, *s.ArrivedS, ans, '#')
+			default:
+				fill(bar, *s.ArrivedS, ans, '.')
 			}
-			if s.ArrivedS != nil {
-				fill(bar, s.SentS, *s.ArrivedS, '=')
-				ans := at(s.AnsweredS, t1)
-				switch {
-				case s.StartedS != nil:
-					fill(bar, *s.ArrivedS, *s.StartedS, '.')
-					fill(bar, *s.StartedS, at(s.WorkDoneS, ans), '#')
-					if s.WorkDoneS != nil {
-						fill(bar, *s.WorkDoneS, ans, '~')
-					}
-				default:
-					fill(bar, *s.ArrivedS, ans, '.')
-				}
-				if s.AnsweredS != nil && s.EndS != nil && *s.EndS >= *s.AnsweredS {
-					fill(bar, *s.AnsweredS, *s.EndS, '=')
-				}
-			}
-			what := s.Outcome
-			if what == "" {
-				what = "in flight"
-			}
-			if s.Late {
-				what += ", late " + s.Server
-			}
-			lines = append(lines, fmt.Sprintf("%s%s #%d %s|%s| %s", strings.Repeat("  ", depth[call]), "→ "+s.Target, s.Attempt,
-				"", string(bar), what))
-			for ci, c := range t.Calls {
-				if c.Parent == si {
-					emit(ci)
-				}
+			if s.AnsweredS != nil && s.EndS != nil && !s.Late {
+				fill(bar, *s.AnsweredS, *s.EndS, '=')
 			}
 		}
+		if s.Late && s.EndS != nil {
+			bar[col(*s.EndS)] = '!'
+		}
+		what := s.Outcome
+		if what == "" {
+			what = "in flight"
+		}
+		if s.Late {
+			what += " (answered " + orNone(s.Server, "nothing") + " late)"
+		} else if s.Server != "" && s.Server != s.Outcome {
+			what += " (answered " + s.Server + ")"
+		}
+		r := row{
+			label: strings.Repeat("  ", depth[s.Call]) + s.Target + " #" + strconv.Itoa(s.Attempt),
+			start: "+" + fmtSecs(s.SentS-t0),
+			dur:   fmtSecs(last - s.SentS),
+			bar:   string(bar),
+			what:  what,
+		}
+		labelW = max(labelW, len(r.label))
+		rows = append(rows, r)
 	}
-	emit(0)
+	lines := make([]string, 0, len(rows))
+	for _, r := range rows {
+		lines = append(lines, fmt.Sprintf("%-*s %8s %8s |%s| %s", labelW, r.label, r.start, r.dur, r.bar, r.what))
+	}
 	return lines
 }

@@ -36,6 +36,10 @@ func metricShape(c *models.Config) *metricNode {
 	for _, cl := range c.Clients {
 		names["clients"] = append(names["clients"], cl.Name)
 	}
+	for _, s := range c.SLOs {
+		names["slos"] = append(names["slos"], s.Name)
+		names["alerts"] = append(names["alerts"], s.Name)
+	}
 	for _, r := range strategies.Reasons() {
 		names["failed"] = append(names["failed"], r.String())
 	}

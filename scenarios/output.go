@@ -188,6 +188,7 @@ func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
 	bw.WriteString(head + "\n\n")
 	cells, right := r.cells()
 	writeAligned(bw, cells, right, opts.Color)
+	r.writeSLOTable(bw, opts.Color)
 	for _, s := range r.Stopped {
 		fmt.Fprintf(bw, "\nstopped: %s", s)
 	}
@@ -442,6 +443,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 			bw.WriteString("| " + strings.Join(seps, " | ") + " |\n")
 		}
 	}
+	r.writeSLOReport(bw)
 	bw.WriteString("\n## Variants\n\n")
 	for _, v := range r.Variants {
 		about := strings.Join(strings.Fields(v.About), " ")

@@ -66,6 +66,9 @@ type Row struct {
 	// Stopped is the message of the first replication a limit stopped,
 	// or empty.
 	Stopped string
+	// Traces are the request traces of the first replication; nil unless
+	// Options.Traces.
+	Traces []models.Trace
 
 	summary *jv
 }
@@ -332,6 +335,9 @@ func (a *assembler) row(g int, recs []*runRecord) Row {
 	r.summary = obj
 	if m.Series {
 		r.Series = meanSeries(recs)
+	}
+	if len(recs[0].Traces) > 0 {
+		r.Traces = recs[0].Traces
 	}
 	return r
 }

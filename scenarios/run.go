@@ -43,6 +43,11 @@ type Options struct {
 	// Progress, if not nil, is called after each run with the runs done
 	// and the total, from the goroutine that called Run.
 	Progress func(done, total int)
+	// Traces records request traces in the first replication of each
+	// variant and sweep point (the scenario's [traces], or
+	// models.DefaultTraces without one), for Result.WriteTraces. Without
+	// it no trace is recorded, whatever the scenario says.
+	Traces bool
 }
 
 // Shard is the I-th (1-based) of N slices of a batch's runs.
@@ -71,6 +76,7 @@ type plan struct {
 	reps     int
 	maxWall  time.Duration
 	series   bool
+	traces   bool
 }
 
 func (p *plan) runs() int { return len(p.points) * len(p.variants) * p.reps }
@@ -124,7 +130,7 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 	}
 	want := func(name string) bool { return len(opts.Variants) == 0 || contains(opts.Variants, name) }
 
-	p := &plan{reps: c.Replications, maxWall: c.RunLimits.MaxWall, series: opts.Series}
+	p := &plan{reps: c.Replications, maxWall: c.RunLimits.MaxWall, series: opts.Series, traces: opts.Traces}
 	m := &meta{
 		Version: shardVersion, Scenario: s.Name, File: s.File, Title: c.Title, About: c.About,
 		Seed: c.Config.Seed, Replications: c.Replications, Series: opts.Series,
@@ -281,11 +287,12 @@ func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*mo
 // runRecord is what one run contributes: its summary as a JSON tree and,
 // if kept, its series.
 type runRecord struct {
-	I       int           `json:"i"`
-	Stopped string        `json:"stopped,omitempty"`
-	Summary *jv           `json:"summary"`
-	T       models.Values `json:"t_s,omitempty"`
-	Series  []SeriesCol   `json:"series,omitempty"`
+	I       int            `json:"i"`
+	Stopped string         `json:"stopped,omitempty"`
+	Summary *jv            `json:"summary"`
+	T       models.Values  `json:"t_s,omitempty"`
+	Series  []SeriesCol    `json:"series,omitempty"`
+	Traces  []models.Trace `json:"traces,omitempty"`
 	err     error
 }
 
@@ -294,12 +301,18 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 	if err != nil {
 		return &runRecord{I: i, err: err}
 	}
+	switch {
+	case !p.traces || i%p.reps != 0:
+		cfg.Traces = models.TraceConfig{}
+	case !cfg.Traces.Enabled():
+		cfg.Traces = models.DefaultTraces
+	}
 	w, err := models.Build(cfg)
 	if err != nil {
 		return &runRecord{I: i, err: err}
 	}
 	res, stopped := RunWorld(w, p.maxWall, opts.Now)
-	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary))}
+	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary)), Traces: res.Traces}
 	if p.series {
 		rec.T = res.Series.T
 		rec.Series = flattenSeries(&res.Series)

@@ -12,6 +12,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -25,6 +26,7 @@ type runCmd struct {
 	Replications int      `help:"Runs per variant and sweep point, with seeds derived from the scenario's (default: the scenario's replications)." placeholder:"N"`
 	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Shard        string   `help:"Run only the i-th of n slices of the runs and write it to --out, for stampede merge." placeholder:"i/n"`
+	Traces       string   `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -36,6 +38,7 @@ func (c *runCmd) Run(e *env) error {
 		return c.runShard(e, opts)
 	}
 	stopped := 0
+	var traces []models.TraceSet
 	for i, name := range c.Scenarios {
 		s, err := loadScenario(name)
 		if err != nil {
@@ -66,6 +69,21 @@ func (c *runCmd) Run(e *env) error {
 			}
 		}
 		stopped += len(res.Stopped)
+		for _, ts := range res.TraceSets() {
+			if len(c.Scenarios) > 1 {
+				ts.Name = s.Name + " · " + ts.Name
+			}
+			traces = append(traces, ts)
+		}
+	}
+	if c.Traces != "" {
+		dir, file := filepath.Split(c.Traces)
+		if dir == "" {
+			dir = "."
+		}
+		if err := writeFileAtomic(dir, file, func(w io.Writer) error { return models.WriteChromeTrace(w, traces) }); err != nil {
+			return badInput(err)
+		}
 	}
 	if stopped > 0 {
 		return badInput(fmt.Errorf("%d runs were stopped by a limit before their end; their results are partial", stopped))
@@ -76,7 +94,7 @@ func (c *runCmd) Run(e *env) error {
 func (c *runCmd) options(e *env) scenarios.Options {
 	return scenarios.Options{
 		Seed: c.Seed, Set: c.Set, Variants: c.Variant, Replications: c.Replications,
-		Parallel: c.Parallel, Now: time.Now,
+		Parallel: c.Parallel, Now: time.Now, Traces: c.Traces != "",
 	}
 }
 
@@ -93,6 +111,9 @@ func (c *runCmd) runShard(e *env, opts scenarios.Options) error {
 	}
 	if c.JSON {
 		return badInput(errors.New("--shard writes a shard file, not a summary: merge the shards, then use --json on stampede merge"))
+	}
+	if c.Traces != "" {
+		return badInput(errors.New("--traces records the traces of a whole run: run without --shard"))
 	}
 	s, err := loadScenario(c.Scenarios[0])
 	if err != nil {
