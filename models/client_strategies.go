@@ -29,6 +29,10 @@ type edgeStrat struct {
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
 
+	breaker  *strategies.CircuitBreaker
+	rbreaker *strategies.RetryBreaker
+	opened   uint64 // breaker openings already counted
+
 	// retry budget: at most one of the three
 	tokens *strategies.TokenBucketBudget
 	ratio  *strategies.RatioBudget
@@ -38,6 +42,9 @@ type edgeStrat struct {
 	mRetries *counter // retries sent
 	mDenied  *counter // retries (and hedges) a budget or retry breaker refused
 	gBudget  *gauge   // tokens (token_bucket, quota) or retries available (ratio)
+	gBreaker *gauge   // 0 closed, 0.5 half-open, 1 open
+	mOpened  *counter // breaker openings
+	gRetryBr *gauge   // retry breaker: 0 retries allowed, 1 blocked
 }
 
 // callStrat is the per-call state of a call on an edge with strategies:
@@ -65,6 +72,32 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		x.retryOn, x.retryable = true, cfg.Retryable
 		x.mRetries = x.m.counter("retries")
 		x.mDenied = x.m.counter("retries_denied")
+		any = true
+	}
+	if b := p.Breaker; b != nil {
+		cfg, err := b.config()
+		if err != nil {
+			return nil, err
+		}
+		if x.breaker, err = strategies.NewCircuitBreaker(cfg); err != nil {
+			return nil, err
+		}
+		x.gBreaker = x.m.gauge("breaker_state")
+		x.mOpened = x.m.counter("breaker_opened")
+		any = true
+	}
+	if b := p.RetryBreaker; b != nil {
+		cfg, err := b.config()
+		if err != nil {
+			return nil, err
+		}
+		if x.rbreaker, err = strategies.NewRetryBreaker(cfg); err != nil {
+			return nil, err
+		}
+		if x.mDenied == nil {
+			x.mDenied = x.m.counter("retries_denied")
+		}
+		x.gRetryBr = x.m.gauge("retry_breaker_state")
 		any = true
 	}
 	if b := p.Budget; b != nil {
@@ -111,11 +144,41 @@ const (
 // false, after handing c to refused, when a gate refuses: c may then have
 // ended.
 func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
+	if b := x.breaker; b != nil {
+		now := w.s.Now()
+		ok := b.Allow(now)
+		x.noteBreaker(now)
+		if !ok {
+			w.refused(c, strategies.ReasonBreakerOpen)
+			return false
+		}
+	}
 	switch kind {
 	case sendRetry:
 		x.mRetries.inc()
 	}
 	return true
+}
+
+// breakerLevel is the breaker_state series' value of a state.
+func breakerLevel(s strategies.BreakerState) float64 {
+	switch s {
+	case strategies.Open:
+		return 1
+	case strategies.HalfOpen:
+		return 0.5
+	}
+	return 0
+}
+
+// noteBreaker records the breaker's state and openings after it acted.
+func (x *edgeStrat) noteBreaker(now sim.Time) {
+	b := x.breaker
+	x.gBreaker.set(now, breakerLevel(b.State(now)))
+	if n := b.Opened(); n != x.opened {
+		x.mOpened.add(float64(n - x.opened))
+		x.opened = n
+	}
 }
 
 // attachStrat gives call c its per-call strategy state.
@@ -153,6 +216,22 @@ func (w *World) launchStrat(c *call) {
 func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
 	now := w.s.Now()
 	ok := r == strategies.ReasonOK
+	if b := x.breaker; b != nil {
+		if ok {
+			b.OnSuccess(now, now.Sub(a.sent))
+		} else {
+			b.OnFailure(now, now.Sub(a.sent))
+		}
+		x.noteBreaker(now)
+	}
+	if b := x.rbreaker; b != nil {
+		if ok {
+			b.OnSuccess(now)
+		} else {
+			b.OnFailure(now)
+		}
+		x.gRetryBr.set(now, breakerLevel(b.State(now)))
+	}
 	switch {
 	case x.tokens != nil:
 		if ok {
@@ -175,6 +254,10 @@ func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
 // a hedge) after reason r, and charges it if so.
 func (x *edgeStrat) allowRetry(w *World, c *call, r Reason) bool {
 	now := w.s.Now()
+	if b := x.rbreaker; b != nil && !b.AllowRetry(now) {
+		x.mDenied.inc()
+		return false
+	}
 	ok := true
 	switch {
 	case x.tokens != nil:
@@ -270,7 +353,10 @@ func (e *edge) strat() *metricSet {
 
 // breakerState returns the breaker's state name at now, "" without one.
 func (x *edgeStrat) breakerState(now sim.Time) string {
-	return ""
+	if x == nil || x.breaker == nil {
+		return ""
+	}
+	return x.breaker.State(now).String()
 }
 
 // abandoned is told that call c, ending with r, lets go of its live

@@ -161,6 +161,10 @@ type ClientPolicy struct {
 	// together (a token bucket, a ratio over a window, or a quota). nil
 	// means none.
 	Budget *BudgetConfig `toml:"budget"`
+	// Breaker is a circuit breaker on every attempt. nil means none.
+	Breaker *BreakerConfig `toml:"breaker"`
+	// RetryBreaker is a breaker on retries only. nil means none.
+	RetryBreaker *RetryBreakerConfig `toml:"retry_breaker"`
 }
 
 // LinkConfig is a network link, applied to each message in each direction

@@ -172,6 +172,7 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 		if a := cs.Amplification; a < tc.lo || a > tc.hi {
 			t.Errorf("%s: amplification %.4f, want in [%v, %v]", tc.name, a, tc.lo, tc.hi)
 		}
+		wantEq(t, tc.name+": failed calls", cs.Failed["error"]+cs.InFlight, cs.Calls)
 		if tc.budget == nil {
 			continue
 		}
@@ -182,8 +183,20 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 			t.Errorf("%s: no budget_tokens metric", tc.name)
 		}
 	}
+	// A retry breaker (retries only while under 10% of the last 100
+	// attempts failed, once 10 are known) lets the first few calls retry,
+	// then none.
+	cfg := failing(nil)
+	cfg.Clients[0].RetryBreaker = &RetryBreakerConfig{}
+	_, r := run(t, cfg)
+	cs := r.Summary.Clients["c"]
+	if a := cs.Amplification; a > 1.004 {
+		t.Errorf("retry breaker: amplification %.4f, want about 1", a)
+	}
+	wantEq(t, "retry breaker state at the end", r.Series.Clients[0].Strategy["retry_breaker_state"][29], 1.0)
+
 	// The token bucket's tokens fall from 10 to at most half and stay.
-	_, r := run(t, failing(&BudgetConfig{Kind: BudgetTokenBucket}))
+	_, r = run(t, failing(&BudgetConfig{Kind: BudgetTokenBucket}))
 	tok := r.Series.Clients[0].Strategy["budget_tokens"]
 	if tok[len(tok)-1] > 5 {
 		t.Errorf("token bucket ends with %v tokens, want <= 5", tok[len(tok)-1])
@@ -221,5 +234,47 @@ func TestBuildLeavesTheCallersConfigAlone(t *testing.T) {
 	}
 	if b.TTL != 0 || b.Percent != nil || cfg.Clients[0].Retry.Backoff != "" {
 		t.Errorf("Build applied defaults to the caller's config: %+v, %+v", *b, cfg.Clients[0].Retry)
+	}
+}
+
+func TestBreakerStopsCallsToADeadDependencyAndProbesItBack(t *testing.T) {
+	// 100 calls/s against a service in a fail-fast outage over [10s, 20s).
+	// Without a breaker all 1000 calls of the outage reach it. With one
+	// (the last 20 attempts, at least 10, 50% failures, open 1s, 3
+	// probes) it opens after about 10 failures, then lets 3 probes through
+	// each second: a few dozen requests reach the dead service, the rest
+	// fail at once with breaker_open; the first probes after the outage
+	// succeed and close it, and goodput is back.
+	cfg := Config{
+		Duration: 30 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("1ms")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
+		Faults:   []FaultConfig{{Kind: FaultOutage, Target: "api", At: 10 * time.Second, For: 10 * time.Second}},
+	}
+	_, base := run(t, cfg)
+	cfg.Clients[0].Breaker = &BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}
+	_, r := run(t, cfg)
+	during := func(r *Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 10, 20) }
+	if got := during(base); got != 1000 {
+		t.Errorf("without a breaker: %v arrivals during the outage, want 1000", got)
+	}
+	if got := during(r); got > 60 || got < 30 {
+		t.Errorf("with a breaker: %v arrivals during the outage, want about 10 + 9 x 3", got)
+	}
+	cs := r.Summary.Clients["c"]
+	if n := cs.Failed["breaker_open"]; n < 900 {
+		t.Errorf("breaker_open failures %d, want most of the outage's 1000 calls", n)
+	}
+	if n := cs.Strategy["breaker_opened"]; n < 9 {
+		t.Errorf("breaker opened %v times, want about once per second of outage (failed probes reopen it)", n)
+	}
+	state := r.Series.Clients[0].Strategy["breaker_state"]
+	wantEq(t, "breaker state before the outage", state[5], 0.0)
+	if m := sumOf(state, 11, 20) / 9; m < 0.9 {
+		t.Errorf("breaker state during the outage %v, want mostly open (1)", m)
+	}
+	wantEq(t, "breaker state after recovery", state[25], 0.0)
+	if g := sumOf(r.Series.Clients[0].Goodput, 22, 30) / 8; g != 100 {
+		t.Errorf("goodput after the outage %v/s, want 100 (closed again)", g)
 	}
 }

@@ -298,8 +298,142 @@ func (b *BudgetConfig) quota() strategies.RetryQuotaConfig {
 	return c
 }
 
+// BreakerConfig is a circuit breaker on an edge, with resilience4j's
+// semantics: closed, it records the outcome of every attempt in a sliding
+// window and opens when the failure rate (or the slow-call rate) reaches
+// its threshold over at least MinCalls; open, it fails attempts at once
+// with breaker_open for OpenFor; then it lets Probes trial attempts
+// through (half-open), whose outcomes decide between closing and
+// reopening.
+type BreakerConfig struct {
+	// Window is how the closed-state window is measured: count (the last
+	// Size attempts) or time (the last Size seconds). Empty means count.
+	Window string `toml:"window"`
+	// Size is the window's length in attempts (count) or seconds (time).
+	// Zero means 100.
+	Size int `toml:"size"`
+	// MinCalls is how many outcomes the window must hold before the
+	// breaker can open. Zero means 100 (clamped to Size for count).
+	MinCalls int `toml:"min_calls"`
+	// FailureThreshold is the failure percentage at or above which the
+	// breaker opens, in (0, 100]. Zero means 50.
+	FailureThreshold float64 `toml:"failure_threshold"`
+	// SlowThreshold is the slow-call percentage at or above which it
+	// opens, in (0, 100]. Zero means 100.
+	SlowThreshold float64 `toml:"slow_threshold"`
+	// SlowCall is the latency above which an attempt counts as slow. Zero
+	// means 60s.
+	SlowCall time.Duration `toml:"slow_call"`
+	// OpenFor is how long the breaker stays open. Zero means 60s.
+	OpenFor time.Duration `toml:"open_for"`
+	// Probes is the number of trial attempts let through half-open. Zero
+	// means 10.
+	Probes int `toml:"probes"`
+	// MaxHalfOpen reopens a breaker whose probes have not all answered
+	// after this long. Zero means wait for them.
+	MaxHalfOpen time.Duration `toml:"max_half_open"`
+	// AutoHalfOpen makes the breaker half-open exactly OpenFor after it
+	// opened; otherwise at the first attempt after that (resilience4j's
+	// default).
+	AutoHalfOpen bool `toml:"auto_half_open"`
+}
+
+func (b *BreakerConfig) applyDefaults() {
+	d := strategies.DefaultCircuitBreakerConfig()
+	if b.Window == "" {
+		b.Window = d.Window.String()
+	}
+	if b.Size == 0 {
+		b.Size = d.WindowSize
+	}
+	if b.MinCalls == 0 {
+		b.MinCalls = d.MinimumCalls
+	}
+	if b.FailureThreshold == 0 {
+		b.FailureThreshold = d.FailureRateThreshold
+	}
+	if b.SlowThreshold == 0 {
+		b.SlowThreshold = d.SlowCallRateThreshold
+	}
+	if b.SlowCall == 0 {
+		b.SlowCall = d.SlowCallDuration
+	}
+	if b.OpenFor == 0 {
+		b.OpenFor = d.OpenDuration
+	}
+	if b.Probes == 0 {
+		b.Probes = d.HalfOpenCalls
+	}
+}
+
+func (b *BreakerConfig) config() (strategies.CircuitBreakerConfig, error) {
+	wt, err := strategies.ParseWindowType(b.Window)
+	if err != nil {
+		return strategies.CircuitBreakerConfig{}, &FieldError{Path: "window", Msg: "must be one of count, time, got " + quote(b.Window)}
+	}
+	cfg := strategies.CircuitBreakerConfig{FailureRateThreshold: b.FailureThreshold, SlowCallRateThreshold: b.SlowThreshold,
+		SlowCallDuration: b.SlowCall, Window: wt, WindowSize: b.Size, MinimumCalls: b.MinCalls, OpenDuration: b.OpenFor,
+		HalfOpenCalls: b.Probes, MaxHalfOpenWait: b.MaxHalfOpen, AutomaticHalfOpen: b.AutoHalfOpen}
+	_, err = strategies.NewCircuitBreaker(cfg)
+	return cfg, mapConfigError(err, breakerKeys)
+}
+
+var breakerKeys = map[string]string{"FailureRateThreshold": "failure_threshold", "SlowCallRateThreshold": "slow_threshold",
+	"SlowCallDuration": "slow_call", "Window": "window", "WindowSize": "size", "MinimumCalls": "min_calls",
+	"OpenDuration": "open_for", "HalfOpenCalls": "probes", "MaxHalfOpenWait": "max_half_open"}
+
+// RetryBreakerConfig is a breaker that gates only retries (Brooker,
+// "Fixing retries with token buckets and circuit breakers"): first
+// attempts always go; a retry goes only while the failure rate of the
+// edge's recent attempts is below FailureThreshold.
+type RetryBreakerConfig struct {
+	// FailureThreshold is the failure percentage at or above which retries
+	// stop, in (0, 100]. Zero means 10.
+	FailureThreshold float64 `toml:"failure_threshold"`
+	// Window is count (the last Size attempts) or time (the last Size
+	// seconds). Empty means count.
+	Window string `toml:"window"`
+	// Size is the window's length. Zero means 100.
+	Size int `toml:"size"`
+	// MinCalls is how many outcomes the window must hold before retries
+	// can stop. Zero means 10.
+	MinCalls int `toml:"min_calls"`
+}
+
+func (b *RetryBreakerConfig) applyDefaults() {
+	d := strategies.DefaultRetryBreakerConfig()
+	if b.FailureThreshold == 0 {
+		b.FailureThreshold = d.FailureRateThreshold
+	}
+	if b.Window == "" {
+		b.Window = d.Window.String()
+	}
+	if b.Size == 0 {
+		b.Size = d.WindowSize
+	}
+	if b.MinCalls == 0 {
+		b.MinCalls = d.MinimumCalls
+	}
+}
+
+func (b *RetryBreakerConfig) config() (strategies.RetryBreakerConfig, error) {
+	wt, err := strategies.ParseWindowType(b.Window)
+	if err != nil {
+		return strategies.RetryBreakerConfig{}, &FieldError{Path: "window", Msg: "must be one of count, time, got " + quote(b.Window)}
+	}
+	cfg := strategies.RetryBreakerConfig{FailureRateThreshold: b.FailureThreshold, Window: wt, WindowSize: b.Size, MinimumCalls: b.MinCalls}
+	_, err = strategies.NewRetryBreaker(cfg)
+	return cfg, mapConfigError(err, breakerKeys)
+}
+
 // applyDefaults fills the defaults of the strategies p turns on.
 func (p *ClientPolicy) applyDefaults() {
+	if p.Breaker != nil {
+		p.Breaker.applyDefaults()
+	}
+	if p.RetryBreaker != nil {
+		p.RetryBreaker.applyDefaults()
+	}
 	p.Retry.applyDefaults()
 	if p.Budget != nil {
 		p.Budget.applyDefaults()
@@ -311,6 +445,8 @@ func (p *ClientPolicy) applyDefaults() {
 func (p *ClientPolicy) clone() {
 	p.Retry.On = slices.Clone(p.Retry.On)
 	p.Budget = cloneBudget(p.Budget)
+	p.Breaker = clonePtr(p.Breaker)
+	p.RetryBreaker = clonePtr(p.RetryBreaker)
 }
 
 func clonePtr[T any](p *T) *T {
@@ -343,5 +479,13 @@ func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 	}
 	if p.Budget != nil {
 		v.strat(path+".budget", p.Budget.validate())
+	}
+	if p.Breaker != nil {
+		_, err := p.Breaker.config()
+		v.strat(path+".breaker", err)
+	}
+	if p.RetryBreaker != nil {
+		_, err := p.RetryBreaker.config()
+		v.strat(path+".retry_breaker", err)
 	}
 }
