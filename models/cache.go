@@ -74,6 +74,8 @@ func (c *cache) wire() {
 		to:     w.byName[c.cfg.Backend],
 		toName: c.cfg.Backend,
 		hash:   hashName(c.name + "->" + c.cfg.Backend),
+
+		inherit: c.cfg.PropagateDeadline,
 	}
 	c.e.stats.name = c.e.name
 	w.edges = append(w.edges, c.e)

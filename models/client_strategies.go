@@ -340,7 +340,7 @@ func (w *World) buildStrategies() error {
 		}
 		e.st = st
 	}
-	return nil
+	return w.buildServiceStrategies()
 }
 
 // strat returns the edge's strategy metrics, nil without strategies.

@@ -80,6 +80,11 @@ type ServiceConfig struct {
 	// ErrorRate is the probability in [0, 1] that a request fails with
 	// reason "error" after its service time. Zero means never.
 	ErrorRate float64 `toml:"error_rate"`
+	// PropagateDeadline makes every downstream call of a request carry
+	// the request's remaining deadline: the call fails with
+	// deadline_exceeded when it passes (sooner if the edge has its own
+	// shorter deadline), and its attempts carry it to the next service.
+	PropagateDeadline bool `toml:"propagate_deadline"`
 }
 
 // QueueConfig is a replica's waiting room.
@@ -91,6 +96,10 @@ type QueueConfig struct {
 	Limit *int `toml:"limit"`
 	// Order is the order waiting requests are served in. Empty means fifo.
 	Order QueueOrder `toml:"order"`
+	// DropExpired drops, at dequeue, a request whose deadline (its call's
+	// deadline, propagated from upstream with PropagateDeadline) has
+	// passed, answering expired instead of serving it.
+	DropExpired bool `toml:"drop_expired"`
 }
 
 // Limit returns a pointer to n, for QueueConfig.Limit.
@@ -139,6 +148,10 @@ type CallConfig struct {
 	Count int `toml:"count"`
 	// Link is the network between the caller and Target.
 	Link LinkConfig `toml:"link"`
+	// PropagateDeadline makes this edge's calls carry the remaining
+	// deadline of the request they are made for (as the service's
+	// PropagateDeadline does for all its edges).
+	PropagateDeadline bool `toml:"propagate_deadline"`
 	// ClientPolicy is the caller's policy on this edge (timeout, deadline).
 	ClientPolicy
 }
@@ -294,6 +307,9 @@ type CacheConfig struct {
 	Capacity int `toml:"capacity"`
 	// Link is the network between the cache and Backend.
 	Link LinkConfig `toml:"link"`
+	// PropagateDeadline makes a miss's backend call carry the remaining
+	// deadline of the request that missed.
+	PropagateDeadline bool `toml:"propagate_deadline"`
 	// ClientPolicy is the cache's policy on backend calls.
 	ClientPolicy
 }

@@ -71,6 +71,9 @@ type edge struct {
 	hash   uint64
 	stats  callStats
 	st     *edgeStrat // client-side strategies; nil when none
+	// inherit: calls carry the deadline of the request they are made for
+	// (deadline propagation)
+	inherit bool
 }
 
 // call is one logical call: attempts until it succeeds or fails. It is
@@ -137,6 +140,10 @@ func (w *World) newCall(e *edge, o owner, seed uint64) *call {
 		c = &call{}
 	}
 	c.e, c.owner, c.seed = e, o, seed
+	c.due = sim.Never
+	if e.inherit {
+		c.due = o.(*attempt).due
+	}
 	if e.st != nil {
 		w.attachStrat(c)
 	}
@@ -196,10 +203,18 @@ func (w *World) launch(c *call) {
 	if w.tr != nil {
 		w.tr.launch(c)
 	}
-	c.due = sim.Never
+	// c.due is sim.Never, or the deadline inherited from the request the
+	// call is made for (deadline propagation); the edge's own is the
+	// earlier of the two.
 	if d := c.e.policy.Deadline; d > 0 {
-		c.due = now.Add(d)
-		c.deadline = w.s.Schedule(d, w.hDeadline, c)
+		c.due = min(c.due, now.Add(d))
+	}
+	if c.due != sim.Never {
+		if c.due <= now {
+			w.finishCall(c, strategies.ReasonDeadlineExceeded)
+			return
+		}
+		c.deadline = w.s.At(c.due, w.hDeadline, c)
 	}
 	if c.x != nil {
 		w.launchStrat(c)

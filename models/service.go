@@ -101,6 +101,8 @@ func (s *service) wire() {
 			link:   newLink(cc.Link),
 			to:     w.byName[cc.Target],
 			toName: cc.Target,
+
+			inherit: s.cfg.PropagateDeadline || cc.PropagateDeadline,
 		}
 		e.stats.name = e.name
 		w.edges = append(w.edges, e)
@@ -356,11 +358,13 @@ func (s *service) dispatch(r *replica) {
 }
 
 // next takes the request a free worker of r serves next, following the
-// queue order. It is the seam for the queue disciplines that decide at
-// dequeue (adaptive LIFO, CoDel, dropping expired requests): such a
-// discipline may answer the request it took with a rejection and return
-// nil.
+// queue order. With server-side strategies, the queue disciplines that
+// decide at dequeue (adaptive LIFO, CoDel, dropping expired requests) act
+// in serviceStrat.next, which may drop requests and return nil.
 func (s *service) next(r *replica) *attempt {
+	if s.st != nil {
+		return s.st.next(s, r)
+	}
 	var a *attempt
 	if s.lifo {
 		a = r.q.popBack()

@@ -278,3 +278,60 @@ func TestBreakerStopsCallsToADeadDependencyAndProbesItBack(t *testing.T) {
 		t.Errorf("goodput after the outage %v/s, want 100 (closed again)", g)
 	}
 }
+
+// twoTier is a client at 150 calls/s (deadline 200ms) on api (fast, 100
+// workers), which calls db for every request: one worker, 10ms, so db can
+// serve 100/s and is overloaded by half.
+func twoTier(propagate, dropExpired bool) Config {
+	return Config{
+		Duration: 20 * time.Second,
+		Seed:     3,
+		Services: []ServiceConfig{
+			{Name: "api", Workers: 100, ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "db"}}, PropagateDeadline: propagate},
+			{Name: "db", ServiceTime: d("exp(10ms)"), Queue: QueueConfig{DropExpired: dropExpired}},
+		},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 150,
+			ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond}}},
+	}
+}
+
+func TestDeadlinePropagationLetsTheBottomDropExpiredWork(t *testing.T) {
+	// Without propagation db's queue grows without bound: every request
+	// waits longer than the client's deadline, db works for nobody
+	// (the answers come too late), api's workers wait on it, and goodput
+	// collapses.
+	// With the deadline propagated (api's call to db carries what remains
+	// of the client's 200ms) and drop_expired at db, db drops at dequeue
+	// what can no longer be answered in time and serves the rest: goodput
+	// stays near db's capacity. drop_expired alone does nothing here: the
+	// requests db sees carry no deadline.
+	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 10, 20) / 10 }
+	_, none := run(t, twoTier(false, false))
+	_, dropOnly := run(t, twoTier(false, true))
+	_, both := run(t, twoTier(true, true))
+	if g := good(none); g > 10 {
+		t.Errorf("no propagation: goodput %v/s over [10s, 20s), want collapsed (< 10)", g)
+	}
+	wantEq(t, "drop_expired without propagation: expired", dropOnly.Summary.Services["db"].Strategy["expired"], 0.0)
+	if g := good(both); g < 60 {
+		t.Errorf("propagation + drop_expired: goodput %v/s, want most of db's 100/s", g)
+	}
+	db := both.Summary.Services["db"]
+	if db.Strategy["expired"] < 500 {
+		t.Errorf("db dropped %v expired requests, want many", db.Strategy["expired"])
+	}
+	// db is as busy either way: what changes is whether its work is useful.
+	for name, r := range map[string]*Results{"without": none, "with": both} {
+		if u := r.Summary.Services["db"].Utilization; u < 0.9 {
+			t.Errorf("%s propagation: db utilisation %v, want saturated", name, u)
+		}
+	}
+	// The downstream calls fail with deadline_exceeded at the inherited
+	// deadline although the edge has no deadline of its own.
+	if n := both.Summary.Edges["api->db"].Failed["deadline_exceeded"]; n == 0 {
+		t.Errorf("api->db: no deadline_exceeded with propagation")
+	}
+	if n := none.Summary.Edges["api->db"].Failed["deadline_exceeded"]; n != 0 {
+		t.Errorf("api->db: %d deadline_exceeded without propagation", n)
+	}
+}

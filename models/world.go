@@ -47,7 +47,7 @@ type World struct {
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
 	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
-	hRetry                                                     sim.Handler
+	hRetry, hReply                                             sim.Handler
 
 	inFlight    int // attempts alive
 	maxInFlight int
@@ -121,6 +121,7 @@ func Build(cfg Config) (*World, error) {
 	w.hUserIssue = w.onUserIssue
 	w.hSessionIssue = w.onSessionIssue
 	w.hRetry = w.onRetry
+	w.hReply = w.onReply
 
 	for i := range w.cfg.Services {
 		s := newService(w, &w.cfg.Services[i], i)
