@@ -45,6 +45,7 @@ func metricShape(c *models.Config) *metricNode {
 	}
 	root := shapeOf(reflect.TypeFor[models.Summary](), "", names)
 	root.kids["recovered_fraction"] = &metricNode{leaf: "number"}
+	root.kids["peak"] = peakShape(names)
 	return root
 }
 

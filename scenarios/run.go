@@ -313,6 +313,7 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 	}
 	res, stopped := RunWorld(w, p.maxWall, opts.Now)
 	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary)), Traces: res.Traces}
+	addDerived(rec.Summary, res)
 	if p.series {
 		rec.T = res.Series.T
 		rec.Series = flattenSeries(&res.Series)

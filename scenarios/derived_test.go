@@ -1,0 +1,97 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+// A burst of 100 calls at one instant, 100 ms intervals: the busiest
+// interval holds all 100 arrivals, a peak of 1000/s, while the run's mean
+// rate is 100 calls over 3 s.
+const peakScenario = `
+duration = "3s"
+interval = "100ms"
+[[services]]
+name = "api"
+workers = 10
+service_time = "10ms"
+[[caches]]
+name = "c"
+backend = "api"
+keys = 1000
+[[clients]]
+name = "direct"
+target = "api"
+burst = { size = 100, every = "1h", start = "1s" }
+[[clients]]
+name = "cached"
+target = "c"
+rate = 10
+arrival = "constant"
+[[expect]]
+metric = "peak.services.api.arrivals"
+min = 1000
+`
+
+func TestPeakMetrics(t *testing.T) {
+	s := mustLoad(t, "peak.toml", peakScenario)
+	res, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &res.Rows[0]
+	for metric, want := range map[string]float64{
+		// the burst; one call per interval from the cached client, a miss
+		// (1000 keys, about 20 calls) in most intervals
+		"peak.clients.direct.attempts": 1000,
+		"peak.clients.cached.attempts": 10,
+		"peak.edges.c->api.attempts":   10,
+		"peak.caches.c.misses":         10,
+	} {
+		got, ok := r.Number(metric)
+		if !ok || got != want {
+			t.Errorf("%s = %v (ok %v), want %v", metric, got, ok, want)
+		}
+	}
+	// the api sees the burst and the cache's misses: 100 or 101 in the
+	// busiest interval
+	if got, _ := r.Number("peak.services.api.arrivals"); got != 1000 && got != 1010 {
+		t.Errorf("peak.services.api.arrivals = %v, want 1000 or 1010", got)
+	}
+	if got, _ := r.Number("peak.attempts"); got != 1000 && got != 1010 {
+		t.Errorf("peak.attempts = %v, want 1000 or 1010", got)
+	}
+	if mean, _ := r.Number("services.api.arrived"); mean > 200 {
+		t.Errorf("services.api.arrived = %v, want about 130", mean)
+	}
+	if f := res.Failed(); len(f) > 0 {
+		t.Errorf("claim on the peak fails: %+v", f)
+	}
+	if !strings.Contains(string(r.SummaryJSON()), `"peak"`) {
+		t.Errorf("the JSON summary has no peak object:\n%s", r.SummaryJSON())
+	}
+
+	// With replications the peak is the mean of the runs' peaks (each run
+	// has the same burst: 1000 or 1010).
+	res, err = Run(s, Options{Replications: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := res.Rows[0].Number("peak.clients.direct.attempts"); got != 1000 {
+		t.Errorf("3 replications: peak.clients.direct.attempts = %v, want 1000", got)
+	}
+}
+
+func TestPeakMetricNames(t *testing.T) {
+	bad := strings.Replace(peakScenario, `metric = "peak.services.api.arrivals"`, `metric = "peak.services.apii.arrivals"`, 1)
+	_, err := Load("peak.toml", []byte(bad))
+	if err == nil || !strings.Contains(err.Error(), "peak.services.apii.arrivals") {
+		t.Fatalf("a claim on the peak of a service that does not exist: got %v, want an error naming the metric", err)
+	}
+	for _, m := range []string{"peak.attempts", "peak.edges.c->api.attempts", "peak.caches.c.misses", "peak.clients.cached.attempts"} {
+		src := strings.Replace(peakScenario, `peak.services.api.arrivals`, m, 1)
+		if _, err := Load("peak.toml", []byte(src)); err != nil {
+			t.Errorf("claim on %s: %v", m, err)
+		}
+	}
+}
