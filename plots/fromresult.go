@@ -167,6 +167,7 @@ func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*models.Results, error
 			return nil, err
 		}
 		cfg = c
+		cfg.ApplyDefaults() // computed fault lengths (rolling deploys)
 		r.Seed = cfg.Seed
 		r.DurationS = cfg.Duration.Seconds()
 		r.IntervalS = cfg.Interval.Seconds()
@@ -242,6 +243,8 @@ func unflattenSeries(s *scenarios.Series) (*models.Series, error) {
 			out.Services = append(out.Services, models.ServiceSeries{Name: name})
 		case "cache":
 			out.Caches = append(out.Caches, models.CacheSeries{Name: name})
+		case "slo":
+			out.SLOs = append(out.SLOs, models.SLOSeries{Name: name})
 		default:
 			return v, fmt.Errorf("series of unknown kind %q", kind)
 		}
@@ -265,6 +268,9 @@ func unflattenSeries(s *scenarios.Series) (*models.Series, error) {
 	}
 	for i := range out.Caches {
 		entities[key{"cache", out.Caches[i].Name}] = reflect.ValueOf(&out.Caches[i]).Elem()
+	}
+	for i := range out.SLOs {
+		entities[key{"slo", out.SLOs[i].Name}] = reflect.ValueOf(&out.SLOs[i]).Elem()
 	}
 	for _, c := range s.Cols {
 		v := entities[key{c.Kind, c.Name}]

@@ -75,9 +75,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	}
 
 	failures := failureReasons(calls)
-	rows := 3
+	lanes := alertLanes(runs)
+	rows, failRow, alertRow := 3, -1, -1
 	if len(failures) > 0 {
-		rows = 4
+		failRow, rows = rows, rows+1
+	}
+	if lanes != nil {
+		alertRow, rows = rows, rows+1
 	}
 	f := newFigure(rows, 1)
 	th := f.th
@@ -189,8 +193,8 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	}}
 
 	// Failures by reason.
-	if rows == 4 {
-		fp := f.Panels[3][0]
+	if failRow >= 0 {
+		fp := f.Panels[failRow][0]
 		fp.Y.Label.Text = "calls/s"
 		key := panelKey{heading: "Failures"}
 		for k, fr := range failures {
@@ -204,7 +208,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 			key.entries = append(key.entries, legendEntry{label: fr.name, color: textColor, dash: fr.dash, width: fr.width})
 			_ = k
 		}
-		f.keys[3][0] = key
+		f.keys[failRow][0] = key
 	}
 
 	// Headroom on linear panels, so the highest line is not drawn on the
@@ -213,6 +217,9 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		if p := row[0]; p.Y.Scale == (plot.LinearScale{}) && p.Y.Max > 0 && !math.IsInf(p.Y.Max, 0) {
 			p.Y.Max *= 1.06
 		}
+	}
+	if alertRow >= 0 {
+		f.keys[alertRow][0] = alertPanel(f.Panels[alertRow][0], lanes, th)
 	}
 
 	// Recovery markers and the legend.

@@ -208,6 +208,9 @@ func (r *runState) statusLines(w, last int) []string {
 		if v := r.verdict(i); v != "" {
 			s += "  " + v
 		}
+		if x := sloStatus(&sn.Series, last, w < 160); x != "" {
+			s += "   " + x
+		}
 		out = append(out, truncate(s, w))
 	}
 	return out
