@@ -450,6 +450,11 @@ func reasonText(r Reason, when sim.Time) string {
 	return r.String()
 }
 
+// Traces returns the traces kept so far (Results has them too), in order
+// of their start; nil when the world records none. It shares nothing
+// with the world.
+func (w *World) Traces() []Trace { return w.traces() }
+
 // traces returns the kept traces, in order of their start (ties by ID).
 func (w *World) traces() []Trace {
 	t := w.tr

@@ -105,8 +105,15 @@ func appendTraceEvents(evs []chromeEvent, pid int, run string, t *Trace) []chrom
 		evs = append(evs, chromeEvent{Name: name, Ph: "M", Pid: pid, Tid: tid, Args: args})
 	}
 	complete := func(name, cat string, tid int, from, to float64, args map[string]any) {
-		d := math.Max(0, us(to)-us(from))
+		d := math.Max(0, us(to-from))
 		evs = append(evs, chromeEvent{Name: name, Cat: cat, Ph: "X", Ts: us(from), Dur: &d, Pid: pid, Tid: tid, Args: args})
+	}
+	// phase is a complete event for a phase of an attempt, left out when
+	// it took no time (no link latency, no wait in the queue).
+	phase := func(name string, tid int, from, to float64, args map[string]any) {
+		if us(to-from) > 0 {
+			complete(name, name, tid, from, to, args)
+		}
 	}
 	end := t.EndS
 	for _, s := range t.Spans {
@@ -154,29 +161,29 @@ func appendTraceEvents(evs []chromeEvent, pid int, run string, t *Trace) []chrom
 		if s.ArrivedS == nil {
 			continue // lost on the way, or still on the wire
 		}
-		complete("network", "network", tid, s.SentS, *s.ArrivedS, map[string]any{"ms": ms(*s.ArrivedS - s.SentS)})
+		phase("network", tid, s.SentS, *s.ArrivedS, map[string]any{"ms": ms(*s.ArrivedS - s.SentS)})
 		answered := end
 		if s.AnsweredS != nil {
 			answered = *s.AnsweredS
 		}
 		switch {
 		case s.StartedS != nil:
-			complete("queue", "queue", tid, *s.ArrivedS, *s.StartedS, map[string]any{"ms": ms(*s.StartedS - *s.ArrivedS)})
+			phase("queue", tid, *s.ArrivedS, *s.StartedS, map[string]any{"ms": ms(*s.StartedS - *s.ArrivedS)})
 			work := answered
 			if s.WorkDoneS != nil {
 				work = *s.WorkDoneS
 			}
-			complete("service", "service", tid, *s.StartedS, work, map[string]any{"ms": ms(work - *s.StartedS)})
-			if s.WorkDoneS != nil && answered > *s.WorkDoneS {
-				complete("downstream", "downstream", tid, *s.WorkDoneS, answered, map[string]any{"ms": ms(answered - *s.WorkDoneS)})
+			phase("service", tid, *s.StartedS, work, map[string]any{"ms": ms(work - *s.StartedS)})
+			if s.WorkDoneS != nil {
+				phase("downstream", tid, *s.WorkDoneS, answered, map[string]any{"ms": ms(answered - *s.WorkDoneS)})
 			}
 		case s.Cache:
-			complete("cache", "cache", tid, *s.ArrivedS, answered, map[string]any{"ms": ms(answered - *s.ArrivedS), "server": orNone(s.Server, "no answer")})
+			phase("cache", tid, *s.ArrivedS, answered, map[string]any{"ms": ms(answered - *s.ArrivedS), "server": orNone(s.Server, "no answer")})
 		default: // waited (or not), then rejected, dropped, or still waiting
-			complete("queue", "queue", tid, *s.ArrivedS, answered, map[string]any{"ms": ms(answered - *s.ArrivedS), "server": orNone(s.Server, "no answer")})
+			phase("queue", tid, *s.ArrivedS, answered, map[string]any{"ms": ms(answered - *s.ArrivedS), "server": orNone(s.Server, "no answer")})
 		}
 		if s.AnsweredS != nil && s.EndS != nil && *s.EndS >= *s.AnsweredS && !s.Late {
-			complete("network", "network", tid, *s.AnsweredS, *s.EndS, map[string]any{"ms": ms(*s.EndS - *s.AnsweredS)})
+			phase("network", tid, *s.AnsweredS, *s.EndS, map[string]any{"ms": ms(*s.EndS - *s.AnsweredS)})
 		}
 		if s.Late && s.EndS != nil {
 			evs = append(evs, chromeEvent{Name: "caller gave up (" + s.Outcome + ")", Cat: "late", Ph: "i", Ts: us(*s.EndS), Pid: pid, Tid: tid, S: "t"})

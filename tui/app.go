@@ -179,7 +179,21 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	r := m.run
 	k := &r.keys
+	if r.wf != nil {
+		// The trace overlay: w shows the next trace, any other key closes.
+		if key.Matches(msg, k.Trace) {
+			r.wf.cur = (r.wf.cur + 1) % len(r.wf.items)
+		} else {
+			r.wf = nil
+		}
+		return nil
+	}
 	switch {
+	case key.Matches(msg, k.Trace):
+		if !r.openWaterfall() {
+			r.setNote("no request trace recorded yet: traces are kept when calls end", false)
+		}
+		return nil
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
@@ -233,6 +247,8 @@ func (m *Model) View() tea.View {
 	switch {
 	case m.help:
 		s = m.viewHelp()
+	case m.screen == screenRun && m.run != nil && m.run.wf != nil:
+		s = m.run.viewWaterfall(m.width, m.height)
 	case m.screen == screenRun && m.run != nil:
 		s = m.run.view(m.width, m.height)
 	default:

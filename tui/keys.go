@@ -13,6 +13,7 @@ type runKeys struct {
 	MagUp, MagDown, DurUp, DurDown, Target, Mode    key.Binding
 	RateUp, RateDown, TimeoutUp, TimeoutDown, Chart key.Binding
 	RetryUp, RetryDown                              key.Binding
+	Trace                                           key.Binding
 	Save, Export, Help, Gallery, Quit               key.Binding
 }
 
@@ -50,6 +51,7 @@ func newRunKeys() runKeys {
 		RetryDown:   b([]string{"a"}, "a/A", "attempts -1 / +1 (whole run)"),
 		RetryUp:     b([]string{"A"}, "A", "attempts up"),
 		Chart:       b([]string{"c"}, "c", "chart: in flight / queue"),
+		Trace:       b([]string{"w"}, "w", "request traces (waterfall)"),
 
 		Save:    b([]string{"s"}, "s", "save the session (TOML)"),
 		Export:  b([]string{"e"}, "e", "export the charts (PNG)"),
@@ -64,7 +66,7 @@ func (k runKeys) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Back1, k.Back10, k.Start, k.Live},
 		{k.Spike, k.Slowdown, k.PauseSvc, k.Outage, k.MagDown, k.DurDown, k.Target, k.Mode},
-		{k.RateDown, k.TimeoutDown, k.RetryDown, k.Chart, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
+		{k.RateDown, k.TimeoutDown, k.RetryDown, k.Chart, k.Trace, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
 	}
 }
 

@@ -52,6 +52,8 @@ type runState struct {
 
 	note    string
 	noteErr bool
+
+	wf *waterfallState // the trace overlay, when open (waterfall.go)
 }
 
 func newRunState(s *Scenario, opts Options) (*runState, error) {

@@ -117,6 +117,9 @@ func checkReplay(s *Session, src []byte) (warn string, err error) {
 		if err != nil {
 			return "", fmt.Errorf("save: variant %s: %w", name, err)
 		}
+		if !cfg.Traces.Enabled() {
+			cfg.Traces = TUITraces // as Session.build records them
+		}
 		rw, err := models.Build(cfg)
 		if err != nil {
 			return "", fmt.Errorf("save: variant %s does not build: %w", name, err)

@@ -64,6 +64,9 @@ func (s *Session) build() ([]*models.World, error) {
 	}
 	ws := make([]*models.World, len(cfgs))
 	for i, c := range cfgs {
+		if !c.Traces.Enabled() {
+			c.Traces = TUITraces // for the waterfall (w); s.cfgs keeps the scenario's
+		}
 		w, err := models.Build(c)
 		if err != nil {
 			return nil, fmt.Errorf("variant %q: %w", s.scen.Variants[i].Name, err)

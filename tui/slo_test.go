@@ -62,3 +62,37 @@ func TestStatusLineShowsFiringAlerts(t *testing.T) {
 		t.Errorf("the no-retries status line does not show the page firing:\n%s", line)
 	}
 }
+
+func TestWaterfallOverlay(t *testing.T) {
+	doc, err := scenarios.LoadBuiltin("rolling-deploy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := FromFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Open: s}, 120, 30)
+	d.key("w")
+	if d.m.run.wf != nil || !strings.Contains(d.screen(), "no request trace recorded yet") {
+		t.Errorf("w before any call ended: %v\n%s", d.m.run.wf != nil, d.screen())
+	}
+	for i := 0; i < 1000 && d.m.run.sess.Now() < 140e9; i++ {
+		d.frames(1, 100*time.Millisecond)
+	}
+	d.key("w")
+	scr := d.screen()
+	checkSize(t, "waterfall", scr, 120, 30)
+	if !strings.Contains(scr, "request trace 1/") || !strings.Contains(scr, "api #1") || !strings.Contains(scr, "= network") {
+		t.Fatalf("the waterfall does not show a trace:\n%s", scr)
+	}
+	first := d.m.run.wf.items[0].trace.LatencyS
+	d.key("w")
+	if !strings.Contains(d.screen(), "request trace 2/") || d.m.run.wf.items[1].trace.LatencyS > first {
+		t.Errorf("w does not move to the next (no slower) trace:\n%s", d.screen())
+	}
+	d.key("x")
+	if d.m.run.wf != nil || !strings.Contains(d.screen(), "■ base") {
+		t.Errorf("a key other than w does not close the overlay:\n%s", d.screen())
+	}
+}
