@@ -164,6 +164,7 @@ func TestChromeTraceExport(t *testing.T) {
 	cfg := twoTiers(TraceConfig{Rate: 0.5, Failed: true, Slowest: 2})
 	cfg.Duration = 5 * time.Second
 	cfg.Services[0].ServiceTime = d("exp(20ms)")
+	cfg.Clients[0].Rate = 40 // 80% busy: calls wait in the queue
 	cfg.Clients[0].Timeout = 30 * time.Millisecond
 	export := func() []byte {
 		_, res := run(t, cfg)
