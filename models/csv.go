@@ -94,6 +94,7 @@ func (s *Summary) Metrics() []Metric {
 		add(p+"size.mean", c.Size.Mean)
 		strategy(add, p, c.Strategy)
 	}
+	sloMetrics(add, s)
 	return m
 }
 
@@ -228,6 +229,9 @@ func (r *Results) WriteSeriesCSV(w io.Writer) error {
 		for _, k := range sortedValuesKeys(c.Strategy) {
 			row("cache", c.Name, "strategy."+k, c.Strategy[k])
 		}
+	}
+	for i := range r.Series.SLOs {
+		sloRows(row, &r.Series.SLOs[i])
 	}
 	return bw.Flush()
 }

@@ -718,3 +718,57 @@ func (a *alertRun) summary(s *sloRun, end sim.Time, faults []FaultWindow, allowe
 	}
 	return out
 }
+
+// sloMetrics adds the SLOs' and alert rules' numbers to a flattened
+// summary (Summary.Metrics), SLOs and rules by name; null values are left
+// out.
+func sloMetrics(add func(string, float64), s *Summary) {
+	for _, name := range sortedKeys(s.SLOs) {
+		x := s.SLOs[name]
+		p := "slos." + name + "."
+		add(p+"objective", x.Objective)
+		add(p+"total", float64(x.Total))
+		add(p+"good", float64(x.Good))
+		add(p+"bad", float64(x.Bad))
+		if x.SLI != nil {
+			add(p+"sli", *x.SLI)
+		}
+		add(p+"met", b2f(x.Met))
+		add(p+"burn_rate", x.BurnRate)
+		add(p+"max_burn_rate", x.MaxBurnRate)
+		add(p+"budget_spent", x.BudgetSpent)
+		add(p+"budget_remaining", x.BudgetRemaining)
+		add(p+"budget_remaining_min", x.BudgetRemainingMin)
+		if x.FirstAlertS != nil {
+			add(p+"first_alert_s", *x.FirstAlertS)
+		}
+		rules := s.Alerts[name]
+		for _, r := range sortedKeys(rules) {
+			a := rules[r]
+			p := "alerts." + name + "." + r + "."
+			add(p+"fired", float64(a.Fired))
+			add(p+"false_positives", float64(a.FalsePositives))
+			add(p+"firing_s", a.FiringS)
+			if a.FirstFireS != nil {
+				add(p+"first_fire_s", *a.FirstFireS)
+			}
+			if a.DetectS != nil {
+				add(p+"detect_s", *a.DetectS)
+			}
+			add(p+"detected", float64(a.Detected))
+			add(p+"missed", float64(a.Missed))
+		}
+	}
+}
+
+// sloRows writes an SLO's series with WriteSeriesCSV's row function.
+func sloRows(row func(kind, name, metric string, v Values), s *SLOSeries) {
+	row("slo", s.Name, "good", s.Good)
+	row("slo", s.Name, "total", s.Total)
+	row("slo", s.Name, "sli", s.SLI)
+	row("slo", s.Name, "burn_rate", s.BurnRate)
+	row("slo", s.Name, "budget_remaining", s.BudgetRemaining)
+	for _, k := range sortedKeys(s.Alerts) {
+		row("slo", s.Name, "alerts."+k, s.Alerts[k])
+	}
+}

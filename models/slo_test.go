@@ -276,6 +276,22 @@ func TestSLOCountsAreExactInTheWorld(t *testing.T) {
 			t.Errorf("results JSON lacks %s", k)
 		}
 	}
+	// And the flat encoders.
+	got := map[string]float64{}
+	for _, m := range res.Summary.Metrics() {
+		got[m.Name] = m.Value
+	}
+	wantEq(t, "metric slos.fast.bad", got["slos.fast.bad"], 100.0)
+	wantNear(t, "metric alerts.fast.page-1h.detect_s", got["alerts.fast.page-1h.detect_s"], 0.95, 1e-9)
+	var csv strings.Builder
+	if err := res.WriteSeriesCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"\n10,slo,fast,total,10\n", "\n11,slo,fast,good,0\n", "\n11,slo,fast,alerts.page-1h,1\n"} {
+		if !strings.Contains(csv.String(), k) {
+			t.Errorf("series CSV lacks %q", k)
+		}
+	}
 }
 
 func TestSLOValidation(t *testing.T) {
