@@ -289,14 +289,3 @@ about = "goodput stays under 10 calls/s (wrong: it is near 200)"
 		t.Errorf("a failing claim exits %d, want 1", code)
 	}
 }
-
-// TestCheckLibrary runs `stampede check` over the whole built-in library.
-func TestCheckLibrary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs every built-in scenario")
-	}
-	code, out, errOut := stampede(t, "check")
-	if code != 0 {
-		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
-	}
-}
