@@ -299,9 +299,11 @@ func (v *validator) open(p string, cl *ClientConfig) {
 
 func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]string) {
 	v.nonNegDur(p+".at", f.At)
-	if f.Kind.Instantaneous() {
+	switch {
+	case f.Kind.Instantaneous():
 		v.nonNegDur(p+".for", f.For)
-	} else {
+	case f.Kind.isDeploy(): // computed; deploy says what is missing
+	default:
 		v.positiveDur(p+".for", f.For)
 	}
 	service := func() {
