@@ -24,6 +24,18 @@ import (
 //
 // A series with no value in any interval gives null. With replications
 // the peak is, like every number, the mean of the runs' peaks.
+//
+// during_faults and after_faults hold the total goodput and offered load
+// (calls/s) averaged over the complete intervals from the start of the
+// first fault to the end of the last one, and from then to the end of the
+// run, and goodput_ratio, that goodput over the baseline goodput before
+// the first fault (recovery.baseline_goodput): "goodput stays near
+// capacity during the overload", "goodput stays at a tenth of its
+// baseline after the trigger". Null without faults, for an empty window
+// (an instantaneous fault has no during), or with no baseline:
+//
+//	"during_faults": {"goodput": n, "offered": n, "goodput_ratio": n},
+//	"after_faults":  {"goodput": n, "offered": n, "goodput_ratio": n}
 
 // peakKeys are the series each kind of entity contributes to "peak".
 var peakKeys = map[string]string{
@@ -74,6 +86,45 @@ func addDerived(sum *jv, res *models.Results) {
 	}
 	group("caches", names, vals)
 	sum.set("peak", peak)
+
+	start, end := math.Inf(1), math.Inf(-1)
+	for _, f := range res.Faults {
+		start, end = min(start, f.StartS), max(end, f.EndS)
+	}
+	if len(res.Faults) == 0 {
+		start, end = math.NaN(), math.NaN() // no window holds an interval
+	}
+	base := math.NaN()
+	if b := res.Summary.Recovery.BaselineGoodput; b > 0 {
+		base = b
+	}
+	window := func(from, to float64) *jv {
+		o := jObject()
+		g := windowMean(s.T, s.Total.Goodput, res.IntervalS, from, to)
+		o.set("goodput", jNumber(g))
+		o.set("offered", jNumber(windowMean(s.T, s.Total.Offered, res.IntervalS, from, to)))
+		o.set("goodput_ratio", jNumber(g/base))
+		return o
+	}
+	sum.set("during_faults", window(start, end))
+	sum.set("after_faults", window(end, res.EndS))
+}
+
+// windowMean is the mean of v over the complete intervals (starts t, width
+// w) inside [from, to), NaN if there is none.
+func windowMean(t, v models.Values, w, from, to float64) float64 {
+	const eps = 1e-9
+	sum, n := 0.0, 0
+	for i := range min(len(t), len(v)) {
+		if t[i] >= from-eps && t[i]+w <= to+eps && !math.IsNaN(v[i]) {
+			sum += v[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
 }
 
 // seriesMax is the largest value of a series, NaN if it has none.
@@ -98,6 +149,15 @@ func peakShape(names map[string][]string) *metricNode {
 			g.kids[name] = &metricNode{kids: map[string]*metricNode{key: num()}}
 		}
 		n.kids[kind] = g
+	}
+	return n
+}
+
+// windowShape is the shape of "during_faults" and "after_faults".
+func windowShape() *metricNode {
+	n := &metricNode{kids: map[string]*metricNode{}}
+	for _, k := range []string{"goodput", "offered", "goodput_ratio"} {
+		n.kids[k] = &metricNode{leaf: "number"}
 	}
 	return n
 }

@@ -95,3 +95,75 @@ func TestPeakMetricNames(t *testing.T) {
 		}
 	}
 }
+
+// A 2x overload for the middle 10 s of 30 s, 1 s intervals: during it the
+// offered load is 2,000 calls/s and goodput the 1,000/s the server can
+// serve; before and after, 1,000 offered and served.
+const windowScenario = `
+duration = "30s"
+interval = "1s"
+[[services]]
+name = "api"
+workers = 10
+queue = { limit = 0 }
+service_time = "10ms"
+[[clients]]
+name = "users"
+target = "api"
+rate = 500
+arrival = "constant"
+[[faults]]
+kind = "load_spike"
+target = "users"
+at = "10s"
+for = "10s"
+factor = 4
+`
+
+func TestFaultWindowMetrics(t *testing.T) {
+	s := mustLoad(t, "window.toml", windowScenario)
+	res, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &res.Rows[0]
+	near := func(metric string, want, tol float64) {
+		t.Helper()
+		got, ok := r.Number(metric)
+		if !ok || got < want-tol || got > want+tol {
+			t.Errorf("%s = %v (ok %v), want %v ± %v", metric, got, ok, want, tol)
+		}
+	}
+	// constant arrivals at 2,000/s against 10 workers of 10 ms with no
+	// waiting room: the server takes 1,000/s and rejects the rest
+	near("during_faults.offered", 2000, 1)
+	near("during_faults.goodput", 1000, 10)
+	near("during_faults.goodput_ratio", 2, 0.05)
+	near("after_faults.offered", 500, 1)
+	near("after_faults.goodput", 500, 1)
+	near("after_faults.goodput_ratio", 1, 0.01)
+
+	// without faults, and with an instantaneous fault, there is no window
+	noFault := mustLoad(t, "nofault.toml", windowScenario[:strings.Index(windowScenario, "[[faults]]")])
+	res, err = Run(noFault, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"during_faults.goodput", "after_faults.goodput", "after_faults.goodput_ratio"} {
+		if v, ok := res.Rows[0].Value(m); !ok || v != nil {
+			t.Errorf("no faults: %s = %v (found %v), want null", m, v, ok)
+		}
+	}
+	restart := strings.Replace(windowScenario, `kind = "load_spike"`, `kind = "client_restart"`, 1)
+	restart = strings.Replace(restart, "factor = 4\n", "calls = 10\n", 1)
+	res, err = Run(mustLoad(t, "restart.toml", restart), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := res.Rows[0].Value("during_faults.goodput"); !ok || v != nil {
+		t.Errorf("instantaneous fault: during_faults.goodput = %v (found %v), want null", v, ok)
+	}
+	if v, _ := res.Rows[0].Number("after_faults.goodput"); v < 499 || v > 501 {
+		t.Errorf("instantaneous fault: after_faults.goodput = %v, want 500", v)
+	}
+}

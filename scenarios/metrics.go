@@ -46,6 +46,8 @@ func metricShape(c *models.Config) *metricNode {
 	root := shapeOf(reflect.TypeFor[models.Summary](), "", names)
 	root.kids["recovered_fraction"] = &metricNode{leaf: "number"}
 	root.kids["peak"] = peakShape(names)
+	root.kids["during_faults"] = windowShape()
+	root.kids["after_faults"] = windowShape()
 	return root
 }
 
