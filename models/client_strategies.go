@@ -334,6 +334,14 @@ func (w *World) buildStrategies() error {
 	}
 	edges = append(edges, w.edges...)
 	for _, e := range edges {
+		e.prio = -1 // inherit
+		if e.policy.Priority != "" {
+			p, err := strategies.ParsePriority(e.policy.Priority)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.name, err)
+			}
+			e.prio = int8(p)
+		}
 		st, err := newEdgeStrat(&e.policy)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.name, err)

@@ -85,6 +85,21 @@ type ServiceConfig struct {
 	// deadline_exceeded when it passes (sooner if the edge has its own
 	// shorter deadline), and its attempts carry it to the next service.
 	PropagateDeadline bool `toml:"propagate_deadline"`
+
+	// Shed rejects arrivals with shed when the replica is over a
+	// threshold (queue length, concurrency, queueing latency, or by
+	// priority). nil means none.
+	Shed *ShedConfig `toml:"shed"`
+	// RateLimit rejects arrivals over a rate with rate_limited, per
+	// replica (globally or per caller). nil means none.
+	RateLimit *RateLimitConfig `toml:"rate_limit"`
+	// DistributedRateLimit is a rate limit shared by the replicas, synced
+	// on a timer. nil means none.
+	DistributedRateLimit *DistributedRateLimitConfig `toml:"distributed_rate_limit"`
+	// ConcurrencyLimit is an adaptive concurrency limit per replica
+	// (aimd, vegas, gradient2), rejecting with concurrency_limited. nil
+	// means none.
+	ConcurrencyLimit *ConcurrencyLimitConfig `toml:"concurrency_limit"`
 }
 
 // QueueConfig is a replica's waiting room.
@@ -100,6 +115,23 @@ type QueueConfig struct {
 	// deadline, propagated from upstream with PropagateDeadline) has
 	// passed, answering expired instead of serving it.
 	DropExpired bool `toml:"drop_expired"`
+	// Target is CoDel's acceptable standing queueing delay (order codel).
+	// Zero means 5ms (RFC 8289).
+	Target time.Duration `toml:"target"`
+	// Interval is how long the queueing delay must stay above Target
+	// before CoDel drops (order codel). Zero means 100ms (RFC 8289).
+	Interval time.Duration `toml:"interval"`
+	// CoDelVariant is rfc (RFC 8289's control law) or folly (Facebook's
+	// server variant: while overloaded, drop what waited more than
+	// 2 x Target) (order codel). Empty means rfc.
+	CoDelVariant string `toml:"codel_variant"`
+	// LIFOAfter is how long the queue must have held more than
+	// LIFOThreshold requests before adaptive LIFO serves the newest first
+	// (order adaptive_lifo). Zero means 100ms.
+	LIFOAfter time.Duration `toml:"lifo_after"`
+	// LIFOThreshold is the queue length that still counts as empty for
+	// adaptive LIFO (order adaptive_lifo). Zero means 0.
+	LIFOThreshold int `toml:"lifo_threshold"`
 }
 
 // Limit returns a pointer to n, for QueueConfig.Limit.
@@ -109,11 +141,16 @@ func Limit(n int) *int { return &n }
 // takes next.
 type QueueOrder string
 
-// Queue orders. Smarter disciplines (adaptive LIFO, CoDel) arrive with
-// strategies/.
+// Queue orders (docs/STRATEGIES.md, queue disciplines).
 const (
 	FIFO QueueOrder = "fifo" // oldest first
 	LIFO QueueOrder = "lifo" // newest first
+	// AdaptiveLIFO is FIFO normally, LIFO once a queue has stood for
+	// LIFOAfter (Maurer, "Fail at Scale").
+	AdaptiveLIFO QueueOrder = "adaptive_lifo"
+	// CoDel is FIFO with RFC 8289's Controlled Delay dropping at dequeue
+	// (Target, Interval): a request dropped is answered with dropped.
+	CoDel QueueOrder = "codel"
 )
 
 // Balancer is a load-balancing policy across a service's replicas.
@@ -174,6 +211,13 @@ type ClientPolicy struct {
 	// together (a token bucket, a ratio over a window, or a quota). nil
 	// means none.
 	Budget *BudgetConfig `toml:"budget"`
+	// Priority is the criticality of the calls (sheddable,
+	// sheddable_plus, critical, critical_plus), which a service's
+	// priority shedding reads. Empty means critical for a client (the SRE
+	// book's default for production requests), and, for a service's or
+	// cache's downstream edge, the priority of the request the call is
+	// made for.
+	Priority string `toml:"priority"`
 	// Breaker is a circuit breaker on every attempt. nil means none.
 	Breaker *BreakerConfig `toml:"breaker"`
 	// RetryBreaker is a breaker on retries only. nil means none.
@@ -495,6 +539,7 @@ func (c *Config) ApplyDefaults() {
 		if s.Fanout == "" {
 			s.Fanout = Sequential
 		}
+		s.applyStrategyDefaults()
 		for j := range s.Calls {
 			if s.Calls[j].Count == 0 {
 				s.Calls[j].Count = 1
@@ -514,6 +559,9 @@ func (c *Config) ApplyDefaults() {
 			cl.Burst.Start = cl.Burst.Every
 		}
 		cl.ClientPolicy.applyDefaults()
+		if cl.Priority == "" {
+			cl.Priority = defaultPriority
+		}
 	}
 	for i := range c.Caches {
 		ca := &c.Caches[i]

@@ -74,6 +74,9 @@ type edge struct {
 	// inherit: calls carry the deadline of the request they are made for
 	// (deadline propagation)
 	inherit bool
+	// prio is the criticality of the edge's calls; -1: that of the
+	// request they are made for
+	prio int8
 }
 
 // call is one logical call: attempts until it succeeds or fails. It is
@@ -88,6 +91,7 @@ type call struct {
 	attempts int32
 	live     []*attempt // attempts the caller still waits for
 	x        *callStrat // the edge's per-call strategy state; nil when none
+	prio     uint8      // criticality of the call's attempts
 
 	// the trace recording the call and its index there; nil when none
 	tr    *traceRec
@@ -126,6 +130,12 @@ type attempt struct {
 	downFailed bool
 	key        int32 // cache key
 
+	// strategies (client_strategies.go, server_strategies.go)
+	prio      uint8 // criticality (strategies.Priority), for priority shedding
+	queued    bool  // waiting in a replica's queue
+	cancelled bool  // a hedge copy whose caller cancelled it
+	limIn     int32 // in flight at the replica's adaptive limiter when admitted; 0 when it holds no slot
+
 	// the trace recording the attempt and its span there; nil when none
 	tr     *traceRec
 	trSpan int32
@@ -143,6 +153,11 @@ func (w *World) newCall(e *edge, o owner, seed uint64) *call {
 	c.due = sim.Never
 	if e.inherit {
 		c.due = o.(*attempt).due
+	}
+	if e.prio >= 0 {
+		c.prio = uint8(e.prio)
+	} else {
+		c.prio = o.(*attempt).prio
 	}
 	if e.st != nil {
 		w.attachStrat(c)
@@ -240,6 +255,7 @@ func (w *World) sendAttempt(c *call, kind uint8) bool {
 	a.seed = seq(c.seed, uint64(c.attempts))
 	a.sent = w.s.Now()
 	a.due = c.due
+	a.prio = c.prio
 	a.holders = 2
 	a.slot = -1
 	c.live = append(c.live, a)

@@ -1,6 +1,9 @@
 package models
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -11,29 +14,288 @@ import (
 // The order in the lifecycle (docs/STRATEGIES.md), per replica:
 //
 //	arrival -> rate limit -> distributed rate limit -> load shedding
-//	-> adaptive concurrency -> queue limit -> queue
+//	(queue length, concurrency, latency, priority) -> adaptive
+//	concurrency -> queue limit -> worker or queue
 //	dequeue -> order (fifo / lifo / adaptive LIFO) -> drop expired
 //	-> CoDel -> worker
+//	leaving the replica -> adaptive concurrency sample
 type serviceStrat struct {
 	dropExpired bool
+	codel       bool
 
-	m        metricSet
-	mExpired *counter // requests dropped at dequeue past their deadline
+	shedQ    strategies.QueueLengthShedder
+	shedC    strategies.ConcurrencyShedder
+	shedP    strategies.PriorityShedder
+	hasShedQ bool
+	hasShedC bool
+	hasShedP bool
+
+	quota    *strategies.SharedQuota
+	sync     time.Duration
+	limitSum int // sum of the replicas' adaptive limits
+
+	m            metricSet
+	mExpired     *counter // dropped at dequeue past their deadline
+	mDropped     *counter // dropped at dequeue by CoDel
+	mShed        *counter
+	mRateLimited *counter
+	mConcLimited *counter
+	mSyncs       *counter
+	mCancelled   *counter // hedge copies removed from the queue
+	gLimit       *gauge   // adaptive concurrency limit, mean per replica
+	gQuota       *gauge   // distributed limit: the shared count as last synced
+	replicas     float64
 }
 
-// newServiceStrat returns the strategies cfg turns on, or nil.
-func newServiceStrat(cfg *ServiceConfig) (*serviceStrat, error) {
-	x := &serviceStrat{}
+// replicaStrat is the per-replica state of a service's strategies.
+type replicaStrat struct {
+	x     *serviceStrat
+	s     *service
+	rl    strategies.Allower              // rate limit per = global
+	keyed *strategies.KeyedLimiter[*edge] // rate limit per = client
+	dist  *strategies.DistributedLimiter  // distributed rate limit
+	lat   *strategies.LatencyShedder      // latency shedding
+	conc  *strategies.AdaptiveLimiter     // adaptive concurrency
+	codel *strategies.CoDel               // order codel (rfc)
+	folly *strategies.FollyCoDel          // order codel, codel_variant folly
+	alifo *strategies.AdaptiveLIFO        // order adaptive_lifo
+	limit int                             // conc's limit as last counted in limitSum
+	idx   int
+}
+
+// newServiceStrat returns the strategies s's configuration turns on, or
+// nil.
+func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
+	cfg := s.cfg
+	x := &serviceStrat{replicas: float64(len(s.reps))}
 	any := false
-	if cfg.Queue.DropExpired {
+	q := &cfg.Queue
+	if q.DropExpired {
 		x.dropExpired = true
 		x.mExpired = x.m.counter("expired")
+		any = true
+	}
+	if q.Order == CoDel {
+		x.codel = true
+		x.mDropped = x.m.counter("dropped")
+		any = true
+	}
+	if q.Order == AdaptiveLIFO {
+		any = true
+	}
+	if rl := cfg.RateLimit; rl != nil {
+		x.mRateLimited = x.m.counter("rate_limited")
+		any = true
+	}
+	if d := cfg.DistributedRateLimit; d != nil {
+		qc, err := d.config(len(s.reps))
+		if err != nil {
+			return nil, err
+		}
+		if x.quota, err = strategies.NewSharedQuota(qc); err != nil {
+			return nil, err
+		}
+		if qc.Mode == strategies.QuotaStaleView {
+			x.sync = qc.SyncInterval
+			x.mSyncs = x.m.counter("syncs")
+			x.gQuota = x.m.gauge("quota_estimate")
+		}
+		if x.mRateLimited == nil {
+			x.mRateLimited = x.m.counter("rate_limited")
+		}
+		any = true
+	}
+	if sh := cfg.Shed; sh != nil {
+		var err error
+		if sh.QueueLength > 0 {
+			x.hasShedQ = true
+			if x.shedQ, err = strategies.NewQueueLengthShedder(strategies.QueueLengthShedderConfig{MaxQueue: sh.QueueLength}); err != nil {
+				return nil, err
+			}
+		}
+		if sh.Concurrency > 0 {
+			x.hasShedC = true
+			if x.shedC, err = strategies.NewConcurrencyShedder(strategies.ConcurrencyShedderConfig{MaxInFlight: sh.Concurrency}); err != nil {
+				return nil, err
+			}
+		}
+		if sh.Priority != nil {
+			x.hasShedP = true
+			if x.shedP, err = strategies.NewPriorityShedder(strategies.PriorityShedderConfig{Thresholds: sh.Priority.thresholds()}); err != nil {
+				return nil, err
+			}
+		}
+		x.mShed = x.m.counter("shed")
+		any = true
+	}
+	if cfg.ConcurrencyLimit != nil {
+		x.mConcLimited = x.m.counter("concurrency_limited")
+		x.gLimit = x.m.gauge("concurrency_limit")
 		any = true
 	}
 	if !any {
 		return nil, nil
 	}
+	for i, r := range s.reps {
+		rs, err := x.newReplica(w, s, i)
+		if err != nil {
+			return nil, err
+		}
+		r.rs = rs
+	}
+	if x.gLimit != nil {
+		x.gLimit.set(0, float64(x.limitSum)/x.replicas)
+	}
+	if x.sync > 0 {
+		for i, r := range s.reps {
+			// replicas sync in turn, evenly spread over the interval
+			first := time.Duration(float64(x.sync) * float64(i+1) / x.replicas)
+			w.s.Schedule(max(first, 1), w.hSync, r.rs)
+		}
+	}
 	return x, nil
+}
+
+func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, error) {
+	cfg := s.cfg
+	rs := &replicaStrat{x: x, s: s, idx: i}
+	var err error
+	if rl := cfg.RateLimit; rl != nil {
+		if rl.Per == "client" {
+			rs.keyed, err = strategies.NewKeyedLimiter[*edge](max(1, len(w.clients)+len(w.edges)), rl.limiter)
+		} else {
+			rs.rl, err = rl.limiter()
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if x.quota != nil {
+		if rs.dist, err = strategies.NewDistributedLimiter(x.quota); err != nil {
+			return nil, err
+		}
+	}
+	if sh := cfg.Shed; sh != nil && sh.Latency > 0 {
+		lc, err := sh.latency()
+		if err != nil {
+			return nil, err
+		}
+		if rs.lat, err = strategies.NewLatencyShedder(lc); err != nil {
+			return nil, err
+		}
+	}
+	if cl := cfg.ConcurrencyLimit; cl != nil {
+		alg, err := cl.algorithm(w.s.Rand(fmt.Sprintf("service/%s/concurrency_limit/%d", s.name, i)))
+		if err != nil {
+			return nil, err
+		}
+		if rs.conc, err = strategies.NewAdaptiveLimiter(alg); err != nil {
+			return nil, err
+		}
+		rs.limit = rs.conc.Limit()
+		x.limitSum += rs.limit
+	}
+	q := &cfg.Queue
+	switch q.Order {
+	case CoDel:
+		if q.CoDelVariant == CoDelFolly {
+			rs.folly, err = strategies.NewFollyCoDel(strategies.FollyCoDelConfig{Target: q.Target, Interval: q.Interval})
+		} else {
+			rs.codel, err = strategies.NewCoDel(strategies.CoDelConfig{Target: q.Target, Interval: q.Interval, NearlyEmpty: 1})
+		}
+		if err != nil {
+			return nil, err
+		}
+	case AdaptiveLIFO:
+		if rs.alifo, err = strategies.NewAdaptiveLIFO(strategies.AdaptiveLIFOConfig{Threshold: q.LIFOThreshold, After: q.LIFOAfter}); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
+// admit runs the admission strategies for request a at replica r, in
+// order, and returns ReasonOK or the first refusal's reason.
+func (x *serviceStrat) admit(s *service, r *replica, a *attempt) Reason {
+	rs := r.rs
+	now := s.w.s.Now()
+	if rs.rl != nil && !rs.rl.AllowN(now, 1) {
+		x.mRateLimited.inc()
+		return strategies.ReasonRateLimited
+	}
+	if rs.keyed != nil && !rs.keyed.AllowN(now, a.e, 1) {
+		x.mRateLimited.inc()
+		return strategies.ReasonRateLimited
+	}
+	if rs.dist != nil && !rs.dist.AllowN(now, 1) {
+		x.mRateLimited.inc()
+		return strategies.ReasonRateLimited
+	}
+	inside := r.busy + r.q.n
+	shed := x.hasShedQ && x.shedQ.Shed(r.q.n) ||
+		x.hasShedC && x.shedC.Shed(inside) ||
+		x.hasShedP && x.shedP.Shed(float64(inside), strategies.Priority(a.prio))
+	if !shed && rs.lat != nil {
+		var head time.Duration
+		if r.q.n > 0 {
+			head = now.Sub(r.q.front().arrived)
+		}
+		shed = rs.lat.Shed(now, head)
+	}
+	if shed {
+		x.mShed.inc()
+		return strategies.ReasonShed
+	}
+	if rs.conc != nil {
+		n, ok := rs.conc.TryAcquire()
+		if !ok {
+			x.mConcLimited.inc()
+			return strategies.ReasonConcurrencyLimited
+		}
+		a.limIn = int32(n)
+	}
+	return strategies.ReasonOK
+}
+
+// leave releases the adaptive-limiter slot a holds at replica r as a
+// leaves with reason: a sample of its time in the replica if it was
+// served (a success, or a failure: a drop sample), none otherwise.
+func (x *serviceStrat) leave(s *service, r *replica, a *attempt, reason Reason) {
+	rs := r.rs
+	now := s.w.s.Now()
+	in := int(a.limIn)
+	a.limIn = 0
+	switch reason {
+	case strategies.ReasonOK:
+		rs.conc.OnSuccess(now, now.Sub(a.arrived), in)
+	case strategies.ReasonError:
+		rs.conc.OnDropped(now, now.Sub(a.arrived), in)
+	default:
+		rs.conc.OnIgnore()
+	}
+	if l := rs.conc.Limit(); l != rs.limit {
+		x.limitSum += l - rs.limit
+		rs.limit = l
+		x.gLimit.set(now, float64(x.limitSum)/x.replicas)
+	}
+}
+
+// enqueued is told a request joined r's queue.
+func (x *serviceStrat) enqueued(s *service, r *replica) {
+	if a := r.rs.alifo; a != nil {
+		a.Observe(s.w.s.Now(), r.q.n)
+	}
+}
+
+// idle is told a free worker of r found the queue empty.
+func (x *serviceStrat) idle(s *service, r *replica) {
+	rs := r.rs
+	if rs.codel != nil {
+		rs.codel.OnEmpty(s.w.s.Now())
+	}
+	if rs.alifo != nil {
+		rs.alifo.Observe(s.w.s.Now(), 0)
+	}
 }
 
 // next takes the request a free worker of r serves next: the queue order
@@ -41,41 +303,77 @@ func newServiceStrat(cfg *ServiceConfig) (*serviceStrat, error) {
 // their reason) and take the next one. It returns nil when the queue ran
 // out.
 func (x *serviceStrat) next(s *service, r *replica) *attempt {
+	rs := r.rs
 	now := s.w.s.Now()
 	for r.q.n > 0 {
+		lifo := s.lifo
+		if rs.alifo != nil {
+			lifo = rs.alifo.Order(now, r.q.n) == strategies.LIFO
+		}
 		var a *attempt
-		if s.lifo {
+		if lifo {
 			a = r.q.popBack()
 		} else {
 			a = r.q.popFront()
 		}
+		a.queued = false
 		s.m.queue.add(now, -1)
+		if rs.alifo != nil {
+			rs.alifo.Observe(now, r.q.n)
+		}
+		sojourn := now.Sub(a.arrived)
+		if rs.lat != nil {
+			rs.lat.Observe(now, sojourn)
+		}
 		if x.dropExpired && strategies.Expired(now, a.due, 0) {
 			x.mExpired.inc()
-			s.dropWaiting(a, strategies.ReasonExpired)
+			s.dropWaiting(r, a, strategies.ReasonExpired)
+			continue
+		}
+		if rs.codel != nil && rs.codel.OnDequeue(now, sojourn, r.q.n) ||
+			rs.folly != nil && rs.folly.OnDequeue(now, sojourn) {
+			x.mDropped.inc()
+			s.dropWaiting(r, a, strategies.ReasonDropped)
 			continue
 		}
 		return a
 	}
+	if rs.codel != nil {
+		rs.codel.OnEmpty(now)
+	}
 	return nil
 }
 
-// dropWaiting answers a request taken from the queue with reason r
-// instead of serving it. The answer leaves through the event queue, so
-// that the caller's reaction (a retry, another request to this service)
-// cannot reach this replica while it is picking its next request.
-func (s *service) dropWaiting(a *attempt, r Reason) {
+// dropWaiting answers a request taken from r's queue with reason instead
+// of serving it. The answer leaves through the event queue, so that the
+// caller's reaction (a retry, another request to this service) cannot
+// reach this replica while it is picking its next request.
+func (s *service) dropWaiting(r *replica, a *attempt, reason Reason) {
 	now := s.w.s.Now()
 	s.m.inSystem.add(now, -1)
 	s.m.rejected++
 	s.m.rejectedN++
-	a.reason = r
+	if a.limIn > 0 {
+		s.st.leave(s, r, a, reason)
+	}
+	a.reason = reason
 	s.w.s.Schedule(0, s.w.hReply, a)
 }
 
 func (w *World) onReply(arg any) {
 	a := arg.(*attempt)
 	w.respond(a, a.reason)
+}
+
+// onSync is a replica's periodic sync with its service's shared quota.
+func (w *World) onSync(arg any) {
+	rs := arg.(*replicaStrat)
+	x := rs.x
+	now := w.s.Now()
+	rs.dist.Sync(now)
+	x.mSyncs.inc()
+	x.gQuota.set(now, x.quota.Estimate(now))
+	w.s.Schedule(x.sync, w.hSync, rs)
 }
 
 // strat returns the service's strategy metrics, nil without strategies.
@@ -86,12 +384,16 @@ func (s *service) strat() *metricSet {
 	return &s.st.m
 }
 
+// front returns the oldest request in the queue (which must not be
+// empty).
+func (q *deque) front() *attempt { return q.buf[q.head] }
+
 // buildServiceStrategies makes the strategies of every service.
 func (w *World) buildServiceStrategies() error {
 	for _, s := range w.services {
-		st, err := newServiceStrat(s.cfg)
+		st, err := newServiceStrat(w, s)
 		if err != nil {
-			return err
+			return fmt.Errorf("service %s: %w", s.name, err)
 		}
 		s.st = st
 	}

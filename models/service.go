@@ -60,6 +60,7 @@ type replica struct {
 	running []*attempt // requests holding a worker
 	down    bool
 	dep     *replicaDeploy // deploy state (deploy.go); nil when never deployed
+	rs      *replicaStrat  // server-side strategy state; nil when none
 }
 
 func newService(w *World, cfg *ServiceConfig, idx int) *service {
@@ -190,17 +191,29 @@ func (s *service) arrive(a *attempt) {
 		return
 	}
 	a.rep = r
+	a.queued = true
 	r.q.push(a)
 	s.m.queue.add(now, 1)
+	if s.st != nil {
+		s.st.enqueued(s, r)
+	}
 }
 
 // admit decides whether replica r takes request a: ReasonOK, or why not.
-// It is the seam for the server strategies that act at admission (rate
-// limiters, load shedders, concurrency limits); today only the queue limit
-// applies: a request that would have to wait finds the waiting room full.
+// The server strategies act first (serviceStrat.admit: rate limits, load
+// shedding, adaptive concurrency), then the queue limit: a request that
+// would have to wait finds the waiting room full.
 func (s *service) admit(r *replica, a *attempt) Reason {
+	if s.st != nil {
+		if reason := s.st.admit(s, r, a); reason != strategies.ReasonOK {
+			return reason
+		}
+	}
 	wouldWait := s.paused || r.busy >= s.active || r.q.n > 0
 	if wouldWait && s.limit >= 0 && r.q.n >= s.limit {
+		if a.limIn > 0 {
+			s.st.leave(s, r, a, strategies.ReasonQueueFull)
+		}
 		return strategies.ReasonQueueFull
 	}
 	return strategies.ReasonOK
@@ -340,6 +353,9 @@ func (s *service) finish(a *attempt, r Reason) {
 	s.m.sojournSum += float64(now - a.arrived)
 	a.e.stats.throughput++
 	a.e.stats.throughputN++
+	if a.limIn > 0 {
+		s.st.leave(s, rep, a, r)
+	}
 	s.dispatch(rep)
 	if s.blackHole {
 		w.discard(a)
@@ -354,6 +370,9 @@ func (s *service) dispatch(r *replica) {
 		if a := s.next(r); a != nil {
 			s.start(r, a)
 		}
+	}
+	if s.st != nil && r.q.n == 0 {
+		s.st.idle(s, r)
 	}
 }
 
@@ -371,6 +390,7 @@ func (s *service) next(r *replica) *attempt {
 	} else {
 		a = r.q.popFront()
 	}
+	a.queued = false
 	s.m.queue.add(s.w.s.Now(), -1)
 	return a
 }
@@ -381,8 +401,12 @@ func (s *service) drain(rep *replica, r Reason) {
 	now := s.w.s.Now()
 	for rep.q.n > 0 {
 		a := rep.q.popFront()
+		a.queued = false
 		s.m.queue.add(now, -1)
 		s.m.inSystem.add(now, -1)
+		if a.limIn > 0 {
+			s.st.leave(s, rep, a, strategies.ReasonOutage)
+		}
 		if r == strategies.ReasonOK {
 			s.m.droppedN++
 			s.w.release(a)

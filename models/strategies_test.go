@@ -335,3 +335,240 @@ func TestDeadlinePropagationLetsTheBottomDropExpiredWork(t *testing.T) {
 		t.Errorf("api->db: %d deadline_exceeded without propagation", n)
 	}
 }
+
+// overloaded is an open client at 600 calls/s (Poisson) with a call
+// deadline against a service of 4 workers of exp(10ms): capacity 400/s,
+// 1.5x overload, an unbounded queue.
+func overloaded(q QueueConfig, deadline time.Duration) Config {
+	return Config{
+		Duration: 20 * time.Second,
+		Seed:     5,
+		Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"), Queue: q}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 600, ClientPolicy: ClientPolicy{Deadline: deadline}}},
+	}
+}
+
+func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
+	// FIFO under sustained overload serves ever older requests: once the
+	// queue wait passes the deadline, every answer is late and goodput
+	// is 0. LIFO and adaptive LIFO serve the newest first (their callers
+	// still wait); Facebook's CoDel drops what waited more than 2 x
+	// target while overloaded; RFC 8289 CoDel bounds the queue with its
+	// slower control law (enough for a 1s deadline, not for 100ms);
+	// dropping expired requests at dequeue saves the work of the dead
+	// ones.
+	const capacity = 400.0
+	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
+	cases := []struct {
+		name     string
+		q        QueueConfig
+		deadline time.Duration
+		lo, hi   float64 // goodput as a fraction of capacity
+	}{
+		{"fifo", QueueConfig{}, 100 * time.Millisecond, 0, 0.01},
+		{"lifo", QueueConfig{Order: LIFO}, 100 * time.Millisecond, 0.95, 1.05},
+		{"adaptive_lifo", QueueConfig{Order: AdaptiveLIFO}, 100 * time.Millisecond, 0.95, 1.05},
+		{"codel folly", QueueConfig{Order: CoDel, CoDelVariant: CoDelFolly}, 100 * time.Millisecond, 0.9, 1.05},
+		{"codel rfc 100ms", QueueConfig{Order: CoDel}, 100 * time.Millisecond, 0, 0.3},
+		{"codel rfc 1s", QueueConfig{Order: CoDel}, time.Second, 0.95, 1.05},
+		{"fifo drop_expired", QueueConfig{DropExpired: true}, 100 * time.Millisecond, 0.25, 0.5},
+	}
+	for _, tc := range cases {
+		_, r := run(t, overloaded(tc.q, tc.deadline))
+		if g := good(r) / capacity; g < tc.lo || g > tc.hi {
+			t.Errorf("%s: goodput %.3f of capacity, want in [%v, %v]", tc.name, g, tc.lo, tc.hi)
+		}
+		st := r.Summary.Services["api"].Strategy
+		switch {
+		case tc.q.Order == CoDel && st["dropped"] == 0:
+			t.Errorf("%s: nothing dropped", tc.name)
+		case tc.q.DropExpired && st["expired"] == 0:
+			t.Errorf("%s: nothing expired", tc.name)
+		}
+	}
+	// Folly's CoDel keeps the queue short; FIFO's grows without bound.
+	_, f := run(t, overloaded(QueueConfig{Order: CoDel, CoDelVariant: CoDelFolly}, 100*time.Millisecond))
+	if q := f.Summary.Services["api"].QueueLength.Mean; q > 30 {
+		t.Errorf("folly codel: mean queue %v, want short", q)
+	}
+}
+
+// twiceCapacity is an open client at 800 calls/s (deadline 200ms) against
+// a service of 4 workers of exp(10ms), capacity 400/s: twice its load.
+func twiceCapacity(sh *ShedConfig) Config {
+	return Config{
+		Duration: 20 * time.Second,
+		Seed:     5,
+		Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"), Shed: sh}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 800, ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond}}},
+	}
+}
+
+func TestSheddingKeepsGoodputNearCapacityAtTwiceTheLoad(t *testing.T) {
+	// Without shedding the queue grows until every answer is late:
+	// goodput 0. Shedding on queue length, concurrency or queueing latency
+	// (the oldest waiter's age) rejects the excess at once and keeps the
+	// queue short, so goodput stays near the service's capacity.
+	const capacity = 400.0
+	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
+	_, base := run(t, twiceCapacity(nil))
+	if g := good(base); g > 0.01*capacity {
+		t.Errorf("no shedding: goodput %v/s, want collapsed", g)
+	}
+	for _, sh := range []ShedConfig{{QueueLength: 8}, {Concurrency: 12}, {Latency: 20 * time.Millisecond}} {
+		_, r := run(t, twiceCapacity(&sh))
+		if g := good(r); g < 0.95*capacity {
+			t.Errorf("shed %+v: goodput %v/s, want near capacity %v", sh, g, capacity)
+		}
+		c := r.Summary.Clients["c"]
+		if n := c.Failed["shed"]; float64(n) < 0.4*float64(c.Calls) {
+			t.Errorf("shed %+v: %d calls shed of %d, want about half", sh, n, c.Calls)
+		}
+	}
+}
+
+func TestPrioritySheddingProtectsCriticalTraffic(t *testing.T) {
+	// Critical calls at 300/s and sheddable ones at 500/s share a service
+	// that can serve 400/s. Sheddable requests are shed once the replica
+	// holds 4 (its workers), critical ones only at 16: the critical
+	// client keeps nearly all its goodput, the sheddable one gets what
+	// is left.
+	cfg := Config{
+		Duration: 20 * time.Second,
+		Seed:     5,
+		Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
+			Shed: &ShedConfig{Priority: &PriorityShed{Sheddable: 4, Critical: 16}}}},
+		Clients: []ClientConfig{
+			{Name: "users", Target: "api", Rate: 300, ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond}},
+			{Name: "batch", Target: "api", Rate: 500, ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond, Priority: "sheddable"}},
+		},
+	}
+	_, r := run(t, cfg)
+	users, batch := r.Summary.Clients["users"], r.Summary.Clients["batch"]
+	if users.Goodput < 0.97*300 {
+		t.Errorf("critical client: goodput %v/s, want nearly its 300/s", users.Goodput)
+	}
+	if batch.Goodput > 120 || batch.Goodput < 50 {
+		t.Errorf("sheddable client: goodput %v/s, want what is left of 400/s", batch.Goodput)
+	}
+}
+
+func TestRateLimitsAdmitTheirRate(t *testing.T) {
+	// Clients a (300/s) and b (50/s) share a service limited to 100
+	// requests/s. Global: 100/s in all, split in proportion to what they
+	// send. Per client: each may send 100/s, so a gets 100 and b all of
+	// its 50. The token bucket starts full (burst 100: one second of
+	// rate), hence its extra 100 over the run.
+	for _, kind := range []string{RateTokenBucket, RateFixedWindow, RateSlidingWindow} {
+		for _, per := range []string{"global", "client"} {
+			cfg := Config{Duration: 20 * time.Second, Seed: 5,
+				Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("exp(10ms)"), RateLimit: &RateLimitConfig{Kind: kind, Rate: 100, Per: per}}},
+				Clients:  []ClientConfig{{Name: "a", Target: "api", Rate: 300}, {Name: "b", Target: "api", Rate: 50}}}
+			_, r := run(t, cfg)
+			a, b := r.Summary.Clients["a"].Goodput, r.Summary.Clients["b"].Goodput
+			name := kind + "/" + per
+			if per == "global" {
+				if tot := a + b; tot < 95 || tot > 106 {
+					t.Errorf("%s: admitted %v/s in all, want 100", name, tot)
+				}
+			} else {
+				if a < 95 || a > 106 || b < 49 || b > 52 {
+					t.Errorf("%s: admitted a %v/s and b %v/s, want 100 and 50", name, a, b)
+				}
+			}
+			if r.Summary.Failed["rate_limited"] == 0 || r.Summary.Services["api"].Strategy["rate_limited"] == 0 {
+				t.Errorf("%s: no rate_limited", name)
+			}
+		}
+	}
+}
+
+func TestDistributedRateLimitOverAdmitsAsSyncsGetRarer(t *testing.T) {
+	// 4 replicas share a limit of 400 requests/s against 2000/s offered.
+	// Each replica admits against the global count as of its last sync
+	// plus its own admissions since: the staler the view, the more they
+	// admit together. Keeping to a local share (100/s each) never
+	// over-admits and needs no sync.
+	admitted := func(mode string, sync time.Duration) (float64, *Results) {
+		cfg := Config{Duration: 20 * time.Second, Seed: 5,
+			Services: []ServiceConfig{{Name: "api", Replicas: 4, Workers: 100, ServiceTime: d("exp(10ms)"),
+				DistributedRateLimit: &DistributedRateLimitConfig{Limit: 400, SyncInterval: sync, Mode: mode}}},
+			Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 2000}}}
+		_, r := run(t, cfg)
+		return r.Summary.Goodput, r
+	}
+	a10, r10 := admitted("stale_view", 10*time.Millisecond)
+	a100, _ := admitted("stale_view", 100*time.Millisecond)
+	a1s, r1s := admitted("stale_view", time.Second)
+	if !(a10 < 420 && a10 < a100 && a100 < a1s && a1s > 2*400) {
+		t.Errorf("admitted/s with sync every 10ms, 100ms, 1s: %v, %v, %v; want near 400, then growing past 800", a10, a100, a1s)
+	}
+	if s10, s1 := r10.Summary.Services["api"].Strategy["syncs"], r1s.Summary.Services["api"].Strategy["syncs"]; s10 < 50*s1 {
+		t.Errorf("syncs: %v every 10ms vs %v every 1s, want 100x the coordination", s10, s1)
+	}
+	if share, _ := admitted("local_share", time.Second); share > 400 {
+		t.Errorf("local share: admitted %v/s, want at most 400", share)
+	}
+}
+
+func TestAdaptiveConcurrencyFollowsACapacityDrop(t *testing.T) {
+	// 10 workers of about 10ms (uniform 8-12ms: delay-based algorithms
+	// read latency, and exponential service times are mostly noise) take
+	// 500 calls/s; from 20s to 40s 8 workers are lost (capacity 200/s).
+	// Each algorithm lowers its limit while capacity is short (latency,
+	// or for AIMD latency above its 50ms timeout, rises) and raises it
+	// again after; the service keeps serving at its capacity meanwhile.
+	for _, cl := range []ConcurrencyLimitConfig{
+		{Kind: LimitAIMD, Min: 2, Timeout: 50 * time.Millisecond},
+		{Kind: LimitVegas},
+		{Kind: LimitGradient2, Min: 2, LongWindow: 20000},
+	} {
+		cfg := Config{Duration: 60 * time.Second, Seed: 5,
+			Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("uniform(8ms, 12ms)"), ConcurrencyLimit: &cl}},
+			Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 500, ClientPolicy: ClientPolicy{Deadline: time.Second}}},
+			Faults:   []FaultConfig{{Kind: FaultCapacityLoss, Target: "api", At: 20 * time.Second, For: 20 * time.Second, Workers: 8}}}
+		_, r := run(t, cfg)
+		lim := r.Series.Services[0].Strategy["concurrency_limit"]
+		before, during, after := sumOf(lim, 10, 20)/10, sumOf(lim, 25, 40)/15, sumOf(lim, 45, 60)/15
+		t.Logf("%s: limit %.1f, %.1f, %.1f", cl.Kind, before, during, after)
+		if !(during < 0.6*before && after > 0.8*before) {
+			t.Errorf("%s: mean limit %.1f before, %.1f during the capacity drop, %.1f after; want it to fall and come back", cl.Kind, before, during, after)
+		}
+		if g := sumOf(r.Series.Total.Goodput, 25, 40) / 15; g < 190 {
+			t.Errorf("%s: goodput %v/s during the drop, want about the 200/s capacity", cl.Kind, g)
+		}
+		if n := r.Summary.Clients["c"].Failed["concurrency_limited"]; n == 0 {
+			t.Errorf("%s: no request was concurrency_limited", cl.Kind)
+		}
+	}
+}
+
+func TestServerStrategyValidation(t *testing.T) {
+	for _, tc := range []struct {
+		set  func(s *ServiceConfig)
+		want string
+	}{
+		{func(s *ServiceConfig) { s.Queue.Order = "random" }, `services[api].queue.order: must be one of fifo, lifo, adaptive_lifo, codel, got "random"`},
+		{func(s *ServiceConfig) { s.Queue.Target = time.Millisecond }, `services[api].queue.target: target, interval and codel_variant are for order = "codel"`},
+		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.Interval = CoDel, time.Millisecond }, "services[api].queue.interval: must be in (Target (5ms), 24h], got 1ms"},
+		{func(s *ServiceConfig) { s.Shed = &ShedConfig{} }, "services[api].shed: sets no signal"},
+		{func(s *ServiceConfig) { s.Shed = &ShedConfig{Priority: &PriorityShed{Sheddable: 10, Critical: 5}} }, "services[api].shed.priority: limits must not decrease"},
+		{func(s *ServiceConfig) { s.RateLimit = &RateLimitConfig{Kind: RateTokenBucket} }, "services[api].rate_limit.rate: must be in (0, 1e9] requests/s, got 0"},
+		{func(s *ServiceConfig) { s.RateLimit = &RateLimitConfig{Kind: RateFixedWindow, Rate: 1, Burst: 3} }, "services[api].rate_limit.burst: is for token_bucket"},
+		{func(s *ServiceConfig) { s.DistributedRateLimit = &DistributedRateLimitConfig{Limit: 10} }, "services[api].distributed_rate_limit.sync_interval: must be in [1µs, 24h], got 0s"},
+		{func(s *ServiceConfig) { s.ConcurrencyLimit = &ConcurrencyLimitConfig{Kind: LimitVegas, Min: 3} }, "services[api].concurrency_limit.min: is not a key of a vegas limit"},
+		{func(s *ServiceConfig) { s.ConcurrencyLimit = &ConcurrencyLimitConfig{Kind: LimitAIMD, BackoffRatio: 1} }, "services[api].concurrency_limit.backoff_ratio: must be in [0.5, 1), got 1"},
+	} {
+		cfg := oneService(10, "1ms", time.Second)
+		tc.set(&cfg.Services[0])
+		_, err := Build(cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+	}
+	cfg := oneService(10, "1ms", time.Second)
+	cfg.Clients[0].Priority = "vip"
+	if _, err := Build(cfg); err == nil || !strings.Contains(err.Error(), `clients[c].priority: must be one of sheddable, sheddable_plus, critical, critical_plus, got "vip"`) {
+		t.Errorf("bad priority: %v", err)
+	}
+}

@@ -3,6 +3,8 @@ package models
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -480,6 +482,11 @@ func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 	if p.Budget != nil {
 		v.strat(path+".budget", p.Budget.validate())
 	}
+	if p.Priority != "" {
+		if _, err := strategies.ParsePriority(p.Priority); err != nil {
+			v.add(path+".priority", "must be one of sheddable, sheddable_plus, critical, critical_plus, got %q", p.Priority)
+		}
+	}
 	if p.Breaker != nil {
 		_, err := p.Breaker.config()
 		v.strat(path+".breaker", err)
@@ -489,3 +496,501 @@ func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 		v.strat(path+".retry_breaker", err)
 	}
 }
+
+// ShedConfig is load shedding at a service: a request arriving at a
+// replica is rejected at once with shed when one of the configured
+// signals is over its threshold. Set one or more.
+type ShedConfig struct {
+	// QueueLength sheds when the replica already has this many requests
+	// waiting (below the queue's own limit, which answers queue_full).
+	// Zero means off; else in [1, 1e9].
+	QueueLength int `toml:"queue_length"`
+	// Concurrency sheds when the replica already holds this many requests,
+	// waiting and in service. Zero means off; else in [1, 1e9].
+	Concurrency int `toml:"concurrency"`
+	// Latency sheds while the queueing delay is above this. Zero means
+	// off; else in [1µs, 1h].
+	Latency time.Duration `toml:"latency"`
+	// LatencySignal is the queueing delay compared with Latency: head_age
+	// (how long the oldest waiting request has waited) or mean_sojourn
+	// (the mean wait of the requests dequeued over LatencyWindow). Empty
+	// means head_age.
+	LatencySignal string `toml:"latency_signal"`
+	// LatencyWindow is mean_sojourn's window (10 buckets). Zero means 1s.
+	LatencyWindow time.Duration `toml:"latency_window"`
+	// Priority sheds by criticality: a request of a class is shed when the
+	// replica already holds that class's number of requests (waiting and
+	// in service). nil means off.
+	Priority *PriorityShed `toml:"priority"`
+}
+
+// PriorityShed holds, per criticality (the SRE book's, lowest first), the
+// number of requests a replica may hold before it sheds that class. A
+// class left out (zero) is shed at the limit of the next more critical
+// class set, or never when none above it is set; the values set must not
+// decrease with criticality.
+type PriorityShed struct {
+	Sheddable     int `toml:"sheddable"`
+	SheddablePlus int `toml:"sheddable_plus"`
+	Critical      int `toml:"critical"`
+	CriticalPlus  int `toml:"critical_plus"`
+}
+
+func (sh *ShedConfig) applyDefaults() {
+	if sh.Latency > 0 {
+		if sh.LatencySignal == "" {
+			sh.LatencySignal = strategies.SignalHeadAge.String()
+		}
+		if sh.LatencySignal == strategies.SignalMeanSojourn.String() && sh.LatencyWindow == 0 {
+			sh.LatencyWindow = time.Second
+		}
+	}
+}
+
+// thresholds returns the priority shedder's thresholds: a class left out
+// takes the limit of the next more critical class set (it is shed no
+// later than that one), and +Inf (never) when none is set above it.
+func (p *PriorityShed) thresholds() [strategies.NumPriorities]float64 {
+	var th [strategies.NumPriorities]float64
+	limits := [strategies.NumPriorities]int{p.Sheddable, p.SheddablePlus, p.Critical, p.CriticalPlus}
+	cur := math.Inf(1)
+	for i := strategies.NumPriorities - 1; i >= 0; i-- {
+		if limits[i] > 0 {
+			cur = float64(limits[i])
+		}
+		th[i] = cur
+	}
+	return th
+}
+
+func (sh *ShedConfig) validate() error {
+	if sh.QueueLength == 0 && sh.Concurrency == 0 && sh.Latency == 0 && sh.Priority == nil {
+		return &FieldError{Msg: "sets no signal: give queue_length, concurrency, latency or priority"}
+	}
+	if sh.QueueLength < 0 || sh.QueueLength > 1e9 {
+		return &FieldError{Path: "queue_length", Msg: fmt.Sprintf("must be in [1, 1e9] (0: off), got %d", sh.QueueLength)}
+	}
+	if sh.Concurrency < 0 || sh.Concurrency > 1e9 {
+		return &FieldError{Path: "concurrency", Msg: fmt.Sprintf("must be in [1, 1e9] (0: off), got %d", sh.Concurrency)}
+	}
+	if sh.Latency != 0 {
+		if _, err := sh.latency(); err != nil {
+			return err
+		}
+	} else if sh.LatencySignal != "" || sh.LatencyWindow != 0 {
+		return &FieldError{Path: "latency", Msg: "is required with latency_signal or latency_window"}
+	}
+	if p := sh.Priority; p != nil {
+		for _, n := range []int{p.Sheddable, p.SheddablePlus, p.Critical, p.CriticalPlus} {
+			if n < 0 || n > 1e9 {
+				return &FieldError{Path: "priority", Msg: fmt.Sprintf("limits must be in [1, 1e9] (0: as the next more critical class), got %d", n)}
+			}
+		}
+		_, err := strategies.NewPriorityShedder(strategies.PriorityShedderConfig{Thresholds: p.thresholds()})
+		if err != nil {
+			return &FieldError{Path: "priority", Msg: "limits must not decrease from sheddable to critical_plus (a more critical class is shed last): " + err.Error()}
+		}
+	}
+	return nil
+}
+
+func (sh *ShedConfig) latency() (strategies.LatencyShedderConfig, error) {
+	sig, err := strategies.ParseLatencySignal(sh.LatencySignal)
+	if err != nil {
+		return strategies.LatencyShedderConfig{}, &FieldError{Path: "latency_signal", Msg: "must be one of head_age, mean_sojourn, got " + quote(sh.LatencySignal)}
+	}
+	cfg := strategies.LatencyShedderConfig{Signal: sig, MaxDelay: sh.Latency, Window: sh.LatencyWindow, Buckets: 10}
+	if sig == strategies.SignalHeadAge && sh.LatencyWindow != 0 {
+		return cfg, &FieldError{Path: "latency_window", Msg: "is for latency_signal = \"mean_sojourn\""}
+	}
+	_, err = strategies.NewLatencyShedder(cfg)
+	return cfg, mapConfigError(err, map[string]string{"MaxDelay": "latency", "Window": "latency_window", "Buckets": "latency_window"})
+}
+
+// RateLimitConfig is a rate limiter at each replica of a service: a
+// request over the rate is rejected at once with rate_limited. Each
+// replica has its own limiter (a fleet of n replicas admits n times the
+// rate; see DistributedRateLimitConfig for a shared limit).
+type RateLimitConfig struct {
+	// Kind is token_bucket (x/time/rate semantics), fixed_window or
+	// sliding_window (Cloudflare's estimate). Required.
+	Kind string `toml:"kind"`
+	// Rate is the requests allowed per second. Required, in (0, 1e9].
+	Rate float64 `toml:"rate"`
+	// Burst is the token bucket's size (token_bucket). Zero means one
+	// second of rate (at least 1).
+	Burst int `toml:"burst"`
+	// Window is the window's length (fixed_window, sliding_window); the
+	// limit per window is Rate x Window (at least 1). Zero means 1s.
+	Window time.Duration `toml:"window"`
+	// Per is global (one limiter per replica for every caller) or client
+	// (one per caller: each client or calling service's edge). Empty
+	// means global.
+	Per string `toml:"per"`
+	// CountRejected counts rejected requests in the window too
+	// (fixed_window, sliding_window), so a caller that keeps sending stays
+	// limited.
+	CountRejected bool `toml:"count_rejected"`
+}
+
+// Rate limiter kinds.
+const (
+	RateTokenBucket   = "token_bucket"
+	RateFixedWindow   = "fixed_window"
+	RateSlidingWindow = "sliding_window"
+)
+
+func (rl *RateLimitConfig) applyDefaults() {
+	switch rl.Kind {
+	case RateTokenBucket:
+		if rl.Burst == 0 && rl.Rate > 0 && rl.Rate <= 1e9 {
+			rl.Burst = max(1, int(math.Ceil(rl.Rate)))
+		}
+	case RateFixedWindow, RateSlidingWindow:
+		if rl.Window == 0 {
+			rl.Window = time.Second
+		}
+	}
+	if rl.Per == "" {
+		rl.Per = "global"
+	}
+}
+
+// limiter returns a new limiter for one replica (or one caller).
+func (rl *RateLimitConfig) limiter() (strategies.Allower, error) {
+	switch rl.Kind {
+	case RateTokenBucket:
+		return strategies.NewTokenBucket(strategies.TokenBucketConfig{RatePerSec: rl.Rate, Burst: rl.Burst})
+	case RateFixedWindow:
+		return strategies.NewFixedWindow(rl.window())
+	default:
+		return strategies.NewSlidingWindow(rl.window())
+	}
+}
+
+func (rl *RateLimitConfig) window() strategies.WindowLimiterConfig {
+	return strategies.WindowLimiterConfig{Limit: max(1, int(math.Round(rl.Rate*rl.Window.Seconds()))), Window: rl.Window, CountRejected: rl.CountRejected}
+}
+
+func (rl *RateLimitConfig) validate() error {
+	switch rl.Kind {
+	case RateTokenBucket:
+		if rl.Window != 0 || rl.CountRejected {
+			return &FieldError{Path: "window", Msg: "window and count_rejected are for fixed_window and sliding_window"}
+		}
+	case RateFixedWindow, RateSlidingWindow:
+		if rl.Burst != 0 {
+			return &FieldError{Path: "burst", Msg: "is for token_bucket"}
+		}
+	case "":
+		return &FieldError{Path: "kind", Msg: "is required: token_bucket, fixed_window or sliding_window"}
+	default:
+		return &FieldError{Path: "kind", Msg: "must be one of token_bucket, fixed_window, sliding_window, got " + quote(rl.Kind)}
+	}
+	if !(rl.Rate > 0 && rl.Rate <= 1e9) {
+		return &FieldError{Path: "rate", Msg: fmt.Sprintf("must be in (0, 1e9] requests/s, got %v", rl.Rate)}
+	}
+	if rl.Per != "global" && rl.Per != "client" {
+		return &FieldError{Path: "per", Msg: "must be one of global, client, got " + quote(rl.Per)}
+	}
+	_, err := rl.limiter()
+	return mapConfigError(err, map[string]string{"RatePerSec": "rate", "Burst": "burst", "Limit": "rate", "Window": "window"})
+}
+
+// DistributedRateLimitConfig is a rate limit shared by a service's
+// replicas: Limit requests per Window in all, each replica admitting
+// against its view of a shared counter that it syncs every SyncInterval
+// (its own admissions since the last sync are all it sees of the others'
+// progress). The staleness over-admits; the sync interval trades accuracy
+// for coordination.
+type DistributedRateLimitConfig struct {
+	// Limit is the requests allowed per Window across all replicas.
+	// Required, in [1, 1e9].
+	Limit int `toml:"limit"`
+	// Window is the rate window. Zero means 1s.
+	Window time.Duration `toml:"window"`
+	// SyncInterval is how often each replica syncs with the shared
+	// counter. Required, in [1µs, 24h].
+	SyncInterval time.Duration `toml:"sync_interval"`
+	// Mode is stale_view (admit while the synced global count plus the
+	// replica's own unsynced admissions is under Limit) or local_share
+	// (each replica keeps to Limit/replicas on its own, no sync). Empty
+	// means stale_view.
+	Mode string `toml:"mode"`
+}
+
+func (d *DistributedRateLimitConfig) applyDefaults() {
+	if d.Window == 0 {
+		d.Window = time.Second
+	}
+	if d.Mode == "" {
+		d.Mode = strategies.QuotaStaleView.String()
+	}
+}
+
+func (d *DistributedRateLimitConfig) config(replicas int) (strategies.SharedQuotaConfig, error) {
+	mode, err := strategies.ParseQuotaMode(d.Mode)
+	if err != nil {
+		return strategies.SharedQuotaConfig{}, &FieldError{Path: "mode", Msg: "must be one of stale_view, local_share, got " + quote(d.Mode)}
+	}
+	cfg := strategies.SharedQuotaConfig{Limit: d.Limit, Window: d.Window, Replicas: replicas, SyncInterval: d.SyncInterval, Mode: mode}
+	_, err = strategies.NewSharedQuota(cfg)
+	return cfg, mapConfigError(err, map[string]string{"Limit": "limit", "Window": "window", "SyncInterval": "sync_interval", "Replicas": "limit"})
+}
+
+// ConcurrencyLimitConfig is an adaptive concurrency limit at each replica
+// of a service (Netflix concurrency-limits): a request is admitted only
+// while fewer than the current limit are in the replica (waiting and in
+// service), else rejected with concurrency_limited; the limit moves with
+// the latency (and, for aimd, the failures) of the requests that leave.
+// Kind picks the algorithm; each reads only its own keys.
+type ConcurrencyLimitConfig struct {
+	// Kind is aimd, vegas or gradient2. Required.
+	Kind string `toml:"kind"`
+	// Initial is the starting limit. Zero means 20.
+	Initial int `toml:"initial"`
+	// Min is the smallest limit (aimd, gradient2). Zero means 20.
+	Min int `toml:"min"`
+	// Max is the largest limit. Zero means 200 (aimd, gradient2) or 1000
+	// (vegas).
+	Max int `toml:"max"`
+	// BackoffRatio multiplies the limit on a failure or a slow request
+	// (aimd), in [0.5, 1). Zero means 0.9.
+	BackoffRatio float64 `toml:"backoff_ratio"`
+	// Timeout is the latency above which a request counts as a failure
+	// (aimd). Zero means 5s.
+	Timeout time.Duration `toml:"timeout"`
+	// Smoothing is the weight of each new estimate (vegas, gradient2), in
+	// (0, 1]. Zero means 1 (vegas) or 0.2 (gradient2).
+	Smoothing float64 `toml:"smoothing"`
+	// ProbeMultiplier sets how often vegas re-probes its no-load latency.
+	// Zero means 30.
+	ProbeMultiplier int `toml:"probe_multiplier"`
+	// QueueSize is gradient2's headroom. nil means 4.
+	QueueSize *int `toml:"queue_size"`
+	// LongWindow is gradient2's long-term latency average, in samples.
+	// Zero means 600.
+	LongWindow int `toml:"long_window"`
+	// RTTTolerance is how far the latency may exceed its long-term average
+	// before gradient2 shrinks the limit, in [1, 100]. Zero means 1.5.
+	RTTTolerance float64 `toml:"rtt_tolerance"`
+}
+
+// Concurrency limit kinds.
+const (
+	LimitAIMD      = "aimd"
+	LimitVegas     = "vegas"
+	LimitGradient2 = "gradient2"
+)
+
+func (cl *ConcurrencyLimitConfig) applyDefaults() {
+	switch cl.Kind {
+	case LimitAIMD:
+		d := strategies.DefaultAIMDConfig()
+		setInt(&cl.Initial, d.InitialLimit)
+		setInt(&cl.Min, d.MinLimit)
+		setInt(&cl.Max, d.MaxLimit)
+		if cl.BackoffRatio == 0 {
+			cl.BackoffRatio = d.BackoffRatio
+		}
+		if cl.Timeout == 0 {
+			cl.Timeout = d.Timeout
+		}
+	case LimitVegas:
+		d := strategies.DefaultVegasConfig()
+		setInt(&cl.Initial, d.InitialLimit)
+		setInt(&cl.Max, d.MaxConcurrency)
+		if cl.Smoothing == 0 {
+			cl.Smoothing = d.Smoothing
+		}
+		setInt(&cl.ProbeMultiplier, d.ProbeMultiplier)
+	case LimitGradient2:
+		d := strategies.DefaultGradient2Config()
+		setInt(&cl.Initial, d.InitialLimit)
+		setInt(&cl.Min, d.MinLimit)
+		setInt(&cl.Max, d.MaxConcurrency)
+		if cl.Smoothing == 0 {
+			cl.Smoothing = d.Smoothing
+		}
+		if cl.QueueSize == nil {
+			cl.QueueSize = &d.QueueSize
+		}
+		setInt(&cl.LongWindow, d.LongWindow)
+		if cl.RTTTolerance == 0 {
+			cl.RTTTolerance = d.RTTTolerance
+		}
+	}
+}
+
+func setInt(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+// algorithm returns the concurrency-limit algorithm cl configures; r
+// draws vegas's probe jitter.
+func (cl *ConcurrencyLimitConfig) algorithm(r *rand.Rand) (strategies.ConcurrencyLimit, error) {
+	keys := map[string]string{"InitialLimit": "initial", "MinLimit": "min", "MaxLimit": "max", "MaxConcurrency": "max",
+		"BackoffRatio": "backoff_ratio", "Timeout": "timeout", "Smoothing": "smoothing", "ProbeMultiplier": "probe_multiplier",
+		"QueueSize": "queue_size", "LongWindow": "long_window", "RTTTolerance": "rtt_tolerance"}
+	switch cl.Kind {
+	case LimitAIMD:
+		a, err := strategies.NewAIMD(strategies.AIMDConfig{InitialLimit: cl.Initial, MinLimit: cl.Min, MaxLimit: cl.Max,
+			BackoffRatio: cl.BackoffRatio, Timeout: cl.Timeout})
+		return a, mapConfigError(err, keys)
+	case LimitVegas:
+		v, err := strategies.NewVegas(strategies.VegasConfig{InitialLimit: cl.Initial, MaxConcurrency: cl.Max,
+			Smoothing: cl.Smoothing, ProbeMultiplier: cl.ProbeMultiplier}, r)
+		return v, mapConfigError(err, keys)
+	default:
+		q := 0
+		if cl.QueueSize != nil {
+			q = *cl.QueueSize
+		}
+		g, err := strategies.NewGradient2(strategies.Gradient2Config{InitialLimit: cl.Initial, MinLimit: cl.Min,
+			MaxConcurrency: cl.Max, Smoothing: cl.Smoothing, QueueSize: q, LongWindow: cl.LongWindow, RTTTolerance: cl.RTTTolerance})
+		return g, mapConfigError(err, keys)
+	}
+}
+
+func (cl *ConcurrencyLimitConfig) validate() error {
+	type key struct {
+		name string
+		set  bool
+	}
+	all := []key{{"min", cl.Min != 0}, {"backoff_ratio", cl.BackoffRatio != 0}, {"timeout", cl.Timeout != 0},
+		{"smoothing", cl.Smoothing != 0}, {"probe_multiplier", cl.ProbeMultiplier != 0}, {"queue_size", cl.QueueSize != nil},
+		{"long_window", cl.LongWindow != 0}, {"rtt_tolerance", cl.RTTTolerance != 0}}
+	var own []string
+	switch cl.Kind {
+	case LimitAIMD:
+		own = []string{"min", "backoff_ratio", "timeout"}
+	case LimitVegas:
+		own = []string{"smoothing", "probe_multiplier"}
+	case LimitGradient2:
+		own = []string{"min", "smoothing", "queue_size", "long_window", "rtt_tolerance"}
+	case "":
+		return &FieldError{Path: "kind", Msg: "is required: aimd, vegas or gradient2"}
+	default:
+		return &FieldError{Path: "kind", Msg: "must be one of aimd, vegas, gradient2, got " + quote(cl.Kind)}
+	}
+	for _, k := range all {
+		if k.set && !slices.Contains(own, k.name) {
+			return &FieldError{Path: k.name, Msg: fmt.Sprintf("is not a key of a %s limit (its keys: initial, max, %s)", cl.Kind, strings.Join(own, ", "))}
+		}
+	}
+	_, err := cl.algorithm(rand.New(rand.NewPCG(0, 0)))
+	return err
+}
+
+// applyDefaults fills the defaults of the server-side strategies s turns
+// on, and of its queue discipline.
+func (s *ServiceConfig) applyStrategyDefaults() {
+	q := &s.Queue
+	switch q.Order {
+	case CoDel:
+		d := strategies.DefaultCoDelConfig()
+		if q.CoDelVariant == "" {
+			q.CoDelVariant = CoDelRFC
+		}
+		if q.Target == 0 {
+			q.Target = d.Target
+		}
+		if q.Interval == 0 {
+			q.Interval = d.Interval
+		}
+	case AdaptiveLIFO:
+		if q.LIFOAfter == 0 {
+			q.LIFOAfter = strategies.DefaultAdaptiveLIFOConfig().After
+		}
+	}
+	if s.Shed != nil {
+		s.Shed.applyDefaults()
+	}
+	if s.RateLimit != nil {
+		s.RateLimit.applyDefaults()
+	}
+	if s.DistributedRateLimit != nil {
+		s.DistributedRateLimit.applyDefaults()
+	}
+	if s.ConcurrencyLimit != nil {
+		s.ConcurrencyLimit.applyDefaults()
+	}
+}
+
+// cloneStrategies gives s its own copies of its strategy tables.
+func (s *ServiceConfig) cloneStrategies() {
+	if s.Shed != nil {
+		sh := *s.Shed
+		sh.Priority = clonePtr(sh.Priority)
+		s.Shed = &sh
+	}
+	s.RateLimit = clonePtr(s.RateLimit)
+	s.DistributedRateLimit = clonePtr(s.DistributedRateLimit)
+	if s.ConcurrencyLimit != nil {
+		cl := *s.ConcurrencyLimit
+		cl.QueueSize = clonePtr(cl.QueueSize)
+		s.ConcurrencyLimit = &cl
+	}
+}
+
+// serviceStrategies checks the queue discipline and the server-side
+// strategies of the service at path p.
+func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
+	q := &s.Queue
+	switch q.Order {
+	case FIFO, LIFO, AdaptiveLIFO, CoDel:
+	default:
+		v.add(p+".queue.order", "must be one of fifo, lifo, adaptive_lifo, codel, got %q", q.Order)
+	}
+	if q.Order == CoDel {
+		var err error
+		switch q.CoDelVariant {
+		case CoDelRFC:
+			_, err = strategies.NewCoDel(strategies.CoDelConfig{Target: q.Target, Interval: q.Interval, NearlyEmpty: 1})
+		case CoDelFolly:
+			_, err = strategies.NewFollyCoDel(strategies.FollyCoDelConfig{Target: q.Target, Interval: q.Interval})
+		default:
+			v.add(p+".queue.codel_variant", "must be one of rfc, folly, got %q", q.CoDelVariant)
+		}
+		v.strat(p+".queue", mapConfigError(err, map[string]string{"Target": "target", "Interval": "interval"}))
+	} else if q.Target != 0 || q.Interval != 0 || q.CoDelVariant != "" {
+		v.add(p+".queue.target", "target, interval and codel_variant are for order = \"codel\"")
+	}
+	if q.Order == AdaptiveLIFO {
+		_, err := strategies.NewAdaptiveLIFO(strategies.AdaptiveLIFOConfig{Threshold: q.LIFOThreshold, After: q.LIFOAfter})
+		v.strat(p+".queue", mapConfigError(err, map[string]string{"Threshold": "lifo_threshold", "After": "lifo_after"}))
+	} else if q.LIFOAfter != 0 || q.LIFOThreshold != 0 {
+		v.add(p+".queue.lifo_after", "lifo_after and lifo_threshold are for order = \"adaptive_lifo\"")
+	}
+	if s.Shed != nil {
+		v.strat(p+".shed", s.Shed.validate())
+	}
+	if s.RateLimit != nil {
+		v.strat(p+".rate_limit", s.RateLimit.validate())
+	}
+	if d := s.DistributedRateLimit; d != nil {
+		_, err := d.config(max(1, s.Replicas))
+		v.strat(p+".distributed_rate_limit", err)
+	}
+	if s.ConcurrencyLimit != nil {
+		v.strat(p+".concurrency_limit", s.ConcurrencyLimit.validate())
+	}
+}
+
+// defaultPriority is a client's criticality when it sets none: the SRE
+// book's default for production requests.
+const defaultPriority = "critical"
+
+// CoDel variants (QueueConfig.CoDelVariant).
+const (
+	// CoDelRFC is RFC 8289's control law: after Interval above Target,
+	// drop, then drop again at Interval/sqrt(count) while above.
+	CoDelRFC = "rfc"
+	// CoDelFolly is Facebook's server variant (folly Codel.cpp, "Fail at
+	// Scale"): an interval whose minimum queueing delay exceeded Target
+	// makes the next one overloaded, and while overloaded every request
+	// that waited more than 2 x Target is dropped.
+	CoDelFolly = "folly"
+)

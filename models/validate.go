@@ -149,11 +149,7 @@ func (v *validator) config(c *Config) {
 		if s.Queue.Limit != nil && *s.Queue.Limit < 0 {
 			v.add(p+".queue.limit", "must be >= 0 (omit it for an unbounded queue), got %d", *s.Queue.Limit)
 		}
-		switch s.Queue.Order {
-		case FIFO, LIFO:
-		default:
-			v.add(p+".queue.order", "must be one of fifo, lifo, got %q", s.Queue.Order)
-		}
+		v.serviceStrategies(p, s)
 		if s.ServiceTime == nil {
 			v.add(p+".service_time", "is required (a distribution such as \"exp(20ms)\")")
 		}

@@ -47,7 +47,7 @@ type World struct {
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
 	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
-	hRetry, hReply                                             sim.Handler
+	hRetry, hReply, hSync                                      sim.Handler
 
 	inFlight    int // attempts alive
 	maxInFlight int
@@ -122,6 +122,7 @@ func Build(cfg Config) (*World, error) {
 	w.hSessionIssue = w.onSessionIssue
 	w.hRetry = w.onRetry
 	w.hReply = w.onReply
+	w.hSync = w.onSync
 
 	for i := range w.cfg.Services {
 		s := newService(w, &w.cfg.Services[i], i)
@@ -164,6 +165,7 @@ func cloneConfig(c Config) Config {
 	c.Services = append([]ServiceConfig(nil), c.Services...)
 	for i := range c.Services {
 		c.Services[i].Calls = append([]CallConfig(nil), c.Services[i].Calls...)
+		c.Services[i].cloneStrategies()
 		for j := range c.Services[i].Calls {
 			c.Services[i].Calls[j].ClientPolicy.clone()
 		}
