@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
@@ -52,8 +53,14 @@ func replicasOf(c *Config, name string) int {
 }
 
 // applyDeployDefaults fills the deploy faults' defaults (called by
-// ApplyDefaults, after the services').
+// ApplyDefaults, after the services'). The fault list is copied first, so
+// that a Config sharing it keeps its own: a computed for written into a
+// shared list would no longer match a variant's changed detect or pause.
 func (c *Config) applyDeployDefaults() {
+	if !slices.ContainsFunc(c.Faults, func(f FaultConfig) bool { return f.Kind.isDeploy() }) {
+		return
+	}
+	c.Faults = slices.Clone(c.Faults)
 	for i := range c.Faults {
 		f := &c.Faults[i]
 		if !f.Kind.isDeploy() {
