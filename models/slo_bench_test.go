@@ -1,0 +1,34 @@
+package models
+
+import (
+	"testing"
+	"time"
+)
+
+// BenchmarkMM1Observed is BenchmarkMM1 with two SLOs (the default alert
+// table each) and tail-sampled traces (the 10 slowest calls and up to 100
+// failed ones: every call is recorded while in flight): the cost of
+// observing a run. Compare ns/customer with BenchmarkMM1.
+func BenchmarkMM1Observed(b *testing.B) {
+	cfg := mm1Config(b.N, 1)
+	cfg.SLOs = []SLOConfig{
+		{Name: "avail", Client: "customers", Objective: 0.999},
+		{Name: "fast", Client: "customers", Objective: 0.99, Latency: 10 * time.Millisecond},
+	}
+	cfg.Traces = TraceConfig{Slowest: 10, Failed: true}
+	w, err := Build(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	served := w.Results().Summary.Services["server"].Served
+	if served == 0 {
+		return
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(served), "ns/customer")
+}
