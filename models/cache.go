@@ -95,6 +95,10 @@ func (c *cache) key(callSeed uint64) int32 {
 
 func (c *cache) arrive(a *attempt) {
 	w := c.w
+	if a.cancelled {
+		w.release(a) // its caller cancelled it on the way (hedging)
+		return
+	}
 	a.ca = c
 	a.arrived = w.s.Now()
 	a.key = c.key(a.callSeed)

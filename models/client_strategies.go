@@ -32,19 +32,30 @@ type edgeStrat struct {
 	breaker  *strategies.CircuitBreaker
 	rbreaker *strategies.RetryBreaker
 	opened   uint64 // breaker openings already counted
+	throttle *strategies.AdaptiveThrottle
+	hedge    *strategies.Hedger
+	cancel   bool // hedge: cancel the other copies when the call ends
+	bulk     *strategies.Bulkhead
+	waiters  []*call // calls waiting for a bulkhead slot, oldest first
 
 	// retry budget: at most one of the three
 	tokens *strategies.TokenBucketBudget
 	ratio  *strategies.RatioBudget
 	quota  *strategies.RetryQuota
 
-	m        metricSet
-	mRetries *counter // retries sent
-	mDenied  *counter // retries (and hedges) a budget or retry breaker refused
-	gBudget  *gauge   // tokens (token_bucket, quota) or retries available (ratio)
-	gBreaker *gauge   // 0 closed, 0.5 half-open, 1 open
-	mOpened  *counter // breaker openings
-	gRetryBr *gauge   // retry breaker: 0 retries allowed, 1 blocked
+	m         metricSet
+	mRetries  *counter // retries sent
+	mDenied   *counter // retries (and hedges) a budget or retry breaker refused
+	gBudget   *gauge   // tokens (token_bucket, quota) or retries available (ratio)
+	gBreaker  *gauge   // 0 closed, 0.5 half-open, 1 open
+	mOpened   *counter // breaker openings
+	gRetryBr  *gauge   // retry breaker: 0 retries allowed, 1 blocked
+	gThrottle *gauge   // throttle's rejection probability
+	mHedges   *counter
+	mCancel   *counter // copies cancelled while queued or in transit
+	gHedgeDly *gauge   // the hedge delay in seconds
+	gBulkIn   *gauge
+	gBulkWait *gauge
 }
 
 // callStrat is the per-call state of a call on an edge with strategies:
@@ -56,6 +67,11 @@ type callStrat struct {
 	retries int32   // retries scheduled (attempts after the first, not counting hedges)
 	cost    float64 // what the quota charged for the last retry
 	retryT  sim.Timer
+	copies  int32 // copies of the current attempt out (hedging)
+	hedgeT  sim.Timer
+	slot    bool // holds a bulkhead slot
+	waiting bool // waits for a bulkhead slot
+	waitT   sim.Timer
 }
 
 func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
@@ -98,6 +114,47 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 			x.mDenied = x.m.counter("retries_denied")
 		}
 		x.gRetryBr = x.m.gauge("retry_breaker_state")
+		any = true
+	}
+	if t := p.Throttle; t != nil {
+		cfg, err := t.config()
+		if err != nil {
+			return nil, err
+		}
+		if x.throttle, err = strategies.NewAdaptiveThrottle(cfg); err != nil {
+			return nil, err
+		}
+		x.gThrottle = x.m.gauge("throttle_p")
+		any = true
+	}
+	if h := p.Hedge; h != nil {
+		cfg, err := h.config()
+		if err != nil {
+			return nil, err
+		}
+		if x.hedge, err = strategies.NewHedger(cfg); err != nil {
+			return nil, err
+		}
+		x.cancel = cfg.CancelOthers
+		x.mHedges = x.m.counter("hedges")
+		x.mCancel = x.m.counter("hedges_cancelled")
+		x.gHedgeDly = x.m.gauge("hedge_delay_s")
+		x.gHedgeDly.set(0, cfg.Delay.Seconds())
+		if x.mDenied == nil {
+			x.mDenied = x.m.counter("retries_denied")
+		}
+		any = true
+	}
+	if b := p.Bulkhead; b != nil {
+		cfg, err := b.config()
+		if err != nil {
+			return nil, err
+		}
+		if x.bulk, err = strategies.NewBulkhead(cfg); err != nil {
+			return nil, err
+		}
+		x.gBulkIn = x.m.gauge("bulkhead_in_flight")
+		x.gBulkWait = x.m.gauge("bulkhead_waiting")
 		any = true
 	}
 	if b := p.Budget; b != nil {
@@ -144,8 +201,8 @@ const (
 // false, after handing c to refused, when a gate refuses: c may then have
 // ended.
 func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
+	now := w.s.Now()
 	if b := x.breaker; b != nil {
-		now := w.s.Now()
 		ok := b.Allow(now)
 		x.noteBreaker(now)
 		if !ok {
@@ -153,11 +210,93 @@ func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
 			return false
 		}
 	}
+	if t := x.throttle; t != nil {
+		ok := t.Allow(now, w.rngFor(with(seq(c.seed, uint64(c.attempts)+1), purposeThrottle)))
+		x.gThrottle.set(now, t.RejectProbability(now))
+		if !ok {
+			w.refused(c, strategies.ReasonThrottled)
+			return false
+		}
+	}
 	switch kind {
 	case sendRetry:
 		x.mRetries.inc()
+	case sendHedge:
+		x.mHedges.inc()
+	}
+	if h := x.hedge; h != nil && kind != sendHedge {
+		// a primary copy: the next copy goes after the hedge delay (the
+		// timer stops if the call ends first)
+		cx := c.x
+		cx.copies = 1
+		d := h.Delay(now)
+		x.gHedgeDly.set(now, d.Seconds())
+		cx.hedgeT.Stop()
+		cx.hedgeT = w.s.Schedule(d, w.hHedge, c)
 	}
 	return true
+}
+
+func (w *World) onHedge(arg any) {
+	c := arg.(*call)
+	x, cx := c.e.st, c.x
+	cx.hedgeT = sim.Timer{}
+	h := x.hedge
+	if len(c.live) == 0 || !h.ShouldHedge(int(cx.copies)) {
+		return
+	}
+	if (x.tokens != nil || x.ratio != nil || x.quota != nil) && !x.allowRetry(w, c, strategies.ReasonOK) {
+		return
+	}
+	cx.copies++
+	if h.ShouldHedge(int(cx.copies)) {
+		cx.hedgeT = w.s.Schedule(h.Delay(w.s.Now()), w.hHedge, c)
+	}
+	w.sendAttempt(c, sendHedge)
+}
+
+// cancelCopy cancels attempt a of a call that ended: a copy waiting in a
+// replica's queue leaves it (no answer, no service); one still on its way
+// is dropped when it arrives; one in service runs to its end.
+func (w *World) cancelCopy(x *edgeStrat, a *attempt) {
+	a.cancelled = true
+	if !a.queued {
+		return
+	}
+	s, r := a.svc, a.rep
+	now := w.s.Now()
+	r.q.remove(a)
+	a.queued = false
+	s.m.queue.add(now, -1)
+	s.m.inSystem.add(now, -1)
+	s.m.droppedN++
+	if a.limIn > 0 {
+		s.st.leave(s, r, a, strategies.ReasonAbandoned)
+	}
+	if s.st != nil {
+		s.st.enqueued(s, r) // the queue changed length
+	}
+	x.mCancel.inc()
+	w.release(a) // the server side lets go
+}
+
+// remove takes a out of the queue (it must be there), searching from the
+// newest end.
+func (q *deque) remove(a *attempt) {
+	mask := len(q.buf) - 1
+	for k := q.n - 1; k >= 0; k-- {
+		i := (q.head + k) & mask
+		if q.buf[i] != a {
+			continue
+		}
+		for j := k; j < q.n-1; j++ {
+			q.buf[(q.head+j)&mask] = q.buf[(q.head+j+1)&mask]
+		}
+		q.buf[(q.head+q.n-1)&mask] = nil
+		q.n--
+		return
+	}
+	panic("models: cancelled attempt not in its queue")
 }
 
 // breakerLevel is the breaker_state series' value of a state.
@@ -202,6 +341,64 @@ func (w *World) freeCallStrat(cx *callStrat) {
 // takes the call's deposit, then the first attempt goes.
 func (w *World) launchStrat(c *call) {
 	x := c.e.st
+	if b := x.bulk; b != nil {
+		now := w.s.Now()
+		switch b.Acquire() {
+		case strategies.Admitted:
+			c.x.slot = true
+		case strategies.Queued:
+			c.x.waiting = true
+			x.waiters = append(x.waiters, c)
+			if d := b.MaxWait(); d > 0 {
+				c.x.waitT = w.s.Schedule(d, w.hBulkWait, c)
+			}
+			x.noteBulk(now)
+			return
+		default:
+			x.noteBulk(now)
+			w.finishCall(c, strategies.ReasonConcurrencyLimited)
+			return
+		}
+		x.noteBulk(now)
+	}
+	w.startCall(c)
+}
+
+func (x *edgeStrat) noteBulk(now sim.Time) {
+	x.gBulkIn.set(now, float64(x.bulk.InFlight()))
+	x.gBulkWait.set(now, float64(x.bulk.Waiting()))
+}
+
+// onBulkWait fails a call that waited for a bulkhead slot for MaxWait.
+func (w *World) onBulkWait(arg any) {
+	c := arg.(*call)
+	c.x.waitT = sim.Timer{}
+	w.finishCall(c, strategies.ReasonConcurrencyLimited)
+}
+
+// onBulkStart starts a call that was handed a bulkhead slot.
+func (w *World) onBulkStart(arg any) {
+	c := arg.(*call)
+	c.x.waitT = sim.Timer{}
+	w.startCall(c)
+}
+
+// unwait takes c out of its edge's bulkhead wait queue.
+func (x *edgeStrat) unwait(c *call) {
+	for i, o := range x.waiters {
+		if o == c {
+			copy(x.waiters[i:], x.waiters[i+1:])
+			x.waiters[len(x.waiters)-1] = nil
+			x.waiters = x.waiters[:len(x.waiters)-1]
+			return
+		}
+	}
+}
+
+// startCall sends the first attempt of c, past its bulkhead: the ratio
+// budget takes the call's deposit first.
+func (w *World) startCall(c *call) {
+	x := c.e.st
 	if x.ratio != nil {
 		now := w.s.Now()
 		x.ratio.Deposit(now)
@@ -216,6 +413,13 @@ func (w *World) launchStrat(c *call) {
 func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
 	now := w.s.Now()
 	ok := r == strategies.ReasonOK
+	if t := x.throttle; t != nil && (ok || r == strategies.ReasonError) {
+		t.OnAccept(now) // the backend took it (an error is an answer, not a rejection)
+		x.gThrottle.set(now, t.RejectProbability(now))
+	}
+	if h := x.hedge; h != nil && r != strategies.ReasonTimeout && r != strategies.ReasonDeadlineExceeded {
+		h.Observe(now, now.Sub(a.sent))
+	}
 	if b := x.breaker; b != nil {
 		if ok {
 			b.OnSuccess(now, now.Sub(a.sent))
@@ -295,6 +499,8 @@ func (w *World) retry(c *call, r Reason) bool {
 	}
 	wait := x.retry.Backoff().Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
 	cx.retries++
+	cx.hedgeT.Stop() // no copy is out: the retry will arm it again
+	cx.hedgeT = sim.Timer{}
 	cx.retryT = w.s.Schedule(wait, w.hRetry, c)
 	return true
 }
@@ -319,10 +525,34 @@ func (w *World) refused(c *call, r Reason) {
 	w.finishCall(c, r)
 }
 
-// stopCallStrat stops the timers of c's strategies when c ends.
+// stopCallStrat stops the timers of c's strategies when c ends, and gives
+// back its bulkhead slot (starting the oldest waiter) or its place in the
+// wait queue.
 func (w *World) stopCallStrat(c *call) {
 	cx := c.x
 	cx.retryT.Stop()
+	cx.hedgeT.Stop()
+	cx.waitT.Stop() // a bulkhead wait, or the start of a call handed a slot
+	x := c.e.st
+	if cx.waiting {
+		x.unwait(c)
+		x.bulk.CancelWait()
+		cx.waiting = false
+		x.noteBulk(w.s.Now())
+	}
+	if cx.slot {
+		cx.slot = false
+		if x.bulk.Release() {
+			next := x.waiters[0]
+			x.unwait(next)
+			nx := next.x
+			nx.waiting, nx.slot = false, true
+			nx.waitT.Stop()
+			// through the event queue: starting it here could end it here
+			nx.waitT = w.s.Schedule(0, w.hBulkStart, next)
+		}
+		x.noteBulk(w.s.Now())
+	}
 }
 
 // buildStrategies makes the strategies of every edge, service and cache
@@ -374,5 +604,8 @@ func (x *edgeStrat) breakerState(now sim.Time) string {
 func (x *edgeStrat) abandoned(w *World, c *call, a *attempt, r Reason) {
 	if r == strategies.ReasonDeadlineExceeded {
 		x.outcome(w, c, a, r)
+	}
+	if x.cancel {
+		w.cancelCopy(x, a)
 	}
 }

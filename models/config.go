@@ -222,6 +222,15 @@ type ClientPolicy struct {
 	Breaker *BreakerConfig `toml:"breaker"`
 	// RetryBreaker is a breaker on retries only. nil means none.
 	RetryBreaker *RetryBreakerConfig `toml:"retry_breaker"`
+	// Throttle is client-side adaptive throttling (rejects attempts
+	// locally with throttled). nil means none.
+	Throttle *ThrottleConfig `toml:"throttle"`
+	// Hedge sends extra copies of a call that is slow to answer; the
+	// first answer wins. nil means none.
+	Hedge *HedgeConfig `toml:"hedge"`
+	// Bulkhead bounds the calls in flight on the edge (failing or queueing
+	// the rest with concurrency_limited). nil means none.
+	Bulkhead *BulkheadConfig `toml:"bulkhead"`
 }
 
 // LinkConfig is a network link, applied to each message in each direction

@@ -23,16 +23,19 @@
 //     constant, following its schedule, spikes and bursts), closed loop
 //     when a user's think time ends, partly open when a session's next
 //     call is due. The call counts as offered now.
-//  2. The call sends an attempt (client strategies will decide here:
-//     breaker, throttle, budget, bulkhead). The attempt counts now; its
+//  2. The call sends an attempt, unless a client strategy refuses it
+//     (bulkhead at the call, then breaker and throttle per attempt; a
+//     hedge timer may send more copies). The attempt counts now; its
 //     timeout starts; the call's deadline started with the call.
 //  3. The request crosses the edge's link: a latency sample, or loss.
 //  4. At a service: an outage answers at once (fail_fast) or swallows it
 //     (black_hole); the load balancer picks a replica among those up.
-//  5. Admission: an idle worker takes it at once (unless paused);
-//     otherwise it waits if the replica's queue has room (the limit counts
-//     waiting requests only), else it is rejected with queue_full.
-//  6. A free worker takes the next waiting request (FIFO or LIFO).
+//  5. Admission: the server strategies (rate limits, shedding, adaptive
+//     concurrency) may reject it at once; an idle worker takes it at once
+//     (unless paused); otherwise it waits if the replica's queue has room
+//     (the limit counts waiting requests only), else queue_full.
+//  6. A free worker takes the next waiting request (FIFO, LIFO, adaptive
+//     LIFO); drop-expired and CoDel may answer it instead.
 //  7. The worker does the local work: a service-time sample (from a
 //     stream tied to the attempt) times the slowdown factor; a pause
 //     freezes it. Then the downstream calls, each a call of its own with
@@ -40,8 +43,8 @@
 //     a failed one fails the request with error, as does the error rate.
 //  8. The answer crosses the link back (latency or loss) to the caller.
 //  9. If the caller still waits for this attempt, the call succeeds or
-//     fails with the answer's reason (client strategies will decide on a
-//     retry here). If the attempt's timeout fired first, or the call's
+//     fails with the answer's reason, unless its retry policy (with its
+//     budget and retry breaker) sends another attempt after a backoff. If the attempt's timeout fired first, or the call's
 //     deadline passed, or the call was abandoned, the answer is late: it
 //     is not a success, and the worker time it took is wasted work.
 //

@@ -166,6 +166,10 @@ func (s *service) pick() *replica {
 // or rejection.
 func (s *service) arrive(a *attempt) {
 	w := s.w
+	if a.cancelled {
+		w.release(a) // its caller cancelled it on the way (hedging)
+		return
+	}
 	now := w.s.Now()
 	a.svc = s
 	a.arrived = now

@@ -2,10 +2,13 @@ package models
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 )
 
 // End-to-end runs of each strategy through the models, each showing the
@@ -571,4 +574,290 @@ func TestServerStrategyValidation(t *testing.T) {
 	if _, err := Build(cfg); err == nil || !strings.Contains(err.Error(), `clients[c].priority: must be one of sheddable, sheddable_plus, critical, critical_plus, got "vip"`) {
 		t.Errorf("bad priority: %v", err)
 	}
+}
+
+func TestAdaptiveThrottleSendsAboutKTimesWhatIsAccepted(t *testing.T) {
+	// A client offers 1000 calls/s to a service that admits 100/s (a
+	// rate limit) and rejects the rest at once. Without throttling the
+	// service sees all 1000/s. With the SRE book's client-side throttle
+	// (K = 2) the client rejects locally until it sends about K x accepts
+	// = 200/s: the rejections it saves the backend are the point.
+	cfg := Config{
+		Duration: 30 * time.Second,
+		Seed:     5,
+		Services: []ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("exp(5ms)"),
+			RateLimit: &RateLimitConfig{Kind: RateTokenBucket, Rate: 100}}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 1000}},
+	}
+	arrivals := func(r *Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 15, 30) / 15 }
+	_, base := run(t, cfg)
+	if a := arrivals(base); a < 950 {
+		t.Errorf("no throttle: %v arrivals/s at the service, want all 1000", a)
+	}
+	cfg.Clients[0].Throttle = &ThrottleConfig{Window: 10 * time.Second}
+	_, r := run(t, cfg)
+	if a := arrivals(r); a < 170 || a > 240 {
+		t.Errorf("throttle K=2: %v arrivals/s at the service, want about 2 x 100", a)
+	}
+	c := r.Summary.Clients["c"]
+	if n := c.Failed["throttled"]; float64(n) < 0.7*float64(c.Calls) {
+		t.Errorf("throttled %d of %d calls, want most", n, c.Calls)
+	}
+	if p := sumOf(r.Series.Clients[0].Strategy["throttle_p"], 15, 30) / 15; p < 0.7 || p > 0.85 {
+		t.Errorf("throttle probability %v, want about 1 - 200/1000", p)
+	}
+	if g := c.Goodput; g < 95 {
+		t.Errorf("goodput %v/s, want the service's 100/s", g)
+	}
+}
+
+func TestHedgingCutsTheTail(t *testing.T) {
+	// A service with no queueing (many workers) whose service time is
+	// 10ms, except for 2% of requests that take 1s: the p99.9 of calls is
+	// 1s. Hedging at the 95th percentile of attempt latency (about 10ms)
+	// sends a second copy for the slow ones, which draws its own service
+	// time: the p99.9 falls to about the hedge delay plus 10ms, for a few
+	// percent of extra attempts.
+	cfg := Config{
+		Duration: 30 * time.Second,
+		Seed:     7,
+		Services: []ServiceConfig{{Name: "api", Workers: 500, ServiceTime: d("mix(0.98: uniform(8ms, 12ms), 0.02: 1s)")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 300}},
+	}
+	_, base := run(t, cfg)
+	cfg.Clients[0].Hedge = &HedgeConfig{Window: 10 * time.Second}
+	_, r := run(t, cfg)
+	p0, p1 := base.Summary.Latency.P999, r.Summary.Latency.P999
+	if p0 < 0.9 || p1 > 0.05 {
+		t.Errorf("p99.9: %vs without hedging, %vs with; want about 1s and under 50ms", p0, p1)
+	}
+	if a := r.Summary.Amplification; a < 1.02 || a > 1.1 {
+		t.Errorf("amplification with hedging %v, want a few percent over 1", a)
+	}
+	c := r.Summary.Clients["c"]
+	if c.Strategy["hedges"] == 0 || c.Strategy["hedge_delay_s"] > 0.02 {
+		t.Errorf("hedges %v, mean hedge delay %vs: want hedges at about the p95 (~12ms)", c.Strategy["hedges"], c.Strategy["hedge_delay_s"])
+	}
+}
+
+func TestHedgeCancelRemovesQueuedCopies(t *testing.T) {
+	// One worker, 100ms per request, 10 calls at once: C1 runs, C2..C10
+	// wait. After 50ms each call sends a hedge copy, H1..H10, queued
+	// behind C10. When Ck answers, its copy Hk is still queued: with
+	// cancel it is removed (never served), except H10, which the worker
+	// has taken by the time C10's answer reaches the client. Without
+	// cancel the worker serves all ten copies for nobody: 1s of wasted
+	// work.
+	cfg := Config{
+		Duration: 5 * time.Second,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d("100ms")}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 10, Every: time.Hour, Start: time.Second},
+			ClientPolicy: ClientPolicy{Hedge: &HedgeConfig{Delay: 50 * time.Millisecond}}}},
+	}
+	_, r := run(t, cfg)
+	api := r.Summary.Services["api"]
+	wantEq(t, "cancel: succeeded", r.Summary.Succeeded, int64(10))
+	wantEq(t, "cancel: attempts", r.Summary.Attempts, int64(20))
+	wantEq(t, "cancel: served", api.Served, int64(11))
+	wantEq(t, "cancel: dropped (cancelled in the queue)", api.Dropped, int64(9))
+	wantEq(t, "cancel: hedges_cancelled", r.Summary.Clients["c"].Strategy["hedges_cancelled"], 9.0)
+	wantNear(t, "cancel: wasted", api.WastedWork, 0.1, 1e-9)
+	cfg.Clients[0].Hedge.Cancel = ptr(false)
+	_, r = run(t, cfg)
+	api = r.Summary.Services["api"]
+	wantEq(t, "no cancel: served", api.Served, int64(20))
+	wantNear(t, "no cancel: wasted", api.WastedWork, 1, 1e-9)
+	wantEq(t, "no cancel: succeeded", r.Summary.Succeeded, int64(10))
+}
+
+func TestBulkheadBoundsCallsInFlight(t *testing.T) {
+	// 100 calls/s against a service that serves 50/s (one worker, 20ms):
+	// without a bulkhead the client's calls in flight grow with the queue
+	// and so does their latency. A bulkhead of 4 fails the excess at once
+	// (concurrency_limited) and keeps latency short; with a wait it queues
+	// a few callers instead.
+	cfg := Config{
+		Duration: 20 * time.Second,
+		Services: []ServiceConfig{{Name: "api", ServiceTime: d("20ms")}},
+		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
+	}
+	_, base := run(t, cfg)
+	if f := maxOf(base.Series.Clients[0].InFlight); f < 100 {
+		t.Errorf("no bulkhead: in flight %v, want growing", f)
+	}
+	cfg.Clients[0].Bulkhead = &BulkheadConfig{MaxInFlight: 4}
+	_, r := run(t, cfg)
+	c := r.Summary.Clients["c"]
+	if f := maxOf(r.Series.Clients[0].InFlight); f > 4 {
+		t.Errorf("bulkhead 4: mean calls in flight up to %v, want <= 4", f)
+	}
+	if n := c.Failed["concurrency_limited"]; n < 900 {
+		t.Errorf("bulkhead 4: %d calls failed fast, want about half of 2000", n)
+	}
+	if c.Latency.P99 > 0.1 {
+		t.Errorf("bulkhead 4: p99 %vs, want short", c.Latency.P99)
+	}
+	if m := maxOf(r.Series.Clients[0].Strategy["bulkhead_in_flight"]); m > 4 {
+		t.Errorf("bulkhead_in_flight up to %v, want <= 4", m)
+	}
+	cfg.Clients[0].Bulkhead = &BulkheadConfig{MaxInFlight: 4, MaxWait: 100 * time.Millisecond, MaxWaiting: 2}
+	_, w := run(t, cfg)
+	cw := w.Summary.Clients["c"]
+	if cw.Strategy["bulkhead_waiting"] == 0 {
+		t.Errorf("bulkhead with wait: nobody waited")
+	}
+	if cw.Succeeded < c.Succeeded-5 || cw.Succeeded > c.Succeeded+5 {
+		// the service is the bottleneck: waiting changes who fails, not
+		// how many succeed
+		t.Errorf("bulkhead with wait: %d succeeded, fail fast %d; want about the same", cw.Succeeded, c.Succeeded)
+	}
+	if cw.Latency.Mean <= c.Latency.Mean {
+		t.Errorf("bulkhead with wait: mean latency %v, fail fast %v; waiting should add to it", cw.Latency.Mean, c.Latency.Mean)
+	}
+}
+
+// withStrategies adds random strategies to every edge and service of cfg.
+func withStrategies(t *rapid.T, cfg Config) Config {
+	pol := func(p string, cp *ClientPolicy) {
+		if rapid.Bool().Draw(t, p+"retry") {
+			cp.Retry = RetryConfig{Attempts: rapid.IntRange(2, 4).Draw(t, p+"attempts"),
+				Backoff: rapid.SampledFrom([]string{"none", "constant", "exponential"}).Draw(t, p+"backoff"), Base: 2 * time.Millisecond,
+				On: []string{"timeout", "error", "shed", "rate_limited", "queue_full", "concurrency_limited", "dropped", "expired", "outage", "breaker_open", "throttled"}}
+		}
+		if rapid.Bool().Draw(t, p+"budget") {
+			cp.Budget = &BudgetConfig{Kind: rapid.SampledFrom([]string{BudgetTokenBucket, BudgetRatio, BudgetQuota}).Draw(t, p+"budget_kind")}
+		}
+		if rapid.Bool().Draw(t, p+"breaker") {
+			cp.Breaker = &BreakerConfig{Size: 10, MinCalls: 5, OpenFor: 200 * time.Millisecond, Probes: 2,
+				Window: rapid.SampledFrom([]string{"count", "time"}).Draw(t, p+"window"), MaxHalfOpen: maybe(t, p+"mho", time.Second)}
+		}
+		if rapid.Bool().Draw(t, p+"retry_breaker") {
+			cp.RetryBreaker = &RetryBreakerConfig{}
+		}
+		if rapid.Bool().Draw(t, p+"throttle") {
+			cp.Throttle = &ThrottleConfig{Window: time.Second}
+		}
+		if rapid.Bool().Draw(t, p+"hedge") {
+			cp.Hedge = &HedgeConfig{Delay: 5 * time.Millisecond, MaxAttempts: rapid.IntRange(2, 3).Draw(t, p+"copies"), Cancel: ptr(rapid.Bool().Draw(t, p+"cancel"))}
+		}
+		if rapid.Bool().Draw(t, p+"bulkhead") {
+			cp.Bulkhead = &BulkheadConfig{MaxInFlight: rapid.IntRange(1, 5).Draw(t, p+"max_in_flight"), MaxWait: maybe(t, p+"max_wait", 20*time.Millisecond)}
+		}
+		if rapid.Bool().Draw(t, p+"priority") {
+			cp.Priority = rapid.SampledFrom([]string{"sheddable", "critical"}).Draw(t, p+"prio")
+		}
+	}
+	for i := range cfg.Clients {
+		pol(cfg.Clients[i].Name+".", &cfg.Clients[i].ClientPolicy)
+	}
+	for i := range cfg.Caches {
+		pol("cache.", &cfg.Caches[i].ClientPolicy)
+		cfg.Caches[i].PropagateDeadline = rapid.Bool().Draw(t, "cache.propagate")
+	}
+	for i := range cfg.Services {
+		s := &cfg.Services[i]
+		p := s.Name + "."
+		for j := range s.Calls {
+			pol(fmt.Sprintf("%scalls%d.", p, j), &s.Calls[j].ClientPolicy)
+		}
+		s.PropagateDeadline = rapid.Bool().Draw(t, p+"propagate")
+		s.Queue.DropExpired = rapid.Bool().Draw(t, p+"drop_expired")
+		switch rapid.IntRange(0, 3).Draw(t, p+"order") {
+		case 1:
+			s.Queue.Order = AdaptiveLIFO
+		case 2:
+			s.Queue.Order, s.Queue.Target = CoDel, time.Millisecond
+		case 3:
+			s.Queue.Order, s.Queue.CoDelVariant, s.Queue.Target = CoDel, CoDelFolly, time.Millisecond
+		}
+		if rapid.Bool().Draw(t, p+"shed") {
+			s.Shed = &ShedConfig{QueueLength: 3, Latency: 10 * time.Millisecond, Priority: &PriorityShed{Sheddable: 2, Critical: 4}}
+		}
+		if rapid.Bool().Draw(t, p+"rate_limit") {
+			s.RateLimit = &RateLimitConfig{Kind: rapid.SampledFrom([]string{RateTokenBucket, RateFixedWindow, RateSlidingWindow}).Draw(t, p+"rl_kind"),
+				Rate: 50, Per: rapid.SampledFrom([]string{"global", "client"}).Draw(t, p+"per")}
+		}
+		if rapid.Bool().Draw(t, p+"distributed") {
+			s.DistributedRateLimit = &DistributedRateLimitConfig{Limit: 80, SyncInterval: 50 * time.Millisecond}
+		}
+		if rapid.Bool().Draw(t, p+"concurrency_limit") {
+			s.ConcurrencyLimit = &ConcurrencyLimitConfig{Kind: rapid.SampledFrom([]string{LimitAIMD, LimitVegas, LimitGradient2}).Draw(t, p+"cl_kind"), Initial: 4}
+			if s.ConcurrencyLimit.Kind != LimitVegas {
+				s.ConcurrencyLimit.Min = 1
+			}
+		}
+	}
+	return cfg
+}
+
+func maybe(t *rapid.T, name string, d time.Duration) time.Duration {
+	if rapid.Bool().Draw(t, name) {
+		return d
+	}
+	return 0
+}
+
+func TestStrategiesKeepTheBooks(t *testing.T) {
+	// Random worlds (every fault kind and load model) with random
+	// strategies on every edge and service: the books still balance,
+	// nothing is leaked, a run advanced in slices with snapshots between
+	// them equals one run, and two runs are identical.
+	checks := "60"
+	if raceEnabled {
+		checks = "12"
+	}
+	pinRapid(t, checks)
+	rapid.Check(t, func(t *rapid.T) {
+		cfg := withStrategies(t, genConfig(t))
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		for !w.Advance(w.Now().Add(333*time.Millisecond), 1<<40) {
+			_ = w.Snapshot()
+		}
+		if err := w.Err(); err != nil {
+			t.Fatalf("run: %v", err)
+		}
+		r := w.Results()
+		s := r.Summary
+		sn := w.Snapshot()
+		books := func(name string, c CallSummary) {
+			var failed int64
+			for _, n := range c.Failed {
+				failed += n
+			}
+			if c.Calls != c.Succeeded+failed+c.InFlight {
+				t.Fatalf("%s: calls %d != succeeded %d + failed %d + in flight %d", name, c.Calls, c.Succeeded, failed, c.InFlight)
+			}
+		}
+		for name, c := range s.Clients {
+			books("client "+name, c)
+		}
+		for name, c := range s.Edges {
+			books("edge "+name, c)
+		}
+		for _, g := range sn.Services {
+			v := s.Services[g.Name]
+			if v.Arrived != v.Served+v.Rejected+v.Dropped+int64(g.InSystem) {
+				t.Fatalf("service %s: arrived %d != served %d + rejected %d + dropped %d + inside %d",
+					g.Name, v.Arrived, v.Served, v.Rejected, v.Dropped, g.InSystem)
+			}
+			if g.InSystem != g.Queue+g.Busy || g.Queue < 0 || g.Busy < 0 {
+				t.Fatalf("service %s: inside %d, queue %d, busy %d", g.Name, g.InSystem, g.Queue, g.Busy)
+			}
+		}
+		var a, b bytes.Buffer
+		if err := r.WriteJSON(&a); err != nil {
+			t.Fatal(err)
+		}
+		w2, _ := Build(cfg)
+		_ = w2.Run()
+		if err := w2.Results().WriteJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Fatalf("a run in slices with snapshots differs from a run")
+		}
+	})
 }

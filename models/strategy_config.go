@@ -428,8 +428,145 @@ func (b *RetryBreakerConfig) config() (strategies.RetryBreakerConfig, error) {
 	return cfg, mapConfigError(err, breakerKeys)
 }
 
+// ThrottleConfig is client-side adaptive throttling (Google SRE book,
+// "Handling Overload"): over the last Window the client counts the
+// requests it attempted and those the backend accepted, and rejects a new
+// attempt locally (throttled) with probability
+// max(0, (requests - K x accepts) / (requests + 1)).
+type ThrottleConfig struct {
+	// K is the multiplier on accepts, in [1, 100]. Zero means 2.
+	K float64 `toml:"k"`
+	// Window is the history kept. Zero means 2m.
+	Window time.Duration `toml:"window"`
+	// Buckets is the number of buckets the window is kept in (a divisor
+	// of Window). Zero means 100.
+	Buckets int `toml:"buckets"`
+	// CountLocalRejects counts the attempts the throttle rejected in
+	// requests (the book's reading). nil means true.
+	CountLocalRejects *bool `toml:"count_local_rejects"`
+}
+
+func (t *ThrottleConfig) applyDefaults() {
+	d := strategies.DefaultAdaptiveThrottleConfig()
+	if t.K == 0 {
+		t.K = d.K
+	}
+	if t.Window == 0 {
+		t.Window = d.Window
+	}
+	setInt(&t.Buckets, 100)
+	if t.CountLocalRejects == nil {
+		t.CountLocalRejects = &d.CountLocalRejects
+	}
+}
+
+func (t *ThrottleConfig) config() (strategies.AdaptiveThrottleConfig, error) {
+	cfg := strategies.AdaptiveThrottleConfig{K: t.K, Window: t.Window, Buckets: t.Buckets, CountLocalRejects: t.CountLocalRejects == nil || *t.CountLocalRejects}
+	_, err := strategies.NewAdaptiveThrottle(cfg)
+	return cfg, mapConfigError(err, map[string]string{"K": "k", "Window": "window", "Buckets": "buckets"})
+}
+
+// HedgeConfig is hedged requests (Dean & Barroso, "The Tail at Scale"):
+// after a call's copy has been out for the hedge delay with no answer, the
+// caller sends another copy, up to MaxAttempts copies; the first answer
+// wins. The delay is fixed (Delay) or a percentile of recent attempt
+// latencies (Percentile).
+type HedgeConfig struct {
+	// Delay is the fixed hedge delay, or, with Percentile, the delay used
+	// until MinSamples latencies are known. Zero means 10ms.
+	Delay time.Duration `toml:"delay"`
+	// Percentile makes the delay this percentile of the latencies of the
+	// edge's attempts over Window, in (0, 100). Zero means fixed Delay if
+	// Delay is set, else 95.
+	Percentile float64 `toml:"percentile"`
+	// Window is the latency history (percentile). Zero means 1m.
+	Window time.Duration `toml:"window"`
+	// MinSamples is the latencies needed before the percentile is used.
+	// Zero means 100.
+	MinSamples int `toml:"min_samples"`
+	// MaxAttempts is the copies per call, the first included, in [2, 10].
+	// Zero means 2.
+	MaxAttempts int `toml:"max_attempts"`
+	// Cancel cancels the other copies when the call ends: a copy still
+	// queued at a service is removed, one not yet arrived is dropped on
+	// arrival; one in service runs to the end (wasted work). nil means
+	// true.
+	Cancel *bool `toml:"cancel"`
+}
+
+func (h *HedgeConfig) applyDefaults() {
+	d := strategies.DefaultHedgeConfig()
+	if h.Percentile == 0 && h.Delay == 0 {
+		h.Percentile = d.Percentile
+	}
+	if h.Delay == 0 {
+		h.Delay = d.Delay
+	}
+	if h.Percentile > 0 {
+		if h.Window == 0 {
+			h.Window = d.Window
+		}
+		setInt(&h.MinSamples, d.MinSamples)
+	}
+	setInt(&h.MaxAttempts, d.MaxAttempts)
+	if h.Cancel == nil {
+		h.Cancel = &d.CancelOthers
+	}
+}
+
+func (h *HedgeConfig) config() (strategies.HedgeConfig, error) {
+	cfg := strategies.HedgeConfig{Mode: strategies.HedgeFixed, Delay: h.Delay, MaxAttempts: h.MaxAttempts, CancelOthers: h.Cancel == nil || *h.Cancel}
+	if h.Percentile != 0 {
+		cfg.Mode, cfg.Percentile, cfg.Window, cfg.MinSamples = strategies.HedgePercentile, h.Percentile, h.Window, h.MinSamples
+	} else if h.Window != 0 || h.MinSamples != 0 {
+		return cfg, &FieldError{Path: "window", Msg: "window and min_samples are for a percentile delay (percentile)"}
+	}
+	_, err := strategies.NewHedger(cfg)
+	return cfg, mapConfigError(err, map[string]string{"Delay": "delay", "Percentile": "percentile", "Window": "window",
+		"MinSamples": "min_samples", "MaxAttempts": "max_attempts"})
+}
+
+// BulkheadConfig is a client-side concurrency limit (resilience4j's
+// Bulkhead): at most MaxInFlight calls on the edge at once; a call beyond
+// that fails at once with concurrency_limited, or, with MaxWait, waits
+// (at most MaxWaiting of them, in order) for a slot and fails if none
+// frees up in time.
+type BulkheadConfig struct {
+	// MaxInFlight is the calls allowed at once, in [1, 1e6]. Zero means
+	// 25.
+	MaxInFlight int `toml:"max_in_flight"`
+	// MaxWait is how long a call may wait for a slot, in [0, 1h]. Zero
+	// fails fast.
+	MaxWait time.Duration `toml:"max_wait"`
+	// MaxWaiting is the calls that may wait at once (with MaxWait), in
+	// [1, 1e6]. Zero means 1000000.
+	MaxWaiting int `toml:"max_waiting"`
+}
+
+func (b *BulkheadConfig) applyDefaults() {
+	setInt(&b.MaxInFlight, strategies.DefaultBulkheadConfig().MaxInFlight)
+	if b.MaxWait > 0 {
+		setInt(&b.MaxWaiting, 1_000_000)
+	}
+}
+
+func (b *BulkheadConfig) config() (strategies.BulkheadConfig, error) {
+	cfg := strategies.BulkheadConfig{MaxInFlight: b.MaxInFlight, MaxWait: b.MaxWait, MaxWaiting: b.MaxWaiting}
+	_, err := strategies.NewBulkhead(cfg)
+	return cfg, mapConfigError(err, map[string]string{"MaxInFlight": "max_in_flight", "MaxWait": "max_wait", "MaxWaiting": "max_waiting"})
+}
+
 // applyDefaults fills the defaults of the strategies p turns on.
 func (p *ClientPolicy) applyDefaults() {
+	if p.Throttle != nil {
+		p.Throttle.applyDefaults()
+	}
+	if p.Hedge != nil {
+		p.Hedge.applyDefaults()
+	}
+	if p.Bulkhead != nil {
+		p.Bulkhead.applyDefaults()
+	}
 	if p.Breaker != nil {
 		p.Breaker.applyDefaults()
 	}
@@ -449,6 +586,17 @@ func (p *ClientPolicy) clone() {
 	p.Budget = cloneBudget(p.Budget)
 	p.Breaker = clonePtr(p.Breaker)
 	p.RetryBreaker = clonePtr(p.RetryBreaker)
+	if p.Throttle != nil {
+		t := *p.Throttle
+		t.CountLocalRejects = clonePtr(t.CountLocalRejects)
+		p.Throttle = &t
+	}
+	if p.Hedge != nil {
+		h := *p.Hedge
+		h.Cancel = clonePtr(h.Cancel)
+		p.Hedge = &h
+	}
+	p.Bulkhead = clonePtr(p.Bulkhead)
 }
 
 func clonePtr[T any](p *T) *T {
@@ -494,6 +642,18 @@ func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 	if p.RetryBreaker != nil {
 		_, err := p.RetryBreaker.config()
 		v.strat(path+".retry_breaker", err)
+	}
+	if p.Throttle != nil {
+		_, err := p.Throttle.config()
+		v.strat(path+".throttle", err)
+	}
+	if p.Hedge != nil {
+		_, err := p.Hedge.config()
+		v.strat(path+".hedge", err)
+	}
+	if p.Bulkhead != nil {
+		_, err := p.Bulkhead.config()
+		v.strat(path+".bulkhead", err)
 	}
 }
 

@@ -47,7 +47,7 @@ type World struct {
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
 	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
-	hRetry, hReply, hSync                                      sim.Handler
+	hRetry, hReply, hSync, hHedge, hBulkWait, hBulkStart       sim.Handler
 
 	inFlight    int // attempts alive
 	maxInFlight int
@@ -123,6 +123,9 @@ func Build(cfg Config) (*World, error) {
 	w.hRetry = w.onRetry
 	w.hReply = w.onReply
 	w.hSync = w.onSync
+	w.hHedge = w.onHedge
+	w.hBulkWait = w.onBulkWait
+	w.hBulkStart = w.onBulkStart
 
 	for i := range w.cfg.Services {
 		s := newService(w, &w.cfg.Services[i], i)
@@ -393,4 +396,5 @@ const (
 	purposeFirstThink   = 0x14057b7ef767814f
 	purposeSession      = 0xd1b54a32d192ed03
 	purposeBackoff      = 0x9fb21c651e98df25
+	purposeThrottle     = 0x3c6ef372fe94f82b
 )
