@@ -129,6 +129,9 @@ func (c *cache) lookup(a *attempt) {
 		w.respond(a, strategies.ReasonOK)
 		return
 	}
+	if c.st != nil && c.st.lookup(c, a) {
+		return // served stale, or waiting for a fetch of its key
+	}
 	c.m.misses++
 	c.m.missesN++
 	a.pending = 1
@@ -144,18 +147,29 @@ func (c *cache) filled(a *attempt) {
 	a.e.stats.throughput++
 	a.e.stats.throughputN++
 	if a.downFailed {
+		if c.st != nil {
+			c.st.fetched(c, a, strategies.ReasonError)
+		}
 		w.respond(a, strategies.ReasonError)
 		return
 	}
-	c.store(a.key)
+	c.store(a.key, a.seed)
+	if c.st != nil {
+		c.st.fetched(c, a, strategies.ReasonOK)
+	}
 	w.respond(a, strategies.ReasonOK)
 }
 
-func (c *cache) store(k int32) {
+// store stores key k, fresh for the TTL (jittered from a stream seeded
+// with seed, the fetch's).
+func (c *cache) store(k int32, seed uint64) {
 	now := c.w.s.Now()
 	exp := sim.Never
 	if c.cfg.TTL > 0 {
 		exp = now.Add(c.cfg.TTL)
+		if c.st != nil && c.cfg.TTLJitter > 0 {
+			exp = now.Add(c.st.jitter.TTL(c.cfg.TTL, c.w.rngFor(with(seed, purposeTTL))))
+		}
 	}
 	c.expires[k] = exp
 	if c.stored[k] {

@@ -578,7 +578,10 @@ func (w *World) buildStrategies() error {
 		}
 		e.st = st
 	}
-	return w.buildServiceStrategies()
+	if err := w.buildServiceStrategies(); err != nil {
+		return err
+	}
+	return w.buildCacheStrategies()
 }
 
 // strat returns the edge's strategy metrics, nil without strategies.

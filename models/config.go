@@ -363,6 +363,17 @@ type CacheConfig struct {
 	// PropagateDeadline makes a miss's backend call carry the remaining
 	// deadline of the request that missed.
 	PropagateDeadline bool `toml:"propagate_deadline"`
+	// Coalesce makes the misses of a key that is already being fetched
+	// wait for that fetch instead of calling the backend again
+	// (single-flight). False means every miss calls the backend.
+	Coalesce bool `toml:"coalesce"`
+	// TTLJitter spreads each stored key's lifetime uniformly over
+	// TTL x [1 - TTLJitter, 1 + TTLJitter), in [0, 1], so that keys filled
+	// together do not expire together. Zero means none.
+	TTLJitter float64 `toml:"ttl_jitter"`
+	// StaleWhileRevalidate serves a key for this long after it expired,
+	// at once, while one background call refreshes it. Zero means none.
+	StaleWhileRevalidate time.Duration `toml:"stale_while_revalidate"`
 	// ClientPolicy is the cache's policy on backend calls.
 	ClientPolicy
 }

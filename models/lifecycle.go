@@ -136,6 +136,9 @@ type attempt struct {
 	cancelled bool  // a hedge copy whose caller cancelled it
 	limIn     int32 // in flight at the replica's adaptive limiter when admitted; 0 when it holds no slot
 
+	// the next request waiting for the same cache fetch (coalescing)
+	nextWait *attempt
+
 	// the trace recording the attempt and its span there; nil when none
 	tr     *traceRec
 	trSpan int32
@@ -151,13 +154,9 @@ func (w *World) newCall(e *edge, o owner, seed uint64) *call {
 	}
 	c.e, c.owner, c.seed = e, o, seed
 	c.due = sim.Never
-	if e.inherit {
-		c.due = o.(*attempt).due
-	}
-	if e.prio >= 0 {
-		c.prio = uint8(e.prio)
-	} else {
-		c.prio = o.(*attempt).prio
+	c.prio = uint8(e.prio)
+	if e.inherit || e.prio < 0 {
+		inherit(c, o)
 	}
 	if e.st != nil {
 		w.attachStrat(c)

@@ -752,7 +752,13 @@ func withStrategies(t *rapid.T, cfg Config) Config {
 	}
 	for i := range cfg.Caches {
 		pol("cache.", &cfg.Caches[i].ClientPolicy)
-		cfg.Caches[i].PropagateDeadline = rapid.Bool().Draw(t, "cache.propagate")
+		ca := &cfg.Caches[i]
+		ca.PropagateDeadline = rapid.Bool().Draw(t, "cache.propagate")
+		ca.Coalesce = rapid.Bool().Draw(t, "cache.coalesce")
+		if ca.TTL > 0 {
+			ca.TTLJitter = rapid.SampledFrom([]float64{0, 0.5}).Draw(t, "cache.ttl_jitter")
+			ca.StaleWhileRevalidate = maybe(t, "cache.swr", time.Second)
+		}
 	}
 	for i := range cfg.Services {
 		s := &cfg.Services[i]
@@ -860,4 +866,73 @@ func TestStrategiesKeepTheBooks(t *testing.T) {
 			t.Fatalf("a run in slices with snapshots differs from a run")
 		}
 	})
+}
+
+func TestCoalescingTamesACacheStampede(t *testing.T) {
+	// 2000 calls/s over 10 keys of a cache whose backend takes 100ms. At
+	// 5s the cache is flushed: without coalescing every request in the
+	// next 100ms misses and calls the backend (a stampede of ~200); with
+	// single-flight only the first miss of each key does, the others wait
+	// for its answer.
+	cfg := Config{Duration: 10 * time.Second, Seed: 5, Interval: 100 * time.Millisecond,
+		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("100ms")}},
+		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 10}},
+		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 2000}},
+		Faults:   []FaultConfig{{Kind: FaultCacheFlush, Target: "c", At: 5 * time.Second}}}
+	flushWave := func(r *Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 50, 52) * 0.1 }
+	_, base := run(t, cfg)
+	cfg.Caches[0].Coalesce = true
+	_, r := run(t, cfg)
+	if n := flushWave(base); n < 150 {
+		t.Errorf("no coalescing: %v backend calls after the flush, want a stampede", n)
+	}
+	wantNear(t, "coalescing: backend calls after the flush", flushWave(r), 10, 1e-9)
+	wantEq(t, "coalescing: backend calls in all", r.Summary.Services["db"].Arrived, int64(20))
+	if n := r.Summary.Caches["c"].Strategy["coalesced"]; n < 300 {
+		t.Errorf("coalesced %v misses, want hundreds", n)
+	}
+	wantEq(t, "coalescing: every call succeeds", r.Summary.Succeeded, r.Summary.Calls-r.Summary.InFlight)
+}
+
+func TestTTLJitterSpreadsExpiries(t *testing.T) {
+	// 200 keys filled in the first second (2000 calls/s), TTL 10s: without
+	// jitter they all expire together every 10s and the misses come in
+	// waves; with 50% jitter their lifetimes spread over [5s, 15s) and the
+	// waves flatten.
+	cfg := Config{Duration: 60 * time.Second, Seed: 5, Interval: 100 * time.Millisecond,
+		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("10ms")}},
+		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 200, TTL: 10 * time.Second}},
+		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 2000}}}
+	peak := func(r *Results) float64 { return maxOf(r.Series.Caches[0].Misses[50:]) }
+	_, base := run(t, cfg)
+	cfg.Caches[0].TTLJitter = 0.5
+	_, r := run(t, cfg)
+	if p0, p1 := peak(base), peak(r); p0 < 500 || p1 > p0/4 {
+		t.Errorf("peak misses/s after the first fill: %v without jitter, %v with; want waves flattened", p0, p1)
+	}
+}
+
+func TestServeStaleWhileRevalidate(t *testing.T) {
+	// 10 keys with a 1s TTL in front of a 50ms backend: without serving
+	// stale, every expiry makes the next request of the key wait for the
+	// backend (p99 ~50ms). With stale_while_revalidate the expired key is
+	// answered at once while one background call refreshes it: only the
+	// very first fills wait.
+	cfg := Config{Duration: 20 * time.Second, Seed: 5,
+		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("50ms")}},
+		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 10, TTL: time.Second, HitLatency: d("1ms")}},
+		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 200}}}
+	_, base := run(t, cfg)
+	cfg.Caches[0].StaleWhileRevalidate = 5 * time.Second
+	_, r := run(t, cfg)
+	if p0, p1 := base.Summary.Latency.P99, r.Summary.Latency.P99; p0 < 0.05 || p1 > 0.002 {
+		t.Errorf("p99: %vs without serving stale, %vs with; want ~50ms and ~1ms", p0, p1)
+	}
+	st := r.Summary.Caches["c"].Strategy
+	if st["stale_hits"] == 0 || st["refreshes"] == 0 || st["refreshes"] > st["stale_hits"] {
+		t.Errorf("stale hits %v, refreshes %v: want stale hits, each key refreshed once per expiry", st["stale_hits"], st["refreshes"])
+	}
+	if m := r.Summary.Caches["c"].Misses; m > 30 {
+		t.Errorf("misses with serve-stale: %d, want only the first fills", m)
+	}
 }

@@ -1154,3 +1154,16 @@ const (
 	// that waited more than 2 x Target is dropped.
 	CoDelFolly = "folly"
 )
+
+// cacheStrategies checks the strategies of the cache at path p.
+func (v *validator) cacheStrategies(p string, ca *CacheConfig) {
+	if _, err := strategies.NewTTLJitter(strategies.TTLJitterConfig{Spread: ca.TTLJitter}); err != nil {
+		v.add(p+".ttl_jitter", "must be in [0, 1] (a fraction of the ttl), got %v", ca.TTLJitter)
+	} else if ca.TTLJitter > 0 && ca.TTL == 0 {
+		v.add(p+".ttl_jitter", "needs a ttl (keys that never expire have nothing to jitter)")
+	}
+	v.nonNegDur(p+".stale_while_revalidate", ca.StaleWhileRevalidate)
+	if ca.StaleWhileRevalidate > 0 && ca.TTL == 0 {
+		v.add(p+".stale_while_revalidate", "needs a ttl (keys that never expire are never stale)")
+	}
+}

@@ -194,6 +194,7 @@ func (v *validator) config(c *Config) {
 		}
 		v.link(p+".link", &ca.Link)
 		v.policy(p, &ca.ClientPolicy)
+		v.cacheStrategies(p, ca)
 	}
 	v.cycles(c)
 

@@ -397,4 +397,6 @@ const (
 	purposeSession      = 0xd1b54a32d192ed03
 	purposeBackoff      = 0x9fb21c651e98df25
 	purposeThrottle     = 0x3c6ef372fe94f82b
+	purposeTTL          = 0xa54ff53a5f1d36f1
+	purposeRefresh      = 0x510e527fade682d1
 )
