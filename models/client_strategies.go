@@ -563,6 +563,9 @@ func (w *World) buildStrategies() error {
 		edges = append(edges, c.e)
 	}
 	edges = append(edges, w.edges...)
+	for _, j := range w.jobs {
+		edges = append(edges, j.e)
+	}
 	for _, e := range edges {
 		e.prio = -1 // inherit
 		if e.policy.Priority != "" {

@@ -33,6 +33,9 @@ type Config struct {
 	Caches []CacheConfig `toml:"caches"`
 	// Faults is the timeline of triggers (slowdowns, outages, spikes...).
 	Faults []FaultConfig `toml:"faults"`
+	// Jobs are background jobs that propagate changes to nodes, with
+	// constant work or event-driven work (jobs.go).
+	Jobs []JobConfig `toml:"jobs"`
 	// Recovery sets how the recovery verdict is judged.
 	Recovery RecoveryConfig `toml:"recovery"`
 	// Limits bound a run so that an exploding scenario stops with a clear
@@ -85,6 +88,11 @@ type ServiceConfig struct {
 	// deadline_exceeded when it passes (sooner if the edge has its own
 	// shorter deadline), and its attempts carry it to the next service.
 	PropagateDeadline bool `toml:"propagate_deadline"`
+	// Async makes the service a message queue with its consumer (load
+	// leveling): an arrival that is admitted is acknowledged at once (the
+	// caller's call succeeds) and its message waits in the queue until a
+	// worker consumes it; the answer goes nowhere.
+	Async bool `toml:"async"`
 
 	// Shed rejects arrivals with shed when the replica is over a
 	// threshold (queue length, concurrency, queueing latency, or by
@@ -589,6 +597,13 @@ func (c *Config) ApplyDefaults() {
 			ca.Capacity = ca.Keys
 		}
 		ca.ClientPolicy.applyDefaults()
+	}
+	for i := range c.Jobs {
+		jc := &c.Jobs[i]
+		jc.ClientPolicy.applyDefaults()
+		if jc.Priority == "" {
+			jc.Priority = defaultPriority
+		}
 	}
 	for i := range c.Faults {
 		f := &c.Faults[i]

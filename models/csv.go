@@ -95,6 +95,10 @@ func (s *Summary) Metrics() []Metric {
 		strategy(add, p, c.Strategy)
 	}
 	sloMetrics(add, s)
+	for _, k := range sortedKeys(s.Jobs) {
+		c := s.Jobs[k]
+		calls("jobs."+k+".", &c)
+	}
 	return m
 }
 
@@ -232,6 +236,9 @@ func (r *Results) WriteSeriesCSV(w io.Writer) error {
 	}
 	for i := range r.Series.SLOs {
 		sloRows(row, &r.Series.SLOs[i])
+	}
+	for i := range r.Series.Jobs {
+		calls("job", &r.Series.Jobs[i])
 	}
 	return bw.Flush()
 }

@@ -138,6 +138,8 @@ type attempt struct {
 
 	// the next request waiting for the same cache fetch (coalescing)
 	nextWait *attempt
+	// a message an async service acknowledged: nobody waits for its answer
+	msg bool
 
 	// the trace recording the attempt and its span there; nil when none
 	tr     *traceRec

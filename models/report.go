@@ -63,6 +63,7 @@ func (w *World) series() Series {
 			Strategy: c.strat().series()})
 	}
 	s.SLOs = w.sloSeries()
+	s.Jobs = w.jobSeries()
 	return s
 }
 
@@ -111,6 +112,9 @@ func cloneSeries(s Series) Series {
 		out.Caches = append(out.Caches, v)
 	}
 	out.SLOs = cloneSLOSeries(s.SLOs)
+	for _, c := range s.Jobs {
+		out.Jobs = append(out.Jobs, cloneCallSeries(c))
+	}
 	return out
 }
 
@@ -160,6 +164,7 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 		cs.HitRatio = zeroNaN(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
 		s.Caches[c.name] = cs
 	}
+	s.Jobs = w.jobSummaries(end)
 	s.Recovery = w.recovery(series)
 	switch s.Recovery.Verdict {
 	case Recovered:

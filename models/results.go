@@ -79,6 +79,10 @@ type Summary struct {
 	Edges map[string]CallSummary `json:"edges"`
 	// Caches summarises each cache by name.
 	Caches map[string]CacheSummary `json:"caches"`
+	// Jobs summarises each job's calls (as a client's) by name, with its
+	// changes and their propagation delay under strategy; absent without
+	// jobs.
+	Jobs map[string]CallSummary `json:"jobs,omitempty"`
 	// SLOs summarises each SLO by name; absent without SLOs.
 	SLOs map[string]SLOSummary `json:"slos,omitempty"`
 	// Alerts summarises the alert rules of each SLO, by SLO name, then by
@@ -342,6 +346,10 @@ type Series struct {
 	Edges    []CallSeries    `json:"edges"`
 	Services []ServiceSeries `json:"services"`
 	Caches   []CacheSeries   `json:"caches"`
+	// Jobs holds each job's series, in configuration order (its calls as
+	// a client's, plus changes/s, unpropagated and propagation_mean_s,
+	// propagation_p99_s under strategy); absent without jobs.
+	Jobs []CallSeries `json:"jobs,omitempty"`
 	// SLOs holds each SLO's series, in configuration order; absent
 	// without SLOs.
 	SLOs []SLOSeries `json:"slos,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -22,6 +23,7 @@ import (
 type serviceStrat struct {
 	dropExpired bool
 	codel       bool
+	async       bool // a message queue: acknowledge, then consume
 
 	shedQ    strategies.QueueLengthShedder
 	shedC    strategies.ConcurrencyShedder
@@ -41,9 +43,10 @@ type serviceStrat struct {
 	mRateLimited *counter
 	mConcLimited *counter
 	mSyncs       *counter
-	mCancelled   *counter // hedge copies removed from the queue
-	gLimit       *gauge   // adaptive concurrency limit, mean per replica
-	gQuota       *gauge   // distributed limit: the shared count as last synced
+	mAcked       *counter   // async: messages acknowledged
+	hDelay       *delayHist // async: enqueue to consumed
+	gLimit       *gauge     // adaptive concurrency limit, mean per replica
+	gQuota       *gauge     // distributed limit: the shared count as last synced
 	replicas     float64
 }
 
@@ -81,6 +84,12 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		any = true
 	}
 	if q.Order == AdaptiveLIFO {
+		any = true
+	}
+	if cfg.Async {
+		x.async = true
+		x.mAcked = x.m.counter("acked")
+		x.hDelay = x.m.delay("delay")
 		any = true
 	}
 	if rl := cfg.RateLimit; rl != nil {
@@ -398,4 +407,43 @@ func (w *World) buildServiceStrategies() error {
 		s.st = st
 	}
 	return nil
+}
+
+// accept acknowledges request a at an async service (replica r admitted
+// it): a message carrying a's work takes its place, waiting or starting
+// like any request, and a is answered ok at once. The answer is sent
+// after the message is queued, so that the caller's reaction cannot
+// overtake it.
+func (x *serviceStrat) accept(s *service, r *replica, a *attempt) {
+	w := s.w
+	now := w.s.Now()
+	m := w.newAttempt()
+	m.e, m.seed, m.callSeed, m.n = a.e, a.seed, a.callSeed, a.n
+	m.holders = 1 // the service side only: nobody waits for its answer
+	m.msg = true
+	m.due = sim.Never
+	m.prio = a.prio
+	m.svc = s
+	m.arrived = now
+	m.slot = -1
+	m.limIn, a.limIn = a.limIn, 0
+	x.mAcked.inc()
+	s.m.inSystem.add(now, 1)
+	if !s.paused && r.busy < s.active && r.q.n == 0 {
+		s.start(r, m)
+	} else {
+		m.rep = r
+		m.queued = true
+		r.q.push(m)
+		s.m.queue.add(now, 1)
+		x.enqueued(s, r)
+	}
+	w.respond(a, strategies.ReasonOK)
+}
+
+// consumed ends message m's work: its end-to-end delay (queue, service,
+// downstream calls) is recorded, and it is let go.
+func (x *serviceStrat) consumed(s *service, m *attempt) {
+	x.hDelay.record(s.w.s.Now().Sub(m.arrived))
+	s.w.release(m)
 }

@@ -189,6 +189,10 @@ func (s *service) arrive(a *attempt) {
 		s.reject(a, reason)
 		return
 	}
+	if s.st != nil && s.st.async {
+		s.st.accept(s, r, a) // acknowledged now; its message is served later
+		return
+	}
 	s.m.inSystem.add(now, 1)
 	if !s.paused && r.busy < s.active && r.q.n == 0 {
 		s.start(r, a)
@@ -361,6 +365,10 @@ func (s *service) finish(a *attempt, r Reason) {
 		s.st.leave(s, rep, a, r)
 	}
 	s.dispatch(rep)
+	if a.msg {
+		s.st.consumed(s, a)
+		return
+	}
 	if s.blackHole {
 		w.discard(a)
 		return

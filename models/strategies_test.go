@@ -767,6 +767,7 @@ func withStrategies(t *rapid.T, cfg Config) Config {
 			pol(fmt.Sprintf("%scalls%d.", p, j), &s.Calls[j].ClientPolicy)
 		}
 		s.PropagateDeadline = rapid.Bool().Draw(t, p+"propagate")
+		s.Async = rapid.IntRange(0, 4).Draw(t, p+"async") == 0
 		s.Queue.DropExpired = rapid.Bool().Draw(t, p+"drop_expired")
 		switch rapid.IntRange(0, 3).Draw(t, p+"order") {
 		case 1:
@@ -792,6 +793,17 @@ func withStrategies(t *rapid.T, cfg Config) Config {
 				s.ConcurrencyLimit.Min = 1
 			}
 		}
+	}
+	if rapid.Bool().Draw(t, "job") {
+		j := JobConfig{Name: "job", Kind: rapid.SampledFrom([]JobKind{ConstantWork, EventDriven}).Draw(t, "job.kind"),
+			Target: cfg.Services[rapid.IntRange(0, len(cfg.Services)-1).Draw(t, "job.target")].Name,
+			Nodes:  rapid.IntRange(1, 5).Draw(t, "job.nodes"), Changes: 2,
+			Bursts: []ChangeBurst{{At: time.Second, Changes: 20}}}
+		if j.Kind == ConstantWork {
+			j.Every = 300 * time.Millisecond
+		}
+		pol("job.", &j.ClientPolicy)
+		cfg.Jobs = append(cfg.Jobs, j)
 	}
 	return cfg
 }
@@ -842,6 +854,9 @@ func TestStrategiesKeepTheBooks(t *testing.T) {
 		}
 		for name, c := range s.Edges {
 			books("edge "+name, c)
+		}
+		for name, c := range s.Jobs {
+			books("job "+name, c)
 		}
 		for _, g := range sn.Services {
 			v := s.Services[g.Name]
@@ -934,5 +949,107 @@ func TestServeStaleWhileRevalidate(t *testing.T) {
 	}
 	if m := r.Summary.Caches["c"].Misses; m > 30 {
 		t.Errorf("misses with serve-stale: %d, want only the first fills", m)
+	}
+}
+
+func TestLoadLevelingAbsorbsABurst(t *testing.T) {
+	// A producer at 100 calls/s, x4 for 10s, against a consumer that can
+	// do 200/s. Called synchronously (200ms timeout) it times out during
+	// the burst. Behind an async service (a queue) every call is
+	// acknowledged at once: the backlog grows during the burst and drains
+	// after it, and the end-to-end delay rises and falls with it.
+	cfg := Config{Duration: 60 * time.Second, Seed: 5,
+		Services: []ServiceConfig{{Name: "worker", Workers: 2, ServiceTime: d("exp(10ms)")}},
+		Clients:  []ClientConfig{{Name: "producer", Target: "worker", Rate: 100, ClientPolicy: ClientPolicy{Timeout: 200 * time.Millisecond}}},
+		Faults:   []FaultConfig{{Kind: FaultLoadSpike, Target: "producer", At: 10 * time.Second, For: 10 * time.Second, Factor: 4}}}
+	_, sync := run(t, cfg)
+	if n := sync.Summary.Failed["timeout"]; n < 1000 {
+		t.Errorf("synchronous: %d timeouts, want many during the burst", n)
+	}
+	cfg.Services[0].Async = true
+	_, r := run(t, cfg)
+	s := r.Summary
+	if len(s.Failed) != 0 || s.Succeeded < s.Calls-5 {
+		t.Errorf("async: failed %v, %d of %d succeeded; want every call acknowledged", s.Failed, s.Succeeded, s.Calls)
+	}
+	sv := r.Series.Services[0]
+	backlog := sv.QueueMean
+	if m := maxOf(backlog); m < 1500 {
+		t.Errorf("async: peak backlog %v, want the burst's excess (~2000)", m)
+	}
+	if b := backlog[len(backlog)-1]; b > 5 {
+		t.Errorf("async: backlog %v at the end, want drained", b)
+	}
+	delay := sv.Strategy["delay_p99_s"]
+	if d0, peak, end := delay[5], maxOf(delay), delay[len(delay)-1]; d0 > 0.1 || peak < 8 || end > 0.2 {
+		t.Errorf("async: p99 end-to-end delay %vs before, %vs at the peak, %vs at the end; want it to rise with the backlog and fall back", d0, peak, end)
+	}
+	if n := s.Services["worker"].Strategy["acked"]; n != float64(s.Calls) {
+		t.Errorf("async: %v acknowledged, want %d", n, s.Calls)
+	}
+	wantEq(t, "async: wasted work (nobody waits for a message's answer)", s.Services["worker"].WastedWork, 0.0)
+}
+
+func TestConstantWorkVersusEventDriven(t *testing.T) {
+	// A configuration pushed to 100 nodes (a service of 4 workers, 5ms a
+	// push: 800 pushes/s), half a change per second, and a burst of 200
+	// changes at 30s. Constant work pushes the full configuration to every
+	// node every second: the same 100 pushes/s whatever happens, and every
+	// change reaches every node within about a period. Event-driven work
+	// pushes each change to every node when it happens: cheaper while
+	// little changes (50/s), but the burst is 20000 pushes at once, the
+	// service takes 25s to drain them, and every change meanwhile waits.
+	cfg := func(kind JobKind) Config {
+		c := Config{Duration: 60 * time.Second, Seed: 5,
+			Services: []ServiceConfig{{Name: "config", Workers: 4, ServiceTime: d("exp(5ms)")}},
+			Jobs: []JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 100, Changes: 0.5,
+				Bursts: []ChangeBurst{{At: 30 * time.Second, Changes: 200}}}}}
+		if kind == ConstantWork {
+			c.Jobs[0].Every = time.Second
+		}
+		return c
+	}
+	_, cw := run(t, cfg(ConstantWork))
+	_, ed := run(t, cfg(EventDriven))
+	work := cw.Series.Jobs[0].Offered[1:]
+	if lo, hi := -maxOf(negate(work)), maxOf(work); lo != 100 || hi != 100 {
+		t.Errorf("constant work: %v to %v pushes/s, want 100 every interval", lo, hi)
+	}
+	if p := cw.Summary.Jobs["push"].Strategy["propagation_p99_s"]; p > 1.5 {
+		t.Errorf("constant work: p99 propagation %vs, want within about a period", p)
+	}
+	ew := ed.Series.Jobs[0].Offered
+	if ew[30] < 20000 {
+		t.Errorf("event-driven: %v pushes/s at the burst, want 20000", ew[30])
+	}
+	if quiet := sumOf(ew, 0, 30) / 30; quiet > 80 {
+		t.Errorf("event-driven: %v pushes/s before the burst, want about 50 (cheaper than constant work)", quiet)
+	}
+	if p := ed.Summary.Jobs["push"].Strategy["propagation_p99_s"]; p < 10 {
+		t.Errorf("event-driven: p99 propagation %vs, want the burst's backlog (tens of seconds)", p)
+	}
+	if u := maxOf(ed.Series.Services[0].Utilization); u < 0.99 {
+		t.Errorf("event-driven: config service peak utilisation %v, want saturated by the burst", u)
+	}
+}
+
+func negate(v Values) Values {
+	out := make(Values, len(v))
+	for i, x := range v {
+		out[i] = -x
+	}
+	return out
+}
+
+func TestJobValidation(t *testing.T) {
+	cfg := oneService(10, "1ms", time.Second)
+	cfg.Jobs = []JobConfig{{Name: "c", Kind: "sometimes", Target: "nope", Nodes: 0, Bursts: []ChangeBurst{{Changes: 0}}}}
+	_, err := Build(cfg)
+	for _, want := range []string{`jobs[c].name: "c" is already the name of a client`, `jobs[c].target: "nope" is not a service or cache`,
+		`jobs[c].kind: must be one of constant_work, event_driven, got "sometimes"`, "jobs[c].nodes: must be in [1, 1000000], got 0",
+		"jobs[c].bursts[0].changes: must be in [1, 10000000], got 0"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
 	}
 }

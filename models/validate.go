@@ -232,6 +232,7 @@ func (v *validator) config(c *Config) {
 	for i := range c.Faults {
 		v.fault(fmt.Sprintf("faults[%d]", i), &c.Faults[i], c, kinds)
 	}
+	v.jobs(c, kinds)
 
 	r := &c.Recovery
 	if !(r.Tolerance > 0 && r.Tolerance < 1) {

@@ -28,6 +28,7 @@ type World struct {
 	caches   []*cache
 	clients  []*client
 	edges    []*edge // downstream edges (services' and caches' calls), in config order
+	jobs     []*job
 	byName   map[string]target
 	total    callStats
 
@@ -48,6 +49,7 @@ type World struct {
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
 	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
 	hRetry, hReply, hSync, hHedge, hBulkWait, hBulkStart       sim.Handler
+	hJobChange, hJobBurst, hJobTick                            sim.Handler
 
 	inFlight    int // attempts alive
 	maxInFlight int
@@ -126,6 +128,9 @@ func Build(cfg Config) (*World, error) {
 	w.hHedge = w.onHedge
 	w.hBulkWait = w.onBulkWait
 	w.hBulkStart = w.onBulkStart
+	w.hJobChange = w.onJobChange
+	w.hJobBurst = w.onJobBurst
+	w.hJobTick = w.onJobTick
 
 	for i := range w.cfg.Services {
 		s := newService(w, &w.cfg.Services[i], i)
@@ -146,6 +151,7 @@ func Build(cfg Config) (*World, error) {
 	for i := range w.cfg.Clients {
 		w.clients = append(w.clients, newClient(w, &w.cfg.Clients[i], i))
 	}
+	w.buildJobs()
 	if err := w.buildStrategies(); err != nil {
 		return nil, err
 	}
@@ -158,6 +164,9 @@ func Build(cfg Config) (*World, error) {
 	w.buildTracer()
 	for _, c := range w.clients {
 		c.begin()
+	}
+	for _, j := range w.jobs {
+		j.begin()
 	}
 	return w, nil
 }
@@ -186,6 +195,11 @@ func cloneConfig(c Config) Config {
 		c.Caches[i].ClientPolicy.clone()
 	}
 	c.Faults = append([]FaultConfig(nil), c.Faults...)
+	c.Jobs = append([]JobConfig(nil), c.Jobs...)
+	for i := range c.Jobs {
+		c.Jobs[i].Bursts = append([]ChangeBurst(nil), c.Jobs[i].Bursts...)
+		c.Jobs[i].ClientPolicy.clone()
+	}
 	return c
 }
 
@@ -315,6 +329,7 @@ func (w *World) roll() {
 			m.roll(end, width)
 		}
 	}
+	w.rollJobs(end, width)
 	w.rollSLOs(end)
 	w.ivStart = end
 	w.boundary = min(end+sim.Time(w.interval), w.end)
