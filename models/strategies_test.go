@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/sim"
 	"pgregory.net/rapid"
 )
 
@@ -1052,4 +1053,33 @@ func TestJobValidation(t *testing.T) {
 			t.Errorf("got %v, want %q", err, want)
 		}
 	}
+}
+
+func TestSnapshotShowsStrategies(t *testing.T) {
+	// Halfway through an outage the client's breaker is open and the
+	// service's shedder has counted its sheds; Snapshot shows both.
+	cfg := Config{
+		Duration: 20 * time.Second,
+		Services: []ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("20ms"), Shed: &ShedConfig{QueueLength: 1}}},
+		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 50,
+			ClientPolicy: ClientPolicy{Breaker: &BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}}}},
+		Faults: []FaultConfig{{Kind: FaultOutage, Target: "api", At: 10 * time.Second, For: 5 * time.Second}},
+	}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(sim.Time(12500*time.Millisecond), 1<<40)
+	sn := w.Snapshot()
+	wantEq(t, "client breaker", sn.Clients[0].Breaker, "open")
+	if sn.Clients[0].Strategy["breaker_opened"] < 1 || sn.Clients[0].Strategy["breaker_state"] != 1 {
+		t.Errorf("client strategy gauges %v, want the breaker open", sn.Clients[0].Strategy)
+	}
+	if sn.Services[0].Strategy["shed"] == 0 {
+		t.Errorf("service strategy gauges %v, want sheds counted", sn.Services[0].Strategy)
+	}
+	if w.Run() != nil {
+		t.Fatal("run")
+	}
+	wantEq(t, "breaker at the end", w.Snapshot().Clients[0].Breaker, "closed")
 }
