@@ -13,6 +13,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/plots"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -26,6 +27,7 @@ type runCmd struct {
 	Replications int      `help:"Runs per variant and sweep point, with seeds derived from the scenario's (default: the scenario's replications)." placeholder:"N"`
 	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Shard        string   `help:"Run only the i-th of n slices of the runs and write it to --out, for stampede merge." placeholder:"i/n"`
+	Plots        bool     `help:"With --out, also render every figure the results support (timeseries, latency, compare, sweep, stability) as PNG beside the data."`
 	Traces       string   `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
 }
 
@@ -34,6 +36,9 @@ func (c *runCmd) Run(e *env) error {
 		return badInput(errors.New("--replications and --parallel must be >= 0"))
 	}
 	opts := c.options(e)
+	if c.Plots && c.Out == "" {
+		return badInput(errors.New("--plots writes figures beside the data: give --out DIR too"))
+	}
 	if c.Shard != "" {
 		return c.runShard(e, opts)
 	}
@@ -67,6 +72,11 @@ func (c *runCmd) Run(e *env) error {
 			if err := writeOutputs(dir, res); err != nil {
 				return badInput(err)
 			}
+			if c.Plots {
+				if err := writePlots(dir, s, res); err != nil {
+					return badInput(err)
+				}
+			}
 		}
 		stopped += len(res.Stopped)
 		for _, ts := range res.TraceSets() {
@@ -89,6 +99,17 @@ func (c *runCmd) Run(e *env) error {
 		return badInput(fmt.Errorf("%d runs were stopped by a limit before their end; their results are partial", stopped))
 	}
 	return nil
+}
+
+// writePlots renders every figure the result supports into dir as PNG at
+// slide size (what `stampede plot --figure all` would write).
+func writePlots(dir string, s *scenarios.Scenario, res *scenarios.Result) error {
+	set, err := plots.FromResult(s, res, "")
+	if err != nil {
+		return err
+	}
+	_, err = plots.WriteAll(dir, "", set, plots.PNG, plots.Slide)
+	return err
 }
 
 func (c *runCmd) options(e *env) scenarios.Options {
