@@ -1083,3 +1083,37 @@ func TestSnapshotShowsStrategies(t *testing.T) {
 	}
 	wantEq(t, "breaker at the end", w.Snapshot().Clients[0].Breaker, "closed")
 }
+
+// BenchmarkMM1Strategies is BenchmarkMM1 with client and server strategies
+// on that act on every customer without changing the outcome (a retry
+// policy, a token-bucket budget, a breaker, a throttle; a rate limit and a
+// concurrency shedder that never refuse, adaptive LIFO): their cost per
+// customer, and allocations (none expected in the steady state).
+func BenchmarkMM1Strategies(b *testing.B) {
+	cfg := mm1Config(b.N, 1)
+	cfg.Clients[0].ClientPolicy = ClientPolicy{
+		Retry:    RetryConfig{Attempts: 3},
+		Budget:   &BudgetConfig{Kind: BudgetTokenBucket},
+		Breaker:  &BreakerConfig{},
+		Throttle: &ThrottleConfig{Window: 10 * time.Second},
+	}
+	s := &cfg.Services[0]
+	s.RateLimit = &RateLimitConfig{Kind: RateTokenBucket, Rate: 1e6}
+	s.Shed = &ShedConfig{Concurrency: 1_000_000}
+	s.Queue.Order = AdaptiveLIFO
+	w, err := Build(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	served := w.Results().Summary.Services["server"].Served
+	if served == 0 {
+		return
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(served), "ns/customer")
+}
