@@ -533,7 +533,9 @@ const (
 // Limits bound a run. When one is hit the run stops early: Run returns a
 // *LimitError and Results reports the partial run.
 type Limits struct {
-	// MaxEvents is the most events a run may fire. Zero means no limit.
+	// MaxEvents is the most events a run may fire. Zero means
+	// DefaultMaxEvents; there is no unlimited setting, but any value up to
+	// 2^63-1 may be given.
 	MaxEvents uint64 `toml:"max_events"`
 	// MaxInFlight is the most attempts that may be in flight at once.
 	// Zero means DefaultMaxInFlight.
@@ -543,6 +545,12 @@ type Limits struct {
 // DefaultMaxInFlight is the in-flight limit used when Limits.MaxInFlight
 // is zero.
 const DefaultMaxInFlight = 1_000_000
+
+// DefaultMaxEvents is the event limit used when Limits.MaxEvents is zero:
+// two billion events, a few minutes of wall-clock time. The largest run of
+// a built-in scenario (retry-amplification's naive-retries variant) fires
+// about 11 million.
+const DefaultMaxEvents = 2_000_000_000
 
 // ApplyDefaults fills every zero field that has a default, in place. It is
 // the one place defaults are set; Build calls it on a copy.
@@ -626,6 +634,9 @@ func (c *Config) ApplyDefaults() {
 	}
 	if c.Limits.MaxInFlight == 0 {
 		c.Limits.MaxInFlight = DefaultMaxInFlight
+	}
+	if c.Limits.MaxEvents == 0 {
+		c.Limits.MaxEvents = DefaultMaxEvents
 	}
 	c.applySLODefaults()
 	c.applyDeployDefaults()

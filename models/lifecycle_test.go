@@ -608,11 +608,23 @@ func TestLimitsStopARun(t *testing.T) {
 	if r.Stopped == "" || r.EndS > 6 || len(r.Series.T) == 0 {
 		t.Errorf("stopped %q at %vs with %d intervals", r.Stopped, r.EndS, len(r.Series.T))
 	}
+	if msg := err.Error(); !strings.Contains(msg, "max_in_flight = 10000 under [limits]") || !strings.Contains(msg, "--set limits.max_in_flight=10000") {
+		t.Errorf("message %q does not say how to raise the limit", msg)
+	}
 	cfg = oneService(1000, "1ms", time.Hour)
 	cfg.Limits.MaxEvents = 10_000
 	w, _ = Build(cfg)
-	if err := w.Run(); !errors.As(err, &le) || le.Limit != "limits.max_events" {
-		t.Fatalf("err = %v, want the event limit", err)
+	err = w.Run()
+	if !errors.As(err, &le) || le.Limit != "limits.max_events" || w.Events() != 10_000 {
+		t.Fatalf("err = %v after %d events, want the event limit at 10000", err, w.Events())
+	}
+	if msg := err.Error(); !strings.Contains(msg, "limits.max_events = 10000 reached") || !strings.Contains(msg, "--set limits.max_events=20000") {
+		t.Errorf("message %q does not name the key and how to raise it", msg)
+	}
+	// Zero is the default, not unlimited.
+	cfg.Limits.MaxEvents = 0
+	if w, _ = Build(cfg); w.Config().Limits.MaxEvents != DefaultMaxEvents {
+		t.Errorf("max_events defaults to %d, want %d", w.Config().Limits.MaxEvents, DefaultMaxEvents)
 	}
 }
 

@@ -288,11 +288,11 @@ for = "9m"
 	for _, c := range []struct {
 		name, limits string
 		now          func() time.Time
-		want         string
+		want, raise  string
 	}{
-		{"in flight", "[limits]\nmax_in_flight = 5000\n", nil, "limits.max_in_flight"},
-		{"events", "[limits]\nmax_events = 20000\n", nil, "limits.max_events"},
-		{"wall", "[limits]\nmax_wall = \"5m\"\n", fakeClock(time.Minute), "limits.max_wall = 5m0s"},
+		{"in flight", "[limits]\nmax_in_flight = 5000\n", nil, "limits.max_in_flight", "--set limits.max_in_flight=10000"},
+		{"events", "[limits]\nmax_events = 20000\n", nil, "limits.max_events", "--set limits.max_events=40000"},
+		{"wall", "[limits]\nmax_wall = \"5m\"\n", fakeClock(time.Minute), "limits.max_wall = 5m0s", "--set limits.max_wall=10m0s"},
 	} {
 		s := mustLoad(t, "x.toml", explode+c.limits)
 		r, err := Run(s, Options{Now: c.now})
@@ -301,6 +301,9 @@ for = "9m"
 		}
 		if len(r.Stopped) != 1 || !strings.Contains(r.Stopped[0], c.want) || !strings.Contains(r.Rows[0].Stopped, c.want) {
 			t.Errorf("%s: stopped %q, want a message naming %s", c.name, r.Stopped, c.want)
+		}
+		if len(r.Stopped) == 1 && !strings.Contains(r.Stopped[0], c.raise) {
+			t.Errorf("%s: stopped %q, want it to say how to raise the limit (%s)", c.name, r.Stopped[0], c.raise)
 		}
 		var b bytes.Buffer
 		r.WriteJSON(&b)
