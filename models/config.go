@@ -548,7 +548,7 @@ const DefaultMaxInFlight = 1_000_000
 
 // DefaultMaxEvents is the event limit used when Limits.MaxEvents is zero:
 // two billion events, a few minutes of wall-clock time. The largest run of
-// a built-in scenario (retry-amplification's naive-retries variant) fires
+// a built-in scenario (retry-amplification's base, retries at every layer) fires
 // about 11 million.
 const DefaultMaxEvents = 2_000_000_000
 
