@@ -268,8 +268,6 @@ func (v *validator) jobs(c *Config, kinds map[string]string) {
 	}
 }
 
-func (j *job) strat() *metricSet { return &j.m }
-
 // buildJobs makes the jobs of the world (after its services and caches).
 func (w *World) buildJobs() {
 	for i := range w.cfg.Jobs {

@@ -62,10 +62,7 @@ func (r *runState) viewWaterfall(w, h int) string {
 		fmt.Sprintf("%s call %s at %s: %s after %s", t.Client, t.ID[:8], fmtSeconds(t.StartS), t.Outcome, fmtSeconds(t.LatencyS)) +
 		dim.Render("  kept: "+strings.Join(t.Kept, ", "))
 	bar := max(10, min(80, w-50))
-	lines := []string{head, about, ""}
-	for _, l := range t.Waterfall(bar) {
-		lines = append(lines, l)
-	}
+	lines := append([]string{head, about, ""}, t.Waterfall(bar)...)
 	if t.Dropped > 0 {
 		lines = append(lines, dim.Render(fmt.Sprintf("(%d calls or attempts not recorded: over max_spans)", t.Dropped)))
 	}
