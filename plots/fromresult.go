@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -156,7 +155,7 @@ func (r jsonRow) text(m string) (string, bool) {
 // variant's configuration.
 func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*models.Results, error) {
 	r := &models.Results{}
-	if err := json.Unmarshal(row.SummaryJSON(), &r.Summary); err != nil {
+	if err := unmarshalSummary(row.SummaryJSON(), &r.Summary); err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
 	r.Stopped = row.Stopped

@@ -99,7 +99,7 @@ func readBatch(top map[string]json.RawMessage) (*Set, error) {
 		default:
 			// The summary's fields inline beside the name.
 			res = &models.Results{}
-			err = json.Unmarshal(raw, &res.Summary)
+			err = unmarshalSummary(raw, &res.Summary)
 			if err == nil {
 				var extra struct {
 					T      models.Values        `json:"t_s"`

@@ -123,11 +123,27 @@ func selectVariants(set *plots.Set, names []string) error {
 	if len(names) == 0 {
 		return nil
 	}
+	// A variant may appear as a run, a sweep line or a stability map.
 	have := map[string]bool{}
 	var all []string
+	add := func(name string) {
+		if !have[name] {
+			have[name] = true
+			all = append(all, name)
+		}
+	}
 	for _, r := range set.Runs {
-		have[r.Name] = true
-		all = append(all, r.Name)
+		add(r.Name)
+	}
+	if set.Sweep != nil {
+		for _, s := range set.Sweep.Series {
+			add(s.Name)
+		}
+	}
+	if set.Stability != nil {
+		for _, m := range set.Stability.Maps {
+			add(m.Name)
+		}
 	}
 	want := map[string]bool{}
 	for _, n := range names {
@@ -152,6 +168,16 @@ func selectVariants(set *plots.Set, names []string) error {
 			}
 		}
 		set.Sweep = &sw
+	}
+	if set.Stability != nil {
+		st := *set.Stability
+		st.Maps = nil
+		for _, m := range set.Stability.Maps {
+			if want[m.Name] {
+				st.Maps = append(st.Maps, m)
+			}
+		}
+		set.Stability = &st
 	}
 	return nil
 }

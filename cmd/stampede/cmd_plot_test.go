@@ -99,6 +99,8 @@ func TestPlotCommand(t *testing.T) {
 			files: []string{"sc/timeseries.png", "sc/latency.png", "sc/compare.png"}},
 		{name: "scenario sweep", args: []string{sweep, "--figure", "sweep", "--metric", "latency_s.p99", "-o", filepath.Join(dir, "sw.svg")},
 			files: []string{"sw.svg"}},
+		{name: "scenario sweep, one variant", args: []string{sweep, "--figure", "sweep", "--variant", "deep", "-o", filepath.Join(dir, "swd.svg")},
+			files: []string{"swd.svg"}},
 		{name: "bad scenario variant", args: []string{toml, "--variant", "nope"}, code: exitBadInput, err: `"nope"`},
 		{name: "run --out dir", args: []string{filepath.Join(dir, "runout"), "-o", filepath.Join(dir, "ro") + "/"},
 			files: []string{"ro/timeseries.png", "ro/latency.png", "ro/compare.png"}},
