@@ -5,9 +5,12 @@
 // command line; picking one opens the Run view, where every variant of the
 // scenario runs as its own models.World, all advancing in lockstep on the
 // same virtual clock. Keys inject faults now (load spike, slowdown, pause,
-// outage), turn knobs (arrival rate, timeout), scrub back and forth
-// through the run's history, save the run as a scenario file that `stampede
-// run` replays exactly, and export the charts as a PNG.
+// outage), turn knobs (arrival rate, timeout, retry attempts, a strategy
+// on or off), scrub back and forth through the run's history, save the
+// run as a scenario file that `stampede run` replays exactly, and export
+// the charts as a PNG. A status line per variant shows its metrics, its
+// recovery verdict and its strategies' state (breaker, concurrency limit,
+// budget tokens, throttle probability, ...).
 //
 // The wall clock decides only how much virtual time passes in a frame (and
 // how large an event budget keeps a frame short), never what happens: tick

@@ -12,7 +12,7 @@ type runKeys struct {
 	Spike, Slowdown, PauseSvc, Outage               key.Binding
 	MagUp, MagDown, DurUp, DurDown, Target, Mode    key.Binding
 	RateUp, RateDown, TimeoutUp, TimeoutDown, Chart key.Binding
-	RetryUp, RetryDown                              key.Binding
+	RetryUp, RetryDown, StratNext, StratToggle      key.Binding
 	Trace                                           key.Binding
 	Save, Export, Help, Gallery, Quit               key.Binding
 }
@@ -50,6 +50,8 @@ func newRunKeys() runKeys {
 		TimeoutUp:   b([]string{"O"}, "O", "timeouts up"),
 		RetryDown:   b([]string{"a"}, "a/A", "attempts -1 / +1 (whole run)"),
 		RetryUp:     b([]string{"A"}, "A", "attempts up"),
+		StratNext:   b([]string{"v"}, "v", "choose a strategy to toggle"),
+		StratToggle: b([]string{"x"}, "x", "strategy on / off (whole run)"),
 		Chart:       b([]string{"c"}, "c", "chart: in flight / queue"),
 		Trace:       b([]string{"w"}, "w", "request traces (waterfall)"),
 
@@ -66,7 +68,7 @@ func (k runKeys) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Back1, k.Back10, k.Start, k.Live},
 		{k.Spike, k.Slowdown, k.PauseSvc, k.Outage, k.MagDown, k.DurDown, k.Target, k.Mode},
-		{k.RateDown, k.TimeoutDown, k.RetryDown, k.Chart, k.Trace, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
+		{k.RateDown, k.TimeoutDown, k.RetryDown, k.StratNext, k.StratToggle, k.Chart, k.Trace, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
 	}
 }
 

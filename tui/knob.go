@@ -6,8 +6,7 @@ import (
 )
 
 // retryAttemptsPath is where a client's retry attempts live in the
-// scenario format (DESIGN.md: retry = { attempts = 3, ... }). The knob
-// appears once the models have it.
+// scenario format (retry = { attempts = 3, ... }): the a/A knob sets it.
 const retryAttemptsPath = "retry.attempts"
 
 // tomlPath finds the field at a dotted path of toml keys in the struct v

@@ -174,48 +174,6 @@ func (r *runState) names() []string {
 	return ns
 }
 
-// statusLines is one line per variant: its colour and name, the metrics
-// of the shown interval, and the recovery verdict.
-func (r *runState) statusLines(w, last int) []string {
-	names := r.names()
-	nameW := 4
-	for _, n := range names {
-		nameW = max(nameW, min(lipgloss.Width(n), 18))
-	}
-	var out []string
-	for i, sn := range r.snaps {
-		name := padRight(truncate(names[i], nameW), nameW)
-		s := variantStyle(i).Render("■ "+name) + " "
-		if last >= 0 && last < len(sn.Series.T) {
-			tot := &sn.Series.Total
-			vals := []string{fmtNum(at(tot.Goodput, last)) + "/s", fmtSeconds(at(tot.P99, last)),
-				fmtNum(at(tot.InFlight, last)), fmtNum(queueAt(&sn.Series, last)), fmtNum(failedAt(tot, last)) + "/s"}
-			labels := []string{"goodput ", "p99 ", "in flight ", "queue ", "failed "}
-			sep := "  "
-			if w < 110 {
-				labels = []string{"good ", "p99 ", "infl ", "q ", "fail "}
-				sep = " "
-			}
-			for j, v := range vals {
-				if j > 0 {
-					s += sep
-				}
-				s += dim.Render(labels[j]) + v
-			}
-		} else {
-			s += dim.Render("warming up: the first interval has not closed yet")
-		}
-		if v := r.verdict(i); v != "" {
-			s += "  " + v
-		}
-		if x := sloStatus(&sn.Series, last, w < 160); x != "" {
-			s += "   " + x
-		}
-		out = append(out, truncate(s, w))
-	}
-	return out
-}
-
 // verdict describes variant i's recovery so far (live only).
 func (r *runState) verdict(i int) string {
 	if r.cursor >= 0 || i >= len(r.recov) {
@@ -327,28 +285,65 @@ func (r *runState) injectLine(w int) string {
 	return truncate(s, w)
 }
 
+// knobLine shows the knobs with their current values, and the chosen
+// strategy of the strategy knob, on or off. When it does not fit, the
+// keys that the help lists anyway go first, then the clients' names
+// where they all have the same value, then the word "strategy".
 func (r *runState) knobLine(w int) string {
 	cfg := r.sess.Configs()[0]
 	now := time.Duration(r.sess.Now())
-	var rates, timeouts, retries []string
+	var rates, timeouts, retries [][2]string
 	for i := range cfg.Clients {
 		c := &cfg.Clients[i]
 		if n, ok := intAt(c, retryAttemptsPath); ok {
-			retries = append(retries, c.Name+" "+itoa(int(max(n, 1))))
+			retries = append(retries, [2]string{c.Name, itoa(int(max(n, 1)))})
 		}
 		if c.Model != models.Closed {
-			rates = append(rates, c.Name+" "+fmtNum(rateAt(c, now))+"/s")
+			rates = append(rates, [2]string{c.Name, fmtNum(rateAt(c, now)) + "/s"})
 		}
 		if c.Timeout > 0 {
-			timeouts = append(timeouts, c.Name+" "+fmtDur(c.Timeout))
+			timeouts = append(timeouts, [2]string{c.Name, fmtDur(c.Timeout)})
 		}
 	}
 	k := func(s string) string { return keyStyle.Render(s) }
-	s := dim.Render("knobs ") + k("r/R") + " rate " + orNone(rates) + dim.Render(" · ") + k("o/O") + " timeout " + orNone(timeouts)
-	if len(retries) > 0 {
-		s += dim.Render(" · ") + k("a/A") + " attempts " + strings.Join(retries, ", ")
+	sep := dim.Render(" · ")
+	var s string
+	for level := range 4 {
+		vals := func(nv [][2]string) string {
+			var out []string
+			same := level >= 2
+			for _, x := range nv {
+				same = same && x[1] == nv[0][1]
+				out = append(out, x[0]+" "+x[1])
+			}
+			if same && len(nv) > 0 {
+				return nv[0][1]
+			}
+			return orNone(out)
+		}
+		s = dim.Render("knobs ") + k("r/R") + " rate " + vals(rates) + sep + k("o/O") + " timeout " + vals(timeouts)
+		if len(retries) > 0 {
+			s += sep + k("a/A") + " attempts " + vals(retries)
+		}
+		if len(r.strats) > 0 {
+			st := r.strats[r.strat]
+			state := dim.Render("off")
+			if strategyOn(&cfg, st) {
+				state = okStyle.Render("on")
+			}
+			s += sep + k("v/x")
+			if level < 3 {
+				s += " strategy"
+			}
+			s += " " + st.Name + " " + state
+		}
+		if level == 0 {
+			s += sep + k("s") + " save" + sep + k("e") + " export" + sep + k("c") + " chart"
+		}
+		if lipgloss.Width(s) <= w {
+			return s
+		}
 	}
-	s += dim.Render(" · ") + k("s") + " save" + dim.Render(" · ") + k("e") + " export" + dim.Render(" · ") + k("c") + " chart"
 	return truncate(s, w)
 }
 

@@ -9,8 +9,8 @@ import (
 )
 
 // TestReplayEqualsInteractive drives an interactive run through the Model
-// (speeds, pauses, injected faults, a rate change, a timeout change, time
-// travel), saves it, loads the saved file as `stampede run` does and runs
+// (speeds, pauses, injected faults, a rate change, a timeout change, retry
+// attempts, a strategy turned on, time travel), saves it, loads the saved file as `stampede run` does and runs
 // every variant: the results must be identical, byte for byte, to the
 // interactive worlds'.
 func TestReplayEqualsInteractive(t *testing.T) {
@@ -50,6 +50,10 @@ func TestReplayEqualsInteractive(t *testing.T) {
 	do("space") // back to live, resume
 	do("O")     // timeouts x2, whole run: re-run
 	d.frames(5, frame)
+	do("A") // 2 attempts, whole run: re-run
+	d.frames(3, frame)
+	do("x") // a retry budget (the TUI's default), whole run: re-run
+	d.frames(5, frame)
 	do("4") // outage
 	do("+")
 	do("+")
@@ -61,8 +65,60 @@ func TestReplayEqualsInteractive(t *testing.T) {
 		d.frames(1, frame)
 	}
 	sess := d.m.run.sess
-	if got := len(sess.Interventions()); got < 6 {
-		t.Fatalf("%d interventions recorded, want at least 6: %v", got, sess.Interventions())
+	if got := len(sess.Interventions()); got < 8 {
+		t.Fatalf("%d interventions recorded, want at least 8: %v", got, sess.Interventions())
+	}
+	if c := sess.Configs()[1].Clients[0]; c.Retry.Attempts != 2 || c.Budget == nil {
+		t.Fatalf("the short-timeout variant has %d attempts and budget %v, want 2 and the default", c.Retry.Attempts, c.Budget)
+	}
+	assertReplay(t, sess)
+}
+
+// TestReplayStrategies: strategies turned on and off, and retry attempts
+// changed, in a scenario whose variants set strategies of their own; the
+// status lines read every strategy's state (snapshots between slices)
+// all along. The replay equals the interactive run.
+func TestReplayStrategies(t *testing.T) {
+	d := newDriver(t, Options{Open: loadStrategies(t), FrameEvents: 4000}, 80, 24)
+	do := func(k string) {
+		t.Helper()
+		d.key(k)
+		if d.m.run.noteErr {
+			t.Fatalf("key %s: %s", k, d.m.run.note)
+		}
+	}
+	d.frames(10, frame)
+	do("v") // breaker users
+	do("x") // on: every variant but the breaker one gets the breaker variant's
+	d.frames(15, frame)
+	do("a") // 2 attempts
+	do("v")
+	do("v") // shed api
+	d.frames(5, frame)
+	do("x") // on
+	do("2") // a slowdown
+	d.frames(10, frame)
+	do("v")
+	do("v")
+	do("v") // breaker users
+	do("x") // off again
+	do("+")
+	do("+")
+	do("+")
+	for i := 0; !d.m.run.sess.Done(); i++ {
+		if i > 100000 {
+			t.Fatal("the run does not end")
+		}
+		d.frames(1, frame)
+		d.screen()
+	}
+	sess := d.m.run.sess
+	if got := len(sess.Interventions()); got != 5 {
+		t.Fatalf("%d interventions, want 5: %v", got, sess.Interventions())
+	}
+	cfgs := sess.Configs()
+	if c := cfgs[0]; c.Clients[0].Breaker != nil || c.Services[0].Shed == nil || c.Clients[0].Retry.Attempts != 2 {
+		t.Fatalf("base: breaker %v, shed %v, %d attempts; want none, the shed variant's, 2", c.Clients[0].Breaker, c.Services[0].Shed, c.Clients[0].Retry.Attempts)
 	}
 	assertReplay(t, sess)
 }

@@ -45,6 +45,11 @@ type runState struct {
 	chart3           int  // 0: in flight, 1: queue
 	blackHole        bool // outages swallow requests instead of failing fast
 
+	// strats are the settings the strategy knob offers (strategyMenu);
+	// strat is the one chosen.
+	strats []StrategySetting
+	strat  int
+
 	// computed in Update for View
 	snaps   []models.Snapshot
 	recov   []models.Recovery
@@ -76,9 +81,10 @@ func newRunState(s *Scenario, opts Options) (*runState, error) {
 	if r.budget == 0 {
 		r.budget, r.adaptive = DefaultFrameEvents, true
 	}
-	if _, ok := intAt(&models.ClientConfig{}, retryAttemptsPath); !ok {
-		r.keys.RetryDown.SetEnabled(false)
-		r.keys.RetryUp.SetEnabled(false)
+	r.strats = strategyMenu(s)
+	if len(r.strats) == 0 {
+		r.keys.StratNext.SetEnabled(false)
+		r.keys.StratToggle.SetEnabled(false)
 	}
 	for _, sv := range sess.Worlds()[0].Config().Services {
 		r.services = append(r.services, sv.Name)
@@ -259,6 +265,15 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.addRetries(-1)
 	case key.Matches(msg, k.RetryUp):
 		r.addRetries(1)
+	case key.Matches(msg, k.StratNext):
+		if len(r.strats) > 0 {
+			r.strat = (r.strat + 1) % len(r.strats)
+			st := r.strats[r.strat]
+			r.setNote(fmt.Sprintf("strategy %d/%d: %s, %s · x turns it %s", r.strat+1, len(r.strats), st.Name,
+				onOff(r.strategyOn(st)), onOff(!r.strategyOn(st))), false)
+		}
+	case key.Matches(msg, k.StratToggle):
+		r.toggleStrategy()
 	case key.Matches(msg, k.Chart):
 		r.chart3 ^= 1
 	case key.Matches(msg, k.Save):
@@ -357,9 +372,8 @@ func (r *runState) scaleTimeout(f float64) {
 	r.configure(ivs, "no client has a timeout to change")
 }
 
-// addRetries changes every client's retry attempts by delta (at least 1:
-// no retries), for the whole run. Clients get the knob once the models
-// have retry attempts (retry.attempts).
+// addRetries changes every client's retry attempts (retry.attempts) by
+// delta, within [1, maxAttempts] (1: no retries), for the whole run.
 func (r *runState) addRetries(delta int) {
 	cfg := r.sess.Configs()[0]
 	var ivs []Intervention
@@ -369,11 +383,33 @@ func (r *runState) addRetries(delta int) {
 			continue
 		}
 		n = max(n, 1) // zero means the default: one attempt
-		if m := max(n+int64(delta), 1); m != n {
+		if m := min(max(n+int64(delta), 1), maxAttempts); m != n {
 			ivs = append(ivs, Intervention{Kind: SetRetries, Client: cfg.Clients[i].Name, Attempts: int(m)})
 		}
 	}
-	r.configure(ivs, "no change: a client makes at least 1 attempt")
+	r.configure(ivs, fmt.Sprintf("no change: a client makes 1 to %d attempts", maxAttempts))
+}
+
+// maxAttempts is the most attempts per call the models allow.
+const maxAttempts = 100
+
+// strategyOn reports whether the base configuration (with the
+// interventions so far) has st.
+func (r *runState) strategyOn(st StrategySetting) bool {
+	cfg := r.sess.Configs()[0]
+	return strategyOn(&cfg, st)
+}
+
+// toggleStrategy turns the chosen strategy on or off in the base
+// configuration, for the whole run; each variant's overrides apply on
+// top, so a variant that sets it itself keeps its own.
+func (r *runState) toggleStrategy() {
+	if len(r.strats) == 0 {
+		r.setNote("no strategy to toggle", true)
+		return
+	}
+	st := r.strats[r.strat]
+	r.configure([]Intervention{{Kind: SetStrategy, Strategy: st, On: !r.strategyOn(st)}}, "")
 }
 
 func (r *runState) configure(ivs []Intervention, none string) {

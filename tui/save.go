@@ -17,7 +17,8 @@ import (
 
 // SessionTOML writes the session as a scenario file: the scenario's world
 // with every intervention recorded (faults as [[faults]], rate changes as
-// rate-schedule points, timeouts as the clients' timeouts), and its
+// rate-schedule points, timeouts and retry attempts as the clients',
+// strategies turned on or off as their tables), and its
 // variants. `stampede run` on it reproduces the session's results exactly.
 // Sweeps, replications and claims of the original are left out: the file
 // replays one run.
@@ -29,7 +30,7 @@ func SessionTOML(s *Session) ([]byte, error) {
 	ivs := s.Interventions()
 	if len(ivs) > 0 {
 		var b strings.Builder
-		b.WriteString("Interventions (the last [[faults]] entries, rate schedule points, timeouts, attempts):")
+		b.WriteString("Interventions (the last [[faults]] entries, rate schedule points, timeouts, attempts, strategies):")
 		for _, iv := range ivs {
 			b.WriteString("\n  " + iv.String())
 		}

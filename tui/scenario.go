@@ -60,6 +60,10 @@ const (
 	// SetRetries sets a client's retry attempts (Client, Attempts), for
 	// the whole run like SetTimeout.
 	SetRetries
+	// SetStrategy turns a strategy on or off (Strategy, On), for the
+	// whole run like SetTimeout: the scenario format has no timeline for
+	// a strategy's configuration.
+	SetStrategy
 )
 
 // Intervention is one change made during a run, recorded on the timeline
@@ -70,7 +74,8 @@ type Intervention struct {
 	At time.Duration
 	// Fault is the fault injected (Inject).
 	Fault models.FaultConfig
-	// Client names the client a knob acts on (SetRate, SetTimeout).
+	// Client names the client a knob acts on (SetRate, SetTimeout,
+	// SetRetries).
 	Client string
 	// Rate is the new rate in calls/s (sessions/s for partly open).
 	Rate float64
@@ -78,6 +83,9 @@ type Intervention struct {
 	Timeout time.Duration
 	// Attempts is the new number of attempts per call (1: no retries).
 	Attempts int
+	// Strategy is the strategy SetStrategy turns on (On) or off.
+	Strategy StrategySetting
+	On       bool
 }
 
 // String describes the intervention for the timeline ("+12.5s slowdown
@@ -97,6 +105,8 @@ func (iv Intervention) String() string {
 		return fmt.Sprintf("%s timeout %s -> %s (whole run)", at, iv.Client, t)
 	case SetRetries:
 		return fmt.Sprintf("%s attempts %s -> %d (whole run)", at, iv.Client, iv.Attempts)
+	case SetStrategy:
+		return fmt.Sprintf("%s %s %s (whole run)", at, iv.Strategy.Name, onOff(iv.On))
 	}
 	return at + " ?"
 }
@@ -176,6 +186,13 @@ func applyInterventions(cfg models.Config, ivs []Intervention) models.Config {
 		cfg.Clients[i].Schedule = slices.Clone(cfg.Clients[i].Schedule)
 	}
 	cfg.Faults = slices.Clone(cfg.Faults)
+	if slices.ContainsFunc(ivs, func(iv Intervention) bool { return iv.Kind == SetStrategy }) {
+		cfg.Services = slices.Clone(cfg.Services)
+		for i := range cfg.Services {
+			cfg.Services[i].Calls = slices.Clone(cfg.Services[i].Calls)
+		}
+		cfg.Caches = slices.Clone(cfg.Caches)
+	}
 	for _, iv := range ivs {
 		switch iv.Kind {
 		case Inject:
@@ -193,6 +210,8 @@ func applyInterventions(cfg models.Config, ivs []Intervention) models.Config {
 			if c := clientIndex(&cfg, iv.Client); c >= 0 {
 				setIntAt(&cfg.Clients[c], retryAttemptsPath, int64(iv.Attempts))
 			}
+		case SetStrategy:
+			setStrategy(&cfg, iv.Strategy, iv.On)
 		}
 	}
 	return cfg
@@ -231,4 +250,11 @@ func rateAt(c *models.ClientConfig, t time.Duration) float64 {
 		prevAt, prevRate = p.At, p.Rate
 	}
 	return prevRate
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }

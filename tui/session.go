@@ -16,9 +16,10 @@ import (
 //
 // Faults are injected into the running worlds at the same instant (just
 // after the furthest world's clock). Knobs that the scenario format
-// expresses as configuration (a rate schedule point, a timeout) re-run the
-// worlds from the start with the new configuration, in bounded slices,
-// while the old worlds stay on screen. Either way the live worlds are
+// expresses as configuration (a rate schedule point, a timeout, retry
+// attempts, a strategy's table) re-run the worlds from the start with the
+// new configuration, in bounded slices, while the old worlds stay on
+// screen. Either way the live worlds are
 // always exactly the worlds that the recorded scenario builds, which is
 // what makes a saved session replay exactly.
 type Session struct {
@@ -257,10 +258,9 @@ func faultAt(fs []models.FaultConfig, at time.Duration) (models.FaultConfig, boo
 }
 
 // Configure records configuration interventions (SetRate, SetTimeout,
-// SetRetries)
-// made now and re-runs the worlds from the start with them, in bounded
-// slices (see Step). It returns them with At set; on error nothing
-// changes.
+// SetRetries, SetStrategy) made now and re-runs the worlds from the start
+// with them, in bounded slices (see Step). It returns them with At set;
+// on error nothing changes.
 func (s *Session) Configure(ivs ...Intervention) ([]Intervention, error) {
 	if s.Done() {
 		return nil, errors.New("the run is over")
@@ -270,7 +270,7 @@ func (s *Session) Configure(ivs ...Intervention) ([]Intervention, error) {
 	now := time.Duration(s.Now()).Truncate(time.Millisecond)
 	n := len(s.ivs)
 	for _, iv := range ivs {
-		if iv.Kind != SetRate && iv.Kind != SetTimeout && iv.Kind != SetRetries {
+		if iv.Kind != SetRate && iv.Kind != SetTimeout && iv.Kind != SetRetries && iv.Kind != SetStrategy {
 			return nil, fmt.Errorf("configure: intervention kind %d is not a knob", iv.Kind)
 		}
 		iv.At = now

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,12 +71,28 @@ func TestGoldenViews(t *testing.T) {
 		{"run-44x14", 44, 14, true, run},
 		{"run-30x8", 30, 8, true, run},
 		{"too-small-20x5", 20, 5, true, run},
+		// testdata/strategies.toml: breaker, budget, throttle, concurrency
+		// limit and shedding state in the status lines, live and time
+		// travelling
+		{"strategies-120x40", 120, 40, true, func(d *driver) { d.frames(30, frame) }},
+		{"strategies-80x24", 80, 24, true, func(d *driver) { d.frames(30, frame) }},
+		{"strategies-toggled-100x30", 100, 30, true, func(d *driver) {
+			d.frames(16, frame)
+			d.key("v")
+			d.key("x") // the breaker on, for every variant
+			d.frames(20, frame)
+			d.key("left")
+			d.key("left")
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			opts := Options{Library: testLibrary(t)}
 			if c.open {
 				opts.Open = loadDemo(t)
+			}
+			if strings.HasPrefix(c.name, "strategies-") {
+				opts.Open = loadStrategies(t)
 			}
 			d := newDriver(t, opts, c.w, c.h)
 			c.do(d)

@@ -1,0 +1,408 @@
+package tui
+
+import (
+	"math"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/stampede-sim/stampede/models"
+)
+
+// statusKind is one item of a variant's status line.
+type statusKind int
+
+// Status line items, in the order they are shown: the interval's
+// metrics, the recovery verdict, the strategies' state, the SLOs.
+const (
+	stGood statusKind = iota
+	stP99
+	stInFlight
+	stQueue
+	stFail
+	stVerdict
+	stBreaker
+	stLimit
+	stTokens
+	stThrottle
+	stRetryBreaker
+	stBulkhead
+	stShed
+	stRateLimited
+	stDropped
+	stExpired
+	stHedges
+	stRetries
+	stSLO
+	numStatusKinds
+)
+
+// firstStrategy and lastStrategy bound the strategy items, shown
+// together after the verdict.
+const (
+	firstStrategy = stBreaker
+	lastStrategy  = stRetries
+)
+
+// statusDrop is the order items are left out in, from every line at once,
+// until the lines fit the terminal: the goodput and the verdict stay. The
+// SLOs come last on the line and are cut at its end instead.
+var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stExpired, stDropped, stRateLimited,
+	stShed, stBulkhead, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBreaker}
+
+// sloRoom is the width the SLOs keep at the end of the status lines.
+const sloRoom = 32
+
+// statusLabels are the items' labels, wide and narrow.
+var statusLabels = [numStatusKinds][2]string{
+	stGood:         {"goodput ", "good "},
+	stP99:          {"p99 ", "p99 "},
+	stInFlight:     {"in flight ", "infl "},
+	stQueue:        {"queue ", "q "},
+	stFail:         {"failed ", "fail "},
+	stBreaker:      {"breaker ", "brk "},
+	stLimit:        {"limit ", "lim "},
+	stTokens:       {"tokens ", "tok "},
+	stThrottle:     {"throttle ", "thr "},
+	stRetryBreaker: {"retry breaker ", "rbrk "},
+	stBulkhead:     {"bulkhead ", "bulk "},
+	stShed:         {"shed ", "shed "},
+	stRateLimited:  {"rate limited ", "rl "},
+	stDropped:      {"dropped ", "drop "},
+	stExpired:      {"expired ", "exp "},
+	stHedges:       {"hedges ", "hdg "},
+	stRetries:      {"retries ", "rt "},
+}
+
+// ownedValue is a strategy item's value on one client, edge or service.
+type ownedValue struct{ owner, v string }
+
+// statusLines is one line per variant: its colour and name, the metrics
+// of the shown interval, the recovery verdict so far, the state of its
+// strategies (breaker, concurrency limit, budget tokens, throttle
+// probability, ...), and its SLOs. Items are aligned in columns; when the
+// lines do not fit, the least important items are left out of every
+// line (statusDrop).
+func (r *runState) statusLines(w, last int) []string {
+	names := r.names()
+	nameW := 4
+	for _, n := range names {
+		nameW = max(nameW, min(lipgloss.Width(n), 18))
+	}
+	narrow := w < 110
+	lab := 0
+	sep := "  "
+	if narrow {
+		lab, sep = 1, " "
+	}
+	heads := make([]string, len(r.snaps))
+	cells := make([][numStatusKinds]string, len(r.snaps))
+	warm := make([]bool, len(r.snaps))
+	for i := range r.snaps {
+		sn := &r.snaps[i]
+		name := padRight(truncate(names[i], nameW), nameW)
+		heads[i] = variantStyle(i).Render("■ "+name) + " "
+		c := &cells[i]
+		if v := r.verdict(i); v != "" {
+			c[stVerdict] = v
+		}
+		if last < 0 || last >= len(sn.Series.T) {
+			warm[i] = true
+			continue
+		}
+		tot := &sn.Series.Total
+		item := func(k statusKind, v string) string { return dim.Render(statusLabels[k][lab]) + v }
+		c[stGood] = item(stGood, fmtNum(at(tot.Goodput, last))+"/s")
+		c[stP99] = item(stP99, fmtSeconds(at(tot.P99, last)))
+		c[stInFlight] = item(stInFlight, fmtNum(at(tot.InFlight, last)))
+		c[stQueue] = item(stQueue, fmtNum(queueAt(&sn.Series, last)))
+		c[stFail] = item(stFail, fmtNum(failedAt(tot, last))+"/s")
+		for k, vs := range r.strategyValues(sn, last, narrow) {
+			if len(vs) == 0 {
+				continue
+			}
+			var b strings.Builder
+			b.WriteString(dim.Render(statusLabels[k][lab]))
+			for j, ov := range vs {
+				if j > 0 {
+					b.WriteString(" ")
+				}
+				if len(vs) > 1 {
+					b.WriteString(dim.Render(ov.owner + " "))
+				}
+				b.WriteString(ov.v)
+			}
+			c[k] = b.String()
+		}
+		c[stSLO] = sloStatus(&sn.Series, last, w < 160)
+	}
+	// The SLOs keep room for a few words (the first one's name and the
+	// alert firing) when the other items can make it.
+	room := 0
+	for _, c := range cells {
+		if c[stSLO] != "" {
+			room = min(max(room, lipgloss.Width(c[stSLO])), sloRoom) + len(sep)
+		}
+	}
+	var drop [numStatusKinds]bool
+	drop[stSLO] = true
+	next := 0
+	for {
+		lines := layoutStatus(heads, cells, warm, drop, sep)
+		widest := 0
+		for _, l := range lines {
+			widest = max(widest, lipgloss.Width(l)+room)
+		}
+		for next < len(statusDrop) && !present(cells, statusDrop[next], drop) {
+			next++
+		}
+		if widest <= w || next == len(statusDrop) {
+			drop[stSLO] = false
+			lines = layoutStatus(heads, cells, warm, drop, sep)
+			for j, l := range lines {
+				lines[j] = truncate(l, w)
+			}
+			return lines
+		}
+		drop[statusDrop[next]] = true
+		next++
+	}
+}
+
+// present reports whether any line has item k (not dropped).
+func present(cells [][numStatusKinds]string, k statusKind, drop [numStatusKinds]bool) bool {
+	if drop[k] {
+		return false
+	}
+	for _, c := range cells {
+		if c[k] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// layoutStatus joins the items into lines, in columns: the metrics one
+// column each, then the verdict, the strategies together, the SLOs, each
+// column as wide as its widest entry (except the last).
+func layoutStatus(heads []string, cells [][numStatusKinds]string, warm []bool, drop [numStatusKinds]bool, sep string) []string {
+	type column []string
+	var cols []column
+	add := func(get func(c *[numStatusKinds]string) string) {
+		col := make(column, len(cells))
+		any := false
+		for i := range cells {
+			col[i] = get(&cells[i])
+			any = any || col[i] != ""
+		}
+		if any {
+			cols = append(cols, col)
+		}
+	}
+	for k := stGood; k < stVerdict; k++ {
+		if !drop[k] {
+			add(func(c *[numStatusKinds]string) string { return c[k] })
+		}
+	}
+	// the verdict, the strategies and the SLOs are set apart by two spaces
+	firstWide := len(cols)
+	add(func(c *[numStatusKinds]string) string { return c[stVerdict] })
+	add(func(c *[numStatusKinds]string) string {
+		var parts []string
+		for k := firstStrategy; k <= lastStrategy; k++ {
+			if !drop[k] && c[k] != "" {
+				parts = append(parts, c[k])
+			}
+		}
+		return strings.Join(parts, sep)
+	})
+	if !drop[stSLO] {
+		add(func(c *[numStatusKinds]string) string { return c[stSLO] })
+	}
+	widths := make([]int, len(cols))
+	for j, col := range cols {
+		for i, s := range col {
+			if !warm[i] || j == len(cols)-1 {
+				widths[j] = max(widths[j], lipgloss.Width(s))
+			}
+		}
+	}
+	out := make([]string, len(cells))
+	for i := range cells {
+		var b strings.Builder
+		b.WriteString(heads[i])
+		if warm[i] {
+			b.WriteString(dim.Render("warming up: the first interval has not closed yet"))
+			if v := cells[i][stVerdict]; v != "" {
+				b.WriteString("  " + v)
+			}
+			out[i] = b.String()
+			continue
+		}
+		for j, col := range cols {
+			switch {
+			case j >= firstWide:
+				b.WriteString("  ")
+			case j > 0:
+				b.WriteString(sep)
+			}
+			if j < len(cols)-1 {
+				b.WriteString(padRight(col[i], widths[j]))
+			} else {
+				b.WriteString(col[i])
+			}
+		}
+		out[i] = strings.TrimRight(b.String(), " ")
+	}
+	return out
+}
+
+// strategyValues returns the state of a variant's strategies, by item:
+// live, the levels as they are now (the breaker's state, the concurrency
+// limit, the budget's tokens, the throttle's probability) and the counts
+// of the last closed interval; while time travelling, everything as of
+// the interval under the cursor (a level is then its time-weighted mean
+// over the interval). A call edge has no live levels: it shows the
+// interval's.
+func (r *runState) strategyValues(sn *models.Snapshot, last int, narrow bool) [numStatusKinds][]ownedValue {
+	var out [numStatusKinds][]ownedValue
+	live := r.cursor < 0
+	put := func(k statusKind, owner, v string) { out[k] = append(out[k], ownedValue{owner, v}) }
+	calls := func(owner string, ser map[string]models.Values, now map[string]float64, breaker string) {
+		level := func(name string) (float64, bool) {
+			if now != nil {
+				x, ok := now[name]
+				return x, ok
+			}
+			s, ok := ser[name]
+			return at(s, last), ok
+		}
+		if breaker != "" {
+			put(stBreaker, owner, breakerName(breaker))
+		} else if x, ok := level("breaker_state"); ok {
+			put(stBreaker, owner, breakerMean(x))
+		}
+		if x, ok := level("budget_tokens"); ok {
+			put(stTokens, owner, fmtNum(x))
+		}
+		if x, ok := level("throttle_p"); ok {
+			put(stThrottle, owner, fmtPercent(x))
+		}
+		if x, ok := level("retry_breaker_state"); ok {
+			put(stRetryBreaker, owner, retryBreakerMean(x))
+		}
+		if x, ok := level("bulkhead_in_flight"); ok {
+			v := fmtNum(x)
+			if q, ok := level("bulkhead_waiting"); ok && q > 0 && !math.IsNaN(q) {
+				if narrow {
+					v += "+" + fmtNum(q)
+				} else {
+					v += " +" + fmtNum(q) + " waiting"
+				}
+			}
+			put(stBulkhead, owner, v)
+		}
+		rate := func(k statusKind, name string) {
+			if s, ok := ser[name]; ok {
+				put(k, owner, fmtNum(at(s, last))+"/s")
+			}
+		}
+		rate(stHedges, "hedges")
+		rate(stRetries, "retries")
+	}
+	for j := range sn.Series.Clients {
+		cs := &sn.Series.Clients[j]
+		var now map[string]float64
+		breaker := ""
+		if live && j < len(sn.Clients) {
+			now, breaker = sn.Clients[j].Strategy, sn.Clients[j].Breaker
+		}
+		if cs.Strategy != nil || now != nil {
+			calls(cs.Name, cs.Strategy, now, breaker)
+		}
+	}
+	for j := range sn.Series.Edges {
+		if es := &sn.Series.Edges[j]; es.Strategy != nil {
+			calls(es.Name, es.Strategy, nil, "")
+		}
+	}
+	for j := range sn.Series.Services {
+		ss := &sn.Series.Services[j]
+		if ss.Strategy == nil {
+			continue
+		}
+		if s, ok := ss.Strategy["concurrency_limit"]; ok {
+			x := at(s, last)
+			if live && j < len(sn.Services) {
+				if v, ok := sn.Services[j].Strategy["concurrency_limit"]; ok {
+					x = v
+				}
+			}
+			put(stLimit, ss.Name, fmtNum(x))
+		}
+		for _, m := range []struct {
+			k    statusKind
+			name string
+		}{{stShed, "shed"}, {stRateLimited, "rate_limited"}, {stDropped, "dropped"}, {stExpired, "expired"}} {
+			if s, ok := ss.Strategy[m.name]; ok {
+				put(m.k, ss.Name, fmtNum(at(s, last))+"/s")
+			}
+		}
+	}
+	return out
+}
+
+// breakerName styles a breaker's state: open in red, half-open in yellow,
+// closed in green.
+func breakerName(s string) string {
+	switch s {
+	case "open":
+		return errStyle.Render(s)
+	case "half_open":
+		return cursorLine.Render(s)
+	}
+	return okStyle.Render(s)
+}
+
+// breakerMean names an interval's mean breaker_state (0 closed, 0.5
+// half-open, 1 open): a state when it held the whole interval, else the
+// share of the interval it was open for, counting half-open as half.
+func breakerMean(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "—"
+	case x == 0:
+		return breakerName("closed")
+	case x == 1:
+		return breakerName("open")
+	case x == 0.5:
+		return breakerName("half_open")
+	}
+	return faultStyle.Render("open " + fmtPercent(x))
+}
+
+// retryBreakerMean names a retry breaker's state (0 retries allowed, 1
+// blocked), or the share of the interval it blocked them.
+func retryBreakerMean(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "—"
+	case x == 0:
+		return okStyle.Render("closed")
+	case x == 1:
+		return errStyle.Render("open")
+	}
+	return faultStyle.Render("open " + fmtPercent(x))
+}
+
+// fmtPercent formats a probability as a percentage ("53%", "2.5%",
+// "0.12%").
+func fmtPercent(p float64) string {
+	if math.IsNaN(p) {
+		return "—"
+	}
+	if x := 100 * p; math.Abs(x) >= 10 {
+		return fmtNum(math.Round(x)) + "%"
+	}
+	return fmtNum(100*p) + "%"
+}
