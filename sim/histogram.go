@@ -154,6 +154,28 @@ func (h *Histogram) Merge(o *Histogram) {
 	h.n += o.n
 }
 
+// Buckets calls f for each non-empty bucket, in increasing order, with
+// the bucket's upper bound (the largest duration it holds, in
+// nanoseconds) and the number of observations in it. The number of
+// observations at or under each upper bound, the running sum of the
+// counts, is exact, so the buckets give the empirical CDF exactly at those
+// points; a bucket spans at most 1/64 of its lower bound (1ns below
+// 128ns). The last upper bound is at or above Max. Bounds depend only on
+// the bucket, so the buckets of two histograms line up for merging.
+// Buckets allocates nothing and calls f nothing when h is empty.
+func (h *Histogram) Buckets(f func(upper time.Duration, count uint64)) {
+	if h.n == 0 {
+		return
+	}
+	last := bucketOf(uint64(h.max))
+	for i := bucketOf(uint64(h.min)); i <= last; i++ {
+		if c := h.counts[i]; c > 0 {
+			lo, w := bucketRange(i)
+			f(time.Duration(lo+(w-1)), c)
+		}
+	}
+}
+
 // Reset empties h, as if it were the zero Histogram.
 func (h *Histogram) Reset() {
 	if h.n == 0 {

@@ -143,6 +143,83 @@ func TestHistogramProperty(t *testing.T) {
 	})
 }
 
+// TestHistogramBuckets: the buckets give the exact empirical CDF at their
+// upper bounds, are narrow, and line up across histograms.
+func TestHistogramBuckets(t *testing.T) {
+	pinRapid(t)
+	rapid.Check(t, func(t *rapid.T) {
+		magnitude := rapid.IntRange(0, 62).Draw(t, "magnitude")
+		gen := rapid.OneOf(
+			rapid.Int64Range(0, 1<<magnitude),
+			rapid.SampledFrom([]int64{0, 1, 127, 128, 129, math.MaxInt64, math.MaxInt64 - 1}),
+		)
+		raw := rapid.SliceOfN(gen, 1, 300).Draw(t, "vals")
+		var h sim.Histogram
+		sorted := make([]time.Duration, len(raw))
+		for i, v := range raw {
+			sorted[i] = time.Duration(v)
+			h.Record(sorted[i])
+		}
+		slices.Sort(sorted)
+		var cum uint64
+		prev := time.Duration(-1)
+		h.Buckets(func(upper time.Duration, count uint64) {
+			if count == 0 || upper <= prev {
+				t.Fatalf("bucket (%v, %d) after upper bound %v: want a count > 0 and increasing bounds", upper, count, prev)
+			}
+			// Exactly cum+count values are at or under upper, cum at or
+			// under prev, and the bucket's values are within 1/64 of it.
+			cum += count
+			at, _ := slices.BinarySearchFunc(sorted, upper, func(v, u time.Duration) int {
+				if v <= u {
+					return -1
+				}
+				return 1
+			})
+			if uint64(at) != cum {
+				t.Fatalf("%d values <= %v, the buckets say %d", at, upper, cum)
+			}
+			lo := sorted[cum-count]
+			if lo <= prev || (upper >= 128 && float64(upper-lo) > float64(lo)/64) {
+				t.Fatalf("bucket (%v, %d) holds %v: wider than 1/64 or overlapping %v", upper, count, lo, prev)
+			}
+			prev = upper
+		})
+		if cum != h.Count() || prev < h.Max() {
+			t.Fatalf("buckets hold %d values up to %v, want %d up to at least %v", cum, prev, h.Count(), h.Max())
+		}
+	})
+
+	// Merged histograms have the union of the buckets, with counts added.
+	var a, b sim.Histogram
+	for i := range 1000 {
+		a.Record(time.Duration(i*i) * time.Microsecond)
+		b.Record(time.Duration(i*7) * time.Millisecond)
+	}
+	want := map[time.Duration]uint64{}
+	a.Buckets(func(u time.Duration, c uint64) { want[u] += c })
+	b.Buckets(func(u time.Duration, c uint64) { want[u] += c })
+	a.Merge(&b)
+	n := 0
+	a.Buckets(func(u time.Duration, c uint64) {
+		n++
+		if want[u] != c {
+			t.Errorf("merged bucket %v holds %d, want %d", u, c, want[u])
+		}
+	})
+	if n != len(want) {
+		t.Errorf("merged histogram has %d buckets, want %d", n, len(want))
+	}
+
+	var empty sim.Histogram
+	empty.Buckets(func(time.Duration, uint64) { t.Error("the empty histogram has a bucket") })
+	var sum uint64
+	f := func(_ time.Duration, c uint64) { sum += c }
+	if allocs := testing.AllocsPerRun(100, func() { a.Buckets(f) }); allocs != 0 {
+		t.Errorf("Buckets allocates %v times", allocs)
+	}
+}
+
 // TestHistogramMeanWide: the sum overflows 64 bits, the mean stays exact.
 func TestHistogramMeanWide(t *testing.T) {
 	var h sim.Histogram
