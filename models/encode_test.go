@@ -52,6 +52,47 @@ func TestSummaryJSONContract(t *testing.T) {
 	}
 }
 
+// TestLatencyHistogram: the summary's histogram, in total and per client,
+// holds every successful call, in increasing buckets that end at or above
+// the maximum; edges carry none.
+func TestLatencyHistogram(t *testing.T) {
+	cfg := oneService(200, "exp(2ms)", 20*time.Second)
+	cfg.Services[0].Calls = []CallConfig{{Target: "db"}}
+	cfg.Services = append(cfg.Services, ServiceConfig{Name: "db", Workers: 4, ServiceTime: d("exp(1ms)")})
+	second := cfg.Clients[0]
+	second.Name, second.Rate = "batch", 20
+	cfg.Clients = append(cfg.Clients, second)
+	_, r := run(t, cfg)
+	check := func(name string, l Latency, succeeded int64) {
+		t.Helper()
+		var n float64
+		prev := 0.0
+		for _, b := range l.Histogram {
+			if b[0] <= prev || b[1] < 1 || b[1] != math.Trunc(b[1]) {
+				t.Fatalf("%s: bucket %v after bound %v", name, b, prev)
+			}
+			prev = b[0]
+			n += b[1]
+		}
+		if succeeded == 0 || n != float64(succeeded) || prev < l.Max || prev > l.Max*(1+1.0/64) {
+			t.Errorf("%s: histogram of %v calls up to %vs, want %d up to the max %vs", name, n, prev, succeeded, l.Max)
+		}
+	}
+	check("total", r.Summary.Latency, r.Summary.Succeeded)
+	for name, c := range r.Summary.Clients {
+		check(name, c.Latency, c.Succeeded)
+	}
+	for name, e := range r.Summary.Edges {
+		if e.Succeeded == 0 || e.Latency.Histogram != nil {
+			t.Errorf("edge %s: %d successes, histogram %v; want successes and no histogram", name, e.Succeeded, e.Latency.Histogram)
+		}
+	}
+	b, err := json.Marshal(&r.Summary.Latency)
+	if err != nil || !strings.Contains(string(b), `"histogram":[[`) {
+		t.Errorf("latency JSON %.200s: no histogram (%v)", b, err)
+	}
+}
+
 // splitMetric splits a metric name at dots (names cannot hold one).
 func splitMetric(name string) []string { return strings.Split(name, ".") }
 

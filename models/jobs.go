@@ -297,7 +297,7 @@ func (w *World) jobSummaries(end sim.Time) map[string]CallSummary {
 	}
 	out := map[string]CallSummary{}
 	for _, j := range w.jobs {
-		cs := j.e.stats.summary(end)
+		cs := j.e.stats.summary(end, false)
 		cs.Strategy = j.m.summary(end)
 		for k, v := range j.e.strat().summary(end) {
 			cs.Strategy[k] = v

@@ -131,7 +131,7 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 	var throughput int64
 	for _, c := range w.clients {
 		st := &c.e.stats
-		cs := st.summary(end)
+		cs := st.summary(end, true)
 		cs.Strategy = c.e.strat().summary(end)
 		s.Clients[c.name] = cs
 		s.Calls += cs.Calls
@@ -149,8 +149,9 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 	s.Goodput = perSec(float64(s.Succeeded), sec)
 	s.Throughput = perSec(float64(throughput), sec)
 	s.Latency = latencyOf(&all)
+	s.Latency.Histogram = histogramOf(&all)
 	for _, e := range w.edges {
-		es := e.stats.summary(end)
+		es := e.stats.summary(end, false)
 		es.Strategy = e.strat().summary(end)
 		s.Edges[e.name] = es
 	}

@@ -103,6 +103,15 @@ type Latency struct {
 	P999 float64 `json:"p999"`
 	// Max is the largest latency (s).
 	Max float64 `json:"max"`
+	// Histogram is the whole latency histogram (sim.Histogram), as its
+	// non-empty buckets in increasing order: [upper bound (s), count]
+	// pairs, where count calls took more than the previous bound and at
+	// most this one. The running sum of the counts gives the fraction of
+	// calls at or under each bound exactly (the empirical CDF); a bucket
+	// is at most 1/64 of its bound wide, and the last bound is at or
+	// above Max. Present in the summary's total and per client (not per
+	// edge or job); nil when no call succeeded.
+	Histogram [][2]float64 `json:"histogram,omitempty"`
 }
 
 // CallSummary summarises the calls of one client or one downstream edge;

@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"time"
 
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -155,7 +156,9 @@ func (c *callStats) series() CallSeries {
 	return s
 }
 
-func (c *callStats) summary(now sim.Time) CallSummary {
+// summary summarises the calls; withHist adds the latency histogram's
+// buckets (clients' summaries have them, edges' and jobs' do not).
+func (c *callStats) summary(now sim.Time, withHist bool) CallSummary {
 	sec := now.Seconds()
 	s := CallSummary{
 		Calls:         c.calls,
@@ -176,7 +179,20 @@ func (c *callStats) summary(now sim.Time) CallSummary {
 	h.Merge(&c.run)
 	h.Merge(&c.hist)
 	s.Latency = latencyOf(&h)
+	if withHist {
+		s.Latency.Histogram = histogramOf(&h)
+	}
 	return s
+}
+
+// histogramOf lists the non-empty buckets of h as [upper bound (s),
+// count] pairs (Latency.Histogram); nil when h is empty.
+func histogramOf(h *sim.Histogram) [][2]float64 {
+	var out [][2]float64
+	h.Buckets(func(upper time.Duration, n uint64) {
+		out = append(out, [2]float64{upper.Seconds(), float64(n)})
+	})
+	return out
 }
 
 func latencyOf(h *sim.Histogram) Latency {

@@ -204,3 +204,41 @@ func fakeStabilityOf(shift map[string]float64) StabilityData {
 	}
 	return d
 }
+
+// withHistograms gives each run a synthetic latency histogram: n calls of
+// a lognormal body (median 20 ms x k, sigma 0.5) with a share tail of
+// them in a slow mode (median 400 ms x k, sigma 0.3), k growing with the
+// run's index, in buckets 1/64 of an octave wide; the quantiles and the
+// maximum are set from the histogram, as models would.
+func withHistograms(runs []Run, n, tail float64) []Run {
+	cdf := func(x, median, sigma float64) float64 {
+		return 0.5 * math.Erfc(-math.Log(x/median)/(sigma*math.Sqrt2))
+	}
+	for v := range runs {
+		k := 1 + 0.5*float64(v)
+		l := models.Latency{Mean: 0.025 * k}
+		var cum float64
+		qs := []float64{0.5, 0.9, 0.99, 0.999}
+		at := []*float64{&l.P50, &l.P90, &l.P99, &l.P999}
+		for i := 0; ; i++ {
+			upper := 0.001 * math.Pow(2, float64(i)/64)
+			f := (1-tail)*cdf(upper, 0.02*k, 0.5) + tail*cdf(upper, 0.4*k, 0.3)
+			c := math.Round(f*n) - cum
+			if c > 0 {
+				cum += c
+				l.Histogram = append(l.Histogram, [2]float64{upper, c})
+				for j, q := range qs {
+					if *at[j] == 0 && cum >= q*n {
+						*at[j] = upper
+					}
+				}
+			}
+			if cum >= n {
+				l.Max = upper * 0.995
+				break
+			}
+		}
+		runs[v].Results.Summary.Latency = l
+	}
+	return runs
+}

@@ -222,8 +222,11 @@ func TestSavedFiles(t *testing.T) {
 		if a.IntervalS != b.IntervalS || a.EndS != b.EndS {
 			t.Errorf("%s: interval %g end %g, want %g %g", saved.Runs[i].Name, a.IntervalS, a.EndS, b.IntervalS, b.EndS)
 		}
-		if a.Summary.Goodput != b.Summary.Goodput || a.Summary.Latency != b.Summary.Latency {
+		if a.Summary.Goodput != b.Summary.Goodput || !reflect.DeepEqual(a.Summary.Latency, b.Summary.Latency) {
 			t.Errorf("%s: summaries differ", saved.Runs[i].Name)
+		}
+		if len(a.Summary.Latency.Histogram) == 0 {
+			t.Errorf("%s: no latency histogram in the saved summary", saved.Runs[i].Name)
 		}
 		if len(a.Faults) != 1 || a.Faults[0].StartS != 10 || a.Faults[0].EndS != 20 {
 			t.Errorf("%s: fault window from the verdict %+v", saved.Runs[i].Name, a.Faults)

@@ -26,7 +26,9 @@ func goldenFigures(t *testing.T) map[string]*Figure {
 		"sweep":      must(Sweep(fakeSweep(true))),
 		"stability":  must(StabilityMap(fakeStability())),
 		"latency":    must(LatencyCDF(runs, LatencyOptions{SLO: 0.2})),
-		"compare":    must(Compare(runs, CompareOptions{Title: "Retry storm"})),
+		// the exact CDF, from latency histograms
+		"latency-exact": must(LatencyCDF(withHistograms(fakeRuns(120, stormVariants), 100000, 0.02), LatencyOptions{SLO: 0.2})),
+		"compare":       must(Compare(runs, CompareOptions{Title: "Retry storm"})),
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+
+	"github.com/stampede-sim/stampede/models"
 )
 
 // LatencyOptions tunes LatencyCDF. The zero value draws no SLO line.
@@ -50,10 +52,14 @@ var ninesTicks = plot.ConstantTicks{
 // variant: the fraction of calls at or under a latency (y, on a "nines"
 // axis that spreads out the tail) against the latency (x, log axis).
 //
-// Results carry the whole-run quantiles p50, p90, p99, p99.9 and the
-// maximum, not a histogram, so each curve is the step function through
-// those points: a lower bound of the true CDF that meets it at each dot.
-// The figure's note says so.
+// When the results carry the latency histogram (Latency.Histogram), each
+// curve is the exact empirical CDF at every bucket bound (buckets are at
+// most 1/64 of their bound wide), from the 1% quantile up, joined by
+// straight lines, and ends at the exact maximum. Older results carry only
+// the whole-run p50, p90, p99, p99.9 and maximum: the curve is then the
+// step function through those points, a lower bound of the true CDF that
+// meets it at each marker. Markers sit at those five points either way;
+// the figure's note says which curve it is.
 func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 	if err := checkRuns(runs); err != nil {
 		return nil, err
@@ -65,7 +71,6 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		f.Title = "Latency of successful calls"
 	}
 	f.Subtitle = o.Subtitle
-	f.Note = "Steps through the whole-run p50, p90, p99, p99.9 and max (markers): the true curve passes through each marker."
 	p := f.Panels[0][0]
 	p.X.Label.Text = "latency"
 	p.Y.Label.Text = "calls at or under (quantile)"
@@ -76,6 +81,7 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 	p.Y.Min, p.Y.Max = 0, 1
 	p.Add(&grid{x: true, y: true, th: th})
 	empty := true
+	exact, steps := 0, 0
 	for i, r := range runs {
 		l := r.Results.Summary.Latency
 		qs := []float64{0.5, 0.9, 0.99, 0.999, 1}
@@ -85,20 +91,24 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 			continue
 		}
 		empty = false
-		// The step: up at each quantile's latency, then across to the next.
-		sx := []float64{xs[0]}
-		sy := []float64{0}
-		for k := range xs {
-			sx = append(sx, xs[k])
-			sy = append(sy, qs[k])
-			if k+1 < len(xs) {
-				sx = append(sx, xs[k+1])
-				sy = append(sy, qs[k])
-			}
+		sx, sy := histogramCDF(l)
+		if sx != nil {
+			exact++
+		} else {
+			steps++
+			sx, sy = quantileSteps(xs, qs)
 		}
 		p.Add(&xyLine{xs: sx, ys: sy, color: VariantColor(i), width: 1.3, th: th})
 		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(i), shape: variantShape(i), th: th})
 		f.legend = append(f.legend, legendEntry{label: r.Name, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
+	}
+	switch {
+	case steps == 0:
+		f.Note = "Exact distribution from each run's latency histogram (buckets under 1.6% wide); markers at p50, p90, p99, p99.9 and max."
+	case exact == 0:
+		f.Note = "Steps through the whole-run p50, p90, p99, p99.9 and max (markers): the true curve passes through each marker."
+	default:
+		f.Note = "Exact distributions where the results hold a latency histogram; otherwise steps through p50, p90, p99, p99.9 and max (markers)."
 	}
 	if o.SLO > 0 {
 		p.Add(&vline{x: o.SLO, color: textColor, dash: dashDot, th: th})
@@ -112,4 +122,64 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 	p.Y.Min, p.Y.Max = 0, 1
 	niceLogRange(&p.X)
 	return f, nil
+}
+
+// cdfFrom is the lowest fraction of calls a histogram curve starts from:
+// the faster 1% would stretch the log axis over decades of a few stray
+// calls while the nines axis gives them no height.
+const cdfFrom = 0.01
+
+// cdfTop is the highest fraction drawn from the histogram: above it the
+// nines axis runs into the gap before the maximum, which the curve then
+// joins directly.
+var cdfTop = 1 - math.Pow(10, -(ninesMax-0.2))
+
+// histogramCDF returns the points of the empirical CDF of l's histogram:
+// (bound, fraction at or under it) from the last bound under cdfFrom (or
+// from zero at the first bound) up to cdfTop, then (max, 1). It returns
+// nil when l has no histogram.
+func histogramCDF(l models.Latency) (xs, ys []float64) {
+	var n float64
+	for _, b := range l.Histogram {
+		n += b[1]
+	}
+	if !(n > 0) {
+		return nil, nil
+	}
+	top := l.Max
+	if !(top > 0) {
+		top = l.Histogram[len(l.Histogram)-1][0]
+	}
+	var cum float64
+	for _, b := range l.Histogram {
+		cum += b[1]
+		x, y := math.Min(b[0], top), cum/n
+		switch {
+		case y < cdfFrom:
+			xs, ys = append(xs[:0], x), append(ys[:0], y)
+			continue
+		case len(xs) == 0:
+			xs, ys = append(xs, x), append(ys, 0)
+		}
+		if y > cdfTop || y >= 1 {
+			break
+		}
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	return append(xs, top), append(ys, 1)
+}
+
+// quantileSteps returns the step function through the quantiles qs at
+// latencies xs: up at each quantile's latency, then across to the next.
+func quantileSteps(xs, qs []float64) (sx, sy []float64) {
+	sx, sy = []float64{xs[0]}, []float64{0}
+	for k := range xs {
+		sx = append(sx, xs[k])
+		sy = append(sy, qs[k])
+		if k+1 < len(xs) {
+			sx = append(sx, xs[k+1])
+			sy = append(sy, qs[k])
+		}
+	}
+	return sx, sy
 }

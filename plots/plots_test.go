@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -366,3 +367,42 @@ func TestWriteAll(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestHistogramCDF: the exact curve from a latency histogram starts at
+// the last bound under 1%, passes through every bound's exact fraction
+// and ends at the maximum; without a histogram, the quantile steps.
+func TestHistogramCDF(t *testing.T) {
+	l := models.Latency{Max: 0.45, Histogram: [][2]float64{{0.0005, 1}, {0.001, 9}, {0.002, 890}, {0.004, 99}, {0.5, 1}}}
+	xs, ys := histogramCDF(l)
+	wantX, wantY := []float64{0.0005, 0.001, 0.002, 0.004, 0.45}, []float64{0.001, 0.01, 0.9, 0.999, 1}
+	if !reflect.DeepEqual(xs, wantX) || !reflect.DeepEqual(ys, wantY) {
+		t.Errorf("curve %v %v, want %v %v", xs, ys, wantX, wantY)
+	}
+	xs, ys = histogramCDF(models.Latency{Max: 0.0099, Histogram: [][2]float64{{0.01, 5}}})
+	if !reflect.DeepEqual(xs, []float64{0.0099, 0.0099}) || !reflect.DeepEqual(ys, []float64{0, 1}) {
+		t.Errorf("one bucket: curve %v %v, want a rise at the max", xs, ys)
+	}
+	if xs, _ := histogramCDF(models.Latency{P50: 1, Max: 2}); xs != nil {
+		t.Errorf("no histogram: curve %v", xs)
+	}
+
+	runs := withHistograms(fakeRuns(60, stormVariants), 1000, 0.02)
+	old := fakeRuns(60, stormVariants)
+	for _, c := range []struct {
+		name string
+		runs []Run
+		want string
+	}{
+		{"exact", runs, "Exact distribution"},
+		{"steps", old, "Steps through"},
+		{"mixed", []Run{runs[0], old[1]}, "Exact distributions where"},
+	} {
+		f, err := LatencyCDF(c.runs, LatencyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(f.Note, c.want) {
+			t.Errorf("%s: note %q, want it to start with %q", c.name, f.Note, c.want)
+		}
+	}
+}

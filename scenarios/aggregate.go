@@ -10,8 +10,11 @@ import (
 // there, as a failure reason that did not occur; a null is left out, as a
 // recovery time of a run that did not recover), booleans are true only if
 // true in every replication that has them, strings that differ become
-// "mixed". ci is the 95% confidence half-width of every number seen in at
-// least two replications, under the same keys (nil with one replication).
+// "mixed", latency histograms (a "histogram" of [upper bound, count]
+// pairs) are added together, and other arrays are the first
+// replication's. ci is the 95% confidence half-width of every number seen
+// in at least two replications, under the same keys (nil with one
+// replication).
 func aggregate(reps []*jv) (mean, ci *jv) {
 	if len(reps) == 1 {
 		return reps[0], nil
@@ -40,6 +43,12 @@ func agg(xs []*jv) (mean, ci *jv) {
 					kids[i] = c
 				} else if x != nil && x.kind == jObj {
 					kids[i] = nil
+				}
+			}
+			if k == histogramKey {
+				if h := addHistograms(kids); h != nil {
+					mean.set(k, h)
+					continue
 				}
 			}
 			m, c := agg(kids)
@@ -81,6 +90,51 @@ func agg(xs []*jv) (mean, ci *jv) {
 		return first, nil
 	}
 	return first, nil
+}
+
+// histogramKey is the key of a latency histogram in a summary
+// (models.Latency.Histogram).
+const histogramKey = "histogram"
+
+// addHistograms adds the histograms in xs (arrays of [upper bound, count]
+// pairs, sorted by bound; nil where a replication had none) bucket by
+// bucket: bounds depend only on the bucket, so equal bounds are the same
+// bucket. The counts are totals over the replications, not means: the
+// result is the histogram of every successful call of every replication.
+// It returns nil if an element is not such a pair, for the generic rule.
+func addHistograms(xs []*jv) *jv {
+	type bucket struct {
+		upper *jv
+		count float64
+	}
+	var all []bucket
+	at := map[float64]int{}
+	for _, x := range xs {
+		if x == nil || x.kind == jNull {
+			continue
+		}
+		if x.kind != jArr {
+			return nil
+		}
+		for _, p := range x.vals {
+			if p.kind != jArr || len(p.vals) != 2 || p.vals[0].kind != jNum || p.vals[1].kind != jNum {
+				return nil
+			}
+			u := p.vals[0].n
+			if i, ok := at[u]; ok {
+				all[i].count += p.vals[1].n
+				continue
+			}
+			at[u] = len(all)
+			all = append(all, bucket{p.vals[0], p.vals[1].n})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].upper.n < all[j].upper.n })
+	out := &jv{kind: jArr}
+	for _, b := range all {
+		out.vals = append(out.vals, &jv{kind: jArr, vals: []*jv{b.upper, jNumber(b.count)}})
+	}
+	return out
 }
 
 // unionKeys returns the keys of the objects in xs: in the order of the

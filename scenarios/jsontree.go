@@ -221,6 +221,23 @@ func (v *jv) encode(b []byte, indent string, depth int) []byte {
 		if len(v.vals) == 0 {
 			return append(b, "[]"...)
 		}
+		if v.numbers(1) {
+			// A list of numbers (a sweep's values), or of tuples of
+			// numbers (a latency histogram's [upper bound, count]
+			// buckets), stays on one line: long data does not drown the
+			// summary.
+			b = append(b, '[')
+			for i, x := range v.vals {
+				if i > 0 {
+					b = append(b, ',')
+					if indent != "" {
+						b = append(b, ' ')
+					}
+				}
+				b = x.encode(b, indent, depth+1)
+			}
+			return append(b, ']')
+		}
 		b = append(b, '[')
 		for i, x := range v.vals {
 			if i > 0 {
@@ -250,6 +267,20 @@ func (v *jv) encode(b []byte, indent string, depth int) []byte {
 	}
 	b = nl(depth)
 	return append(b, '}')
+}
+
+// numbers reports whether v is an array whose elements are all numbers,
+// or (depth > 0) arrays of numbers, to that depth.
+func (v *jv) numbers(depth int) bool {
+	if v.kind != jArr {
+		return false
+	}
+	for _, x := range v.vals {
+		if x.kind != jNum && (depth == 0 || !x.numbers(depth-1)) {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON encodes v compactly.

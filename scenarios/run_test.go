@@ -213,9 +213,21 @@ func TestReplications(t *testing.T) {
 	if !ok || !(hw > 0 && hw < 0.02) || math.Abs(mean-0.5) > 3*hw+0.005 {
 		t.Errorf("utilization %v ±%v over 5 replications; want 0.5 within the interval", mean, hw)
 	}
+	// The histogram holds every success of the five replications, on one
+	// line.
+	var n float64
+	for _, b := range five.Rows[0].summary.find([]string{"latency_s", "histogram"}).vals {
+		n += b.vals[1].n
+	}
+	if succ, _ := five.Rows[0].Number("succeeded"); n != 5*succ || n == 0 {
+		t.Errorf("the histogram holds %v calls, want 5 x %v", n, succ)
+	}
+	if _, ok := five.Rows[0].CI95("latency_s.histogram"); ok || five.Rows[0].summary.get("ci95").find([]string{"latency_s", "histogram"}) != nil {
+		t.Error("the histogram has a ci95")
+	}
 	var b bytes.Buffer
 	five.WriteJSON(&b)
-	for _, want := range []string{`"replications": 5`, `"ci95": {`, `"utilization": 0.`} {
+	for _, want := range []string{`"replications": 5`, `"ci95": {`, `"utilization": 0.`, `"histogram": [[`, `], [`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("JSON lacks %s:\n%s", want, b.String())
 		}
@@ -257,6 +269,20 @@ func TestAggregate(t *testing.T) {
 	got := string(mean.encode(nil, "", 0)) + " " + string(ci.encode(nil, "", 0))
 	want := `{"n":2,"failed":{"queue_full":1,"timeout":3},"recovered":false,"recovery_s":2,"v":"mixed"} ` +
 		`{"n":12.7062047362,"failed":{"queue_full":12.7062047362,"timeout":12.7062047362}}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+
+	// Latency histograms add up bucket by bucket, with no interval; a
+	// replication without one (no success) adds nothing; other arrays are
+	// the first replication's.
+	mean, ci = aggregate([]*jv{
+		parse(`{"latency_s": {"p50": 1, "histogram": [[0.001, 2], [0.003, 1]]}, "a": [1, 2]}`),
+		parse(`{"latency_s": {"p50": 1}, "a": [3]}`),
+		parse(`{"latency_s": {"p50": 1, "histogram": [[0.002, 5], [0.003, 4], [0.5, 1]]}, "a": [4]}`),
+	})
+	got = string(mean.encode(nil, "", 0)) + " " + string(ci.encode(nil, "", 0))
+	want = `{"latency_s":{"p50":1,"histogram":[[0.001,2],[0.002,5],[0.003,5],[0.5,1]]},"a":[1,2]} {"latency_s":{"p50":0}}`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
