@@ -288,7 +288,8 @@ func (r *runState) injectLine(w int) string {
 // knobLine shows the knobs with their current values, and the chosen
 // strategy of the strategy knob, on or off. When it does not fit, the
 // keys that the help lists anyway go first, then the clients' names
-// where they all have the same value, then the word "strategy".
+// where they all have the same value, then the words "strategy" and
+// "knobs".
 func (r *runState) knobLine(w int) string {
 	cfg := r.sess.Configs()[0]
 	now := time.Duration(r.sess.Now())
@@ -308,7 +309,7 @@ func (r *runState) knobLine(w int) string {
 	k := func(s string) string { return keyStyle.Render(s) }
 	sep := dim.Render(" · ")
 	var s string
-	for level := range 4 {
+	for level := range 5 {
 		vals := func(nv [][2]string) string {
 			var out []string
 			same := level >= 2
@@ -321,7 +322,11 @@ func (r *runState) knobLine(w int) string {
 			}
 			return orNone(out)
 		}
-		s = dim.Render("knobs ") + k("r/R") + " rate " + vals(rates) + sep + k("o/O") + " timeout " + vals(timeouts)
+		s = ""
+		if level < 4 {
+			s = dim.Render("knobs ")
+		}
+		s += k("r/R") + " rate " + vals(rates) + sep + k("o/O") + " timeout " + vals(timeouts)
 		if len(retries) > 0 {
 			s += sep + k("a/A") + " attempts " + vals(retries)
 		}
@@ -527,7 +532,8 @@ func (m *Model) viewHelp() string {
 	}
 	head := titleStyle.Render("stampede") + " · " + bold.Render("keys") + dim.Render("  (any key closes)")
 	intro := "Every variant runs as its own simulation on one virtual clock, one colour each. " +
-		"A fault you inject starts now in every variant and lasts the duration shown; a knob change re-runs the variants from the start with the new setting. " +
+		"A fault you inject starts now in every variant and lasts the duration shown; a knob change re-runs the variants from the start with the new setting " +
+		"(a rate from now on; a timeout, retry attempts or a strategy for the whole run: scenario files have no timeline for them). " +
 		"The timeline records it all, and s saves it as a scenario that `stampede run` replays exactly."
 	charts := "Charts: goodput (calls that succeeded per second) over the offered load in grey; p99 latency of successful calls; " +
 		"calls in flight (or the queue: c); failed calls per second. A red stretch of the time axis is a fault window, " +
