@@ -200,6 +200,7 @@ func TestSavedFiles(t *testing.T) {
 	if err := res.WriteSeriesCSV(&csv); err != nil {
 		t.Fatal(err)
 	}
+	jsBytes, csvBytes := bytes.Clone(js.Bytes()), bytes.Clone(csv.Bytes())
 	saved, err := ReadSet(&js, "summary")
 	if err != nil {
 		t.Fatal(err)
@@ -228,8 +229,30 @@ func TestSavedFiles(t *testing.T) {
 		if len(a.Summary.Latency.Histogram) == 0 {
 			t.Errorf("%s: no latency histogram in the saved summary", saved.Runs[i].Name)
 		}
-		if len(a.Faults) != 1 || a.Faults[0].StartS != 10 || a.Faults[0].EndS != 20 {
-			t.Errorf("%s: fault window from the verdict %+v", saved.Runs[i].Name, a.Faults)
+		if len(a.Faults) != 2 || !reflect.DeepEqual(a.Faults, b.Faults) {
+			t.Errorf("%s: fault windows from summary.json %+v, want %+v", saved.Runs[i].Name, a.Faults, b.Faults)
+		}
+	}
+	// A summary.json written before it held "faults": one window from the
+	// verdict's first fault to the last fault's end.
+	var tree map[string]any
+	if err := json.Unmarshal(jsBytes, &tree); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range tree["variants"].([]any) {
+		delete(v.(map[string]any), "faults")
+	}
+	old, _ := json.Marshal(tree)
+	saved, err = ReadSet(bytes.NewReader(old), "summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := saved.AddSeriesCSV(bytes.NewReader(csvBytes)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range saved.Runs {
+		if f := r.Results.Faults; len(f) != 1 || f[0].Kind != "faults" || f[0].StartS != 10 || f[0].EndS != 20 {
+			t.Errorf("%s: fault window from the verdict %+v", r.Name, f)
 		}
 	}
 	if got := strings.Join(saved.Available(), " "); got != "timeseries latency compare" {

@@ -25,9 +25,9 @@ const maxResultsBytes = 1 << 30
 //   - a batch summary, {"scenario": ..., "title": ..., "variants":
 //     [{"name": ..., <summary fields>}, ...]} (the summary.json of
 //     `stampede run --out`): one run per variant with its summary only,
-//     enough for the latency and comparison figures. A variant that also
-//     holds "series" and "t_s", or a whole "results" object, gets those
-//     too;
+//     enough for the latency and comparison figures, and the fault
+//     windows of each variant ("faults"). A variant that also holds
+//     "series" and "t_s", or a whole "results" object, gets those too;
 //   - the summary of a sweep (with "sweep" and a "point" per variant): the
 //     sweep figure of goodput and, over two parameters, the stability
 //     maps.
@@ -185,8 +185,9 @@ func readSweep(top map[string]json.RawMessage) (*Set, error) {
 // long form) to the runs of s with the same variant names, so that the
 // time series can be drawn from saved files. A sweep's series (with point
 // columns) are not drawn and are skipped. A run without fault windows
-// gets one spanning its recovery verdict's first fault to last fault end,
-// labelled "faults".
+// whose verdict saw faults (a summary.json written before it held
+// "faults") gets one spanning its recovery verdict's first fault to last
+// fault end, labelled "faults".
 func (s *Set) AddSeriesCSV(r io.Reader) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"reflect"
 	"sort"
 
 	"github.com/stampede-sim/stampede/models"
@@ -36,6 +37,14 @@ import (
 //
 //	"during_faults": {"goodput": n, "offered": n, "goodput_ratio": n},
 //	"after_faults":  {"goodput": n, "offered": n, "goodput_ratio": n}
+//
+// faults lists the windows of the faults that acted (models.FaultWindow,
+// in start order; an empty list without faults), so that figures drawn
+// from a saved summary shade them: data, not metrics. With replications
+// it is the first replication's (the same configuration gives the same
+// windows):
+//
+//	"faults": [{"kind": k, "target": t, "start_s": s, "end_s": s}, ...]
 
 // peakKeys are the series each kind of entity contributes to "peak".
 var peakKeys = map[string]string{
@@ -108,6 +117,7 @@ func addDerived(sum *jv, res *models.Results) {
 	}
 	sum.set("during_faults", window(start, end))
 	sum.set("after_faults", window(end, res.EndS))
+	sum.set("faults", fromGo(reflect.ValueOf(res.Faults)))
 }
 
 // windowMean is the mean of v over the complete intervals (starts t, width

@@ -143,6 +143,19 @@ func TestFaultWindowMetrics(t *testing.T) {
 	near("after_faults.goodput", 500, 1)
 	near("after_faults.goodput_ratio", 1, 0.01)
 
+	// the windows themselves, for figures drawn from summary.json; with
+	// replications, the first replication's
+	for _, reps := range []int{1, 3} {
+		res, err := Run(s, Options{Replications: reps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(res.Rows[0].summary.get("faults").encode(nil, "", 0))
+		if want := `[{"kind":"load_spike","target":"users","start_s":10,"end_s":20}]`; got != want {
+			t.Errorf("%d replications: faults %s, want %s", reps, got, want)
+		}
+	}
+
 	// without faults, and with an instantaneous fault, there is no window
 	noFault := mustLoad(t, "nofault.toml", windowScenario[:strings.Index(windowScenario, "[[faults]]")])
 	res, err = Run(noFault, Options{})
@@ -153,6 +166,9 @@ func TestFaultWindowMetrics(t *testing.T) {
 		if v, ok := res.Rows[0].Value(m); !ok || v != nil {
 			t.Errorf("no faults: %s = %v (found %v), want null", m, v, ok)
 		}
+	}
+	if f := res.Rows[0].summary.get("faults"); f == nil || f.kind != jArr || len(f.vals) != 0 {
+		t.Errorf("no faults: faults %v, want an empty list", f)
 	}
 	restart := strings.Replace(windowScenario, `kind = "load_spike"`, `kind = "client_restart"`, 1)
 	restart = strings.Replace(restart, "factor = 4\n", "calls = 10\n", 1)

@@ -19,11 +19,14 @@ import (
 //	 "variants": [{"name": ..., "point": {...},       (point only when sweeping)
 //	   "calls", "attempts", "amplification", "succeeded", "failed": {...},
 //	   "goodput", "throughput", "latency_s": {...}, "recovered", "recovery_s",
-//	   "recovery": {...}, "services": {...}, ..., "ci95": {...}}],
+//	   "recovery": {...}, "services": {...}, ..., "faults": [...],
+//	   "ci95": {...}}],
 //	 "claims": [...], "stopped": [...]}                (when there are any)
 //
 // With replications every number is the mean, and "ci95" holds the 95%
-// confidence half-widths under the same keys.
+// confidence half-widths under the same keys; latency histograms are
+// added together, and other lists (fault windows) are the first
+// replication's.
 func (r *Result) WriteJSON(w io.Writer) error {
 	_, err := w.Write(append(r.tree().encode(nil, "  ", 0), '\n'))
 	return err

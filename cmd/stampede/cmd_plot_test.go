@@ -134,3 +134,38 @@ func TestPlotCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestPlotSavedFaults: `stampede plot DIR` on what `run --out` wrote
+// shades and labels each fault window from summary.json, not one span
+// over all of them.
+func TestPlotSavedFaults(t *testing.T) {
+	src := plotScenario + `[[faults]]
+kind = "error_rate"
+target = "api"
+at = "12s"
+for = "2s"
+probability = 0.5
+`
+	f := writeScenario(t, "faults.toml", src)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if code, _, errOut := stampede(t, "run", f, "--out", out); code != 0 {
+		t.Fatalf("stampede run: exit %d: %s", code, errOut)
+	}
+	svg := filepath.Join(dir, "ts.svg")
+	if code, _, errOut := stampede(t, "plot", out, "--figure", "timeseries", "-o", svg, "--size", "600x400"); code != 0 {
+		t.Fatalf("stampede plot: exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{">slowdown · api<", ">error_rate · api<"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the figure has no fault label %q", want)
+		}
+	}
+	if strings.Contains(string(b), ">faults<") {
+		t.Error("the figure shades one approximate span labelled faults")
+	}
+}
