@@ -316,6 +316,13 @@ func (s *Scenario) checkExpect(i int, names []string, axes [2][]any, shape *metr
 	if ex.RelativeTo != "" && !contains(names, ex.RelativeTo) {
 		d.fail(p.field("relative_to"), nil, "no variant named %q%s", ex.RelativeTo, didYouMean(ex.RelativeTo, names, "variants"))
 	}
+	if ex.Recovered != nil {
+		if ex.Metric != "" || ex.Equals != nil || ex.Min != nil || ex.Max != nil {
+			d.fail(p.field("recovered"), nil, "is short for metric = \"recovered\" with equals = %v; give it alone, not with metric, equals, min or max", *ex.Recovered)
+			return
+		}
+		ex.Metric, ex.Equals, ex.Recovered = "recovered", *ex.Recovered, nil
+	}
 	mp := p.field("metric")
 	var leaf *metricNode
 	if ex.Metric == "" {

@@ -445,6 +445,43 @@ x = 2
 	}
 }
 
+// TestRecoveredShorthand: `recovered = true` in a claim is metric =
+// "recovered", equals = true, before and after options re-check the
+// scenario.
+func TestRecoveredShorthand(t *testing.T) {
+	s := mustLoad(t, "r.toml", mm1Small+`
+[[faults]]
+kind = "slowdown"
+target = "s"
+at = "8s"
+for = "2s"
+factor = 1.5
+
+[[expect]]
+recovered = true
+
+[[expect]]
+recovered = false
+about = "it does recover"
+`)
+	for i, want := range []bool{true, false} {
+		if ex := s.Expect[i]; ex.Metric != "recovered" || ex.Equals != want || ex.Recovered != nil {
+			t.Errorf("expect[%d] = metric %q, equals %v, recovered %v; want recovered, %v", i, ex.Metric, ex.Equals, ex.Recovered, want)
+		}
+	}
+	r, err := Run(s, Options{Set: []string{"recovery.hold=2s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range r.Claims {
+		got = append(got, fmt.Sprintf("%s %s got %s ok=%v", c.Metric, c.Want, c.Got, c.OK))
+	}
+	if want := "recovered = true got true ok=true, recovered = false got true ok=false"; strings.Join(got, ", ") != want {
+		t.Errorf("claims %s, want %s", strings.Join(got, ", "), want)
+	}
+}
+
 // TestEmptyShard: more shards than runs leaves some empty; they still
 // merge into the whole result.
 func TestEmptyShard(t *testing.T) {

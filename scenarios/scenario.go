@@ -139,6 +139,11 @@ type Expect struct {
 	// Min and Max bound the metric (both included).
 	Min *float64 `toml:"min"`
 	Max *float64 `toml:"max"`
+	// Recovered, if set, is short for Metric "recovered" with Equals
+	// *Recovered (DESIGN.md's `recovered = true`); it cannot be combined
+	// with Metric, Equals, Min or Max. Checking the scenario rewrites it
+	// into Metric and Equals and sets it back to nil.
+	Recovered *bool `toml:"recovered"`
 	// Tolerance is the absolute difference Equals allows for numbers.
 	Tolerance float64 `toml:"tolerance"`
 	// RelativeTo names a variant: the claim is then about the ratio of
