@@ -1,0 +1,55 @@
+package plots
+
+import (
+	"fmt"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+// TestEveryBuiltinPlots draws every figure every built-in scenario supports
+// (what `stampede run NAME --out DIR --plots` does), on a reduced run: one
+// replication, a tenth of the duration, at most 30 s of virtual time. It
+// catches results a figure cannot read (a new series kind, a new summary
+// shape) before a user does.
+func TestEveryBuiltinPlots(t *testing.T) {
+	names := scenarios.BuiltinNames()
+	if len(names) == 0 {
+		t.Fatal("no built-in scenarios")
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			s, err := scenarios.LoadBuiltin(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := min(s.Config.Duration/10, 30*time.Second).Round(time.Millisecond)
+			res, err := scenarios.Run(s, scenarios.Options{
+				Replications: 1, Series: true,
+				Set: []string{fmt.Sprintf("duration=%q", d.String())},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, err := FromResult(s, res, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			figs := set.Available()
+			if len(figs) == 0 {
+				t.Fatal("no figure available")
+			}
+			for _, fig := range figs {
+				f, err := set.Figure(fig)
+				if err != nil {
+					t.Fatalf("%s: %v", fig, err)
+				}
+				if err := f.Render(io.Discard, SVG, Size{W: 400, H: 250, DPI: 96}); err != nil {
+					t.Fatalf("%s: render: %v", fig, err)
+				}
+			}
+		})
+	}
+}
