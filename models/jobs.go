@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // JobKind is how a job propagates changes to its nodes.
@@ -78,15 +79,22 @@ type job struct {
 
 	m        metricSet
 	mChanges *counter
+	mLost    *counter   // changes an event-driven push failed to deliver
 	hDelay   *delayHist // propagation delay of each change
 	gPending *gauge     // changes not propagated to every node yet
 }
 
 // round is one push of changes to every node: it ends when all its calls
-// have ended, and then every change it carries has propagated.
+// have ended. If every call succeeded, every change it carries has
+// propagated. If one failed (after its policy's retries), the changes have
+// not reached every node: a constant-work job carries them again in its
+// next period (it sends the full state each time, so it corrects itself);
+// an event-driven job has no later push for them, so they are lost: they
+// stay unpropagated and count in "lost".
 type round struct {
 	j       *job
 	left    int
+	failed  bool
 	changes []sim.Time
 }
 
@@ -107,6 +115,7 @@ func newJob(w *World, cfg *JobConfig) *job {
 	}
 	j.e.stats.name = cfg.Name
 	j.mChanges = j.m.counter("changes")
+	j.mLost = j.m.counter("lost")
 	j.hDelay = j.m.delay("propagation")
 	j.gPending = j.m.gauge("unpropagated")
 	return j
@@ -204,19 +213,30 @@ func (j *job) push(r *round) {
 }
 
 // callDone counts one of the round's calls; the last one propagates its
-// changes.
-func (r *round) callDone(*call, Reason) {
+// changes if every call succeeded (see round).
+func (r *round) callDone(_ *call, reason Reason) {
+	if reason != strategies.ReasonOK {
+		r.failed = true
+	}
 	r.left--
 	if r.left > 0 {
 		return
 	}
 	j := r.j
 	now := j.w.s.Now()
-	for _, t := range r.changes {
-		j.hDelay.record(now.Sub(t))
+	switch {
+	case !r.failed:
+		for _, t := range r.changes {
+			j.hDelay.record(now.Sub(t))
+		}
+		j.gPending.add(now, -float64(len(r.changes)))
+	case j.cfg.Kind == ConstantWork:
+		j.pending = append(j.pending, r.changes...)
+	default:
+		j.mLost.add(float64(len(r.changes)))
 	}
-	j.gPending.add(now, -float64(len(r.changes)))
 	r.changes = r.changes[:0]
+	r.failed = false
 	j.rounds = append(j.rounds, r)
 }
 
