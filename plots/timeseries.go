@@ -222,7 +222,8 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		f.keys[alertRow][0] = alertPanel(f.Panels[alertRow][0], lanes, th)
 	}
 
-	// Recovery markers and the legend.
+	// Recovery markers, breaker openings (crosses at the bottom of the
+	// load panel) and the legend.
 	for i, r := range runs {
 		rec := r.Results.Summary.Recovery
 		if rec.Verdict == models.Recovered && rec.RecoveryS != nil {
@@ -231,7 +232,11 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 				row[0].Add(&vline{x: x, color: VariantColor(i), dash: dotted, width: 1.1, th: th})
 			}
 		}
-		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results), color: VariantColor(i), width: 1.6})
+		opened, n := breakerOpenings(r.Results, xs[i])
+		if len(opened) > 0 {
+			load.Add(&eventMarks{xs: opened, row: i, color: VariantColor(i), th: th})
+		}
+		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results) + breakerNote(n), color: VariantColor(i), width: 1.6})
 	}
 	if len(faults) > 0 {
 		f.stripRows = float64(faultRows(faults)) + 0.2
