@@ -15,8 +15,8 @@ func TestJobPushFailures(t *testing.T) {
 	cfg := func(kind JobKind) Config {
 		c := Config{Duration: 60 * time.Second, Seed: 7,
 			Services: []ServiceConfig{{Name: "config", Workers: 4, ServiceTime: d("exp(5ms)")}},
-			Jobs: []JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 10, Changes: 1}},
-			Faults: []FaultConfig{{Kind: FaultOutage, Target: "config", At: 20 * time.Second, For: 10 * time.Second}}}
+			Jobs:     []JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 10, Changes: 1}},
+			Faults:   []FaultConfig{{Kind: FaultOutage, Target: "config", At: 20 * time.Second, For: 10 * time.Second}}}
 		if kind == ConstantWork {
 			c.Jobs[0].Every = time.Second
 		}
