@@ -274,7 +274,7 @@ func (w *World) cancelCopy(x *edgeStrat, a *attempt) {
 		s.st.leave(s, r, a, strategies.ReasonAbandoned)
 	}
 	if s.st != nil {
-		s.st.enqueued(s, r) // the queue changed length
+		s.st.queueChanged(s, r)
 	}
 	x.mCancel.inc()
 	w.release(a) // the server side lets go

@@ -123,11 +123,16 @@ type QueueConfig struct {
 	// deadline, propagated from upstream with PropagateDeadline) has
 	// passed, answering expired instead of serving it.
 	DropExpired bool `toml:"drop_expired"`
-	// Target is CoDel's acceptable standing queueing delay (order codel).
-	// Zero means 5ms (RFC 8289).
+	// Target is CoDel's acceptable standing queueing delay (order codel),
+	// or controlled delay's M, the longest wait while a queue stands
+	// (order controlled_delay). Zero means 5ms (RFC 8289; "Fail at
+	// Scale").
 	Target time.Duration `toml:"target"`
 	// Interval is how long the queueing delay must stay above Target
-	// before CoDel drops (order codel). Zero means 100ms (RFC 8289).
+	// before CoDel drops (order codel), or controlled delay's N, both how
+	// long the queue must have been non-empty to count as standing and
+	// the longest wait otherwise (order controlled_delay). Zero means
+	// 100ms (RFC 8289; "Fail at Scale").
 	Interval time.Duration `toml:"interval"`
 	// CoDelVariant is rfc (RFC 8289's control law) or folly (Facebook's
 	// server variant: while overloaded, drop what waited more than
@@ -159,6 +164,12 @@ const (
 	// CoDel is FIFO with RFC 8289's Controlled Delay dropping at dequeue
 	// (Target, Interval): a request dropped is answered with dropped.
 	CoDel QueueOrder = "codel"
+	// ControlledDelay is FIFO with the queue timeouts of Maurer, "Fail at
+	// Scale" (strategies.ControlledDelay): a request enqueued while the
+	// queue has not been empty for the last Interval (N) may wait at most
+	// Target (M), otherwise at most Interval; one that waited longer is
+	// dropped when it reaches the head (answered with dropped).
+	ControlledDelay QueueOrder = "controlled_delay"
 )
 
 // Balancer is a load-balancing policy across a service's replicas.

@@ -131,10 +131,11 @@ type attempt struct {
 	key        int32 // cache key
 
 	// strategies (client_strategies.go, server_strategies.go)
-	prio      uint8 // criticality (strategies.Priority), for priority shedding
-	queued    bool  // waiting in a replica's queue
-	cancelled bool  // a hedge copy whose caller cancelled it
-	limIn     int32 // in flight at the replica's adaptive limiter when admitted; 0 when it holds no slot
+	prio      uint8         // criticality (strategies.Priority), for priority shedding
+	queued    bool          // waiting in a replica's queue
+	cancelled bool          // a hedge copy whose caller cancelled it
+	limIn     int32         // in flight at the replica's adaptive limiter when admitted; 0 when it holds no slot
+	maxWait   time.Duration // longest wait allowed by controlled delay, set at enqueue
 
 	// the next request waiting for the same cache fetch (coalescing)
 	nextWait *attempt

@@ -18,7 +18,7 @@ import (
 //	(queue length, concurrency, latency, priority) -> adaptive
 //	concurrency -> queue limit -> worker or queue
 //	dequeue -> order (fifo / lifo / adaptive LIFO) -> drop expired
-//	-> CoDel -> worker
+//	-> CoDel / controlled delay -> worker
 //	leaving the replica -> adaptive concurrency sample
 type serviceStrat struct {
 	dropExpired bool
@@ -38,7 +38,7 @@ type serviceStrat struct {
 
 	m            metricSet
 	mExpired     *counter // dropped at dequeue past their deadline
-	mDropped     *counter // dropped at dequeue by CoDel
+	mDropped     *counter // dropped at dequeue by CoDel or controlled delay
 	mShed        *counter
 	mRateLimited *counter
 	mConcLimited *counter
@@ -62,6 +62,7 @@ type replicaStrat struct {
 	codel *strategies.CoDel               // order codel (rfc)
 	folly *strategies.FollyCoDel          // order codel, codel_variant folly
 	alifo *strategies.AdaptiveLIFO        // order adaptive_lifo
+	cd    *strategies.ControlledDelay     // order controlled_delay
 	limit int                             // conc's limit as last counted in limitSum
 	idx   int
 }
@@ -78,8 +79,8 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		x.mExpired = x.m.counter("expired")
 		any = true
 	}
-	if q.Order == CoDel {
-		x.codel = true
+	if q.Order == CoDel || q.Order == ControlledDelay {
+		x.codel = q.Order == CoDel
 		x.mDropped = x.m.counter("dropped")
 		any = true
 	}
@@ -215,6 +216,10 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		if err != nil {
 			return nil, err
 		}
+	case ControlledDelay:
+		if rs.cd, err = strategies.NewControlledDelay(strategies.ControlledDelayConfig{Short: q.Target, Window: q.Interval}); err != nil {
+			return nil, err
+		}
 	case AdaptiveLIFO:
 		if rs.alifo, err = strategies.NewAdaptiveLIFO(strategies.AdaptiveLIFOConfig{Threshold: q.LIFOThreshold, After: q.LIFOAfter}); err != nil {
 			return nil, err
@@ -289,10 +294,23 @@ func (x *serviceStrat) leave(s *service, r *replica, a *attempt, reason Reason) 
 	}
 }
 
-// enqueued is told a request joined r's queue.
-func (x *serviceStrat) enqueued(s *service, r *replica) {
-	if a := r.rs.alifo; a != nil {
-		a.Observe(s.w.s.Now(), r.q.n)
+// enqueued is told request a joined r's queue; controlled delay gives
+// it its longest wait, judged before a counts in the queue length.
+func (x *serviceStrat) enqueued(s *service, r *replica, a *attempt) {
+	if cd := r.rs.cd; cd != nil {
+		a.maxWait = cd.MaxWait(s.w.s.Now())
+	}
+	x.queueChanged(s, r)
+}
+
+// queueChanged is told r's queue changed length.
+func (x *serviceStrat) queueChanged(s *service, r *replica) {
+	now := s.w.s.Now()
+	if l := r.rs.alifo; l != nil {
+		l.Observe(now, r.q.n)
+	}
+	if cd := r.rs.cd; cd != nil {
+		cd.Observe(now, r.q.n)
 	}
 }
 
@@ -304,6 +322,9 @@ func (x *serviceStrat) idle(s *service, r *replica) {
 	}
 	if rs.alifo != nil {
 		rs.alifo.Observe(s.w.s.Now(), 0)
+	}
+	if rs.cd != nil {
+		rs.cd.Observe(s.w.s.Now(), 0)
 	}
 }
 
@@ -330,6 +351,9 @@ func (x *serviceStrat) next(s *service, r *replica) *attempt {
 		if rs.alifo != nil {
 			rs.alifo.Observe(now, r.q.n)
 		}
+		if rs.cd != nil {
+			rs.cd.Observe(now, r.q.n)
+		}
 		sojourn := now.Sub(a.arrived)
 		if rs.lat != nil {
 			rs.lat.Observe(now, sojourn)
@@ -340,7 +364,8 @@ func (x *serviceStrat) next(s *service, r *replica) *attempt {
 			continue
 		}
 		if rs.codel != nil && rs.codel.OnDequeue(now, sojourn, r.q.n) ||
-			rs.folly != nil && rs.folly.OnDequeue(now, sojourn) {
+			rs.folly != nil && rs.folly.OnDequeue(now, sojourn) ||
+			rs.cd != nil && sojourn > a.maxWait {
 			x.mDropped.inc()
 			s.dropWaiting(r, a, strategies.ReasonDropped)
 			continue
@@ -436,7 +461,7 @@ func (x *serviceStrat) accept(s *service, r *replica, a *attempt) {
 		m.queued = true
 		r.q.push(m)
 		s.m.queue.add(now, 1)
-		x.enqueued(s, r)
+		x.enqueued(s, r, m)
 	}
 	w.respond(a, strategies.ReasonOK)
 }

@@ -203,7 +203,7 @@ func (s *service) arrive(a *attempt) {
 	r.q.push(a)
 	s.m.queue.add(now, 1)
 	if s.st != nil {
-		s.st.enqueued(s, r)
+		s.st.enqueued(s, r, a)
 	}
 }
 

@@ -360,7 +360,8 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 	// target while overloaded; RFC 8289 CoDel bounds the queue with its
 	// slower control law (enough for a 1s deadline, not for 100ms);
 	// dropping expired requests at dequeue saves the work of the dead
-	// ones.
+	// ones; controlled delay ("Fail at Scale") lets a request wait only
+	// 5ms once a queue has stood for 100ms.
 	const capacity = 400.0
 	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
 	cases := []struct {
@@ -376,6 +377,7 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 		{"codel rfc 100ms", QueueConfig{Order: CoDel}, 100 * time.Millisecond, 0, 0.3},
 		{"codel rfc 1s", QueueConfig{Order: CoDel}, time.Second, 0.95, 1.05},
 		{"fifo drop_expired", QueueConfig{DropExpired: true}, 100 * time.Millisecond, 0.25, 0.5},
+		{"controlled_delay", QueueConfig{Order: ControlledDelay}, 100 * time.Millisecond, 0.9, 1.05},
 	}
 	for _, tc := range cases {
 		_, r := run(t, overloaded(tc.q, tc.deadline))
@@ -384,16 +386,19 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 		}
 		st := r.Summary.Services["api"].Strategy
 		switch {
-		case tc.q.Order == CoDel && st["dropped"] == 0:
+		case (tc.q.Order == CoDel || tc.q.Order == ControlledDelay) && st["dropped"] == 0:
 			t.Errorf("%s: nothing dropped", tc.name)
 		case tc.q.DropExpired && st["expired"] == 0:
 			t.Errorf("%s: nothing expired", tc.name)
 		}
 	}
-	// Folly's CoDel keeps the queue short; FIFO's grows without bound.
-	_, f := run(t, overloaded(QueueConfig{Order: CoDel, CoDelVariant: CoDelFolly}, 100*time.Millisecond))
-	if q := f.Summary.Services["api"].QueueLength.Mean; q > 30 {
-		t.Errorf("folly codel: mean queue %v, want short", q)
+	// Folly's CoDel and controlled delay keep the queue short; FIFO's
+	// grows without bound.
+	for _, q := range []QueueConfig{{Order: CoDel, CoDelVariant: CoDelFolly}, {Order: ControlledDelay}} {
+		_, f := run(t, overloaded(q, 100*time.Millisecond))
+		if n := f.Summary.Services["api"].QueueLength.Mean; n > 30 {
+			t.Errorf("%s: mean queue %v, want short", q.Order, n)
+		}
 	}
 }
 
@@ -552,8 +557,10 @@ func TestServerStrategyValidation(t *testing.T) {
 		set  func(s *ServiceConfig)
 		want string
 	}{
-		{func(s *ServiceConfig) { s.Queue.Order = "random" }, `services[api].queue.order: must be one of fifo, lifo, adaptive_lifo, codel, got "random"`},
-		{func(s *ServiceConfig) { s.Queue.Target = time.Millisecond }, `services[api].queue.target: target, interval and codel_variant are for order = "codel"`},
+		{func(s *ServiceConfig) { s.Queue.Order = "random" }, `services[api].queue.order: must be one of fifo, lifo, adaptive_lifo, codel, controlled_delay, got "random"`},
+		{func(s *ServiceConfig) { s.Queue.Target = time.Millisecond }, `services[api].queue.target: target, interval and codel_variant are for order = "codel" (target and interval also for "controlled_delay")`},
+		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.Interval = ControlledDelay, time.Millisecond }, "services[api].queue.interval: must be in [Short (5ms), 1h], got 1ms"},
+		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.CoDelVariant = ControlledDelay, CoDelFolly }, `services[api].queue.codel_variant: is for order = "codel"`},
 		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.Interval = CoDel, time.Millisecond }, "services[api].queue.interval: must be in (Target (5ms), 24h], got 1ms"},
 		{func(s *ServiceConfig) { s.Shed = &ShedConfig{} }, "services[api].shed: sets no signal"},
 		{func(s *ServiceConfig) { s.Shed = &ShedConfig{Priority: &PriorityShed{Sheddable: 10, Critical: 5}} }, "services[api].shed.priority: limits must not decrease"},

@@ -1060,6 +1060,14 @@ func (s *ServiceConfig) applyStrategyDefaults() {
 		if q.Interval == 0 {
 			q.Interval = d.Interval
 		}
+	case ControlledDelay:
+		d := strategies.DefaultControlledDelayConfig()
+		if q.Target == 0 {
+			q.Target = d.Short
+		}
+		if q.Interval == 0 {
+			q.Interval = d.Window
+		}
 	case AdaptiveLIFO:
 		if q.LIFOAfter == 0 {
 			q.LIFOAfter = strategies.DefaultAdaptiveLIFOConfig().After
@@ -1100,9 +1108,9 @@ func (s *ServiceConfig) cloneStrategies() {
 func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
 	q := &s.Queue
 	switch q.Order {
-	case FIFO, LIFO, AdaptiveLIFO, CoDel:
+	case FIFO, LIFO, AdaptiveLIFO, CoDel, ControlledDelay:
 	default:
-		v.add(p+".queue.order", "must be one of fifo, lifo, adaptive_lifo, codel, got %q", q.Order)
+		v.add(p+".queue.order", "must be one of fifo, lifo, adaptive_lifo, codel, controlled_delay, got %q", q.Order)
 	}
 	if q.Order == CoDel {
 		var err error
@@ -1115,8 +1123,14 @@ func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
 			v.add(p+".queue.codel_variant", "must be one of rfc, folly, got %q", q.CoDelVariant)
 		}
 		v.strat(p+".queue", mapConfigError(err, map[string]string{"Target": "target", "Interval": "interval"}))
+	} else if q.Order == ControlledDelay {
+		_, err := strategies.NewControlledDelay(strategies.ControlledDelayConfig{Short: q.Target, Window: q.Interval})
+		v.strat(p+".queue", mapConfigError(err, map[string]string{"Short": "target", "Window": "interval"}))
+		if q.CoDelVariant != "" {
+			v.add(p+".queue.codel_variant", "is for order = \"codel\"")
+		}
 	} else if q.Target != 0 || q.Interval != 0 || q.CoDelVariant != "" {
-		v.add(p+".queue.target", "target, interval and codel_variant are for order = \"codel\"")
+		v.add(p+".queue.target", "target, interval and codel_variant are for order = \"codel\" (target and interval also for \"controlled_delay\")")
 	}
 	if q.Order == AdaptiveLIFO {
 		_, err := strategies.NewAdaptiveLIFO(strategies.AdaptiveLIFOConfig{Threshold: q.LIFOThreshold, After: q.LIFOAfter})
