@@ -93,6 +93,15 @@ type ServiceConfig struct {
 	// caller's call succeeds) and its message waits in the queue until a
 	// worker consumes it; the answer goes nowhere.
 	Async bool `toml:"async"`
+	// RejectCost is the worker time it takes to say no: a request rejected
+	// at admission (queue_full, shed, rate_limited, concurrency_limited,
+	// or outage in fail_fast mode) takes a worker of the replica for a
+	// sample of RejectCost before its rejection is answered, ahead of the
+	// waiting requests when no worker is idle (Vitillo, "Understanding
+	// Distributed Systems", upstream resiliency: rejection is not free;
+	// REFERENCES §11). Its worker time counts in the utilisation and in
+	// the reject_work strategy metric. nil means rejections cost nothing.
+	RejectCost sim.Dist `toml:"reject_cost"`
 
 	// Shed rejects arrivals with shed when the replica is over a
 	// threshold (queue length, concurrency, queueing latency, or by

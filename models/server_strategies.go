@@ -44,6 +44,7 @@ type serviceStrat struct {
 	mConcLimited *counter
 	mSyncs       *counter
 	mAcked       *counter   // async: messages acknowledged
+	mRejectWork  *counter   // reject_cost: worker seconds spent rejecting
 	hDelay       *delayHist // async: enqueue to consumed
 	gLimit       *gauge     // adaptive concurrency limit, mean per replica
 	gQuota       *gauge     // distributed limit: the shared count as last synced
@@ -136,6 +137,10 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 			}
 		}
 		x.mShed = x.m.counter("shed")
+		any = true
+	}
+	if cfg.RejectCost != nil {
+		x.mRejectWork = x.m.counter("reject_work")
 		any = true
 	}
 	if cfg.ConcurrencyLimit != nil {

@@ -43,6 +43,12 @@ type service struct {
 
 	// server-side strategies (server_strategies.go); nil when none
 	st *serviceStrat
+
+	// the cost of rejecting (ServiceConfig.RejectCost); rejectCost nil
+	// when free
+	rejectCost sim.Dist
+	rejectHash uint64
+	hRejected  sim.Handler
 }
 
 // downCall is one downstream call a request makes (a CallConfig expanded
@@ -58,6 +64,7 @@ type replica struct {
 	busy    int
 	q       deque
 	running []*attempt // requests holding a worker
+	rq      deque      // rejections waiting for a worker (reject_cost)
 	down    bool
 	dep     *replicaDeploy // deploy state (deploy.go); nil when never deployed
 	rs      *replicaStrat  // server-side strategy state; nil when none
@@ -82,6 +89,11 @@ func newService(w *World, cfg *ServiceConfig, idx int) *service {
 	}
 	if cfg.Queue.Limit != nil {
 		s.limit = *cfg.Queue.Limit
+	}
+	if cfg.RejectCost != nil {
+		s.rejectCost = cfg.RejectCost
+		s.rejectHash = hashName("service/" + cfg.Name + "/reject_cost")
+		s.hRejected = s.onRejectDone
 	}
 	for range cfg.Replicas {
 		s.reps = append(s.reps, &replica{s: s})
@@ -181,11 +193,19 @@ func (s *service) arrive(a *attempt) {
 		return
 	}
 	if s.failFast || s.up == 0 {
+		if s.rejectCost != nil && s.up > 0 {
+			s.rejectWork(s.pick(), a, strategies.ReasonOutage)
+			return
+		}
 		s.reject(a, strategies.ReasonOutage)
 		return
 	}
 	r := s.pick()
 	if reason := s.admit(r, a); reason != strategies.ReasonOK {
+		if s.rejectCost != nil {
+			s.rejectWork(r, a, reason)
+			return
+		}
 		s.reject(a, reason)
 		return
 	}
@@ -232,6 +252,48 @@ func (s *service) reject(a *attempt, r Reason) {
 	s.m.rejected++
 	s.m.rejectedN++
 	s.w.respond(a, r)
+}
+
+// rejectWork rejects a at replica r with reason at the cost of a
+// worker's time (ServiceConfig.RejectCost): on an idle worker at once,
+// else ahead of the waiting requests. Until it is answered, a counts in
+// the system.
+func (s *service) rejectWork(r *replica, a *attempt, reason Reason) {
+	a.rep = r
+	a.reason = reason
+	s.m.inSystem.add(s.w.s.Now(), 1)
+	if !s.paused && !r.down && r.busy < s.active && r.rq.n == 0 {
+		s.startReject(r, a)
+		return
+	}
+	r.rq.push(a)
+}
+
+// startReject puts the rejection work of a on a worker of r.
+func (s *service) startReject(r *replica, a *attempt) {
+	w := s.w
+	now := w.s.Now()
+	r.busy++
+	s.m.busy.add(now, 1)
+	d := s.rejectCost.Sample(w.rngFor(with(a.seed, s.rejectHash)))
+	if s.st != nil {
+		s.st.mRejectWork.add(d.Seconds())
+	}
+	a.timer = w.s.Schedule(d, s.hRejected, a)
+}
+
+// onRejectDone ends the rejection work of a: the worker is freed and
+// takes the next work, and the rejection is answered.
+func (s *service) onRejectDone(arg any) {
+	a := arg.(*attempt)
+	a.timer = sim.Timer{}
+	r := a.rep
+	now := s.w.s.Now()
+	r.busy--
+	s.m.busy.add(now, -1)
+	s.m.inSystem.add(now, -1)
+	s.dispatch(r)
+	s.reject(a, a.reason)
 }
 
 // start puts a on a worker of replica r: its local work is sampled from
@@ -378,6 +440,9 @@ func (s *service) finish(a *attempt, r Reason) {
 
 // dispatch starts waiting requests on r's free workers.
 func (s *service) dispatch(r *replica) {
+	for !s.paused && !r.down && r.busy < s.active && r.rq.n > 0 {
+		s.startReject(r, r.rq.popFront())
+	}
 	for !s.paused && !r.down && r.busy < s.active && r.q.n > 0 {
 		if a := s.next(r); a != nil {
 			s.start(r, a)
@@ -411,6 +476,16 @@ func (s *service) next(r *replica) *attempt {
 // (or dropping it without an answer when r is OK: a black hole).
 func (s *service) drain(rep *replica, r Reason) {
 	now := s.w.s.Now()
+	for rep.rq.n > 0 { // rejections still to be worked on go out now
+		a := rep.rq.popFront()
+		s.m.inSystem.add(now, -1)
+		if r == strategies.ReasonOK {
+			s.m.droppedN++
+			s.w.release(a)
+		} else {
+			s.reject(a, a.reason)
+		}
+	}
 	for rep.q.n > 0 {
 		a := rep.q.popFront()
 		a.queued = false

@@ -1124,3 +1124,46 @@ func BenchmarkMM1Strategies(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(served), "ns/customer")
 }
+
+func TestRejectCostCollapsesGoodputUnderRetries(t *testing.T) {
+	// Saying no is not free (Vitillo, REFERENCES §11). A service of 4
+	// workers of exp(10ms) (capacity 400/s) with 8 waiting places per
+	// replica under 800 calls/s, each retried up to 3 attempts on
+	// queue_full: with free rejections the short queue keeps goodput near
+	// capacity; when each rejection takes a worker for 1ms, the retried
+	// excess eats the workers and goodput falls to about half (at 2ms the
+	// rejections alone outgrow the workers and goodput is 0).
+	const capacity = 400.0
+	cfg := func(cost sim.Dist) Config {
+		return Config{
+			Duration: 20 * time.Second,
+			Seed:     5,
+			Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
+				Queue: QueueConfig{Limit: Limit(8)}, RejectCost: cost}},
+			Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 800,
+				ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond, Retry: RetryConfig{Attempts: 3}}}},
+		}
+	}
+	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
+	_, free := run(t, cfg(nil))
+	_, costly := run(t, cfg(d("1ms")))
+	gf, gc := good(free)/capacity, good(costly)/capacity
+	if gf < 0.9 {
+		t.Errorf("free rejections: goodput %.3f of capacity, want near 1", gf)
+	}
+	if gc > 0.7*gf {
+		t.Errorf("costly rejections: goodput %.3f of capacity, want well below %.3f", gc, gf)
+	}
+	sf, sc := free.Summary.Services["api"], costly.Summary.Services["api"]
+	if _, ok := sf.Strategy["reject_work"]; ok {
+		t.Errorf("free rejections: reject_work metric present")
+	}
+	rw := sc.Strategy["reject_work"]
+	if rw <= 0 {
+		t.Fatalf("costly rejections: reject_work %v, want > 0", rw)
+	}
+	// The rejection work is 1ms per rejection.
+	if want := 0.001 * float64(sc.Rejected); math.Abs(rw-want) > 0.01*want {
+		t.Errorf("reject_work %v s, want 1ms x %d rejections = %v s", rw, sc.Rejected, want)
+	}
+}
