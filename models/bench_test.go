@@ -26,7 +26,15 @@ func mm1Config(customers int, seed uint64) Config {
 // gauges, latency histograms). One op is one customer; compare ns/customer
 // with sim's BenchmarkMM1 (the bare engine) and ../shared/bench.
 func BenchmarkMM1(b *testing.B) {
-	w, err := Build(mm1Config(b.N, 1))
+	benchCustomers(b, mm1Config(b.N, 1))
+}
+
+// benchCustomers builds cfg (an M/M/1 whose service is "server"), runs it
+// as the timed part of b, and reports ns/customer, customers/s,
+// events/customer and allocations.
+func benchCustomers(b *testing.B, cfg Config) {
+	b.Helper()
+	w, err := Build(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,23 +61,7 @@ func BenchmarkMM1Timeout(b *testing.B) {
 	cfg := mm1Config(b.N, 1)
 	cfg.Clients[0].Timeout = time.Second
 	cfg.Clients[0].Link = LinkConfig{Latency: sim.MustParseDist("exp(100us)")}
-	w, err := Build(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := w.Run(); err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
-	served := w.Results().Summary.Services["server"].Served
-	if served == 0 {
-		return
-	}
-	ns := float64(b.Elapsed().Nanoseconds())
-	b.ReportMetric(ns/float64(served), "ns/customer")
-	b.ReportMetric(float64(w.Events())/float64(served), "events/customer")
+	benchCustomers(b, cfg)
 }
 
 // BenchmarkMultiTier runs the multi-tier world of the Little's-law test

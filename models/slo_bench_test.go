@@ -16,19 +16,5 @@ func BenchmarkMM1Observed(b *testing.B) {
 		{Name: "fast", Client: "customers", Objective: 0.99, Latency: 10 * time.Millisecond},
 	}
 	cfg.Traces = TraceConfig{Slowest: 10, Failed: true}
-	w, err := Build(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := w.Run(); err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
-	served := w.Results().Summary.Services["server"].Served
-	if served == 0 {
-		return
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(served), "ns/customer")
+	benchCustomers(b, cfg)
 }

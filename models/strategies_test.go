@@ -1108,21 +1108,7 @@ func BenchmarkMM1Strategies(b *testing.B) {
 	s.RateLimit = &RateLimitConfig{Kind: RateTokenBucket, Rate: 1e6}
 	s.Shed = &ShedConfig{Concurrency: 1_000_000}
 	s.Queue.Order = AdaptiveLIFO
-	w, err := Build(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := w.Run(); err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
-	served := w.Results().Summary.Services["server"].Served
-	if served == 0 {
-		return
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(served), "ns/customer")
+	benchCustomers(b, cfg)
 }
 
 func TestRejectCostCollapsesGoodputUnderRetries(t *testing.T) {
