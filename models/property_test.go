@@ -186,13 +186,7 @@ func TestLifecycleInvariants(t *testing.T) {
 		}
 		for i, g := range sn.Services {
 			v := s.Services[g.Name]
-			if v.Arrived != v.Served+v.Rejected+v.Dropped+int64(g.InSystem) {
-				t.Fatalf("service %s: arrived %d != served %d + rejected %d + dropped %d + inside %d",
-					g.Name, v.Arrived, v.Served, v.Rejected, v.Dropped, g.InSystem)
-			}
-			if g.InSystem != g.Queue+g.Busy || g.Queue < 0 || g.Busy < 0 {
-				t.Fatalf("service %s: inside %d, queue %d, busy %d", g.Name, g.InSystem, g.Queue, g.Busy)
-			}
+			serviceBooks(t, v, g)
 			if v.WastedWork < 0 || v.Utilization < 0 || v.QueueLength.Max < 0 {
 				t.Fatalf("service %s: negative metric %+v", g.Name, v)
 			}
@@ -241,4 +235,17 @@ func pinRapid(t *testing.T, checks string) {
 	}
 	set("rapid.seed", "20261124", "0")
 	set("rapid.checks", checks, "100")
+}
+
+// serviceBooks checks that a service's books balance at the end of a run:
+// every request that arrived was served, rejected, dropped, or is still
+// inside (waiting or in service).
+func serviceBooks(t interface{ Fatalf(string, ...any) }, v ServiceSummary, g ServiceGauge) {
+	if v.Arrived != v.Served+v.Rejected+v.Dropped+int64(g.InSystem) {
+		t.Fatalf("service %s: arrived %d != served %d + rejected %d + dropped %d + inside %d",
+			g.Name, v.Arrived, v.Served, v.Rejected, v.Dropped, g.InSystem)
+	}
+	if g.InSystem != g.Queue+g.Busy || g.Queue < 0 || g.Busy < 0 {
+		t.Fatalf("service %s: inside %d, queue %d, busy %d", g.Name, g.InSystem, g.Queue, g.Busy)
+	}
 }

@@ -867,14 +867,7 @@ func TestStrategiesKeepTheBooks(t *testing.T) {
 			books("job "+name, c)
 		}
 		for _, g := range sn.Services {
-			v := s.Services[g.Name]
-			if v.Arrived != v.Served+v.Rejected+v.Dropped+int64(g.InSystem) {
-				t.Fatalf("service %s: arrived %d != served %d + rejected %d + dropped %d + inside %d",
-					g.Name, v.Arrived, v.Served, v.Rejected, v.Dropped, g.InSystem)
-			}
-			if g.InSystem != g.Queue+g.Busy || g.Queue < 0 || g.Busy < 0 {
-				t.Fatalf("service %s: inside %d, queue %d, busy %d", g.Name, g.InSystem, g.Queue, g.Busy)
-			}
+			serviceBooks(t, s.Services[g.Name], g)
 		}
 		var a, b bytes.Buffer
 		if err := r.WriteJSON(&a); err != nil {
