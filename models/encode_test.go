@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 func TestSummaryJSONContract(t *testing.T) {
@@ -63,7 +65,7 @@ func TestLatencyHistogram(t *testing.T) {
 	second.Name, second.Rate = "batch", 20
 	cfg.Clients = append(cfg.Clients, second)
 	_, r := run(t, cfg)
-	check := func(name string, l Latency, succeeded int64) {
+	check := func(name string, l results.Latency, succeeded int64) {
 		t.Helper()
 		var n float64
 		prev := 0.0
@@ -97,12 +99,12 @@ func TestLatencyHistogram(t *testing.T) {
 func splitMetric(name string) []string { return strings.Split(name, ".") }
 
 func TestValuesNaNIsNull(t *testing.T) {
-	v := Values{1, math.NaN(), 2.5}
+	v := results.Values{1, math.NaN(), 2.5}
 	b, err := json.Marshal(v)
 	if err != nil || string(b) != "[1,null,2.5]" {
 		t.Fatalf("%s %v", b, err)
 	}
-	var back Values
+	var back results.Values
 	if err := json.Unmarshal(b, &back); err != nil || back[0] != 1 || !math.IsNaN(back[1]) || back[2] != 2.5 {
 		t.Fatalf("%v %v", back, err)
 	}
@@ -128,7 +130,7 @@ func TestSeriesCSV(t *testing.T) {
 	if err := r.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	var back Results
+	var back results.Results
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}

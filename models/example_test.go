@@ -79,7 +79,7 @@ func ExampleWorld_Advance() {
 
 // Results encode as JSON (the summary's field names are a stable
 // contract) and as CSV.
-func ExampleResults_WriteSummaryCSV() {
+func ExampleWorld_Results() {
 	w, _ := models.Build(models.Config{
 		Duration: time.Second,
 		Services: []models.ServiceConfig{{Name: "api", ServiceTime: sim.MustParseDist("10ms")}},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -74,7 +75,7 @@ func (w *World) startFault(f *fault) {
 	if !cfg.Kind.Instantaneous() {
 		end += cfg.For
 	}
-	w.windows = append(w.windows, FaultWindow{Kind: cfg.Kind, Target: cfg.Target, StartS: cfg.At.Seconds(), EndS: end.Seconds()})
+	w.windows = append(w.windows, results.FaultWindow{Kind: string(cfg.Kind), Target: cfg.Target, StartS: cfg.At.Seconds(), EndS: end.Seconds()})
 	switch cfg.Kind {
 	case FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate:
 		f.svc.faults = append(f.svc.faults, f)

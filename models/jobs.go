@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -298,8 +299,8 @@ func (w *World) buildJobs() {
 // jobSeries and jobSummaries report the jobs: their calls as a client's,
 // plus changes/s, unpropagated changes and propagation delay under
 // strategy.
-func (w *World) jobSeries() []CallSeries {
-	var out []CallSeries
+func (w *World) jobSeries() []results.CallSeries {
+	var out []results.CallSeries
 	for _, j := range w.jobs {
 		cs := j.e.stats.series()
 		cs.Strategy = j.m.series()
@@ -311,11 +312,11 @@ func (w *World) jobSeries() []CallSeries {
 	return out
 }
 
-func (w *World) jobSummaries(end sim.Time) map[string]CallSummary {
+func (w *World) jobSummaries(end sim.Time) map[string]results.CallSummary {
 	if len(w.jobs) == 0 {
 		return nil
 	}
-	out := map[string]CallSummary{}
+	out := map[string]results.CallSummary{}
 	for _, j := range w.jobs {
 		cs := j.e.stats.summary(end, false)
 		cs.Strategy = j.m.summary(end)

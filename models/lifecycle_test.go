@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
 // The lifecycle, fault by fault, on tiny worlds with constant times whose
 // outcome can be worked out by hand (the comments do it).
 
-func run(t *testing.T, cfg Config) (*World, *Results) {
+func run(t *testing.T, cfg Config) (*World, *results.Results) {
 	t.Helper()
 	w, err := Build(cfg)
 	if err != nil {
@@ -432,7 +433,7 @@ func TestRecoveryVerdicts(t *testing.T) {
 	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 3}}
 	_, r := run(t, cfg)
 	rec := r.Summary.Recovery
-	wantEq(t, "verdict", rec.Verdict, Recovered)
+	wantEq(t, "verdict", rec.Verdict, results.Recovered)
 	if r.Summary.Recovered == nil || !*r.Summary.Recovered || r.Summary.RecoveryS == nil || *r.Summary.RecoveryS > 20 {
 		t.Errorf("recovered %v recovery_s %v", r.Summary.Recovered, r.Summary.RecoveryS)
 	}
@@ -441,7 +442,7 @@ func TestRecoveryVerdicts(t *testing.T) {
 
 	// Does not recover: overloaded FIFO with timeouts after the trigger.
 	_, r = run(t, collapse())
-	wantEq(t, "verdict", r.Summary.Recovery.Verdict, NotRecovered)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, results.NotRecovered)
 	if r.Summary.Recovered == nil || *r.Summary.Recovered || r.Summary.RecoveryS != nil {
 		t.Errorf("recovered %v recovery_s %v", r.Summary.Recovered, r.Summary.RecoveryS)
 	}
@@ -451,7 +452,7 @@ func TestRecoveryVerdicts(t *testing.T) {
 	c.Clients[0].Schedule = nil
 	c.Clients[0].Rate = 1500
 	_, r = run(t, c)
-	wantEq(t, "verdict", r.Summary.Recovery.Verdict, CollapsedBeforeFault)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, results.CollapsedBeforeFault)
 	if r.Summary.Recovered != nil {
 		t.Errorf("recovered = %v, want null", *r.Summary.Recovered)
 	}
@@ -459,7 +460,7 @@ func TestRecoveryVerdicts(t *testing.T) {
 	// No faults: null.
 	cfg.Faults = nil
 	_, r = run(t, cfg)
-	wantEq(t, "verdict", r.Summary.Recovery.Verdict, NoFaults)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, results.NoFaults)
 	if r.Summary.Recovered != nil {
 		t.Error("recovered should be null without faults")
 	}
@@ -467,12 +468,12 @@ func TestRecoveryVerdicts(t *testing.T) {
 	// Undecided: the fault ends too close to the end of the run.
 	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 100 * time.Second, For: 15 * time.Second, Factor: 3}}
 	_, r = run(t, cfg)
-	wantEq(t, "verdict", r.Summary.Recovery.Verdict, Undecided)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, results.Undecided)
 
 	// No baseline: the fault starts at once.
 	cfg.Faults[0].At = 0
 	_, r = run(t, cfg)
-	wantEq(t, "verdict", r.Summary.Recovery.Verdict, NoBaseline)
+	wantEq(t, "verdict", r.Summary.Recovery.Verdict, results.NoBaseline)
 }
 
 func TestValidateNamesFieldPaths(t *testing.T) {
@@ -539,7 +540,7 @@ func TestAdvanceInSlicesEqualsRun(t *testing.T) {
 	r3 := w.Results()
 	var b1, b2, b3 bytes.Buffer
 	for _, p := range []struct {
-		r *Results
+		r *results.Results
 		b *bytes.Buffer
 	}{{r1, &b1}, {r2, &b2}, {r3, &b3}} {
 		if err := p.r.WriteJSON(p.b); err != nil {
@@ -587,7 +588,7 @@ func TestInjectAndKnobs(t *testing.T) {
 	// Advance(5s) fired the arrival at 5.0s; the outage takes 5.1s .. 6.9s.
 	wantEq(t, "failed[outage]", r.Summary.Failed["outage"], int64(19))
 	wantNear(t, "offered after the knob", r.Series.Clients[0].Offered[15], 20, 1)
-	if len(r.Faults) != 1 || r.Summary.Recovery.Verdict != Recovered {
+	if len(r.Faults) != 1 || r.Summary.Recovery.Verdict != results.Recovered {
 		t.Errorf("faults %+v verdict %v", r.Faults, r.Summary.Recovery.Verdict)
 	}
 }

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"pgregory.net/rapid"
 	"testing"
 	"time"
 
-	"pgregory.net/rapid"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // genConfig draws a small random world: up to 3 services calling later
@@ -166,7 +167,7 @@ func TestLifecycleInvariants(t *testing.T) {
 		r := w.Results()
 		s := r.Summary
 		sn := w.Snapshot()
-		books := func(name string, c CallSummary) {
+		books := func(name string, c results.CallSummary) {
 			var failed int64
 			for _, n := range c.Failed {
 				failed += n
@@ -211,7 +212,7 @@ func TestLifecycleInvariants(t *testing.T) {
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Fatalf("two runs of the same config differ")
 		}
-		var back Results
+		var back results.Results
 		if err := json.Unmarshal(a.Bytes(), &back); err != nil {
 			t.Fatalf("decode: %v", err)
 		}
@@ -240,7 +241,7 @@ func pinRapid(t *testing.T, checks string) {
 // serviceBooks checks that a service's books balance at the end of a run:
 // every request that arrived was served, rejected, dropped, or is still
 // inside (waiting or in service).
-func serviceBooks(t interface{ Fatalf(string, ...any) }, v ServiceSummary, g ServiceGauge) {
+func serviceBooks(t interface{ Fatalf(string, ...any) }, v results.ServiceSummary, g results.ServiceGauge) {
 	if v.Arrived != v.Served+v.Rejected+v.Dropped+int64(g.InSystem) {
 		t.Fatalf("service %s: arrived %d != served %d + rejected %d + dropped %d + inside %d",
 			g.Name, v.Arrived, v.Served, v.Rejected, v.Dropped, g.InSystem)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -12,20 +13,20 @@ import (
 // returned (or Advance reported done). The series cover the closed
 // intervals; the summary covers everything up to the current time. The
 // returned value shares nothing with the world.
-func (w *World) Results() *Results {
+func (w *World) Results() *results.Results {
 	end := w.resultEnd()
-	r := &Results{
+	r := &results.Results{
 		Seed:      w.cfg.Seed,
 		DurationS: w.cfg.Duration.Seconds(),
 		EndS:      end.Seconds(),
 		IntervalS: w.interval.Seconds(),
-		Series:    cloneSeries(w.series()),
-		Faults:    append([]FaultWindow{}, w.windows...),
+		Series:    w.series().Clone(),
+		Faults:    append([]results.FaultWindow{}, w.windows...),
 	}
 	if w.err != nil {
 		r.Stopped = w.err.Error()
 	}
-	slices.SortStableFunc(r.Faults, func(a, b FaultWindow) int {
+	slices.SortStableFunc(r.Faults, func(a, b results.FaultWindow) int {
 		switch {
 		case a.StartS < b.StartS:
 			return -1
@@ -41,8 +42,8 @@ func (w *World) Results() *Results {
 }
 
 // series returns views of the series so far (sharing storage).
-func (w *World) series() Series {
-	s := Series{T: w.t, Total: w.total.series()}
+func (w *World) series() results.Series {
+	s := results.Series{T: w.t, Total: w.total.series()}
 	for _, c := range w.clients {
 		cs := c.e.stats.series()
 		cs.Strategy = c.e.strat().series()
@@ -59,7 +60,7 @@ func (w *World) series() Series {
 		s.Services = append(s.Services, ss)
 	}
 	for _, c := range w.caches {
-		s.Caches = append(s.Caches, CacheSeries{Name: c.name, Hits: c.m.sHits, Misses: c.m.sMisses, HitRatio: c.m.sRatio, Size: c.m.size.means,
+		s.Caches = append(s.Caches, results.CacheSeries{Name: c.name, Hits: c.m.sHits, Misses: c.m.sMisses, HitRatio: c.m.sRatio, Size: c.m.size.means,
 			Strategy: c.strat().series()})
 	}
 	s.SLOs = w.sloSeries()
@@ -67,65 +68,14 @@ func (w *World) series() Series {
 	return s
 }
 
-func cloneValues(v Values) Values { return append(Values{}, v...) }
-
-func cloneCallSeries(c CallSeries) CallSeries {
-	c.Offered = cloneValues(c.Offered)
-	c.Attempts = cloneValues(c.Attempts)
-	c.Amplification = cloneValues(c.Amplification)
-	c.Succeeded = cloneValues(c.Succeeded)
-	c.Goodput = c.Succeeded
-	c.Throughput = cloneValues(c.Throughput)
-	f := map[string]Values{}
-	for k, v := range c.Failed {
-		f[k] = cloneValues(v)
-	}
-	c.Failed = f
-	c.InFlight = cloneValues(c.InFlight)
-	c.P50, c.P90, c.P99, c.P999 = cloneValues(c.P50), cloneValues(c.P90), cloneValues(c.P99), cloneValues(c.P999)
-	c.Strategy = cloneValuesMap(c.Strategy)
-	return c
-}
-
-func cloneSeries(s Series) Series {
-	out := Series{T: cloneValues(s.T), Total: cloneCallSeries(s.Total)}
-	out.Clients = []CallSeries{}
-	for _, c := range s.Clients {
-		out.Clients = append(out.Clients, cloneCallSeries(c))
-	}
-	out.Edges = []CallSeries{}
-	for _, c := range s.Edges {
-		out.Edges = append(out.Edges, cloneCallSeries(c))
-	}
-	out.Services = []ServiceSeries{}
-	for _, v := range s.Services {
-		v.Arrivals, v.Throughput, v.Rejected, v.Errors = cloneValues(v.Arrivals), cloneValues(v.Throughput), cloneValues(v.Rejected), cloneValues(v.Errors)
-		v.Wasted, v.Utilization, v.Busy, v.Capacity = cloneValues(v.Wasted), cloneValues(v.Utilization), cloneValues(v.Busy), cloneValues(v.Capacity)
-		v.QueueMean, v.QueueMax, v.InSystem = cloneValues(v.QueueMean), cloneValues(v.QueueMax), cloneValues(v.InSystem)
-		v.Strategy = cloneValuesMap(v.Strategy)
-		out.Services = append(out.Services, v)
-	}
-	out.Caches = []CacheSeries{}
-	for _, v := range s.Caches {
-		v.Hits, v.Misses, v.HitRatio, v.Size = cloneValues(v.Hits), cloneValues(v.Misses), cloneValues(v.HitRatio), cloneValues(v.Size)
-		v.Strategy = cloneValuesMap(v.Strategy)
-		out.Caches = append(out.Caches, v)
-	}
-	out.SLOs = cloneSLOSeries(s.SLOs)
-	for _, c := range s.Jobs {
-		out.Jobs = append(out.Jobs, cloneCallSeries(c))
-	}
-	return out
-}
-
-func (w *World) summary(end sim.Time, series *Series) Summary {
+func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 	sec := end.Seconds()
-	s := Summary{
+	s := results.Summary{
 		Failed:   map[string]int64{},
-		Services: map[string]ServiceSummary{},
-		Clients:  map[string]CallSummary{},
-		Edges:    map[string]CallSummary{},
-		Caches:   map[string]CacheSummary{},
+		Services: map[string]results.ServiceSummary{},
+		Clients:  map[string]results.CallSummary{},
+		Edges:    map[string]results.CallSummary{},
+		Caches:   map[string]results.CacheSummary{},
 	}
 	var all sim.Histogram
 	var throughput int64
@@ -161,19 +111,19 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 		s.Services[sv.name] = ss
 	}
 	for _, c := range w.caches {
-		cs := CacheSummary{Hits: c.m.hitsN, Misses: c.m.missesN, Size: Mean{c.m.size.mean(end)}, Strategy: c.strat().summary(end)}
+		cs := results.CacheSummary{Hits: c.m.hitsN, Misses: c.m.missesN, Size: results.Mean{Mean: c.m.size.mean(end)}, Strategy: c.strat().summary(end)}
 		cs.HitRatio = zeroNaN(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
 		s.Caches[c.name] = cs
 	}
 	s.Jobs = w.jobSummaries(end)
 	s.Recovery = w.recovery(series)
 	switch s.Recovery.Verdict {
-	case Recovered:
+	case results.Recovered:
 		t := true
 		s.Recovered = &t
 		rs := *s.Recovery.RecoveryS
 		s.RecoveryS = &rs
-	case NotRecovered:
+	case results.NotRecovered:
 		f := false
 		s.Recovered = &f
 	}
@@ -182,9 +132,9 @@ func (w *World) summary(end sim.Time, series *Series) Summary {
 
 // recovery judges recovery from the total goodput and offered series (see
 // Recovery for the rule).
-func (w *World) recovery(series *Series) Recovery {
+func (w *World) recovery(series *results.Series) results.Recovery {
 	cfg := w.cfg.Recovery
-	rec := Recovery{Tolerance: cfg.Tolerance, HoldS: cfg.Hold.Seconds()}
+	rec := results.Recovery{Tolerance: cfg.Tolerance, HoldS: cfg.Hold.Seconds()}
 	if len(w.cfg.Faults) == 0 {
 		return rec
 	}
@@ -219,21 +169,21 @@ func (w *World) recovery(series *Series) Recovery {
 		}
 	}
 	if k == 0 {
-		rec.Verdict = NoBaseline
+		rec.Verdict = results.NoBaseline
 		return rec
 	}
 	rec.BaselineGoodput = sumG / float64(k)
 	rec.BaselineOffered = sumO / float64(k)
 	rec.Threshold = rec.BaselineGoodput * (1 - cfg.Tolerance)
 	if rec.BaselineGoodput < cfg.Collapse*rec.BaselineOffered {
-		rec.Verdict = CollapsedBeforeFault
+		rec.Verdict = results.CollapsedBeforeFault
 		return rec
 	}
 	hold := int(math.Ceil(float64(cfg.Hold) / float64(iv)))
 	hold = max(hold, 1)
 	startIdx := int((last + iv - 1) / iv) // first interval starting at or after the fault end
 	if startIdx+hold > n {
-		rec.Verdict = Undecided
+		rec.Verdict = results.Undecided
 		return rec
 	}
 	// Sliding mean over hold intervals, width-weighted for a short last one.
@@ -243,13 +193,13 @@ func (w *World) recovery(series *Series) Recovery {
 			sum += good[j]
 		}
 		if sum/float64(hold) >= rec.Threshold {
-			rec.Verdict = Recovered
+			rec.Verdict = results.Recovered
 			t := (time.Duration(i)*iv - last).Seconds()
 			rec.RecoveryS = &t
 			return rec
 		}
 	}
-	rec.Verdict = NotRecovered
+	rec.Verdict = results.NotRecovered
 	return rec
 }
 
@@ -259,88 +209,15 @@ func (w *World) partial(i int) bool {
 	return sim.Time(i+1)*sim.Time(w.interval) > w.end
 }
 
-// Snapshot is a cheap live view of a running world for the TUI: current
-// gauges and the series of the closed intervals so far. Its series share
-// storage with the world (never modified, only appended to): read them,
-// do not write them.
-type Snapshot struct {
-	// Now is the current virtual time.
-	Now sim.Time
-	// Done reports whether the run is over; Err is why it stopped early.
-	Done bool
-	Err  error
-	// Events is the number of events fired so far.
-	Events uint64
-	// Clients, Services and Caches hold current values, in config order.
-	Clients  []ClientGauge
-	Services []ServiceGauge
-	Caches   []CacheGauge
-	// Series holds the closed intervals so far.
-	Series Series
-	// Faults are the faults started so far.
-	Faults []FaultWindow
-}
-
-// ClientGauge is the current state of one client.
-type ClientGauge struct {
-	Name  string
-	Model LoadModel
-	// Rate is the current effective rate (calls/s, sessions/s for partly
-	// open; 0 for closed); Users is the population (closed).
-	Rate  float64
-	Users int
-	// InFlight is calls in flight now; the counts are totals so far.
-	InFlight                             int
-	Calls, Attempts, Succeeded, Failures int64
-	// Breaker is the circuit breaker's state ("closed", "open",
-	// "half_open"), empty without a breaker.
-	Breaker string
-	// Strategy holds the current values of the client's strategies by
-	// their series names (counters: totals so far; levels: now). nil
-	// without strategies.
-	Strategy map[string]float64
-}
-
-// ServiceGauge is the current state of one service.
-type ServiceGauge struct {
-	Name string
-	// Queue, Busy and InSystem count requests now; Capacity is workers
-	// in service; ReplicasUp of Replicas take requests.
-	Queue, Busy, InSystem, Capacity int
-	Replicas, ReplicasUp            int
-	// Slowdown is the current service-time factor; ErrorRate the current
-	// error probability.
-	Slowdown, ErrorRate float64
-	// Paused, FailFast and BlackHole report active faults.
-	Paused, FailFast, BlackHole bool
-	// Served, Rejected and WastedS are totals so far.
-	Served, Rejected int64
-	WastedS          float64
-	// Strategy holds the current values of the service's strategies by
-	// their series names (counters: totals so far; levels: now). nil
-	// without strategies.
-	Strategy map[string]float64
-}
-
-// CacheGauge is the current state of one cache.
-type CacheGauge struct {
-	Name         string
-	Size         int
-	Hits, Misses int64
-	// Strategy holds the cache's strategy counters so far; nil without
-	// strategies.
-	Strategy map[string]float64
-}
-
 // Snapshot returns the live view. It allocates only its small slices and
 // changes nothing in the world: a run snapshotted between Advance slices
 // is identical to one that was not.
-func (w *World) Snapshot() Snapshot {
+func (w *World) Snapshot() results.Snapshot {
 	now := w.s.Now()
-	sn := Snapshot{Now: now, Done: w.done, Err: w.err, Events: w.events, Series: w.series(), Faults: w.windows[:len(w.windows):len(w.windows)]}
+	sn := results.Snapshot{Now: now, Done: w.done, Err: w.err, Events: w.events, Series: w.series(), Faults: w.windows[:len(w.windows):len(w.windows)]}
 	for _, c := range w.clients {
 		st := &c.e.stats
-		g := ClientGauge{Name: c.name, Model: c.cfg.Model, Users: len(c.users), InFlight: int(st.inFlight.v),
+		g := results.ClientGauge{Name: c.name, Model: string(c.cfg.Model), Users: len(c.users), InFlight: int(st.inFlight.v),
 			Calls: st.calls, Attempts: st.attemptsN, Succeeded: st.succeededN}
 		for _, n := range st.failedN {
 			g.Failures += n
@@ -353,7 +230,7 @@ func (w *World) Snapshot() Snapshot {
 		sn.Clients = append(sn.Clients, g)
 	}
 	for _, s := range w.services {
-		g := ServiceGauge{Name: s.name, Capacity: s.capacityUp, Replicas: len(s.reps), ReplicasUp: s.up,
+		g := results.ServiceGauge{Name: s.name, Capacity: s.capacityUp, Replicas: len(s.reps), ReplicasUp: s.up,
 			Slowdown: s.slow, ErrorRate: s.errP, Paused: s.paused, FailFast: s.failFast, BlackHole: s.blackHole,
 			Served: s.m.servedN, Rejected: s.m.rejectedN, WastedS: s.m.wastedN / 1e9}
 		for _, r := range s.reps {
@@ -365,7 +242,7 @@ func (w *World) Snapshot() Snapshot {
 		sn.Services = append(sn.Services, g)
 	}
 	for _, c := range w.caches {
-		sn.Caches = append(sn.Caches, CacheGauge{Name: c.name, Size: c.size, Hits: c.m.hitsN, Misses: c.m.missesN, Strategy: c.strat().current()})
+		sn.Caches = append(sn.Caches, results.CacheGauge{Name: c.name, Size: c.size, Hits: c.m.hitsN, Misses: c.m.missesN, Strategy: c.strat().current()})
 	}
 	return sn
 }

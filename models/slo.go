@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -237,7 +238,7 @@ type sloRun struct {
 	cumGood     []int64 // cumGood[i] = good calls in intervals [0, i)
 	cumTotal    []int64
 
-	sGood, sTotal, sSLI, sBurn, sBudget Values
+	sGood, sTotal, sSLI, sBurn, sBudget results.Values
 	alerts                              []*alertRun
 }
 
@@ -252,7 +253,7 @@ type alertRun struct {
 	nFires      int64
 	firingNS    int64
 	fires       []alertFire // the first maxFiresRecorded
-	sFiring     Values
+	sFiring     results.Values
 }
 
 // alertFire is one firing of a rule: from start to end (sim.Never while
@@ -413,163 +414,21 @@ func (w *World) rollSLOs(end sim.Time) {
 	}
 }
 
-// ---- results ----
-
-// SLOSummary is one SLO over the run. Counts are calls completed on the
-// SLO's client or edge; budgets are fractions of the compliance window's
-// error budget.
-type SLOSummary struct {
-	// Client is the client or "from->to" edge covered.
-	Client string `json:"client"`
-	// Objective is the target fraction of good calls; LatencyS the
-	// latency bound of a good call (s; 0 for none).
-	Objective float64 `json:"objective"`
-	LatencyS  float64 `json:"latency_s"`
-	// WindowS is the compliance window (s), in whole intervals;
-	// TimeScale the factor applied to the alert windows.
-	WindowS   float64 `json:"window_s"`
-	TimeScale float64 `json:"time_scale"`
-	// Total, Good and Bad count completed calls.
-	Total int64 `json:"total"`
-	Good  int64 `json:"good"`
-	Bad   int64 `json:"bad"`
-	// SLI is Good/Total over the run; null without calls.
-	SLI *float64 `json:"sli"`
-	// Met reports whether the SLI is at least the objective (true
-	// without calls).
-	Met bool `json:"met"`
-	// BurnRate is the run's error ratio over the error budget (1 -
-	// objective); MaxBurnRate the highest of any interval.
-	BurnRate    float64 `json:"burn_rate"`
-	MaxBurnRate float64 `json:"max_burn_rate"`
-	// BudgetSpent is the fraction of one compliance window's error budget
-	// the run's bad calls used: BurnRate x run / window (the window's
-	// traffic taken at the run's rate). Above 1, the budget is overspent.
-	BudgetSpent float64 `json:"budget_spent"`
-	// BudgetRemaining is the budget left at the end of the run (1 -
-	// burn x span / window over the compliance window so far);
-	// BudgetRemainingMin the lowest it was at any interval end.
-	BudgetRemaining    float64 `json:"budget_remaining"`
-	BudgetRemainingMin float64 `json:"budget_remaining_min"`
-	// FirstAlert names the rule that fired first (ties: the first in the
-	// SLO's rule order), empty if none fired; FirstAlertS is when (s).
-	FirstAlert  string   `json:"first_alert"`
-	FirstAlertS *float64 `json:"first_alert_s"`
-}
-
-// AlertSummary is one alert rule over the run.
-type AlertSummary struct {
-	// Severity is page or ticket; BurnRate the rule's threshold.
-	Severity Severity `json:"severity"`
-	BurnRate float64  `json:"burn_rate"`
-	// LongS and ShortS are the effective windows (s): the rule's windows
-	// x the time scale, rounded to whole intervals (at least one).
-	LongS  float64 `json:"long_s"`
-	ShortS float64 `json:"short_s"`
-	// GraceS is how long after a fault a firing still counts as caused
-	// by it (s).
-	GraceS float64 `json:"grace_s"`
-	// Fired counts the times the rule started firing; FalsePositives
-	// those that started with no fault active or within the grace after
-	// one.
-	Fired          int64 `json:"fired"`
-	FalsePositives int64 `json:"false_positives"`
-	// FiringS is the total time spent firing (s), up to the end of the
-	// run.
-	FiringS float64 `json:"firing_s"`
-	// FirstFireS is when the rule first fired (s); null if never.
-	FirstFireS *float64 `json:"first_fire_s"`
-	// DetectS is the time from the start of the first fault to the first
-	// firing that started within that fault or its grace (s); null
-	// without faults or if that fault was not detected.
-	DetectS *float64 `json:"detect_s"`
-	// Detected and Missed count the faults with and without such a
-	// firing.
-	Detected int `json:"detected"`
-	Missed   int `json:"missed"`
-	// Faults gives the detection of each fault, in start order.
-	Faults []FaultDetection `json:"faults"`
-	// Fires lists the firings (the first 100).
-	Fires []AlertFire `json:"fires"`
-}
-
-// FaultDetection is how an alert rule did on one fault.
-type FaultDetection struct {
-	// Kind, Target and StartS identify the fault.
-	Kind   FaultKind `json:"kind"`
-	Target string    `json:"target"`
-	StartS float64   `json:"start_s"`
-	// DetectS is the time from the fault's start to the first firing that
-	// started within [start, end + grace] (s); null if none did.
-	DetectS *float64 `json:"detect_s"`
-	// BudgetSpent is the error budget spent from the interval the fault
-	// started in to the firing (fraction of the window's budget); null
-	// if not detected.
-	BudgetSpent *float64 `json:"budget_spent"`
-}
-
-// AlertFire is one firing of an alert rule.
-type AlertFire struct {
-	// StartS is when it fired (s); EndS when it resolved, null if it was
-	// still firing when the run ended.
-	StartS float64  `json:"start_s"`
-	EndS   *float64 `json:"end_s"`
-	// FalsePositive is true when no fault was active, or had ended within
-	// the grace, when it fired.
-	FalsePositive bool `json:"false_positive"`
-}
-
-// SLOSeries is one SLO's per-interval series.
-type SLOSeries struct {
-	Name string `json:"name"`
-	// Good and Total are calls completed in the interval (counts, not
-	// rates: exact).
-	Good  Values `json:"good"`
-	Total Values `json:"total"`
-	// SLI is Good/Total and BurnRate (1-SLI)/(1-objective) in the
-	// interval; NaN without calls.
-	SLI      Values `json:"sli"`
-	BurnRate Values `json:"burn_rate"`
-	// BudgetRemaining is the error budget left at the interval's end.
-	BudgetRemaining Values `json:"budget_remaining"`
-	// Alerts is 1 for each interval at whose end the rule was firing, by
-	// rule name.
-	Alerts map[string]Values `json:"alerts"`
-}
-
-func (s *sloRun) series() SLOSeries {
-	out := SLOSeries{Name: s.cfg.Name, Good: s.sGood, Total: s.sTotal, SLI: s.sSLI, BurnRate: s.sBurn,
-		BudgetRemaining: s.sBudget, Alerts: map[string]Values{}}
+func (s *sloRun) series() results.SLOSeries {
+	out := results.SLOSeries{Name: s.cfg.Name, Good: s.sGood, Total: s.sTotal, SLI: s.sSLI, BurnRate: s.sBurn,
+		BudgetRemaining: s.sBudget, Alerts: map[string]results.Values{}}
 	for _, a := range s.alerts {
 		out.Alerts[a.cfg.Name] = a.sFiring
 	}
 	return out
 }
 
-func cloneSLOSeries(in []SLOSeries) []SLOSeries {
-	if in == nil {
-		return nil
-	}
-	out := make([]SLOSeries, len(in))
-	for i, s := range in {
-		s.Good, s.Total, s.SLI = cloneValues(s.Good), cloneValues(s.Total), cloneValues(s.SLI)
-		s.BurnRate, s.BudgetRemaining = cloneValues(s.BurnRate), cloneValues(s.BudgetRemaining)
-		al := map[string]Values{}
-		for k, v := range s.Alerts {
-			al[k] = cloneValues(v)
-		}
-		s.Alerts = al
-		out[i] = s
-	}
-	return out
-}
-
 // sloSeries returns views of the SLO series so far (nil without SLOs).
-func (w *World) sloSeries() []SLOSeries {
+func (w *World) sloSeries() []results.SLOSeries {
 	if len(w.slos) == 0 {
 		return nil
 	}
-	out := make([]SLOSeries, 0, len(w.slos))
+	out := make([]results.SLOSeries, 0, len(w.slos))
 	for _, s := range w.slos {
 		out = append(out, s.series())
 	}
@@ -578,12 +437,12 @@ func (w *World) sloSeries() []SLOSeries {
 
 // sloSummaries fills the SLO and alert parts of a summary at end, judging
 // firings against the fault windows.
-func (w *World) sloSummaries(sum *Summary, end sim.Time, faults []FaultWindow) {
+func (w *World) sloSummaries(sum *results.Summary, end sim.Time, faults []results.FaultWindow) {
 	if len(w.slos) == 0 {
 		return
 	}
-	sum.SLOs = map[string]SLOSummary{}
-	sum.Alerts = map[string]map[string]AlertSummary{}
+	sum.SLOs = map[string]results.SLOSummary{}
+	sum.Alerts = map[string]map[string]results.AlertSummary{}
 	for _, s := range w.slos {
 		ss, as := s.summary(end, faults)
 		sum.SLOs[s.cfg.Name] = ss
@@ -593,12 +452,12 @@ func (w *World) sloSummaries(sum *Summary, end sim.Time, faults []FaultWindow) {
 
 // summary summarises the SLO and its rules over [0, end), the closed
 // intervals (the current one's counts are added to the totals).
-func (s *sloRun) summary(end sim.Time, faults []FaultWindow) (SLOSummary, map[string]AlertSummary) {
+func (s *sloRun) summary(end sim.Time, faults []results.FaultWindow) (results.SLOSummary, map[string]results.AlertSummary) {
 	n := len(s.cumGood) - 1
 	good := s.cumGood[n] + s.good
 	total := s.cumTotal[n] + s.total
 	budget := 1 - s.cfg.Objective
-	out := SLOSummary{
+	out := results.SLOSummary{
 		Client: s.cfg.Client, Objective: s.cfg.Objective, LatencyS: s.cfg.Latency.Seconds(),
 		WindowS: (time.Duration(s.window) * s.interval).Seconds(), TimeScale: s.cfg.TimeScale,
 		Total: total, Good: good, Bad: total - good, Met: true,
@@ -631,7 +490,7 @@ func (s *sloRun) summary(end sim.Time, faults []FaultWindow) (SLOSummary, map[st
 	if end > 0 {
 		allowed = budget * float64(total) * float64(time.Duration(s.window)*s.interval) / float64(end)
 	}
-	alerts := map[string]AlertSummary{}
+	alerts := map[string]results.AlertSummary{}
 	first := sim.Never
 	for _, a := range s.alerts {
 		as := a.summary(s, end, faults, allowed)
@@ -646,13 +505,13 @@ func (s *sloRun) summary(end sim.Time, faults []FaultWindow) (SLOSummary, map[st
 	return out, alerts
 }
 
-func (a *alertRun) summary(s *sloRun, end sim.Time, faults []FaultWindow, allowed float64) AlertSummary {
-	out := AlertSummary{
-		Severity: a.cfg.Severity, BurnRate: a.cfg.BurnRate,
+func (a *alertRun) summary(s *sloRun, end sim.Time, faults []results.FaultWindow, allowed float64) results.AlertSummary {
+	out := results.AlertSummary{
+		Severity: results.Severity(a.cfg.Severity), BurnRate: a.cfg.BurnRate,
 		LongS:  (time.Duration(a.long) * s.interval).Seconds(),
 		ShortS: (time.Duration(a.short) * s.interval).Seconds(),
 		GraceS: a.grace.Seconds(),
-		Fired:  a.nFires, Faults: []FaultDetection{}, Fires: []AlertFire{},
+		Fired:  a.nFires, Faults: []results.FaultDetection{}, Fires: []results.AlertFire{},
 	}
 	firing := a.firingNS
 	if a.firing && end > a.since {
@@ -674,7 +533,7 @@ func (a *alertRun) summary(s *sloRun, end sim.Time, faults []FaultWindow, allowe
 	}
 	var fp int64
 	for _, f := range a.fires {
-		af := AlertFire{StartS: f.start.Seconds(), FalsePositive: !caused(f.start.Seconds())}
+		af := results.AlertFire{StartS: f.start.Seconds(), FalsePositive: !caused(f.start.Seconds())}
 		if f.end != sim.Never {
 			e := f.end.Seconds()
 			af.EndS = &e
@@ -686,7 +545,7 @@ func (a *alertRun) summary(s *sloRun, end sim.Time, faults []FaultWindow, allowe
 	}
 	out.FalsePositives = fp
 	for k, f := range faults {
-		d := FaultDetection{Kind: f.Kind, Target: f.Target, StartS: f.StartS}
+		d := results.FaultDetection{Kind: f.Kind, Target: f.Target, StartS: f.StartS}
 		for _, x := range a.fires {
 			t := x.start.Seconds()
 			if t >= f.StartS && t <= f.EndS+grace {
@@ -717,58 +576,4 @@ func (a *alertRun) summary(s *sloRun, end sim.Time, faults []FaultWindow, allowe
 		out.Faults = append(out.Faults, d)
 	}
 	return out
-}
-
-// sloMetrics adds the SLOs' and alert rules' numbers to a flattened
-// summary (Summary.Metrics), SLOs and rules by name; null values are left
-// out.
-func sloMetrics(add func(string, float64), s *Summary) {
-	for _, name := range sortedKeys(s.SLOs) {
-		x := s.SLOs[name]
-		p := "slos." + name + "."
-		add(p+"objective", x.Objective)
-		add(p+"total", float64(x.Total))
-		add(p+"good", float64(x.Good))
-		add(p+"bad", float64(x.Bad))
-		if x.SLI != nil {
-			add(p+"sli", *x.SLI)
-		}
-		add(p+"met", b2f(x.Met))
-		add(p+"burn_rate", x.BurnRate)
-		add(p+"max_burn_rate", x.MaxBurnRate)
-		add(p+"budget_spent", x.BudgetSpent)
-		add(p+"budget_remaining", x.BudgetRemaining)
-		add(p+"budget_remaining_min", x.BudgetRemainingMin)
-		if x.FirstAlertS != nil {
-			add(p+"first_alert_s", *x.FirstAlertS)
-		}
-		rules := s.Alerts[name]
-		for _, r := range sortedKeys(rules) {
-			a := rules[r]
-			p := "alerts." + name + "." + r + "."
-			add(p+"fired", float64(a.Fired))
-			add(p+"false_positives", float64(a.FalsePositives))
-			add(p+"firing_s", a.FiringS)
-			if a.FirstFireS != nil {
-				add(p+"first_fire_s", *a.FirstFireS)
-			}
-			if a.DetectS != nil {
-				add(p+"detect_s", *a.DetectS)
-			}
-			add(p+"detected", float64(a.Detected))
-			add(p+"missed", float64(a.Missed))
-		}
-	}
-}
-
-// sloRows writes an SLO's series with WriteSeriesCSV's row function.
-func sloRows(row func(kind, name, metric string, v Values), s *SLOSeries) {
-	row("slo", s.Name, "good", s.Good)
-	row("slo", s.Name, "total", s.Total)
-	row("slo", s.Name, "sli", s.SLI)
-	row("slo", s.Name, "burn_rate", s.BurnRate)
-	row("slo", s.Name, "budget_remaining", s.BudgetRemaining)
-	for _, k := range sortedKeys(s.Alerts) {
-		row("slo", s.Name, "alerts."+k, s.Alerts[k])
-	}
 }

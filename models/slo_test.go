@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -122,7 +123,7 @@ func TestAlertTimingOnASyntheticSeries(t *testing.T) {
 	// at 56s; end of 56, short (55, 56) still 25%; end of 57 resolves at
 	// 58s. The fault ended at 40s; the grace (the long window, 10s) ends
 	// at 50s: the blip's firing is a false positive.
-	faults := []FaultWindow{{Kind: FaultErrorRate, Target: "api", StartS: 30, EndS: 40}}
+	faults := []results.FaultWindow{{Kind: string(FaultErrorRate), Target: "api", StartS: 30, EndS: 40}}
 	sum, alerts := s.summary(sim.Time(60*time.Second), faults)
 	a := alerts["fast"]
 	wantEq(t, "fired", a.Fired, int64(2))
@@ -166,7 +167,7 @@ func TestAlertStillFiringAtTheEndAndMissedFaults(t *testing.T) {
 	// 50x needs more than 50% errors over 4 intervals. Interval 1 has 40%
 	// (a fault the rule misses); intervals 6.. fail entirely.
 	feed(s, []int64{10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, []int64{0, 4, 0, 0, 0, 0, 10, 10, 10, 10})
-	faults := []FaultWindow{{Kind: FaultSlowdown, Target: "api", StartS: 1, EndS: 2}, {Kind: FaultOutage, Target: "api", StartS: 6, EndS: 20}}
+	faults := []results.FaultWindow{{Kind: string(FaultSlowdown), Target: "api", StartS: 1, EndS: 2}, {Kind: string(FaultOutage), Target: "api", StartS: 6, EndS: 20}}
 	_, alerts := s.summary(sim.Time(10*time.Second), faults)
 	a := alerts["slow"]
 	// End of 6: long (3..6) 10/40 = 25%: no. End of 7: 20/40: no (not
@@ -218,7 +219,7 @@ func TestDefaultAlertTableScaledToTheRun(t *testing.T) {
 		wantEq(t, c.name+" long_s", a.LongS, c.long)
 		wantEq(t, c.name+" short_s", a.ShortS, c.short)
 		wantEq(t, c.name+" burn_rate", a.BurnRate, c.burn)
-		wantEq(t, c.name+" severity", a.Severity, c.severity)
+		wantEq(t, c.name+" severity", a.Severity, results.Severity(c.severity))
 	}
 	// The workbook's budget shares: burn x long / period.
 	for _, a := range DefaultAlerts() {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -22,8 +23,8 @@ type level struct {
 	area      float64 // value x ns in the current interval
 	totalArea float64 // value x ns over the run, closed intervals only
 	totalMax  float64
-	means     Values
-	maxes     Values
+	means     results.Values
+	maxes     results.Values
 }
 
 func (g *level) set(now sim.Time, v float64) {
@@ -78,9 +79,9 @@ type callStats struct {
 	inFlight level
 
 	// series so far
-	sOffered, sAttempts, sAmp, sSucceeded, sThroughput Values
-	sFailed                                            [maxReasons]Values
-	p50, p90, p99, p999                                Values
+	sOffered, sAttempts, sAmp, sSucceeded, sThroughput results.Values
+	sFailed                                            [maxReasons]results.Values
+	p50, p90, p99, p999                                results.Values
 }
 
 func (c *callStats) roll(end sim.Time, width float64) {
@@ -96,7 +97,7 @@ func (c *callStats) roll(end sim.Time, width float64) {
 			continue
 		}
 		if c.sFailed[r] == nil {
-			c.sFailed[r] = make(Values, n-1, n+16)
+			c.sFailed[r] = make(results.Values, n-1, n+16)
 		}
 		c.sFailed[r] = append(c.sFailed[r], c.failed[r]/sec)
 		c.failed[r] = 0
@@ -108,7 +109,7 @@ func (c *callStats) roll(end sim.Time, width float64) {
 	c.offered, c.attempts, c.succeeded, c.throughput = 0, 0, 0, 0
 }
 
-func appendQuantiles(h *sim.Histogram, p50, p90, p99, p999 *Values) {
+func appendQuantiles(h *sim.Histogram, p50, p90, p99, p999 *results.Values) {
 	if h.Count() == 0 {
 		nan := math.NaN()
 		*p50 = append(*p50, nan)
@@ -132,8 +133,8 @@ func ratio(a, b float64) float64 {
 
 // series returns a view of the series so far. The slices share storage
 // with the stats (they are only ever appended to), the map is new.
-func (c *callStats) series() CallSeries {
-	s := CallSeries{
+func (c *callStats) series() results.CallSeries {
+	s := results.CallSeries{
 		Name:          c.name,
 		Offered:       c.sOffered,
 		Attempts:      c.sAttempts,
@@ -141,7 +142,7 @@ func (c *callStats) series() CallSeries {
 		Succeeded:     c.sSucceeded,
 		Goodput:       c.sSucceeded,
 		Throughput:    c.sThroughput,
-		Failed:        map[string]Values{},
+		Failed:        map[string]results.Values{},
 		InFlight:      c.inFlight.means,
 		P50:           c.p50,
 		P90:           c.p90,
@@ -158,9 +159,9 @@ func (c *callStats) series() CallSeries {
 
 // summary summarises the calls; withHist adds the latency histogram's
 // buckets (clients' summaries have them, edges' and jobs' do not).
-func (c *callStats) summary(now sim.Time, withHist bool) CallSummary {
+func (c *callStats) summary(now sim.Time, withHist bool) results.CallSummary {
 	sec := now.Seconds()
-	s := CallSummary{
+	s := results.CallSummary{
 		Calls:         c.calls,
 		Attempts:      c.attemptsN,
 		Amplification: zeroNaN(ratio(float64(c.attemptsN), float64(c.calls))),
@@ -195,11 +196,11 @@ func histogramOf(h *sim.Histogram) [][2]float64 {
 	return out
 }
 
-func latencyOf(h *sim.Histogram) Latency {
+func latencyOf(h *sim.Histogram) results.Latency {
 	if h.Count() == 0 {
-		return Latency{}
+		return results.Latency{}
 	}
-	return Latency{
+	return results.Latency{
 		Mean: h.Mean().Seconds(),
 		P50:  h.Quantile(0.50).Seconds(),
 		P90:  h.Quantile(0.90).Seconds(),
@@ -237,7 +238,7 @@ type serviceStats struct {
 
 	queue, inSystem, busy, capacity level
 
-	sArrivals, sServed, sRejected, sErrors, sWasted, sUtil Values
+	sArrivals, sServed, sRejected, sErrors, sWasted, sUtil results.Values
 }
 
 func (s *serviceStats) roll(end sim.Time, width float64) {
@@ -256,8 +257,8 @@ func (s *serviceStats) roll(end sim.Time, width float64) {
 	s.arrivals, s.served, s.rejected, s.errors, s.wasted = 0, 0, 0, 0, 0
 }
 
-func (s *serviceStats) series(name string) ServiceSeries {
-	return ServiceSeries{
+func (s *serviceStats) series(name string) results.ServiceSeries {
+	return results.ServiceSeries{
 		Name:        name,
 		Arrivals:    s.sArrivals,
 		Throughput:  s.sServed,
@@ -273,9 +274,9 @@ func (s *serviceStats) series(name string) ServiceSeries {
 	}
 }
 
-func (s *serviceStats) summary(now sim.Time) ServiceSummary {
+func (s *serviceStats) summary(now sim.Time) results.ServiceSummary {
 	sec := now.Seconds()
-	out := ServiceSummary{
+	out := results.ServiceSummary{
 		Utilization: zeroNaN(ratio(s.busy.mean(now), s.capacity.mean(now))),
 		Arrived:     s.arrivalsN,
 		Served:      s.servedN,
@@ -284,8 +285,8 @@ func (s *serviceStats) summary(now sim.Time) ServiceSummary {
 		Errors:      s.errorsN,
 		WastedWork:  s.wastedN / 1e9,
 		Throughput:  perSec(float64(s.servedN), sec),
-		InSystem:    Mean{s.inSystem.mean(now)},
-		QueueLength: MeanMax{s.queue.mean(now), s.queue.maxSoFar()},
+		InSystem:    results.Mean{Mean: s.inSystem.mean(now)},
+		QueueLength: results.MeanMax{Mean: s.queue.mean(now), Max: s.queue.maxSoFar()},
 	}
 	if s.waitN > 0 {
 		out.Wait.Mean = s.waitSum / float64(s.waitN) / 1e9
@@ -301,8 +302,8 @@ type cacheStats struct {
 	hits, misses   float64
 	hitsN, missesN int64
 	size           level
-	sHits, sMisses Values
-	sRatio         Values
+	sHits, sMisses results.Values
+	sRatio         results.Values
 }
 
 func (c *cacheStats) roll(end sim.Time, width float64) {

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"pgregory.net/rapid"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
-	"pgregory.net/rapid"
 )
 
 // End-to-end runs of each strategy through the models, each showing the
@@ -17,7 +18,7 @@ import (
 // suite stays fast under -race.
 
 // maxOf returns the largest value of v (NaN ignored).
-func maxOf(v Values) float64 {
+func maxOf(v results.Values) float64 {
 	m := math.Inf(-1)
 	for _, x := range v {
 		if !math.IsNaN(x) && x > m {
@@ -28,7 +29,7 @@ func maxOf(v Values) float64 {
 }
 
 // sumOf returns the sum of v over [from, to) (NaN ignored).
-func sumOf(v Values, from, to int) float64 {
+func sumOf(v results.Values, from, to int) float64 {
 	s := 0.0
 	for i := from; i < to && i < len(v); i++ {
 		if !math.IsNaN(v[i]) {
@@ -258,7 +259,7 @@ func TestBreakerStopsCallsToADeadDependencyAndProbesItBack(t *testing.T) {
 	_, base := run(t, cfg)
 	cfg.Clients[0].Breaker = &BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}
 	_, r := run(t, cfg)
-	during := func(r *Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 10, 20) }
+	during := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 10, 20) }
 	if got := during(base); got != 1000 {
 		t.Errorf("without a breaker: %v arrivals during the outage, want 1000", got)
 	}
@@ -309,7 +310,7 @@ func TestDeadlinePropagationLetsTheBottomDropExpiredWork(t *testing.T) {
 	// what can no longer be answered in time and serves the rest: goodput
 	// stays near db's capacity. drop_expired alone does nothing here: the
 	// requests db sees carry no deadline.
-	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 10, 20) / 10 }
+	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 10, 20) / 10 }
 	_, none := run(t, twoTier(false, false))
 	_, dropOnly := run(t, twoTier(false, true))
 	_, both := run(t, twoTier(true, true))
@@ -325,7 +326,7 @@ func TestDeadlinePropagationLetsTheBottomDropExpiredWork(t *testing.T) {
 		t.Errorf("db dropped %v expired requests, want many", db.Strategy["expired"])
 	}
 	// db is as busy either way: what changes is whether its work is useful.
-	for name, r := range map[string]*Results{"without": none, "with": both} {
+	for name, r := range map[string]*results.Results{"without": none, "with": both} {
 		if u := r.Summary.Services["db"].Utilization; u < 0.9 {
 			t.Errorf("%s propagation: db utilisation %v, want saturated", name, u)
 		}
@@ -363,7 +364,7 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 	// ones; controlled delay ("Fail at Scale") lets a request wait only
 	// 5ms once a queue has stood for 100ms.
 	const capacity = 400.0
-	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
+	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
 	cases := []struct {
 		name     string
 		q        QueueConfig
@@ -419,7 +420,7 @@ func TestSheddingKeepsGoodputNearCapacityAtTwiceTheLoad(t *testing.T) {
 	// (the oldest waiter's age) rejects the excess at once and keeps the
 	// queue short, so goodput stays near the service's capacity.
 	const capacity = 400.0
-	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
+	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
 	_, base := run(t, twiceCapacity(nil))
 	if g := good(base); g > 0.01*capacity {
 		t.Errorf("no shedding: goodput %v/s, want collapsed", g)
@@ -498,7 +499,7 @@ func TestDistributedRateLimitOverAdmitsAsSyncsGetRarer(t *testing.T) {
 	// plus its own admissions since: the staler the view, the more they
 	// admit together. Keeping to a local share (100/s each) never
 	// over-admits and needs no sync.
-	admitted := func(mode string, sync time.Duration) (float64, *Results) {
+	admitted := func(mode string, sync time.Duration) (float64, *results.Results) {
 		cfg := Config{Duration: 20 * time.Second, Seed: 5,
 			Services: []ServiceConfig{{Name: "api", Replicas: 4, Workers: 100, ServiceTime: d("exp(10ms)"),
 				DistributedRateLimit: &DistributedRateLimitConfig{Limit: 400, SyncInterval: sync, Mode: mode}}},
@@ -597,7 +598,7 @@ func TestAdaptiveThrottleSendsAboutKTimesWhatIsAccepted(t *testing.T) {
 			RateLimit: &RateLimitConfig{Kind: RateTokenBucket, Rate: 100}}},
 		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 1000}},
 	}
-	arrivals := func(r *Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 15, 30) / 15 }
+	arrivals := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 15, 30) / 15 }
 	_, base := run(t, cfg)
 	if a := arrivals(base); a < 950 {
 		t.Errorf("no throttle: %v arrivals/s at the service, want all 1000", a)
@@ -848,7 +849,7 @@ func TestStrategiesKeepTheBooks(t *testing.T) {
 		r := w.Results()
 		s := r.Summary
 		sn := w.Snapshot()
-		books := func(name string, c CallSummary) {
+		books := func(name string, c results.CallSummary) {
 			var failed int64
 			for _, n := range c.Failed {
 				failed += n
@@ -895,7 +896,7 @@ func TestCoalescingTamesACacheStampede(t *testing.T) {
 		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 10}},
 		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 2000}},
 		Faults:   []FaultConfig{{Kind: FaultCacheFlush, Target: "c", At: 5 * time.Second}}}
-	flushWave := func(r *Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 50, 52) * 0.1 }
+	flushWave := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 50, 52) * 0.1 }
 	_, base := run(t, cfg)
 	cfg.Caches[0].Coalesce = true
 	_, r := run(t, cfg)
@@ -919,7 +920,7 @@ func TestTTLJitterSpreadsExpiries(t *testing.T) {
 		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("10ms")}},
 		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 200, TTL: 10 * time.Second}},
 		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 2000}}}
-	peak := func(r *Results) float64 { return maxOf(r.Series.Caches[0].Misses[50:]) }
+	peak := func(r *results.Results) float64 { return maxOf(r.Series.Caches[0].Misses[50:]) }
 	_, base := run(t, cfg)
 	cfg.Caches[0].TTLJitter = 0.5
 	_, r := run(t, cfg)
@@ -1034,8 +1035,8 @@ func TestConstantWorkVersusEventDriven(t *testing.T) {
 	}
 }
 
-func negate(v Values) Values {
-	out := make(Values, len(v))
+func negate(v results.Values) results.Values {
+	out := make(results.Values, len(v))
 	for i, x := range v {
 		out[i] = -x
 	}
@@ -1123,7 +1124,7 @@ func TestRejectCostCollapsesGoodputUnderRetries(t *testing.T) {
 				ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond, Retry: RetryConfig{Attempts: 3}}}},
 		}
 	}
-	good := func(r *Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
+	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
 	_, free := run(t, cfg(nil))
 	_, costly := run(t, cfg(d("1ms")))
 	gf, gc := good(free)/capacity, good(costly)/capacity

@@ -2,9 +2,9 @@ package models
 
 import (
 	"math"
-	"sort"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -25,7 +25,7 @@ type counter struct {
 	name  string
 	cur   float64
 	total float64
-	s     Values
+	s     results.Values
 }
 
 func (c *counter) inc()          { c.cur++ }
@@ -44,7 +44,7 @@ type gauge struct {
 type delayHist struct {
 	name      string
 	cur, run  sim.Histogram
-	mean, p99 Values
+	mean, p99 results.Values
 }
 
 func (h *delayHist) record(d time.Duration) { h.cur.Record(max(d, 0)) }
@@ -95,11 +95,11 @@ func (m *metricSet) roll(end sim.Time, width float64) {
 
 // series returns views of the series so far (sharing storage), nil when
 // the set is empty.
-func (m *metricSet) series() map[string]Values {
+func (m *metricSet) series() map[string]results.Values {
 	if m == nil || m.empty() {
 		return nil
 	}
-	out := make(map[string]Values, len(m.cs)+len(m.gs)+2*len(m.hs))
+	out := make(map[string]results.Values, len(m.cs)+len(m.gs)+2*len(m.hs))
 	for _, c := range m.cs {
 		out[c.name] = c.s
 	}
@@ -155,25 +155,4 @@ func (m *metricSet) current() map[string]float64 {
 		out[g.name] = g.v
 	}
 	return out
-}
-
-func cloneValuesMap(m map[string]Values) map[string]Values {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]Values, len(m))
-	for k, v := range m {
-		out[k] = cloneValues(v)
-	}
-	return out
-}
-
-// sortedValuesKeys returns the keys of a series map in order.
-func sortedValuesKeys(m map[string]Values) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -122,9 +123,9 @@ func TestTQuantile(t *testing.T) {
 // the test's name, so that no two tests share random streams (their
 // estimates are independent). STAMPEDE_VALIDATE_REPS overrides the number
 // of replications.
-func runReps(t *testing.T, cfg func(seed uint64) Config) []*Results {
+func runReps(t *testing.T, cfg func(seed uint64) Config) []*results.Results {
 	t.Helper()
-	var rs []*Results
+	var rs []*results.Results
 	base := hashName(t.Name())
 	reps := replications
 	if v, err := strconv.Atoi(os.Getenv("STAMPEDE_VALIDATE_REPS")); err == nil && v >= 2 {
@@ -143,7 +144,7 @@ func runReps(t *testing.T, cfg func(seed uint64) Config) []*Results {
 	return rs
 }
 
-func collect(rs []*Results, f func(*Results) float64) []float64 {
+func collect(rs []*results.Results, f func(*results.Results) float64) []float64 {
 	xs := make([]float64, len(rs))
 	for i, r := range rs {
 		xs[i] = f(r)
@@ -180,14 +181,14 @@ func TestTheoryMM1(t *testing.T) {
 	// Wq = rho/(mu-lam) = 4ms, W = 1/(mu-lam) = 5ms, L = rho/(1-rho) = 4.
 	n := scale(t, 200_000)
 	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, 800, 1, "exp(1ms)", nil) })
-	q := func(r *Results) ServiceSummary { return r.Summary.Services["q"] }
-	checkTheory(t, "M/M/1 Wq (s)", collect(rs, func(r *Results) float64 { return q(r).Wait.Mean }), 0.004, 0.05)
-	checkTheory(t, "M/M/1 W (s)", collect(rs, func(r *Results) float64 { return q(r).Sojourn.Mean }), 0.005, 0.05)
-	checkTheory(t, "M/M/1 W, client latency (s)", collect(rs, func(r *Results) float64 { return r.Summary.Latency.Mean }), 0.005, 0.05)
-	checkTheory(t, "M/M/1 utilisation", collect(rs, func(r *Results) float64 { return q(r).Utilization }), 0.8, 0.01)
-	checkTheory(t, "M/M/1 L", collect(rs, func(r *Results) float64 { return q(r).InSystem.Mean }), 4, 0.05)
+	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
+	checkTheory(t, "M/M/1 Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), 0.004, 0.05)
+	checkTheory(t, "M/M/1 W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), 0.005, 0.05)
+	checkTheory(t, "M/M/1 W, client latency (s)", collect(rs, func(r *results.Results) float64 { return r.Summary.Latency.Mean }), 0.005, 0.05)
+	checkTheory(t, "M/M/1 utilisation", collect(rs, func(r *results.Results) float64 { return q(r).Utilization }), 0.8, 0.01)
+	checkTheory(t, "M/M/1 L", collect(rs, func(r *results.Results) float64 { return q(r).InSystem.Mean }), 4, 0.05)
 	// Under FCFS the sojourn time is Exp(mu-lam): p90 = ln(10)/(mu-lam).
-	checkTheory(t, "M/M/1 p90 latency (s)", collect(rs, func(r *Results) float64 { return r.Summary.Latency.P90 }), math.Log(10)*0.005, 0.05)
+	checkTheory(t, "M/M/1 p90 latency (s)", collect(rs, func(r *results.Results) float64 { return r.Summary.Latency.P90 }), math.Log(10)*0.005, 0.05)
 }
 
 func TestTheoryMMc(t *testing.T) {
@@ -202,11 +203,11 @@ func TestTheoryMMc(t *testing.T) {
 	wq := C / (float64(c) - a) * unit
 	n := scale(t, 200_000)
 	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, a/unit, c, "exp(10ms)", nil) })
-	q := func(r *Results) ServiceSummary { return r.Summary.Services["q"] }
-	checkTheory(t, "M/M/10 Wq (s)", collect(rs, func(r *Results) float64 { return q(r).Wait.Mean }), wq, 0.05)
-	checkTheory(t, "M/M/10 W (s)", collect(rs, func(r *Results) float64 { return q(r).Sojourn.Mean }), wq+unit, 0.02)
-	checkTheory(t, "M/M/10 utilisation", collect(rs, func(r *Results) float64 { return q(r).Utilization }), a/float64(c), 0.01)
-	checkTheory(t, "M/M/10 Lq", collect(rs, func(r *Results) float64 { return q(r).QueueLength.Mean }), a/unit*wq, 0.05)
+	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
+	checkTheory(t, "M/M/10 Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), wq, 0.05)
+	checkTheory(t, "M/M/10 W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), wq+unit, 0.02)
+	checkTheory(t, "M/M/10 utilisation", collect(rs, func(r *results.Results) float64 { return q(r).Utilization }), a/float64(c), 0.01)
+	checkTheory(t, "M/M/10 Lq", collect(rs, func(r *results.Results) float64 { return q(r).QueueLength.Mean }), a/unit*wq, 0.05)
 }
 
 func TestTheoryMD1(t *testing.T) {
@@ -214,9 +215,9 @@ func TestTheoryMD1(t *testing.T) {
 	// Wq = rho E[S] / (2 (1 - rho)) = 2ms.
 	n := scale(t, 200_000)
 	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, 800, 1, "1ms", nil) })
-	q := func(r *Results) ServiceSummary { return r.Summary.Services["q"] }
-	checkTheory(t, "M/D/1 Wq (s)", collect(rs, func(r *Results) float64 { return q(r).Wait.Mean }), 0.002, 0.05)
-	checkTheory(t, "M/D/1 W (s)", collect(rs, func(r *Results) float64 { return q(r).Sojourn.Mean }), 0.003, 0.05)
+	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
+	checkTheory(t, "M/D/1 Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), 0.002, 0.05)
+	checkTheory(t, "M/D/1 W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), 0.003, 0.05)
 }
 
 func TestTheoryMG1Lognormal(t *testing.T) {
@@ -232,10 +233,10 @@ func TestTheoryMG1Lognormal(t *testing.T) {
 	wq := rho * es * (1 + cs2) / (2 * (1 - rho))
 	n := scale(t, 200_000)
 	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, lam, 1, d.String(), nil) })
-	q := func(r *Results) ServiceSummary { return r.Summary.Services["q"] }
-	checkTheory(t, "M/G/1 lognormal Wq (s)", collect(rs, func(r *Results) float64 { return q(r).Wait.Mean }), wq, 0.05)
-	checkTheory(t, "M/G/1 lognormal W (s)", collect(rs, func(r *Results) float64 { return q(r).Sojourn.Mean }), wq+es, 0.05)
-	checkTheory(t, "M/G/1 lognormal utilisation", collect(rs, func(r *Results) float64 { return q(r).Utilization }), rho, 0.01)
+	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
+	checkTheory(t, "M/G/1 lognormal Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), wq, 0.05)
+	checkTheory(t, "M/G/1 lognormal W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), wq+es, 0.05)
+	checkTheory(t, "M/G/1 lognormal utilisation", collect(rs, func(r *results.Results) float64 { return q(r).Utilization }), rho, 0.01)
 }
 
 // mmcK returns the blocking probability and mean number in system of
@@ -285,12 +286,12 @@ func TestTheoryMMcK(t *testing.T) {
 			rs := runReps(t, func(seed uint64) Config {
 				return queueConfig(seed, n, lam, tc.c, "exp(1ms)", Limit(tc.k-tc.c))
 			})
-			q := func(r *Results) ServiceSummary { return r.Summary.Services["q"] }
-			checkTheory(t, "blocking probability", collect(rs, func(r *Results) float64 {
+			q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
+			checkTheory(t, "blocking probability", collect(rs, func(r *results.Results) float64 {
 				return float64(q(r).Rejected) / float64(q(r).Arrived)
 			}), block, 0.05)
-			checkTheory(t, "L", collect(rs, func(r *Results) float64 { return q(r).InSystem.Mean }), l, 0.03)
-			checkTheory(t, "queue_full share of calls", collect(rs, func(r *Results) float64 {
+			checkTheory(t, "L", collect(rs, func(r *results.Results) float64 { return q(r).InSystem.Mean }), l, 0.03)
+			checkTheory(t, "queue_full share of calls", collect(rs, func(r *results.Results) float64 {
 				return float64(r.Summary.Failed["queue_full"]) / float64(r.Summary.Calls)
 			}), block, 0.05)
 		})
@@ -338,7 +339,7 @@ func TestTheoryLittleMultiTier(t *testing.T) {
 	}
 	rs := runReps(t, func(seed uint64) Config { return multiTier(seed, n) })
 	for _, name := range []string{"edge", "api", "db", "auth"} {
-		xs := collect(rs, func(r *Results) float64 {
+		xs := collect(rs, func(r *results.Results) float64 {
 			s := r.Summary.Services[name]
 			if s.Served != s.Arrived-s.Rejected {
 				t.Fatalf("%s: %d requests still inside at the end", name, s.Arrived-s.Rejected-s.Served)
@@ -397,10 +398,10 @@ func TestTheoryClosedResponseTimeLaw(t *testing.T) {
 				Think: sim.MustParseDist("exp(50ms)")}},
 		}
 	})
-	checkTheory(t, "closed X (calls/s)", collect(rs, func(r *Results) float64 { return r.Summary.Goodput }), x, 0.02)
-	checkTheory(t, "closed R (s)", collect(rs, func(r *Results) float64 { return r.Summary.Latency.Mean }), users/x-z, 0.03)
+	checkTheory(t, "closed X (calls/s)", collect(rs, func(r *results.Results) float64 { return r.Summary.Goodput }), x, 0.02)
+	checkTheory(t, "closed R (s)", collect(rs, func(r *results.Results) float64 { return r.Summary.Latency.Mean }), users/x-z, 0.03)
 	// The law itself, with the measured X and Z on each run: R = N/X - Z.
-	checkTheory(t, "R / (N/X - Z)", collect(rs, func(r *Results) float64 {
+	checkTheory(t, "R / (N/X - Z)", collect(rs, func(r *results.Results) float64 {
 		return r.Summary.Latency.Mean / (users/r.Summary.Goodput - z)
 	}), 1, 0.02)
 }

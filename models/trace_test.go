@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -118,7 +119,7 @@ func TestTraceSlowestAndCaps(t *testing.T) {
 		Traces:   TraceConfig{Slowest: 5, Rate: 1, Max: 7},
 	}
 	_, res := run(t, cfg)
-	var slow, sampled []Trace
+	var slow, sampled []results.Trace
 	for _, tr := range res.Traces {
 		if slices.Contains(tr.Kept, "slowest") {
 			slow = append(slow, tr)
@@ -172,7 +173,7 @@ func TestChromeTraceExport(t *testing.T) {
 			t.Fatal("no traces")
 		}
 		var buf bytes.Buffer
-		if err := WriteChromeTrace(&buf, []TraceSet{{Name: "base", Traces: res.Traces}}); err != nil {
+		if err := results.WriteChromeTrace(&buf, []results.TraceSet{{Name: "base", Traces: res.Traces}}); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -23,7 +24,7 @@ type World struct {
 	interval time.Duration
 	ivStart  sim.Time
 	boundary sim.Time
-	t        Values
+	t        results.Values
 
 	services []*service
 	caches   []*cache
@@ -34,7 +35,7 @@ type World struct {
 	total    callStats
 
 	faults  []*fault // every fault, configured then injected, in scheduling order
-	windows []FaultWindow
+	windows []results.FaultWindow
 
 	// pools
 	calls      []*call

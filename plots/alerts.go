@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // alertLane is one run's alert firings over time: the intervals during
@@ -41,7 +41,7 @@ func alertLanes(runs []Run) []alertLane {
 					if f.EndS != nil {
 						iv[1] = *f.EndS
 					}
-					if a.Severity == models.Ticket {
+					if a.Severity == results.Ticket {
 						lanes[i].tickets = append(lanes[i].tickets, iv)
 					} else {
 						lanes[i].pages = append(lanes[i].pages, iv)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 func TestAlertLanes(t *testing.T) {
@@ -21,13 +21,13 @@ func TestAlertLanes(t *testing.T) {
 	}
 	rows := len(f.Panels)
 	end := 75.0
-	runs[0].Results.Summary.Alerts = map[string]map[string]models.AlertSummary{
+	runs[0].Results.Summary.Alerts = map[string]map[string]results.AlertSummary{
 		"avail": {
-			"page-1h":   {Severity: models.Page, Fires: []models.AlertFire{{StartS: 62, EndS: &end}, {StartS: 90}}},
-			"ticket-3d": {Severity: models.Ticket, Fires: []models.AlertFire{{StartS: 70, EndS: &end}}},
+			"page-1h":   {Severity: results.Page, Fires: []results.AlertFire{{StartS: 62, EndS: &end}, {StartS: 90}}},
+			"ticket-3d": {Severity: results.Ticket, Fires: []results.AlertFire{{StartS: 70, EndS: &end}}},
 		},
 	}
-	runs[1].Results.Summary.Alerts = map[string]map[string]models.AlertSummary{"avail": {"page-1h": {Severity: models.Page}}}
+	runs[1].Results.Summary.Alerts = map[string]map[string]results.AlertSummary{"avail": {"page-1h": {Severity: results.Page}}}
 	lanes := alertLanes(runs)
 	if len(lanes) != 2 {
 		t.Fatalf("%d lanes, want one per run", len(lanes))

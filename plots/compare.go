@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -22,8 +22,8 @@ type CompareOptions struct {
 type compareMetric struct {
 	title  string
 	unit   Unit
-	value  func(r *models.Results) float64 // NaN: not available
-	text   func(r *models.Results) string  // label where value is NaN
+	value  func(r *results.Results) float64 // NaN: not available
+	text   func(r *results.Results) string  // label where value is NaN
 	suffix string
 }
 
@@ -37,21 +37,21 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 		return nil, err
 	}
 	metrics := []compareMetric{
-		{title: "goodput (calls/s)", unit: Count, value: func(r *models.Results) float64 { return r.Summary.Goodput }},
-		{title: "p99 latency", unit: Seconds, value: func(r *models.Results) float64 {
+		{title: "goodput (calls/s)", unit: Count, value: func(r *results.Results) float64 { return r.Summary.Goodput }},
+		{title: "p99 latency", unit: Seconds, value: func(r *results.Results) float64 {
 			if r.Summary.Succeeded == 0 {
 				return math.NaN()
 			}
 			return r.Summary.Latency.P99
-		}, text: func(*models.Results) string { return "no success" }},
-		{title: "attempts per call", unit: Count, suffix: "×", value: func(r *models.Results) float64 {
+		}, text: func(*results.Results) string { return "no success" }},
+		{title: "attempts per call", unit: Count, suffix: "×", value: func(r *results.Results) float64 {
 			if r.Summary.Calls == 0 {
 				return math.NaN()
 			}
 			return r.Summary.Amplification
-		}, text: func(*models.Results) string { return "no calls" }},
+		}, text: func(*results.Results) string { return "no calls" }},
 		wastedMetric(runs),
-		{title: "failed calls (share)", unit: Fraction, value: func(r *models.Results) float64 {
+		{title: "failed calls (share)", unit: Fraction, value: func(r *results.Results) float64 {
 			if r.Summary.Calls == 0 {
 				return math.NaN()
 			}
@@ -60,26 +60,26 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 				n += v
 			}
 			return float64(n) / float64(r.Summary.Calls)
-		}, text: func(*models.Results) string { return "no calls" }},
+		}, text: func(*results.Results) string { return "no calls" }},
 	}
 	if hadFaults(runs) {
 		metrics = append(metrics, compareMetric{title: "recovery after the fault", unit: Seconds,
-			value: func(r *models.Results) float64 {
+			value: func(r *results.Results) float64 {
 				rec := r.Summary.Recovery
-				if rec.Verdict == models.Recovered && rec.RecoveryS != nil {
+				if rec.Verdict == results.Recovered && rec.RecoveryS != nil {
 					return *rec.RecoveryS
 				}
 				return math.NaN()
 			},
-			text: func(r *models.Results) string {
+			text: func(r *results.Results) string {
 				switch r.Summary.Recovery.Verdict {
-				case models.NotRecovered:
+				case results.NotRecovered:
 					return "did not recover"
-				case models.CollapsedBeforeFault:
+				case results.CollapsedBeforeFault:
 					return "collapsed before"
-				case models.Undecided:
+				case results.Undecided:
 					return "undecided"
-				case models.NoBaseline:
+				case results.NoBaseline:
 					return "no baseline"
 				}
 				return "no fault"
@@ -137,7 +137,7 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 // fault windows, or from its verdict when the results carry no windows).
 func hadFaults(runs []Run) bool {
 	for _, r := range runs {
-		if len(r.Results.Faults) > 0 || r.Results.Summary.Recovery.Verdict != models.NoFaults {
+		if len(r.Results.Faults) > 0 || r.Results.Summary.Recovery.Verdict != results.NoFaults {
 			return true
 		}
 	}
@@ -148,7 +148,7 @@ func hadFaults(runs []Run) bool {
 // nobody waited for, or wasted worker-seconds when the results carry no
 // series to measure busy time with.
 func wastedMetric(runs []Run) compareMetric {
-	wasted := func(r *models.Results) float64 {
+	wasted := func(r *results.Results) float64 {
 		keys := make([]string, 0, len(r.Summary.Services))
 		for k := range r.Summary.Services {
 			keys = append(keys, k)
@@ -169,7 +169,7 @@ func wastedMetric(runs []Run) compareMetric {
 	if !share {
 		return compareMetric{title: "wasted work (worker-s)", unit: Count, value: wasted}
 	}
-	return compareMetric{title: "wasted work (share of busy)", unit: Fraction, value: func(r *models.Results) float64 {
+	return compareMetric{title: "wasted work (share of busy)", unit: Fraction, value: func(r *results.Results) float64 {
 		busy := 0.0
 		t := r.Series.T
 		end := runEnd(r)
@@ -189,7 +189,7 @@ func wastedMetric(runs []Run) compareMetric {
 			return math.NaN()
 		}
 		return math.Min(1, wasted(r)/busy)
-	}, text: func(*models.Results) string { return "no work" }}
+	}, text: func(*results.Results) string { return "no work" }}
 }
 
 // hbar is one horizontal bar.

@@ -9,15 +9,15 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // breakerOpenings returns the midpoints of the intervals in which a
 // circuit breaker of the run (on a client or a downstream edge) opened,
 // and how many times breakers opened over the run.
-func breakerOpenings(r *models.Results, xs []float64) (at []float64, n int) {
+func breakerOpenings(r *results.Results, xs []float64) (at []float64, n int) {
 	seen := map[int]bool{}
-	scan := func(cs []models.CallSeries) {
+	scan := func(cs []results.CallSeries) {
 		for _, c := range cs {
 			for i, v := range c.Strategy["breaker_opened"] {
 				if v > 0 && i < len(xs) && !seen[i] {

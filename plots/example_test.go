@@ -6,14 +6,14 @@ import (
 	"math"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/plots"
 )
 
-// results makes a tiny run: 300 calls/s for 10 s, half of them lost
+// tinyRun makes a tiny run: 300 calls/s for 10 s, half of them lost
 // during a 2 s outage from 4 s.
-func results() *models.Results {
-	r := &models.Results{Seed: 1, DurationS: 10, EndS: 10, IntervalS: 1}
+func tinyRun() *results.Results {
+	r := &results.Results{Seed: 1, DurationS: 10, EndS: 10, IntervalS: 1}
 	s := &r.Series
 	tot := &s.Total
 	for i := 0; i < 10; i++ {
@@ -29,15 +29,15 @@ func results() *models.Results {
 		tot.P50 = append(tot.P50, 0.02)
 		tot.P99 = append(tot.P99, 0.09)
 	}
-	r.Faults = []models.FaultWindow{{Kind: models.FaultOutage, Target: "api", StartS: 4, EndS: 6}}
+	r.Faults = []results.FaultWindow{{Kind: "outage", Target: "api", StartS: 4, EndS: 6}}
 	r.Summary.Calls, r.Summary.Attempts, r.Summary.Succeeded = 3000, 3000, 2700
 	r.Summary.Amplification, r.Summary.Goodput = 1, 270
-	r.Summary.Latency = models.Latency{P50: 0.02, P90: 0.05, P99: 0.09, P999: 0.15, Max: 0.3}
+	r.Summary.Latency = results.Latency{P50: 0.02, P90: 0.05, P99: 0.09, P999: 0.15, Max: 0.3}
 	return r
 }
 
 func ExampleTimeseries() {
-	runs := []plots.Run{{Name: "base", Results: results()}}
+	runs := []plots.Run{{Name: "base", Results: tinyRun()}}
 	fig, err := plots.Timeseries(runs, plots.TimeseriesOptions{Title: "Outage", SLO: 0.1})
 	if err != nil {
 		fmt.Println(err)
@@ -53,7 +53,7 @@ func ExampleTimeseries() {
 }
 
 func ExampleLatencyCDF() {
-	runs := []plots.Run{{Name: "base", Results: results()}}
+	runs := []plots.Run{{Name: "base", Results: tinyRun()}}
 	fig, err := plots.LatencyCDF(runs, plots.LatencyOptions{})
 	if err != nil {
 		fmt.Println(err)
@@ -86,9 +86,9 @@ func ExampleSweep() {
 
 func ExampleStabilityMap() {
 	rec := func(s float64) plots.StabilityCell {
-		return plots.StabilityCell{Runs: 1, Recovered: 1, RecoveryS: s, Verdict: models.Recovered}
+		return plots.StabilityCell{Runs: 1, Recovered: 1, RecoveryS: s, Verdict: results.Recovered}
 	}
-	stuck := plots.StabilityCell{Runs: 1, Verdict: models.NotRecovered}
+	stuck := plots.StabilityCell{Runs: 1, Verdict: results.NotRecovered}
 	d := plots.StabilityData{
 		XParam: "offered load", YParam: "slowdown length", XUnit: plots.Fraction, YUnit: plots.Seconds,
 		X: []float64{0.5, 0.9}, Y: []float64{5, 20},
@@ -107,7 +107,7 @@ func ExampleStabilityMap() {
 }
 
 func ExampleCompare() {
-	runs := []plots.Run{{Name: "base", Results: results()}}
+	runs := []plots.Run{{Name: "base", Results: tinyRun()}}
 	fig, err := plots.Compare(runs, plots.CompareOptions{})
 	if err != nil {
 		fmt.Println(err)

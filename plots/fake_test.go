@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // noise is a deterministic pseudo-random value in [-1, 1) for (seed, i):
@@ -37,10 +37,10 @@ func fakeRuns(durS int, storms []storm) []Run {
 	runs := make([]Run, len(storms))
 	for v, s := range storms {
 		n := durS
-		cs := models.CallSeries{Name: "total", Failed: map[string]models.Values{}}
-		svc := models.ServiceSeries{Name: "api"}
-		t := make(models.Values, n)
-		mk := func() models.Values { return make(models.Values, n) }
+		cs := results.CallSeries{Name: "total", Failed: map[string]results.Values{}}
+		svc := results.ServiceSeries{Name: "api"}
+		t := make(results.Values, n)
+		mk := func() results.Values { return make(results.Values, n) }
 		cs.Offered, cs.Attempts, cs.Amplification = mk(), mk(), mk()
 		cs.Succeeded, cs.Goodput, cs.Throughput, cs.InFlight = mk(), mk(), mk(), mk()
 		cs.P50, cs.P90, cs.P99, cs.P999 = mk(), mk(), mk(), mk()
@@ -89,10 +89,10 @@ func fakeRuns(durS int, storms []storm) []Run {
 		}
 		cs.Failed["timeout"] = timeout
 		cs.Failed["queue_full"] = full
-		res := &models.Results{
+		res := &results.Results{
 			Seed: 1, DurationS: float64(n), EndS: float64(n), IntervalS: 1,
-			Series: models.Series{T: t, Total: cs, Clients: []models.CallSeries{cs}, Services: []models.ServiceSeries{svc}},
-			Faults: []models.FaultWindow{{Kind: models.FaultSlowdown, Target: "api", StartS: f0, EndS: f1}},
+			Series: results.Series{T: t, Total: cs, Clients: []results.CallSeries{cs}, Services: []results.ServiceSeries{svc}},
+			Faults: []results.FaultWindow{{Kind: "slowdown", Target: "api", StartS: f0, EndS: f1}},
 		}
 		sum := &res.Summary
 		sum.Calls, sum.Attempts, sum.Succeeded = int64(calls), int64(attempts), int64(good)
@@ -100,13 +100,13 @@ func fakeRuns(durS int, storms []storm) []Run {
 		sum.Goodput = good / float64(n)
 		sum.Failed = map[string]int64{"timeout": int64(failedT), "queue_full": int64(failedQ)}
 		k := 1 + (s.amplify-1)*0.5
-		sum.Latency = models.Latency{Mean: 0.03 * k, P50: 0.021 * k, P90: 0.05 * k, P99: 0.12 * k, P999: 0.4 * k, Max: 1.9 * k}
-		sum.Services = map[string]models.ServiceSummary{"api": {Utilization: 0.8, WastedWork: 30 * (s.amplify - 1) * scale}}
-		sum.Recovery = models.Recovery{Verdict: models.NotRecovered, BaselineGoodput: rate, BaselineOffered: rate,
+		sum.Latency = results.Latency{Mean: 0.03 * k, P50: 0.021 * k, P90: 0.05 * k, P99: 0.12 * k, P999: 0.4 * k, Max: 1.9 * k}
+		sum.Services = map[string]results.ServiceSummary{"api": {Utilization: 0.8, WastedWork: 30 * (s.amplify - 1) * scale}}
+		sum.Recovery = results.Recovery{Verdict: results.NotRecovered, BaselineGoodput: rate, BaselineOffered: rate,
 			Threshold: 0.9 * rate, Tolerance: 0.1, HoldS: 10, WarmupS: 12, FirstFaultS: f0, FaultEndS: f1}
 		if !math.IsInf(s.recoverAtS, 1) {
 			r := s.recoverAtS*scale - f1
-			sum.Recovery.Verdict = models.Recovered
+			sum.Recovery.Verdict = results.Recovered
 			sum.Recovery.RecoveryS = &r
 			sum.RecoveryS = &r
 			yes := true
@@ -185,16 +185,16 @@ func fakeStabilityOf(shift map[string]float64) StabilityData {
 				case risk < 0.45:
 					c.Recovered = 5
 					c.RecoveryS = 2 + 60*risk*risk + float64(j)
-					c.Verdict = models.Recovered
+					c.Verdict = results.Recovered
 				case risk < 0.6:
 					c.Recovered = 5 - int((risk-0.45)*30)
 					c.RecoveryS = 30 + float64(i)
-					c.Verdict = models.NotRecovered
+					c.Verdict = results.NotRecovered
 				default:
-					c.Verdict = models.NotRecovered
+					c.Verdict = results.NotRecovered
 				}
 				if x >= 0.95 && y >= 80 {
-					c.Verdict = models.CollapsedBeforeFault
+					c.Verdict = results.CollapsedBeforeFault
 				}
 				row[i] = c
 			}
@@ -216,7 +216,7 @@ func withHistograms(runs []Run, n, tail float64) []Run {
 	}
 	for v := range runs {
 		k := 1 + 0.5*float64(v)
-		l := models.Latency{Mean: 0.025 * k}
+		l := results.Latency{Mean: 0.025 * k}
 		var cum float64
 		qs := []float64{0.5, 0.9, 0.99, 0.999}
 		at := []*float64{&l.P50, &l.P90, &l.P99, &l.P999}

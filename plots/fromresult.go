@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -150,11 +151,11 @@ func (r jsonRow) text(m string) (string, bool) {
 	return t, ok
 }
 
-// runOfRow rebuilds a models.Results from a row: the summary from its
+// runOfRow rebuilds a results.Results from a row: the summary from its
 // JSON, the series from its columns, faults and interval from the
 // variant's configuration.
-func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*models.Results, error) {
-	r := &models.Results{}
+func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*results.Results, error) {
+	r := &results.Results{}
 	if err := unmarshalSummary(row.SummaryJSON(), &r.Summary); err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
@@ -200,14 +201,14 @@ func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*models.Results, error
 
 // faultWindows lists configured faults as windows, in start order (the
 // order models reports them in).
-func faultWindows(fs []models.FaultConfig) []models.FaultWindow {
-	out := make([]models.FaultWindow, 0, len(fs))
+func faultWindows(fs []models.FaultConfig) []results.FaultWindow {
+	out := make([]results.FaultWindow, 0, len(fs))
 	for _, f := range fs {
 		end := f.End()
 		if f.Kind.Instantaneous() {
 			end = f.At
 		}
-		out = append(out, models.FaultWindow{Kind: f.Kind, Target: f.Target, StartS: f.At.Seconds(), EndS: end.Seconds()})
+		out = append(out, results.FaultWindow{Kind: string(f.Kind), Target: f.Target, StartS: f.At.Seconds(), EndS: end.Seconds()})
 	}
 	for i := 1; i < len(out); i++ { // insertion sort: stable and tiny
 		for j := i; j > 0 && out[j].StartS < out[j-1].StartS; j-- {
@@ -218,10 +219,10 @@ func faultWindows(fs []models.FaultConfig) []models.FaultWindow {
 }
 
 // unflattenSeries is the inverse of the runner's flattening: columns
-// (kind, name, metric) back into a models.Series, by the JSON names of
+// (kind, name, metric) back into a results.Series, by the JSON names of
 // its fields. Entities keep the order of their first column.
-func unflattenSeries(s *scenarios.Series) (*models.Series, error) {
-	out := &models.Series{T: s.T}
+func unflattenSeries(s *scenarios.Series) (*results.Series, error) {
+	out := &results.Series{T: s.T}
 	type key struct{ kind, name string }
 	entities := map[key]reflect.Value{}
 	entity := func(kind, name string) (reflect.Value, error) {
@@ -235,17 +236,17 @@ func unflattenSeries(s *scenarios.Series) (*models.Series, error) {
 			out.Total.Name = name
 			v = reflect.ValueOf(&out.Total).Elem()
 		case "client":
-			out.Clients = append(out.Clients, models.CallSeries{Name: name})
+			out.Clients = append(out.Clients, results.CallSeries{Name: name})
 		case "edge":
-			out.Edges = append(out.Edges, models.CallSeries{Name: name})
+			out.Edges = append(out.Edges, results.CallSeries{Name: name})
 		case "service":
-			out.Services = append(out.Services, models.ServiceSeries{Name: name})
+			out.Services = append(out.Services, results.ServiceSeries{Name: name})
 		case "cache":
-			out.Caches = append(out.Caches, models.CacheSeries{Name: name})
+			out.Caches = append(out.Caches, results.CacheSeries{Name: name})
 		case "slo":
-			out.SLOs = append(out.SLOs, models.SLOSeries{Name: name})
+			out.SLOs = append(out.SLOs, results.SLOSeries{Name: name})
 		case "job":
-			out.Jobs = append(out.Jobs, models.CallSeries{Name: name})
+			out.Jobs = append(out.Jobs, results.CallSeries{Name: name})
 		default:
 			// A kind this build does not know (a newer file): not drawn.
 		}
@@ -287,11 +288,11 @@ func unflattenSeries(s *scenarios.Series) (*models.Series, error) {
 			continue // a series this build does not know: not drawn
 		}
 		switch {
-		case sub == "" && f.Type() == reflect.TypeFor[models.Values]():
+		case sub == "" && f.Type() == reflect.TypeFor[results.Values]():
 			f.Set(reflect.ValueOf(c.Values))
-		case sub != "" && f.Type() == reflect.TypeFor[map[string]models.Values]():
+		case sub != "" && f.Type() == reflect.TypeFor[map[string]results.Values]():
 			if f.IsNil() {
-				f.Set(reflect.ValueOf(map[string]models.Values{}))
+				f.Set(reflect.ValueOf(map[string]results.Values{}))
 			}
 			f.SetMapIndex(reflect.ValueOf(sub), reflect.ValueOf(c.Values))
 		}
@@ -504,20 +505,20 @@ func cellOfRow(row sweepRow, reps int) StabilityCell {
 		}
 		// With none recovered, the verdicts differed among ways of not
 		// recovering (not_recovered, collapsed, ...): not recovered.
-		c.Verdict = models.NotRecovered
+		c.Verdict = results.NotRecovered
 		if s, ok := row.number("recovery_s"); ok {
 			c.RecoveryS = s
 		}
 		return c
 	case "recovered":
 		c.Recovered = reps
-		c.Verdict = models.Recovered
+		c.Verdict = results.Recovered
 		c.RecoveryS, _ = row.number("recovery_s")
 		return c
 	}
-	var mv models.Verdict
+	var mv results.Verdict
 	if err := mv.UnmarshalText([]byte(verdict)); err != nil {
-		mv = models.Undecided
+		mv = results.Undecided
 	}
 	c.Verdict = mv
 	return c

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -74,9 +74,9 @@ func TestFromResultVariants(t *testing.T) {
 	if len(r.Series.Clients) != 1 || len(r.Series.Total.Goodput) != 30 || r.Series.Total.Failed["timeout"] == nil {
 		t.Errorf("call series not rebuilt: clients %d, goodput %d, failed %v", len(r.Series.Clients), len(r.Series.Total.Goodput), r.Series.Total.Failed)
 	}
-	want := []models.FaultWindow{
-		{Kind: models.FaultSlowdown, Target: "api", StartS: 10, EndS: 15},
-		{Kind: models.FaultClientRestart, Target: "users", StartS: 20, EndS: 20},
+	want := []results.FaultWindow{
+		{Kind: "slowdown", Target: "api", StartS: 10, EndS: 15},
+		{Kind: "client_restart", Target: "users", StartS: 20, EndS: 20},
 	}
 	if len(r.Faults) != 2 || r.Faults[0] != want[0] || r.Faults[1] != want[1] {
 		t.Errorf("faults %+v, want %+v", r.Faults, want)
@@ -265,7 +265,7 @@ func TestSavedFiles(t *testing.T) {
 
 // nanless returns the series as JSON text, where NaN is null and so
 // compares equal to itself.
-func nanless(s models.Series) string {
+func nanless(s results.Series) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }

@@ -5,7 +5,7 @@ import (
 
 	"gonum.org/v1/plot"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // LatencyOptions tunes LatencyCDF. The zero value draws no SLO line.
@@ -138,7 +138,7 @@ var cdfTop = 1 - math.Pow(10, -(ninesMax-0.2))
 // (bound, fraction at or under it) from the last bound under cdfFrom (or
 // from zero at the first bound) up to cdfTop, then (max, 1). It returns
 // nil when l has no histogram.
-func histogramCDF(l models.Latency) (xs, ys []float64) {
+func histogramCDF(l results.Latency) (xs, ys []float64) {
 	var n float64
 	for _, b := range l.Histogram {
 		n += b[1]

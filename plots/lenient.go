@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// unmarshalSummary decodes a summary into v (a *models.Summary). A
+// unmarshalSummary decodes a summary into v (a *results.Summary). A
 // replicated run reports every number as a mean over its replications, so
 // counts such as "calls" may be fractional there; they are rounded to the
 // nearest integer where v's field is an integer, and left alone elsewhere.

@@ -3,7 +3,7 @@ package plots
 import (
 	"testing"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // TestUnmarshalSummaryReplicated: a replicated run's summary holds means,
@@ -13,7 +13,7 @@ func TestUnmarshalSummaryReplicated(t *testing.T) {
 	src := `{"calls": 324023.8, "attempts": 324024.4, "goodput": 274.5,
 		"failed": {"timeout": 12.5, "queue_full": 3},
 		"services": {"db": {"served": 99.6, "utilization": 0.42}}}`
-	var s models.Summary
+	var s results.Summary
 	if err := unmarshalSummary([]byte(src), &s); err != nil {
 		t.Fatal(err)
 	}

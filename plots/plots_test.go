@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -156,7 +156,7 @@ func TestTimeseriesErrors(t *testing.T) {
 	if _, err := Timeseries(runs, TimeseriesOptions{Service: "db"}); err == nil || !strings.Contains(err.Error(), `no service "db"`) {
 		t.Errorf("unknown service: error %v", err)
 	}
-	bare := []Run{{Name: "summary only", Results: &models.Results{}}}
+	bare := []Run{{Name: "summary only", Results: &results.Results{}}}
 	if _, err := Timeseries(bare, TimeseriesOptions{}); err == nil || !strings.Contains(err.Error(), "no series") {
 		t.Errorf("no series: error %v", err)
 	}
@@ -169,15 +169,15 @@ func TestTimeseriesErrors(t *testing.T) {
 // calls, every latency NaN) without panicking or inventing data.
 func TestTimeseriesEmptyRun(t *testing.T) {
 	n := 10
-	nan := make(models.Values, n)
-	zero := make(models.Values, n)
-	t0 := make(models.Values, n)
+	nan := make(results.Values, n)
+	zero := make(results.Values, n)
+	t0 := make(results.Values, n)
 	for i := range nan {
 		nan[i] = math.NaN()
 		t0[i] = float64(i)
 	}
-	cs := models.CallSeries{Offered: zero, Attempts: zero, Goodput: zero, InFlight: zero, P50: nan, P99: nan}
-	res := &models.Results{EndS: 10, IntervalS: 1, Series: models.Series{T: t0, Total: cs}}
+	cs := results.CallSeries{Offered: zero, Attempts: zero, Goodput: zero, InFlight: zero, P50: nan, P99: nan}
+	res := &results.Results{EndS: 10, IntervalS: 1, Series: results.Series{T: t0, Total: cs}}
 	runs := []Run{{Name: "idle", Results: res}}
 	for _, mk := range []func() (*Figure, error){
 		func() (*Figure, error) { return Timeseries(runs, TimeseriesOptions{}) },
@@ -195,10 +195,10 @@ func TestTimeseriesEmptyRun(t *testing.T) {
 }
 
 func TestFailureReasonsOther(t *testing.T) {
-	cs := &models.CallSeries{Failed: map[string]models.Values{
+	cs := &results.CallSeries{Failed: map[string]results.Values{
 		"timeout": {5, 5}, "shed": {3, 3}, "queue_full": {2, 2}, "error": {1, 1}, "breaker_open": {1, 0},
 	}}
-	got := failureReasons([]*models.CallSeries{cs})
+	got := failureReasons([]*results.CallSeries{cs})
 	var names []string
 	for _, f := range got {
 		names = append(names, f.name)
@@ -211,7 +211,7 @@ func TestFailureReasonsOther(t *testing.T) {
 	}
 	// With one reason too many for its own style, it keeps its name.
 	delete(cs.Failed, "breaker_open")
-	if got := failureReasons([]*models.CallSeries{cs}); len(got) != 4 || got[3].name != "error" {
+	if got := failureReasons([]*results.CallSeries{cs}); len(got) != 4 || got[3].name != "error" {
 		t.Errorf("four reasons: got %d, last %q", len(got), got[len(got)-1].name)
 	}
 }
@@ -247,24 +247,24 @@ func TestSweepErrors(t *testing.T) {
 }
 
 func TestStability(t *testing.T) {
-	rec := func(v models.Verdict, s float64) *models.Results {
-		r := &models.Results{}
+	rec := func(v results.Verdict, s float64) *results.Results {
+		r := &results.Results{}
 		r.Summary.Recovery.Verdict = v
-		if v == models.Recovered {
+		if v == results.Recovered {
 			r.Summary.Recovery.RecoveryS = &s
 		}
 		return r
 	}
-	c := CellOf(rec(models.Recovered, 4), rec(models.Recovered, 8), rec(models.NotRecovered, 0))
+	c := CellOf(rec(results.Recovered, 4), rec(results.Recovered, 8), rec(results.NotRecovered, 0))
 	if c.Runs != 3 || c.Recovered != 2 || c.RecoveryS != 6 || classOf(c) != classMixed {
 		t.Errorf("mixed cell = %+v", c)
 	}
-	c = CellOf(rec(models.CollapsedBeforeFault, 0), rec(models.NotRecovered, 0), rec(models.CollapsedBeforeFault, 0))
-	if c.Verdict != models.CollapsedBeforeFault || classOf(c) != classCollapsed {
+	c = CellOf(rec(results.CollapsedBeforeFault, 0), rec(results.NotRecovered, 0), rec(results.CollapsedBeforeFault, 0))
+	if c.Verdict != results.CollapsedBeforeFault || classOf(c) != classCollapsed {
 		t.Errorf("collapsed cell = %+v", c)
 	}
-	c = CellOf(rec(models.Recovered, 2))
-	if classOf(c) != classRecovered || c.Verdict != models.Recovered {
+	c = CellOf(rec(results.Recovered, 2))
+	if classOf(c) != classRecovered || c.Verdict != results.Recovered {
 		t.Errorf("recovered cell = %+v", c)
 	}
 	if classOf(CellOf()) != classEmpty {
@@ -315,7 +315,7 @@ func TestReadSet(t *testing.T) {
 	if s.Title != "Retry storm" || len(s.Runs) != 2 || s.Runs[1].Name != "budget" {
 		t.Fatalf("batch read as %+v", s)
 	}
-	if r := s.Runs[0].Results.Summary; r.Latency.P99 != 0.1 || r.Failed["timeout"] != 10 || r.Recovery.Verdict != models.NotRecovered {
+	if r := s.Runs[0].Results.Summary; r.Latency.P99 != 0.1 || r.Failed["timeout"] != 10 || r.Recovery.Verdict != results.NotRecovered {
 		t.Errorf("base summary read as %+v", r)
 	}
 	if got := strings.Join(s.Available(), " "); got != "latency compare" {
@@ -372,17 +372,17 @@ func ptr[T any](v T) *T { return &v }
 // the last bound under 1%, passes through every bound's exact fraction
 // and ends at the maximum; without a histogram, the quantile steps.
 func TestHistogramCDF(t *testing.T) {
-	l := models.Latency{Max: 0.45, Histogram: [][2]float64{{0.0005, 1}, {0.001, 9}, {0.002, 890}, {0.004, 99}, {0.5, 1}}}
+	l := results.Latency{Max: 0.45, Histogram: [][2]float64{{0.0005, 1}, {0.001, 9}, {0.002, 890}, {0.004, 99}, {0.5, 1}}}
 	xs, ys := histogramCDF(l)
 	wantX, wantY := []float64{0.0005, 0.001, 0.002, 0.004, 0.45}, []float64{0.001, 0.01, 0.9, 0.999, 1}
 	if !reflect.DeepEqual(xs, wantX) || !reflect.DeepEqual(ys, wantY) {
 		t.Errorf("curve %v %v, want %v %v", xs, ys, wantX, wantY)
 	}
-	xs, ys = histogramCDF(models.Latency{Max: 0.0099, Histogram: [][2]float64{{0.01, 5}}})
+	xs, ys = histogramCDF(results.Latency{Max: 0.0099, Histogram: [][2]float64{{0.01, 5}}})
 	if !reflect.DeepEqual(xs, []float64{0.0099, 0.0099}) || !reflect.DeepEqual(ys, []float64{0, 1}) {
 		t.Errorf("one bucket: curve %v %v, want a rise at the max", xs, ys)
 	}
-	if xs, _ := histogramCDF(models.Latency{P50: 1, Max: 2}); xs != nil {
+	if xs, _ := histogramCDF(results.Latency{P50: 1, Max: 2}); xs != nil {
 		t.Errorf("no histogram: curve %v", xs)
 	}
 

@@ -10,7 +10,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -20,7 +20,7 @@ const maxResultsBytes = 1 << 30
 
 // ReadSet reads saved results as JSON, in one of three shapes:
 //
-//   - one run's models.Results (Results.WriteJSON): a single run named
+//   - one run's results.Results (Results.WriteJSON): a single run named
 //     name, with series, so every per-run figure can be drawn;
 //   - a batch summary, {"scenario": ..., "title": ..., "variants":
 //     [{"name": ..., <summary fields>}, ...]} (the summary.json of
@@ -59,8 +59,8 @@ func ReadSet(r io.Reader, name string) (*Set, error) {
 	return nil, errors.New("not a results file: want the JSON of one run (with \"summary\" and \"series\") or of a batch (with \"variants\")")
 }
 
-func decodeResults(b []byte) (*models.Results, error) {
-	var res models.Results
+func decodeResults(b []byte) (*results.Results, error) {
+	var res results.Results
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&res); err != nil {
 		return nil, fmt.Errorf("results: %w", err)
@@ -88,7 +88,7 @@ func readBatch(top map[string]json.RawMessage) (*Set, error) {
 		if err := json.Unmarshal(raw, &head); err != nil {
 			return nil, fmt.Errorf("variants[%d]: %w", i, err)
 		}
-		var res *models.Results
+		var res *results.Results
 		var err error
 		switch {
 		case len(head.Results) > 0:
@@ -98,13 +98,13 @@ func readBatch(top map[string]json.RawMessage) (*Set, error) {
 			res, err = decodeResults(raw)
 		default:
 			// The summary's fields inline beside the name.
-			res = &models.Results{}
+			res = &results.Results{}
 			err = unmarshalSummary(raw, &res.Summary)
 			if err == nil {
 				var extra struct {
-					T      models.Values        `json:"t_s"`
-					Series *models.Series       `json:"series"`
-					Faults []models.FaultWindow `json:"faults"`
+					T      results.Values        `json:"t_s"`
+					Series *results.Series       `json:"series"`
+					Faults []results.FaultWindow `json:"faults"`
 				}
 				if json.Unmarshal(raw, &extra) == nil {
 					if extra.Series != nil {
@@ -276,8 +276,8 @@ func (s *Set) AddSeriesCSV(r io.Reader) error {
 			res.EndS = ms.T[n-1] + res.IntervalS
 		}
 		rec := res.Summary.Recovery
-		if len(res.Faults) == 0 && rec.Verdict != models.NoFaults && rec.FaultEndS > 0 {
-			res.Faults = []models.FaultWindow{{Kind: "faults", StartS: rec.FirstFaultS, EndS: rec.FaultEndS}}
+		if len(res.Faults) == 0 && rec.Verdict != results.NoFaults && rec.FaultEndS > 0 {
+			res.Faults = []results.FaultWindow{{Kind: "faults", StartS: rec.FirstFaultS, EndS: rec.FaultEndS}}
 		}
 	}
 	return nil

@@ -6,7 +6,7 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -56,13 +56,13 @@ type StabilityCell struct {
 	// Verdict is the most common verdict of the runs that did not
 	// recover (NotRecovered, CollapsedBeforeFault, ...); it colours the
 	// cell when none recovered.
-	Verdict models.Verdict
+	Verdict results.Verdict
 }
 
 // CellOf judges one sweep point from its replications' results.
-func CellOf(rs ...*models.Results) StabilityCell {
+func CellOf(rs ...*results.Results) StabilityCell {
 	var c StabilityCell
-	counts := map[models.Verdict]int{}
+	counts := map[results.Verdict]int{}
 	sum := 0.0
 	for _, r := range rs {
 		if r == nil {
@@ -70,7 +70,7 @@ func CellOf(rs ...*models.Results) StabilityCell {
 		}
 		c.Runs++
 		rec := r.Summary.Recovery
-		if rec.Verdict == models.Recovered && rec.RecoveryS != nil {
+		if rec.Verdict == results.Recovered && rec.RecoveryS != nil {
 			c.Recovered++
 			sum += *rec.RecoveryS
 			continue
@@ -79,16 +79,16 @@ func CellOf(rs ...*models.Results) StabilityCell {
 	}
 	if c.Recovered > 0 {
 		c.RecoveryS = sum / float64(c.Recovered)
-		c.Verdict = models.Recovered
+		c.Verdict = results.Recovered
 	}
 	best := -1
-	for v := models.NoFaults; v <= models.Undecided; v++ {
+	for v := results.NoFaults; v <= results.Undecided; v++ {
 		if counts[v] > best && counts[v] > 0 {
 			best, c.Verdict = counts[v], v
 		}
 	}
 	if c.Recovered == c.Runs && c.Runs > 0 {
-		c.Verdict = models.Recovered
+		c.Verdict = results.Recovered
 	}
 	return c
 }
@@ -125,9 +125,9 @@ func classOf(c StabilityCell) cellClass {
 		return classRecovered
 	case c.Recovered > 0 || c.Recovered < 0:
 		return classMixed
-	case c.Verdict == models.NotRecovered:
+	case c.Verdict == results.NotRecovered:
 		return classNotRecovered
-	case c.Verdict == models.CollapsedBeforeFault:
+	case c.Verdict == results.CollapsedBeforeFault:
 		return classCollapsed
 	}
 	return classUnknown

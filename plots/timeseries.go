@@ -6,7 +6,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -19,7 +19,7 @@ type Run struct {
 	// Name is the variant's name, shown in legends.
 	Name string
 	// Results is what the run produced; it is read, never changed.
-	Results *models.Results
+	Results *results.Results
 }
 
 // TimeseriesOptions tunes Timeseries. The zero value draws every client
@@ -52,8 +52,8 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	if err := checkRuns(runs); err != nil {
 		return nil, err
 	}
-	calls := make([]*models.CallSeries, len(runs))
-	queues := make([]*models.ServiceSeries, len(runs))
+	calls := make([]*results.CallSeries, len(runs))
+	queues := make([]*results.ServiceSeries, len(runs))
 	xs := make([][]float64, len(runs))
 	end := 0.0
 	for i, r := range runs {
@@ -226,7 +226,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	// load panel) and the legend.
 	for i, r := range runs {
 		rec := r.Results.Summary.Recovery
-		if rec.Verdict == models.Recovered && rec.RecoveryS != nil {
+		if rec.Verdict == results.Recovered && rec.RecoveryS != nil {
 			x := rec.FaultEndS + *rec.RecoveryS
 			for _, row := range f.Panels {
 				row[0].Add(&vline{x: x, color: VariantColor(i), dash: dotted, width: 1.1, th: th})
@@ -276,7 +276,7 @@ func checkRuns(runs []Run) error {
 	return nil
 }
 
-func pickCalls(r *models.Results, client string) (*models.CallSeries, error) {
+func pickCalls(r *results.Results, client string) (*results.CallSeries, error) {
 	if client == "" {
 		return &r.Series.Total, nil
 	}
@@ -290,7 +290,7 @@ func pickCalls(r *models.Results, client string) (*models.CallSeries, error) {
 	return nil, fmt.Errorf("no client %q in the results (clients: %v)", client, names)
 }
 
-func pickService(r *models.Results, service string) (*models.ServiceSeries, error) {
+func pickService(r *results.Results, service string) (*results.ServiceSeries, error) {
 	if service == "" {
 		if len(r.Series.Services) == 0 {
 			return nil, nil
@@ -308,7 +308,7 @@ func pickService(r *models.Results, service string) (*models.ServiceSeries, erro
 }
 
 // runEnd is the time the run's series reach (s).
-func runEnd(r *models.Results) float64 {
+func runEnd(r *results.Results) float64 {
 	if r.EndS > 0 {
 		return r.EndS
 	}
@@ -318,7 +318,7 @@ func runEnd(r *models.Results) float64 {
 
 // midpoints returns the middle of each interval (the last one may be
 // shorter), where an interval's value is drawn.
-func midpoints(r *models.Results) []float64 {
+func midpoints(r *results.Results) []float64 {
 	t := r.Series.T
 	end := runEnd(r)
 	xs := make([]float64, len(t))
@@ -334,7 +334,7 @@ func midpoints(r *models.Results) []float64 {
 
 // sameOffered reports whether every run was offered the same load (open
 // loop with common random numbers): then one line stands for all.
-func sameOffered(calls []*models.CallSeries) bool {
+func sameOffered(calls []*results.CallSeries) bool {
 	if len(calls) < 2 {
 		return false
 	}
@@ -355,7 +355,7 @@ func sameOffered(calls []*models.CallSeries) bool {
 
 // spansDecades reports whether the latency quantiles (and the SLO) span
 // more than a factor of 30, where a linear axis would flatten the body.
-func spansDecades(slo float64, calls []*models.CallSeries) bool {
+func spansDecades(slo float64, calls []*results.CallSeries) bool {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	upd := func(v float64) {
 		if finite(v, true) {
@@ -380,7 +380,7 @@ type failureSeries struct {
 	name   string
 	dash   dashKind
 	width  float64
-	values []models.Values
+	values []results.Values
 }
 
 // maxReasons is how many reasons get their own line style; the rest are
@@ -389,7 +389,7 @@ const maxReasons = 3
 
 // failureReasons returns the reasons that occurred, the most frequent
 // first (ties by name), with the rest summed as "other reasons".
-func failureReasons(calls []*models.CallSeries) []failureSeries {
+func failureReasons(calls []*results.CallSeries) []failureSeries {
 	total := map[string]float64{}
 	for _, c := range calls {
 		for name, vs := range c.Failed {
@@ -416,16 +416,16 @@ func failureReasons(calls []*models.CallSeries) []failureSeries {
 	var out []failureSeries
 	for k, n := range names {
 		if k == maxReasons && len(names) > maxReasons+1 {
-			other := failureSeries{name: "other reasons", dash: dashes[maxReasons], values: make([]models.Values, len(calls))}
+			other := failureSeries{name: "other reasons", dash: dashes[maxReasons], values: make([]results.Values, len(calls))}
 			for i, c := range calls {
-				var sum models.Values
+				var sum results.Values
 				for _, m := range names[maxReasons:] {
 					vs := c.Failed[m]
 					if vs == nil {
 						continue
 					}
 					if sum == nil {
-						sum = make(models.Values, len(vs))
+						sum = make(results.Values, len(vs))
 					}
 					for t := range vs {
 						if finite(vs[t], false) && t < len(sum) {
@@ -438,7 +438,7 @@ func failureReasons(calls []*models.CallSeries) []failureSeries {
 			out = append(out, other)
 			break
 		}
-		fs := failureSeries{name: n, dash: dashes[k%len(dashes)], values: make([]models.Values, len(calls))}
+		fs := failureSeries{name: n, dash: dashes[k%len(dashes)], values: make([]results.Values, len(calls))}
 		if k == 0 {
 			fs.width = 1.3
 		}
@@ -452,10 +452,10 @@ func failureReasons(calls []*models.CallSeries) []failureSeries {
 
 // verdictNote is what the legend says after a variant's name about its
 // recovery.
-func verdictNote(r *models.Results) string {
+func verdictNote(r *results.Results) string {
 	rec := r.Summary.Recovery
 	switch rec.Verdict {
-	case models.Recovered:
+	case results.Recovered:
 		if rec.RecoveryS != nil {
 			if *rec.RecoveryS == 0 {
 				return " — recovered at once"
@@ -463,13 +463,13 @@ func verdictNote(r *models.Results) string {
 			return " — recovered in " + HumanSeconds(*rec.RecoveryS)
 		}
 		return " — recovered"
-	case models.NotRecovered:
+	case results.NotRecovered:
 		return " — did not recover"
-	case models.CollapsedBeforeFault:
+	case results.CollapsedBeforeFault:
 		return " — collapsed before the fault"
-	case models.NoBaseline:
+	case results.NoBaseline:
 		return " — no baseline"
-	case models.Undecided:
+	case results.Undecided:
 		return " — undecided (run too short)"
 	}
 	return ""
@@ -477,9 +477,9 @@ func verdictNote(r *models.Results) string {
 
 // collectFaults returns the fault windows of all runs without duplicates,
 // in start order (variants usually share one timeline).
-func collectFaults(runs []Run) []models.FaultWindow {
-	var out []models.FaultWindow
-	seen := map[models.FaultWindow]bool{}
+func collectFaults(runs []Run) []results.FaultWindow {
+	var out []results.FaultWindow
+	seen := map[results.FaultWindow]bool{}
 	for _, r := range runs {
 		for _, fw := range r.Results.Faults {
 			if !seen[fw] {
@@ -495,7 +495,7 @@ func collectFaults(runs []Run) []models.FaultWindow {
 // faultRows is how many label rows the fault strip needs: labels of
 // faults that overlap in time go on separate rows. It is an estimate made
 // before the layout is known; drawFaultStrip places labels for real.
-func faultRows(faults []models.FaultWindow) int {
+func faultRows(faults []results.FaultWindow) int {
 	rows := 1
 	var ends []float64
 	for _, fw := range faults {
@@ -517,14 +517,14 @@ func faultRows(faults []models.FaultWindow) int {
 
 func anyRecovered(runs []Run) bool {
 	for _, r := range runs {
-		if r.Results.Summary.Recovery.Verdict == models.Recovered && r.Results.Summary.Recovery.RecoveryS != nil {
+		if r.Results.Summary.Recovery.Verdict == results.Recovered && r.Results.Summary.Recovery.RecoveryS != nil {
 			return true
 		}
 	}
 	return false
 }
 
-func faultLabel(fw models.FaultWindow) string {
+func faultLabel(fw results.FaultWindow) string {
 	if fw.Target == "" {
 		return string(fw.Kind)
 	}
@@ -533,7 +533,7 @@ func faultLabel(fw models.FaultWindow) string {
 
 // drawFaultStrip labels the fault windows above the top panel and marks
 // each variant's recovery with a small triangle in its colour.
-func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas, p *plot.Plot, faults []models.FaultWindow, runs []Run) {
+func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas, p *plot.Plot, faults []results.FaultWindow, runs []Run) {
 	trX, _ := p.Transforms(&data)
 	st := th.style(0.8, false)
 	st.Color = mutedText
@@ -576,7 +576,7 @@ func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas
 	// Recovery triangles on the band's bottom edge.
 	for i, r := range runs {
 		rec := r.Results.Summary.Recovery
-		if rec.Verdict != models.Recovered || rec.RecoveryS == nil {
+		if rec.Verdict != results.Recovered || rec.RecoveryS == nil {
 			continue
 		}
 		x := trX(rec.FaultEndS + *rec.RecoveryS)

@@ -3,7 +3,7 @@ package plots
 import (
 	"testing"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -11,11 +11,11 @@ import (
 // kind this build does not know (a newer file) is skipped, not an error.
 func TestUnflattenJobsAndUnknownKinds(t *testing.T) {
 	in := &scenarios.Series{
-		T: models.Values{0, 1},
+		T: results.Values{0, 1},
 		Cols: []scenarios.SeriesCol{
-			{Kind: "client", Name: "users", Metric: "goodput", Values: models.Values{5, 6}},
-			{Kind: "job", Name: "push", Metric: "attempts", Values: models.Values{100, 200}},
-			{Kind: "hologram", Name: "x", Metric: "goodput", Values: models.Values{1, 2}},
+			{Kind: "client", Name: "users", Metric: "goodput", Values: results.Values{5, 6}},
+			{Kind: "job", Name: "push", Metric: "attempts", Values: results.Values{100, 200}},
+			{Kind: "hologram", Name: "x", Metric: "goodput", Values: results.Values{1, 2}},
 		},
 	}
 	out, err := unflattenSeries(in)

@@ -93,7 +93,7 @@ func agg(xs []*jv) (mean, ci *jv) {
 }
 
 // histogramKey is the key of a latency histogram in a summary
-// (models.Latency.Histogram).
+// (results.Latency.Histogram).
 const histogramKey = "histogram"
 
 // addHistograms adds the histograms in xs (arrays of [upper bound, count]

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"sort"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // Derived metrics: numbers a claim needs that the models' summary does not
@@ -38,7 +38,7 @@ import (
 //	"during_faults": {"goodput": n, "offered": n, "goodput_ratio": n},
 //	"after_faults":  {"goodput": n, "offered": n, "goodput_ratio": n}
 //
-// faults lists the windows of the faults that acted (models.FaultWindow,
+// faults lists the windows of the faults that acted (results.FaultWindow,
 // in start order; an empty list without faults), so that figures drawn
 // from a saved summary shade them: data, not metrics. With replications
 // it is the first replication's (the same configuration gives the same
@@ -55,11 +55,11 @@ var peakKeys = map[string]string{
 }
 
 // addDerived adds the derived metrics of one run's results to its summary.
-func addDerived(sum *jv, res *models.Results) {
+func addDerived(sum *jv, res *results.Results) {
 	s := &res.Series
 	peak := jObject()
 	peak.set("attempts", jNumber(seriesMax(s.Total.Attempts)))
-	group := func(kind string, names []string, vals []models.Values) {
+	group := func(kind string, names []string, vals []results.Values) {
 		o := jObject()
 		idx := make([]int, len(names))
 		for i := range idx {
@@ -74,7 +74,7 @@ func addDerived(sum *jv, res *models.Results) {
 		peak.set(kind, o)
 	}
 	var names []string
-	var vals []models.Values
+	var vals []results.Values
 	for _, x := range s.Services {
 		names, vals = append(names, x.Name), append(vals, x.Arrivals)
 	}
@@ -122,7 +122,7 @@ func addDerived(sum *jv, res *models.Results) {
 
 // windowMean is the mean of v over the complete intervals (starts t, width
 // w) inside [from, to), NaN if there is none.
-func windowMean(t, v models.Values, w, from, to float64) float64 {
+func windowMean(t, v results.Values, w, from, to float64) float64 {
 	const eps = 1e-9
 	sum, n := 0.0, 0
 	for i := range min(len(t), len(v)) {
@@ -138,7 +138,7 @@ func windowMean(t, v models.Values, w, from, to float64) float64 {
 }
 
 // seriesMax is the largest value of a series, NaN if it has none.
-func seriesMax(v models.Values) float64 {
+func seriesMax(v results.Values) float64 {
 	m := math.NaN()
 	for _, x := range v {
 		if !math.IsNaN(x) && (math.IsNaN(m) || x > m) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -20,7 +21,7 @@ type metricNode struct {
 }
 
 // metricShape builds the summary shape for a world: the fields of
-// models.Summary by their json tags, plus what the runner adds.
+// results.Summary by their json tags, plus what the runner adds.
 func metricShape(c *models.Config) *metricNode {
 	names := map[string][]string{}
 	for _, s := range c.Services {
@@ -43,7 +44,7 @@ func metricShape(c *models.Config) *metricNode {
 	for _, r := range strategies.Reasons() {
 		names["failed"] = append(names["failed"], r.String())
 	}
-	root := shapeOf(reflect.TypeFor[models.Summary](), "", names)
+	root := shapeOf(reflect.TypeFor[results.Summary](), "", names)
 	root.kids["recovered_fraction"] = &metricNode{leaf: "number"}
 	root.kids["peak"] = peakShape(names)
 	root.kids["during_faults"] = windowShape()

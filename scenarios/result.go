@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // Result is what a batch produced: one Row per sweep point and variant, in
@@ -68,7 +68,7 @@ type Row struct {
 	Stopped string
 	// Traces are the request traces of the first replication; nil unless
 	// Options.Traces.
-	Traces []models.Trace
+	Traces []results.Trace
 
 	summary *jv
 }
@@ -132,22 +132,22 @@ func (r *Row) SummaryJSON() []byte { return r.summary.encode(nil, "  ", 0) }
 // Series is a set of per-interval series of equal length: T holds the
 // interval starts (s), each column the values of one entity's metric.
 type Series struct {
-	T    models.Values
+	T    results.Values
 	Cols []SeriesCol
 }
 
 // SeriesCol is one series: Kind is total, client, edge, service or cache;
-// Name the entity; Metric the series' JSON name in models.Series
+// Name the entity; Metric the series' JSON name in results.Series
 // ("goodput", "p99_s", "queue_mean", "failed.timeout").
 type SeriesCol struct {
-	Kind   string        `json:"kind"`
-	Name   string        `json:"name"`
-	Metric string        `json:"metric"`
-	Values models.Values `json:"values"`
+	Kind   string         `json:"kind"`
+	Name   string         `json:"name"`
+	Metric string         `json:"metric"`
+	Values results.Values `json:"values"`
 }
 
 // Get returns the series of an entity's metric, or nil.
-func (s *Series) Get(kind, name, metric string) models.Values {
+func (s *Series) Get(kind, name, metric string) results.Values {
 	if s == nil {
 		return nil
 	}
@@ -364,12 +364,12 @@ func (a *assembler) result() (*Result, error) {
 }
 
 // flattenSeries lists the series of a run as columns, by reflection over
-// models.Series: entities in field order (total, then each list in
+// results.Series: entities in field order (total, then each list in
 // configuration order), metrics by json name in field order, maps of
 // series (failures by reason) as "name.key" in key order.
-func flattenSeries(s *models.Series) []SeriesCol {
+func flattenSeries(s *results.Series) []SeriesCol {
 	var out []SeriesCol
-	valuesType := reflect.TypeFor[models.Values]()
+	valuesType := reflect.TypeFor[results.Values]()
 	entity := func(kind string, v reflect.Value) {
 		name := ""
 		t := v.Type()
@@ -392,11 +392,11 @@ func flattenSeries(s *models.Series) []SeriesCol {
 			fv := v.Field(i)
 			switch {
 			case f.Type == valuesType:
-				out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag, Values: fv.Interface().(models.Values)})
+				out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag, Values: fv.Interface().(results.Values)})
 			case f.Type.Kind() == reflect.Map && f.Type.Elem() == valuesType:
 				for _, k := range sortedMapKeys(fv) {
 					out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag + "." + k,
-						Values: fv.MapIndex(reflect.ValueOf(k).Convert(f.Type.Key())).Interface().(models.Values)})
+						Values: fv.MapIndex(reflect.ValueOf(k).Convert(f.Type.Key())).Interface().(results.Values)})
 				}
 			}
 		}
@@ -460,15 +460,15 @@ func meanSeries(recs []*runRecord) *Series {
 			prev++
 		}
 	}
-	byRec := make([]map[colKey]models.Values, len(recs))
+	byRec := make([]map[colKey]results.Values, len(recs))
 	for i, rec := range recs {
-		byRec[i] = map[colKey]models.Values{}
+		byRec[i] = map[colKey]results.Values{}
 		for _, c := range rec.Series {
 			byRec[i][colKey{c.Kind, c.Name, c.Metric}] = c.Values
 		}
 	}
 	for _, k := range order {
-		vals := make(models.Values, len(s.T))
+		vals := make(results.Values, len(s.T))
 		for t := range vals {
 			sum, n := 0.0, 0
 			for i, rec := range recs {

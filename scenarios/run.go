@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // Options control a batch run. The zero Options runs every variant at
@@ -266,7 +267,7 @@ const sliceEvents = 1 << 16
 // early when the wall-clock time since the start exceeds maxWall (when now
 // is not nil). It returns the results and, if a limit stopped the run, a
 // message naming the limit.
-func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*models.Results, string) {
+func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*results.Results, string) {
 	var start time.Time
 	if now != nil {
 		start = now()
@@ -287,12 +288,12 @@ func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*mo
 // runRecord is what one run contributes: its summary as a JSON tree and,
 // if kept, its series.
 type runRecord struct {
-	I       int            `json:"i"`
-	Stopped string         `json:"stopped,omitempty"`
-	Summary *jv            `json:"summary"`
-	T       models.Values  `json:"t_s,omitempty"`
-	Series  []SeriesCol    `json:"series,omitempty"`
-	Traces  []models.Trace `json:"traces,omitempty"`
+	I       int             `json:"i"`
+	Stopped string          `json:"stopped,omitempty"`
+	Summary *jv             `json:"summary"`
+	T       results.Values  `json:"t_s,omitempty"`
+	Series  []SeriesCol     `json:"series,omitempty"`
+	Traces  []results.Trace `json:"traces,omitempty"`
 	err     error
 }
 
@@ -421,7 +422,7 @@ func Run(s *Scenario, opts Options) (*Result, error) {
 // RunOne builds and runs one world (no variants, sweep or replications),
 // with the wall-clock limit of RunWorld, for callers that want a single
 // run's full results (plots, the TUI).
-func RunOne(cfg models.Config, maxWall time.Duration, now func() time.Time) (*models.Results, string, error) {
+func RunOne(cfg models.Config, maxWall time.Duration, now func() time.Time) (*results.Results, string, error) {
 	w, err := models.Build(cfg)
 	if err != nil {
 		return nil, "", err

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // sloCells returns the SLO section of the table: one line per row and SLO
@@ -59,7 +59,7 @@ func (r *Result) sloCells() ([][]string, []bool) {
 					if n == nil || n.kind != jNum {
 						continue
 					}
-					if sev := al.vals[k].get("severity"); sev != nil && sev.s == string(models.Ticket) {
+					if sev := al.vals[k].get("severity"); sev != nil && sev.s == string(results.Ticket) {
 						tickets += n.n
 					} else {
 						pages += n.n
@@ -146,9 +146,9 @@ func writeMarkdownTable(bw *bufio.Writer, cells [][]string, right []bool) {
 
 // TraceSets returns the request traces of each row (those of its first
 // replication), named by variant and sweep point, for
-// models.WriteChromeTrace. Rows run without Options.Traces have none.
-func (r *Result) TraceSets() []models.TraceSet {
-	var out []models.TraceSet
+// results.WriteChromeTrace. Rows run without Options.Traces have none.
+func (r *Result) TraceSets() []results.TraceSet {
+	var out []results.TraceSet
 	for i := range r.Rows {
 		row := &r.Rows[i]
 		if len(row.Traces) == 0 {
@@ -158,7 +158,7 @@ func (r *Result) TraceSets() []models.TraceSet {
 		for j, v := range row.Point {
 			name += " " + r.Axes[j].Path + "=" + label(v)
 		}
-		out = append(out, models.TraceSet{Name: name, Traces: row.Traces})
+		out = append(out, results.TraceSet{Name: name, Traces: row.Traces})
 	}
 	return out
 }
@@ -166,5 +166,5 @@ func (r *Result) TraceSets() []models.TraceSet {
 // WriteTraces writes the rows' request traces in the Chrome trace event
 // format (ui.perfetto.dev and chrome://tracing open it).
 func (r *Result) WriteTraces(w io.Writer) error {
-	return models.WriteChromeTrace(w, r.TraceSets())
+	return results.WriteChromeTrace(w, r.TraceSets())
 }

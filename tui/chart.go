@@ -9,7 +9,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/v2/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/v2/linechart"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // line is one series of a chart: y over x (NaN breaks the line).
@@ -25,7 +25,7 @@ type chartSpec struct {
 	lines   []line
 	xmax    float64
 	yfmt    func(float64) string
-	windows []models.FaultWindow
+	windows []results.FaultWindow
 	cursor  float64
 }
 

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // minChartH is the fewest lines a chart needs: a title, three graph rows,
@@ -188,21 +189,21 @@ func (r *runState) verdict(i int) string {
 		return ""
 	}
 	switch rec.Verdict {
-	case models.Recovered:
+	case results.Recovered:
 		return okStyle.Render("✓ recovered after " + fmtSeconds(*rec.RecoveryS))
-	case models.NotRecovered:
+	case results.NotRecovered:
 		if done {
 			return errStyle.Render("✗ did not recover")
 		}
 		return errStyle.Render("✗ not recovered yet")
-	case models.CollapsedBeforeFault:
+	case results.CollapsedBeforeFault:
 		return errStyle.Render("✗ collapsed before the first fault")
-	case models.NoBaseline:
+	case results.NoBaseline:
 		if r.faultActive(i) {
 			return faultStyle.Render("fault active") + dim.Render(" (no baseline before it)")
 		}
 		return dim.Render("no baseline before the first fault to judge recovery")
-	case models.Undecided:
+	case results.Undecided:
 		if r.faultActive(i) {
 			return faultStyle.Render("fault active")
 		}
@@ -236,7 +237,7 @@ func (r *runState) faultActive(i int) bool {
 	return false
 }
 
-func at(v models.Values, i int) float64 {
+func at(v results.Values, i int) float64 {
 	if i < 0 || i >= len(v) {
 		return math.NaN()
 	}
@@ -244,7 +245,7 @@ func at(v models.Values, i int) float64 {
 }
 
 // queueAt is the mean number waiting over every service in interval i.
-func queueAt(s *models.Series, i int) float64 {
+func queueAt(s *results.Series, i int) float64 {
 	q := 0.0
 	for _, sv := range s.Services {
 		if x := at(sv.QueueMean, i); !math.IsNaN(x) {
@@ -256,7 +257,7 @@ func queueAt(s *models.Series, i int) float64 {
 
 // failedAt is failed calls per second, every reason together, in interval
 // i (summed in reason order, so the float sum is deterministic).
-func failedAt(c *models.CallSeries, i int) float64 {
+func failedAt(c *results.CallSeries, i int) float64 {
 	keys := make([]string, 0, len(c.Failed))
 	for k := range c.Failed {
 		keys = append(keys, k)
@@ -436,7 +437,7 @@ func (r *runState) chartSpecs(last int) []chartSpec {
 	if r.cursor >= 0 && last >= 0 {
 		cursor = float64(last)*iv + iv/2
 	}
-	var windows []models.FaultWindow
+	var windows []results.FaultWindow
 	tEnd := float64(last+1) * iv
 	if len(r.snaps) > 0 {
 		for _, f := range r.snaps[0].Faults {

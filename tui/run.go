@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -51,8 +52,8 @@ type runState struct {
 	strat  int
 
 	// computed in Update for View
-	snaps   []models.Snapshot
-	recov   []models.Recovery
+	snaps   []results.Snapshot
+	recov   []results.Recovery
 	recovAt int // intervals closed when recov was computed
 
 	note    string

@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // sloStatus describes a variant's SLOs at interval i of its series, per
 // SLO: its name, the alert rules firing at the interval's end (the first
 // by name, "+N" for the others), its burn rate in the interval and the
 // error budget left. Empty without SLOs.
-func sloStatus(s *models.Series, i int, narrow bool) string {
+func sloStatus(s *results.Series, i int, narrow bool) string {
 	var parts []string
 	for k := range s.SLOs {
 		slo := &s.SLOs[k]

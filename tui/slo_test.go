@@ -8,16 +8,16 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
 func TestSLOStatus(t *testing.T) {
-	s := &models.Series{SLOs: []models.SLOSeries{{
+	s := &results.Series{SLOs: []results.SLOSeries{{
 		Name:            "avail",
-		BurnRate:        models.Values{math.NaN(), 20},
-		BudgetRemaining: models.Values{1, 0.456},
-		Alerts:          map[string]models.Values{"page-1h": {0, 1}, "page-6h": {0, 1}, "ticket-3d": {0, 0}},
+		BurnRate:        results.Values{math.NaN(), 20},
+		BudgetRemaining: results.Values{1, 0.456},
+		Alerts:          map[string]results.Values{"page-1h": {0, 1}, "page-6h": {0, 1}, "ticket-3d": {0, 0}},
 	}}}
 	for _, c := range []struct {
 		i      int
@@ -32,7 +32,7 @@ func TestSLOStatus(t *testing.T) {
 			t.Errorf("interval %d narrow %v: %q, want %q", c.i, c.narrow, got, c.want)
 		}
 	}
-	if got := sloStatus(&models.Series{}, 0, false); got != "" {
+	if got := sloStatus(&results.Series{}, 0, false); got != "" {
 		t.Errorf("no SLOs: %q", got)
 	}
 }

@@ -6,7 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // statusKind is one item of a variant's status line.
@@ -264,11 +264,11 @@ func layoutStatus(heads []string, cells [][numStatusKinds]string, warm []bool, d
 // the interval under the cursor (a level is then its time-weighted mean
 // over the interval). A call edge has no live levels: it shows the
 // interval's.
-func (r *runState) strategyValues(sn *models.Snapshot, last int, narrow bool) [numStatusKinds][]ownedValue {
+func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [numStatusKinds][]ownedValue {
 	var out [numStatusKinds][]ownedValue
 	live := r.cursor < 0
 	put := func(k statusKind, owner, v string) { out[k] = append(out[k], ownedValue{owner, v}) }
-	calls := func(owner string, ser map[string]models.Values, now map[string]float64, breaker string) {
+	calls := func(owner string, ser map[string]results.Values, now map[string]float64, breaker string) {
 		level := func(name string) (float64, bool) {
 			if now != nil {
 				x, ok := now[name]

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // TUITraces is what the Run view records in every variant whose scenario
@@ -22,7 +23,7 @@ type waterfallState struct {
 
 type waterfallItem struct {
 	variant int
-	trace   models.Trace
+	trace   results.Trace
 }
 
 // openWaterfall collects the traces recorded so far; it reports false

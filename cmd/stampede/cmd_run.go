@@ -12,7 +12,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/plots"
 	"github.com/stampede-sim/stampede/scenarios"
 )
@@ -43,7 +43,7 @@ func (c *runCmd) Run(e *env) error {
 		return c.runShard(e, opts)
 	}
 	stopped := 0
-	var traces []models.TraceSet
+	var traces []results.TraceSet
 	for i, name := range c.Scenarios {
 		s, err := loadScenario(name)
 		if err != nil {
@@ -91,7 +91,7 @@ func (c *runCmd) Run(e *env) error {
 		if dir == "" {
 			dir = "."
 		}
-		if err := writeFileAtomic(dir, file, func(w io.Writer) error { return models.WriteChromeTrace(w, traces) }); err != nil {
+		if err := writeFileAtomic(dir, file, func(w io.Writer) error { return results.WriteChromeTrace(w, traces) }); err != nil {
 			return badInput(err)
 		}
 	}

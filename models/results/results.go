@@ -1,4 +1,4 @@
-package models
+package results
 
 import (
 	"bytes"
@@ -286,9 +286,10 @@ type Recovery struct {
 
 // FaultWindow is one fault as it acted, for shading plots.
 type FaultWindow struct {
-	// Kind and Target are the fault's.
-	Kind   FaultKind `json:"kind"`
-	Target string    `json:"target"`
+	// Kind is the fault's kind by name ("outage", "slowdown", ...);
+	// Target its target.
+	Kind   string `json:"kind"`
+	Target string `json:"target"`
 	// StartS and EndS bound the fault (s); equal for an instantaneous one.
 	StartS float64 `json:"start_s"`
 	EndS   float64 `json:"end_s"`
