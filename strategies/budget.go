@@ -1,7 +1,10 @@
 package strategies
 
 import (
+	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
@@ -296,3 +299,166 @@ func (q *RetryQuota) OnSuccess(cost float64) {
 
 // Tokens returns the tokens in the quota.
 func (q *RetryQuota) Tokens() float64 { return q.tokens }
+
+// BudgetSpec is a retry budget: it caps the retries (and hedges) of all
+// the calls on one edge together, whatever each call's own attempts allow.
+// Kind picks the style; each kind reads only its own keys.
+type BudgetSpec struct {
+	// Kind is token_bucket (gRPC retryThrottling, gRFC A6), ratio
+	// (Finagle's RetryBudget) or quota (the AWS SDKs' retry quota).
+	// Required.
+	Kind string `toml:"kind"`
+	// MaxTokens is the bucket's size and starting count (token_bucket:
+	// zero means 10, at most 3 decimals; quota: zero means 500).
+	MaxTokens float64 `toml:"max_tokens"`
+	// TokenRatio is the tokens each successful attempt adds (token_bucket).
+	// Zero means 0.1.
+	TokenRatio float64 `toml:"token_ratio"`
+	// TTL is how long a call's deposit counts (ratio). Zero means 10s.
+	TTL time.Duration `toml:"ttl"`
+	// MinRetriesPerS is the reserve of retries per second granted
+	// whatever the traffic (ratio). nil means 10.
+	MinRetriesPerS *int `toml:"min_retries_per_s"`
+	// Percent is the retries allowed per 100 calls (ratio; Finagle's
+	// percentCanRetry x 100). nil means 20.
+	Percent *float64 `toml:"percent"`
+	// RetryCost is what a retry takes from the quota (quota). Zero means 5.
+	RetryCost float64 `toml:"retry_cost"`
+	// TimeoutRetryCost is what a retry after a timeout takes (quota). Zero
+	// means 10.
+	TimeoutRetryCost float64 `toml:"timeout_retry_cost"`
+	// NoRetryIncrement is what a call that succeeds at its first attempt
+	// adds (quota). nil means 1.
+	NoRetryIncrement *float64 `toml:"no_retry_increment"`
+	// Refund returns a retry's cost when it succeeds (quota). nil means
+	// true.
+	Refund *bool `toml:"refund"`
+}
+
+// Budget kinds.
+const (
+	BudgetTokenBucket = "token_bucket"
+	BudgetRatio       = "ratio"
+	BudgetQuota       = "quota"
+)
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (b *BudgetSpec) ApplyDefaults() {
+	switch b.Kind {
+	case BudgetTokenBucket:
+		d := DefaultTokenBucketBudgetConfig()
+		if b.MaxTokens == 0 {
+			b.MaxTokens = d.MaxTokens
+		}
+		if b.TokenRatio == 0 {
+			b.TokenRatio = d.TokenRatio
+		}
+	case BudgetRatio:
+		d := DefaultRatioBudgetConfig()
+		if b.TTL == 0 {
+			b.TTL = d.TTL
+		}
+		if b.MinRetriesPerS == nil {
+			b.MinRetriesPerS = &d.MinRetriesPerSec
+		}
+		if b.Percent == nil {
+			p := d.PercentCanRetry * 100
+			b.Percent = &p
+		}
+	case BudgetQuota:
+		d := DefaultRetryQuotaConfig()
+		if b.MaxTokens == 0 {
+			b.MaxTokens = d.MaxTokens
+		}
+		if b.RetryCost == 0 {
+			b.RetryCost = d.RetryCost
+		}
+		if b.TimeoutRetryCost == 0 {
+			b.TimeoutRetryCost = d.TimeoutRetryCost
+		}
+		if b.NoRetryIncrement == nil {
+			b.NoRetryIncrement = &d.NoRetryIncrement
+		}
+		if b.Refund == nil {
+			b.Refund = &d.RefundOnRetrySuccess
+		}
+	}
+}
+
+// Validate checks b (after ApplyDefaults): its kind, that it sets only
+// its kind's keys, and every value, by building the strategy.
+func (b *BudgetSpec) Validate() error {
+	type key struct {
+		name string
+		set  bool
+	}
+	var own []string
+	all := []key{{"max_tokens", b.MaxTokens != 0}, {"token_ratio", b.TokenRatio != 0}, {"ttl", b.TTL != 0},
+		{"min_retries_per_s", b.MinRetriesPerS != nil}, {"percent", b.Percent != nil}, {"retry_cost", b.RetryCost != 0},
+		{"timeout_retry_cost", b.TimeoutRetryCost != 0}, {"no_retry_increment", b.NoRetryIncrement != nil}, {"refund", b.Refund != nil}}
+	var err error
+	switch b.Kind {
+	case BudgetTokenBucket:
+		own = []string{"max_tokens", "token_ratio"}
+		_, err = NewTokenBucketBudget(TokenBucketBudgetConfig{MaxTokens: b.MaxTokens, TokenRatio: b.TokenRatio})
+	case BudgetRatio:
+		own = []string{"ttl", "min_retries_per_s", "percent"}
+		_, err = NewRatioBudget(b.RatioConfig())
+	case BudgetQuota:
+		own = []string{"max_tokens", "retry_cost", "timeout_retry_cost", "no_retry_increment", "refund"}
+		_, err = NewRetryQuota(b.QuotaConfig())
+	case "":
+		return &FieldError{Path: "kind", Msg: "is required: token_bucket, ratio or quota"}
+	default:
+		return &FieldError{Path: "kind", Msg: "must be one of token_bucket, ratio, quota, got " + quote(b.Kind)}
+	}
+	for _, k := range all {
+		if k.set && !slices.Contains(own, k.name) {
+			return &FieldError{Path: k.name, Msg: fmt.Sprintf("is not a key of a %s budget (its keys: %s)", b.Kind, strings.Join(own, ", "))}
+		}
+	}
+	return fieldError(err, map[string]string{"MaxTokens": "max_tokens", "TokenRatio": "token_ratio", "TTL": "ttl",
+		"MinRetriesPerSec": "min_retries_per_s", "PercentCanRetry": "percent", "RetryCost": "retry_cost",
+		"TimeoutRetryCost": "timeout_retry_cost", "NoRetryIncrement": "no_retry_increment"})
+}
+
+// RatioConfig returns the ratio budget's configuration.
+func (b *BudgetSpec) RatioConfig() RatioBudgetConfig {
+	c := RatioBudgetConfig{TTL: b.TTL}
+	if b.MinRetriesPerS != nil {
+		c.MinRetriesPerSec = *b.MinRetriesPerS
+	}
+	if b.Percent != nil {
+		c.PercentCanRetry = *b.Percent / 100
+	}
+	return c
+}
+
+// QuotaConfig returns the retry quota's configuration.
+func (b *BudgetSpec) QuotaConfig() RetryQuotaConfig {
+	c := RetryQuotaConfig{MaxTokens: b.MaxTokens, RetryCost: b.RetryCost, TimeoutRetryCost: b.TimeoutRetryCost}
+	if b.NoRetryIncrement != nil {
+		c.NoRetryIncrement = *b.NoRetryIncrement
+	}
+	if b.Refund != nil {
+		c.RefundOnRetrySuccess = *b.Refund
+	}
+	return c
+}
+
+// Clone returns a copy of b that shares nothing with it (nil for nil).
+func (b *BudgetSpec) Clone() *BudgetSpec {
+	if b == nil {
+		return nil
+	}
+	c := *b
+	c.MinRetriesPerS = clonePtr(b.MinRetriesPerS)
+	c.Percent = clonePtr(b.Percent)
+	c.NoRetryIncrement = clonePtr(b.NoRetryIncrement)
+	c.Refund = clonePtr(b.Refund)
+	return &c
+}
+
+// Key returns the table's scenario key, "budget".
+func (*BudgetSpec) Key() string { return "budget" }

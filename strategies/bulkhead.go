@@ -125,3 +125,43 @@ func (b *Bulkhead) Waiting() int { return b.waiting }
 
 // MaxWait returns how long a call may wait for a slot.
 func (b *Bulkhead) MaxWait() time.Duration { return b.cfg.MaxWait }
+
+// BulkheadSpec is a client-side concurrency limit (resilience4j's
+// Bulkhead): at most MaxInFlight calls on the edge at once; a call beyond
+// that fails at once with concurrency_limited, or, with MaxWait, waits
+// (at most MaxWaiting of them, in order) for a slot and fails if none
+// frees up in time.
+type BulkheadSpec struct {
+	// MaxInFlight is the calls allowed at once, in [1, 1e6]. Zero means
+	// 25.
+	MaxInFlight int `toml:"max_in_flight"`
+	// MaxWait is how long a call may wait for a slot, in [0, 1h]. Zero
+	// fails fast.
+	MaxWait time.Duration `toml:"max_wait"`
+	// MaxWaiting is the calls that may wait at once (with MaxWait), in
+	// [1, 1e6]. Zero means 1000000.
+	MaxWaiting int `toml:"max_waiting"`
+}
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (b *BulkheadSpec) ApplyDefaults() {
+	setInt(&b.MaxInFlight, DefaultBulkheadConfig().MaxInFlight)
+	if b.MaxWait > 0 {
+		setInt(&b.MaxWaiting, 1_000_000)
+	}
+}
+
+// Config returns the strategy's configuration, checked by building the
+// strategy; an error is a *FieldError naming the key at fault.
+func (b *BulkheadSpec) Config() (BulkheadConfig, error) {
+	cfg := BulkheadConfig{MaxInFlight: b.MaxInFlight, MaxWait: b.MaxWait, MaxWaiting: b.MaxWaiting}
+	_, err := NewBulkhead(cfg)
+	return cfg, fieldError(err, map[string]string{"MaxInFlight": "max_in_flight", "MaxWait": "max_wait", "MaxWaiting": "max_waiting"})
+}
+
+// Validate checks every key (after ApplyDefaults).
+func (b *BulkheadSpec) Validate() error { _, err := b.Config(); return err }
+
+// Key returns the table's scenario key, "bulkhead".
+func (*BulkheadSpec) Key() string { return "bulkhead" }

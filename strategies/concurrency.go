@@ -1,8 +1,11 @@
 package strategies
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
@@ -400,3 +403,160 @@ func (l *AdaptiveLimiter) Limit() int { return l.alg.Limit() }
 
 // InFlight returns the number of requests admitted and not yet released.
 func (l *AdaptiveLimiter) InFlight() int { return l.inflight }
+
+// ConcurrencyLimitSpec is an adaptive concurrency limit at each replica
+// of a service (Netflix concurrency-limits): a request is admitted only
+// while fewer than the current limit are in the replica (waiting and in
+// service), else rejected with concurrency_limited; the limit moves with
+// the latency (and, for aimd, the failures) of the requests that leave.
+// Kind picks the algorithm; each reads only its own keys.
+type ConcurrencyLimitSpec struct {
+	// Kind is aimd, vegas or gradient2. Required.
+	Kind string `toml:"kind"`
+	// Initial is the starting limit. Zero means 20.
+	Initial int `toml:"initial"`
+	// Min is the smallest limit (aimd, gradient2). Zero means 20.
+	Min int `toml:"min"`
+	// Max is the largest limit. Zero means 200 (aimd, gradient2) or 1000
+	// (vegas).
+	Max int `toml:"max"`
+	// BackoffRatio multiplies the limit on a failure or a slow request
+	// (aimd), in [0.5, 1). Zero means 0.9.
+	BackoffRatio float64 `toml:"backoff_ratio"`
+	// Timeout is the latency above which a request counts as a failure
+	// (aimd). Zero means 5s.
+	Timeout time.Duration `toml:"timeout"`
+	// Smoothing is the weight of each new estimate (vegas, gradient2), in
+	// (0, 1]. Zero means 1 (vegas) or 0.2 (gradient2).
+	Smoothing float64 `toml:"smoothing"`
+	// ProbeMultiplier sets how often vegas re-probes its no-load latency.
+	// Zero means 30.
+	ProbeMultiplier int `toml:"probe_multiplier"`
+	// QueueSize is gradient2's headroom. nil means 4.
+	QueueSize *int `toml:"queue_size"`
+	// LongWindow is gradient2's long-term latency average, in samples.
+	// Zero means 600.
+	LongWindow int `toml:"long_window"`
+	// RTTTolerance is how far the latency may exceed its long-term average
+	// before gradient2 shrinks the limit, in [1, 100]. Zero means 1.5.
+	RTTTolerance float64 `toml:"rtt_tolerance"`
+}
+
+// Concurrency limit kinds.
+const (
+	LimitAIMD      = "aimd"
+	LimitVegas     = "vegas"
+	LimitGradient2 = "gradient2"
+)
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (cl *ConcurrencyLimitSpec) ApplyDefaults() {
+	switch cl.Kind {
+	case LimitAIMD:
+		d := DefaultAIMDConfig()
+		setInt(&cl.Initial, d.InitialLimit)
+		setInt(&cl.Min, d.MinLimit)
+		setInt(&cl.Max, d.MaxLimit)
+		if cl.BackoffRatio == 0 {
+			cl.BackoffRatio = d.BackoffRatio
+		}
+		if cl.Timeout == 0 {
+			cl.Timeout = d.Timeout
+		}
+	case LimitVegas:
+		d := DefaultVegasConfig()
+		setInt(&cl.Initial, d.InitialLimit)
+		setInt(&cl.Max, d.MaxConcurrency)
+		if cl.Smoothing == 0 {
+			cl.Smoothing = d.Smoothing
+		}
+		setInt(&cl.ProbeMultiplier, d.ProbeMultiplier)
+	case LimitGradient2:
+		d := DefaultGradient2Config()
+		setInt(&cl.Initial, d.InitialLimit)
+		setInt(&cl.Min, d.MinLimit)
+		setInt(&cl.Max, d.MaxConcurrency)
+		if cl.Smoothing == 0 {
+			cl.Smoothing = d.Smoothing
+		}
+		if cl.QueueSize == nil {
+			cl.QueueSize = &d.QueueSize
+		}
+		setInt(&cl.LongWindow, d.LongWindow)
+		if cl.RTTTolerance == 0 {
+			cl.RTTTolerance = d.RTTTolerance
+		}
+	}
+}
+
+// Algorithm returns the concurrency-limit algorithm cl configures; r
+// draws vegas's probe jitter.
+func (cl *ConcurrencyLimitSpec) Algorithm(r *rand.Rand) (ConcurrencyLimit, error) {
+	keys := map[string]string{"InitialLimit": "initial", "MinLimit": "min", "MaxLimit": "max", "MaxConcurrency": "max",
+		"BackoffRatio": "backoff_ratio", "Timeout": "timeout", "Smoothing": "smoothing", "ProbeMultiplier": "probe_multiplier",
+		"QueueSize": "queue_size", "LongWindow": "long_window", "RTTTolerance": "rtt_tolerance"}
+	switch cl.Kind {
+	case LimitAIMD:
+		a, err := NewAIMD(AIMDConfig{InitialLimit: cl.Initial, MinLimit: cl.Min, MaxLimit: cl.Max,
+			BackoffRatio: cl.BackoffRatio, Timeout: cl.Timeout})
+		return a, fieldError(err, keys)
+	case LimitVegas:
+		v, err := NewVegas(VegasConfig{InitialLimit: cl.Initial, MaxConcurrency: cl.Max,
+			Smoothing: cl.Smoothing, ProbeMultiplier: cl.ProbeMultiplier}, r)
+		return v, fieldError(err, keys)
+	default:
+		q := 0
+		if cl.QueueSize != nil {
+			q = *cl.QueueSize
+		}
+		g, err := NewGradient2(Gradient2Config{InitialLimit: cl.Initial, MinLimit: cl.Min,
+			MaxConcurrency: cl.Max, Smoothing: cl.Smoothing, QueueSize: q, LongWindow: cl.LongWindow, RTTTolerance: cl.RTTTolerance})
+		return g, fieldError(err, keys)
+	}
+}
+
+// Validate checks every key (after ApplyDefaults); an error is a
+// *FieldError naming the key at fault.
+func (cl *ConcurrencyLimitSpec) Validate() error {
+	type key struct {
+		name string
+		set  bool
+	}
+	all := []key{{"min", cl.Min != 0}, {"backoff_ratio", cl.BackoffRatio != 0}, {"timeout", cl.Timeout != 0},
+		{"smoothing", cl.Smoothing != 0}, {"probe_multiplier", cl.ProbeMultiplier != 0}, {"queue_size", cl.QueueSize != nil},
+		{"long_window", cl.LongWindow != 0}, {"rtt_tolerance", cl.RTTTolerance != 0}}
+	var own []string
+	switch cl.Kind {
+	case LimitAIMD:
+		own = []string{"min", "backoff_ratio", "timeout"}
+	case LimitVegas:
+		own = []string{"smoothing", "probe_multiplier"}
+	case LimitGradient2:
+		own = []string{"min", "smoothing", "queue_size", "long_window", "rtt_tolerance"}
+	case "":
+		return &FieldError{Path: "kind", Msg: "is required: aimd, vegas or gradient2"}
+	default:
+		return &FieldError{Path: "kind", Msg: "must be one of aimd, vegas, gradient2, got " + quote(cl.Kind)}
+	}
+	for _, k := range all {
+		if k.set && !slices.Contains(own, k.name) {
+			return &FieldError{Path: k.name, Msg: fmt.Sprintf("is not a key of a %s limit (its keys: initial, max, %s)", cl.Kind, strings.Join(own, ", "))}
+		}
+	}
+	_, err := cl.Algorithm(rand.New(rand.NewPCG(0, 0)))
+	return err
+}
+
+// Clone returns a copy of cl that shares nothing with it (nil for nil).
+func (cl *ConcurrencyLimitSpec) Clone() *ConcurrencyLimitSpec {
+	if cl == nil {
+		return nil
+	}
+	c := *cl
+	c.QueueSize = clonePtr(cl.QueueSize)
+	return &c
+}
+
+// Key returns the table's scenario key, "concurrency_limit".
+func (*ConcurrencyLimitSpec) Key() string { return "concurrency_limit" }

@@ -241,3 +241,55 @@ func (d *DistributedLimiter) Admitted() uint64 { return d.admitted }
 
 // Rejected returns the requests this replica has rejected.
 func (d *DistributedLimiter) Rejected() uint64 { return d.rejected }
+
+// DistributedRateLimitSpec is a rate limit shared by a service's
+// replicas: Limit requests per Window in all, each replica admitting
+// against its view of a shared counter that it syncs every SyncInterval
+// (its own admissions since the last sync are all it sees of the others'
+// progress). The staleness over-admits; the sync interval trades accuracy
+// for coordination.
+type DistributedRateLimitSpec struct {
+	// Limit is the requests allowed per Window across all replicas.
+	// Required, in [1, 1e9].
+	Limit int `toml:"limit"`
+	// Window is the rate window. Zero means 1s.
+	Window time.Duration `toml:"window"`
+	// SyncInterval is how often each replica syncs with the shared
+	// counter. Required, in [1µs, 24h].
+	SyncInterval time.Duration `toml:"sync_interval"`
+	// Mode is stale_view (admit while the synced global count plus the
+	// replica's own unsynced admissions is under Limit) or local_share
+	// (each replica keeps to Limit/replicas on its own, no sync). Empty
+	// means stale_view.
+	Mode string `toml:"mode"`
+}
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (d *DistributedRateLimitSpec) ApplyDefaults() {
+	if d.Window == 0 {
+		d.Window = time.Second
+	}
+	if d.Mode == "" {
+		d.Mode = QuotaStaleView.String()
+	}
+}
+
+// Config returns the strategy's configuration, checked by building the
+// strategy; an error is a *FieldError naming the key at fault.
+func (d *DistributedRateLimitSpec) Config(replicas int) (SharedQuotaConfig, error) {
+	mode, err := ParseQuotaMode(d.Mode)
+	if err != nil {
+		return SharedQuotaConfig{}, &FieldError{Path: "mode", Msg: "must be one of stale_view, local_share, got " + quote(d.Mode)}
+	}
+	cfg := SharedQuotaConfig{Limit: d.Limit, Window: d.Window, Replicas: replicas, SyncInterval: d.SyncInterval, Mode: mode}
+	_, err = NewSharedQuota(cfg)
+	return cfg, fieldError(err, map[string]string{"Limit": "limit", "Window": "window", "SyncInterval": "sync_interval", "Replicas": "limit"})
+}
+
+// Validate checks every key (after ApplyDefaults) for one replica; the
+// scenario's validation checks Config with the service's replicas.
+func (d *DistributedRateLimitSpec) Validate() error { _, err := d.Config(1); return err }
+
+// Key returns the table's scenario key, "distributed_rate_limit".
+func (*DistributedRateLimitSpec) Key() string { return "distributed_rate_limit" }

@@ -1,6 +1,10 @@
 package strategies
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // ConfigError reports one invalid field of a strategy's Config. Strategy is
 // the lowercase name of the strategy ("backoff", "circuit breaker"), Field
@@ -20,4 +24,68 @@ func (e *ConfigError) Error() string {
 
 func cfgErr(strategy, field, valid string, got any) error {
 	return &ConfigError{Strategy: strategy, Field: field, Valid: valid, Got: got}
+}
+
+// FieldError is one invalid key of a strategy's scenario table (its Spec):
+// Path is the key relative to the table ("open_for", "on[2]"; empty for
+// the table as a whole) and Msg what is wrong with it. The scenario's
+// validation prefixes Path with the table's place in the scenario
+// ("clients.users.breaker").
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+// Error returns e.g. "open_for: must be > 0, got -1s".
+func (e *FieldError) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// fieldError turns a *ConfigError from a strategy's constructor into a
+// *FieldError whose Path is the table key of the field (keys maps Go
+// field names to keys; a field not in it is lowercased); other errors
+// pass through.
+func fieldError(err error, keys map[string]string) error {
+	if err == nil {
+		return nil
+	}
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	key, ok := keys[ce.Field]
+	if !ok {
+		key = strings.ToLower(ce.Field)
+	}
+	return &FieldError{Path: key, Msg: fmt.Sprintf("must be %s, got %v", ce.Valid, ce.Got)}
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// reasonList lists every reason's name, for error messages.
+func reasonList() string {
+	var ns []string
+	for _, r := range Reasons() {
+		ns = append(ns, r.String())
+	}
+	return strings.Join(ns, ", ")
+}
+
+// setInt sets *p to v if it is zero (a key left out).
+func setInt(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+// clonePtr returns a copy of *p, nil for nil.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }

@@ -163,3 +163,83 @@ func (h *Hedger) CancelOthers() bool { return h.cfg.CancelOthers }
 // ShouldHedge reports whether another copy may be sent when sent copies are
 // already out and none has replied.
 func (h *Hedger) ShouldHedge(sent int) bool { return sent < h.cfg.MaxAttempts }
+
+// HedgeSpec is hedged requests (Dean & Barroso, "The Tail at Scale"):
+// after a call's copy has been out for the hedge delay with no answer, the
+// caller sends another copy, up to MaxAttempts copies; the first answer
+// wins. The delay is fixed (Delay) or a percentile of recent attempt
+// latencies (Percentile).
+type HedgeSpec struct {
+	// Delay is the fixed hedge delay, or, with Percentile, the delay used
+	// until MinSamples latencies are known. Zero means 10ms.
+	Delay time.Duration `toml:"delay"`
+	// Percentile makes the delay this percentile of the latencies of the
+	// edge's attempts over Window, in (0, 100). Zero means fixed Delay if
+	// Delay is set, else 95.
+	Percentile float64 `toml:"percentile"`
+	// Window is the latency history (percentile). Zero means 1m.
+	Window time.Duration `toml:"window"`
+	// MinSamples is the latencies needed before the percentile is used.
+	// Zero means 100.
+	MinSamples int `toml:"min_samples"`
+	// MaxAttempts is the copies per call, the first included, in [2, 10].
+	// Zero means 2.
+	MaxAttempts int `toml:"max_attempts"`
+	// Cancel cancels the other copies when the call ends: a copy still
+	// queued at a service is removed, one not yet arrived is dropped on
+	// arrival; one in service runs to the end (wasted work). nil means
+	// true.
+	Cancel *bool `toml:"cancel"`
+}
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (h *HedgeSpec) ApplyDefaults() {
+	d := DefaultHedgeConfig()
+	if h.Percentile == 0 && h.Delay == 0 {
+		h.Percentile = d.Percentile
+	}
+	if h.Delay == 0 {
+		h.Delay = d.Delay
+	}
+	if h.Percentile > 0 {
+		if h.Window == 0 {
+			h.Window = d.Window
+		}
+		setInt(&h.MinSamples, d.MinSamples)
+	}
+	setInt(&h.MaxAttempts, d.MaxAttempts)
+	if h.Cancel == nil {
+		h.Cancel = &d.CancelOthers
+	}
+}
+
+// Config returns the strategy's configuration, checked by building the
+// strategy; an error is a *FieldError naming the key at fault.
+func (h *HedgeSpec) Config() (HedgeConfig, error) {
+	cfg := HedgeConfig{Mode: HedgeFixed, Delay: h.Delay, MaxAttempts: h.MaxAttempts, CancelOthers: h.Cancel == nil || *h.Cancel}
+	if h.Percentile != 0 {
+		cfg.Mode, cfg.Percentile, cfg.Window, cfg.MinSamples = HedgePercentile, h.Percentile, h.Window, h.MinSamples
+	} else if h.Window != 0 || h.MinSamples != 0 {
+		return cfg, &FieldError{Path: "window", Msg: "window and min_samples are for a percentile delay (percentile)"}
+	}
+	_, err := NewHedger(cfg)
+	return cfg, fieldError(err, map[string]string{"Delay": "delay", "Percentile": "percentile", "Window": "window",
+		"MinSamples": "min_samples", "MaxAttempts": "max_attempts"})
+}
+
+// Validate checks every key (after ApplyDefaults).
+func (h *HedgeSpec) Validate() error { _, err := h.Config(); return err }
+
+// Clone returns a copy of h that shares nothing with it (nil for nil).
+func (h *HedgeSpec) Clone() *HedgeSpec {
+	if h == nil {
+		return nil
+	}
+	c := *h
+	c.Cancel = clonePtr(h.Cancel)
+	return &c
+}
+
+// Key returns the table's scenario key, "hedge".
+func (*HedgeSpec) Key() string { return "hedge" }

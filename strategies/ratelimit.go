@@ -302,3 +302,100 @@ func (k *KeyedLimiter[K]) Len() int { return len(k.index) }
 
 // Evictions returns how many keys have been evicted to make room.
 func (k *KeyedLimiter[K]) Evictions() uint64 { return k.evictions }
+
+// RateLimitSpec is a rate limiter at each replica of a service: a
+// request over the rate is rejected at once with rate_limited. Each
+// replica has its own limiter (a fleet of n replicas admits n times the
+// rate; see DistributedRateLimitSpec for a shared limit).
+type RateLimitSpec struct {
+	// Kind is token_bucket (x/time/rate semantics), fixed_window or
+	// sliding_window (Cloudflare's estimate). Required.
+	Kind string `toml:"kind"`
+	// Rate is the requests allowed per second. Required, in (0, 1e9].
+	Rate float64 `toml:"rate"`
+	// Burst is the token bucket's size (token_bucket). Zero means one
+	// second of rate (at least 1).
+	Burst int `toml:"burst"`
+	// Window is the window's length (fixed_window, sliding_window); the
+	// limit per window is Rate x Window (at least 1). Zero means 1s.
+	Window time.Duration `toml:"window"`
+	// Per is global (one limiter per replica for every caller) or client
+	// (one per caller: each client or calling service's edge). Empty
+	// means global.
+	Per string `toml:"per"`
+	// CountRejected counts rejected requests in the window too
+	// (fixed_window, sliding_window), so a caller that keeps sending stays
+	// limited.
+	CountRejected bool `toml:"count_rejected"`
+}
+
+// Rate limiter kinds.
+const (
+	RateTokenBucket   = "token_bucket"
+	RateFixedWindow   = "fixed_window"
+	RateSlidingWindow = "sliding_window"
+)
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (rl *RateLimitSpec) ApplyDefaults() {
+	switch rl.Kind {
+	case RateTokenBucket:
+		if rl.Burst == 0 && rl.Rate > 0 && rl.Rate <= 1e9 {
+			rl.Burst = max(1, int(math.Ceil(rl.Rate)))
+		}
+	case RateFixedWindow, RateSlidingWindow:
+		if rl.Window == 0 {
+			rl.Window = time.Second
+		}
+	}
+	if rl.Per == "" {
+		rl.Per = "global"
+	}
+}
+
+// Limiter returns a new limiter for one replica (or one caller).
+func (rl *RateLimitSpec) Limiter() (Allower, error) {
+	switch rl.Kind {
+	case RateTokenBucket:
+		return NewTokenBucket(TokenBucketConfig{RatePerSec: rl.Rate, Burst: rl.Burst})
+	case RateFixedWindow:
+		return NewFixedWindow(rl.window())
+	default:
+		return NewSlidingWindow(rl.window())
+	}
+}
+
+func (rl *RateLimitSpec) window() WindowLimiterConfig {
+	return WindowLimiterConfig{Limit: max(1, int(math.Round(rl.Rate*rl.Window.Seconds()))), Window: rl.Window, CountRejected: rl.CountRejected}
+}
+
+// Validate checks every key (after ApplyDefaults); an error is a
+// *FieldError naming the key at fault.
+func (rl *RateLimitSpec) Validate() error {
+	switch rl.Kind {
+	case RateTokenBucket:
+		if rl.Window != 0 || rl.CountRejected {
+			return &FieldError{Path: "window", Msg: "window and count_rejected are for fixed_window and sliding_window"}
+		}
+	case RateFixedWindow, RateSlidingWindow:
+		if rl.Burst != 0 {
+			return &FieldError{Path: "burst", Msg: "is for token_bucket"}
+		}
+	case "":
+		return &FieldError{Path: "kind", Msg: "is required: token_bucket, fixed_window or sliding_window"}
+	default:
+		return &FieldError{Path: "kind", Msg: "must be one of token_bucket, fixed_window, sliding_window, got " + quote(rl.Kind)}
+	}
+	if !(rl.Rate > 0 && rl.Rate <= 1e9) {
+		return &FieldError{Path: "rate", Msg: fmt.Sprintf("must be in (0, 1e9] requests/s, got %v", rl.Rate)}
+	}
+	if rl.Per != "global" && rl.Per != "client" {
+		return &FieldError{Path: "per", Msg: "must be one of global, client, got " + quote(rl.Per)}
+	}
+	_, err := rl.Limiter()
+	return fieldError(err, map[string]string{"RatePerSec": "rate", "Burst": "burst", "Limit": "rate", "Window": "window"})
+}
+
+// Key returns the table's scenario key, "rate_limit".
+func (*RateLimitSpec) Key() string { return "rate_limit" }

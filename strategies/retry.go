@@ -1,7 +1,10 @@
 package strategies
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -87,3 +90,118 @@ func (p RetryPolicy) OnFailure(s *BackoffState, reason Reason, r *rand.Rand) (wa
 	}
 	return p.backoff.Next(s, r), true
 }
+
+// RetrySpec is a caller's retry policy on one edge: how many attempts in
+// all, which failure reasons are retried, and the backoff between attempts
+// (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog 2015;
+// REFERENCES §1). The zero value makes one attempt (no retries).
+type RetrySpec struct {
+	// Attempts is the total number of attempts per call, the first
+	// included: 0 or 1 never retries; at most 100.
+	Attempts int `toml:"attempts"`
+	// Backoff is how the wait grows with the failures so far: none,
+	// constant, linear or exponential. Empty means exponential.
+	Backoff string `toml:"backoff"`
+	// Base is the first wait (constant: every wait). Zero means 5ms.
+	Base time.Duration `toml:"base"`
+	// Max caps the wait (linear, exponential). Zero means 2s.
+	Max time.Duration `toml:"max"`
+	// Multiplier is the growth per failure (exponential). Zero means 2.
+	Multiplier float64 `toml:"multiplier"`
+	// Jitter randomises the wait: none, full, equal or decorrelated
+	// (exponential only). Empty means full (none when Backoff is none).
+	Jitter string `toml:"jitter"`
+	// On lists the failure reasons that are retried. Empty means
+	// timeout, error, shed, rate_limited, queue_full, concurrency_limited,
+	// dropped, loss, outage (DefaultRetryableReasons).
+	On []string `toml:"on"`
+}
+
+// Enabled reports whether the policy retries at all.
+func (r *RetrySpec) Enabled() bool { return r.Attempts >= 2 }
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (r *RetrySpec) ApplyDefaults() {
+	if !r.Enabled() {
+		return
+	}
+	if len(r.On) == 0 {
+		r.On = strings.Split(DefaultRetryableReasons.String(), ",")
+	}
+	d := DefaultBackoffConfig()
+	if r.Backoff == "" {
+		r.Backoff = d.Kind.String()
+	}
+	if r.Backoff == BackoffNone.String() {
+		if r.Jitter == "" {
+			r.Jitter = JitterNone.String()
+		}
+		return
+	}
+	if r.Jitter == "" {
+		r.Jitter = d.Jitter.String()
+	}
+	if r.Base == 0 {
+		r.Base = d.Base
+	}
+	if r.Max == 0 && r.Backoff != BackoffConstant.String() {
+		r.Max = max(d.Cap, r.Base)
+	}
+	if r.Multiplier == 0 && r.Backoff == BackoffExponential.String() {
+		r.Multiplier = d.Multiplier
+	}
+}
+
+// Config returns the retry policy's configuration; an error is a
+// *FieldError naming the key at fault.
+func (r *RetrySpec) Config() (RetryPolicyConfig, error) {
+	kind, err := ParseBackoffKind(r.Backoff)
+	if err != nil {
+		return RetryPolicyConfig{}, &FieldError{Path: "backoff", Msg: "must be one of none, constant, linear, exponential, got " + quote(r.Backoff)}
+	}
+	jit, err := ParseJitter(r.Jitter)
+	if err != nil {
+		return RetryPolicyConfig{}, &FieldError{Path: "jitter", Msg: "must be one of none, full, equal, decorrelated, got " + quote(r.Jitter)}
+	}
+	var on ReasonSet
+	for i, name := range r.On {
+		rs, err := ParseReason(name)
+		if err != nil || rs == ReasonOK {
+			return RetryPolicyConfig{}, &FieldError{Path: fmt.Sprintf("on[%d]", i),
+				Msg: fmt.Sprintf("%q is not a failure reason (valid: %s)", name, reasonList())}
+		}
+		on = on.With(rs)
+	}
+	cfg := RetryPolicyConfig{MaxAttempts: r.Attempts, Retryable: on,
+		Backoff: BackoffConfig{Kind: kind, Jitter: jit, Base: r.Base, Cap: r.Max, Multiplier: r.Multiplier}}
+	if kind == BackoffConstant && cfg.Backoff.Cap == 0 {
+		cfg.Backoff.Cap = r.Base
+	}
+	_, err = NewRetryPolicy(cfg)
+	return cfg, fieldError(err, map[string]string{"MaxAttempts": "attempts", "Retryable": "on",
+		"Kind": "backoff", "Jitter": "jitter", "Base": "base", "Cap": "max", "Multiplier": "multiplier"})
+}
+
+// Validate checks every key (after ApplyDefaults); an error is a
+// *FieldError naming the key at fault.
+func (r *RetrySpec) Validate() error {
+	if r.Attempts < 0 || r.Attempts > 100 {
+		return &FieldError{Path: "attempts", Msg: fmt.Sprintf("must be in [0, 100] (0 or 1: no retries), got %d", r.Attempts)}
+	}
+	if !r.Enabled() {
+		return nil
+	}
+	_, err := r.Config()
+	return err
+}
+
+// Clone returns a copy of r that shares nothing with it.
+func (r *RetrySpec) Clone() *RetrySpec {
+	c := *r
+	c.On = slices.Clone(r.On)
+	return &c
+}
+
+// Key returns the table's scenario key, "retry".
+func (*RetrySpec) Key() string { return "retry" }

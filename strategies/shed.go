@@ -257,3 +257,131 @@ func (s PriorityShedder) Shed(load float64, p Priority) bool {
 
 // Threshold returns the load at which priority p starts being shed.
 func (s PriorityShedder) Threshold(p Priority) float64 { return s.th[min(p, NumPriorities-1)] }
+
+// ShedSpec is load shedding at a service: a request arriving at a
+// replica is rejected at once with shed when one of the configured
+// signals is over its threshold. Set one or more.
+type ShedSpec struct {
+	// QueueLength sheds when the replica already has this many requests
+	// waiting (below the queue's own limit, which answers queue_full).
+	// Zero means off; else in [1, 1e9].
+	QueueLength int `toml:"queue_length"`
+	// Concurrency sheds when the replica already holds this many requests,
+	// waiting and in service. Zero means off; else in [1, 1e9].
+	Concurrency int `toml:"concurrency"`
+	// Latency sheds while the queueing delay is above this. Zero means
+	// off; else in [1µs, 1h].
+	Latency time.Duration `toml:"latency"`
+	// LatencySignal is the queueing delay compared with Latency: head_age
+	// (how long the oldest waiting request has waited) or mean_sojourn
+	// (the mean wait of the requests dequeued over LatencyWindow). Empty
+	// means head_age.
+	LatencySignal string `toml:"latency_signal"`
+	// LatencyWindow is mean_sojourn's window (10 buckets). Zero means 1s.
+	LatencyWindow time.Duration `toml:"latency_window"`
+	// Priority sheds by criticality: a request of a class is shed when the
+	// replica already holds that class's number of requests (waiting and
+	// in service). nil means off.
+	Priority *PriorityShed `toml:"priority"`
+}
+
+// PriorityShed holds, per criticality (the SRE book's, lowest first), the
+// number of requests a replica may hold before it sheds that class. A
+// class left out (zero) is shed at the limit of the next more critical
+// class set, or never when none above it is set; the values set must not
+// decrease with criticality.
+type PriorityShed struct {
+	Sheddable     int `toml:"sheddable"`
+	SheddablePlus int `toml:"sheddable_plus"`
+	Critical      int `toml:"critical"`
+	CriticalPlus  int `toml:"critical_plus"`
+}
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (sh *ShedSpec) ApplyDefaults() {
+	if sh.Latency > 0 {
+		if sh.LatencySignal == "" {
+			sh.LatencySignal = SignalHeadAge.String()
+		}
+		if sh.LatencySignal == SignalMeanSojourn.String() && sh.LatencyWindow == 0 {
+			sh.LatencyWindow = time.Second
+		}
+	}
+}
+
+// Thresholds returns the priority shedder's thresholds: a class left out
+// takes the limit of the next more critical class set (it is shed no
+// later than that one), and +Inf (never) when none is set above it.
+func (p *PriorityShed) Thresholds() [NumPriorities]float64 {
+	var th [NumPriorities]float64
+	limits := [NumPriorities]int{p.Sheddable, p.SheddablePlus, p.Critical, p.CriticalPlus}
+	cur := math.Inf(1)
+	for i := NumPriorities - 1; i >= 0; i-- {
+		if limits[i] > 0 {
+			cur = float64(limits[i])
+		}
+		th[i] = cur
+	}
+	return th
+}
+
+// Validate checks every key (after ApplyDefaults); an error is a
+// *FieldError naming the key at fault.
+func (sh *ShedSpec) Validate() error {
+	if sh.QueueLength == 0 && sh.Concurrency == 0 && sh.Latency == 0 && sh.Priority == nil {
+		return &FieldError{Msg: "sets no signal: give queue_length, concurrency, latency or priority"}
+	}
+	if sh.QueueLength < 0 || sh.QueueLength > 1e9 {
+		return &FieldError{Path: "queue_length", Msg: fmt.Sprintf("must be in [1, 1e9] (0: off), got %d", sh.QueueLength)}
+	}
+	if sh.Concurrency < 0 || sh.Concurrency > 1e9 {
+		return &FieldError{Path: "concurrency", Msg: fmt.Sprintf("must be in [1, 1e9] (0: off), got %d", sh.Concurrency)}
+	}
+	if sh.Latency != 0 {
+		if _, err := sh.LatencyConfig(); err != nil {
+			return err
+		}
+	} else if sh.LatencySignal != "" || sh.LatencyWindow != 0 {
+		return &FieldError{Path: "latency", Msg: "is required with latency_signal or latency_window"}
+	}
+	if p := sh.Priority; p != nil {
+		for _, n := range []int{p.Sheddable, p.SheddablePlus, p.Critical, p.CriticalPlus} {
+			if n < 0 || n > 1e9 {
+				return &FieldError{Path: "priority", Msg: fmt.Sprintf("limits must be in [1, 1e9] (0: as the next more critical class), got %d", n)}
+			}
+		}
+		_, err := NewPriorityShedder(PriorityShedderConfig{Thresholds: p.Thresholds()})
+		if err != nil {
+			return &FieldError{Path: "priority", Msg: "limits must not decrease from sheddable to critical_plus (a more critical class is shed last): " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// LatencyConfig returns the latency shedder's configuration.
+func (sh *ShedSpec) LatencyConfig() (LatencyShedderConfig, error) {
+	sig, err := ParseLatencySignal(sh.LatencySignal)
+	if err != nil {
+		return LatencyShedderConfig{}, &FieldError{Path: "latency_signal", Msg: "must be one of head_age, mean_sojourn, got " + quote(sh.LatencySignal)}
+	}
+	cfg := LatencyShedderConfig{Signal: sig, MaxDelay: sh.Latency, Window: sh.LatencyWindow, Buckets: 10}
+	if sig == SignalHeadAge && sh.LatencyWindow != 0 {
+		return cfg, &FieldError{Path: "latency_window", Msg: "is for latency_signal = \"mean_sojourn\""}
+	}
+	_, err = NewLatencyShedder(cfg)
+	return cfg, fieldError(err, map[string]string{"MaxDelay": "latency", "Window": "latency_window", "Buckets": "latency_window"})
+}
+
+// Clone returns a copy of sh that shares nothing with it (nil for nil).
+func (sh *ShedSpec) Clone() *ShedSpec {
+	if sh == nil {
+		return nil
+	}
+	c := *sh
+	c.Priority = clonePtr(sh.Priority)
+	return &c
+}
+
+// Key returns the table's scenario key, "shed".
+func (*ShedSpec) Key() string { return "shed" }

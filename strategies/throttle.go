@@ -108,3 +108,61 @@ func (t *AdaptiveThrottle) Requests(now sim.Time) int64 { return t.ring.sum(now)
 
 // Accepts returns the accepts counted in the window at now.
 func (t *AdaptiveThrottle) Accepts(now sim.Time) int64 { return t.ring.sum(now)[1] }
+
+// ThrottleSpec is client-side adaptive throttling (Google SRE book,
+// "Handling Overload"): over the last Window the client counts the
+// requests it attempted and those the backend accepted, and rejects a new
+// attempt locally (throttled) with probability
+// max(0, (requests - K x accepts) / (requests + 1)).
+type ThrottleSpec struct {
+	// K is the multiplier on accepts, in [1, 100]. Zero means 2.
+	K float64 `toml:"k"`
+	// Window is the history kept. Zero means 2m.
+	Window time.Duration `toml:"window"`
+	// Buckets is the number of buckets the window is kept in (a divisor
+	// of Window). Zero means 100.
+	Buckets int `toml:"buckets"`
+	// CountLocalRejects counts the attempts the throttle rejected in
+	// requests (the book's reading). nil means true.
+	CountLocalRejects *bool `toml:"count_local_rejects"`
+}
+
+// ApplyDefaults sets the keys left out to their defaults (their sources
+// are cited on the Default*Config functions and in docs/STRATEGIES.md).
+func (t *ThrottleSpec) ApplyDefaults() {
+	d := DefaultAdaptiveThrottleConfig()
+	if t.K == 0 {
+		t.K = d.K
+	}
+	if t.Window == 0 {
+		t.Window = d.Window
+	}
+	setInt(&t.Buckets, 100)
+	if t.CountLocalRejects == nil {
+		t.CountLocalRejects = &d.CountLocalRejects
+	}
+}
+
+// Config returns the strategy's configuration, checked by building the
+// strategy; an error is a *FieldError naming the key at fault.
+func (t *ThrottleSpec) Config() (AdaptiveThrottleConfig, error) {
+	cfg := AdaptiveThrottleConfig{K: t.K, Window: t.Window, Buckets: t.Buckets, CountLocalRejects: t.CountLocalRejects == nil || *t.CountLocalRejects}
+	_, err := NewAdaptiveThrottle(cfg)
+	return cfg, fieldError(err, map[string]string{"K": "k", "Window": "window", "Buckets": "buckets"})
+}
+
+// Validate checks every key (after ApplyDefaults).
+func (t *ThrottleSpec) Validate() error { _, err := t.Config(); return err }
+
+// Clone returns a copy of t that shares nothing with it (nil for nil).
+func (t *ThrottleSpec) Clone() *ThrottleSpec {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.CountLocalRejects = clonePtr(t.CountLocalRejects)
+	return &c
+}
+
+// Key returns the table's scenario key, "throttle".
+func (*ThrottleSpec) Key() string { return "throttle" }
