@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // statusKind is one item of a variant's status line.
@@ -269,7 +270,8 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 	live := r.cursor < 0
 	put := func(k statusKind, owner, v string) { out[k] = append(out[k], ownedValue{owner, v}) }
 	calls := func(owner string, ser map[string]results.Values, now map[string]float64, breaker string) {
-		level := func(name string) (float64, bool) {
+		level := func(m strategies.Metric) (float64, bool) {
+			name := string(m)
 			if now != nil {
 				x, ok := now[name]
 				return x, ok
@@ -279,21 +281,21 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 		}
 		if breaker != "" {
 			put(stBreaker, owner, breakerName(breaker))
-		} else if x, ok := level("breaker_state"); ok {
+		} else if x, ok := level(strategies.MetricBreakerState); ok {
 			put(stBreaker, owner, breakerMean(x))
 		}
-		if x, ok := level("budget_tokens"); ok {
+		if x, ok := level(strategies.MetricBudgetTokens); ok {
 			put(stTokens, owner, fmtNum(x))
 		}
-		if x, ok := level("throttle_p"); ok {
+		if x, ok := level(strategies.MetricThrottleP); ok {
 			put(stThrottle, owner, fmtPercent(x))
 		}
-		if x, ok := level("retry_breaker_state"); ok {
+		if x, ok := level(strategies.MetricRetryBreakerState); ok {
 			put(stRetryBreaker, owner, retryBreakerMean(x))
 		}
-		if x, ok := level("bulkhead_in_flight"); ok {
+		if x, ok := level(strategies.MetricBulkheadInFlight); ok {
 			v := fmtNum(x)
-			if q, ok := level("bulkhead_waiting"); ok && q > 0 && !math.IsNaN(q) {
+			if q, ok := level(strategies.MetricBulkheadWaiting); ok && q > 0 && !math.IsNaN(q) {
 				if narrow {
 					v += "+" + fmtNum(q)
 				} else {
@@ -302,13 +304,13 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 			}
 			put(stBulkhead, owner, v)
 		}
-		rate := func(k statusKind, name string) {
-			if s, ok := ser[name]; ok {
+		rate := func(k statusKind, m strategies.Metric) {
+			if s, ok := ser[string(m)]; ok {
 				put(k, owner, fmtNum(at(s, last))+"/s")
 			}
 		}
-		rate(stHedges, "hedges")
-		rate(stRetries, "retries")
+		rate(stHedges, strategies.MetricHedges)
+		rate(stRetries, strategies.MetricRetries)
 	}
 	for j := range sn.Series.Clients {
 		cs := &sn.Series.Clients[j]
@@ -331,10 +333,10 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 		if ss.Strategy == nil {
 			continue
 		}
-		if s, ok := ss.Strategy["concurrency_limit"]; ok {
+		if s, ok := ss.Strategy[string(strategies.MetricConcurrencyLimit)]; ok {
 			x := at(s, last)
 			if live && j < len(sn.Services) {
-				if v, ok := sn.Services[j].Strategy["concurrency_limit"]; ok {
+				if v, ok := sn.Services[j].Strategy[string(strategies.MetricConcurrencyLimit)]; ok {
 					x = v
 				}
 			}
@@ -342,9 +344,9 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 		}
 		for _, m := range []struct {
 			k    statusKind
-			name string
-		}{{stShed, "shed"}, {stRateLimited, "rate_limited"}, {stDropped, "dropped"}, {stExpired, "expired"}} {
-			if s, ok := ss.Strategy[m.name]; ok {
+			name strategies.Metric
+		}{{stShed, strategies.MetricShed}, {stRateLimited, strategies.MetricRateLimited}, {stDropped, strategies.MetricDropped}, {stExpired, strategies.MetricExpired}} {
+			if s, ok := ss.Strategy[string(m.name)]; ok {
 				put(m.k, ss.Name, fmtNum(at(s, last))+"/s")
 			}
 		}

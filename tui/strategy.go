@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // StrategySetting is one strategy's configuration on one entity of the
@@ -33,37 +34,13 @@ type StrategySetting struct {
 // ("clients.users.breaker").
 func (s StrategySetting) Path() string { return s.Entity + "." + s.Keys[0] }
 
-// stratKind is a strategy the knob knows, on one kind of entity: a label
-// and the keys it sets (the first turns it on).
-type stratKind struct {
-	label string
-	keys  []string
-}
-
 // The strategies the knob looks for, by entity, in the order it offers
-// them (docs/STRATEGIES.md). Retries are the a/A knob.
+// them: the registry's knobs for the entity's scope (a cache has its
+// backend edge's strategies too). Retries are the a/A knob.
 var (
-	callStrats = []stratKind{
-		{"budget", []string{"budget"}},
-		{"breaker", []string{"breaker"}},
-		{"retry breaker", []string{"retry_breaker"}},
-		{"throttle", []string{"throttle"}},
-		{"hedge", []string{"hedge"}},
-		{"bulkhead", []string{"bulkhead"}},
-	}
-	serviceStrats = []stratKind{
-		{"rate limit", []string{"rate_limit"}},
-		{"distributed rate limit", []string{"distributed_rate_limit"}},
-		{"shed", []string{"shed"}},
-		{"concurrency limit", []string{"concurrency_limit"}},
-		{"order", []string{"queue.order", "queue.target", "queue.interval", "queue.codel_variant", "queue.lifo_after", "queue.lifo_threshold"}},
-		{"drop expired", []string{"queue.drop_expired"}},
-	}
-	cacheStrats = append(slices.Clone(callStrats),
-		stratKind{"coalesce", []string{"coalesce"}},
-		stratKind{"ttl jitter", []string{"ttl_jitter"}},
-		stratKind{"serve stale", []string{"stale_while_revalidate"}},
-	)
+	callStrats    = strategies.Knobs(strategies.OnEdge)
+	serviceStrats = strategies.Knobs(strategies.OnService)
+	cacheStrats   = strategies.Knobs(strategies.OnEdge | strategies.OnCache)
 )
 
 // Defaults offered for a client or service whose scenario configures
@@ -84,7 +61,7 @@ func defaultShed(s *models.ServiceConfig) *models.ShedConfig {
 type entity struct {
 	path  string // "clients.users"
 	name  string // "users", "api->db"
-	kinds []stratKind
+	kinds []strategies.Knob
 }
 
 // entities lists the places of cfg where the knob looks for strategies,
@@ -161,16 +138,16 @@ func strategyMenu(s *Scenario) []StrategySetting {
 
 // settingIn returns strategy k of entity e as cfg configures it, if it
 // is on there.
-func settingIn(cfg *models.Config, e entity, k stratKind) (StrategySetting, bool) {
-	st := StrategySetting{Entity: e.path, Keys: k.keys, Name: k.label + " " + e.name}
-	for i, key := range k.keys {
+func settingIn(cfg *models.Config, e entity, k strategies.Knob) (StrategySetting, bool) {
+	st := StrategySetting{Entity: e.path, Keys: k.Keys, Name: k.Label + " " + e.name}
+	for i, key := range k.Keys {
 		f, ok := entityField(cfg, e.path, key)
 		if !ok || i == 0 && f.IsZero() {
 			return StrategySetting{}, false
 		}
 		st.Values = append(st.Values, f.Interface())
 	}
-	if k.keys[0] == "queue.order" {
+	if k.Keys[0] == "queue.order" {
 		if st.Values[0] == models.FIFO {
 			return StrategySetting{}, false
 		}

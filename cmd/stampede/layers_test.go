@@ -22,7 +22,7 @@ var layers = map[string][]string{
 	"models":         {"models/results", "strategies", "sim"},
 	"scenarios":      {"models", "models/results", "strategies", "sim"},
 	"plots":          {"scenarios", "models", "models/results", "sim"},
-	"tui":            {"plots", "scenarios", "models", "models/results", "sim"},
+	"tui":            {"plots", "scenarios", "models", "models/results", "strategies", "sim"},
 	"cmd/stampede":   {"*"},
 }
 
