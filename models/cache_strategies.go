@@ -45,7 +45,7 @@ func newCacheStrat(cfg *CacheConfig) (*cacheStrat, error) {
 	if cfg.Coalesce {
 		x.coalesce = true
 		x.fetching = map[int32]*attempt{}
-		x.mCoalesced = x.m.counter("coalesced")
+		x.mCoalesced = x.m.counter(strategies.MetricCoalesced)
 		any = true
 	}
 	if cfg.TTLJitter > 0 {
@@ -59,8 +59,8 @@ func newCacheStrat(cfg *CacheConfig) (*cacheStrat, error) {
 	if cfg.StaleWhileRevalidate > 0 {
 		x.swr = int64(cfg.StaleWhileRevalidate)
 		x.refreshing = map[int32]bool{}
-		x.mStale = x.m.counter("stale_hits")
-		x.mRefreshes = x.m.counter("refreshes")
+		x.mStale = x.m.counter(strategies.MetricStaleHits)
+		x.mRefreshes = x.m.counter(strategies.MetricRefreshes)
 		any = true
 	}
 	if !any {

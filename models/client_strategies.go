@@ -86,8 +86,8 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 			return nil, err
 		}
 		x.retryOn, x.retryable = true, cfg.Retryable
-		x.mRetries = x.m.counter("retries")
-		x.mDenied = x.m.counter("retries_denied")
+		x.mRetries = x.m.counter(strategies.MetricRetries)
+		x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 		any = true
 	}
 	if b := p.Breaker; b != nil {
@@ -98,8 +98,8 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		if x.breaker, err = strategies.NewCircuitBreaker(cfg); err != nil {
 			return nil, err
 		}
-		x.gBreaker = x.m.gauge("breaker_state")
-		x.mOpened = x.m.counter("breaker_opened")
+		x.gBreaker = x.m.gauge(strategies.MetricBreakerState)
+		x.mOpened = x.m.counter(strategies.MetricBreakerOpened)
 		any = true
 	}
 	if b := p.RetryBreaker; b != nil {
@@ -111,9 +111,9 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 			return nil, err
 		}
 		if x.mDenied == nil {
-			x.mDenied = x.m.counter("retries_denied")
+			x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 		}
-		x.gRetryBr = x.m.gauge("retry_breaker_state")
+		x.gRetryBr = x.m.gauge(strategies.MetricRetryBreakerState)
 		any = true
 	}
 	if t := p.Throttle; t != nil {
@@ -124,7 +124,7 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		if x.throttle, err = strategies.NewAdaptiveThrottle(cfg); err != nil {
 			return nil, err
 		}
-		x.gThrottle = x.m.gauge("throttle_p")
+		x.gThrottle = x.m.gauge(strategies.MetricThrottleP)
 		any = true
 	}
 	if h := p.Hedge; h != nil {
@@ -136,12 +136,12 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 			return nil, err
 		}
 		x.cancel = cfg.CancelOthers
-		x.mHedges = x.m.counter("hedges")
-		x.mCancel = x.m.counter("hedges_cancelled")
-		x.gHedgeDly = x.m.gauge("hedge_delay_s")
+		x.mHedges = x.m.counter(strategies.MetricHedges)
+		x.mCancel = x.m.counter(strategies.MetricHedgesCancelled)
+		x.gHedgeDly = x.m.gauge(strategies.MetricHedgeDelay)
 		x.gHedgeDly.set(0, cfg.Delay.Seconds())
 		if x.mDenied == nil {
-			x.mDenied = x.m.counter("retries_denied")
+			x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 		}
 		any = true
 	}
@@ -153,8 +153,8 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		if x.bulk, err = strategies.NewBulkhead(cfg); err != nil {
 			return nil, err
 		}
-		x.gBulkIn = x.m.gauge("bulkhead_in_flight")
-		x.gBulkWait = x.m.gauge("bulkhead_waiting")
+		x.gBulkIn = x.m.gauge(strategies.MetricBulkheadInFlight)
+		x.gBulkWait = x.m.gauge(strategies.MetricBulkheadWaiting)
 		any = true
 	}
 	if b := p.Budget; b != nil {
@@ -177,9 +177,9 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 			return nil, err
 		}
 		if x.mDenied == nil {
-			x.mDenied = x.m.counter("retries_denied")
+			x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 		}
-		x.gBudget = x.m.gauge("budget_tokens")
+		x.gBudget = x.m.gauge(strategies.MetricBudgetTokens)
 		x.gBudget.set(0, tokens)
 		any = true
 	}

@@ -77,12 +77,12 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 	q := &cfg.Queue
 	if q.DropExpired {
 		x.dropExpired = true
-		x.mExpired = x.m.counter("expired")
+		x.mExpired = x.m.counter(strategies.MetricExpired)
 		any = true
 	}
 	if q.Order == CoDel || q.Order == ControlledDelay {
 		x.codel = q.Order == CoDel
-		x.mDropped = x.m.counter("dropped")
+		x.mDropped = x.m.counter(strategies.MetricDropped)
 		any = true
 	}
 	if q.Order == AdaptiveLIFO {
@@ -90,12 +90,12 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 	}
 	if cfg.Async {
 		x.async = true
-		x.mAcked = x.m.counter("acked")
-		x.hDelay = x.m.delay("delay")
+		x.mAcked = x.m.counter(strategies.MetricAcked)
+		x.hDelay = x.m.delay(strategies.MetricDelay)
 		any = true
 	}
 	if rl := cfg.RateLimit; rl != nil {
-		x.mRateLimited = x.m.counter("rate_limited")
+		x.mRateLimited = x.m.counter(strategies.MetricRateLimited)
 		any = true
 	}
 	if d := cfg.DistributedRateLimit; d != nil {
@@ -108,11 +108,11 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		}
 		if qc.Mode == strategies.QuotaStaleView {
 			x.sync = qc.SyncInterval
-			x.mSyncs = x.m.counter("syncs")
-			x.gQuota = x.m.gauge("quota_estimate")
+			x.mSyncs = x.m.counter(strategies.MetricSyncs)
+			x.gQuota = x.m.gauge(strategies.MetricQuotaEstimate)
 		}
 		if x.mRateLimited == nil {
-			x.mRateLimited = x.m.counter("rate_limited")
+			x.mRateLimited = x.m.counter(strategies.MetricRateLimited)
 		}
 		any = true
 	}
@@ -136,16 +136,16 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 				return nil, err
 			}
 		}
-		x.mShed = x.m.counter("shed")
+		x.mShed = x.m.counter(strategies.MetricShed)
 		any = true
 	}
 	if cfg.RejectCost != nil {
-		x.mRejectWork = x.m.counter("reject_work")
+		x.mRejectWork = x.m.counter(strategies.MetricRejectWork)
 		any = true
 	}
 	if cfg.ConcurrencyLimit != nil {
-		x.mConcLimited = x.m.counter("concurrency_limited")
-		x.gLimit = x.m.gauge("concurrency_limit")
+		x.mConcLimited = x.m.counter(strategies.MetricConcurrencyLimited)
+		x.gLimit = x.m.gauge(strategies.MetricConcurrencyLimit)
 		any = true
 	}
 	if !any {

@@ -6,13 +6,15 @@ import (
 
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // metricSet holds the per-interval series of the strategies configured on
 // one entity (a client or edge, a service, a cache, a job). It exists only
 // when a strategy is configured, so an entity without strategies records
 // nothing more than before. Names are the keys of the "strategy" maps in
-// Results (docs/STRATEGIES.md lists them).
+// Results: the registry's typed Metric names (docs/STRATEGIES.md lists
+// them).
 type metricSet struct {
 	cs []*counter
 	gs []*gauge
@@ -49,20 +51,20 @@ type delayHist struct {
 
 func (h *delayHist) record(d time.Duration) { h.cur.Record(max(d, 0)) }
 
-func (m *metricSet) counter(name string) *counter {
-	c := &counter{name: name}
+func (m *metricSet) counter(name strategies.Metric) *counter {
+	c := &counter{name: string(name)}
 	m.cs = append(m.cs, c)
 	return c
 }
 
-func (m *metricSet) gauge(name string) *gauge {
-	g := &gauge{name: name}
+func (m *metricSet) gauge(name strategies.Metric) *gauge {
+	g := &gauge{name: string(name)}
 	m.gs = append(m.gs, g)
 	return g
 }
 
-func (m *metricSet) delay(name string) *delayHist {
-	h := &delayHist{name: name}
+func (m *metricSet) delay(name strategies.Metric) *delayHist {
+	h := &delayHist{name: string(name)}
 	m.hs = append(m.hs, h)
 	return h
 }
