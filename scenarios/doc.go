@@ -6,7 +6,7 @@
 //
 //	s, err := scenarios.Load("retry.toml", src) // or scenarios.LoadBuiltin("retry-storm")
 //	if err != nil {
-//		// an ErrorList: every problem, each at file:line:col with the key path
+//		// a format.ErrorList: every problem, each at file:line:col with the key path
 //	}
 //	res, err := scenarios.Run(s, scenarios.Options{Now: time.Now})
 //	res.WriteTable(os.Stdout, scenarios.TableOptions{})
@@ -16,12 +16,12 @@
 //		...
 //	}
 //
-// Loading decodes the file by reflection over the toml tags of
-// models.Config (the world) and Scenario (how to run it), so a field added
-// to models is a key of the format at once; docs/SCENARIOS.md documents
-// every key and a test keeps it complete. Errors are located through an
-// index of key positions built by re-scanning the source, and models'
-// Validate errors are mapped back to the keys they are about.
+// Loading decodes the file with package scenarios/format, by reflection
+// over the toml tags of models.Config (the world) and Scenario (how to run
+// it), so a field added to models is a key of the format at once;
+// docs/SCENARIOS.md documents every key and a test keeps it complete.
+// Errors are located in the file by format's index of key positions, and
+// models' Validate errors are mapped back to the keys they are about.
 //
 // A batch is every variant (the base scenario runs as "base") at every
 // sweep point, each replicated. Runs go in parallel on a pool of

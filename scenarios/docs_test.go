@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding"
 	"os"
 	"reflect"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -55,10 +57,10 @@ func formatKeys() []string {
 			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
 				ft = ft.Elem()
 			}
-			if ft.Kind() != reflect.Struct || ft == reflect.TypeFor[time.Time]() || f.Type == settingsType {
+			if ft.Kind() != reflect.Struct || ft == reflect.TypeFor[time.Time]() || f.Type == reflect.TypeFor[format.Settings]() {
 				continue
 			}
-			if reflect.PointerTo(ft).Implements(textType) || ft == reflect.TypeFor[sim.Dist]() {
+			if reflect.PointerTo(ft).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) || ft == reflect.TypeFor[sim.Dist]() {
 				continue
 			}
 			if p, ok := sharedDocs[ft]; ok {

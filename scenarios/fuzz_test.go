@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // FuzzLoad feeds the loader arbitrary input, seeded with every scenario
@@ -30,7 +32,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := Load("fuzz.toml", src)
 		if err != nil {
-			if _, ok := err.(ErrorList); !ok {
+			if _, ok := err.(format.ErrorList); !ok {
 				t.Fatalf("error is %T, not an ErrorList: %v", err, err)
 			}
 			return

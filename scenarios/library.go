@@ -7,6 +7,8 @@ import (
 
 	"sort"
 	"strings"
+
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // library holds the built-in scenarios, embedded in the binary so that
@@ -58,7 +60,7 @@ func BuiltinSource(name string) ([]byte, error) {
 	}
 	b, err := fs.ReadFile(library, "library/"+name+".toml")
 	if err != nil {
-		return nil, fmt.Errorf("no built-in scenario named %q%s", name, didYouMean(name, BuiltinNames(), "names (stampede list)"))
+		return nil, fmt.Errorf("no built-in scenario named %q%s", name, format.DidYouMean(name, BuiltinNames(), "names (stampede list)"))
 	}
 	return b, nil
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -47,7 +49,7 @@ func TestBadInputs(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%s loaded without error", f)
 			}
-			list, ok := err.(ErrorList)
+			list, ok := err.(format.ErrorList)
 			if !ok {
 				t.Fatalf("error is %T, want ErrorList", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // Result is what a batch produced: one Row per sweep point and variant, in
@@ -164,7 +165,7 @@ func (s *Series) Get(kind, name, metric string) results.Values {
 type Claim struct {
 	// File and Pos locate the claim.
 	File string
-	Pos  Pos
+	Pos  format.Pos
 	// Variant, Metric and Point say what was checked (Point as in Row).
 	Variant string
 	Metric  string
@@ -510,7 +511,7 @@ func evaluate(m *meta, ex metaExpect, rows []Row) []Claim {
 		out = append(out, evalRow(m, ex, r, rows))
 	}
 	if len(out) == 0 {
-		out = append(out, Claim{File: m.File, Pos: Pos{ex.Line, ex.Col}, Variant: ex.Variant, Metric: ex.Metric,
+		out = append(out, Claim{File: m.File, Pos: format.Pos{Line: ex.Line, Col: ex.Col}, Variant: ex.Variant, Metric: ex.Metric,
 			About: ex.About, Want: want(ex), Got: "not run", Skipped: true})
 	}
 	return out
@@ -541,7 +542,7 @@ func samePoint(a, b []any) bool {
 }
 
 func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
-	c := Claim{File: m.File, Pos: Pos{ex.Line, ex.Col}, Variant: r.Variant, Metric: ex.Metric, Point: r.Point,
+	c := Claim{File: m.File, Pos: format.Pos{Line: ex.Line, Col: ex.Col}, Variant: r.Variant, Metric: ex.Metric, Point: r.Point,
 		About: ex.About, Want: want(ex)}
 	got, found := r.Value(ex.Metric)
 	if !found {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // Options control a batch run. The zero Options runs every variant at
@@ -92,17 +94,16 @@ func (p *plan) unit(i int) int {
 
 // prepare applies the options to a copy of s and plans the batch.
 func prepare(s *Scenario, opts Options) (*plan, error) {
-	c := s.clone()
-	e := &errs{file: s.File + " (with --set)"}
-	d := newDecoder(nil, e)
+	c := format.Clone(s)
+	d := format.NewDecoder(s.File + " (with --set)")
 	for _, kv := range opts.Set {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" {
-			e.add(Pos{}, "--set "+kv, "want path=value, e.g. clients.users.timeout=250ms", nil)
+			d.Add(format.Pos{}, "--set "+kv, "want path=value, e.g. clients.users.timeout=250ms", nil)
 			continue
 		}
-		apply(c, Setting{Path: k, Value: parseSetValue(v)}, d, path{disp: "--set " + k})
+		d.Set(c, format.Setting{Path: k, Value: parseSetValue(v)}, format.Path{Disp: "--set " + k})
 	}
 	if opts.Seed != nil {
 		c.Config.Seed = *opts.Seed
@@ -110,13 +111,12 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 	if opts.Replications > 0 {
 		c.Replications = opts.Replications
 	}
-	if err := e.result(); err != nil {
+	if err := d.Err(); err != nil {
 		return nil, err
 	}
 	if len(opts.Set) > 0 || opts.Replications > 0 {
-		c.ix = nil
 		c.check(d)
-		if err := e.result(); err != nil {
+		if err := d.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -125,11 +125,11 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 		all = append(all, v.Name)
 	}
 	for _, name := range opts.Variants {
-		if !contains(all, name) {
-			return nil, fmt.Errorf("--variant %q: no such variant in %s%s", name, s.Name, didYouMean(name, all, "variants"))
+		if !slices.Contains(all, name) {
+			return nil, fmt.Errorf("--variant %q: no such variant in %s%s", name, s.Name, format.DidYouMean(name, all, "variants"))
 		}
 	}
-	want := func(name string) bool { return len(opts.Variants) == 0 || contains(opts.Variants, name) }
+	want := func(name string) bool { return len(opts.Variants) == 0 || slices.Contains(opts.Variants, name) }
 
 	p := &plan{reps: c.Replications, maxWall: c.RunLimits.MaxWall, series: opts.Series, traces: opts.Traces}
 	m := &meta{
@@ -144,8 +144,8 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 		if !want(v.Name) {
 			continue
 		}
-		vs, _ := c.withSettings(v.Set, d, path{disp: "variants[" + v.Name + "]"})
-		if err := e.result(); err != nil || vs == nil {
+		vs, _ := c.withSettings(v.Set, d, format.Path{Disp: "variants[" + v.Name + "]"})
+		if err := d.Err(); err != nil || vs == nil {
 			return nil, err
 		}
 		p.variants = append(p.variants, vs)
@@ -157,9 +157,9 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 			if a == nil {
 				continue
 			}
-			vals, ok := axisValues(c, a, d, path{disp: "sweep." + []string{"x", "y"}[j]})
+			vals, ok := axisValues(c, a, d, format.Path{Disp: "sweep." + []string{"x", "y"}[j]})
 			if !ok {
-				return nil, e.result()
+				return nil, d.Err()
 			}
 			p.axes = append(p.axes, a)
 			m.Axes = append(m.Axes, metaAxis{Path: a.Path, Values: jsonValues(vals)})
@@ -244,13 +244,12 @@ func (p *plan) config(i int) (models.Config, error) {
 	pt := i / p.reps / len(p.variants)
 	c := p.variants[v]
 	if len(p.axes) > 0 {
-		c = c.clone()
-		e := &errs{file: c.File}
-		d := newDecoder(nil, e)
+		c = format.Clone(c)
+		d := format.NewDecoder(c.File)
 		for j, a := range p.axes {
-			apply(c, Setting{Path: a.Path, Value: p.points[pt][j]}, d, path{disp: "sweep " + a.Path})
+			d.Set(c, format.Setting{Path: a.Path, Value: p.points[pt][j]}, format.Path{Disp: "sweep " + a.Path})
 		}
-		if err := e.result(); err != nil {
+		if err := d.Err(); err != nil {
 			return models.Config{}, err
 		}
 	}
@@ -436,13 +435,13 @@ func RunOne(cfg models.Config, maxWall time.Duration, now func() time.Time) (*re
 // themselves.
 func (s *Scenario) VariantConfig(name string) (models.Config, error) {
 	if name == BaseName {
-		return s.clone().Config, nil
+		return format.Clone(s).Config, nil
 	}
 	for _, v := range s.Variants {
 		if v.Name == name {
-			e := &errs{file: s.File}
-			vs, _ := s.withSettings(v.Set, newDecoder(nil, e), path{disp: "variants[" + name + "]"})
-			if err := e.result(); err != nil {
+			d := format.NewDecoder(s.File)
+			vs, _ := s.withSettings(v.Set, d, format.Path{Disp: "variants[" + name + "]"})
+			if err := d.Err(); err != nil {
 				return models.Config{}, err
 			}
 			return vs.Config, nil
@@ -452,5 +451,5 @@ func (s *Scenario) VariantConfig(name string) (models.Config, error) {
 	for _, v := range s.Variants {
 		names = append(names, v.Name)
 	}
-	return models.Config{}, fmt.Errorf("no variant named %q in %s%s", name, s.Name, didYouMean(name, names, "variants"))
+	return models.Config{}, fmt.Errorf("no variant named %q in %s%s", name, s.Name, format.DidYouMean(name, names, "variants"))
 }

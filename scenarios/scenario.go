@@ -1,15 +1,12 @@
 package scenarios
 
 import (
-	"errors"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // Scenario is a scenario file, decoded and checked: the world (a
@@ -52,9 +49,6 @@ type Scenario struct {
 	Name   string `toml:"-"`
 	File   string `toml:"-"`
 	Source []byte `toml:"-"`
-
-	ix  *posIndex
-	raw map[string]any
 }
 
 // RunLimits bound a run where only the runner can: models bounds events and
@@ -81,22 +75,7 @@ type Variant struct {
 	// About says what the variant changes and why.
 	About string `toml:"about"`
 	// Set overrides keys of the base, by dotted path.
-	Set Settings `toml:"set"`
-}
-
-// Settings are overrides in file order: a TOML table of "dotted.path" =
-// value, nested tables flattened into dotted paths.
-type Settings []Setting
-
-// Setting is one override. Path addresses a key of the world: table keys
-// by name, list entries by their name where they have one
-// ("clients.users.timeout", "services.api.queue.limit") or by index
-// ("faults.0.factor"). Value is the TOML value, decoded like the key's own.
-type Setting struct {
-	Path  string
-	Value any
-
-	key []string // index key of the value in the file, for positions
+	Set format.Settings `toml:"set"`
 }
 
 // Sweep is a grid over one parameter (X) or two (X and Y).
@@ -156,7 +135,7 @@ type Expect struct {
 	// About says what the claim shows; printed when it fails.
 	About string `toml:"about"`
 
-	pos Pos // where the claim is in the file
+	pos format.Pos // where the claim is in the file
 }
 
 // Load decodes and checks a scenario file's source. file names it in
@@ -164,23 +143,13 @@ type Expect struct {
 // ErrorList with every problem found, each located at file:line:col.
 func Load(file string, src []byte) (*Scenario, error) {
 	s := &Scenario{File: file, Name: scenarioName(file), Source: src}
-	var raw map[string]any
-	if _, err := toml.Decode(string(src), &raw); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, ErrorList{{File: file, Pos: Pos{pe.Position.Line, max(pe.Position.Col, 1)},
-				Msg: "invalid TOML: " + pe.Message, Err: err}}
-		}
-		return nil, ErrorList{{File: file, Msg: "invalid TOML: " + err.Error(), Err: err}}
+	d, err := format.Decode(file, src, s)
+	if err != nil {
+		return nil, err
 	}
-	s.raw = raw
-	s.ix = indexPositions(src)
-	e := &errs{file: file}
-	d := newDecoder(s.ix, e)
-	d.table(raw, []reflect.Value{reflect.ValueOf(s).Elem()}, path{})
 	s.applyDefaults()
 	s.check(d)
-	if err := e.result(); err != nil {
+	if err := d.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -227,7 +196,7 @@ func (s *Scenario) Counts() (variants, points, replications, claims int) {
 			if a == nil {
 				continue
 			}
-			vals, ok := axisValues(s, a, newDecoder(nil, &errs{}), path{disp: []string{"x", "y"}[j]})
+			vals, ok := axisValues(s, a, format.NewDecoder(""), format.Path{Disp: []string{"x", "y"}[j]})
 			if ok {
 				points *= len(vals)
 			}

@@ -6,7 +6,11 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
+
+var durationType = reflect.TypeFor[time.Duration]()
 
 // Limits on the size of a batch, so that a typo cannot ask for a billion
 // runs.
@@ -19,36 +23,36 @@ const (
 
 // axisValues returns the values an axis takes: its Values, or Steps values
 // from From to To. Errors are reported through d at the axis' keys.
-func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
+func axisValues(base *Scenario, a *Axis, d *format.Decoder, p format.Path) ([]any, bool) {
 	hasRange := a.From != nil || a.To != nil || a.Steps != 0
 	switch {
 	case a.Path == "":
-		d.fail(p.field("path"), nil, "is required: the key to sweep, as in a variant's set (e.g. \"clients.users.rate\")")
+		d.Fail(p.Field("path"), nil, "is required: the key to sweep, as in a variant's set (e.g. \"clients.users.rate\")")
 		return nil, false
 	case len(a.Values) > 0 && hasRange:
-		d.fail(p.field("values"), nil, "give either values or from/to/steps, not both")
+		d.Fail(p.Field("values"), nil, "give either values or from/to/steps, not both")
 		return nil, false
 	case len(a.Values) > 0:
 		if len(a.Values) > maxPoints {
-			d.fail(p.field("values"), nil, "has %d values; at most %d", len(a.Values), maxPoints)
+			d.Fail(p.Field("values"), nil, "has %d values; at most %d", len(a.Values), maxPoints)
 			return nil, false
 		}
 		return a.Values, true
 	case !hasRange:
-		d.fail(p, nil, "needs values = [...] or a range from, to, steps")
+		d.Fail(p, nil, "needs values = [...] or a range from, to, steps")
 		return nil, false
 	}
 	ok := true
 	if a.From == nil {
-		d.fail(p.field("from"), nil, "is required with to and steps (the first value of the range)")
+		d.Fail(p.Field("from"), nil, "is required with to and steps (the first value of the range)")
 		ok = false
 	}
 	if a.To == nil {
-		d.fail(p.field("to"), nil, "is required with from and steps (the last value of the range)")
+		d.Fail(p.Field("to"), nil, "is required with from and steps (the last value of the range)")
 		ok = false
 	}
 	if a.Steps < 2 || a.Steps > maxSteps {
-		d.fail(p.field("steps"), nil, "must be in [2, %d] (the number of values, ends included), got %d", maxSteps, a.Steps)
+		d.Fail(p.Field("steps"), nil, "must be in [2, %d] (the number of values, ends included), got %d", maxSteps, a.Steps)
 		ok = false
 	}
 	logScale := false
@@ -57,15 +61,15 @@ func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
 	case "log":
 		logScale = true
 	default:
-		d.fail(p.field("scale"), nil, "must be linear or log, got %q", a.Scale)
+		d.Fail(p.Field("scale"), nil, "must be linear or log, got %q", a.Scale)
 		ok = false
 	}
 	if !ok {
 		return nil, false
 	}
-	v, _, err := resolve(base.clone(), a.Path)
+	v, _, err := format.Resolve(format.Clone(base), a.Path)
 	if err != nil {
-		d.fail(p.field("path"), err, "%v", err)
+		d.Fail(p.Field("path"), err, "%v", err)
 		return nil, false
 	}
 	t := v.Type()
@@ -77,7 +81,7 @@ func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
 			s, isStr := raw.(string)
 			dur, err := time.ParseDuration(s)
 			if !isStr || err != nil {
-				d.fail(p.field(k), err, "must be a duration string such as \"10s\" (the swept key is a duration), got %s", describe(raw))
+				d.Fail(p.Field(k), err, "must be a duration string such as \"10s\" (the swept key is a duration), got %s", format.Describe(raw))
 				return 0, false
 			}
 			return float64(dur), true
@@ -91,7 +95,7 @@ func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
 			}
 			return x, true
 		}
-		d.fail(p.field(k), nil, "must be a finite number, got %s", describe(raw))
+		d.Fail(p.Field(k), nil, "must be a finite number, got %s", format.Describe(raw))
 		return 0, false
 	}
 	switch t.Kind() {
@@ -99,7 +103,7 @@ func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
 		reflect.Float32, reflect.Float64:
 	default:
-		d.fail(p.field("path"), nil, "a range needs a numeric or duration key, and %s is not one; list values = [...] instead", a.Path)
+		d.Fail(p.Field("path"), nil, "a range needs a numeric or duration key, and %s is not one; list values = [...] instead", a.Path)
 		return nil, false
 	}
 	from, ok1 := num("from", a.From)
@@ -108,7 +112,7 @@ func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
 		return nil, false
 	}
 	if logScale && (from <= 0 || to <= 0) {
-		d.fail(p.field("from"), nil, "a log scale needs from and to > 0, got %v and %v", a.From, a.To)
+		d.Fail(p.Field("from"), nil, "a log scale needs from and to > 0, got %v and %v", a.From, a.To)
 		return nil, false
 	}
 	out := make([]any, a.Steps)
@@ -132,7 +136,7 @@ func axisValues(base *Scenario, a *Axis, d *decoder, p path) ([]any, bool) {
 		default:
 			out[i] = int64(math.Round(x))
 			if i > 0 && out[i] == out[i-1] {
-				d.fail(p.field("steps"), nil, "%d steps from %v to %v repeat the integer %d; use fewer steps or list values", a.Steps, a.From, a.To, out[i])
+				d.Fail(p.Field("steps"), nil, "%d steps from %v to %v repeat the integer %d; use fewer steps or list values", a.Steps, a.From, a.To, out[i])
 				return nil, false
 			}
 		}

@@ -1,4 +1,4 @@
-package scenarios
+package format
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ type Pos struct {
 // spelled the way the file spells it, list entries by name where they have
 // one: "services[api].queue.limit", "faults[0].factor"), and Msg, which says
 // what is wrong and what would be valid. Err is the underlying error, if
-// any (a *sim.DistError, a *models.FieldError).
+// any (a *sim.DistError, a schema's field error).
 type Error struct {
 	File string
 	Pos  Pos
@@ -122,9 +122,9 @@ func (c *errs) result() error {
 	return c.list
 }
 
-// suggest returns the candidate closest to s by edit distance when it is
+// Suggest returns the candidate closest to s by edit distance when it is
 // close enough to be a likely typo, or "".
-func suggest(s string, candidates []string) string {
+func Suggest(s string, candidates []string) string {
 	best, bestD := "", -1
 	limit := max(1, min(3, len(s)/3))
 	for _, c := range candidates {
@@ -139,10 +139,10 @@ func suggest(s string, candidates []string) string {
 	return best
 }
 
-// didYouMean returns "; did you mean X?" or "; valid: a, b, c" (or "" with
-// no candidates).
-func didYouMean(s string, candidates []string, what string) string {
-	if sug := suggest(s, candidates); sug != "" {
+// DidYouMean returns "; did you mean X?" or "; valid WHAT: a, b, c" (or ""
+// with no candidates).
+func DidYouMean(s string, candidates []string, what string) string {
+	if sug := Suggest(s, candidates); sug != "" {
 		return fmt.Sprintf("; did you mean %s?", strconv.Quote(sug))
 	}
 	if len(candidates) == 0 {

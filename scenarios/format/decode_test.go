@@ -1,4 +1,4 @@
-package scenarios
+package format
 
 import (
 	"fmt"
@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -56,15 +54,12 @@ type sample struct {
 
 func decodeSample(t *testing.T, src string) (*sample, error) {
 	t.Helper()
-	var raw map[string]any
-	if _, err := toml.Decode(src, &raw); err != nil {
+	var s sample
+	d, err := Decode("s.toml", []byte(src), &s)
+	if err != nil {
 		t.Fatal(err)
 	}
-	e := &errs{file: "s.toml"}
-	d := newDecoder(indexPositions([]byte(src)), e)
-	var s sample
-	d.table(raw, []reflect.Value{reflect.ValueOf(&s).Elem()}, path{})
-	return &s, e.result()
+	return &s, d.Err()
 }
 
 func TestDecodeKinds(t *testing.T) {
@@ -140,19 +135,62 @@ tags = { a = "b" }
 	}
 }
 
+// world and runner stand for a schema whose [limits] table is shared by
+// two structs, and whose top level has keys variants may not set.
+type (
+	limits struct {
+		MaxEvents int `toml:"max_events"`
+	}
+	world struct {
+		Duration time.Duration `toml:"duration"`
+		Limits   limits        `toml:"limits"`
+	}
+	runLimits struct {
+		MaxWall time.Duration `toml:"max_wall"`
+	}
+	runner struct {
+		Title string `toml:"title,noset"`
+		world
+		RunLimits runLimits `toml:"limits"`
+		Variants  []struct {
+			Name string   `toml:"name"`
+			Set  Settings `toml:"set"`
+		} `toml:"variants,noset"`
+	}
+)
+
 // TestSchemaMergedTables: two struct fields with one key share a table;
 // otherwise the shallower field wins, as in Go.
 func TestSchemaMergedTables(t *testing.T) {
-	sc := schemaOf(reflect.TypeFor[Scenario]())
+	sc := schemaOf(reflect.TypeFor[runner]())
 	if fs := sc.by["limits"]; len(fs) != 2 {
-		t.Errorf("limits: %d fields, want models' Limits and RunLimits merged", len(fs))
+		t.Errorf("limits: %d fields, want the world's Limits and RunLimits merged", len(fs))
 	}
-	for _, k := range []string{"duration", "services", "variants", "title"} {
+	for _, k := range []string{"duration", "variants", "title"} {
 		if len(sc.by[k]) != 1 {
 			t.Errorf("key %s: %d fields", k, len(sc.by[k]))
 		}
 	}
 	if !sc.by["title"][0].noset || sc.by["duration"][0].noset {
 		t.Error("noset flags wrong")
+	}
+	var r runner
+	d, err := Decode("r.toml", []byte("duration = \"1m\"\n[limits]\nmax_events = 5\nmax_wall = \"2s\"\n[[variants]]\nname = \"v\"\nset = { \"limits.max_wall\" = \"3s\", limits = { max_events = 6 } }\n"), &r)
+	if err != nil || d.Err() != nil {
+		t.Fatal(err, d.Err())
+	}
+	if r.Limits.MaxEvents != 5 || r.RunLimits.MaxWall != 2*time.Second || len(r.Variants) != 1 {
+		t.Fatalf("decoded %+v", r)
+	}
+	for _, st := range r.Variants[0].Set {
+		if !d.Set(&r, st, st.In("set")) {
+			t.Fatal(d.Err())
+		}
+	}
+	if r.Limits.MaxEvents != 6 || r.RunLimits.MaxWall != 3*time.Second {
+		t.Errorf("after the variant's set: %+v", r)
+	}
+	if _, _, err := Resolve(&r, "title"); err == nil || !strings.Contains(err.Error(), "variants and sweeps cannot set it") {
+		t.Errorf("resolve(title): %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package scenarios
+package format
 
 import (
 	"strconv"
@@ -367,4 +367,56 @@ func (l *lexer) value(path []string, depth int) {
 			l.i++
 		}
 	}
+}
+
+// KeyOf turns a path as errors spell it ("services[api].calls[0].target",
+// as the schema's validation reports them) into the index key of that key
+// in the file, resolving list entries by name against what the file
+// holds, so that KeyPos and Failed can be asked about it.
+func (d *Decoder) KeyOf(disp string) []string {
+	var key []string
+	var cur any = d.raw
+	rest := disp
+	for rest != "" {
+		if rest[0] == '[' {
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				break
+			}
+			sel := rest[1:end]
+			rest = strings.TrimPrefix(rest[end+1:], ".")
+			items, _ := asArray(cur)
+			idx := -1
+			if n, err := strconv.Atoi(sel); err == nil && n >= 0 && n < len(items) {
+				idx = n
+			}
+			for i, it := range items {
+				if name, ok := nameOf(it); ok && name == sel && idx < 0 {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				break
+			}
+			key = append(key, strconv.Itoa(idx))
+			cur = items[idx]
+			continue
+		}
+		end := strings.IndexAny(rest, ".[")
+		name := rest
+		if end >= 0 {
+			name = rest[:end]
+			rest = rest[end:]
+			rest = strings.TrimPrefix(rest, ".")
+		} else {
+			rest = ""
+		}
+		key = append(key, name)
+		if m, ok := cur.(map[string]any); ok {
+			cur = m[name]
+		} else {
+			cur = nil
+		}
+	}
+	return key
 }

@@ -1,4 +1,4 @@
-package scenarios
+package format
 
 import (
 	"encoding"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,13 +18,13 @@ import (
 // The decoder turns the generic tree the TOML library parses (maps,
 // slices, int64, float64, string, bool, dates) into Go values, driven by
 // reflection over the `toml` tags of the target types, so that a field
-// added to models.Config is a key of the format without any change here.
+// added to the schema is a key of the format without any change here.
 // Special cases: time.Duration (a string such as "250ms"), sim.Dist (a
 // string parsed by sim.ParseDist), any type implementing
 // encoding.TextUnmarshaler (a string), Settings (a variant's overrides),
 // embedded structs (their keys belong to the enclosing table), and struct
 // fields of different structs sharing one key (their keys are merged into
-// one table: [limits] holds models' limits and the runner's).
+// one table: [limits] holds the world's limits and the runner's).
 
 var (
 	durationType = reflect.TypeFor[time.Duration]()
@@ -99,38 +100,47 @@ func schemaOf(t reflect.Type) *schema {
 			}
 		}
 		if len(keep) > 1 {
-			panic(fmt.Sprintf("scenarios: key %q is ambiguous in %v", k, t))
+			panic(fmt.Sprintf("format: key %q is ambiguous in %v", k, t))
 		}
 		s.by[k] = keep
 	}
 	return s
 }
 
-// path is where a value is: key is its index key (table keys and array
-// indices, as posIndex records them), disp the path shown in errors.
-type path struct {
-	key  []string
-	disp string
+// Path is where a value is: Key is its index key (table keys and array
+// indices, as the file's position index records them: "services", "0",
+// "queue", "limit"), Disp the path errors show
+// ("services[api].queue.limit"). A Path with no Key (a --set from the
+// command line) has no position.
+type Path struct {
+	Key  []string
+	Disp string
 }
 
-func (p path) field(k string) path {
-	d := quoteKey(k)
-	if p.disp != "" {
-		d = p.disp + "." + d
+// At returns the path of a top-level key: Key [k], Disp k.
+func At(k string) Path { return Path{}.Field(k) }
+
+// Field returns the path of key k of the table at p.
+func (p Path) Field(k string) Path {
+	d := QuoteKey(k)
+	if p.Disp != "" {
+		d = p.Disp + "." + d
 	}
-	return path{key: append(append([]string(nil), p.key...), k), disp: d}
+	return Path{Key: append(append([]string(nil), p.Key...), k), Disp: d}
 }
 
-func (p path) elem(i int, name string) path {
+// Elem returns the path of entry i of the list at p, shown by its name
+// when it has a valid one ("services[api]"), else by index.
+func (p Path) Elem(i int, name string) Path {
 	sel := strconv.Itoa(i)
-	if validName(name) {
+	if ValidName(name) {
 		sel = name
 	}
-	return path{key: append(append([]string(nil), p.key...), strconv.Itoa(i)), disp: p.disp + "[" + sel + "]"}
+	return Path{Key: append(append([]string(nil), p.Key...), strconv.Itoa(i)), Disp: p.Disp + "[" + sel + "]"}
 }
 
-// quoteKey spells a key the way TOML would: bare if it can be.
-func quoteKey(k string) string {
+// QuoteKey spells a key the way TOML would: bare if it can be.
+func QuoteKey(k string) string {
 	if k == "" {
 		return `""`
 	}
@@ -142,9 +152,9 @@ func quoteKey(k string) string {
 	return k
 }
 
-// validName mirrors models' rule for names: letters, digits, '_' and '-'
-// (so that a name is one part of a dotted path).
-func validName(s string) bool {
+// ValidName mirrors the schema's rule for names: letters, digits, '_' and
+// '-' (so that a name is one part of a dotted path).
+func ValidName(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -156,39 +166,59 @@ func validName(s string) bool {
 	return true
 }
 
-type decoder struct {
+// A Decoder decodes raw TOML values into schema structs and collects every
+// error, located in the file through its position index (if it has one)
+// and sorted by position. The caller's own checks report through it too
+// (Fail, Add), so one list holds every problem of a file.
+type Decoder struct {
 	ix     *posIndex
-	e      *errs
+	raw    map[string]any // the file's tree, for KeyOf
+	e      errs
 	failed map[string]bool // joined index keys whose value did not decode
 }
 
-func newDecoder(ix *posIndex, e *errs) *decoder {
-	return &decoder{ix: ix, e: e, failed: map[string]bool{}}
+// NewDecoder returns a decoder whose errors name file and have no
+// position (for values that come from no file: --set, sweep points).
+func NewDecoder(file string) *Decoder {
+	return &Decoder{e: errs{file: file}, failed: map[string]bool{}}
 }
 
-func (d *decoder) keyPos(k []string) Pos {
+// HasPositions reports whether the decoder locates errors in a file.
+func (d *Decoder) HasPositions() bool { return d.ix != nil }
+
+// KeyPos returns where the key at k (an index key) is in the file: its
+// own position, or its nearest ancestor's; the zero Pos without a file.
+func (d *Decoder) KeyPos(k []string) Pos {
 	if d.ix == nil {
 		return Pos{}
 	}
 	return d.ix.keyPos(k)
 }
 
-func (d *decoder) valInfo(k []string) valInfo {
+func (d *Decoder) valInfo(k []string) valInfo {
 	if d.ix == nil {
 		return valInfo{}
 	}
 	return d.ix.valPos(k)
 }
 
-// fail records an error about the value at p, located at its key.
-func (d *decoder) fail(p path, err error, format string, args ...any) {
-	d.failed[joinKey(p.key)] = true
-	d.e.add(d.keyPos(p.key), p.disp, fmt.Sprintf(format, args...), err)
+// Fail records an error about the value at p, located at its key, and
+// marks the value as failed (see Failed). err is the underlying error, if
+// any.
+func (d *Decoder) Fail(p Path, err error, format string, args ...any) {
+	d.failed[joinKey(p.Key)] = true
+	d.e.add(d.KeyPos(p.Key), p.Disp, fmt.Sprintf(format, args...), err)
 }
 
-// hasFailed reports whether the value at k, or an ancestor, failed to
-// decode.
-func (d *decoder) hasFailed(k []string) bool {
+// Add records an error at pos about the key shown as path (which may be
+// empty). An error already recorded with the same text is dropped.
+func (d *Decoder) Add(pos Pos, path, msg string, err error) {
+	d.e.add(pos, path, msg, err)
+}
+
+// Failed reports whether the value at index key k, or an ancestor, failed
+// to decode.
+func (d *Decoder) Failed(k []string) bool {
 	for n := len(k); n > 0; n-- {
 		if d.failed[joinKey(k[:n])] {
 			return true
@@ -197,15 +227,21 @@ func (d *decoder) hasFailed(k []string) bool {
 	return false
 }
 
+// Len returns how many errors the decoder holds.
+func (d *Decoder) Len() int { return len(d.e.list) }
+
+// Err returns the errors, sorted by position, as an ErrorList, or nil.
+func (d *Decoder) Err() error { return d.e.result() }
+
 // table decodes a TOML table into one struct, or several whose keys share
 // the table.
-func (d *decoder) table(raw map[string]any, targets []reflect.Value, p path) {
+func (d *Decoder) table(raw map[string]any, targets []reflect.Value, p Path) {
 	schemas := make([]*schema, len(targets))
 	var valid []string
 	for i, t := range targets {
 		schemas[i] = schemaOf(t.Type())
 		for _, k := range schemas[i].keys {
-			if !contains(valid, k) {
+			if !slices.Contains(valid, k) {
 				valid = append(valid, k)
 			}
 		}
@@ -218,34 +254,25 @@ func (d *decoder) table(raw map[string]any, targets []reflect.Value, p path) {
 				fields = append(fields, t.FieldByIndex(f.index))
 			}
 		}
-		fp := p.field(k)
+		fp := p.Field(k)
 		switch len(fields) {
 		case 0:
 			where := "here"
-			if p.disp != "" {
-				where = "in " + p.disp
+			if p.Disp != "" {
+				where = "in " + p.Disp
 			}
-			d.fail(fp, nil, "unknown key%s", didYouMean(k, valid, "keys "+where))
+			d.Fail(fp, nil, "unknown key%s", DidYouMean(k, valid, "keys "+where))
 		case 1:
 			d.value(v, fields[0], fp)
 		default:
 			m, ok := v.(map[string]any)
 			if !ok {
-				d.fail(fp, nil, "must be a table, got %s", describe(v))
+				d.Fail(fp, nil, "must be a table, got %s", Describe(v))
 				continue
 			}
 			d.table(m, fields, fp)
 		}
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -258,7 +285,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // value decodes raw into v (settable).
-func (d *decoder) value(raw any, v reflect.Value, p path) {
+func (d *Decoder) value(raw any, v reflect.Value, p Path) {
 	t := v.Type()
 	switch {
 	case t == durationType:
@@ -273,93 +300,93 @@ func (d *decoder) value(raw any, v reflect.Value, p path) {
 	case t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(textType):
 		s, ok := raw.(string)
 		if !ok {
-			d.fail(p, nil, "must be a string, got %s", describe(raw))
+			d.Fail(p, nil, "must be a string, got %s", Describe(raw))
 			return
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			d.fail(p, err, "%v", err)
+			d.Fail(p, err, "%v", err)
 		}
 		return
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		n := reflect.New(t.Elem())
-		before := len(d.e.list)
+		before := d.Len()
 		d.value(raw, n.Elem(), p)
-		if len(d.e.list) == before {
+		if d.Len() == before {
 			v.Set(n)
 		}
 	case reflect.Interface:
 		if t.NumMethod() != 0 {
-			d.fail(p, nil, "cannot be set from a scenario file")
+			d.Fail(p, nil, "cannot be set from a scenario file")
 			return
 		}
 		v.Set(reflect.ValueOf(raw))
 	case reflect.Struct:
 		m, ok := raw.(map[string]any)
 		if !ok {
-			d.fail(p, nil, "must be a table, got %s", describe(raw))
+			d.Fail(p, nil, "must be a table, got %s", Describe(raw))
 			return
 		}
 		d.table(m, []reflect.Value{v}, p)
 	case reflect.Slice:
 		items, ok := asArray(raw)
 		if !ok {
-			d.fail(p, nil, "must be an array, got %s", describe(raw))
+			d.Fail(p, nil, "must be an array, got %s", Describe(raw))
 			return
 		}
 		s := reflect.MakeSlice(t, len(items), len(items))
 		for i, it := range items {
 			name, _ := nameOf(it)
-			d.value(it, s.Index(i), p.elem(i, name))
+			d.value(it, s.Index(i), p.Elem(i, name))
 		}
 		v.Set(s)
 	case reflect.Map:
 		m, ok := raw.(map[string]any)
 		if !ok || t.Key().Kind() != reflect.String {
-			d.fail(p, nil, "must be a table, got %s", describe(raw))
+			d.Fail(p, nil, "must be a table, got %s", Describe(raw))
 			return
 		}
 		out := reflect.MakeMapWithSize(t, len(m))
 		for _, k := range sortedKeys(m) {
 			ev := reflect.New(t.Elem()).Elem()
-			d.value(m[k], ev, p.field(k))
+			d.value(m[k], ev, p.Field(k))
 			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
 		}
 		v.Set(out)
 	case reflect.String:
 		s, ok := raw.(string)
 		if !ok {
-			d.fail(p, nil, "must be a string, got %s", describe(raw))
+			d.Fail(p, nil, "must be a string, got %s", Describe(raw))
 			return
 		}
 		v.SetString(s)
 	case reflect.Bool:
 		b, ok := raw.(bool)
 		if !ok {
-			d.fail(p, nil, "must be true or false, got %s", describe(raw))
+			d.Fail(p, nil, "must be true or false, got %s", Describe(raw))
 			return
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := raw.(int64)
 		if !ok {
-			d.fail(p, nil, "must be an integer, got %s", describe(raw))
+			d.Fail(p, nil, "must be an integer, got %s", Describe(raw))
 			return
 		}
 		if v.OverflowInt(n) {
-			d.fail(p, nil, "%d is out of range for this key", n)
+			d.Fail(p, nil, "%d is out of range for this key", n)
 			return
 		}
 		v.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, ok := raw.(int64)
 		if !ok {
-			d.fail(p, nil, "must be an integer >= 0, got %s", describe(raw))
+			d.Fail(p, nil, "must be an integer >= 0, got %s", Describe(raw))
 			return
 		}
 		if n < 0 || v.OverflowUint(uint64(n)) {
-			d.fail(p, nil, "must be an integer >= 0 in range, got %d", n)
+			d.Fail(p, nil, "must be an integer >= 0 in range, got %d", n)
 			return
 		}
 		v.SetUint(uint64(n))
@@ -370,19 +397,19 @@ func (d *decoder) value(raw any, v reflect.Value, p path) {
 		case float64:
 			v.SetFloat(x)
 		default:
-			d.fail(p, nil, "must be a number, got %s", describe(raw))
+			d.Fail(p, nil, "must be a number, got %s", Describe(raw))
 		}
 	default:
-		d.fail(p, nil, "has a type (%v) the scenario format cannot set", t)
+		d.Fail(p, nil, "has a type (%v) the scenario format cannot set", t)
 	}
 }
 
-func (d *decoder) duration(raw any, v reflect.Value, p path) {
+func (d *Decoder) duration(raw any, v reflect.Value, p Path) {
 	switch x := raw.(type) {
 	case string:
 		dur, err := time.ParseDuration(strings.TrimSpace(x))
 		if err != nil {
-			d.fail(p, err, "must be a duration such as \"250ms\", \"1.5s\" or \"2m\" (units ns, us, ms, s, m, h), got %q", x)
+			d.Fail(p, err, "must be a duration such as \"250ms\", \"1.5s\" or \"2m\" (units ns, us, ms, s, m, h), got %q", x)
 			return
 		}
 		v.SetInt(int64(dur))
@@ -391,79 +418,38 @@ func (d *decoder) duration(raw any, v reflect.Value, p path) {
 			v.SetInt(0)
 			return
 		}
-		d.fail(p, nil, "must be a duration string with a unit, such as \"%vs\" or \"%vms\"; a bare number has no unit", x, x)
+		d.Fail(p, nil, "must be a duration string with a unit, such as \"%vs\" or \"%vms\"; a bare number has no unit", x, x)
 	default:
-		d.fail(p, nil, "must be a duration string such as \"250ms\", got %s", describe(raw))
+		d.Fail(p, nil, "must be a duration string such as \"250ms\", got %s", Describe(raw))
 	}
 }
 
-func (d *decoder) dist(raw any, v reflect.Value, p path) {
+func (d *Decoder) dist(raw any, v reflect.Value, p Path) {
 	s, ok := raw.(string)
 	if !ok {
 		if _, num := raw.(int64); num {
-			d.fail(p, nil, "must be a distribution string such as \"20ms\" or \"exp(20ms)\"; a bare number has no unit")
+			d.Fail(p, nil, "must be a distribution string such as \"20ms\" or \"exp(20ms)\"; a bare number has no unit")
 		} else {
-			d.fail(p, nil, "must be a distribution string such as \"20ms\" or \"exp(20ms)\", got %s", describe(raw))
+			d.Fail(p, nil, "must be a distribution string such as \"20ms\" or \"exp(20ms)\", got %s", Describe(raw))
 		}
 		return
 	}
 	dist, err := sim.ParseDist(s)
 	if err != nil {
-		d.failed[joinKey(p.key)] = true
+		d.failed[joinKey(p.Key)] = true
 		msg := err.Error()
-		pos := d.keyPos(p.key)
+		pos := d.KeyPos(p.Key)
 		var de *sim.DistError
 		if errors.As(err, &de) {
 			msg = fmt.Sprintf("invalid distribution %q: %s", s, de.Msg)
-			if vi := d.valInfo(p.key); vi.pos.Line > 0 && !strings.Contains(s, "\n") {
+			if vi := d.valInfo(p.Key); vi.pos.Line > 0 && !strings.Contains(s, "\n") {
 				pos = Pos{vi.pos.Line, vi.pos.Col + vi.open + de.Col - 1}
 			}
 		}
-		d.e.add(pos, p.disp, msg, err)
+		d.e.add(pos, p.Disp, msg, err)
 		return
 	}
 	v.Set(reflect.ValueOf(&dist).Elem())
-}
-
-// settings decodes a variant's set table: nested tables are flattened to
-// dotted paths ({ clients.users.timeout = "1s" } and
-// { "clients.users.timeout" = "1s" } are the same), in file order.
-func (d *decoder) settings(raw any, v reflect.Value, p path) {
-	m, ok := raw.(map[string]any)
-	if !ok {
-		d.fail(p, nil, "must be a table of \"dotted.path\" = value, got %s", describe(raw))
-		return
-	}
-	var out Settings
-	var walk func(m map[string]any, prefix string, key []string)
-	walk = func(m map[string]any, prefix string, key []string) {
-		if len(m) == 0 && prefix != "" {
-			d.fail(path{key: key, disp: p.disp + "." + quoteKey(prefix)}, nil, "an empty table sets nothing; set its keys, e.g. \"%s.key\" = value", prefix)
-		}
-		for _, k := range sortedKeys(m) {
-			full := k
-			if prefix != "" {
-				full = prefix + "." + k
-			}
-			kk := append(append([]string(nil), key...), k)
-			if sub, ok := m[k].(map[string]any); ok {
-				walk(sub, full, kk)
-				continue
-			}
-			out = append(out, Setting{Path: full, Value: m[k], key: kk})
-		}
-	}
-	walk(m, "", p.key)
-	if d.ix != nil {
-		sort.SliceStable(out, func(i, j int) bool {
-			a, b := d.ix.valPos(out[i].key).pos, d.ix.valPos(out[j].key).pos
-			if a.Line != b.Line {
-				return a.Line < b.Line
-			}
-			return a.Col < b.Col
-		})
-	}
-	v.Set(reflect.ValueOf(out))
 }
 
 // asArray returns the elements of a TOML array (of values or of tables).
@@ -491,8 +477,9 @@ func nameOf(raw any) (string, bool) {
 	return s, ok
 }
 
-// describe names a raw TOML value for an error message.
-func describe(raw any) string {
+// Describe names a raw TOML value for an error message ("the integer 3",
+// "a table").
+func Describe(raw any) string {
 	switch x := raw.(type) {
 	case string:
 		if len(x) > 40 {

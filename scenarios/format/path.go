@@ -1,18 +1,19 @@
-package scenarios
+package format
 
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// clone returns a deep copy of the scenario's exported state (slices,
-// pointers and maps copied; distributions, which are immutable, shared).
-func (s *Scenario) clone() *Scenario {
-	c := *s
-	v := reflect.ValueOf(&c).Elem()
-	deepCopy(v, reflect.ValueOf(s).Elem())
+// Clone returns a deep copy of the exported state of *v (slices, pointers
+// and maps copied; interfaces, such as distributions, which are immutable,
+// shared), so that settings applied to the copy leave v alone.
+func Clone[T any](v *T) *T {
+	c := *v
+	deepCopy(reflect.ValueOf(&c).Elem(), reflect.ValueOf(v).Elem())
 	return &c
 }
 
@@ -64,17 +65,21 @@ func deepCopy(dst, src reflect.Value) {
 	}
 }
 
-// resolve finds the value a set path addresses in the scenario s (which it
-// may modify: nil pointers on the way are allocated). It returns the value
-// and the path as errors spell it ("services[api].queue.limit").
-func resolve(s *Scenario, spath string) (reflect.Value, string, error) {
+// Resolve finds the value a set path ("clients.users.timeout",
+// "services.api.queue.limit", "faults.0.factor") addresses in the struct
+// root points to, which it may modify: nil pointers on the way are
+// allocated. It returns the value (settable) and the path as errors spell
+// it ("services[api].queue.limit"). List entries are addressed by name
+// (names may contain dots: the longest name that matches wins) or by
+// index; top-level keys tagged "noset" cannot be addressed.
+func Resolve(root any, spath string) (reflect.Value, string, error) {
 	if spath == "" {
 		return reflect.Value{}, "", fmt.Errorf("empty path")
 	}
 	parts := strings.Split(spath, ".")
-	targets := []reflect.Value{reflect.ValueOf(s).Elem()}
+	targets := []reflect.Value{reflect.ValueOf(root).Elem()}
 	disp := ""
-	root := true
+	top := true
 	for i := 0; i < len(parts); {
 		v := targets[0]
 		if len(targets) > 1 || v.Kind() == reflect.Struct {
@@ -86,13 +91,13 @@ func resolve(s *Scenario, spath string) (reflect.Value, string, error) {
 				sc := schemaOf(t.Type())
 				for _, key := range sc.keys {
 					f := sc.by[key][0]
-					if root && f.noset {
+					if top && f.noset {
 						if key == k {
 							noset = true
 						}
 						continue
 					}
-					if !contains(valid, key) {
+					if !slices.Contains(valid, key) {
 						valid = append(valid, key)
 					}
 				}
@@ -108,15 +113,15 @@ func resolve(s *Scenario, spath string) (reflect.Value, string, error) {
 				if disp != "" {
 					where = "in " + disp
 				}
-				return reflect.Value{}, disp, fmt.Errorf("no key %q %s%s", k, where, didYouMean(k, valid, "keys"))
+				return reflect.Value{}, disp, fmt.Errorf("no key %q %s%s", k, where, DidYouMean(k, valid, "keys"))
 			}
 			if disp == "" {
-				disp = quoteKey(k)
+				disp = QuoteKey(k)
 			} else {
-				disp += "." + quoteKey(k)
+				disp += "." + QuoteKey(k)
 			}
 			targets = fields
-			root = false
+			top = false
 			i++
 			continue
 		}
@@ -177,7 +182,7 @@ func element(v reflect.Value, parts []string, disp string) (int, string, int, er
 	if i, err := strconv.Atoi(parts[0]); err == nil && parts[0] == strconv.Itoa(i) {
 		if i >= 0 && i < v.Len() {
 			sel := strconv.Itoa(i)
-			if nameField >= 0 && validName(names[i]) {
+			if nameField >= 0 && ValidName(names[i]) {
 				sel = names[i]
 			}
 			return i, sel, 1, nil
@@ -191,23 +196,23 @@ func element(v reflect.Value, parts []string, disp string) (int, string, int, er
 		if len(names) == 0 {
 			return 0, "", 0, fmt.Errorf("%s has no entries, so none named %q", disp, parts[0])
 		}
-		return 0, "", 0, fmt.Errorf("%s has no entry named %q%s", disp, parts[0], didYouMean(parts[0], names, "names"))
+		return 0, "", 0, fmt.Errorf("%s has no entry named %q%s", disp, parts[0], DidYouMean(parts[0], names, "names"))
 	}
 	return 0, "", 0, fmt.Errorf("%s entries are addressed by index (0 to %d), got %q", disp, v.Len()-1, parts[0])
 }
 
-// apply applies one setting to s through the decoder, so that the value is
-// checked like the same key in the file. p locates the setting.
-func apply(s *Scenario, st Setting, d *decoder, p path) bool {
-	before := len(d.e.list)
-	v, disp, err := resolve(s, st.Path)
+// Set applies one setting to the struct root points to, decoding its value
+// like the same key in a file; errors are reported at p. It reports
+// whether the setting took.
+func (d *Decoder) Set(root any, st Setting, p Path) bool {
+	before := d.Len()
+	v, _, err := Resolve(root, st.Path)
 	if err != nil {
-		d.fail(p, err, "%v", err)
+		d.Fail(p, err, "%v", err)
 		return false
 	}
-	_ = disp
 	d.value(st.Value, v, p)
-	return len(d.e.list) == before
+	return d.Len() == before
 }
 
 func plural(n int, one, many string) string {

@@ -1,0 +1,44 @@
+// Package format is the scenario file format, both ways: strict decoding
+// of TOML into the schema's structs with every error located at
+// file:line:col and named by its key path, with "did you mean" for typos
+// (Decode, Decoder, ErrorList); the a.b.c set paths that variants,
+// sweeps, --set and the TUI's knobs address keys with (Resolve,
+// Decoder.Set, Clone); and encoding the structs back to TOML (what the
+// TUI saves).
+//
+// It knows no schema: it works by reflection over the `toml` tags of the
+// structs it is given, so a field added to the schema is a key of the
+// format at once. It is the one place of the module that reflects over
+// the schema.
+package format
+
+import (
+	"errors"
+	"reflect"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Decode parses src, a TOML document that errors name file, and decodes
+// it strictly into the struct v points to: unknown keys, values of the
+// wrong type and invalid durations or distributions are errors, each
+// located in src. A document that is not valid TOML returns a nil Decoder
+// and its one error, an ErrorList. Otherwise the Decoder holds the errors
+// found so far (none is returned: the caller adds its own checks and then
+// calls Err).
+func Decode(file string, src []byte, v any) (*Decoder, error) {
+	var raw map[string]any
+	if _, err := toml.Decode(string(src), &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, ErrorList{{File: file, Pos: Pos{pe.Position.Line, max(pe.Position.Col, 1)},
+				Msg: "invalid TOML: " + pe.Message, Err: err}}
+		}
+		return nil, ErrorList{{File: file, Msg: "invalid TOML: " + err.Error(), Err: err}}
+	}
+	d := NewDecoder(file)
+	d.ix = indexPositions(src)
+	d.raw = raw
+	d.table(raw, []reflect.Value{reflect.ValueOf(v).Elem()}, Path{})
+	return d, nil
+}
