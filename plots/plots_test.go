@@ -216,18 +216,7 @@ func TestFailureReasonsOther(t *testing.T) {
 	}
 }
 
-func TestMeanCI95(t *testing.T) {
-	m, h := MeanCI95([]float64{1, 2, 3, 4, 5})
-	// sd = sqrt(2.5), t(4) = 2.776: h = 2.776*1.5811/sqrt(5) = 1.9630.
-	if m != 3 || math.Abs(h-1.9630) > 1e-3 {
-		t.Errorf("MeanCI95(1..5) = %g ± %g, want 3 ± 1.963", m, h)
-	}
-	if m, h := MeanCI95([]float64{7, math.NaN()}); m != 7 || h != 0 {
-		t.Errorf("one finite value: %g ± %g", m, h)
-	}
-	if m, _ := MeanCI95(nil); !math.IsNaN(m) {
-		t.Errorf("no values: mean %g", m)
-	}
+func TestSweepPointOf(t *testing.T) {
 	if p := SweepPointOf(10, []float64{1, 3}); p.X != 10 || p.Y != 2 || !(p.CI > 0) {
 		t.Errorf("SweepPointOf = %+v", p)
 	}

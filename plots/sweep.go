@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"gonum.org/v1/plot"
+
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // Unit says how the values of an axis are written.
@@ -90,58 +92,8 @@ type SweepPoint struct {
 // mean and, with two or more, the half-width of the 95% confidence
 // interval of the mean (Student's t). NaN values are left out.
 func SweepPointOf(x float64, ys []float64) SweepPoint {
-	mean, half := MeanCI95(ys)
+	mean, half, _ := results.MeanCI95(ys)
 	return SweepPoint{X: x, Y: mean, CI: half}
-}
-
-// MeanCI95 returns the mean of the finite values of ys and the half-width
-// of its 95% confidence interval from Student's t distribution (NaN with
-// no values; 0 with one).
-func MeanCI95(ys []float64) (mean, half float64) {
-	n, sum := 0, 0.0
-	for _, y := range ys {
-		if finite(y, false) {
-			n++
-			sum += y
-		}
-	}
-	if n == 0 {
-		return math.NaN(), math.NaN()
-	}
-	mean = sum / float64(n)
-	if n == 1 {
-		return mean, 0
-	}
-	ss := 0.0
-	for _, y := range ys {
-		if finite(y, false) {
-			ss += (y - mean) * (y - mean)
-		}
-	}
-	sd := math.Sqrt(ss / float64(n-1))
-	return mean, tQuantile975(n-1) * sd / math.Sqrt(float64(n))
-}
-
-// t975 holds the 0.975 quantiles of Student's t for 1..30 degrees of
-// freedom (any statistics table, e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2).
-var t975 = [...]float64{
-	12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-	2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-	2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-}
-
-func tQuantile975(df int) float64 {
-	switch {
-	case df < 1:
-		return math.NaN()
-	case df <= len(t975):
-		return t975[df-1]
-	case df <= 60:
-		return 2.000 + (2.042-2.000)*float64(60-df)/30
-	case df <= 120:
-		return 1.980 + (2.000-1.980)*float64(120-df)/60
-	}
-	return 1.960
 }
 
 // Sweep draws a metric against the swept parameter: one line with dots

@@ -1,8 +1,9 @@
 package scenarios
 
 import (
-	"math"
 	"sort"
+
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // aggregate combines the summaries of replications key by key: numbers
@@ -68,8 +69,8 @@ func agg(xs []*jv) (mean, ci *jv) {
 				vals = append(vals, x.n)
 			}
 		}
-		m, hw, ok := meanCI(vals)
-		if !ok {
+		m, hw, n := results.MeanCI95(vals)
+		if n < 2 {
 			return jNumber(m), nil
 		}
 		return jNumber(m), jNumber(hw)
@@ -160,58 +161,6 @@ func unionKeys(xs []*jv) []string {
 		sort.Strings(keys)
 	}
 	return keys
-}
-
-// meanCI returns the mean of xs and the half-width of its 95% confidence
-// interval by Student's t (ok false with fewer than two values).
-func meanCI(xs []float64) (mean, hw float64, ok bool) {
-	if len(xs) == 0 {
-		return math.NaN(), 0, false
-	}
-	// Summing differences from the first value keeps a constant exact
-	// (0.1 three times averages to 0.1, not 0.10000000000000002).
-	var sum float64
-	for _, x := range xs {
-		sum += x - xs[0]
-	}
-	mean = xs[0] + sum/float64(len(xs))
-	if len(xs) < 2 {
-		return mean, 0, false
-	}
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	n := float64(len(xs))
-	sd := math.Sqrt(ss / (n - 1))
-	return mean, tQuantile975(len(xs)-1) * sd / math.Sqrt(n), true
-}
-
-// t975 holds the 0.975 quantiles of Student's t for 1 to 30 degrees of
-// freedom.
-var t975 = [...]float64{
-	12.7062047362, 4.3026527297, 3.1824463053, 2.7764451052, 2.5705818356,
-	2.4469118511, 2.3646242516, 2.3060041352, 2.2621571628, 2.2281388520,
-	2.2009851601, 2.1788128297, 2.1603686565, 2.1447866879, 2.1314495456,
-	2.1199052992, 2.1098155778, 2.1009220402, 2.0930240544, 2.0859634473,
-	2.0796138447, 2.0738730679, 2.0686576104, 2.0638985616, 2.0595385528,
-	2.0555294386, 2.0518305165, 2.0484071418, 2.0452296421, 2.0422724563,
-}
-
-// tQuantile975 returns the 0.975 quantile of Student's t with df degrees
-// of freedom: a table to 30, then the Cornish-Fisher expansion in 1/df
-// (Abramowitz and Stegun 26.7.5), accurate to about 1e-6 there.
-func tQuantile975(df int) float64 {
-	if df < 1 {
-		return math.NaN()
-	}
-	if df <= len(t975) {
-		return t975[df-1]
-	}
-	const z = 1.959963984540054
-	n := float64(df)
-	z3, z5, z7 := z*z*z, z*z*z*z*z, z*z*z*z*z*z*z
-	return z + (z3+z)/(4*n) + (5*z5+16*z3+3*z)/(96*n*n) + (3*z7+19*z5+17*z3-15*z)/(384*n*n*n)
 }
 
 func sortStrings(s []string) []string {

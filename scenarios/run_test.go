@@ -234,26 +234,6 @@ func TestReplications(t *testing.T) {
 	}
 }
 
-func TestMeanCI(t *testing.T) {
-	m, hw, ok := meanCI([]float64{1, 2, 3})
-	if !ok || m != 2 || math.Abs(hw-4.302652729*1/math.Sqrt(3)) > 1e-9 {
-		t.Errorf("meanCI(1,2,3) = %v ±%v", m, hw)
-	}
-	if m, hw, _ := meanCI([]float64{0.1, 0.1, 0.1}); m != 0.1 || hw != 0 {
-		t.Errorf("a constant averages to %v ±%v, want exactly 0.1 ±0", m, hw)
-	}
-	if _, _, ok := meanCI([]float64{3}); ok {
-		t.Error("one value has no interval")
-	}
-	// Quantiles from R's qt(0.975, df).
-	for df, want := range map[int]float64{1: 12.706204736, 10: 2.228138852, 30: 2.042272456,
-		31: 2.039513446, 40: 2.021075390, 60: 2.000297804, 120: 1.979930405, 1000: 1.962339022} {
-		if got := tQuantile975(df); math.Abs(got-want) > 2e-6 {
-			t.Errorf("t(0.975, %d) = %.9f, want %.9f", df, got, want)
-		}
-	}
-}
-
 func TestAggregate(t *testing.T) {
 	parse := func(s string) *jv {
 		var v jv
