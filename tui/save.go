@@ -13,6 +13,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/scenarios"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // SessionTOML writes the session as a scenario file: the scenario's world
@@ -24,8 +25,8 @@ import (
 // replays one run.
 func SessionTOML(s *Session) ([]byte, error) {
 	sc := s.Scenario()
-	var d tomlDoc
-	d.comment(fmt.Sprintf("Saved by `stampede tui` from %s at %s of %s.\nReplay it with: stampede run FILE",
+	var e format.Encoder
+	e.Comment(fmt.Sprintf("Saved by `stampede tui` from %s at %s of %s.\nReplay it with: stampede run FILE",
 		sc.Name, fmtClock(time.Duration(s.Now())), fmtClock(time.Duration(s.End()))))
 	ivs := s.Interventions()
 	if len(ivs) > 0 {
@@ -34,14 +35,16 @@ func SessionTOML(s *Session) ([]byte, error) {
 		for _, iv := range ivs {
 			b.WriteString("\n  " + iv.String())
 		}
-		d.comment(b.String())
+		e.Comment(b.String())
 	}
-	d.b.WriteString("\n")
+	e.Blank()
 	title := sc.Title
 	if title == "" {
 		title = sc.Name
 	}
-	d.b.WriteString("title = " + tomlString(title+" (session)") + "\n")
+	if err := e.Key("title", title+" (session)"); err != nil {
+		return nil, fmt.Errorf("save: %w", err)
+	}
 	about := strings.TrimSpace(sc.About)
 	if len(ivs) > 0 {
 		if about != "" {
@@ -53,28 +56,25 @@ func SessionTOML(s *Session) ([]byte, error) {
 		}
 	}
 	if about != "" {
-		d.b.WriteString("about = " + tomlMultiline(about+"\n") + "\n")
+		e.Text("about", about+"\n")
 	}
 
-	var top []tomlKV
+	var body []format.KV
 	if doc := sc.Doc; doc != nil {
-		base := applyInterventions(doc.Config, ivs)
-		top = append(top, tomlFields(reflect.ValueOf(base))...)
-		top = append(top, tomlKV{"limits", reflect.ValueOf(doc.RunLimits)})
-		if len(doc.Variants) > 0 {
-			top = append(top, tomlKV{"variants", reflect.ValueOf(doc.Variants)})
-		}
+		body = append(body,
+			format.KV{Value: applyInterventions(doc.Config, ivs)},
+			format.KV{Key: "limits", Value: doc.RunLimits},
+			format.KV{Key: "variants", Value: doc.Variants})
 	} else {
 		if len(sc.Variants) > 1 {
 			return nil, errors.New("save: this scenario's variants were not loaded from a file, so they cannot be written as overrides")
 		}
-		base := applyInterventions(sc.Variants[0].Config, ivs)
-		top = append(top, tomlFields(reflect.ValueOf(base))...)
+		body = append(body, format.KV{Value: applyInterventions(sc.Variants[0].Config, ivs)})
 	}
-	if err := d.top(top); err != nil {
+	if err := e.Body(body...); err != nil {
 		return nil, fmt.Errorf("save: %w", err)
 	}
-	return []byte(d.b.String()), nil
+	return e.Bytes(), nil
 }
 
 // save writes the session next to the others (name-session-N.toml, the

@@ -23,7 +23,7 @@ var layers = map[string][]string{
 	"scenarios/format": {"sim"},
 	"scenarios":        {"scenarios/format", "models", "models/results", "strategies", "sim"},
 	"plots":            {"scenarios", "models", "models/results", "sim"},
-	"tui":              {"plots", "scenarios", "models", "models/results", "strategies", "sim"},
+	"tui":              {"plots", "scenarios", "scenarios/format", "models", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
 }
 

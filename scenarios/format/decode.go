@@ -139,17 +139,13 @@ func (p Path) Elem(i int, name string) Path {
 	return Path{Key: append(append([]string(nil), p.Key...), strconv.Itoa(i)), Disp: p.Disp + "[" + sel + "]"}
 }
 
-// QuoteKey spells a key the way TOML would: bare if it can be.
+// QuoteKey spells a key the way errors show it: bare if it can be, else
+// quoted.
 func QuoteKey(k string) string {
-	if k == "" {
-		return `""`
+	if ValidName(k) {
+		return k
 	}
-	for i := 0; i < len(k); i++ {
-		if !isBare(k[i]) {
-			return strconv.Quote(k)
-		}
-	}
-	return k
+	return strconv.Quote(k)
 }
 
 // ValidName mirrors the schema's rule for names: letters, digits, '_' and

@@ -1,6 +1,7 @@
-package tui
+package format
 
 import (
+	"bytes"
 	"encoding"
 	"fmt"
 	"math"
@@ -12,6 +13,68 @@ import (
 	"unicode/utf8"
 )
 
+// The encoder writes the schema's structs back as TOML the decoder reads
+// to the same values: keys from the `toml` tags, zero values (which mean
+// "the default" in the format) left out, durations and distributions as
+// their strings, TextMarshalers as their text, Settings as a table of
+// "dotted.path" = value, floats so that they read back as the same float.
+
+// An Encoder writes a TOML document: comments and single keys first, then
+// a body of values, tables and arrays of tables (Body).
+type Encoder struct {
+	b bytes.Buffer
+}
+
+// Bytes returns the document written so far.
+func (e *Encoder) Bytes() []byte { return e.b.Bytes() }
+
+// Comment writes text as comment lines ("# ...").
+func (e *Encoder) Comment(text string) {
+	for _, l := range strings.Split(text, "\n") {
+		e.b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
+	}
+}
+
+// Blank writes an empty line.
+func (e *Encoder) Blank() { e.b.WriteByte('\n') }
+
+// Key writes key = v on one line, v as an inline value.
+func (e *Encoder) Key(key string, v any) error {
+	return e.value(tomlKV{key, reflect.ValueOf(v)})
+}
+
+// Text writes key = s, s as a multi-line literal string when it can be
+// (no ”' and no control characters), else as a basic string.
+func (e *Encoder) Text(key, s string) {
+	e.b.WriteString(tomlKey(key) + " = " + tomlMultiline(s) + "\n")
+}
+
+// KV is a key of a document's body and its value. An empty Key spreads
+// the value, a struct, into the body: its keys are the body's, as an
+// embedded struct's are its table's.
+type KV struct {
+	Key   string
+	Value any
+}
+
+// Body writes the top-level keys of kvs: values, then tables (tables of
+// the same key, as the world's and the runner's [limits], merged into
+// one), then arrays of tables. Zero values are left out.
+func (e *Encoder) Body(kvs ...KV) error {
+	var top []tomlKV
+	for _, kv := range kvs {
+		v := reflect.ValueOf(kv.Value)
+		switch {
+		case kv.Key == "":
+			top = append(top, tomlFields(v)...)
+		case v.IsZero() || v.Kind() == reflect.Slice && v.Len() == 0:
+		default:
+			top = append(top, tomlKV{kv.Key, v})
+		}
+	}
+	return e.top(top)
+}
+
 // tomlKV is one key of a TOML table and its value.
 type tomlKV struct {
 	key string
@@ -19,40 +82,27 @@ type tomlKV struct {
 }
 
 var (
-	durationType = reflect.TypeFor[time.Duration]()
 	stringerType = reflect.TypeFor[fmt.Stringer]()
 	textMarshal  = reflect.TypeFor[encoding.TextMarshaler]()
 	anyType      = reflect.TypeFor[any]()
 )
 
-// tomlFields returns the keys of a struct with toml tags, in field order:
-// embedded structs without a tag are flattened, "-" fields and zero values
-// (which mean "the default" in the scenario format) left out.
+// tomlFields returns the keys of a struct, in the order of its schema
+// (the decoder's: embedded structs without a tag flattened, "-" and
+// untagged fields left out), without zero values, which mean "the
+// default" in the scenario format. Struct fields sharing a key are each
+// returned; the table writer merges them.
 func tomlFields(v reflect.Value) []tomlKV {
 	var out []tomlKV
-	t := v.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+	s := schemaOf(v.Type())
+	for _, k := range s.keys {
+		for _, f := range s.by[k] {
+			fv := v.FieldByIndex(f.index)
+			if fv.IsZero() {
+				continue
+			}
+			out = append(out, tomlKV{k, fv})
 		}
-		tag := f.Tag.Get("toml")
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "-" {
-			continue
-		}
-		fv := v.Field(i)
-		if f.Anonymous && name == "" && fv.Kind() == reflect.Struct {
-			out = append(out, tomlFields(fv)...)
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if fv.IsZero() {
-			continue
-		}
-		out = append(out, tomlKV{name, fv})
 	}
 	return out
 }
@@ -98,7 +148,7 @@ func isTable(v reflect.Value) bool {
 // isTableArray reports whether v is a list of tables.
 func isTableArray(v reflect.Value) bool {
 	v, ok := deref(v)
-	if !ok || v.Kind() != reflect.Slice || v.Len() == 0 || isSettings(v.Type()) {
+	if !ok || v.Kind() != reflect.Slice || v.Len() == 0 || v.Type() == settingsType {
 		return false
 	}
 	e := v.Type().Elem()
@@ -134,8 +184,8 @@ func tomlInline(v reflect.Value) (string, error) {
 	case reflect.Float32, reflect.Float64:
 		return tomlFloat(v.Float()), nil
 	case reflect.Slice, reflect.Array:
-		if isSettings(t) {
-			return settingsInline(v)
+		if t == settingsType {
+			return settingsInline(v.Interface().(Settings))
 		}
 		parts := make([]string, v.Len())
 		for i := range parts {
@@ -176,27 +226,16 @@ func tomlInline(v reflect.Value) (string, error) {
 	return "", fmt.Errorf("cannot write a %s in TOML", t)
 }
 
-// isSettings reports whether t is a list of {Path string; Value any}: a
-// variant's overrides, written as a table of "dotted.path" = value.
-func isSettings(t reflect.Type) bool {
-	if t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.Struct {
-		return false
-	}
-	e := t.Elem()
-	p, ok1 := e.FieldByName("Path")
-	v, ok2 := e.FieldByName("Value")
-	return ok1 && ok2 && p.Type.Kind() == reflect.String && v.Type == anyType
-}
-
-func settingsInline(v reflect.Value) (string, error) {
-	parts := make([]string, v.Len())
-	for i := range parts {
-		e := v.Index(i)
-		s, err := tomlInline(e.FieldByName("Value"))
+// settingsInline writes a variant's overrides as an inline table of
+// "dotted.path" = value.
+func settingsInline(sets Settings) (string, error) {
+	parts := make([]string, len(sets))
+	for i, st := range sets {
+		s, err := tomlInline(reflect.ValueOf(&sets[i].Value).Elem())
 		if err != nil {
 			return "", err
 		}
-		parts[i] = tomlString(e.FieldByName("Path").String()) + " = " + s
+		parts[i] = tomlString(st.Path) + " = " + s
 	}
 	return inlineTable(parts), nil
 }
@@ -228,15 +267,10 @@ func tomlFloat(x float64) string {
 
 // tomlKey writes a key bare when it can be, quoted otherwise.
 func tomlKey(k string) string {
-	if k == "" {
-		return `""`
+	if ValidName(k) {
+		return k
 	}
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return tomlString(k)
-		}
-	}
-	return k
+	return tomlString(k)
 }
 
 // tomlString writes a TOML basic string.
@@ -277,21 +311,9 @@ func tomlMultiline(s string) string {
 	return "'''\n" + s + "'''"
 }
 
-// tomlDoc writes a TOML document: top is the top-level table, in order
-// (values, then tables, then lists of tables; tables with the same key
-// are merged).
-type tomlDoc struct {
-	b strings.Builder
-}
-
-func (d *tomlDoc) comment(s string) {
-	for _, l := range strings.Split(s, "\n") {
-		d.b.WriteString(strings.TrimRight("# "+l, " ") + "\n")
-	}
-}
-
-// top writes the top-level table from kvs.
-func (d *tomlDoc) top(kvs []tomlKV) error {
+// top writes the top-level table from kvs, in order (values, then tables,
+// then lists of tables; tables with the same key are merged).
+func (d *Encoder) top(kvs []tomlKV) error {
 	var tables, arrays []tomlKV
 	for _, kv := range kvs {
 		switch {
@@ -343,7 +365,7 @@ func (d *tomlDoc) top(kvs []tomlKV) error {
 }
 
 // value writes key = value on one line.
-func (d *tomlDoc) value(kv tomlKV) error {
+func (d *Encoder) value(kv tomlKV) error {
 	s, err := tomlInline(kv.v)
 	if err != nil {
 		return fmt.Errorf("%s: %w", kv.key, err)
