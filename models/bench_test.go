@@ -4,19 +4,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 )
 
 // mm1Config is M/M/1 at rho = 0.8 scaled to milliseconds: Poisson arrivals
 // at 800/s, exponential service with mean 1ms, one worker, unbounded FIFO
 // queue, no timeouts; customers is the expected number of calls.
-func mm1Config(customers int, seed uint64) Config {
-	return Config{
+func mm1Config(customers int, seed uint64) config.Config {
+	return config.Config{
 		Duration: time.Duration(float64(customers) / 800 * float64(time.Second)),
 		Interval: time.Second,
 		Seed:     seed,
-		Services: []ServiceConfig{{Name: "server", ServiceTime: sim.MustParseDist("exp(1ms)")}},
-		Clients:  []ClientConfig{{Name: "customers", Target: "server", Rate: 800}},
+		Services: []config.ServiceConfig{{Name: "server", ServiceTime: sim.MustParseDist("exp(1ms)")}},
+		Clients:  []config.ClientConfig{{Name: "customers", Target: "server", Rate: 800}},
 	}
 }
 
@@ -32,7 +33,7 @@ func BenchmarkMM1(b *testing.B) {
 // benchCustomers builds cfg (an M/M/1 whose service is "server"), runs it
 // as the timed part of b, and reports ns/customer, customers/s,
 // events/customer and allocations.
-func benchCustomers(b *testing.B, cfg Config) {
+func benchCustomers(b *testing.B, cfg config.Config) {
 	b.Helper()
 	w, err := Build(cfg)
 	if err != nil {
@@ -60,7 +61,7 @@ func benchCustomers(b *testing.B, cfg Config) {
 func BenchmarkMM1Timeout(b *testing.B) {
 	cfg := mm1Config(b.N, 1)
 	cfg.Clients[0].Timeout = time.Second
-	cfg.Clients[0].Link = LinkConfig{Latency: sim.MustParseDist("exp(100us)")}
+	cfg.Clients[0].Link = config.LinkConfig{Latency: sim.MustParseDist("exp(100us)")}
 	benchCustomers(b, cfg)
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -12,7 +13,7 @@ import (
 // popularity, a TTL and LRU eviction, in O(keys) memory allocated once.
 type cache struct {
 	w        *World
-	cfg      *CacheConfig
+	cfg      *config.CacheConfig
 	name     string
 	hash     uint64
 	e        *edge     // to the backend
@@ -33,7 +34,7 @@ type cache struct {
 	st *cacheStrat
 }
 
-func newCache(w *World, cfg *CacheConfig) *cache {
+func newCache(w *World, cfg *config.CacheConfig) *cache {
 	c := &cache{
 		w:        w,
 		cfg:      cfg,

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -39,7 +40,7 @@ type refresh struct {
 	key int32
 }
 
-func newCacheStrat(cfg *CacheConfig) (*cacheStrat, error) {
+func newCacheStrat(cfg *config.CacheConfig) (*cacheStrat, error) {
 	x := &cacheStrat{}
 	any := false
 	if cfg.Coalesce {

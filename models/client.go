@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -12,7 +13,7 @@ import (
 // client is a running ClientConfig.
 type client struct {
 	w        *World
-	cfg      *ClientConfig
+	cfg      *config.ClientConfig
 	name     string
 	e        *edge
 	arrivals *rand.Rand // "client/NAME/arrivals"
@@ -49,7 +50,7 @@ type segment struct {
 	start, r0, slope float64
 }
 
-func newClient(w *World, cfg *ClientConfig, idx int) *client {
+func newClient(w *World, cfg *config.ClientConfig, idx int) *client {
 	c := &client{
 		w:        w,
 		cfg:      cfg,
@@ -57,7 +58,7 @@ func newClient(w *World, cfg *ClientConfig, idx int) *client {
 		arrivals: w.s.Rand("client/" + cfg.Name + "/arrivals"),
 		seedBase: sim.NewRand(w.cfg.Seed, "client/"+cfg.Name+"/calls").Uint64(),
 		factor:   1,
-		poisson:  cfg.Arrival == Poisson,
+		poisson:  cfg.Arrival == config.Poisson,
 	}
 	c.e = &edge{
 		name:   cfg.Name,
@@ -87,7 +88,7 @@ func newClient(w *World, cfg *ClientConfig, idx int) *client {
 func (c *client) begin() {
 	w := c.w
 	switch c.cfg.Model {
-	case Closed:
+	case config.Closed:
 		for i := range c.cfg.Users {
 			u := &user{c: c, idx: uint64(i)}
 			c.usersMade++
@@ -272,7 +273,7 @@ func (w *World) onBurst(arg any) {
 // unit issues one call (open) or starts one session (partly open).
 func (c *client) unit() {
 	c.n++
-	if c.cfg.Model == PartlyOpen {
+	if c.cfg.Model == config.PartlyOpen {
 		c.startSession()
 		return
 	}
@@ -384,7 +385,7 @@ func (s *session) callDone(call *call, _ Reason) {
 func (c *client) restart(calls int) {
 	w := c.w
 	switch c.cfg.Model {
-	case Closed:
+	case config.Closed:
 		for _, u := range c.users {
 			u.think.Stop()
 			u.think = sim.Timer{}
@@ -395,7 +396,7 @@ func (c *client) restart(calls int) {
 			}
 			u.issue()
 		}
-	case PartlyOpen:
+	case config.PartlyOpen:
 		for _, s := range append([]*session(nil), c.sessions...) {
 			s.think.Stop()
 			s.think = sim.Timer{}

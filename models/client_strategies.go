@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -74,11 +75,11 @@ type callStrat struct {
 	waitT   sim.Timer
 }
 
-func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
+func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 	x := &edgeStrat{retryable: strategies.DefaultRetryableReasons}
 	any := false
-	if p.Retry.enabled() {
-		cfg, err := p.Retry.policy()
+	if p.Retry.Enabled() {
+		cfg, err := p.Retry.Policy()
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +92,7 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		any = true
 	}
 	if b := p.Breaker; b != nil {
-		cfg, err := b.config()
+		cfg, err := b.Strategy()
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +104,7 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		any = true
 	}
 	if b := p.RetryBreaker; b != nil {
-		cfg, err := b.config()
+		cfg, err := b.Strategy()
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +118,7 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		any = true
 	}
 	if t := p.Throttle; t != nil {
-		cfg, err := t.config()
+		cfg, err := t.Strategy()
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +129,7 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		any = true
 	}
 	if h := p.Hedge; h != nil {
-		cfg, err := h.config()
+		cfg, err := h.Strategy()
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +147,7 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		any = true
 	}
 	if b := p.Bulkhead; b != nil {
-		cfg, err := b.config()
+		cfg, err := b.Strategy()
 		if err != nil {
 			return nil, err
 		}
@@ -161,16 +162,16 @@ func newEdgeStrat(p *ClientPolicy) (*edgeStrat, error) {
 		var err error
 		tokens := 0.0
 		switch b.Kind {
-		case BudgetTokenBucket:
+		case config.BudgetTokenBucket:
 			x.tokens, err = strategies.NewTokenBucketBudget(strategies.TokenBucketBudgetConfig{MaxTokens: b.MaxTokens, TokenRatio: b.TokenRatio})
 			tokens = b.MaxTokens
-		case BudgetRatio:
-			x.ratio, err = strategies.NewRatioBudget(b.ratio())
+		case config.BudgetRatio:
+			x.ratio, err = strategies.NewRatioBudget(b.Ratio())
 			if err == nil {
 				tokens = float64(x.ratio.Balance(0))
 			}
-		case BudgetQuota:
-			x.quota, err = strategies.NewRetryQuota(b.quota())
+		case config.BudgetQuota:
+			x.quota, err = strategies.NewRetryQuota(b.Quota())
 			tokens = b.MaxTokens
 		}
 		if err != nil {

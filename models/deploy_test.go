@@ -5,17 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 )
 
 // deployWorld is 4 replicas of one worker each, 10ms of constant work, and
 // a constant client at 100 calls/s (round robin spreads them evenly).
-func deployWorld(f FaultConfig) Config {
-	return Config{
+func deployWorld(f config.FaultConfig) config.Config {
+	return config.Config{
 		Duration: 60 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Replicas: 4, ServiceTime: d("10ms")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
-		Faults:   []FaultConfig{f},
+		Services: []config.ServiceConfig{{Name: "api", Replicas: 4, ServiceTime: d("10ms")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: config.Constant}},
+		Faults:   []config.FaultConfig{f},
 	}
 }
 
@@ -24,7 +25,7 @@ func TestRollingDeployTiming(t *testing.T) {
 	// time), 3s between a return and the next restart. Replica k restarts
 	// at 10 + 5k and is back at 12 + 5k: the rollout ends when the last
 	// warm-up does, at 10 + 15 + 2 + 5 = 32s.
-	cfg := deployWorld(FaultConfig{Kind: FaultRollingDeploy, Target: "api", At: 10 * time.Second,
+	cfg := deployWorld(config.FaultConfig{Kind: config.FaultRollingDeploy, Target: "api", At: 10 * time.Second,
 		Restart: 2 * time.Second, Pause: 3 * time.Second, Warmup: 5 * time.Second, WarmupFactor: 3})
 	w, err := Build(cfg)
 	if err != nil {
@@ -97,15 +98,15 @@ func TestRollingDeployBatchesAndCaches(t *testing.T) {
 	// Batches of 2 with no pause, 1s down each: both halves restart in
 	// turn, at 5s and 6s; the service calls a cache whose keys are shared
 	// among the replicas (k mod 4).
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 20 * time.Second,
-		Services: []ServiceConfig{
-			{Name: "api", Replicas: 4, ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "kv"}}},
+		Services: []config.ServiceConfig{
+			{Name: "api", Replicas: 4, ServiceTime: d("1ms"), Calls: []config.CallConfig{{Target: "kv"}}},
 			{Name: "db", ServiceTime: d("1ms")},
 		},
-		Caches:  []CacheConfig{{Name: "kv", Backend: "db", Keys: 100}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 200, Arrival: Constant}},
-		Faults: []FaultConfig{{Kind: FaultRollingDeploy, Target: "api", At: 5 * time.Second, Batch: 2,
+		Caches:  []config.CacheConfig{{Name: "kv", Backend: "db", Keys: 100}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 200, Arrival: config.Constant}},
+		Faults: []config.FaultConfig{{Kind: config.FaultRollingDeploy, Target: "api", At: 5 * time.Second, Batch: 2,
 			Restart: time.Second}},
 	}
 	w, err := Build(cfg)
@@ -134,7 +135,7 @@ func TestBadDeployRollsBack(t *testing.T) {
 	// A bad version that fails every request rolls out one replica per
 	// 2s from 10s (no restart time: each switches at once), and is rolled
 	// back at 10 + 5 = 15s: replicas 0, 1, 2 went bad at 10, 12, 14.
-	cfg := deployWorld(FaultConfig{Kind: FaultBadDeploy, Target: "api", At: 10 * time.Second,
+	cfg := deployWorld(config.FaultConfig{Kind: config.FaultBadDeploy, Target: "api", At: 10 * time.Second,
 		Pause: 2 * time.Second, Probability: 1, Detect: 5 * time.Second})
 	w, res := run(t, cfg)
 	wantEq(t, "for", w.Config().Faults[0].For, 5*time.Second)
@@ -169,15 +170,15 @@ func TestBadDeployRollsBack(t *testing.T) {
 
 func TestDeployValidation(t *testing.T) {
 	for _, c := range []struct {
-		f    FaultConfig
+		f    config.FaultConfig
 		want string
 	}{
-		{FaultConfig{Kind: FaultRollingDeploy, Target: "api"}, "a rolling deploy that takes no time does nothing"},
-		{FaultConfig{Kind: FaultRollingDeploy, Target: "api", Pause: time.Second, For: time.Hour}, "faults[0].for: is computed for a rolling deploy (3s"},
-		{FaultConfig{Kind: FaultRollingDeploy, Target: "c", Pause: time.Second}, `faults[0].target: "c" is not a service`},
-		{FaultConfig{Kind: FaultRollingDeploy, Target: "api", Warmup: time.Second, WarmupFactor: -1}, "faults[0].warmup_factor: must be a finite number > 0"},
-		{FaultConfig{Kind: FaultBadDeploy, Target: "api", Probability: 0.5}, "faults[0].detect: must be > 0"},
-		{FaultConfig{Kind: FaultBadDeploy, Target: "api", Probability: 2, Detect: time.Second}, "faults[0].probability: must be a probability"},
+		{config.FaultConfig{Kind: config.FaultRollingDeploy, Target: "api"}, "a rolling deploy that takes no time does nothing"},
+		{config.FaultConfig{Kind: config.FaultRollingDeploy, Target: "api", Pause: time.Second, For: time.Hour}, "faults[0].for: is computed for a rolling deploy (3s"},
+		{config.FaultConfig{Kind: config.FaultRollingDeploy, Target: "c", Pause: time.Second}, `faults[0].target: "c" is not a service`},
+		{config.FaultConfig{Kind: config.FaultRollingDeploy, Target: "api", Warmup: time.Second, WarmupFactor: -1}, "faults[0].warmup_factor: must be a finite number > 0"},
+		{config.FaultConfig{Kind: config.FaultBadDeploy, Target: "api", Probability: 0.5}, "faults[0].detect: must be > 0"},
+		{config.FaultConfig{Kind: config.FaultBadDeploy, Target: "api", Probability: 2, Detect: time.Second}, "faults[0].probability: must be a probability"},
 	} {
 		_, err := Build(deployWorld(c.f))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

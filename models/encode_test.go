@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 )
 
@@ -59,8 +60,8 @@ func TestSummaryJSONContract(t *testing.T) {
 // the maximum; edges carry none.
 func TestLatencyHistogram(t *testing.T) {
 	cfg := oneService(200, "exp(2ms)", 20*time.Second)
-	cfg.Services[0].Calls = []CallConfig{{Target: "db"}}
-	cfg.Services = append(cfg.Services, ServiceConfig{Name: "db", Workers: 4, ServiceTime: d("exp(1ms)")})
+	cfg.Services[0].Calls = []config.CallConfig{{Target: "db"}}
+	cfg.Services = append(cfg.Services, config.ServiceConfig{Name: "db", Workers: 4, ServiceTime: d("exp(1ms)")})
 	second := cfg.Clients[0]
 	second.Name, second.Rate = "batch", 20
 	cfg.Clients = append(cfg.Clients, second)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -13,23 +14,23 @@ import (
 // with a 250ms timeout see failures during the slowdown; afterwards the
 // backlog drains and goodput returns to its baseline.
 func Example() {
-	cfg := models.Config{
+	cfg := config.Config{
 		Duration: 2 * time.Minute,
 		Seed:     1,
-		Services: []models.ServiceConfig{{
+		Services: []config.ServiceConfig{{
 			Name:        "api",
 			Workers:     8,
-			Queue:       models.QueueConfig{Limit: models.Limit(500)},
+			Queue:       config.QueueConfig{Limit: config.Limit(500)},
 			ServiceTime: sim.MustParseDist("exp(20ms)"),
 		}},
-		Clients: []models.ClientConfig{{
+		Clients: []config.ClientConfig{{
 			Name:         "users",
 			Target:       "api",
 			Rate:         320, // calls/s, Poisson
-			ClientPolicy: models.ClientPolicy{Timeout: 250 * time.Millisecond},
+			ClientPolicy: config.ClientPolicy{Timeout: 250 * time.Millisecond},
 		}},
-		Faults: []models.FaultConfig{{
-			Kind: models.FaultSlowdown, Target: "api",
+		Faults: []config.FaultConfig{{
+			Kind: config.FaultSlowdown, Target: "api",
 			At: 60 * time.Second, For: 10 * time.Second, Factor: 3,
 		}},
 	}
@@ -56,10 +57,10 @@ func Example() {
 // end does: here one virtual second at a time, with an intervention (a
 // load spike) injected at 5s and a look at the live gauges.
 func ExampleWorld_Advance() {
-	w, err := models.Build(models.Config{
+	w, err := models.Build(config.Config{
 		Duration: 10 * time.Second,
-		Services: []models.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: sim.MustParseDist("exp(10ms)")}},
-		Clients:  []models.ClientConfig{{Name: "users", Target: "api", Rate: 200}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: sim.MustParseDist("exp(10ms)")}},
+		Clients:  []config.ClientConfig{{Name: "users", Target: "api", Rate: 200}},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -67,7 +68,7 @@ func ExampleWorld_Advance() {
 	}
 	for !w.Advance(w.Now().Add(time.Second), 1_000_000) {
 		if w.Now() == sim.Time(5*time.Second) {
-			_ = w.Inject(models.FaultConfig{Kind: models.FaultLoadSpike, Target: "users",
+			_ = w.Inject(config.FaultConfig{Kind: config.FaultLoadSpike, Target: "users",
 				At: 5 * time.Second, For: 2 * time.Second, Factor: 1.5})
 		}
 	}
@@ -80,10 +81,10 @@ func ExampleWorld_Advance() {
 // Results encode as JSON (the summary's field names are a stable
 // contract) and as CSV.
 func ExampleWorld_Results() {
-	w, _ := models.Build(models.Config{
+	w, _ := models.Build(config.Config{
 		Duration: time.Second,
-		Services: []models.ServiceConfig{{Name: "api", ServiceTime: sim.MustParseDist("10ms")}},
-		Clients:  []models.ClientConfig{{Name: "users", Target: "api", Rate: 10, Arrival: models.Constant}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: sim.MustParseDist("10ms")}},
+		Clients:  []config.ClientConfig{{Name: "users", Target: "api", Rate: 10, Arrival: config.Constant}},
 	})
 	_ = w.Run()
 	_ = w.Results().WriteSummaryCSV(os.Stdout)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
@@ -13,7 +14,7 @@ import (
 
 // fault is one scheduled fault and what it acts on.
 type fault struct {
-	cfg     FaultConfig
+	cfg     config.FaultConfig
 	svc     *service
 	ca      *cache
 	clients []*client
@@ -22,26 +23,26 @@ type fault struct {
 }
 
 // schedule resolves a fault's target and schedules its start and end.
-func (w *World) schedule(cfg FaultConfig) error {
+func (w *World) schedule(cfg config.FaultConfig) error {
 	f := &fault{cfg: cfg}
 	switch cfg.Kind {
-	case FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate, FaultRollingDeploy, FaultBadDeploy:
+	case config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate, config.FaultRollingDeploy, config.FaultBadDeploy:
 		f.svc, _ = w.byName[cfg.Target].(*service)
-	case FaultCacheFlush:
+	case config.FaultCacheFlush:
 		f.ca, _ = w.byName[cfg.Target].(*cache)
-	case FaultLoadSpike, FaultClientRestart:
+	case config.FaultLoadSpike, config.FaultClientRestart:
 		for _, c := range w.clients {
 			if cfg.Target == "*" || c.name == cfg.Target {
 				f.clients = append(f.clients, c)
 			}
 		}
-	case FaultNetwork:
+	case config.FaultNetwork:
 		f.links = w.linksOf(cfg.Target)
 	}
 	// A network fault on a service or cache nobody calls acts on no link:
 	// valid, and a no-op.
-	if f.svc == nil && f.ca == nil && f.clients == nil && f.links == nil && cfg.Kind != FaultNetwork {
-		return &FieldError{Path: "faults.target", Msg: fmt.Sprintf("%q matches nothing a %s fault can act on", cfg.Target, cfg.Kind)}
+	if f.svc == nil && f.ca == nil && f.clients == nil && f.links == nil && cfg.Kind != config.FaultNetwork {
+		return &config.FieldError{Path: "faults.target", Msg: fmt.Sprintf("%q matches nothing a %s fault can act on", cfg.Target, cfg.Kind)}
 	}
 	w.faults = append(w.faults, f)
 	start := sim.Time(cfg.At)
@@ -77,27 +78,27 @@ func (w *World) startFault(f *fault) {
 	}
 	w.windows = append(w.windows, results.FaultWindow{Kind: string(cfg.Kind), Target: cfg.Target, StartS: cfg.At.Seconds(), EndS: end.Seconds()})
 	switch cfg.Kind {
-	case FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate:
+	case config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate:
 		f.svc.faults = append(f.svc.faults, f)
 		f.svc.refresh()
-	case FaultNetwork:
+	case config.FaultNetwork:
 		for _, l := range f.links {
 			l.faults = append(l.faults, f)
 		}
-	case FaultLoadSpike:
+	case config.FaultLoadSpike:
 		for _, c := range f.clients {
-			if c.cfg.Model == Closed {
+			if c.cfg.Model == config.Closed {
 				continue
 			}
 			c.rateChanging()
 			c.spikes = append(c.spikes, f)
 			c.rateChanged()
 		}
-	case FaultCacheFlush:
+	case config.FaultCacheFlush:
 		f.ca.flush()
-	case FaultRollingDeploy, FaultBadDeploy:
+	case config.FaultRollingDeploy, config.FaultBadDeploy:
 		w.startDeploy(f)
-	case FaultClientRestart:
+	case config.FaultClientRestart:
 		for _, c := range f.clients {
 			c.restart(cfg.Calls)
 		}
@@ -113,23 +114,23 @@ func remove(fs []*fault, f *fault) []*fault {
 
 func (w *World) endFault(f *fault) {
 	switch f.cfg.Kind {
-	case FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate:
+	case config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate:
 		f.svc.faults = remove(f.svc.faults, f)
 		f.svc.refresh()
-	case FaultNetwork:
+	case config.FaultNetwork:
 		for _, l := range f.links {
 			l.faults = remove(l.faults, f)
 		}
-	case FaultLoadSpike:
+	case config.FaultLoadSpike:
 		for _, c := range f.clients {
-			if c.cfg.Model == Closed {
+			if c.cfg.Model == config.Closed {
 				continue
 			}
 			c.rateChanging()
 			c.spikes = remove(c.spikes, f)
 			c.rateChanged()
 		}
-	case FaultRollingDeploy, FaultBadDeploy:
+	case config.FaultRollingDeploy, config.FaultBadDeploy:
 		w.endDeploy(f)
 	}
 }
@@ -138,29 +139,17 @@ func (w *World) endFault(f *fault) {
 // an absolute virtual time, not before Now; it is checked like a
 // configured fault, then recorded with them, so the run's results and
 // recovery verdict account for it and a scenario can replay it.
-func (w *World) Inject(f FaultConfig) error {
+func (w *World) Inject(f config.FaultConfig) error {
 	if w.done {
 		return errors.New("inject: the run is over")
 	}
 	if sim.Time(f.At) < w.s.Now() {
-		return &FieldError{Path: "at", Msg: fmt.Sprintf("must not be before now (%v), got %v", w.s.Now(), f.At)}
+		return &config.FieldError{Path: "at", Msg: fmt.Sprintf("must not be before now (%v), got %v", w.s.Now(), f.At)}
 	}
 	tmp := w.cfg
-	tmp.Faults = []FaultConfig{f}
+	tmp.Faults = []config.FaultConfig{f}
 	tmp.ApplyDefaults()
-	var v validator
-	kinds := map[string]string{}
-	for _, s := range w.cfg.Services {
-		kinds[s.Name] = "service"
-	}
-	for _, c := range w.cfg.Caches {
-		kinds[c.Name] = "cache"
-	}
-	for _, c := range w.cfg.Clients {
-		kinds[c.Name] = "client"
-	}
-	v.fault("fault", &tmp.Faults[0], &tmp, kinds)
-	if err := errors.Join(v.errs...); err != nil {
+	if err := tmp.ValidateFault(&tmp.Faults[0]); err != nil {
 		return err
 	}
 	f = tmp.Faults[0]
@@ -179,7 +168,7 @@ func (w *World) SetClientRate(name string, perSec float64) error {
 	switch {
 	case c == nil:
 		return fmt.Errorf("set rate: no client %q (have: %s)", name, w.clientNames())
-	case c.cfg.Model == Closed:
+	case c.cfg.Model == config.Closed:
 		return fmt.Errorf("set rate: client %q is closed-loop; set its users instead", name)
 	case !(perSec >= 0 && perSec <= 1e9):
 		return fmt.Errorf("set rate: rate must be in [0, 1e9] per second, got %v", perSec)
@@ -199,7 +188,7 @@ func (w *World) SetClientUsers(name string, users int) error {
 	switch {
 	case c == nil:
 		return fmt.Errorf("set users: no client %q (have: %s)", name, w.clientNames())
-	case c.cfg.Model != Closed:
+	case c.cfg.Model != config.Closed:
 		return fmt.Errorf("set users: client %q is not closed-loop; set its rate instead", name)
 	case users < 0 || users > 10_000_000:
 		return fmt.Errorf("set users: must be in [0, 10000000], got %d", users)

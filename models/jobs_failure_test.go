@@ -3,6 +3,8 @@ package models
 import (
 	"testing"
 	"time"
+
+	"github.com/stampede-sim/stampede/models/config"
 )
 
 // TestJobPushFailures: a push that fails does not propagate its changes.
@@ -12,18 +14,18 @@ import (
 // lost; event-driven work has no later push for them: they are lost and
 // stay unpropagated to the end.
 func TestJobPushFailures(t *testing.T) {
-	cfg := func(kind JobKind) Config {
-		c := Config{Duration: 60 * time.Second, Seed: 7,
-			Services: []ServiceConfig{{Name: "config", Workers: 4, ServiceTime: d("exp(5ms)")}},
-			Jobs:     []JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 10, Changes: 1}},
-			Faults:   []FaultConfig{{Kind: FaultOutage, Target: "config", At: 20 * time.Second, For: 10 * time.Second}}}
-		if kind == ConstantWork {
+	cfg := func(kind config.JobKind) config.Config {
+		c := config.Config{Duration: 60 * time.Second, Seed: 7,
+			Services: []config.ServiceConfig{{Name: "config", Workers: 4, ServiceTime: d("exp(5ms)")}},
+			Jobs:     []config.JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 10, Changes: 1}},
+			Faults:   []config.FaultConfig{{Kind: config.FaultOutage, Target: "config", At: 20 * time.Second, For: 10 * time.Second}}}
+		if kind == config.ConstantWork {
 			c.Jobs[0].Every = time.Second
 		}
 		return c
 	}
-	_, cw := run(t, cfg(ConstantWork))
-	_, ed := run(t, cfg(EventDriven))
+	_, cw := run(t, cfg(config.ConstantWork))
+	_, ed := run(t, cfg(config.EventDriven))
 	cws, eds := cw.Summary.Jobs["push"].Strategy, ed.Summary.Jobs["push"].Strategy
 	if cws["lost"] != 0 {
 		t.Errorf("constant work lost %v changes, want 0: it resends the full state", cws["lost"])

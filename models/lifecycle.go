@@ -3,6 +3,7 @@ package models
 import (
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -27,7 +28,7 @@ type link struct {
 	faults  []*fault // active network faults on this link
 }
 
-func newLink(l LinkConfig) link {
+func newLink(l config.LinkConfig) link {
 	lk := link{latency: l.Latency, loss: l.Loss}
 	if lk.latency != nil && lk.latency.Mean() == 0 && lk.latency.Variance() == 0 {
 		lk.latency = nil
@@ -64,7 +65,7 @@ func (w *World) transit(l *link, seed uint64) (time.Duration, bool) {
 // or cache's downstream edge. Calls on it follow its policy and link.
 type edge struct {
 	name   string
-	policy ClientPolicy
+	policy config.ClientPolicy
 	link   link
 	to     target
 	toName string

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -16,7 +17,7 @@ import (
 // The lifecycle, fault by fault, on tiny worlds with constant times whose
 // outcome can be worked out by hand (the comments do it).
 
-func run(t *testing.T, cfg Config) (*World, *results.Results) {
+func run(t *testing.T, cfg config.Config) (*World, *results.Results) {
 	t.Helper()
 	w, err := Build(cfg)
 	if err != nil {
@@ -32,11 +33,11 @@ func d(s string) sim.Dist { return sim.MustParseDist(s) }
 
 // oneService is a constant-rate client (arrivals at 1/rate, 2/rate, ...)
 // on one service with constant service time st.
-func oneService(rate float64, st string, dur time.Duration) Config {
-	return Config{
+func oneService(rate float64, st string, dur time.Duration) config.Config {
+	return config.Config{
 		Duration: dur,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d(st)}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: rate, Arrival: Constant}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d(st)}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: rate, Arrival: config.Constant}},
 	}
 }
 
@@ -89,7 +90,7 @@ func TestQueueLimitCountsWaitingOnly(t *testing.T) {
 	// calls at 1, 3, 5, 7, 9 are served, those at 2, 4, 6, 8, 10 find the
 	// worker busy and the queue full.
 	cfg := oneService(1, "1500ms", 11*time.Second)
-	cfg.Services[0].Queue.Limit = Limit(0)
+	cfg.Services[0].Queue.Limit = config.Limit(0)
 	_, r := run(t, cfg)
 	wantEq(t, "succeeded", r.Summary.Succeeded, int64(5))
 	wantEq(t, "failed[queue_full]", r.Summary.Failed["queue_full"], int64(5))
@@ -98,7 +99,7 @@ func TestQueueLimitCountsWaitingOnly(t *testing.T) {
 	// 4, C(3) to 5.5, D(4) waits, E(5) is rejected, D runs to 7, F(6) to
 	// 8.5, G(7) waits, H(8) is rejected, G runs to 10, I(9) and J(10) are
 	// still inside at 11s.
-	cfg.Services[0].Queue.Limit = Limit(1)
+	cfg.Services[0].Queue.Limit = config.Limit(1)
 	_, r = run(t, cfg)
 	wantEq(t, "succeeded with limit 1", r.Summary.Succeeded, int64(6))
 	wantEq(t, "failed[queue_full] with limit 1", r.Summary.Failed["queue_full"], int64(2))
@@ -108,7 +109,7 @@ func TestQueueLimitCountsWaitingOnly(t *testing.T) {
 
 // startOrder returns the call index (by launch order) of each request as
 // it starts service.
-func startOrder(t *testing.T, cfg Config) []int {
+func startOrder(t *testing.T, cfg config.Config) []int {
 	w, err := Build(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -126,35 +127,35 @@ func startOrder(t *testing.T, cfg Config) []int {
 func TestQueueOrder(t *testing.T) {
 	// A burst of 4 at 1s on one worker: the first starts at once, the
 	// others wait; FIFO serves them in arrival order, LIFO newest first.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d("1s")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 4, Every: time.Minute, Start: time.Second}}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("1s")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 4, Every: time.Minute, Start: time.Second}}},
 	}
 	wantEq(t, "fifo", fmt.Sprint(startOrder(t, cfg)), "[0 1 2 3]")
-	cfg.Services[0].Queue.Order = LIFO
+	cfg.Services[0].Queue.Order = config.LIFO
 	wantEq(t, "lifo", fmt.Sprint(startOrder(t, cfg)), "[0 3 2 1]")
 }
 
 func TestBalancers(t *testing.T) {
 	for _, tc := range []struct {
-		b       Balancer
+		b       config.Balancer
 		check   func(counts [4]int) bool
 		waiting bool // whether requests may wait while a replica idles
 	}{
-		{RoundRobin, func(c [4]int) bool { return c == [4]int{100, 100, 100, 100} }, false},
-		{Random, func(c [4]int) bool { return c[0] > 70 && c[1] > 70 && c[2] > 70 && c[3] > 70 }, true},
-		{LeastOutstanding, func(c [4]int) bool { return c == [4]int{100, 100, 100, 100} }, false},
-		{PowerOfTwo, func(c [4]int) bool { return c[0] > 70 && c[1] > 70 && c[2] > 70 && c[3] > 70 }, true},
+		{config.RoundRobin, func(c [4]int) bool { return c == [4]int{100, 100, 100, 100} }, false},
+		{config.Random, func(c [4]int) bool { return c[0] > 70 && c[1] > 70 && c[2] > 70 && c[3] > 70 }, true},
+		{config.LeastOutstanding, func(c [4]int) bool { return c == [4]int{100, 100, 100, 100} }, false},
+		{config.PowerOfTwo, func(c [4]int) bool { return c[0] > 70 && c[1] > 70 && c[2] > 70 && c[3] > 70 }, true},
 	} {
 		t.Run(string(tc.b), func(t *testing.T) {
 			// Bursts of 4 every second on 4 single-worker replicas with
 			// service 500ms.
-			cfg := Config{
+			cfg := config.Config{
 				Duration: 100*time.Second + 500*time.Millisecond,
 				Seed:     3,
-				Services: []ServiceConfig{{Name: "api", Replicas: 4, Balancer: tc.b, ServiceTime: d("500ms")}},
-				Clients:  []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 4, Every: time.Second}}},
+				Services: []config.ServiceConfig{{Name: "api", Replicas: 4, Balancer: tc.b, ServiceTime: d("500ms")}},
+				Clients:  []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 4, Every: time.Second}}},
 			}
 			w, err := Build(cfg)
 			if err != nil {
@@ -187,11 +188,11 @@ func TestPauseFreezesWork(t *testing.T) {
 	// One call at 1s with 1s of work; a pause over [1.5s, 3.5s) freezes it
 	// after 0.5s of work, so it ends at 4s: latency 3s. A call arriving
 	// during the pause waits (the worker is frozen) and is served after.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d("1s")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 1, Every: time.Minute, Start: time.Second}}},
-		Faults:   []FaultConfig{{Kind: FaultPause, Target: "api", At: 1500 * time.Millisecond, For: 2 * time.Second}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("1s")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 1, Every: time.Minute, Start: time.Second}}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultPause, Target: "api", At: 1500 * time.Millisecond, For: 2 * time.Second}},
 	}
 	_, r := run(t, cfg)
 	wantNear(t, "latency", r.Summary.Latency.Max, 3, 1e-9)
@@ -200,7 +201,7 @@ func TestPauseFreezesWork(t *testing.T) {
 
 func TestSlowdownMultipliesServiceTime(t *testing.T) {
 	cfg := oneService(1, "100ms", 10*time.Second)
-	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 0, For: 5 * time.Second, Factor: 3}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 0, For: 5 * time.Second, Factor: 3}}
 	_, r := run(t, cfg)
 	p := r.Series.Clients[0].P50
 	wantNear(t, "latency during the slowdown", p[2], 0.3, 0.003)
@@ -214,12 +215,12 @@ func TestOutageModes(t *testing.T) {
 	// fail_fast: calls during the outage fail at once with outage.
 	cfg := oneService(1, "100ms", 10500*time.Millisecond)
 	cfg.Clients[0].Timeout = 500 * time.Millisecond
-	cfg.Faults = []FaultConfig{{Kind: FaultOutage, Target: "api", At: 2500 * time.Millisecond, For: 3 * time.Second}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 2500 * time.Millisecond, For: 3 * time.Second}}
 	_, r := run(t, cfg)
 	wantEq(t, "fail_fast: failed[outage]", r.Summary.Failed["outage"], int64(3)) // calls at 3, 4, 5
 	wantEq(t, "fail_fast: succeeded", r.Summary.Succeeded, int64(7))
 	// black_hole: no answer; the client learns by its timeout.
-	cfg.Faults[0].Mode = BlackHole
+	cfg.Faults[0].Mode = config.BlackHole
 	_, r = run(t, cfg)
 	wantEq(t, "black_hole: failed[timeout]", r.Summary.Failed["timeout"], int64(3))
 	wantEq(t, "black_hole: failed[outage]", r.Summary.Failed["outage"], int64(0))
@@ -229,11 +230,11 @@ func TestCapacityLoss(t *testing.T) {
 	// Two replicas round robin, 2 workers each; losing one replica over
 	// [2s, 6s) sends everything to replica 0; losing workers halves
 	// capacity.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Replicas: 2, Workers: 2, ServiceTime: d("10ms")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
-		Faults:   []FaultConfig{{Kind: FaultCapacityLoss, Target: "api", At: 2 * time.Second, For: 4 * time.Second, Replicas: 1}},
+		Services: []config.ServiceConfig{{Name: "api", Replicas: 2, Workers: 2, ServiceTime: d("10ms")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: config.Constant}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultCapacityLoss, Target: "api", At: 2 * time.Second, For: 4 * time.Second, Replicas: 1}},
 	}
 	_, r := run(t, cfg)
 	c := r.Series.Services[0].Capacity
@@ -241,14 +242,14 @@ func TestCapacityLoss(t *testing.T) {
 	wantEq(t, "capacity during", c[3], 2.0)
 	wantEq(t, "capacity after", c[7], 4.0)
 	wantEq(t, "no failures", len(r.Summary.Failed), 0)
-	cfg.Faults[0] = FaultConfig{Kind: FaultCapacityLoss, Target: "api", At: 2 * time.Second, For: 4 * time.Second, Workers: 1}
+	cfg.Faults[0] = config.FaultConfig{Kind: config.FaultCapacityLoss, Target: "api", At: 2 * time.Second, For: 4 * time.Second, Workers: 1}
 	_, r = run(t, cfg)
 	wantEq(t, "capacity with a worker per replica lost", r.Series.Services[0].Capacity[3], 2.0)
 }
 
 func TestErrorRate(t *testing.T) {
 	cfg := oneService(10, "1ms", 10*time.Second)
-	cfg.Faults = []FaultConfig{{Kind: FaultErrorRate, Target: "api", At: 5 * time.Second, For: 5 * time.Second, Probability: 1}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultErrorRate, Target: "api", At: 5 * time.Second, For: 5 * time.Second, Probability: 1}}
 	_, r := run(t, cfg)
 	wantEq(t, "failed[error]", r.Summary.Failed["error"], int64(50))
 	wantEq(t, "served (errors are served)", r.Summary.Services["api"].Served, int64(99))
@@ -261,11 +262,11 @@ func TestErrorRate(t *testing.T) {
 
 func TestNetwork(t *testing.T) {
 	cfg := oneService(1, "100ms", 10500*time.Millisecond)
-	cfg.Clients[0].Link = LinkConfig{Latency: d("10ms")}
+	cfg.Clients[0].Link = config.LinkConfig{Latency: d("10ms")}
 	cfg.Clients[0].Timeout = time.Second
-	cfg.Faults = []FaultConfig{
-		{Kind: FaultNetwork, Target: "c", At: 0, For: 5500 * time.Millisecond, Latency: d("50ms")},
-		{Kind: FaultNetwork, Target: "api", At: 7500 * time.Millisecond, For: 10 * time.Second, Loss: 1},
+	cfg.Faults = []config.FaultConfig{
+		{Kind: config.FaultNetwork, Target: "c", At: 0, For: 5500 * time.Millisecond, Latency: d("50ms")},
+		{Kind: config.FaultNetwork, Target: "api", At: 7500 * time.Millisecond, For: 10 * time.Second, Loss: 1},
 	}
 	_, r := run(t, cfg)
 	p := r.Series.Clients[0].P50
@@ -280,13 +281,13 @@ func TestRateScheduleStepsRampsSpikes(t *testing.T) {
 	// Constant arrivals follow the integrated rate exactly: 10/s, a spike
 	// x2 + 5/s over [2s, 4s), a step to 20/s at 5s, a ramp from 20/s to
 	// 0/s over [6s, 8s], then nothing; plus bursts of 7 at 9s.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms")}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Arrival: Constant, Rate: 10,
-			Schedule: []RatePoint{{At: 5 * time.Second, Rate: 20}, {At: 6 * time.Second, Rate: 20}, {At: 8 * time.Second, Rate: 0, Ramp: true}},
-			Burst:    BurstConfig{Size: 7, Every: time.Minute, Start: 9 * time.Second}}},
-		Faults: []FaultConfig{{Kind: FaultLoadSpike, Target: "c", At: 2 * time.Second, For: 2 * time.Second, Factor: 2, Extra: 5}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms")}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Arrival: config.Constant, Rate: 10,
+			Schedule: []config.RatePoint{{At: 5 * time.Second, Rate: 20}, {At: 6 * time.Second, Rate: 20}, {At: 8 * time.Second, Rate: 0, Ramp: true}},
+			Burst:    config.BurstConfig{Size: 7, Every: time.Minute, Start: 9 * time.Second}}},
+		Faults: []config.FaultConfig{{Kind: config.FaultLoadSpike, Target: "c", At: 2 * time.Second, For: 2 * time.Second, Factor: 2, Extra: 5}},
 	}
 	_, r := run(t, cfg)
 	want := []float64{10, 10, 25, 25, 10, 20, 15, 5, 0, 7}
@@ -301,11 +302,11 @@ func TestRateScheduleStepsRampsSpikes(t *testing.T) {
 func TestPoissonScheduleMatchesIntegral(t *testing.T) {
 	// A non-homogeneous Poisson process: a ramp from 0 to 2000/s over
 	// 10s offers 10000 calls in expectation (sd 100).
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms")}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 0,
-			Schedule: []RatePoint{{At: 10 * time.Second, Rate: 2000, Ramp: true}}}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms")}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 0,
+			Schedule: []config.RatePoint{{At: 10 * time.Second, Rate: 2000, Ramp: true}}}},
 	}
 	_, r := run(t, cfg)
 	wantNear(t, "calls", float64(r.Summary.Calls), 10000, 400)
@@ -316,10 +317,10 @@ func TestPoissonScheduleMatchesIntegral(t *testing.T) {
 
 func TestClosedLoop(t *testing.T) {
 	// One user, think 1s, service 500ms: a call every 1.5s, the first at 1s.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d("500ms")}},
-		Clients:  []ClientConfig{{Name: "u", Target: "api", Model: Closed, Users: 1, Think: d("1s")}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("500ms")}},
+		Clients:  []config.ClientConfig{{Name: "u", Target: "api", Model: config.Closed, Users: 1, Think: d("1s")}},
 	}
 	_, r := run(t, cfg)
 	wantEq(t, "calls", r.Summary.Calls, int64(6)) // at 1, 2.5, 4, 5.5, 7, 8.5
@@ -329,10 +330,10 @@ func TestClosedLoop(t *testing.T) {
 func TestPartlyOpen(t *testing.T) {
 	// A session per second (constant), 3 calls each, think 100ms, service
 	// 10ms: 3 calls per session.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 100 * time.Second,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d("10ms")}},
-		Clients: []ClientConfig{{Name: "s", Target: "api", Model: PartlyOpen, Arrival: Constant, Rate: 1,
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("10ms")}},
+		Clients: []config.ClientConfig{{Name: "s", Target: "api", Model: config.PartlyOpen, Arrival: config.Constant, Rate: 1,
 			CallsPerSession: 3, Think: d("100ms")}},
 	}
 	w, r := run(t, cfg)
@@ -342,11 +343,11 @@ func TestPartlyOpen(t *testing.T) {
 
 func TestClientRestartSynchronises(t *testing.T) {
 	// 50 users with a long think: at the restart every one issues at once.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("10ms")}},
-		Clients:  []ClientConfig{{Name: "u", Target: "api", Model: Closed, Users: 50, Think: d("1h")}},
-		Faults:   []FaultConfig{{Kind: FaultClientRestart, Target: "*", At: 5 * time.Second}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("10ms")}},
+		Clients:  []config.ClientConfig{{Name: "u", Target: "api", Model: config.Closed, Users: 50, Think: d("1h")}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultClientRestart, Target: "*", At: 5 * time.Second}},
 	}
 	_, r := run(t, cfg)
 	wantEq(t, "calls", r.Summary.Calls, int64(50))
@@ -356,19 +357,19 @@ func TestClientRestartSynchronises(t *testing.T) {
 func TestDownstreamFanout(t *testing.T) {
 	// api (10ms) calls db twice (100ms each, 2 workers): sequential adds
 	// 200ms, parallel 100ms. A failing db fails api's request with error.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{
-			{Name: "api", Workers: 4, ServiceTime: d("10ms"), Calls: []CallConfig{{Target: "db", Count: 2}}},
+		Services: []config.ServiceConfig{
+			{Name: "api", Workers: 4, ServiceTime: d("10ms"), Calls: []config.CallConfig{{Target: "db", Count: 2}}},
 			{Name: "db", Workers: 2, ServiceTime: d("100ms")},
 		},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 1, Arrival: Constant}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 1, Arrival: config.Constant}},
 	}
 	_, r := run(t, cfg)
 	wantNear(t, "sequential latency", r.Summary.Latency.Mean, 0.21, 1e-3)
 	wantEq(t, "edge calls", r.Summary.Edges["api->db"].Calls, int64(18))
 	wantNear(t, "api sojourn includes downstream", r.Summary.Services["api"].Sojourn.Mean, 0.21, 1e-3)
-	cfg.Services[0].Fanout = Parallel
+	cfg.Services[0].Fanout = config.Parallel
 	_, r = run(t, cfg)
 	wantNear(t, "parallel latency", r.Summary.Latency.Mean, 0.11, 1e-3)
 	cfg.Services[1].ErrorRate = 1
@@ -379,12 +380,12 @@ func TestDownstreamFanout(t *testing.T) {
 
 func TestCache(t *testing.T) {
 	// One key, no TTL: the first call misses, every other one hits.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 10 * time.Second,
-		Services: []ServiceConfig{{Name: "db", ServiceTime: d("50ms")}},
-		Caches:   []CacheConfig{{Name: "cache", Backend: "db", Keys: 1, HitLatency: d("1ms")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "cache", Rate: 10, Arrival: Constant}},
-		Faults:   []FaultConfig{{Kind: FaultCacheFlush, Target: "cache", At: 5050 * time.Millisecond}},
+		Services: []config.ServiceConfig{{Name: "db", ServiceTime: d("50ms")}},
+		Caches:   []config.CacheConfig{{Name: "cache", Backend: "db", Keys: 1, HitLatency: d("1ms")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "cache", Rate: 10, Arrival: config.Constant}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultCacheFlush, Target: "cache", At: 5050 * time.Millisecond}},
 	}
 	_, r := run(t, cfg)
 	c := r.Summary.Caches["cache"]
@@ -401,7 +402,7 @@ func TestCache(t *testing.T) {
 	wantEq(t, "misses with ttl", r.Summary.Caches["cache"].Misses, int64(9))
 	// LRU: 100 keys, room for 10, Zipf 1.2: hot keys stay, the size never
 	// passes the capacity.
-	cfg.Caches[0] = CacheConfig{Name: "cache", Backend: "db", Keys: 100, Zipf: 1.2, Capacity: 10}
+	cfg.Caches[0] = config.CacheConfig{Name: "cache", Backend: "db", Keys: 100, Zipf: 1.2, Capacity: 10}
 	cfg.Services[0].Workers = 100
 	cfg.Duration = 100 * time.Second
 	w, r := run(t, cfg)
@@ -415,22 +416,22 @@ func TestCache(t *testing.T) {
 // collapse is an open client at 80% of capacity whose rate steps to 150%
 // at 30s (with a slowdown fault over [30s, 35s)): FIFO and a 1s timeout
 // then make every answer late, and goodput never comes back.
-func collapse() Config {
-	return Config{
+func collapse() config.Config {
+	return config.Config{
 		Duration: 120 * time.Second,
 		Seed:     1,
-		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("exp(10ms)")}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 800, ClientPolicy: ClientPolicy{Timeout: time.Second},
-			Schedule: []RatePoint{{At: 30 * time.Second, Rate: 1500}}}},
-		Faults: []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 2}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("exp(10ms)")}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 800, ClientPolicy: config.ClientPolicy{Timeout: time.Second},
+			Schedule: []config.RatePoint{{At: 30 * time.Second, Rate: 1500}}}},
+		Faults: []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 2}},
 	}
 }
 
 func TestRecoveryVerdicts(t *testing.T) {
 	// Recovers: a 5s slowdown x3 at 80% load; the backlog drains.
 	cfg := oneService(0, "exp(10ms)", 120*time.Second)
-	cfg.Clients[0] = ClientConfig{Name: "c", Target: "api", Rate: 80, ClientPolicy: ClientPolicy{Timeout: time.Second}}
-	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 3}}
+	cfg.Clients[0] = config.ClientConfig{Name: "c", Target: "api", Rate: 80, ClientPolicy: config.ClientPolicy{Timeout: time.Second}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 3}}
 	_, r := run(t, cfg)
 	rec := r.Summary.Recovery
 	wantEq(t, "verdict", rec.Verdict, results.Recovered)
@@ -466,7 +467,7 @@ func TestRecoveryVerdicts(t *testing.T) {
 	}
 
 	// Undecided: the fault ends too close to the end of the run.
-	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 100 * time.Second, For: 15 * time.Second, Factor: 3}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 100 * time.Second, For: 15 * time.Second, Factor: 3}}
 	_, r = run(t, cfg)
 	wantEq(t, "verdict", r.Summary.Recovery.Verdict, results.Undecided)
 
@@ -477,15 +478,15 @@ func TestRecoveryVerdicts(t *testing.T) {
 }
 
 func TestValidateNamesFieldPaths(t *testing.T) {
-	cfg := Config{
+	cfg := config.Config{
 		Duration: time.Second,
-		Services: []ServiceConfig{
-			{Name: "api", Workers: -1, ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "db"}, {Target: "nope"}}},
-			{Name: "db", ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "api"}}},
+		Services: []config.ServiceConfig{
+			{Name: "api", Workers: -1, ServiceTime: d("1ms"), Calls: []config.CallConfig{{Target: "db"}, {Target: "nope"}}},
+			{Name: "db", ServiceTime: d("1ms"), Calls: []config.CallConfig{{Target: "api"}}},
 			{Name: "api", ServiceTime: d("1ms")},
 		},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: -1, Model: Closed}},
-		Faults:  []FaultConfig{{Kind: "meteor", Target: "api", For: time.Second}, {Kind: FaultSlowdown, Target: "c", For: time.Second}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: -1, Model: config.Closed}},
+		Faults:  []config.FaultConfig{{Kind: "meteor", Target: "api", For: time.Second}, {Kind: config.FaultSlowdown, Target: "c", For: time.Second}},
 	}
 	cfg.ApplyDefaults()
 	err := cfg.Validate()
@@ -503,7 +504,7 @@ func TestValidateNamesFieldPaths(t *testing.T) {
 			t.Errorf("missing error %q in:\n%v", want, err)
 		}
 	}
-	var fe *FieldError
+	var fe *config.FieldError
 	if !errors.As(err, &fe) {
 		t.Errorf("errors are not *FieldError: %T", err)
 	}
@@ -517,12 +518,12 @@ func TestAdvanceInSlicesEqualsRun(t *testing.T) {
 	// between, gives byte-identical results to one Run; so does a second
 	// Run with the same seed.
 	cfg := multiTier(7, 5000)
-	cfg.Faults = []FaultConfig{
-		{Kind: FaultSlowdown, Target: "db", At: 3 * time.Second, For: 2 * time.Second, Factor: 4},
-		{Kind: FaultLoadSpike, Target: "users", At: 4 * time.Second, For: 3 * time.Second, Factor: 1.5},
+	cfg.Faults = []config.FaultConfig{
+		{Kind: config.FaultSlowdown, Target: "db", At: 3 * time.Second, For: 2 * time.Second, Factor: 4},
+		{Kind: config.FaultLoadSpike, Target: "users", At: 4 * time.Second, For: 3 * time.Second, Factor: 1.5},
 	}
 	cl := &cfg.Clients[0]
-	cl.Schedule = append([]RatePoint{{At: 2 * time.Second, Rate: 300}, {At: 6 * time.Second, Rate: 500, Ramp: true}}, cl.Schedule...)
+	cl.Schedule = append([]config.RatePoint{{At: 2 * time.Second, Rate: 300}, {At: 6 * time.Second, Rate: 500, Ramp: true}}, cl.Schedule...)
 	_, r1 := run(t, cfg)
 	_, r2 := run(t, cfg)
 	w, err := Build(cfg)
@@ -565,13 +566,13 @@ func TestInjectAndKnobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Advance(sim.Time(5*time.Second), math.MaxUint64)
-	if err := w.Inject(FaultConfig{Kind: FaultOutage, Target: "api", At: 5 * time.Second, For: 2 * time.Second}); err != nil {
+	if err := w.Inject(config.FaultConfig{Kind: config.FaultOutage, Target: "api", At: 5 * time.Second, For: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Inject(FaultConfig{Kind: FaultOutage, Target: "api", At: time.Second, For: time.Second}); err == nil {
+	if err := w.Inject(config.FaultConfig{Kind: config.FaultOutage, Target: "api", At: time.Second, For: time.Second}); err == nil {
 		t.Error("a fault in the past was accepted")
 	}
-	if err := w.Inject(FaultConfig{Kind: FaultSlowdown, Target: "nope", At: 6 * time.Second, For: time.Second, Factor: 2}); err == nil {
+	if err := w.Inject(config.FaultConfig{Kind: config.FaultSlowdown, Target: "nope", At: 6 * time.Second, For: time.Second, Factor: 2}); err == nil {
 		t.Error("a fault on an unknown target was accepted")
 	}
 	w.Advance(sim.Time(10*time.Second), math.MaxUint64)
@@ -624,8 +625,8 @@ func TestLimitsStopARun(t *testing.T) {
 	}
 	// Zero is the default, not unlimited.
 	cfg.Limits.MaxEvents = 0
-	if w, _ = Build(cfg); w.Config().Limits.MaxEvents != DefaultMaxEvents {
-		t.Errorf("max_events defaults to %d, want %d", w.Config().Limits.MaxEvents, DefaultMaxEvents)
+	if w, _ = Build(cfg); w.Config().Limits.MaxEvents != config.DefaultMaxEvents {
+		t.Errorf("max_events defaults to %d, want %d", w.Config().Limits.MaxEvents, config.DefaultMaxEvents)
 	}
 }
 
@@ -635,8 +636,8 @@ func TestSnapshotChangesNothing(t *testing.T) {
 	// arrival must still be timed from the rate integrated since the
 	// previous arrival.
 	cfg := oneService(1, "1ms", 20*time.Second)
-	cfg.Clients[0].Schedule = []RatePoint{{At: 10500 * time.Millisecond, Rate: 2}}
-	cfg.Faults = []FaultConfig{{Kind: FaultLoadSpike, Target: "c", At: 10700 * time.Millisecond, For: 5 * time.Second, Factor: 2}}
+	cfg.Clients[0].Schedule = []config.RatePoint{{At: 10500 * time.Millisecond, Rate: 2}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultLoadSpike, Target: "c", At: 10700 * time.Millisecond, For: 5 * time.Second, Factor: 2}}
 	arrivals := func(snap bool) []sim.Time {
 		w, err := Build(cfg)
 		if err != nil {
@@ -669,10 +670,10 @@ func TestSnapshotChangesNothing(t *testing.T) {
 func TestSetClientUsers(t *testing.T) {
 	// 2 users (think 1s, service 10ms) go to 10 at 10s and back to 1 at
 	// 20s: the call rate follows the population.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 30 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
-		Clients:  []ClientConfig{{Name: "u", Target: "api", Model: Closed, Users: 2, Think: d("990ms")}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
+		Clients:  []config.ClientConfig{{Name: "u", Target: "api", Model: config.Closed, Users: 2, Think: d("990ms")}},
 	}
 	w, err := Build(cfg)
 	if err != nil {

@@ -5,19 +5,21 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"pgregory.net/rapid"
 	"testing"
 	"time"
 
+	"pgregory.net/rapid"
+
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 )
 
 // genConfig draws a small random world: up to 3 services calling later
 // ones (acyclic), maybe a cache, up to 2 clients of every load model, and
 // up to 4 faults of every kind, overlapping freely.
-func genConfig(t *rapid.T) Config {
+func genConfig(t *rapid.T) config.Config {
 	dists := []string{"exp(5ms)", "10ms", "lognormal(5ms, 1)", "uniform(1ms, 20ms)", "erlang(3, 8ms)"}
-	cfg := Config{
+	cfg := config.Config{
 		Duration: time.Duration(rapid.IntRange(2, 12).Draw(t, "seconds")) * time.Second,
 		Interval: time.Duration(rapid.SampledFrom([]int{250, 1000, 3000}).Draw(t, "interval_ms")) * time.Millisecond,
 		Seed:     rapid.Uint64().Draw(t, "seed"),
@@ -26,14 +28,14 @@ func genConfig(t *rapid.T) Config {
 	maybeDur := func(name string, values ...time.Duration) time.Duration {
 		return rapid.SampledFrom(values).Draw(t, name)
 	}
-	policy := func(p string) ClientPolicy {
-		return ClientPolicy{
+	policy := func(p string) config.ClientPolicy {
+		return config.ClientPolicy{
 			Timeout:  maybeDur(p+"timeout", 0, 5*time.Millisecond, 50*time.Millisecond, time.Second),
 			Deadline: maybeDur(p+"deadline", 0, 20*time.Millisecond, 200*time.Millisecond),
 		}
 	}
-	link := func(p string) LinkConfig {
-		l := LinkConfig{Loss: rapid.SampledFrom([]float64{0, 0, 0.05}).Draw(t, p+"loss")}
+	link := func(p string) config.LinkConfig {
+		l := config.LinkConfig{Loss: rapid.SampledFrom([]float64{0, 0, 0.05}).Draw(t, p+"loss")}
 		if rapid.Bool().Draw(t, p+"latency") {
 			l.Latency = d("exp(1ms)")
 		}
@@ -41,22 +43,22 @@ func genConfig(t *rapid.T) Config {
 	}
 	for i := range nsvc {
 		p := fmt.Sprintf("s%d.", i)
-		s := ServiceConfig{
+		s := config.ServiceConfig{
 			Name:        fmt.Sprintf("s%d", i),
 			Replicas:    rapid.IntRange(1, 3).Draw(t, p+"replicas"),
 			Workers:     rapid.IntRange(1, 4).Draw(t, p+"workers"),
 			ServiceTime: d(rapid.SampledFrom(dists).Draw(t, p+"service_time")),
-			Balancer:    rapid.SampledFrom([]Balancer{RoundRobin, Random, LeastOutstanding, PowerOfTwo}).Draw(t, p+"balancer"),
-			Fanout:      rapid.SampledFrom([]Fanout{Sequential, Parallel}).Draw(t, p+"fanout"),
+			Balancer:    rapid.SampledFrom([]config.Balancer{config.RoundRobin, config.Random, config.LeastOutstanding, config.PowerOfTwo}).Draw(t, p+"balancer"),
+			Fanout:      rapid.SampledFrom([]config.Fanout{config.Sequential, config.Parallel}).Draw(t, p+"fanout"),
 			ErrorRate:   rapid.SampledFrom([]float64{0, 0, 0.1}).Draw(t, p+"error_rate"),
-			Queue:       QueueConfig{Order: rapid.SampledFrom([]QueueOrder{FIFO, LIFO}).Draw(t, p+"order")},
+			Queue:       config.QueueConfig{Order: rapid.SampledFrom([]config.QueueOrder{config.FIFO, config.LIFO}).Draw(t, p+"order")},
 		}
 		if rapid.Bool().Draw(t, p+"bounded") {
-			s.Queue.Limit = Limit(rapid.IntRange(0, 5).Draw(t, p+"limit"))
+			s.Queue.Limit = config.Limit(rapid.IntRange(0, 5).Draw(t, p+"limit"))
 		}
 		for j := i + 1; j < nsvc; j++ {
 			if rapid.Bool().Draw(t, fmt.Sprintf("%scalls%d", p, j)) {
-				s.Calls = append(s.Calls, CallConfig{Target: fmt.Sprintf("s%d", j), Count: rapid.IntRange(1, 2).Draw(t, p+"count"),
+				s.Calls = append(s.Calls, config.CallConfig{Target: fmt.Sprintf("s%d", j), Count: rapid.IntRange(1, 2).Draw(t, p+"count"),
 					Link: link(p), ClientPolicy: policy(p)})
 			}
 		}
@@ -67,7 +69,7 @@ func genConfig(t *rapid.T) Config {
 		targets = append(targets, s.Name)
 	}
 	if rapid.Bool().Draw(t, "cache") {
-		cfg.Caches = []CacheConfig{{Name: "cache", Backend: fmt.Sprintf("s%d", nsvc-1), Keys: rapid.IntRange(1, 50).Draw(t, "keys"),
+		cfg.Caches = []config.CacheConfig{{Name: "cache", Backend: fmt.Sprintf("s%d", nsvc-1), Keys: rapid.IntRange(1, 50).Draw(t, "keys"),
 			Zipf: rapid.SampledFrom([]float64{0, 1}).Draw(t, "zipf"), TTL: maybeDur("ttl", 0, 500*time.Millisecond),
 			HitLatency: d("1ms"), ClientPolicy: policy("cache.")}}
 		cfg.Caches[0].Capacity = rapid.IntRange(1, cfg.Caches[0].Keys).Draw(t, "capacity")
@@ -75,27 +77,27 @@ func genConfig(t *rapid.T) Config {
 	}
 	for i := range rapid.IntRange(1, 2).Draw(t, "clients") {
 		p := fmt.Sprintf("c%d.", i)
-		c := ClientConfig{
+		c := config.ClientConfig{
 			Name:         fmt.Sprintf("c%d", i),
 			Target:       rapid.SampledFrom(targets).Draw(t, p+"target"),
-			Model:        rapid.SampledFrom([]LoadModel{Open, Closed, PartlyOpen}).Draw(t, p+"model"),
+			Model:        rapid.SampledFrom([]config.LoadModel{config.Open, config.Closed, config.PartlyOpen}).Draw(t, p+"model"),
 			Link:         link(p),
 			ClientPolicy: policy(p),
 		}
 		switch c.Model {
-		case Closed:
+		case config.Closed:
 			c.Users = rapid.IntRange(1, 20).Draw(t, p+"users")
 			c.Think = d("exp(50ms)")
 		default:
-			c.Arrival = rapid.SampledFrom([]Arrival{Poisson, Constant}).Draw(t, p+"arrival")
+			c.Arrival = rapid.SampledFrom([]config.Arrival{config.Poisson, config.Constant}).Draw(t, p+"arrival")
 			c.Rate = float64(rapid.IntRange(0, 300).Draw(t, p+"rate"))
 			if rapid.Bool().Draw(t, p+"schedule") {
-				c.Schedule = []RatePoint{{At: time.Second, Rate: 50, Ramp: rapid.Bool().Draw(t, p+"ramp")}}
+				c.Schedule = []config.RatePoint{{At: time.Second, Rate: 50, Ramp: rapid.Bool().Draw(t, p+"ramp")}}
 			}
 			if rapid.Bool().Draw(t, p+"burst") {
-				c.Burst = BurstConfig{Size: rapid.IntRange(1, 30).Draw(t, p+"burst_size"), Every: 700 * time.Millisecond}
+				c.Burst = config.BurstConfig{Size: rapid.IntRange(1, 30).Draw(t, p+"burst_size"), Every: 700 * time.Millisecond}
 			}
-			if c.Model == PartlyOpen {
+			if c.Model == config.PartlyOpen {
 				c.CallsPerSession = rapid.IntRange(1, 4).Draw(t, p+"k")
 				c.Think = d("exp(20ms)")
 				c.Rate /= 3
@@ -105,38 +107,38 @@ func genConfig(t *rapid.T) Config {
 	}
 	for i := range rapid.IntRange(0, 4).Draw(t, "faults") {
 		p := fmt.Sprintf("f%d.", i)
-		f := FaultConfig{
-			Kind:   rapid.SampledFrom([]FaultKind{FaultSlowdown, FaultPause, FaultCapacityLoss, FaultOutage, FaultErrorRate, FaultNetwork, FaultLoadSpike, FaultCacheFlush, FaultClientRestart}).Draw(t, p+"kind"),
+		f := config.FaultConfig{
+			Kind:   rapid.SampledFrom([]config.FaultKind{config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate, config.FaultNetwork, config.FaultLoadSpike, config.FaultCacheFlush, config.FaultClientRestart}).Draw(t, p+"kind"),
 			Target: rapid.SampledFrom(targets[:nsvc]).Draw(t, p+"service"),
 			At:     time.Duration(rapid.IntRange(0, 10_000).Draw(t, p+"at_ms")) * time.Millisecond,
 			For:    time.Duration(rapid.IntRange(1, 5_000).Draw(t, p+"for_ms")) * time.Millisecond,
 		}
 		switch f.Kind {
-		case FaultSlowdown:
+		case config.FaultSlowdown:
 			f.Factor = rapid.SampledFrom([]float64{0.5, 3, 10}).Draw(t, p+"factor")
-		case FaultCapacityLoss:
+		case config.FaultCapacityLoss:
 			if rapid.Bool().Draw(t, p+"replicas") {
 				f.Replicas = rapid.IntRange(1, 3).Draw(t, p+"n")
 			} else {
 				f.Workers = rapid.IntRange(1, 4).Draw(t, p+"n")
 			}
-		case FaultOutage:
-			f.Mode = rapid.SampledFrom([]OutageMode{FailFast, BlackHole}).Draw(t, p+"mode")
-		case FaultErrorRate:
+		case config.FaultOutage:
+			f.Mode = rapid.SampledFrom([]config.OutageMode{config.FailFast, config.BlackHole}).Draw(t, p+"mode")
+		case config.FaultErrorRate:
 			f.Probability = 0.5
-		case FaultNetwork:
+		case config.FaultNetwork:
 			f.Latency = d("5ms")
 			f.Loss = 0.2
-		case FaultLoadSpike:
+		case config.FaultLoadSpike:
 			f.Target = "*"
 			f.Factor = 3
 			f.Extra = 20
-		case FaultCacheFlush:
+		case config.FaultCacheFlush:
 			if cfg.Caches == nil {
 				continue
 			}
 			f.Target = "cache"
-		case FaultClientRestart:
+		case config.FaultClientRestart:
 			f.Target = "*"
 			f.Calls = 10
 		}

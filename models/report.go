@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -222,7 +223,7 @@ func (w *World) Snapshot() results.Snapshot {
 		for _, n := range st.failedN {
 			g.Failures += n
 		}
-		if c.cfg.Model != Closed {
+		if c.cfg.Model != config.Closed {
 			g.Rate = c.rateNowAt(now.Seconds())
 		}
 		g.Strategy = c.e.strat().current()

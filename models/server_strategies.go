@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -80,12 +81,12 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		x.mExpired = x.m.counter(strategies.MetricExpired)
 		any = true
 	}
-	if q.Order == CoDel || q.Order == ControlledDelay {
-		x.codel = q.Order == CoDel
+	if q.Order == config.CoDel || q.Order == config.ControlledDelay {
+		x.codel = q.Order == config.CoDel
 		x.mDropped = x.m.counter(strategies.MetricDropped)
 		any = true
 	}
-	if q.Order == AdaptiveLIFO {
+	if q.Order == config.AdaptiveLIFO {
 		any = true
 	}
 	if cfg.Async {
@@ -99,7 +100,7 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		any = true
 	}
 	if d := cfg.DistributedRateLimit; d != nil {
-		qc, err := d.config(len(s.reps))
+		qc, err := d.Strategy(len(s.reps))
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +133,7 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		}
 		if sh.Priority != nil {
 			x.hasShedP = true
-			if x.shedP, err = strategies.NewPriorityShedder(strategies.PriorityShedderConfig{Thresholds: sh.Priority.thresholds()}); err != nil {
+			if x.shedP, err = strategies.NewPriorityShedder(strategies.PriorityShedderConfig{Thresholds: sh.Priority.Thresholds()}); err != nil {
 				return nil, err
 			}
 		}
@@ -177,9 +178,9 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 	var err error
 	if rl := cfg.RateLimit; rl != nil {
 		if rl.Per == "client" {
-			rs.keyed, err = strategies.NewKeyedLimiter[*edge](max(1, len(w.clients)+len(w.edges)), rl.limiter)
+			rs.keyed, err = strategies.NewKeyedLimiter[*edge](max(1, len(w.clients)+len(w.edges)), rl.Limiter)
 		} else {
-			rs.rl, err = rl.limiter()
+			rs.rl, err = rl.Limiter()
 		}
 		if err != nil {
 			return nil, err
@@ -191,7 +192,7 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		}
 	}
 	if sh := cfg.Shed; sh != nil && sh.Latency > 0 {
-		lc, err := sh.latency()
+		lc, err := sh.LatencyShedder()
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +201,7 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		}
 	}
 	if cl := cfg.ConcurrencyLimit; cl != nil {
-		alg, err := cl.algorithm(w.s.Rand(fmt.Sprintf("service/%s/concurrency_limit/%d", s.name, i)))
+		alg, err := cl.Algorithm(w.s.Rand(fmt.Sprintf("service/%s/concurrency_limit/%d", s.name, i)))
 		if err != nil {
 			return nil, err
 		}
@@ -212,8 +213,8 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 	}
 	q := &cfg.Queue
 	switch q.Order {
-	case CoDel:
-		if q.CoDelVariant == CoDelFolly {
+	case config.CoDel:
+		if q.CoDelVariant == config.CoDelFolly {
 			rs.folly, err = strategies.NewFollyCoDel(strategies.FollyCoDelConfig{Target: q.Target, Interval: q.Interval})
 		} else {
 			rs.codel, err = strategies.NewCoDel(strategies.CoDelConfig{Target: q.Target, Interval: q.Interval, NearlyEmpty: 1})
@@ -221,11 +222,11 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		if err != nil {
 			return nil, err
 		}
-	case ControlledDelay:
+	case config.ControlledDelay:
 		if rs.cd, err = strategies.NewControlledDelay(strategies.ControlledDelayConfig{Short: q.Target, Window: q.Interval}); err != nil {
 			return nil, err
 		}
-	case AdaptiveLIFO:
+	case config.AdaptiveLIFO:
 		if rs.alifo, err = strategies.NewAdaptiveLIFO(strategies.AdaptiveLIFOConfig{Threshold: q.LIFOThreshold, After: q.LIFOAfter}); err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -12,7 +13,7 @@ import (
 // each, and the state its active faults put it in.
 type service struct {
 	w    *World
-	cfg  *ServiceConfig
+	cfg  *config.ServiceConfig
 	name string
 	hash uint64
 	dist sim.Dist
@@ -22,7 +23,7 @@ type service struct {
 	lifo     bool
 	parallel bool
 	calls    []downCall
-	balancer Balancer
+	balancer config.Balancer
 	lb       *rand.Rand // the balancer's own stream
 	rr       int
 
@@ -70,7 +71,7 @@ type replica struct {
 	rs      *replicaStrat  // server-side strategy state; nil when none
 }
 
-func newService(w *World, cfg *ServiceConfig, idx int) *service {
+func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 	s := &service{
 		w:        w,
 		cfg:      cfg,
@@ -78,8 +79,8 @@ func newService(w *World, cfg *ServiceConfig, idx int) *service {
 		hash:     hashName("service/" + cfg.Name),
 		dist:     cfg.ServiceTime,
 		limit:    -1,
-		lifo:     cfg.Queue.Order == LIFO,
-		parallel: cfg.Fanout == Parallel,
+		lifo:     cfg.Queue.Order == config.LIFO,
+		parallel: cfg.Fanout == config.Parallel,
 		balancer: cfg.Balancer,
 		lb:       w.s.Rand("service/" + cfg.Name + "/balancer"),
 		up:       cfg.Replicas,
@@ -134,9 +135,9 @@ func (s *service) pick() *replica {
 		return s.reps[0]
 	}
 	switch s.balancer {
-	case Random:
+	case config.Random:
 		return s.reps[s.lb.IntN(n)]
-	case LeastOutstanding:
+	case config.LeastOutstanding:
 		// Ties go to the first in turn from a rotating start, so an idle
 		// service spreads its load instead of piling onto replica 0.
 		s.rr++
@@ -154,7 +155,7 @@ func (s *service) pick() *replica {
 			}
 		}
 		return best
-	case PowerOfTwo:
+	case config.PowerOfTwo:
 		i := s.lb.IntN(n)
 		j := s.lb.IntN(n - 1)
 		if j >= i {
@@ -516,20 +517,20 @@ func (s *service) refresh() {
 	workersOut, replicasOut := 0, 0
 	for _, f := range s.faults {
 		switch f.cfg.Kind {
-		case FaultSlowdown:
+		case config.FaultSlowdown:
 			slow *= f.cfg.Factor
-		case FaultPause:
+		case config.FaultPause:
 			paused = true
-		case FaultCapacityLoss:
+		case config.FaultCapacityLoss:
 			workersOut += f.cfg.Workers
 			replicasOut += f.cfg.Replicas
-		case FaultOutage:
-			if f.cfg.Mode == BlackHole {
+		case config.FaultOutage:
+			if f.cfg.Mode == config.BlackHole {
 				blackHole = true
 			} else {
 				failFast = true
 			}
-		case FaultErrorRate:
+		case config.FaultErrorRate:
 			okP *= 1 - f.cfg.Probability
 		}
 	}

@@ -3,6 +3,8 @@ package models
 import (
 	"testing"
 	"time"
+
+	"github.com/stampede-sim/stampede/models/config"
 )
 
 // BenchmarkMM1Observed is BenchmarkMM1 with two SLOs (the default alert
@@ -11,10 +13,10 @@ import (
 // observing a run. Compare ns/customer with BenchmarkMM1.
 func BenchmarkMM1Observed(b *testing.B) {
 	cfg := mm1Config(b.N, 1)
-	cfg.SLOs = []SLOConfig{
+	cfg.SLOs = []config.SLOConfig{
 		{Name: "avail", Client: "customers", Objective: 0.999},
 		{Name: "fast", Client: "customers", Objective: 0.99, Latency: 10 * time.Millisecond},
 	}
-	cfg.Traces = TraceConfig{Slowest: 10, Failed: true}
+	cfg.Traces = config.TraceConfig{Slowest: 10, Failed: true}
 	benchCustomers(b, cfg)
 }

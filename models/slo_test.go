@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
@@ -29,8 +30,8 @@ func feed(s *sloRun, total, bad []int64) {
 
 func TestBurnRateAndBudgetArithmetic(t *testing.T) {
 	// Objective 99%: the budget is 1% of calls. Window 10 intervals of 1s.
-	cfg := SLOConfig{Name: "s", Client: "c", Objective: 0.99, Window: 10 * time.Second, TimeScale: 1,
-		Alerts: []AlertConfig{{Name: "a", Severity: Page, BurnRate: 1, Long: time.Second, Short: time.Second}}}
+	cfg := config.SLOConfig{Name: "s", Client: "c", Objective: 0.99, Window: 10 * time.Second, TimeScale: 1,
+		Alerts: []config.AlertConfig{{Name: "a", Severity: config.Page, BurnRate: 1, Long: time.Second, Short: time.Second}}}
 	s := newSLORun(&cfg, time.Second)
 	// Interval 0: 100 calls, none bad. Interval 1: 100 calls, 5 bad.
 	feed(s, []int64{100, 100}, []int64{0, 5})
@@ -86,7 +87,7 @@ func TestBurnRateAndBudgetArithmetic(t *testing.T) {
 }
 
 func TestLatencyThresholdIsGoodness(t *testing.T) {
-	cfg := SLOConfig{Name: "s", Client: "c", Objective: 0.9, Latency: 100 * time.Millisecond, Window: time.Second, TimeScale: 1}
+	cfg := config.SLOConfig{Name: "s", Client: "c", Objective: 0.9, Latency: 100 * time.Millisecond, Window: time.Second, TimeScale: 1}
 	cfg.Alerts = nil
 	s := newSLORun(&cfg, time.Second)
 	s.observe(strategies.ReasonOK, 100*time.Millisecond)   // at the bound: good
@@ -101,8 +102,8 @@ func TestAlertTimingOnASyntheticSeries(t *testing.T) {
 	// Objective 99.9%; one rule: 10x over a 10s long and a 2s short
 	// window (time scale 1, 1s intervals): it fires when more than 1% of
 	// the calls in both windows failed.
-	cfg := SLOConfig{Name: "s", Client: "c", Objective: 0.999, Window: 60 * time.Second, TimeScale: 1,
-		Alerts: []AlertConfig{{Name: "fast", Severity: Page, BurnRate: 10, Long: 10 * time.Second, Short: 2 * time.Second}}}
+	cfg := config.SLOConfig{Name: "s", Client: "c", Objective: 0.999, Window: 60 * time.Second, TimeScale: 1,
+		Alerts: []config.AlertConfig{{Name: "fast", Severity: config.Page, BurnRate: 10, Long: 10 * time.Second, Short: 2 * time.Second}}}
 	s := newSLORun(&cfg, time.Second)
 	total := make([]int64, 60)
 	bad := make([]int64, 60)
@@ -123,7 +124,7 @@ func TestAlertTimingOnASyntheticSeries(t *testing.T) {
 	// at 56s; end of 56, short (55, 56) still 25%; end of 57 resolves at
 	// 58s. The fault ended at 40s; the grace (the long window, 10s) ends
 	// at 50s: the blip's firing is a false positive.
-	faults := []results.FaultWindow{{Kind: string(FaultErrorRate), Target: "api", StartS: 30, EndS: 40}}
+	faults := []results.FaultWindow{{Kind: string(config.FaultErrorRate), Target: "api", StartS: 30, EndS: 40}}
 	sum, alerts := s.summary(sim.Time(60*time.Second), faults)
 	a := alerts["fast"]
 	wantEq(t, "fired", a.Fired, int64(2))
@@ -161,13 +162,13 @@ func TestAlertTimingOnASyntheticSeries(t *testing.T) {
 }
 
 func TestAlertStillFiringAtTheEndAndMissedFaults(t *testing.T) {
-	cfg := SLOConfig{Name: "s", Client: "c", Objective: 0.99, Window: 10 * time.Second, TimeScale: 1,
-		Alerts: []AlertConfig{{Name: "slow", Severity: Ticket, BurnRate: 50, Long: 4 * time.Second, Short: time.Second}}}
+	cfg := config.SLOConfig{Name: "s", Client: "c", Objective: 0.99, Window: 10 * time.Second, TimeScale: 1,
+		Alerts: []config.AlertConfig{{Name: "slow", Severity: config.Ticket, BurnRate: 50, Long: 4 * time.Second, Short: time.Second}}}
 	s := newSLORun(&cfg, time.Second)
 	// 50x needs more than 50% errors over 4 intervals. Interval 1 has 40%
 	// (a fault the rule misses); intervals 6.. fail entirely.
 	feed(s, []int64{10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, []int64{0, 4, 0, 0, 0, 0, 10, 10, 10, 10})
-	faults := []results.FaultWindow{{Kind: string(FaultSlowdown), Target: "api", StartS: 1, EndS: 2}, {Kind: string(FaultOutage), Target: "api", StartS: 6, EndS: 20}}
+	faults := []results.FaultWindow{{Kind: string(config.FaultSlowdown), Target: "api", StartS: 1, EndS: 2}, {Kind: string(config.FaultOutage), Target: "api", StartS: 6, EndS: 20}}
 	_, alerts := s.summary(sim.Time(10*time.Second), faults)
 	a := alerts["slow"]
 	// End of 6: long (3..6) 10/40 = 25%: no. End of 7: 20/40: no (not
@@ -191,7 +192,7 @@ func TestDefaultAlertTableScaledToTheRun(t *testing.T) {
 	// maps 30 days onto 10 minutes: x 1/4320. 1h -> 0.83s -> 1 interval;
 	// 6h -> 5s; 3d -> 60s and its 6h short window -> 5s.
 	cfg := oneService(100, "1ms", 10*time.Minute)
-	cfg.SLOs = []SLOConfig{{Name: "avail", Client: "c", Objective: 0.999}}
+	cfg.SLOs = []config.SLOConfig{{Name: "avail", Client: "c", Objective: 0.999}}
 	w, err := Build(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -208,12 +209,12 @@ func TestDefaultAlertTableScaledToTheRun(t *testing.T) {
 		name          string
 		long, short   float64
 		burn          float64
-		severity      Severity
+		severity      config.Severity
 		budgetPercent float64
 	}{
-		{"page-1h", 1, 1, 14.4, Page, 2},
-		{"page-6h", 5, 1, 6, Page, 5},
-		{"ticket-3d", 60, 5, 1, Ticket, 10},
+		{"page-1h", 1, 1, 14.4, config.Page, 2},
+		{"page-6h", 5, 1, 6, config.Page, 5},
+		{"ticket-3d", 60, 5, 1, config.Ticket, 10},
 	} {
 		a := al[c.name]
 		wantEq(t, c.name+" long_s", a.LongS, c.long)
@@ -222,8 +223,8 @@ func TestDefaultAlertTableScaledToTheRun(t *testing.T) {
 		wantEq(t, c.name+" severity", a.Severity, results.Severity(c.severity))
 	}
 	// The workbook's budget shares: burn x long / period.
-	for _, a := range DefaultAlerts() {
-		share := a.BurnRate * float64(a.Long) / float64(BudgetPeriod) * 100
+	for _, a := range config.DefaultAlerts() {
+		share := a.BurnRate * float64(a.Long) / float64(config.BudgetPeriod) * 100
 		want := map[string]float64{"page-1h": 2, "page-6h": 5, "ticket-3d": 10}[a.Name]
 		wantNear(t, a.Name+" budget share %", share, want, 1e-9)
 	}
@@ -237,8 +238,8 @@ func TestSLOCountsAreExactInTheWorld(t *testing.T) {
 	// interval k holds the calls issued at k.0 ... k.9: interval 10 has 9
 	// bad (10.0 was before the slowdown), 11..19 have 10, 20 has 1.
 	cfg := oneService(10, "5ms", 30*time.Second)
-	cfg.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 10050 * time.Millisecond, For: 10 * time.Second, Factor: 10}}
-	cfg.SLOs = []SLOConfig{{Name: "fast", Client: "c", Objective: 0.99, Latency: 20 * time.Millisecond}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 10050 * time.Millisecond, For: 10 * time.Second, Factor: 10}}
+	cfg.SLOs = []config.SLOConfig{{Name: "fast", Client: "c", Objective: 0.99, Latency: 20 * time.Millisecond}}
 	_, res := run(t, cfg)
 	s := res.Series.SLOs[0]
 	for i := range s.Total {
@@ -298,40 +299,40 @@ func TestSLOCountsAreExactInTheWorld(t *testing.T) {
 func TestSLOValidation(t *testing.T) {
 	base := oneService(10, "5ms", 10*time.Second)
 	for _, c := range []struct {
-		slo  SLOConfig
+		slo  config.SLOConfig
 		want string
 	}{
-		{SLOConfig{Name: "a", Client: "nobody", Objective: 0.9}, `slos[a].client: "nobody" is not a client`},
-		{SLOConfig{Name: "a", Client: "api->db", Objective: 0.9}, `slos[a].client: "api->db" is not an edge`},
-		{SLOConfig{Name: "a", Client: "c", Objective: 1}, "slos[a].objective: must be in (0, 1)"},
-		{SLOConfig{Name: "a", Client: "c", Objective: 0.9, Latency: -1}, "slos[a].latency: must be >= 0"},
-		{SLOConfig{Name: "a", Client: "c", Objective: 0.9, TimeScale: -1}, "slos[a].time_scale: must be a finite number > 0"},
-		{SLOConfig{Name: "a", Client: "c", Objective: 0.9, Alerts: []AlertConfig{{Name: "x", BurnRate: 2, Long: time.Second, Short: 2 * time.Second}}},
+		{config.SLOConfig{Name: "a", Client: "nobody", Objective: 0.9}, `slos[a].client: "nobody" is not a client`},
+		{config.SLOConfig{Name: "a", Client: "api->db", Objective: 0.9}, `slos[a].client: "api->db" is not an edge`},
+		{config.SLOConfig{Name: "a", Client: "c", Objective: 1}, "slos[a].objective: must be in (0, 1)"},
+		{config.SLOConfig{Name: "a", Client: "c", Objective: 0.9, Latency: -1}, "slos[a].latency: must be >= 0"},
+		{config.SLOConfig{Name: "a", Client: "c", Objective: 0.9, TimeScale: -1}, "slos[a].time_scale: must be a finite number > 0"},
+		{config.SLOConfig{Name: "a", Client: "c", Objective: 0.9, Alerts: []config.AlertConfig{{Name: "x", BurnRate: 2, Long: time.Second, Short: 2 * time.Second}}},
 			"slos[a].alerts[x].short: must not be longer than long"},
-		{SLOConfig{Name: "a", Client: "c", Objective: 0.9, Alerts: []AlertConfig{{Name: "x", Long: time.Second}}},
+		{config.SLOConfig{Name: "a", Client: "c", Objective: 0.9, Alerts: []config.AlertConfig{{Name: "x", Long: time.Second}}},
 			"slos[a].alerts[x].burn_rate: must be a finite number > 0"},
-		{SLOConfig{Name: "a", Client: "c", Objective: 0.9, Alerts: []AlertConfig{{Name: "x", BurnRate: 1, Long: time.Second, Severity: "email"}}},
+		{config.SLOConfig{Name: "a", Client: "c", Objective: 0.9, Alerts: []config.AlertConfig{{Name: "x", BurnRate: 1, Long: time.Second, Severity: "email"}}},
 			"slos[a].alerts[x].severity: must be one of page, ticket"},
 	} {
 		cfg := base
-		cfg.SLOs = []SLOConfig{c.slo}
+		cfg.SLOs = []config.SLOConfig{c.slo}
 		_, err := Build(cfg)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.slo, err, c.want)
 		}
-		var fe *FieldError
+		var fe *config.FieldError
 		if err != nil && !errors.As(err, &fe) {
 			t.Errorf("error %v is not a *FieldError", err)
 		}
 	}
 	cfg := base
-	cfg.SLOs = []SLOConfig{{Name: "a", Client: "c", Objective: 0.9}, {Name: "a", Client: "c", Objective: 0.9}}
+	cfg.SLOs = []config.SLOConfig{{Name: "a", Client: "c", Objective: 0.9}, {Name: "a", Client: "c", Objective: 0.9}}
 	if _, err := Build(cfg); err == nil || !strings.Contains(err.Error(), "already the name of an SLO") {
 		t.Errorf("duplicate SLO names: %v", err)
 	}
 	// ApplyDefaults does not touch the caller's SLO list.
 	cfg = base
-	slos := []SLOConfig{{Name: "a", Client: "c", Objective: 0.9}}
+	slos := []config.SLOConfig{{Name: "a", Client: "c", Objective: 0.9}}
 	cfg.SLOs = slos
 	if _, err := Build(cfg); err != nil {
 		t.Fatal(err)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"pgregory.net/rapid"
 	"strings"
 	"testing"
 	"time"
 
+	"pgregory.net/rapid"
+
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -45,8 +47,8 @@ func TestRetryAttemptsAndReasons(t *testing.T) {
 	// backoff, and fails with the last attempt's reason. Only reasons in
 	// retry.on are retried.
 	cfg := oneService(10, "1ms", 10*time.Second)
-	cfg.Faults = []FaultConfig{{Kind: FaultOutage, Target: "api", At: 0, For: time.Hour}}
-	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, Backoff: "none"}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 0, For: time.Hour}}
+	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Backoff: "none"}
 	_, r := run(t, cfg)
 	s := r.Summary
 	wantEq(t, "calls", s.Calls, int64(99))
@@ -71,22 +73,22 @@ func TestRetryAttemptsAndReasons(t *testing.T) {
 
 func TestRetryValidation(t *testing.T) {
 	cfg := oneService(10, "1ms", time.Second)
-	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, Backoff: "exponentail", On: []string{"timeout", "nope"}}
+	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Backoff: "exponentail", On: []string{"timeout", "nope"}}
 	_, err := Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.backoff: must be one of none, constant, linear, exponential") {
 		t.Fatalf("bad backoff: %v", err)
 	}
-	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, On: []string{"timeout", "nope"}}
+	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, On: []string{"timeout", "nope"}}
 	_, err = Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), `clients[c].retry.on[1]: "nope" is not a failure reason`) {
 		t.Fatalf("bad reason: %v", err)
 	}
-	cfg.Clients[0].Retry = RetryConfig{Attempts: 3, Base: 10 * time.Millisecond, Max: time.Millisecond}
+	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Base: 10 * time.Millisecond, Max: time.Millisecond}
 	_, err = Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.max: must be >= Base (10ms), got 1ms") {
 		t.Fatalf("bad max: %v", err)
 	}
-	cfg.Clients[0].Retry = RetryConfig{Attempts: 101}
+	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 101}
 	_, err = Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.attempts: must be in [0, 100]") {
 		t.Fatalf("bad attempts: %v", err)
@@ -97,15 +99,15 @@ func TestRetryValidation(t *testing.T) {
 // service in a fail-fast outage until 1.1s: every first attempt fails at
 // once, together, and the retries form a wave. The service has 10 workers
 // of 10ms, so a wave that arrives at one instant queues 90 deep.
-func retryWave(jitter string) Config {
-	cfg := Config{
+func retryWave(jitter string) config.Config {
+	cfg := config.Config{
 		Duration: 3 * time.Second,
 		Interval: 10 * time.Millisecond,
-		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 100, Every: time.Hour, Start: time.Second},
-			ClientPolicy: ClientPolicy{Retry: RetryConfig{Attempts: 6, Backoff: "exponential", Base: 50 * time.Millisecond,
+		Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 100, Every: time.Hour, Start: time.Second},
+			ClientPolicy: config.ClientPolicy{Retry: config.RetryConfig{Attempts: 6, Backoff: "exponential", Base: 50 * time.Millisecond,
 				Max: time.Second, Jitter: jitter}}}},
-		Faults: []FaultConfig{{Kind: FaultOutage, Target: "api", At: 500 * time.Millisecond, For: 600 * time.Millisecond}},
+		Faults: []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 500 * time.Millisecond, For: 600 * time.Millisecond}},
 	}
 	return cfg
 }
@@ -145,12 +147,12 @@ func ptr[T any](v T) *T { return &v }
 // failing is an open client at 100 calls/s against a service that fails
 // every request with error after 1ms: a 100% failure rate. Each call may
 // make 5 attempts, retried at once.
-func failing(budget *BudgetConfig) Config {
-	return Config{
+func failing(budget *config.BudgetConfig) config.Config {
+	return config.Config{
 		Duration: 30 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms"), ErrorRate: 1}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant,
-			ClientPolicy: ClientPolicy{Retry: RetryConfig{Attempts: 5, Backoff: "none"}, Budget: budget}}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms"), ErrorRate: 1}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: config.Constant,
+			ClientPolicy: config.ClientPolicy{Retry: config.RetryConfig{Attempts: 5, Backoff: "none"}, Budget: budget}}},
 	}
 }
 
@@ -162,14 +164,14 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	// AWS quota pays for 500/5 = 100 retries and then none.
 	cases := []struct {
 		name   string
-		budget *BudgetConfig
+		budget *config.BudgetConfig
 		lo, hi float64
 	}{
 		{"none", nil, 4.99, 5},
-		{"ratio", &BudgetConfig{Kind: BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(0)}, 1.09, 1.11},
-		{"ratio-reserve", &BudgetConfig{Kind: BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(5)}, 1.13, 1.16},
-		{"token_bucket", &BudgetConfig{Kind: BudgetTokenBucket}, 1, 1.002},
-		{"quota", &BudgetConfig{Kind: BudgetQuota}, 1.033, 1.034},
+		{"ratio", &config.BudgetConfig{Kind: config.BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(0)}, 1.09, 1.11},
+		{"ratio-reserve", &config.BudgetConfig{Kind: config.BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(5)}, 1.13, 1.16},
+		{"token_bucket", &config.BudgetConfig{Kind: config.BudgetTokenBucket}, 1, 1.002},
+		{"quota", &config.BudgetConfig{Kind: config.BudgetQuota}, 1.033, 1.034},
 	}
 	for _, tc := range cases {
 		_, r := run(t, failing(tc.budget))
@@ -192,7 +194,7 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	// attempts failed, once 10 are known) lets the first few calls retry,
 	// then none.
 	cfg := failing(nil)
-	cfg.Clients[0].RetryBreaker = &RetryBreakerConfig{}
+	cfg.Clients[0].RetryBreaker = &config.RetryBreakerConfig{}
 	_, r := run(t, cfg)
 	cs := r.Summary.Clients["c"]
 	if a := cs.Amplification; a > 1.004 {
@@ -201,7 +203,7 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	wantEq(t, "retry breaker state at the end", r.Series.Clients[0].Strategy["retry_breaker_state"][29], 1.0)
 
 	// The token bucket's tokens fall from 10 to at most half and stay.
-	_, r = run(t, failing(&BudgetConfig{Kind: BudgetTokenBucket}))
+	_, r = run(t, failing(&config.BudgetConfig{Kind: config.BudgetTokenBucket}))
 	tok := r.Series.Clients[0].Strategy["budget_tokens"]
 	if tok[len(tok)-1] > 5 {
 		t.Errorf("token bucket ends with %v tokens, want <= 5", tok[len(tok)-1])
@@ -210,14 +212,14 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 
 func TestBudgetValidation(t *testing.T) {
 	for _, tc := range []struct {
-		b    BudgetConfig
+		b    config.BudgetConfig
 		want string
 	}{
-		{BudgetConfig{}, "clients[c].budget.kind: is required"},
-		{BudgetConfig{Kind: "leaky"}, `clients[c].budget.kind: must be one of token_bucket, ratio, quota, got "leaky"`},
-		{BudgetConfig{Kind: BudgetTokenBucket, TTL: time.Second}, "clients[c].budget.ttl: is not a key of a token_bucket budget"},
-		{BudgetConfig{Kind: BudgetRatio, TTL: 90 * time.Second}, "clients[c].budget.ttl: must be in [1s, 60s], got 1m30s"},
-		{BudgetConfig{Kind: BudgetTokenBucket, TokenRatio: 0.0001}, "clients[c].budget.token_ratio: must be in (0, MaxTokens] with at most 3 decimal places"},
+		{config.BudgetConfig{}, "clients[c].budget.kind: is required"},
+		{config.BudgetConfig{Kind: "leaky"}, `clients[c].budget.kind: must be one of token_bucket, ratio, quota, got "leaky"`},
+		{config.BudgetConfig{Kind: config.BudgetTokenBucket, TTL: time.Second}, "clients[c].budget.ttl: is not a key of a token_bucket budget"},
+		{config.BudgetConfig{Kind: config.BudgetRatio, TTL: 90 * time.Second}, "clients[c].budget.ttl: must be in [1s, 60s], got 1m30s"},
+		{config.BudgetConfig{Kind: config.BudgetTokenBucket, TokenRatio: 0.0001}, "clients[c].budget.token_ratio: must be in (0, MaxTokens] with at most 3 decimal places"},
 	} {
 		cfg := oneService(10, "1ms", time.Second)
 		b := tc.b
@@ -231,9 +233,9 @@ func TestBudgetValidation(t *testing.T) {
 
 func TestBuildLeavesTheCallersConfigAlone(t *testing.T) {
 	cfg := oneService(10, "1ms", time.Second)
-	b := &BudgetConfig{Kind: BudgetRatio}
+	b := &config.BudgetConfig{Kind: config.BudgetRatio}
 	cfg.Clients[0].Budget = b
-	cfg.Clients[0].Retry = RetryConfig{Attempts: 2}
+	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 2}
 	if _, err := Build(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -250,14 +252,14 @@ func TestBreakerStopsCallsToADeadDependencyAndProbesItBack(t *testing.T) {
 	// each second: a few dozen requests reach the dead service, the rest
 	// fail at once with breaker_open; the first probes after the outage
 	// succeed and close it, and goodput is back.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 30 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("1ms")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
-		Faults:   []FaultConfig{{Kind: FaultOutage, Target: "api", At: 10 * time.Second, For: 10 * time.Second}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("1ms")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: config.Constant}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 10 * time.Second, For: 10 * time.Second}},
 	}
 	_, base := run(t, cfg)
-	cfg.Clients[0].Breaker = &BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}
+	cfg.Clients[0].Breaker = &config.BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}
 	_, r := run(t, cfg)
 	during := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 10, 20) }
 	if got := during(base); got != 1000 {
@@ -287,16 +289,16 @@ func TestBreakerStopsCallsToADeadDependencyAndProbesItBack(t *testing.T) {
 // twoTier is a client at 150 calls/s (deadline 200ms) on api (fast, 100
 // workers), which calls db for every request: one worker, 10ms, so db can
 // serve 100/s and is overloaded by half.
-func twoTier(propagate, dropExpired bool) Config {
-	return Config{
+func twoTier(propagate, dropExpired bool) config.Config {
+	return config.Config{
 		Duration: 20 * time.Second,
 		Seed:     3,
-		Services: []ServiceConfig{
-			{Name: "api", Workers: 100, ServiceTime: d("1ms"), Calls: []CallConfig{{Target: "db"}}, PropagateDeadline: propagate},
-			{Name: "db", ServiceTime: d("exp(10ms)"), Queue: QueueConfig{DropExpired: dropExpired}},
+		Services: []config.ServiceConfig{
+			{Name: "api", Workers: 100, ServiceTime: d("1ms"), Calls: []config.CallConfig{{Target: "db"}}, PropagateDeadline: propagate},
+			{Name: "db", ServiceTime: d("exp(10ms)"), Queue: config.QueueConfig{DropExpired: dropExpired}},
 		},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 150,
-			ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond}}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 150,
+			ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond}}},
 	}
 }
 
@@ -344,12 +346,12 @@ func TestDeadlinePropagationLetsTheBottomDropExpiredWork(t *testing.T) {
 // overloaded is an open client at 600 calls/s (Poisson) with a call
 // deadline against a service of 4 workers of exp(10ms): capacity 400/s,
 // 1.5x overload, an unbounded queue.
-func overloaded(q QueueConfig, deadline time.Duration) Config {
-	return Config{
+func overloaded(q config.QueueConfig, deadline time.Duration) config.Config {
+	return config.Config{
 		Duration: 20 * time.Second,
 		Seed:     5,
-		Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"), Queue: q}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 600, ClientPolicy: ClientPolicy{Deadline: deadline}}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"), Queue: q}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 600, ClientPolicy: config.ClientPolicy{Deadline: deadline}}},
 	}
 }
 
@@ -367,18 +369,18 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }
 	cases := []struct {
 		name     string
-		q        QueueConfig
+		q        config.QueueConfig
 		deadline time.Duration
 		lo, hi   float64 // goodput as a fraction of capacity
 	}{
-		{"fifo", QueueConfig{}, 100 * time.Millisecond, 0, 0.01},
-		{"lifo", QueueConfig{Order: LIFO}, 100 * time.Millisecond, 0.95, 1.05},
-		{"adaptive_lifo", QueueConfig{Order: AdaptiveLIFO}, 100 * time.Millisecond, 0.95, 1.05},
-		{"codel folly", QueueConfig{Order: CoDel, CoDelVariant: CoDelFolly}, 100 * time.Millisecond, 0.9, 1.05},
-		{"codel rfc 100ms", QueueConfig{Order: CoDel}, 100 * time.Millisecond, 0, 0.3},
-		{"codel rfc 1s", QueueConfig{Order: CoDel}, time.Second, 0.95, 1.05},
-		{"fifo drop_expired", QueueConfig{DropExpired: true}, 100 * time.Millisecond, 0.25, 0.5},
-		{"controlled_delay", QueueConfig{Order: ControlledDelay}, 100 * time.Millisecond, 0.9, 1.05},
+		{"fifo", config.QueueConfig{}, 100 * time.Millisecond, 0, 0.01},
+		{"lifo", config.QueueConfig{Order: config.LIFO}, 100 * time.Millisecond, 0.95, 1.05},
+		{"adaptive_lifo", config.QueueConfig{Order: config.AdaptiveLIFO}, 100 * time.Millisecond, 0.95, 1.05},
+		{"codel folly", config.QueueConfig{Order: config.CoDel, CoDelVariant: config.CoDelFolly}, 100 * time.Millisecond, 0.9, 1.05},
+		{"codel rfc 100ms", config.QueueConfig{Order: config.CoDel}, 100 * time.Millisecond, 0, 0.3},
+		{"codel rfc 1s", config.QueueConfig{Order: config.CoDel}, time.Second, 0.95, 1.05},
+		{"fifo drop_expired", config.QueueConfig{DropExpired: true}, 100 * time.Millisecond, 0.25, 0.5},
+		{"controlled_delay", config.QueueConfig{Order: config.ControlledDelay}, 100 * time.Millisecond, 0.9, 1.05},
 	}
 	for _, tc := range cases {
 		_, r := run(t, overloaded(tc.q, tc.deadline))
@@ -387,7 +389,7 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 		}
 		st := r.Summary.Services["api"].Strategy
 		switch {
-		case (tc.q.Order == CoDel || tc.q.Order == ControlledDelay) && st["dropped"] == 0:
+		case (tc.q.Order == config.CoDel || tc.q.Order == config.ControlledDelay) && st["dropped"] == 0:
 			t.Errorf("%s: nothing dropped", tc.name)
 		case tc.q.DropExpired && st["expired"] == 0:
 			t.Errorf("%s: nothing expired", tc.name)
@@ -395,7 +397,7 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 	}
 	// Folly's CoDel and controlled delay keep the queue short; FIFO's
 	// grows without bound.
-	for _, q := range []QueueConfig{{Order: CoDel, CoDelVariant: CoDelFolly}, {Order: ControlledDelay}} {
+	for _, q := range []config.QueueConfig{{Order: config.CoDel, CoDelVariant: config.CoDelFolly}, {Order: config.ControlledDelay}} {
 		_, f := run(t, overloaded(q, 100*time.Millisecond))
 		if n := f.Summary.Services["api"].QueueLength.Mean; n > 30 {
 			t.Errorf("%s: mean queue %v, want short", q.Order, n)
@@ -405,12 +407,12 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 
 // twiceCapacity is an open client at 800 calls/s (deadline 200ms) against
 // a service of 4 workers of exp(10ms), capacity 400/s: twice its load.
-func twiceCapacity(sh *ShedConfig) Config {
-	return Config{
+func twiceCapacity(sh *config.ShedConfig) config.Config {
+	return config.Config{
 		Duration: 20 * time.Second,
 		Seed:     5,
-		Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"), Shed: sh}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 800, ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond}}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"), Shed: sh}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 800, ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond}}},
 	}
 }
 
@@ -425,7 +427,7 @@ func TestSheddingKeepsGoodputNearCapacityAtTwiceTheLoad(t *testing.T) {
 	if g := good(base); g > 0.01*capacity {
 		t.Errorf("no shedding: goodput %v/s, want collapsed", g)
 	}
-	for _, sh := range []ShedConfig{{QueueLength: 8}, {Concurrency: 12}, {Latency: 20 * time.Millisecond}} {
+	for _, sh := range []config.ShedConfig{{QueueLength: 8}, {Concurrency: 12}, {Latency: 20 * time.Millisecond}} {
 		_, r := run(t, twiceCapacity(&sh))
 		if g := good(r); g < 0.95*capacity {
 			t.Errorf("shed %+v: goodput %v/s, want near capacity %v", sh, g, capacity)
@@ -443,14 +445,14 @@ func TestPrioritySheddingProtectsCriticalTraffic(t *testing.T) {
 	// holds 4 (its workers), critical ones only at 16: the critical
 	// client keeps nearly all its goodput, the sheddable one gets what
 	// is left.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 20 * time.Second,
 		Seed:     5,
-		Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
-			Shed: &ShedConfig{Priority: &PriorityShed{Sheddable: 4, Critical: 16}}}},
-		Clients: []ClientConfig{
-			{Name: "users", Target: "api", Rate: 300, ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond}},
-			{Name: "batch", Target: "api", Rate: 500, ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond, Priority: "sheddable"}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
+			Shed: &config.ShedConfig{Priority: &config.PriorityShed{Sheddable: 4, Critical: 16}}}},
+		Clients: []config.ClientConfig{
+			{Name: "users", Target: "api", Rate: 300, ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond}},
+			{Name: "batch", Target: "api", Rate: 500, ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond, Priority: "sheddable"}},
 		},
 	}
 	_, r := run(t, cfg)
@@ -469,11 +471,11 @@ func TestRateLimitsAdmitTheirRate(t *testing.T) {
 	// send. Per client: each may send 100/s, so a gets 100 and b all of
 	// its 50. The token bucket starts full (burst 100: one second of
 	// rate), hence its extra 100 over the run.
-	for _, kind := range []string{RateTokenBucket, RateFixedWindow, RateSlidingWindow} {
+	for _, kind := range []string{config.RateTokenBucket, config.RateFixedWindow, config.RateSlidingWindow} {
 		for _, per := range []string{"global", "client"} {
-			cfg := Config{Duration: 20 * time.Second, Seed: 5,
-				Services: []ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("exp(10ms)"), RateLimit: &RateLimitConfig{Kind: kind, Rate: 100, Per: per}}},
-				Clients:  []ClientConfig{{Name: "a", Target: "api", Rate: 300}, {Name: "b", Target: "api", Rate: 50}}}
+			cfg := config.Config{Duration: 20 * time.Second, Seed: 5,
+				Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("exp(10ms)"), RateLimit: &config.RateLimitConfig{Kind: kind, Rate: 100, Per: per}}},
+				Clients:  []config.ClientConfig{{Name: "a", Target: "api", Rate: 300}, {Name: "b", Target: "api", Rate: 50}}}
 			_, r := run(t, cfg)
 			a, b := r.Summary.Clients["a"].Goodput, r.Summary.Clients["b"].Goodput
 			name := kind + "/" + per
@@ -500,10 +502,10 @@ func TestDistributedRateLimitOverAdmitsAsSyncsGetRarer(t *testing.T) {
 	// admit together. Keeping to a local share (100/s each) never
 	// over-admits and needs no sync.
 	admitted := func(mode string, sync time.Duration) (float64, *results.Results) {
-		cfg := Config{Duration: 20 * time.Second, Seed: 5,
-			Services: []ServiceConfig{{Name: "api", Replicas: 4, Workers: 100, ServiceTime: d("exp(10ms)"),
-				DistributedRateLimit: &DistributedRateLimitConfig{Limit: 400, SyncInterval: sync, Mode: mode}}},
-			Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 2000}}}
+		cfg := config.Config{Duration: 20 * time.Second, Seed: 5,
+			Services: []config.ServiceConfig{{Name: "api", Replicas: 4, Workers: 100, ServiceTime: d("exp(10ms)"),
+				DistributedRateLimit: &config.DistributedRateLimitConfig{Limit: 400, SyncInterval: sync, Mode: mode}}},
+			Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 2000}}}
 		_, r := run(t, cfg)
 		return r.Summary.Goodput, r
 	}
@@ -528,15 +530,15 @@ func TestAdaptiveConcurrencyFollowsACapacityDrop(t *testing.T) {
 	// Each algorithm lowers its limit while capacity is short (latency,
 	// or for AIMD latency above its 50ms timeout, rises) and raises it
 	// again after; the service keeps serving at its capacity meanwhile.
-	for _, cl := range []ConcurrencyLimitConfig{
-		{Kind: LimitAIMD, Min: 2, Timeout: 50 * time.Millisecond},
-		{Kind: LimitVegas},
-		{Kind: LimitGradient2, Min: 2, LongWindow: 20000},
+	for _, cl := range []config.ConcurrencyLimitConfig{
+		{Kind: config.LimitAIMD, Min: 2, Timeout: 50 * time.Millisecond},
+		{Kind: config.LimitVegas},
+		{Kind: config.LimitGradient2, Min: 2, LongWindow: 20000},
 	} {
-		cfg := Config{Duration: 60 * time.Second, Seed: 5,
-			Services: []ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("uniform(8ms, 12ms)"), ConcurrencyLimit: &cl}},
-			Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 500, ClientPolicy: ClientPolicy{Deadline: time.Second}}},
-			Faults:   []FaultConfig{{Kind: FaultCapacityLoss, Target: "api", At: 20 * time.Second, For: 20 * time.Second, Workers: 8}}}
+		cfg := config.Config{Duration: 60 * time.Second, Seed: 5,
+			Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("uniform(8ms, 12ms)"), ConcurrencyLimit: &cl}},
+			Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 500, ClientPolicy: config.ClientPolicy{Deadline: time.Second}}},
+			Faults:   []config.FaultConfig{{Kind: config.FaultCapacityLoss, Target: "api", At: 20 * time.Second, For: 20 * time.Second, Workers: 8}}}
 		_, r := run(t, cfg)
 		lim := r.Series.Services[0].Strategy["concurrency_limit"]
 		before, during, after := sumOf(lim, 10, 20)/10, sumOf(lim, 25, 40)/15, sumOf(lim, 45, 60)/15
@@ -555,21 +557,33 @@ func TestAdaptiveConcurrencyFollowsACapacityDrop(t *testing.T) {
 
 func TestServerStrategyValidation(t *testing.T) {
 	for _, tc := range []struct {
-		set  func(s *ServiceConfig)
+		set  func(s *config.ServiceConfig)
 		want string
 	}{
-		{func(s *ServiceConfig) { s.Queue.Order = "random" }, `services[api].queue.order: must be one of fifo, lifo, adaptive_lifo, codel, controlled_delay, got "random"`},
-		{func(s *ServiceConfig) { s.Queue.Target = time.Millisecond }, `services[api].queue.target: target, interval and codel_variant are for order = "codel" (target and interval also for "controlled_delay")`},
-		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.Interval = ControlledDelay, time.Millisecond }, "services[api].queue.interval: must be in [Short (5ms), 1h], got 1ms"},
-		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.CoDelVariant = ControlledDelay, CoDelFolly }, `services[api].queue.codel_variant: is for order = "codel"`},
-		{func(s *ServiceConfig) { s.Queue.Order, s.Queue.Interval = CoDel, time.Millisecond }, "services[api].queue.interval: must be in (Target (5ms), 24h], got 1ms"},
-		{func(s *ServiceConfig) { s.Shed = &ShedConfig{} }, "services[api].shed: sets no signal"},
-		{func(s *ServiceConfig) { s.Shed = &ShedConfig{Priority: &PriorityShed{Sheddable: 10, Critical: 5}} }, "services[api].shed.priority: limits must not decrease"},
-		{func(s *ServiceConfig) { s.RateLimit = &RateLimitConfig{Kind: RateTokenBucket} }, "services[api].rate_limit.rate: must be in (0, 1e9] requests/s, got 0"},
-		{func(s *ServiceConfig) { s.RateLimit = &RateLimitConfig{Kind: RateFixedWindow, Rate: 1, Burst: 3} }, "services[api].rate_limit.burst: is for token_bucket"},
-		{func(s *ServiceConfig) { s.DistributedRateLimit = &DistributedRateLimitConfig{Limit: 10} }, "services[api].distributed_rate_limit.sync_interval: must be in [1µs, 24h], got 0s"},
-		{func(s *ServiceConfig) { s.ConcurrencyLimit = &ConcurrencyLimitConfig{Kind: LimitVegas, Min: 3} }, "services[api].concurrency_limit.min: is not a key of a vegas limit"},
-		{func(s *ServiceConfig) { s.ConcurrencyLimit = &ConcurrencyLimitConfig{Kind: LimitAIMD, BackoffRatio: 1} }, "services[api].concurrency_limit.backoff_ratio: must be in [0.5, 1), got 1"},
+		{func(s *config.ServiceConfig) { s.Queue.Order = "random" }, `services[api].queue.order: must be one of fifo, lifo, adaptive_lifo, codel, controlled_delay, got "random"`},
+		{func(s *config.ServiceConfig) { s.Queue.Target = time.Millisecond }, `services[api].queue.target: target, interval and codel_variant are for order = "codel" (target and interval also for "controlled_delay")`},
+		{func(s *config.ServiceConfig) {
+			s.Queue.Order, s.Queue.Interval = config.ControlledDelay, time.Millisecond
+		}, "services[api].queue.interval: must be in [Short (5ms), 1h], got 1ms"},
+		{func(s *config.ServiceConfig) {
+			s.Queue.Order, s.Queue.CoDelVariant = config.ControlledDelay, config.CoDelFolly
+		}, `services[api].queue.codel_variant: is for order = "codel"`},
+		{func(s *config.ServiceConfig) { s.Queue.Order, s.Queue.Interval = config.CoDel, time.Millisecond }, "services[api].queue.interval: must be in (Target (5ms), 24h], got 1ms"},
+		{func(s *config.ServiceConfig) { s.Shed = &config.ShedConfig{} }, "services[api].shed: sets no signal"},
+		{func(s *config.ServiceConfig) {
+			s.Shed = &config.ShedConfig{Priority: &config.PriorityShed{Sheddable: 10, Critical: 5}}
+		}, "services[api].shed.priority: limits must not decrease"},
+		{func(s *config.ServiceConfig) { s.RateLimit = &config.RateLimitConfig{Kind: config.RateTokenBucket} }, "services[api].rate_limit.rate: must be in (0, 1e9] requests/s, got 0"},
+		{func(s *config.ServiceConfig) {
+			s.RateLimit = &config.RateLimitConfig{Kind: config.RateFixedWindow, Rate: 1, Burst: 3}
+		}, "services[api].rate_limit.burst: is for token_bucket"},
+		{func(s *config.ServiceConfig) { s.DistributedRateLimit = &config.DistributedRateLimitConfig{Limit: 10} }, "services[api].distributed_rate_limit.sync_interval: must be in [1µs, 24h], got 0s"},
+		{func(s *config.ServiceConfig) {
+			s.ConcurrencyLimit = &config.ConcurrencyLimitConfig{Kind: config.LimitVegas, Min: 3}
+		}, "services[api].concurrency_limit.min: is not a key of a vegas limit"},
+		{func(s *config.ServiceConfig) {
+			s.ConcurrencyLimit = &config.ConcurrencyLimitConfig{Kind: config.LimitAIMD, BackoffRatio: 1}
+		}, "services[api].concurrency_limit.backoff_ratio: must be in [0.5, 1), got 1"},
 	} {
 		cfg := oneService(10, "1ms", time.Second)
 		tc.set(&cfg.Services[0])
@@ -591,19 +605,19 @@ func TestAdaptiveThrottleSendsAboutKTimesWhatIsAccepted(t *testing.T) {
 	// service sees all 1000/s. With the SRE book's client-side throttle
 	// (K = 2) the client rejects locally until it sends about K x accepts
 	// = 200/s: the rejections it saves the backend are the point.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 30 * time.Second,
 		Seed:     5,
-		Services: []ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("exp(5ms)"),
-			RateLimit: &RateLimitConfig{Kind: RateTokenBucket, Rate: 100}}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 1000}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("exp(5ms)"),
+			RateLimit: &config.RateLimitConfig{Kind: config.RateTokenBucket, Rate: 100}}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 1000}},
 	}
 	arrivals := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 15, 30) / 15 }
 	_, base := run(t, cfg)
 	if a := arrivals(base); a < 950 {
 		t.Errorf("no throttle: %v arrivals/s at the service, want all 1000", a)
 	}
-	cfg.Clients[0].Throttle = &ThrottleConfig{Window: 10 * time.Second}
+	cfg.Clients[0].Throttle = &config.ThrottleConfig{Window: 10 * time.Second}
 	_, r := run(t, cfg)
 	if a := arrivals(r); a < 170 || a > 240 {
 		t.Errorf("throttle K=2: %v arrivals/s at the service, want about 2 x 100", a)
@@ -627,14 +641,14 @@ func TestHedgingCutsTheTail(t *testing.T) {
 	// sends a second copy for the slow ones, which draws its own service
 	// time: the p99.9 falls to about the hedge delay plus 10ms, for a few
 	// percent of extra attempts.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 30 * time.Second,
 		Seed:     7,
-		Services: []ServiceConfig{{Name: "api", Workers: 500, ServiceTime: d("mix(0.98: uniform(8ms, 12ms), 0.02: 1s)")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 300}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 500, ServiceTime: d("mix(0.98: uniform(8ms, 12ms), 0.02: 1s)")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 300}},
 	}
 	_, base := run(t, cfg)
-	cfg.Clients[0].Hedge = &HedgeConfig{Window: 10 * time.Second}
+	cfg.Clients[0].Hedge = &config.HedgeConfig{Window: 10 * time.Second}
 	_, r := run(t, cfg)
 	p0, p1 := base.Summary.Latency.P999, r.Summary.Latency.P999
 	if p0 < 0.9 || p1 > 0.05 {
@@ -657,11 +671,11 @@ func TestHedgeCancelRemovesQueuedCopies(t *testing.T) {
 	// has taken by the time C10's answer reaches the client. Without
 	// cancel the worker serves all ten copies for nobody: 1s of wasted
 	// work.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 5 * time.Second,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d("100ms")}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Burst: BurstConfig{Size: 10, Every: time.Hour, Start: time.Second},
-			ClientPolicy: ClientPolicy{Hedge: &HedgeConfig{Delay: 50 * time.Millisecond}}}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("100ms")}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 10, Every: time.Hour, Start: time.Second},
+			ClientPolicy: config.ClientPolicy{Hedge: &config.HedgeConfig{Delay: 50 * time.Millisecond}}}},
 	}
 	_, r := run(t, cfg)
 	api := r.Summary.Services["api"]
@@ -685,16 +699,16 @@ func TestBulkheadBoundsCallsInFlight(t *testing.T) {
 	// and so does their latency. A bulkhead of 4 fails the excess at once
 	// (concurrency_limited) and keeps latency short; with a wait it queues
 	// a few callers instead.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 20 * time.Second,
-		Services: []ServiceConfig{{Name: "api", ServiceTime: d("20ms")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: Constant}},
+		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("20ms")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: config.Constant}},
 	}
 	_, base := run(t, cfg)
 	if f := maxOf(base.Series.Clients[0].InFlight); f < 100 {
 		t.Errorf("no bulkhead: in flight %v, want growing", f)
 	}
-	cfg.Clients[0].Bulkhead = &BulkheadConfig{MaxInFlight: 4}
+	cfg.Clients[0].Bulkhead = &config.BulkheadConfig{MaxInFlight: 4}
 	_, r := run(t, cfg)
 	c := r.Summary.Clients["c"]
 	if f := maxOf(r.Series.Clients[0].InFlight); f > 4 {
@@ -709,7 +723,7 @@ func TestBulkheadBoundsCallsInFlight(t *testing.T) {
 	if m := maxOf(r.Series.Clients[0].Strategy["bulkhead_in_flight"]); m > 4 {
 		t.Errorf("bulkhead_in_flight up to %v, want <= 4", m)
 	}
-	cfg.Clients[0].Bulkhead = &BulkheadConfig{MaxInFlight: 4, MaxWait: 100 * time.Millisecond, MaxWaiting: 2}
+	cfg.Clients[0].Bulkhead = &config.BulkheadConfig{MaxInFlight: 4, MaxWait: 100 * time.Millisecond, MaxWaiting: 2}
 	_, w := run(t, cfg)
 	cw := w.Summary.Clients["c"]
 	if cw.Strategy["bulkhead_waiting"] == 0 {
@@ -726,31 +740,31 @@ func TestBulkheadBoundsCallsInFlight(t *testing.T) {
 }
 
 // withStrategies adds random strategies to every edge and service of cfg.
-func withStrategies(t *rapid.T, cfg Config) Config {
-	pol := func(p string, cp *ClientPolicy) {
+func withStrategies(t *rapid.T, cfg config.Config) config.Config {
+	pol := func(p string, cp *config.ClientPolicy) {
 		if rapid.Bool().Draw(t, p+"retry") {
-			cp.Retry = RetryConfig{Attempts: rapid.IntRange(2, 4).Draw(t, p+"attempts"),
+			cp.Retry = config.RetryConfig{Attempts: rapid.IntRange(2, 4).Draw(t, p+"attempts"),
 				Backoff: rapid.SampledFrom([]string{"none", "constant", "exponential"}).Draw(t, p+"backoff"), Base: 2 * time.Millisecond,
 				On: []string{"timeout", "error", "shed", "rate_limited", "queue_full", "concurrency_limited", "dropped", "expired", "outage", "breaker_open", "throttled"}}
 		}
 		if rapid.Bool().Draw(t, p+"budget") {
-			cp.Budget = &BudgetConfig{Kind: rapid.SampledFrom([]string{BudgetTokenBucket, BudgetRatio, BudgetQuota}).Draw(t, p+"budget_kind")}
+			cp.Budget = &config.BudgetConfig{Kind: rapid.SampledFrom([]string{config.BudgetTokenBucket, config.BudgetRatio, config.BudgetQuota}).Draw(t, p+"budget_kind")}
 		}
 		if rapid.Bool().Draw(t, p+"breaker") {
-			cp.Breaker = &BreakerConfig{Size: 10, MinCalls: 5, OpenFor: 200 * time.Millisecond, Probes: 2,
+			cp.Breaker = &config.BreakerConfig{Size: 10, MinCalls: 5, OpenFor: 200 * time.Millisecond, Probes: 2,
 				Window: rapid.SampledFrom([]string{"count", "time"}).Draw(t, p+"window"), MaxHalfOpen: maybe(t, p+"mho", time.Second)}
 		}
 		if rapid.Bool().Draw(t, p+"retry_breaker") {
-			cp.RetryBreaker = &RetryBreakerConfig{}
+			cp.RetryBreaker = &config.RetryBreakerConfig{}
 		}
 		if rapid.Bool().Draw(t, p+"throttle") {
-			cp.Throttle = &ThrottleConfig{Window: time.Second}
+			cp.Throttle = &config.ThrottleConfig{Window: time.Second}
 		}
 		if rapid.Bool().Draw(t, p+"hedge") {
-			cp.Hedge = &HedgeConfig{Delay: 5 * time.Millisecond, MaxAttempts: rapid.IntRange(2, 3).Draw(t, p+"copies"), Cancel: ptr(rapid.Bool().Draw(t, p+"cancel"))}
+			cp.Hedge = &config.HedgeConfig{Delay: 5 * time.Millisecond, MaxAttempts: rapid.IntRange(2, 3).Draw(t, p+"copies"), Cancel: ptr(rapid.Bool().Draw(t, p+"cancel"))}
 		}
 		if rapid.Bool().Draw(t, p+"bulkhead") {
-			cp.Bulkhead = &BulkheadConfig{MaxInFlight: rapid.IntRange(1, 5).Draw(t, p+"max_in_flight"), MaxWait: maybe(t, p+"max_wait", 20*time.Millisecond)}
+			cp.Bulkhead = &config.BulkheadConfig{MaxInFlight: rapid.IntRange(1, 5).Draw(t, p+"max_in_flight"), MaxWait: maybe(t, p+"max_wait", 20*time.Millisecond)}
 		}
 		if rapid.Bool().Draw(t, p+"priority") {
 			cp.Priority = rapid.SampledFrom([]string{"sheddable", "critical"}).Draw(t, p+"prio")
@@ -780,35 +794,35 @@ func withStrategies(t *rapid.T, cfg Config) Config {
 		s.Queue.DropExpired = rapid.Bool().Draw(t, p+"drop_expired")
 		switch rapid.IntRange(0, 3).Draw(t, p+"order") {
 		case 1:
-			s.Queue.Order = AdaptiveLIFO
+			s.Queue.Order = config.AdaptiveLIFO
 		case 2:
-			s.Queue.Order, s.Queue.Target = CoDel, time.Millisecond
+			s.Queue.Order, s.Queue.Target = config.CoDel, time.Millisecond
 		case 3:
-			s.Queue.Order, s.Queue.CoDelVariant, s.Queue.Target = CoDel, CoDelFolly, time.Millisecond
+			s.Queue.Order, s.Queue.CoDelVariant, s.Queue.Target = config.CoDel, config.CoDelFolly, time.Millisecond
 		}
 		if rapid.Bool().Draw(t, p+"shed") {
-			s.Shed = &ShedConfig{QueueLength: 3, Latency: 10 * time.Millisecond, Priority: &PriorityShed{Sheddable: 2, Critical: 4}}
+			s.Shed = &config.ShedConfig{QueueLength: 3, Latency: 10 * time.Millisecond, Priority: &config.PriorityShed{Sheddable: 2, Critical: 4}}
 		}
 		if rapid.Bool().Draw(t, p+"rate_limit") {
-			s.RateLimit = &RateLimitConfig{Kind: rapid.SampledFrom([]string{RateTokenBucket, RateFixedWindow, RateSlidingWindow}).Draw(t, p+"rl_kind"),
+			s.RateLimit = &config.RateLimitConfig{Kind: rapid.SampledFrom([]string{config.RateTokenBucket, config.RateFixedWindow, config.RateSlidingWindow}).Draw(t, p+"rl_kind"),
 				Rate: 50, Per: rapid.SampledFrom([]string{"global", "client"}).Draw(t, p+"per")}
 		}
 		if rapid.Bool().Draw(t, p+"distributed") {
-			s.DistributedRateLimit = &DistributedRateLimitConfig{Limit: 80, SyncInterval: 50 * time.Millisecond}
+			s.DistributedRateLimit = &config.DistributedRateLimitConfig{Limit: 80, SyncInterval: 50 * time.Millisecond}
 		}
 		if rapid.Bool().Draw(t, p+"concurrency_limit") {
-			s.ConcurrencyLimit = &ConcurrencyLimitConfig{Kind: rapid.SampledFrom([]string{LimitAIMD, LimitVegas, LimitGradient2}).Draw(t, p+"cl_kind"), Initial: 4}
-			if s.ConcurrencyLimit.Kind != LimitVegas {
+			s.ConcurrencyLimit = &config.ConcurrencyLimitConfig{Kind: rapid.SampledFrom([]string{config.LimitAIMD, config.LimitVegas, config.LimitGradient2}).Draw(t, p+"cl_kind"), Initial: 4}
+			if s.ConcurrencyLimit.Kind != config.LimitVegas {
 				s.ConcurrencyLimit.Min = 1
 			}
 		}
 	}
 	if rapid.Bool().Draw(t, "job") {
-		j := JobConfig{Name: "job", Kind: rapid.SampledFrom([]JobKind{ConstantWork, EventDriven}).Draw(t, "job.kind"),
+		j := config.JobConfig{Name: "job", Kind: rapid.SampledFrom([]config.JobKind{config.ConstantWork, config.EventDriven}).Draw(t, "job.kind"),
 			Target: cfg.Services[rapid.IntRange(0, len(cfg.Services)-1).Draw(t, "job.target")].Name,
 			Nodes:  rapid.IntRange(1, 5).Draw(t, "job.nodes"), Changes: 2,
-			Bursts: []ChangeBurst{{At: time.Second, Changes: 20}}}
-		if j.Kind == ConstantWork {
+			Bursts: []config.ChangeBurst{{At: time.Second, Changes: 20}}}
+		if j.Kind == config.ConstantWork {
 			j.Every = 300 * time.Millisecond
 		}
 		pol("job.", &j.ClientPolicy)
@@ -891,11 +905,11 @@ func TestCoalescingTamesACacheStampede(t *testing.T) {
 	// next 100ms misses and calls the backend (a stampede of ~200); with
 	// single-flight only the first miss of each key does, the others wait
 	// for its answer.
-	cfg := Config{Duration: 10 * time.Second, Seed: 5, Interval: 100 * time.Millisecond,
-		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("100ms")}},
-		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 10}},
-		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 2000}},
-		Faults:   []FaultConfig{{Kind: FaultCacheFlush, Target: "c", At: 5 * time.Second}}}
+	cfg := config.Config{Duration: 10 * time.Second, Seed: 5, Interval: 100 * time.Millisecond,
+		Services: []config.ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("100ms")}},
+		Caches:   []config.CacheConfig{{Name: "c", Backend: "db", Keys: 10}},
+		Clients:  []config.ClientConfig{{Name: "u", Target: "c", Rate: 2000}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultCacheFlush, Target: "c", At: 5 * time.Second}}}
 	flushWave := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 50, 52) * 0.1 }
 	_, base := run(t, cfg)
 	cfg.Caches[0].Coalesce = true
@@ -916,10 +930,10 @@ func TestTTLJitterSpreadsExpiries(t *testing.T) {
 	// jitter they all expire together every 10s and the misses come in
 	// waves; with 50% jitter their lifetimes spread over [5s, 15s) and the
 	// waves flatten.
-	cfg := Config{Duration: 60 * time.Second, Seed: 5, Interval: 100 * time.Millisecond,
-		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("10ms")}},
-		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 200, TTL: 10 * time.Second}},
-		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 2000}}}
+	cfg := config.Config{Duration: 60 * time.Second, Seed: 5, Interval: 100 * time.Millisecond,
+		Services: []config.ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("10ms")}},
+		Caches:   []config.CacheConfig{{Name: "c", Backend: "db", Keys: 200, TTL: 10 * time.Second}},
+		Clients:  []config.ClientConfig{{Name: "u", Target: "c", Rate: 2000}}}
 	peak := func(r *results.Results) float64 { return maxOf(r.Series.Caches[0].Misses[50:]) }
 	_, base := run(t, cfg)
 	cfg.Caches[0].TTLJitter = 0.5
@@ -935,10 +949,10 @@ func TestServeStaleWhileRevalidate(t *testing.T) {
 	// backend (p99 ~50ms). With stale_while_revalidate the expired key is
 	// answered at once while one background call refreshes it: only the
 	// very first fills wait.
-	cfg := Config{Duration: 20 * time.Second, Seed: 5,
-		Services: []ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("50ms")}},
-		Caches:   []CacheConfig{{Name: "c", Backend: "db", Keys: 10, TTL: time.Second, HitLatency: d("1ms")}},
-		Clients:  []ClientConfig{{Name: "u", Target: "c", Rate: 200}}}
+	cfg := config.Config{Duration: 20 * time.Second, Seed: 5,
+		Services: []config.ServiceConfig{{Name: "db", Workers: 1000, ServiceTime: d("50ms")}},
+		Caches:   []config.CacheConfig{{Name: "c", Backend: "db", Keys: 10, TTL: time.Second, HitLatency: d("1ms")}},
+		Clients:  []config.ClientConfig{{Name: "u", Target: "c", Rate: 200}}}
 	_, base := run(t, cfg)
 	cfg.Caches[0].StaleWhileRevalidate = 5 * time.Second
 	_, r := run(t, cfg)
@@ -960,10 +974,10 @@ func TestLoadLevelingAbsorbsABurst(t *testing.T) {
 	// the burst. Behind an async service (a queue) every call is
 	// acknowledged at once: the backlog grows during the burst and drains
 	// after it, and the end-to-end delay rises and falls with it.
-	cfg := Config{Duration: 60 * time.Second, Seed: 5,
-		Services: []ServiceConfig{{Name: "worker", Workers: 2, ServiceTime: d("exp(10ms)")}},
-		Clients:  []ClientConfig{{Name: "producer", Target: "worker", Rate: 100, ClientPolicy: ClientPolicy{Timeout: 200 * time.Millisecond}}},
-		Faults:   []FaultConfig{{Kind: FaultLoadSpike, Target: "producer", At: 10 * time.Second, For: 10 * time.Second, Factor: 4}}}
+	cfg := config.Config{Duration: 60 * time.Second, Seed: 5,
+		Services: []config.ServiceConfig{{Name: "worker", Workers: 2, ServiceTime: d("exp(10ms)")}},
+		Clients:  []config.ClientConfig{{Name: "producer", Target: "worker", Rate: 100, ClientPolicy: config.ClientPolicy{Timeout: 200 * time.Millisecond}}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultLoadSpike, Target: "producer", At: 10 * time.Second, For: 10 * time.Second, Factor: 4}}}
 	_, sync := run(t, cfg)
 	if n := sync.Summary.Failed["timeout"]; n < 1000 {
 		t.Errorf("synchronous: %d timeouts, want many during the burst", n)
@@ -1001,18 +1015,18 @@ func TestConstantWorkVersusEventDriven(t *testing.T) {
 	// pushes each change to every node when it happens: cheaper while
 	// little changes (50/s), but the burst is 20000 pushes at once, the
 	// service takes 25s to drain them, and every change meanwhile waits.
-	cfg := func(kind JobKind) Config {
-		c := Config{Duration: 60 * time.Second, Seed: 5,
-			Services: []ServiceConfig{{Name: "config", Workers: 4, ServiceTime: d("exp(5ms)")}},
-			Jobs: []JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 100, Changes: 0.5,
-				Bursts: []ChangeBurst{{At: 30 * time.Second, Changes: 200}}}}}
-		if kind == ConstantWork {
+	cfg := func(kind config.JobKind) config.Config {
+		c := config.Config{Duration: 60 * time.Second, Seed: 5,
+			Services: []config.ServiceConfig{{Name: "config", Workers: 4, ServiceTime: d("exp(5ms)")}},
+			Jobs: []config.JobConfig{{Name: "push", Kind: kind, Target: "config", Nodes: 100, Changes: 0.5,
+				Bursts: []config.ChangeBurst{{At: 30 * time.Second, Changes: 200}}}}}
+		if kind == config.ConstantWork {
 			c.Jobs[0].Every = time.Second
 		}
 		return c
 	}
-	_, cw := run(t, cfg(ConstantWork))
-	_, ed := run(t, cfg(EventDriven))
+	_, cw := run(t, cfg(config.ConstantWork))
+	_, ed := run(t, cfg(config.EventDriven))
 	work := cw.Series.Jobs[0].Offered[1:]
 	if lo, hi := -maxOf(negate(work)), maxOf(work); lo != 100 || hi != 100 {
 		t.Errorf("constant work: %v to %v pushes/s, want 100 every interval", lo, hi)
@@ -1045,7 +1059,7 @@ func negate(v results.Values) results.Values {
 
 func TestJobValidation(t *testing.T) {
 	cfg := oneService(10, "1ms", time.Second)
-	cfg.Jobs = []JobConfig{{Name: "c", Kind: "sometimes", Target: "nope", Nodes: 0, Bursts: []ChangeBurst{{Changes: 0}}}}
+	cfg.Jobs = []config.JobConfig{{Name: "c", Kind: "sometimes", Target: "nope", Nodes: 0, Bursts: []config.ChangeBurst{{Changes: 0}}}}
 	_, err := Build(cfg)
 	for _, want := range []string{`jobs[c].name: "c" is already the name of a client`, `jobs[c].target: "nope" is not a service or cache`,
 		`jobs[c].kind: must be one of constant_work, event_driven, got "sometimes"`, "jobs[c].nodes: must be in [1, 1000000], got 0",
@@ -1059,12 +1073,12 @@ func TestJobValidation(t *testing.T) {
 func TestSnapshotShowsStrategies(t *testing.T) {
 	// Halfway through an outage the client's breaker is open and the
 	// service's shedder has counted its sheds; Snapshot shows both.
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 20 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("20ms"), Shed: &ShedConfig{QueueLength: 1}}},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 50,
-			ClientPolicy: ClientPolicy{Breaker: &BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}}}},
-		Faults: []FaultConfig{{Kind: FaultOutage, Target: "api", At: 10 * time.Second, For: 5 * time.Second}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("20ms"), Shed: &config.ShedConfig{QueueLength: 1}}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 50,
+			ClientPolicy: config.ClientPolicy{Breaker: &config.BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}}}},
+		Faults: []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 10 * time.Second, For: 5 * time.Second}},
 	}
 	w, err := Build(cfg)
 	if err != nil {
@@ -1092,16 +1106,16 @@ func TestSnapshotShowsStrategies(t *testing.T) {
 // customer, and allocations (none expected in the steady state).
 func BenchmarkMM1Strategies(b *testing.B) {
 	cfg := mm1Config(b.N, 1)
-	cfg.Clients[0].ClientPolicy = ClientPolicy{
-		Retry:    RetryConfig{Attempts: 3},
-		Budget:   &BudgetConfig{Kind: BudgetTokenBucket},
-		Breaker:  &BreakerConfig{},
-		Throttle: &ThrottleConfig{Window: 10 * time.Second},
+	cfg.Clients[0].ClientPolicy = config.ClientPolicy{
+		Retry:    config.RetryConfig{Attempts: 3},
+		Budget:   &config.BudgetConfig{Kind: config.BudgetTokenBucket},
+		Breaker:  &config.BreakerConfig{},
+		Throttle: &config.ThrottleConfig{Window: 10 * time.Second},
 	}
 	s := &cfg.Services[0]
-	s.RateLimit = &RateLimitConfig{Kind: RateTokenBucket, Rate: 1e6}
-	s.Shed = &ShedConfig{Concurrency: 1_000_000}
-	s.Queue.Order = AdaptiveLIFO
+	s.RateLimit = &config.RateLimitConfig{Kind: config.RateTokenBucket, Rate: 1e6}
+	s.Shed = &config.ShedConfig{Concurrency: 1_000_000}
+	s.Queue.Order = config.AdaptiveLIFO
 	benchCustomers(b, cfg)
 }
 
@@ -1114,14 +1128,14 @@ func TestRejectCostCollapsesGoodputUnderRetries(t *testing.T) {
 	// excess eats the workers and goodput falls to about half (at 2ms the
 	// rejections alone outgrow the workers and goodput is 0).
 	const capacity = 400.0
-	cfg := func(cost sim.Dist) Config {
-		return Config{
+	cfg := func(cost sim.Dist) config.Config {
+		return config.Config{
 			Duration: 20 * time.Second,
 			Seed:     5,
-			Services: []ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
-				Queue: QueueConfig{Limit: Limit(8)}, RejectCost: cost}},
-			Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 800,
-				ClientPolicy: ClientPolicy{Deadline: 200 * time.Millisecond, Retry: RetryConfig{Attempts: 3}}}},
+			Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
+				Queue: config.QueueConfig{Limit: config.Limit(8)}, RejectCost: cost}},
+			Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 800,
+				ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond, Retry: config.RetryConfig{Attempts: 3}}}},
 		}
 	}
 	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -123,7 +124,7 @@ func TestTQuantile(t *testing.T) {
 // the test's name, so that no two tests share random streams (their
 // estimates are independent). STAMPEDE_VALIDATE_REPS overrides the number
 // of replications.
-func runReps(t *testing.T, cfg func(seed uint64) Config) []*results.Results {
+func runReps(t *testing.T, cfg func(seed uint64) config.Config) []*results.Results {
 	t.Helper()
 	var rs []*results.Results
 	base := hashName(t.Name())
@@ -155,13 +156,13 @@ func collect(rs []*results.Results, f func(*results.Results) float64) []float64 
 // queueConfig is one open Poisson client at lam calls/s on one service
 // with c workers, service time dist and the given queue limit (nil:
 // unbounded), run for about n customers.
-func queueConfig(seed uint64, n int, lam float64, c int, dist string, limit *int) Config {
-	return Config{
+func queueConfig(seed uint64, n int, lam float64, c int, dist string, limit *int) config.Config {
+	return config.Config{
 		Duration: time.Duration(float64(n) / lam * 1e9),
 		Interval: 10 * time.Second,
 		Seed:     seed,
-		Services: []ServiceConfig{{Name: "q", Workers: c, Queue: QueueConfig{Limit: limit}, ServiceTime: sim.MustParseDist(dist)}},
-		Clients:  []ClientConfig{{Name: "arrivals", Target: "q", Rate: lam}},
+		Services: []config.ServiceConfig{{Name: "q", Workers: c, Queue: config.QueueConfig{Limit: limit}, ServiceTime: sim.MustParseDist(dist)}},
+		Clients:  []config.ClientConfig{{Name: "arrivals", Target: "q", Rate: lam}},
 	}
 }
 
@@ -180,7 +181,7 @@ func TestTheoryMM1(t *testing.T) {
 	// M/M/1, lam = 0.8, mu = 1, in units of 1ms: rho = 0.8,
 	// Wq = rho/(mu-lam) = 4ms, W = 1/(mu-lam) = 5ms, L = rho/(1-rho) = 4.
 	n := scale(t, 200_000)
-	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, 800, 1, "exp(1ms)", nil) })
+	rs := runReps(t, func(seed uint64) config.Config { return queueConfig(seed, n, 800, 1, "exp(1ms)", nil) })
 	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
 	checkTheory(t, "M/M/1 Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), 0.004, 0.05)
 	checkTheory(t, "M/M/1 W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), 0.005, 0.05)
@@ -202,7 +203,7 @@ func TestTheoryMMc(t *testing.T) {
 	unit := 0.010
 	wq := C / (float64(c) - a) * unit
 	n := scale(t, 200_000)
-	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, a/unit, c, "exp(10ms)", nil) })
+	rs := runReps(t, func(seed uint64) config.Config { return queueConfig(seed, n, a/unit, c, "exp(10ms)", nil) })
 	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
 	checkTheory(t, "M/M/10 Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), wq, 0.05)
 	checkTheory(t, "M/M/10 W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), wq+unit, 0.02)
@@ -214,7 +215,7 @@ func TestTheoryMD1(t *testing.T) {
 	// M/D/1 at rho = 0.8, E[S] = 1ms: Pollaczek-Khinchine with Cs^2 = 0,
 	// Wq = rho E[S] / (2 (1 - rho)) = 2ms.
 	n := scale(t, 200_000)
-	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, 800, 1, "1ms", nil) })
+	rs := runReps(t, func(seed uint64) config.Config { return queueConfig(seed, n, 800, 1, "1ms", nil) })
 	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
 	checkTheory(t, "M/D/1 Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), 0.002, 0.05)
 	checkTheory(t, "M/D/1 W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), 0.003, 0.05)
@@ -232,7 +233,7 @@ func TestTheoryMG1Lognormal(t *testing.T) {
 	lam := rho / es
 	wq := rho * es * (1 + cs2) / (2 * (1 - rho))
 	n := scale(t, 200_000)
-	rs := runReps(t, func(seed uint64) Config { return queueConfig(seed, n, lam, 1, d.String(), nil) })
+	rs := runReps(t, func(seed uint64) config.Config { return queueConfig(seed, n, lam, 1, d.String(), nil) })
 	q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
 	checkTheory(t, "M/G/1 lognormal Wq (s)", collect(rs, func(r *results.Results) float64 { return q(r).Wait.Mean }), wq, 0.05)
 	checkTheory(t, "M/G/1 lognormal W (s)", collect(rs, func(r *results.Results) float64 { return q(r).Sojourn.Mean }), wq+es, 0.05)
@@ -283,8 +284,8 @@ func TestTheoryMMcK(t *testing.T) {
 			block, l := mmcK(tc.c, tc.k, tc.a)
 			lam := tc.a / 0.001 // mu = 1/ms
 			n := scale(t, 150_000)
-			rs := runReps(t, func(seed uint64) Config {
-				return queueConfig(seed, n, lam, tc.c, "exp(1ms)", Limit(tc.k-tc.c))
+			rs := runReps(t, func(seed uint64) config.Config {
+				return queueConfig(seed, n, lam, tc.c, "exp(1ms)", config.Limit(tc.k-tc.c))
 			})
 			q := func(r *results.Results) results.ServiceSummary { return r.Summary.Services["q"] }
 			checkTheory(t, "blocking probability", collect(rs, func(r *results.Results) float64 {
@@ -302,27 +303,27 @@ func TestTheoryMMcK(t *testing.T) {
 // with network latency, an LRU cache in front of db, and errors. Arrivals
 // stop 2s before the end, so that every request has left every service
 // when the run ends.
-func multiTier(seed uint64, n int) Config {
+func multiTier(seed uint64, n int) config.Config {
 	const rate = 400.0
 	dur := time.Duration(float64(n)/rate*1e9) + 2*time.Second
-	return Config{
+	return config.Config{
 		Duration: dur,
 		Interval: time.Second,
 		Seed:     seed,
-		Services: []ServiceConfig{
+		Services: []config.ServiceConfig{
 			{Name: "edge", Workers: 16, ServiceTime: sim.MustParseDist("exp(200us)"),
-				Calls: []CallConfig{{Target: "api", Link: LinkConfig{Latency: sim.MustParseDist("uniform(100us, 300us)")}}}},
-			{Name: "api", Replicas: 3, Workers: 2, Balancer: PowerOfTwo, ServiceTime: sim.MustParseDist("exp(2ms)"),
-				Queue: QueueConfig{Limit: Limit(20)}, Fanout: Parallel, ErrorRate: 0.01,
-				Calls: []CallConfig{{Target: "dbcache"}, {Target: "auth", Count: 2}}},
+				Calls: []config.CallConfig{{Target: "api", Link: config.LinkConfig{Latency: sim.MustParseDist("uniform(100us, 300us)")}}}},
+			{Name: "api", Replicas: 3, Workers: 2, Balancer: config.PowerOfTwo, ServiceTime: sim.MustParseDist("exp(2ms)"),
+				Queue: config.QueueConfig{Limit: config.Limit(20)}, Fanout: config.Parallel, ErrorRate: 0.01,
+				Calls: []config.CallConfig{{Target: "dbcache"}, {Target: "auth", Count: 2}}},
 			{Name: "db", Workers: 4, ServiceTime: sim.MustParseDist("lognormal(3ms, 0.5)")},
-			{Name: "auth", Replicas: 2, Workers: 2, Balancer: LeastOutstanding, ServiceTime: sim.MustParseDist("erlang(2, 1ms)"), Queue: QueueConfig{Order: LIFO}},
+			{Name: "auth", Replicas: 2, Workers: 2, Balancer: config.LeastOutstanding, ServiceTime: sim.MustParseDist("erlang(2, 1ms)"), Queue: config.QueueConfig{Order: config.LIFO}},
 		},
-		Caches: []CacheConfig{{Name: "dbcache", Backend: "db", Keys: 10_000, Zipf: 1.1, TTL: 2 * time.Second,
+		Caches: []config.CacheConfig{{Name: "dbcache", Backend: "db", Keys: 10_000, Zipf: 1.1, TTL: 2 * time.Second,
 			HitLatency: sim.MustParseDist("100us"), Capacity: 2000}},
-		Clients: []ClientConfig{{Name: "users", Target: "edge", Rate: rate,
-			Schedule: []RatePoint{{At: dur - 2*time.Second, Rate: 0}},
-			Link:     LinkConfig{Latency: sim.MustParseDist("exp(1ms)")}}},
+		Clients: []config.ClientConfig{{Name: "users", Target: "edge", Rate: rate,
+			Schedule: []config.RatePoint{{At: dur - 2*time.Second, Rate: 0}},
+			Link:     config.LinkConfig{Latency: sim.MustParseDist("exp(1ms)")}}},
 	}
 }
 
@@ -337,7 +338,7 @@ func TestTheoryLittleMultiTier(t *testing.T) {
 	if testing.Short() {
 		n = 2_000
 	}
-	rs := runReps(t, func(seed uint64) Config { return multiTier(seed, n) })
+	rs := runReps(t, func(seed uint64) config.Config { return multiTier(seed, n) })
 	for _, name := range []string{"edge", "api", "db", "auth"} {
 		xs := collect(rs, func(r *results.Results) float64 {
 			s := r.Summary.Services[name]
@@ -388,13 +389,13 @@ func TestTheoryClosedResponseTimeLaw(t *testing.T) {
 	z, s := 0.050, 0.004
 	x := repairman(users, z, s)
 	dur := scale(t, 1000) // seconds
-	rs := runReps(t, func(seed uint64) Config {
-		return Config{
+	rs := runReps(t, func(seed uint64) config.Config {
+		return config.Config{
 			Duration: time.Duration(dur) * time.Second,
 			Interval: time.Second,
 			Seed:     seed,
-			Services: []ServiceConfig{{Name: "server", ServiceTime: sim.MustParseDist("exp(4ms)")}},
-			Clients: []ClientConfig{{Name: "users", Target: "server", Model: Closed, Users: users,
+			Services: []config.ServiceConfig{{Name: "server", ServiceTime: sim.MustParseDist("exp(4ms)")}},
+			Clients: []config.ClientConfig{{Name: "users", Target: "server", Model: config.Closed, Users: users,
 				Think: sim.MustParseDist("exp(50ms)")}},
 		}
 	})
@@ -410,29 +411,29 @@ func TestCommonRandomNumbers(t *testing.T) {
 	// Two worlds that differ only in server settings (workers, queue
 	// order, balancer, replicas, a slowdown fault) see the same call
 	// arrivals, and every call asks the same work of the service.
-	base := func() Config {
-		return Config{
+	base := func() config.Config {
+		return config.Config{
 			Duration: 20 * time.Second,
 			Seed:     42,
-			Services: []ServiceConfig{{Name: "api", Workers: 1, ServiceTime: sim.MustParseDist("exp(1ms)")}},
-			Clients: []ClientConfig{
-				{Name: "a", Target: "api", Rate: 300, Schedule: []RatePoint{{At: 5 * time.Second, Rate: 600, Ramp: true}}},
-				{Name: "b", Target: "api", Model: PartlyOpen, Rate: 20, CallsPerSession: 3, Think: sim.MustParseDist("exp(10ms)")},
+			Services: []config.ServiceConfig{{Name: "api", Workers: 1, ServiceTime: sim.MustParseDist("exp(1ms)")}},
+			Clients: []config.ClientConfig{
+				{Name: "a", Target: "api", Rate: 300, Schedule: []config.RatePoint{{At: 5 * time.Second, Rate: 600, Ramp: true}}},
+				{Name: "b", Target: "api", Model: config.PartlyOpen, Rate: 20, CallsPerSession: 3, Think: sim.MustParseDist("exp(10ms)")},
 			},
 		}
 	}
 	other := base()
 	other.Services[0].Workers = 3
 	other.Services[0].Replicas = 2
-	other.Services[0].Balancer = Random
-	other.Services[0].Queue = QueueConfig{Order: LIFO, Limit: Limit(5)}
-	other.Faults = []FaultConfig{{Kind: FaultSlowdown, Target: "api", At: 2 * time.Second, For: 3 * time.Second, Factor: 3}}
+	other.Services[0].Balancer = config.Random
+	other.Services[0].Queue = config.QueueConfig{Order: config.LIFO, Limit: config.Limit(5)}
+	other.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 2 * time.Second, For: 3 * time.Second, Factor: 3}}
 
 	type launch struct {
 		at   sim.Time
 		seed uint64
 	}
-	trace := func(cfg Config) (map[string][]launch, map[uint64]time.Duration) {
+	trace := func(cfg config.Config) (map[string][]launch, map[uint64]time.Duration) {
 		w, err := Build(cfg)
 		if err != nil {
 			t.Fatal(err)

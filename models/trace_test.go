@@ -9,20 +9,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
 
 // twoTiers: a constant client at 10 calls/s (0.1s, 0.2s, ...) over a 1ms
 // link to api (5ms of work), which calls db (3ms) over a 1ms link.
-func twoTiers(tr TraceConfig) Config {
-	return Config{
+func twoTiers(tr config.TraceConfig) config.Config {
+	return config.Config{
 		Duration: time.Second,
-		Services: []ServiceConfig{
-			{Name: "api", ServiceTime: d("5ms"), Calls: []CallConfig{{Target: "db", Link: LinkConfig{Latency: d("1ms")}}}},
+		Services: []config.ServiceConfig{
+			{Name: "api", ServiceTime: d("5ms"), Calls: []config.CallConfig{{Target: "db", Link: config.LinkConfig{Latency: d("1ms")}}}},
 			{Name: "db", ServiceTime: d("3ms")},
 		},
-		Clients: []ClientConfig{{Name: "c", Target: "api", Rate: 10, Arrival: Constant, Link: LinkConfig{Latency: d("1ms")}}},
+		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 10, Arrival: config.Constant, Link: config.LinkConfig{Latency: d("1ms")}}},
 		Traces:  tr,
 	}
 }
@@ -43,7 +44,7 @@ func wantTime(t *testing.T, what string, got *float64, want float64) {
 }
 
 func TestTraceSpansByHand(t *testing.T) {
-	_, res := run(t, twoTiers(TraceConfig{Rate: 1}))
+	_, res := run(t, twoTiers(config.TraceConfig{Rate: 1}))
 	if len(res.Traces) != 9 {
 		t.Fatalf("%d traces, want 9 (every call of 0.1s .. 0.9s)", len(res.Traces))
 	}
@@ -92,7 +93,7 @@ func TestTraceSpansByHand(t *testing.T) {
 func TestTraceLateAnswerAndFailedSampling(t *testing.T) {
 	// A 4ms timeout: the client gives up at 4ms, api answers at 11ms,
 	// late. Failed calls are kept; successful ones are not sampled.
-	cfg := twoTiers(TraceConfig{Failed: true})
+	cfg := twoTiers(config.TraceConfig{Failed: true})
 	cfg.Clients[0].Timeout = 4 * time.Millisecond
 	_, res := run(t, cfg)
 	if len(res.Traces) != 9 {
@@ -112,11 +113,11 @@ func TestTraceLateAnswerAndFailedSampling(t *testing.T) {
 }
 
 func TestTraceSlowestAndCaps(t *testing.T) {
-	cfg := Config{
+	cfg := config.Config{
 		Duration: 20 * time.Second,
-		Services: []ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("exp(8ms)")}},
-		Clients:  []ClientConfig{{Name: "c", Target: "api", Rate: 150}},
-		Traces:   TraceConfig{Slowest: 5, Rate: 1, Max: 7},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("exp(8ms)")}},
+		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 150}},
+		Traces:   config.TraceConfig{Slowest: 5, Rate: 1, Max: 7},
 	}
 	_, res := run(t, cfg)
 	var slow, sampled []results.Trace
@@ -138,7 +139,7 @@ func TestTraceSlowestAndCaps(t *testing.T) {
 	wantNear(t, "slowest latency", maxLat, res.Summary.Latency.Max, 1e-9)
 	// The sampled ones are the calls with the smallest hashes: the same
 	// as the first 7 of a run that keeps many more.
-	cfg.Traces = TraceConfig{Rate: 1, Max: 100000}
+	cfg.Traces = config.TraceConfig{Rate: 1, Max: 100000}
 	_, all := run(t, cfg)
 	var ids []string
 	for _, tr := range all.Traces {
@@ -152,7 +153,7 @@ func TestTraceSlowestAndCaps(t *testing.T) {
 	slices.Sort(got)
 	wantEq(t, "capped sample", strings.Join(got, " "), strings.Join(ids[:7], " "))
 	// Traces never change the run.
-	cfg.Traces = TraceConfig{}
+	cfg.Traces = config.TraceConfig{}
 	_, plain := run(t, cfg)
 	a, _ := json.Marshal(plain.Summary)
 	b, _ := json.Marshal(all.Summary)
@@ -162,7 +163,7 @@ func TestTraceSlowestAndCaps(t *testing.T) {
 }
 
 func TestChromeTraceExport(t *testing.T) {
-	cfg := twoTiers(TraceConfig{Rate: 0.5, Failed: true, Slowest: 2})
+	cfg := twoTiers(config.TraceConfig{Rate: 0.5, Failed: true, Slowest: 2})
 	cfg.Duration = 5 * time.Second
 	cfg.Services[0].ServiceTime = d("exp(20ms)")
 	cfg.Clients[0].Rate = 40 // 80% busy: calls wait in the queue

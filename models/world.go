@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -16,7 +17,7 @@ import (
 // use it from one goroutine at a time. The zero World is not usable; call
 // Build.
 type World struct {
-	cfg Config
+	cfg config.Config
 	s   *sim.Sim
 	end sim.Time
 
@@ -100,7 +101,7 @@ func (e *LimitError) Error() string {
 
 // Build validates cfg (after applying defaults to a copy) and returns a
 // World ready to run from time 0.
-func Build(cfg Config) (*World, error) {
+func Build(cfg config.Config) (*World, error) {
 	cfg = cloneConfig(cfg)
 	cfg.ApplyDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -180,39 +181,39 @@ func Build(cfg Config) (*World, error) {
 
 // cloneConfig copies the slices of cfg so that ApplyDefaults on the copy
 // leaves the caller's Config alone.
-func cloneConfig(c Config) Config {
-	c.Services = append([]ServiceConfig(nil), c.Services...)
+func cloneConfig(c config.Config) config.Config {
+	c.Services = append([]config.ServiceConfig(nil), c.Services...)
 	for i := range c.Services {
-		c.Services[i].Calls = append([]CallConfig(nil), c.Services[i].Calls...)
-		c.Services[i].cloneStrategies()
+		c.Services[i].Calls = append([]config.CallConfig(nil), c.Services[i].Calls...)
+		c.Services[i].CloneStrategies()
 		for j := range c.Services[i].Calls {
-			c.Services[i].Calls[j].ClientPolicy.clone()
+			c.Services[i].Calls[j].ClientPolicy.Clone()
 		}
 		if l := c.Services[i].Queue.Limit; l != nil {
-			c.Services[i].Queue.Limit = Limit(*l)
+			c.Services[i].Queue.Limit = config.Limit(*l)
 		}
 	}
-	c.Clients = append([]ClientConfig(nil), c.Clients...)
+	c.Clients = append([]config.ClientConfig(nil), c.Clients...)
 	for i := range c.Clients {
-		c.Clients[i].Schedule = append([]RatePoint(nil), c.Clients[i].Schedule...)
-		c.Clients[i].ClientPolicy.clone()
+		c.Clients[i].Schedule = append([]config.RatePoint(nil), c.Clients[i].Schedule...)
+		c.Clients[i].ClientPolicy.Clone()
 	}
-	c.Caches = append([]CacheConfig(nil), c.Caches...)
+	c.Caches = append([]config.CacheConfig(nil), c.Caches...)
 	for i := range c.Caches {
-		c.Caches[i].ClientPolicy.clone()
+		c.Caches[i].ClientPolicy.Clone()
 	}
-	c.Faults = append([]FaultConfig(nil), c.Faults...)
-	c.Jobs = append([]JobConfig(nil), c.Jobs...)
+	c.Faults = append([]config.FaultConfig(nil), c.Faults...)
+	c.Jobs = append([]config.JobConfig(nil), c.Jobs...)
 	for i := range c.Jobs {
-		c.Jobs[i].Bursts = append([]ChangeBurst(nil), c.Jobs[i].Bursts...)
-		c.Jobs[i].ClientPolicy.clone()
+		c.Jobs[i].Bursts = append([]config.ChangeBurst(nil), c.Jobs[i].Bursts...)
+		c.Jobs[i].ClientPolicy.Clone()
 	}
 	return c
 }
 
 // Config returns the configuration the world was built from, with defaults
 // applied. Callers must not modify its slices.
-func (w *World) Config() *Config { return &w.cfg }
+func (w *World) Config() *config.Config { return &w.cfg }
 
 // Now returns the current virtual time.
 func (w *World) Now() sim.Time { return w.s.Now() }

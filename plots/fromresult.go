@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
@@ -160,7 +160,7 @@ func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*results.Results, erro
 		return nil, fmt.Errorf("summary: %w", err)
 	}
 	r.Stopped = row.Stopped
-	var cfg models.Config
+	var cfg config.Config
 	if s != nil {
 		c, err := s.VariantConfig(row.Variant)
 		if err != nil {
@@ -172,7 +172,7 @@ func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*results.Results, erro
 		r.DurationS = cfg.Duration.Seconds()
 		r.IntervalS = cfg.Interval.Seconds()
 		if r.IntervalS == 0 {
-			r.IntervalS = models.DefaultInterval.Seconds()
+			r.IntervalS = config.DefaultInterval.Seconds()
 		}
 		r.Faults = faultWindows(cfg.Faults)
 	}
@@ -201,7 +201,7 @@ func runOfRow(s *scenarios.Scenario, row *scenarios.Row) (*results.Results, erro
 
 // faultWindows lists configured faults as windows, in start order (the
 // order models reports them in).
-func faultWindows(fs []models.FaultConfig) []results.FaultWindow {
+func faultWindows(fs []config.FaultConfig) []results.FaultWindow {
 	out := make([]results.FaultWindow, 0, len(fs))
 	for _, f := range fs {
 		end := f.End()

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
@@ -156,7 +156,7 @@ func (s *Scenario) withSettings(sets format.Settings, d *format.Decoder, p forma
 // and reports its errors located in the file. It returns the set of
 // "path: msg" errors found (to tell a variant's own errors from the
 // base's).
-func (s *Scenario) validateWorld(c *models.Config, d *format.Decoder, v *variantCtx) map[string]bool {
+func (s *Scenario) validateWorld(c *config.Config, d *format.Decoder, v *variantCtx) map[string]bool {
 	cfg := *c
 	cfg.ApplyDefaults()
 	found := map[string]bool{}
@@ -164,16 +164,16 @@ func (s *Scenario) validateWorld(c *models.Config, d *format.Decoder, v *variant
 	if err == nil {
 		return found
 	}
-	var fes []*models.FieldError
+	var fes []*config.FieldError
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range j.Unwrap() {
-			var fe *models.FieldError
+			var fe *config.FieldError
 			if errors.As(e, &fe) {
 				fes = append(fes, fe)
 			}
 		}
 	} else {
-		var fe *models.FieldError
+		var fe *config.FieldError
 		if errors.As(err, &fe) {
 			fes = append(fes, fe)
 		}
@@ -219,7 +219,7 @@ func (s *Scenario) validateWorld(c *models.Config, d *format.Decoder, v *variant
 
 // targetHint adds a did-you-mean to errors about a reference to a service,
 // cache or client that does not exist.
-func targetHint(fe *models.FieldError, c *models.Config) string {
+func targetHint(fe *config.FieldError, c *config.Config) string {
 	if !strings.HasSuffix(fe.Path, ".target") && !strings.HasSuffix(fe.Path, ".backend") {
 		return ""
 	}

@@ -17,7 +17,7 @@
 //	}
 //
 // Loading decodes the file with package scenarios/format, by reflection
-// over the toml tags of models.Config (the world) and Scenario (how to run
+// over the toml tags of config.Config (the world) and Scenario (how to run
 // it), so a field added to models is a key of the format at once;
 // docs/SCENARIOS.md documents every key and a test keeps it complete.
 // Errors are located in the file by format's index of key positions, and

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -18,8 +18,8 @@ import (
 // sharedDocs are struct types that appear in several places of the format;
 // docs/SCENARIOS.md documents their keys once, under these prefixes.
 var sharedDocs = map[reflect.Type]string{
-	reflect.TypeFor[models.ClientPolicy](): "policy",
-	reflect.TypeFor[models.LinkConfig]():   "link",
+	reflect.TypeFor[config.ClientPolicy](): "policy",
+	reflect.TypeFor[config.LinkConfig]():   "link",
 	reflect.TypeFor[Axis]():                "axis",
 }
 

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -22,7 +22,7 @@ type metricNode struct {
 
 // metricShape builds the summary shape for a world: the fields of
 // results.Summary by their json tags, plus what the runner adds.
-func metricShape(c *models.Config) *metricNode {
+func metricShape(c *config.Config) *metricNode {
 	names := map[string][]string{}
 	for _, s := range c.Services {
 		names["services"] = append(names["services"], s.Name)

@@ -16,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios/format"
 )
@@ -238,7 +239,7 @@ func splitmix(x uint64) uint64 {
 }
 
 // config returns the world of run i.
-func (p *plan) config(i int) (models.Config, error) {
+func (p *plan) config(i int) (config.Config, error) {
 	r := i % p.reps
 	v := i / p.reps % len(p.variants)
 	pt := i / p.reps / len(p.variants)
@@ -250,7 +251,7 @@ func (p *plan) config(i int) (models.Config, error) {
 			d.Set(c, format.Setting{Path: a.Path, Value: p.points[pt][j]}, format.Path{Disp: "sweep " + a.Path})
 		}
 		if err := d.Err(); err != nil {
-			return models.Config{}, err
+			return config.Config{}, err
 		}
 	}
 	cfg := c.Config
@@ -303,9 +304,9 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 	}
 	switch {
 	case !p.traces || i%p.reps != 0:
-		cfg.Traces = models.TraceConfig{}
+		cfg.Traces = config.TraceConfig{}
 	case !cfg.Traces.Enabled():
-		cfg.Traces = models.DefaultTraces
+		cfg.Traces = config.DefaultTraces
 	}
 	w, err := models.Build(cfg)
 	if err != nil {
@@ -421,7 +422,7 @@ func Run(s *Scenario, opts Options) (*Result, error) {
 // RunOne builds and runs one world (no variants, sweep or replications),
 // with the wall-clock limit of RunWorld, for callers that want a single
 // run's full results (plots, the TUI).
-func RunOne(cfg models.Config, maxWall time.Duration, now func() time.Time) (*results.Results, string, error) {
+func RunOne(cfg config.Config, maxWall time.Duration, now func() time.Time) (*results.Results, string, error) {
 	w, err := models.Build(cfg)
 	if err != nil {
 		return nil, "", err
@@ -433,7 +434,7 @@ func RunOne(cfg models.Config, maxWall time.Duration, now func() time.Time) (*re
 // Config returns the world of one variant of s ("base" or a variant's
 // name) with its overrides applied, for callers that build a World
 // themselves.
-func (s *Scenario) VariantConfig(name string) (models.Config, error) {
+func (s *Scenario) VariantConfig(name string) (config.Config, error) {
 	if name == BaseName {
 		return format.Clone(s).Config, nil
 	}
@@ -442,7 +443,7 @@ func (s *Scenario) VariantConfig(name string) (models.Config, error) {
 			d := format.NewDecoder(s.File)
 			vs, _ := s.withSettings(v.Set, d, format.Path{Disp: "variants[" + name + "]"})
 			if err := d.Err(); err != nil {
-				return models.Config{}, err
+				return config.Config{}, err
 			}
 			return vs.Config, nil
 		}
@@ -451,5 +452,5 @@ func (s *Scenario) VariantConfig(name string) (models.Config, error) {
 	for _, v := range s.Variants {
 		names = append(names, v.Name)
 	}
-	return models.Config{}, fmt.Errorf("no variant named %q in %s%s", name, s.Name, format.DidYouMean(name, names, "variants"))
+	return config.Config{}, fmt.Errorf("no variant named %q in %s%s", name, s.Name, format.DidYouMean(name, names, "variants"))
 }

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // Scenario is a scenario file, decoded and checked: the world (a
-// models.Config, whose keys are the file's top-level keys), what to call
+// config.Config, whose keys are the file's top-level keys), what to call
 // it, and how to run it: variants, a sweep, replications and claims.
 //
 // Keys tagged "noset" describe the run, not the world, so variants and
@@ -28,7 +28,7 @@ type Scenario struct {
 
 	// Config is the world: duration, interval, seed, services, clients,
 	// caches, faults, recovery, limits.
-	models.Config
+	config.Config
 
 	// RunLimits are the limits only the batch runner can enforce; they
 	// share the [limits] table with models' limits.
@@ -161,8 +161,8 @@ func scenarioName(file string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// applyDefaults sets the scenario-level defaults (models.Config's own are
-// set by models.Config.ApplyDefaults when a world is built).
+// applyDefaults sets the scenario-level defaults (config.Config's own are
+// set by config.Config.ApplyDefaults when a world is built).
 func (s *Scenario) applyDefaults() {
 	if s.Replications == 0 {
 		s.Replications = 1

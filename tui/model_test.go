@@ -9,7 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -108,13 +108,13 @@ func TestInjectKeys(t *testing.T) {
 	d.key("D") // 20s
 	cases := []struct {
 		key  string
-		want models.FaultConfig
+		want config.FaultConfig
 	}{
-		{"1", models.FaultConfig{Kind: models.FaultLoadSpike, Target: "*", Factor: 4, For: 20 * time.Second}},
-		{"2", models.FaultConfig{Kind: models.FaultSlowdown, Target: "api", Factor: 4, For: 20 * time.Second}},
-		{"3", models.FaultConfig{Kind: models.FaultPause, Target: "api", For: 20 * time.Second}},
-		{"4", models.FaultConfig{Kind: models.FaultOutage, Target: "api", For: 20 * time.Second, Mode: models.FailFast}},
-		{"b4", models.FaultConfig{Kind: models.FaultOutage, Target: "api", For: 20 * time.Second, Mode: models.BlackHole}},
+		{"1", config.FaultConfig{Kind: config.FaultLoadSpike, Target: "*", Factor: 4, For: 20 * time.Second}},
+		{"2", config.FaultConfig{Kind: config.FaultSlowdown, Target: "api", Factor: 4, For: 20 * time.Second}},
+		{"3", config.FaultConfig{Kind: config.FaultPause, Target: "api", For: 20 * time.Second}},
+		{"4", config.FaultConfig{Kind: config.FaultOutage, Target: "api", For: 20 * time.Second, Mode: config.FailFast}},
+		{"b4", config.FaultConfig{Kind: config.FaultOutage, Target: "api", For: 20 * time.Second, Mode: config.BlackHole}},
 	}
 	for i, c := range cases {
 		d.frames(3, frame)
@@ -312,7 +312,7 @@ func TestSessionLockstep(t *testing.T) {
 	}
 	s.SetTarget(sim.Time(6 * time.Second))
 	s.Step(300) // one world may lag the other now
-	iv, err := s.InjectFault(models.FaultConfig{Kind: models.FaultPause, Target: "api", For: time.Second})
+	iv, err := s.InjectFault(config.FaultConfig{Kind: config.FaultPause, Target: "api", For: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 )
 
@@ -300,7 +300,7 @@ func (r *runState) knobLine(w int) string {
 		if n, ok := intAt(c, retryAttemptsPath); ok {
 			retries = append(retries, [2]string{c.Name, itoa(int(max(n, 1)))})
 		}
-		if c.Model != models.Closed {
+		if c.Model != config.Closed {
 			rates = append(rates, [2]string{c.Name, fmtNum(rateAt(c, now)) + "/s"})
 		}
 		if c.Timeout > 0 {

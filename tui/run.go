@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -229,17 +229,17 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.cursor = -1
 		r.setNote("live", false)
 	case key.Matches(msg, k.Spike):
-		r.inject(models.FaultConfig{Kind: models.FaultLoadSpike, Target: "*", Factor: magnitudes[r.mag]})
+		r.inject(config.FaultConfig{Kind: config.FaultLoadSpike, Target: "*", Factor: magnitudes[r.mag]})
 	case key.Matches(msg, k.Slowdown):
-		r.inject(models.FaultConfig{Kind: models.FaultSlowdown, Target: r.service(), Factor: magnitudes[r.mag]})
+		r.inject(config.FaultConfig{Kind: config.FaultSlowdown, Target: r.service(), Factor: magnitudes[r.mag]})
 	case key.Matches(msg, k.PauseSvc):
-		r.inject(models.FaultConfig{Kind: models.FaultPause, Target: r.service()})
+		r.inject(config.FaultConfig{Kind: config.FaultPause, Target: r.service()})
 	case key.Matches(msg, k.Outage):
-		mode := models.FailFast
+		mode := config.FailFast
 		if r.blackHole {
-			mode = models.BlackHole
+			mode = config.BlackHole
 		}
-		r.inject(models.FaultConfig{Kind: models.FaultOutage, Target: r.service(), Mode: mode})
+		r.inject(config.FaultConfig{Kind: config.FaultOutage, Target: r.service(), Mode: mode})
 	case key.Matches(msg, k.MagDown):
 		r.mag = max(r.mag-1, 0)
 	case key.Matches(msg, k.MagUp):
@@ -323,11 +323,11 @@ func (r *runState) scrub(delta int) {
 }
 
 // inject injects a fault now into every variant.
-func (r *runState) inject(f models.FaultConfig) {
+func (r *runState) inject(f config.FaultConfig) {
 	if !f.Kind.Instantaneous() {
 		f.For = durations[r.dur]
 	}
-	if f.Kind != models.FaultLoadSpike && f.Target == "" {
+	if f.Kind != config.FaultLoadSpike && f.Target == "" {
 		r.setNote("no service to inject into", true)
 		return
 	}
@@ -347,7 +347,7 @@ func (r *runState) scaleRate(f float64) {
 	var ivs []Intervention
 	for i := range cfg.Clients {
 		c := &cfg.Clients[i]
-		if c.Model == models.Closed {
+		if c.Model == config.Closed {
 			continue
 		}
 		rate := rateAt(c, now)

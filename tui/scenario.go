@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -29,7 +29,7 @@ type Variant struct {
 	// Name labels the variant ("base", "no retries", ...).
 	Name string
 	// Config is the variant's world, before interventions.
-	Config models.Config
+	Config config.Config
 }
 
 // Entry is one scenario in the gallery. Load is called when the user picks
@@ -73,7 +73,7 @@ type Intervention struct {
 	// At is the virtual time it was made at (for Inject, Fault.At).
 	At time.Duration
 	// Fault is the fault injected (Inject).
-	Fault models.FaultConfig
+	Fault config.FaultConfig
 	// Client names the client a knob acts on (SetRate, SetTimeout,
 	// SetRetries).
 	Client string
@@ -112,19 +112,19 @@ func (iv Intervention) String() string {
 }
 
 // describeFault says what a fault does in a few words.
-func describeFault(f models.FaultConfig) string {
+func describeFault(f config.FaultConfig) string {
 	var what string
 	switch f.Kind {
-	case models.FaultLoadSpike:
+	case config.FaultLoadSpike:
 		what = fmt.Sprintf("load spike x%s", fmtNum(f.Factor))
 		if f.Target != "*" {
 			what += " " + f.Target
 		}
-	case models.FaultSlowdown:
+	case config.FaultSlowdown:
 		what = fmt.Sprintf("slowdown %s x%s", f.Target, fmtNum(f.Factor))
-	case models.FaultOutage:
+	case config.FaultOutage:
 		what = "outage " + f.Target
-		if f.Mode == models.BlackHole {
+		if f.Mode == config.BlackHole {
 			what = "black-hole outage " + f.Target
 		}
 	default:
@@ -158,8 +158,8 @@ func FromFile(doc *scenarios.Scenario) (*Scenario, error) {
 // scenario file, the interventions change the base and the variants'
 // overrides are applied on top, exactly as `stampede run` will do with
 // the saved file; otherwise they change each variant.
-func (s *Scenario) configs(ivs []Intervention) ([]models.Config, error) {
-	out := make([]models.Config, len(s.Variants))
+func (s *Scenario) configs(ivs []Intervention) ([]config.Config, error) {
+	out := make([]config.Config, len(s.Variants))
 	if s.Doc == nil {
 		for i, v := range s.Variants {
 			out[i] = applyInterventions(v.Config, ivs)
@@ -180,7 +180,7 @@ func (s *Scenario) configs(ivs []Intervention) ([]models.Config, error) {
 
 // applyInterventions returns cfg with ivs applied, in order, sharing no
 // slices with cfg.
-func applyInterventions(cfg models.Config, ivs []Intervention) models.Config {
+func applyInterventions(cfg config.Config, ivs []Intervention) config.Config {
 	cfg.Clients = slices.Clone(cfg.Clients)
 	for i := range cfg.Clients {
 		cfg.Clients[i].Schedule = slices.Clone(cfg.Clients[i].Schedule)
@@ -200,7 +200,7 @@ func applyInterventions(cfg models.Config, ivs []Intervention) models.Config {
 		case SetRate:
 			if c := clientIndex(&cfg, iv.Client); c >= 0 {
 				cl := &cfg.Clients[c]
-				cl.Schedule = setRatePoint(cl.Schedule, models.RatePoint{At: iv.At, Rate: iv.Rate})
+				cl.Schedule = setRatePoint(cl.Schedule, config.RatePoint{At: iv.At, Rate: iv.Rate})
 			}
 		case SetTimeout:
 			if c := clientIndex(&cfg, iv.Client); c >= 0 {
@@ -217,15 +217,15 @@ func applyInterventions(cfg models.Config, ivs []Intervention) models.Config {
 	return cfg
 }
 
-func clientIndex(cfg *models.Config, name string) int {
-	return slices.IndexFunc(cfg.Clients, func(c models.ClientConfig) bool { return c.Name == name })
+func clientIndex(cfg *config.Config, name string) int {
+	return slices.IndexFunc(cfg.Clients, func(c config.ClientConfig) bool { return c.Name == name })
 }
 
 // setRatePoint inserts p into a schedule kept strictly increasing in At,
 // replacing a point at the same instant. A point at time 0 sets the rate
 // from the start.
-func setRatePoint(s []models.RatePoint, p models.RatePoint) []models.RatePoint {
-	i, found := slices.BinarySearchFunc(s, p.At, func(q models.RatePoint, at time.Duration) int {
+func setRatePoint(s []config.RatePoint, p config.RatePoint) []config.RatePoint {
+	i, found := slices.BinarySearchFunc(s, p.At, func(q config.RatePoint, at time.Duration) int {
 		return cmp.Compare(q.At, at)
 	})
 	if found {
@@ -237,7 +237,7 @@ func setRatePoint(s []models.RatePoint, p models.RatePoint) []models.RatePoint {
 
 // rateAt returns the scheduled base rate of an open client at t (calls/s),
 // following steps and ramps like the models do.
-func rateAt(c *models.ClientConfig, t time.Duration) float64 {
+func rateAt(c *config.ClientConfig, t time.Duration) float64 {
 	prevAt, prevRate := time.Duration(0), c.Rate
 	for _, p := range c.Schedule {
 		if t < p.At {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -37,7 +38,7 @@ type Session struct {
 
 	// cfgs are the variants' configurations with the interventions
 	// applied, as of the last build.
-	cfgs []models.Config
+	cfgs []config.Config
 }
 
 // NewSession builds the worlds of every variant of s at time 0.
@@ -210,7 +211,7 @@ func advanceAll(ws []*models.World, until sim.Time, budget uint64) bool {
 // event already pending at exactly f.At (or at its end) would still be
 // ordered differently in the replay; with nanosecond times that needs a
 // coincidence to the nanosecond.
-func (s *Session) InjectFault(f models.FaultConfig) (Intervention, error) {
+func (s *Session) InjectFault(f config.FaultConfig) (Intervention, error) {
 	if s.Done() {
 		return Intervention{}, errors.New("the run is over")
 	}
@@ -248,13 +249,13 @@ func (s *Session) InjectFault(f models.FaultConfig) (Intervention, error) {
 
 // faultAt returns the fault starting at exactly at (an injected fault's
 // instant is unique).
-func faultAt(fs []models.FaultConfig, at time.Duration) (models.FaultConfig, bool) {
+func faultAt(fs []config.FaultConfig, at time.Duration) (config.FaultConfig, bool) {
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].At == at {
 			return fs[i], true
 		}
 	}
-	return models.FaultConfig{}, false
+	return config.FaultConfig{}, false
 }
 
 // Configure records configuration interventions (SetRate, SetTimeout,
@@ -298,4 +299,4 @@ func (s *Session) rerun() error {
 // Configs returns each variant's configuration with the configuration
 // interventions applied (and the faults injected before the last re-run):
 // what the worlds were built from. Callers must not modify it.
-func (s *Session) Configs() []models.Config { return s.cfgs }
+func (s *Session) Configs() []config.Config { return s.cfgs }

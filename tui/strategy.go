@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -49,12 +49,12 @@ var (
 // most scenarios' faults), and shedding at four times the workers held
 // per replica (in service and waiting).
 var (
-	defaultBudget  = &models.BudgetConfig{Kind: models.BudgetTokenBucket}
-	defaultBreaker = &models.BreakerConfig{OpenFor: 5 * time.Second}
+	defaultBudget  = &config.BudgetConfig{Kind: config.BudgetTokenBucket}
+	defaultBreaker = &config.BreakerConfig{OpenFor: 5 * time.Second}
 )
 
-func defaultShed(s *models.ServiceConfig) *models.ShedConfig {
-	return &models.ShedConfig{Concurrency: 4 * max(s.Workers, 1)}
+func defaultShed(s *config.ServiceConfig) *config.ShedConfig {
+	return &config.ShedConfig{Concurrency: 4 * max(s.Workers, 1)}
 }
 
 // entity is one place strategies live in a configuration.
@@ -67,7 +67,7 @@ type entity struct {
 // entities lists the places of cfg where the knob looks for strategies,
 // in configuration order: clients, services with their call edges,
 // caches.
-func entities(cfg *models.Config) []entity {
+func entities(cfg *config.Config) []entity {
 	var out []entity
 	for _, c := range cfg.Clients {
 		out = append(out, entity{"clients." + c.Name, c.Name, callStrats})
@@ -138,7 +138,7 @@ func strategyMenu(s *Scenario) []StrategySetting {
 
 // settingIn returns strategy k of entity e as cfg configures it, if it
 // is on there.
-func settingIn(cfg *models.Config, e entity, k strategies.Knob) (StrategySetting, bool) {
+func settingIn(cfg *config.Config, e entity, k strategies.Knob) (StrategySetting, bool) {
 	st := StrategySetting{Entity: e.path, Keys: k.Keys, Name: k.Label + " " + e.name}
 	for i, key := range k.Keys {
 		f, ok := entityField(cfg, e.path, key)
@@ -148,7 +148,7 @@ func settingIn(cfg *models.Config, e entity, k strategies.Knob) (StrategySetting
 		st.Values = append(st.Values, f.Interface())
 	}
 	if k.Keys[0] == "queue.order" {
-		if st.Values[0] == models.FIFO {
+		if st.Values[0] == config.FIFO {
 			return StrategySetting{}, false
 		}
 		st.Name = "order " + e.name + " " + fmt.Sprint(st.Values[0])
@@ -158,7 +158,7 @@ func settingIn(cfg *models.Config, e entity, k strategies.Knob) (StrategySetting
 
 // defaultSettings are the TUI's own settings for an entity the scenario
 // configures no strategy on (clients and services only).
-func defaultSettings(cfg *models.Config, e entity) []StrategySetting {
+func defaultSettings(cfg *config.Config, e entity) []StrategySetting {
 	switch {
 	case strings.HasPrefix(e.path, "clients."):
 		return []StrategySetting{
@@ -166,14 +166,14 @@ func defaultSettings(cfg *models.Config, e entity) []StrategySetting {
 			{Name: "breaker " + e.name, Entity: e.path, Keys: []string{"breaker"}, Values: []any{defaultBreaker}},
 		}
 	case strings.HasPrefix(e.path, "services.") && !strings.Contains(e.path, ".calls."):
-		i := slices.IndexFunc(cfg.Services, func(s models.ServiceConfig) bool { return "services."+s.Name == e.path })
+		i := slices.IndexFunc(cfg.Services, func(s config.ServiceConfig) bool { return "services."+s.Name == e.path })
 		return []StrategySetting{{Name: "shed " + e.name, Entity: e.path, Keys: []string{"shed"}, Values: []any{defaultShed(&cfg.Services[i])}}}
 	}
 	return nil
 }
 
 // strategyOn reports whether cfg has st exactly (every key at its value).
-func strategyOn(cfg *models.Config, st StrategySetting) bool {
+func strategyOn(cfg *config.Config, st StrategySetting) bool {
 	for i, key := range st.Keys {
 		f, ok := entityField(cfg, st.Entity, key)
 		if !ok || !reflect.DeepEqual(f.Interface(), st.Values[i]) {
@@ -186,7 +186,7 @@ func strategyOn(cfg *models.Config, st StrategySetting) bool {
 // setStrategy turns st on or off in cfg, which must share no slice of
 // entities with anything else (applyInterventions clones them). Pointer
 // values are copied, so that cfg shares no table with st.
-func setStrategy(cfg *models.Config, st StrategySetting, on bool) {
+func setStrategy(cfg *config.Config, st StrategySetting, on bool) {
 	for i, key := range st.Keys {
 		f, ok := entityField(cfg, st.Entity, key)
 		if !ok || !f.CanSet() {
@@ -214,7 +214,7 @@ func setStrategy(cfg *models.Config, st StrategySetting, on bool) {
 
 // entityField finds the field at key (a toml path) of the entity at path
 // in cfg ("clients.users", "services.api.calls.0", "caches.c").
-func entityField(cfg *models.Config, path, key string) (reflect.Value, bool) {
+func entityField(cfg *config.Config, path, key string) (reflect.Value, bool) {
 	parts := strings.Split(path, ".")
 	if len(parts) < 2 {
 		return reflect.Value{}, false
@@ -222,13 +222,13 @@ func entityField(cfg *models.Config, path, key string) (reflect.Value, bool) {
 	var ent reflect.Value
 	switch parts[0] {
 	case "clients":
-		i := slices.IndexFunc(cfg.Clients, func(c models.ClientConfig) bool { return c.Name == parts[1] })
+		i := slices.IndexFunc(cfg.Clients, func(c config.ClientConfig) bool { return c.Name == parts[1] })
 		if i < 0 || len(parts) != 2 {
 			return reflect.Value{}, false
 		}
 		ent = reflect.ValueOf(&cfg.Clients[i])
 	case "services":
-		i := slices.IndexFunc(cfg.Services, func(s models.ServiceConfig) bool { return s.Name == parts[1] })
+		i := slices.IndexFunc(cfg.Services, func(s config.ServiceConfig) bool { return s.Name == parts[1] })
 		if i < 0 {
 			return reflect.Value{}, false
 		}
@@ -245,7 +245,7 @@ func entityField(cfg *models.Config, path, key string) (reflect.Value, bool) {
 			return reflect.Value{}, false
 		}
 	case "caches":
-		i := slices.IndexFunc(cfg.Caches, func(c models.CacheConfig) bool { return c.Name == parts[1] })
+		i := slices.IndexFunc(cfg.Caches, func(c config.CacheConfig) bool { return c.Name == parts[1] })
 		if i < 0 || len(parts) != 2 {
 			return reflect.Value{}, false
 		}

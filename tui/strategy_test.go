@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 )
 
 func loadStrategies(t *testing.T) *Scenario {
@@ -35,7 +34,7 @@ func TestStrategyMenu(t *testing.T) {
 	if got := names(menu); !slices.Equal(got, want) {
 		t.Fatalf("strategies.toml: %q, want %q", got, want)
 	}
-	if b := menu[1].Values[0].(*models.BreakerConfig); menu[1].Path() != "clients.users.breaker" ||
+	if b := menu[1].Values[0].(*config.BreakerConfig); menu[1].Path() != "clients.users.breaker" ||
 		b.OpenFor != 2*time.Second || b.Size != 50 || b.MinCalls != 20 {
 		t.Errorf("the breaker is %s = %+v, want the breaker variant's", menu[1].Path(), b)
 	}
@@ -43,21 +42,21 @@ func TestStrategyMenu(t *testing.T) {
 	if got, want := names(demo), []string{"budget users", "breaker users", "shed api"}; !slices.Equal(got, want) {
 		t.Fatalf("demo: %q, want the defaults %q", got, want)
 	}
-	if sh := demo[2].Values[0].(*models.ShedConfig); sh.Concurrency != 16 {
+	if sh := demo[2].Values[0].(*config.ShedConfig); sh.Concurrency != 16 {
 		t.Errorf("default shedding at %d held, want 4 x 4 workers", sh.Concurrency)
 	}
 
 	// two queue orders and two sheds from different variants, and an edge
 	s := loadDemo(t)
 	base := s.Variants[0].Config
-	base.Services = append(slices.Clone(base.Services), models.ServiceConfig{Name: "db", ServiceTime: base.Services[0].ServiceTime})
-	base.Services[0].Calls = []models.CallConfig{{Target: "db", ClientPolicy: models.ClientPolicy{Breaker: &models.BreakerConfig{}}}}
+	base.Services = append(slices.Clone(base.Services), config.ServiceConfig{Name: "db", ServiceTime: base.Services[0].ServiceTime})
+	base.Services[0].Calls = []config.CallConfig{{Target: "db", ClientPolicy: config.ClientPolicy{Breaker: &config.BreakerConfig{}}}}
 	vs := []Variant{{Name: "base", Config: base}}
 	for _, v := range []struct {
 		name  string
-		order models.QueueOrder
+		order config.QueueOrder
 		shed  int
-	}{{"lifo", models.LIFO, 0}, {"codel-a", models.CoDel, 8}, {"codel-b", models.CoDel, 9}} {
+	}{{"lifo", config.LIFO, 0}, {"codel-a", config.CoDel, 8}, {"codel-b", config.CoDel, 9}} {
 		c := base
 		c.Services = slices.Clone(base.Services)
 		c.Services[0].Queue.Order = v.order
@@ -65,7 +64,7 @@ func TestStrategyMenu(t *testing.T) {
 			c.Services[0].Queue.CoDelVariant = "folly"
 		}
 		if v.shed > 0 {
-			c.Services[0].Shed = &models.ShedConfig{Concurrency: v.shed}
+			c.Services[0].Shed = &config.ShedConfig{Concurrency: v.shed}
 		}
 		vs = append(vs, Variant{Name: v.name, Config: c})
 	}
@@ -99,7 +98,7 @@ func TestStrategyToggle(t *testing.T) {
 	for i := 0; i < 100 && !d.m.run.sess.CaughtUp(); i++ {
 		d.frames(1, frame)
 	}
-	want := &models.BreakerConfig{OpenFor: 2 * time.Second, Size: 50, MinCalls: 20}
+	want := &config.BreakerConfig{OpenFor: 2 * time.Second, Size: 50, MinCalls: 20}
 	for i, c := range d.m.run.sess.Configs() {
 		if got := c.Clients[0].Breaker; !reflect.DeepEqual(got, want) {
 			t.Errorf("variant %d: breaker %+v, want %+v", i, got, want)

@@ -9,17 +9,18 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 )
 
 // writeResults runs a small world with a slowdown and saves its results.
 func writeResults(t *testing.T, dir string) string {
 	t.Helper()
-	cfg := models.Config{
+	cfg := config.Config{
 		Duration: 40 * time.Second, Seed: 1,
-		Services: []models.ServiceConfig{{Name: "api", Workers: 4, Queue: models.QueueConfig{Limit: models.Limit(50)}, ServiceTime: sim.MustParseDist("exp(20ms)")}},
-		Clients:  []models.ClientConfig{{Name: "users", Target: "api", Rate: 100, ClientPolicy: models.ClientPolicy{Timeout: 200 * time.Millisecond}}},
-		Faults:   []models.FaultConfig{{Kind: models.FaultSlowdown, Target: "api", At: 10 * time.Second, For: 5 * time.Second, Factor: 4}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 4, Queue: config.QueueConfig{Limit: config.Limit(50)}, ServiceTime: sim.MustParseDist("exp(20ms)")}},
+		Clients:  []config.ClientConfig{{Name: "users", Target: "api", Rate: 100, ClientPolicy: config.ClientPolicy{Timeout: 200 * time.Millisecond}}},
+		Faults:   []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 10 * time.Second, For: 5 * time.Second, Factor: 4}},
 	}
 	w, err := models.Build(cfg)
 	if err != nil {

@@ -19,11 +19,12 @@ var layers = map[string][]string{
 	"sim":              {},
 	"strategies":       {"sim"},
 	"models/results":   {"sim"},
-	"models":           {"models/results", "strategies", "sim"},
+	"models/config":    {"strategies", "sim"},
+	"models":           {"models/config", "models/results", "strategies", "sim"},
 	"scenarios/format": {"sim"},
-	"scenarios":        {"scenarios/format", "models", "models/results", "strategies", "sim"},
-	"plots":            {"scenarios", "models", "models/results", "sim"},
-	"tui":              {"plots", "scenarios", "scenarios/format", "models", "models/results", "strategies", "sim"},
+	"scenarios":        {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
+	"plots":            {"scenarios", "models", "models/config", "models/results", "sim"},
+	"tui":              {"plots", "scenarios", "scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
 }
 

@@ -34,7 +34,7 @@ func TestCorePurity(t *testing.T) {
 	}
 	root := filepath.Join("..", "..")
 	checked := 0
-	for _, dir := range []string{"sim", "models", "models/results", "strategies"} {
+	for _, dir := range []string{"sim", "models", "models/results", "models/config", "strategies"} {
 		files, _ := filepath.Glob(filepath.Join(root, dir, "*.go"))
 		for _, path := range files {
 			if strings.HasSuffix(path, "_test.go") {

@@ -1,4 +1,4 @@
-package models
+package config
 
 import (
 	"errors"
@@ -45,11 +45,11 @@ type RetryConfig struct {
 	On []string `toml:"on"`
 }
 
-// enabled reports whether the policy retries at all.
-func (r *RetryConfig) enabled() bool { return r.Attempts >= 2 }
+// Enabled reports whether the policy retries at all.
+func (r *RetryConfig) Enabled() bool { return r.Attempts >= 2 }
 
 func (r *RetryConfig) applyDefaults() {
-	if !r.enabled() {
+	if !r.Enabled() {
 		return
 	}
 	if len(r.On) == 0 {
@@ -79,8 +79,8 @@ func (r *RetryConfig) applyDefaults() {
 	}
 }
 
-// policy returns the strategies' retry policy configuration.
-func (r *RetryConfig) policy() (strategies.RetryPolicyConfig, error) {
+// Policy returns the strategies' retry policy configuration.
+func (r *RetryConfig) Policy() (strategies.RetryPolicyConfig, error) {
 	kind, err := strategies.ParseBackoffKind(r.Backoff)
 	if err != nil {
 		return strategies.RetryPolicyConfig{}, &FieldError{Path: "backoff", Msg: "must be one of none, constant, linear, exponential, got " + quote(r.Backoff)}
@@ -259,10 +259,10 @@ func (b *BudgetConfig) validate() error {
 		_, err = strategies.NewTokenBucketBudget(strategies.TokenBucketBudgetConfig{MaxTokens: b.MaxTokens, TokenRatio: b.TokenRatio})
 	case BudgetRatio:
 		own = []string{"ttl", "min_retries_per_s", "percent"}
-		_, err = strategies.NewRatioBudget(b.ratio())
+		_, err = strategies.NewRatioBudget(b.Ratio())
 	case BudgetQuota:
 		own = []string{"max_tokens", "retry_cost", "timeout_retry_cost", "no_retry_increment", "refund"}
-		_, err = strategies.NewRetryQuota(b.quota())
+		_, err = strategies.NewRetryQuota(b.Quota())
 	case "":
 		return &FieldError{Path: "kind", Msg: "is required: token_bucket, ratio or quota"}
 	default:
@@ -278,7 +278,8 @@ func (b *BudgetConfig) validate() error {
 		"TimeoutRetryCost": "timeout_retry_cost", "NoRetryIncrement": "no_retry_increment"})
 }
 
-func (b *BudgetConfig) ratio() strategies.RatioBudgetConfig {
+// Ratio returns the strategies' ratio budget configuration.
+func (b *BudgetConfig) Ratio() strategies.RatioBudgetConfig {
 	c := strategies.RatioBudgetConfig{TTL: b.TTL}
 	if b.MinRetriesPerS != nil {
 		c.MinRetriesPerSec = *b.MinRetriesPerS
@@ -289,7 +290,8 @@ func (b *BudgetConfig) ratio() strategies.RatioBudgetConfig {
 	return c
 }
 
-func (b *BudgetConfig) quota() strategies.RetryQuotaConfig {
+// Quota returns the strategies' retry quota configuration.
+func (b *BudgetConfig) Quota() strategies.RetryQuotaConfig {
 	c := strategies.RetryQuotaConfig{MaxTokens: b.MaxTokens, RetryCost: b.RetryCost, TimeoutRetryCost: b.TimeoutRetryCost}
 	if b.NoRetryIncrement != nil {
 		c.NoRetryIncrement = *b.NoRetryIncrement
@@ -368,7 +370,8 @@ func (b *BreakerConfig) applyDefaults() {
 	}
 }
 
-func (b *BreakerConfig) config() (strategies.CircuitBreakerConfig, error) {
+// Strategy returns the strategies' circuit breaker configuration.
+func (b *BreakerConfig) Strategy() (strategies.CircuitBreakerConfig, error) {
 	wt, err := strategies.ParseWindowType(b.Window)
 	if err != nil {
 		return strategies.CircuitBreakerConfig{}, &FieldError{Path: "window", Msg: "must be one of count, time, got " + quote(b.Window)}
@@ -418,7 +421,8 @@ func (b *RetryBreakerConfig) applyDefaults() {
 	}
 }
 
-func (b *RetryBreakerConfig) config() (strategies.RetryBreakerConfig, error) {
+// Strategy returns the strategies' retry breaker configuration.
+func (b *RetryBreakerConfig) Strategy() (strategies.RetryBreakerConfig, error) {
 	wt, err := strategies.ParseWindowType(b.Window)
 	if err != nil {
 		return strategies.RetryBreakerConfig{}, &FieldError{Path: "window", Msg: "must be one of count, time, got " + quote(b.Window)}
@@ -460,7 +464,8 @@ func (t *ThrottleConfig) applyDefaults() {
 	}
 }
 
-func (t *ThrottleConfig) config() (strategies.AdaptiveThrottleConfig, error) {
+// Strategy returns the strategies' adaptive throttle configuration.
+func (t *ThrottleConfig) Strategy() (strategies.AdaptiveThrottleConfig, error) {
 	cfg := strategies.AdaptiveThrottleConfig{K: t.K, Window: t.Window, Buckets: t.Buckets, CountLocalRejects: t.CountLocalRejects == nil || *t.CountLocalRejects}
 	_, err := strategies.NewAdaptiveThrottle(cfg)
 	return cfg, mapConfigError(err, map[string]string{"K": "k", "Window": "window", "Buckets": "buckets"})
@@ -514,7 +519,8 @@ func (h *HedgeConfig) applyDefaults() {
 	}
 }
 
-func (h *HedgeConfig) config() (strategies.HedgeConfig, error) {
+// Strategy returns the strategies' hedge configuration.
+func (h *HedgeConfig) Strategy() (strategies.HedgeConfig, error) {
 	cfg := strategies.HedgeConfig{Mode: strategies.HedgeFixed, Delay: h.Delay, MaxAttempts: h.MaxAttempts, CancelOthers: h.Cancel == nil || *h.Cancel}
 	if h.Percentile != 0 {
 		cfg.Mode, cfg.Percentile, cfg.Window, cfg.MinSamples = strategies.HedgePercentile, h.Percentile, h.Window, h.MinSamples
@@ -550,7 +556,8 @@ func (b *BulkheadConfig) applyDefaults() {
 	}
 }
 
-func (b *BulkheadConfig) config() (strategies.BulkheadConfig, error) {
+// Strategy returns the strategies' bulkhead configuration.
+func (b *BulkheadConfig) Strategy() (strategies.BulkheadConfig, error) {
 	cfg := strategies.BulkheadConfig{MaxInFlight: b.MaxInFlight, MaxWait: b.MaxWait, MaxWaiting: b.MaxWaiting}
 	_, err := strategies.NewBulkhead(cfg)
 	return cfg, mapConfigError(err, map[string]string{"MaxInFlight": "max_in_flight", "MaxWait": "max_wait", "MaxWaiting": "max_waiting"})
@@ -579,9 +586,9 @@ func (p *ClientPolicy) applyDefaults() {
 	}
 }
 
-// clone gives p its own copies of the tables it points to, so that
+// Clone gives p its own copies of the tables it points to, so that
 // ApplyDefaults on a copy of a Config leaves the original alone.
-func (p *ClientPolicy) clone() {
+func (p *ClientPolicy) Clone() {
 	p.Retry.On = slices.Clone(p.Retry.On)
 	p.Budget = cloneBudget(p.Budget)
 	p.Breaker = clonePtr(p.Breaker)
@@ -623,8 +630,8 @@ func cloneBudget(b *BudgetConfig) *BudgetConfig {
 func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 	if p.Retry.Attempts < 0 || p.Retry.Attempts > 100 {
 		v.add(path+".retry.attempts", "must be in [0, 100] (0 or 1: no retries), got %d", p.Retry.Attempts)
-	} else if p.Retry.enabled() {
-		_, err := p.Retry.policy()
+	} else if p.Retry.Enabled() {
+		_, err := p.Retry.Policy()
 		v.strat(path+".retry", err)
 	}
 	if p.Budget != nil {
@@ -636,23 +643,23 @@ func (v *validator) clientStrategies(path string, p *ClientPolicy) {
 		}
 	}
 	if p.Breaker != nil {
-		_, err := p.Breaker.config()
+		_, err := p.Breaker.Strategy()
 		v.strat(path+".breaker", err)
 	}
 	if p.RetryBreaker != nil {
-		_, err := p.RetryBreaker.config()
+		_, err := p.RetryBreaker.Strategy()
 		v.strat(path+".retry_breaker", err)
 	}
 	if p.Throttle != nil {
-		_, err := p.Throttle.config()
+		_, err := p.Throttle.Strategy()
 		v.strat(path+".throttle", err)
 	}
 	if p.Hedge != nil {
-		_, err := p.Hedge.config()
+		_, err := p.Hedge.Strategy()
 		v.strat(path+".hedge", err)
 	}
 	if p.Bulkhead != nil {
-		_, err := p.Bulkhead.config()
+		_, err := p.Bulkhead.Strategy()
 		v.strat(path+".bulkhead", err)
 	}
 }
@@ -707,10 +714,10 @@ func (sh *ShedConfig) applyDefaults() {
 	}
 }
 
-// thresholds returns the priority shedder's thresholds: a class left out
+// Thresholds returns the priority shedder's thresholds: a class left out
 // takes the limit of the next more critical class set (it is shed no
 // later than that one), and +Inf (never) when none is set above it.
-func (p *PriorityShed) thresholds() [strategies.NumPriorities]float64 {
+func (p *PriorityShed) Thresholds() [strategies.NumPriorities]float64 {
 	var th [strategies.NumPriorities]float64
 	limits := [strategies.NumPriorities]int{p.Sheddable, p.SheddablePlus, p.Critical, p.CriticalPlus}
 	cur := math.Inf(1)
@@ -734,7 +741,7 @@ func (sh *ShedConfig) validate() error {
 		return &FieldError{Path: "concurrency", Msg: fmt.Sprintf("must be in [1, 1e9] (0: off), got %d", sh.Concurrency)}
 	}
 	if sh.Latency != 0 {
-		if _, err := sh.latency(); err != nil {
+		if _, err := sh.LatencyShedder(); err != nil {
 			return err
 		}
 	} else if sh.LatencySignal != "" || sh.LatencyWindow != 0 {
@@ -746,7 +753,7 @@ func (sh *ShedConfig) validate() error {
 				return &FieldError{Path: "priority", Msg: fmt.Sprintf("limits must be in [1, 1e9] (0: as the next more critical class), got %d", n)}
 			}
 		}
-		_, err := strategies.NewPriorityShedder(strategies.PriorityShedderConfig{Thresholds: p.thresholds()})
+		_, err := strategies.NewPriorityShedder(strategies.PriorityShedderConfig{Thresholds: p.Thresholds()})
 		if err != nil {
 			return &FieldError{Path: "priority", Msg: "limits must not decrease from sheddable to critical_plus (a more critical class is shed last): " + err.Error()}
 		}
@@ -754,7 +761,8 @@ func (sh *ShedConfig) validate() error {
 	return nil
 }
 
-func (sh *ShedConfig) latency() (strategies.LatencyShedderConfig, error) {
+// LatencyShedder returns the strategies' latency shedder configuration.
+func (sh *ShedConfig) LatencyShedder() (strategies.LatencyShedderConfig, error) {
 	sig, err := strategies.ParseLatencySignal(sh.LatencySignal)
 	if err != nil {
 		return strategies.LatencyShedderConfig{}, &FieldError{Path: "latency_signal", Msg: "must be one of head_age, mean_sojourn, got " + quote(sh.LatencySignal)}
@@ -816,8 +824,8 @@ func (rl *RateLimitConfig) applyDefaults() {
 	}
 }
 
-// limiter returns a new limiter for one replica (or one caller).
-func (rl *RateLimitConfig) limiter() (strategies.Allower, error) {
+// Limiter returns a new limiter for one replica (or one caller).
+func (rl *RateLimitConfig) Limiter() (strategies.Allower, error) {
 	switch rl.Kind {
 	case RateTokenBucket:
 		return strategies.NewTokenBucket(strategies.TokenBucketConfig{RatePerSec: rl.Rate, Burst: rl.Burst})
@@ -853,7 +861,7 @@ func (rl *RateLimitConfig) validate() error {
 	if rl.Per != "global" && rl.Per != "client" {
 		return &FieldError{Path: "per", Msg: "must be one of global, client, got " + quote(rl.Per)}
 	}
-	_, err := rl.limiter()
+	_, err := rl.Limiter()
 	return mapConfigError(err, map[string]string{"RatePerSec": "rate", "Burst": "burst", "Limit": "rate", "Window": "window"})
 }
 
@@ -888,7 +896,9 @@ func (d *DistributedRateLimitConfig) applyDefaults() {
 	}
 }
 
-func (d *DistributedRateLimitConfig) config(replicas int) (strategies.SharedQuotaConfig, error) {
+// Strategy returns the strategies' shared quota configuration for a
+// service of replicas replicas.
+func (d *DistributedRateLimitConfig) Strategy(replicas int) (strategies.SharedQuotaConfig, error) {
 	mode, err := strategies.ParseQuotaMode(d.Mode)
 	if err != nil {
 		return strategies.SharedQuotaConfig{}, &FieldError{Path: "mode", Msg: "must be one of stale_view, local_share, got " + quote(d.Mode)}
@@ -988,9 +998,9 @@ func setInt(p *int, v int) {
 	}
 }
 
-// algorithm returns the concurrency-limit algorithm cl configures; r
+// Algorithm returns the concurrency-limit algorithm cl configures; r
 // draws vegas's probe jitter.
-func (cl *ConcurrencyLimitConfig) algorithm(r *rand.Rand) (strategies.ConcurrencyLimit, error) {
+func (cl *ConcurrencyLimitConfig) Algorithm(r *rand.Rand) (strategies.ConcurrencyLimit, error) {
 	keys := map[string]string{"InitialLimit": "initial", "MinLimit": "min", "MaxLimit": "max", "MaxConcurrency": "max",
 		"BackoffRatio": "backoff_ratio", "Timeout": "timeout", "Smoothing": "smoothing", "ProbeMultiplier": "probe_multiplier",
 		"QueueSize": "queue_size", "LongWindow": "long_window", "RTTTolerance": "rtt_tolerance"}
@@ -1040,7 +1050,7 @@ func (cl *ConcurrencyLimitConfig) validate() error {
 			return &FieldError{Path: k.name, Msg: fmt.Sprintf("is not a key of a %s limit (its keys: initial, max, %s)", cl.Kind, strings.Join(own, ", "))}
 		}
 	}
-	_, err := cl.algorithm(rand.New(rand.NewPCG(0, 0)))
+	_, err := cl.Algorithm(rand.New(rand.NewPCG(0, 0)))
 	return err
 }
 
@@ -1087,8 +1097,8 @@ func (s *ServiceConfig) applyStrategyDefaults() {
 	}
 }
 
-// cloneStrategies gives s its own copies of its strategy tables.
-func (s *ServiceConfig) cloneStrategies() {
+// CloneStrategies gives s its own copies of its strategy tables.
+func (s *ServiceConfig) CloneStrategies() {
 	if s.Shed != nil {
 		sh := *s.Shed
 		sh.Priority = clonePtr(sh.Priority)
@@ -1145,7 +1155,7 @@ func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
 		v.strat(p+".rate_limit", s.RateLimit.validate())
 	}
 	if d := s.DistributedRateLimit; d != nil {
-		_, err := d.config(max(1, s.Replicas))
+		_, err := d.Strategy(max(1, s.Replicas))
 		v.strat(p+".distributed_rate_limit", err)
 	}
 	if s.ConcurrencyLimit != nil {

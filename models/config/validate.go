@@ -1,4 +1,4 @@
-package models
+package config
 
 import (
 	"errors"
@@ -27,6 +27,26 @@ func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
 func (c *Config) Validate() error {
 	v := validator{}
 	v.config(c)
+	return errors.Join(v.errs...)
+}
+
+// ValidateFault checks one fault f, after ApplyDefaults, against the
+// services, caches and clients of c (a running world's, for a fault
+// injected during the run), with paths under "fault". It returns nil or
+// every problem found, joined.
+func (c *Config) ValidateFault(f *FaultConfig) error {
+	var v validator
+	kinds := map[string]string{}
+	for _, s := range c.Services {
+		kinds[s.Name] = "service"
+	}
+	for _, ca := range c.Caches {
+		kinds[ca.Name] = "cache"
+	}
+	for _, cl := range c.Clients {
+		kinds[cl.Name] = "client"
+	}
+	v.fault("fault", f, c, kinds)
 	return errors.Join(v.errs...)
 }
 
