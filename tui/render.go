@@ -11,6 +11,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/session"
 )
 
 // minChartH is the fewest lines a chart needs: a title, three graph rows,
@@ -297,11 +298,11 @@ func (r *runState) knobLine(w int) string {
 	var rates, timeouts, retries [][2]string
 	for i := range cfg.Clients {
 		c := &cfg.Clients[i]
-		if n, ok := intAt(c, retryAttemptsPath); ok {
+		if n, ok := session.RetryAttempts(c); ok {
 			retries = append(retries, [2]string{c.Name, itoa(int(max(n, 1)))})
 		}
 		if c.Model != config.Closed {
-			rates = append(rates, [2]string{c.Name, fmtNum(rateAt(c, now)) + "/s"})
+			rates = append(rates, [2]string{c.Name, fmtNum(session.RateAt(c, now)) + "/s"})
 		}
 		if c.Timeout > 0 {
 			timeouts = append(timeouts, [2]string{c.Name, fmtDur(c.Timeout)})
@@ -334,7 +335,7 @@ func (r *runState) knobLine(w int) string {
 		if len(r.strats) > 0 {
 			st := r.strats[r.strat]
 			state := dim.Render("off")
-			if strategyOn(&cfg, st) {
+			if st.Enabled(&cfg) {
 				state = okStyle.Render("on")
 			}
 			s += sep + k("v/x")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/session"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -271,7 +272,7 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 			r.strat = (r.strat + 1) % len(r.strats)
 			st := r.strats[r.strat]
 			r.setNote(fmt.Sprintf("strategy %d/%d: %s, %s · x turns it %s", r.strat+1, len(r.strats), st.Name,
-				onOff(r.strategyOn(st)), onOff(!r.strategyOn(st))), false)
+				session.OnOff(r.strategyOn(st)), session.OnOff(!r.strategyOn(st))), false)
 		}
 	case key.Matches(msg, k.StratToggle):
 		r.toggleStrategy()
@@ -350,7 +351,7 @@ func (r *runState) scaleRate(f float64) {
 		if c.Model == config.Closed {
 			continue
 		}
-		rate := rateAt(c, now)
+		rate := session.RateAt(c, now)
 		if rate <= 0 {
 			continue
 		}
@@ -379,7 +380,7 @@ func (r *runState) addRetries(delta int) {
 	cfg := r.sess.Configs()[0]
 	var ivs []Intervention
 	for i := range cfg.Clients {
-		n, ok := intAt(&cfg.Clients[i], retryAttemptsPath)
+		n, ok := session.RetryAttempts(&cfg.Clients[i])
 		if !ok {
 			continue
 		}
@@ -398,7 +399,7 @@ const maxAttempts = 100
 // interventions so far) has st.
 func (r *runState) strategyOn(st StrategySetting) bool {
 	cfg := r.sess.Configs()[0]
-	return strategyOn(&cfg, st)
+	return st.Enabled(&cfg)
 }
 
 // toggleStrategy turns the chosen strategy on or off in the base

@@ -14,6 +14,7 @@ import (
 	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/scenarios"
 	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/scenarios/session"
 )
 
 // SessionTOML writes the session as a scenario file: the scenario's world
@@ -62,14 +63,14 @@ func SessionTOML(s *Session) ([]byte, error) {
 	var body []format.KV
 	if doc := sc.Doc; doc != nil {
 		body = append(body,
-			format.KV{Value: applyInterventions(doc.Config, ivs)},
+			format.KV{Value: session.WithInterventions(doc.Config, ivs)},
 			format.KV{Key: "limits", Value: doc.RunLimits},
 			format.KV{Key: "variants", Value: doc.Variants})
 	} else {
 		if len(sc.Variants) > 1 {
 			return nil, errors.New("save: this scenario's variants were not loaded from a file, so they cannot be written as overrides")
 		}
-		body = append(body, format.KV{Value: applyInterventions(sc.Variants[0].Config, ivs)})
+		body = append(body, format.KV{Value: session.WithInterventions(sc.Variants[0].Config, ivs)})
 	}
 	if err := e.Body(body...); err != nil {
 		return nil, fmt.Errorf("save: %w", err)

@@ -24,8 +24,10 @@ var layers = map[string][]string{
 	"scenarios/format": {"sim"},
 	"scenarios":        {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"plots":            {"scenarios", "models", "models/config", "models/results", "sim"},
-	"tui":              {"plots", "scenarios", "scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
+	"tui":              {"plots", "scenarios", "scenarios/session", "scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
+
+	"scenarios/session": {"models", "models/config", "models/results", "strategies", "sim"},
 }
 
 // testExtras are the further packages a package's test files may import

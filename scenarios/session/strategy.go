@@ -1,4 +1,4 @@
-package tui
+package session
 
 import (
 	"fmt"
@@ -84,31 +84,32 @@ func entities(cfg *config.Config) []entity {
 	return out
 }
 
-// strategyMenu returns the settings the strategy knob cycles through:
+// StrategyMenu returns the settings a strategy knob cycles through, for
+// the variants of a scenario (names and configurations, the base first):
 // every strategy configured in the scenario, on the base or in a
 // variant (a setting that differs between variants is offered once per
 // setting, named after the first variant that has it), then, for a
 // client or service on which the scenario configures none of them, the
 // TUI's defaults (a retry budget and a breaker on each client, shedding
 // on each service). Entities are those of the first variant (the base).
-func strategyMenu(s *Scenario) []StrategySetting {
-	if len(s.Variants) == 0 {
+func StrategyMenu(names []string, cfgs []config.Config) []StrategySetting {
+	if len(cfgs) == 0 {
 		return nil
 	}
-	base := &s.Variants[0].Config
+	base := &cfgs[0]
 	var out []StrategySetting
 	for _, e := range entities(base) {
 		var found []StrategySetting
 		var from []string
 		for _, k := range e.kinds {
 			n := len(found)
-			for _, v := range s.Variants {
-				st, ok := settingIn(&v.Config, e, k)
+			for v := range cfgs {
+				st, ok := settingIn(&cfgs[v], e, k)
 				if !ok || slices.ContainsFunc(found[n:], func(f StrategySetting) bool { return reflect.DeepEqual(f.Values, st.Values) }) {
 					continue
 				}
 				found = append(found, st)
-				from = append(from, v.Name)
+				from = append(from, names[v])
 			}
 			// settings that would read the same are told apart by the
 			// variant they come from
@@ -172,8 +173,8 @@ func defaultSettings(cfg *config.Config, e entity) []StrategySetting {
 	return nil
 }
 
-// strategyOn reports whether cfg has st exactly (every key at its value).
-func strategyOn(cfg *config.Config, st StrategySetting) bool {
+// Enabled reports whether cfg has st exactly (every key at its value).
+func (st StrategySetting) Enabled(cfg *config.Config) bool {
 	for i, key := range st.Keys {
 		f, ok := entityField(cfg, st.Entity, key)
 		if !ok || !reflect.DeepEqual(f.Interface(), st.Values[i]) {
@@ -184,7 +185,7 @@ func strategyOn(cfg *config.Config, st StrategySetting) bool {
 }
 
 // setStrategy turns st on or off in cfg, which must share no slice of
-// entities with anything else (applyInterventions clones them). Pointer
+// entities with anything else (WithInterventions clones them). Pointer
 // values are copied, so that cfg shares no table with st.
 func setStrategy(cfg *config.Config, st StrategySetting, on bool) {
 	for i, key := range st.Keys {

@@ -1,13 +1,19 @@
-package tui
+package session
 
 import (
 	"reflect"
 	"strings"
+
+	"github.com/stampede-sim/stampede/models/config"
 )
 
 // retryAttemptsPath is where a client's retry attempts live in the
 // scenario format (retry = { attempts = 3, ... }): the a/A knob sets it.
 const retryAttemptsPath = "retry.attempts"
+
+// RetryAttempts returns a client's retry attempts (retry.attempts; zero
+// means the default, one attempt), if its configuration has the key.
+func RetryAttempts(c *config.ClientConfig) (int64, bool) { return intAt(c, retryAttemptsPath) }
 
 // tomlPath finds the field at a dotted path of toml keys in the struct v
 // points to (embedded structs without a tag are searched too). It returns
