@@ -87,7 +87,7 @@ func (s *Scenario) check(d *format.Decoder) {
 					if d.Len() > before {
 						break
 					}
-					ctx := &variantCtx{p: vp, base: base, point: fmt.Sprintf("with %s = %s", a.Path, label(val))}
+					ctx := &variantCtx{p: vp, base: base, point: fmt.Sprintf("with %s = %s", a.Path, format.Label(val))}
 					if vi > 0 {
 						ctx.point += " in variant " + strconv.Quote(vnames[vi])
 					}
@@ -340,11 +340,11 @@ func (s *Scenario) checkExpect(i int, names []string, axes [2][]any, shape *metr
 		found := false
 		var labels []string
 		for _, v := range axes[j] {
-			found = found || sameValue(v, sel)
-			labels = append(labels, label(v))
+			found = found || format.Equal(v, sel)
+			labels = append(labels, format.Label(v))
 		}
 		if !found {
-			d.Fail(p.Field(k), nil, "%s is not a value of sweep.%s (values: %s)", label(sel), k, strings.Join(labels, ", "))
+			d.Fail(p.Field(k), nil, "%s is not a value of sweep.%s (values: %s)", format.Label(sel), k, strings.Join(labels, ", "))
 		}
 	}
 }

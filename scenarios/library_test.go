@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // shortDuration is the virtual time of a built-in's reduced run: a tenth
@@ -98,7 +100,7 @@ func pointLabel(p []any) string {
 	}
 	var parts []string
 	for _, v := range p {
-		parts = append(parts, label(v))
+		parts = append(parts, format.Label(v))
 	}
 	return " at " + strings.Join(parts, ", ")
 }

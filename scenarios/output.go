@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // WriteJSON writes the JSON summary of issue 5, a stable contract (fields
@@ -131,7 +133,7 @@ func (r *Result) WriteSeriesCSV(w io.Writer) error {
 		}
 		prefix := csvField(row.Variant)
 		for _, v := range row.Point {
-			prefix += "," + csvField(label(v))
+			prefix += "," + csvField(format.Label(v))
 		}
 		for _, c := range row.Series.Cols {
 			mid := "," + csvField(c.Kind) + "," + csvField(c.Name) + "," + csvField(c.Metric) + ","
@@ -238,7 +240,7 @@ func (r *Result) cells() ([][]string, []bool) {
 		row := &r.Rows[i]
 		var cs []string
 		for _, v := range row.Point {
-			cs = append(cs, label(v))
+			cs = append(cs, format.Label(v))
 		}
 		num := func(metric string, f func(float64) string) string {
 			v, ok := row.Number(metric)
@@ -419,7 +421,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 	for _, ax := range r.Axes {
 		var ls []string
 		for _, v := range ax.Values {
-			ls = append(ls, label(v))
+			ls = append(ls, format.Label(v))
 		}
 		fmt.Fprintf(bw, "- sweep `%s`: %s\n", ax.Path, strings.Join(ls, ", "))
 	}
@@ -467,7 +469,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 			}
 			var pt []string
 			for _, v := range c.Point {
-				pt = append(pt, label(v))
+				pt = append(pt, format.Label(v))
 			}
 			fmt.Fprintf(bw, "| %s | %s | %s | `%s` | %s | %s |\n", mark, mdEscape(c.Variant), mdEscape(strings.Join(pt, ", ")),
 				c.Metric, mdEscape(c.Want), mdEscape(c.Got))
@@ -521,7 +523,7 @@ func (r *Result) WriteClaims(w io.Writer, verbose bool) error {
 		}
 		fmt.Fprintf(bw, "  variant  %s\n", c.Variant)
 		for j, v := range c.Point {
-			fmt.Fprintf(bw, "  %-8s %s = %s\n", []string{"at", "and"}[min(j, 1)], r.Axes[j].Path, label(v))
+			fmt.Fprintf(bw, "  %-8s %s = %s\n", []string{"at", "and"}[min(j, 1)], r.Axes[j].Path, format.Label(v))
 		}
 		fmt.Fprintf(bw, "  metric   %s\n  want     %s\n  got      %s\n", c.Metric, c.Want, c.Got)
 	}

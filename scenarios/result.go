@@ -323,7 +323,7 @@ func (a *assembler) row(g int, recs []*runRecord) Row {
 		}
 		where := "variant " + strconv.Quote(r.Variant)
 		for j, ax := range m.Axes {
-			where += fmt.Sprintf(", %s = %s", ax.Path, label(r.Point[j]))
+			where += fmt.Sprintf(", %s = %s", ax.Path, format.Label(r.Point[j]))
 		}
 		a.stop = append(a.stop, fmt.Sprintf("%s, replication %d: %s", where, i, rec.Stopped))
 	}
@@ -522,7 +522,7 @@ func pointMatches(point []any, x, y any) bool {
 		if sel == nil {
 			continue
 		}
-		if j >= len(point) || !sameValue(point[j], sel) {
+		if j >= len(point) || !format.Equal(point[j], sel) {
 			return false
 		}
 	}
@@ -534,7 +534,7 @@ func samePoint(a, b []any) bool {
 		return false
 	}
 	for i := range a {
-		if !sameValue(a[i], b[i]) {
+		if !format.Equal(a[i], b[i]) {
 			return false
 		}
 	}
@@ -611,7 +611,7 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		s, ok := got.(string)
 		c.OK = ok && s == w
 	default:
-		wf, _ := toFloat(w)
+		wf, _ := format.Number(w)
 		g, ok := num(got)
 		c.OK = ok && math.Abs(g-wf) <= ex.Tolerance
 	}
@@ -653,7 +653,7 @@ func want(ex metaExpect) string {
 	case bool:
 		s = "= " + strconv.FormatBool(w)
 	default:
-		f, _ := toFloat(w)
+		f, _ := format.Number(w)
 		s = "= " + fmtNum(f)
 		if ex.Tolerance > 0 {
 			s += " ±" + fmtNum(ex.Tolerance)

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -78,21 +77,14 @@ func axisValues(base *Scenario, a *Axis, d *format.Decoder, p format.Path) ([]an
 	}
 	num := func(k string, raw any) (float64, bool) {
 		if t == durationType {
-			s, isStr := raw.(string)
-			dur, err := time.ParseDuration(s)
-			if !isStr || err != nil {
-				d.Fail(p.Field(k), err, "must be a duration string such as \"10s\" (the swept key is a duration), got %s", format.Describe(raw))
+			dur, ok := format.Duration(raw)
+			if !ok {
+				d.Fail(p.Field(k), nil, "must be a duration string such as \"10s\" (the swept key is a duration), got %s", format.Describe(raw))
 				return 0, false
 			}
 			return float64(dur), true
 		}
-		switch x := raw.(type) {
-		case int64:
-			return float64(x), true
-		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				break
-			}
+		if x, ok := format.Number(raw); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
 			return x, true
 		}
 		d.Fail(p.Field(k), nil, "must be a finite number, got %s", format.Describe(raw))
@@ -142,54 +134,4 @@ func axisValues(base *Scenario, a *Axis, d *format.Decoder, p format.Path) ([]an
 		}
 	}
 	return out, true
-}
-
-// label formats a raw value for tables, CSV headers and reports.
-func label(raw any) string {
-	switch x := raw.(type) {
-	case string:
-		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return fmt.Sprint(raw)
-}
-
-// sameValue reports whether two raw values are equal as claims compare
-// them: numbers by value, duration strings by duration.
-func sameValue(a, b any) bool {
-	fa, okA := toFloat(a)
-	fb, okB := toFloat(b)
-	if okA && okB {
-		return fa == fb
-	}
-	sa, okA := a.(string)
-	sb, okB := b.(string)
-	if okA && okB {
-		da, errA := time.ParseDuration(sa)
-		db, errB := time.ParseDuration(sb)
-		if errA == nil && errB == nil {
-			return da == db
-		}
-		return sa == sb
-	}
-	ba, okA := a.(bool)
-	bb, okB := b.(bool)
-	return okA && okB && ba == bb
-}
-
-func toFloat(raw any) (float64, bool) {
-	switch x := raw.(type) {
-	case int64:
-		return float64(x), true
-	case float64:
-		return x, true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
 }

@@ -387,14 +387,12 @@ func (d *Decoder) value(raw any, v reflect.Value, p Path) {
 		}
 		v.SetUint(uint64(n))
 	case reflect.Float32, reflect.Float64:
-		switch x := raw.(type) {
-		case int64:
-			v.SetFloat(float64(x))
-		case float64:
-			v.SetFloat(x)
-		default:
+		x, ok := Number(raw)
+		if !ok {
 			d.Fail(p, nil, "must be a number, got %s", Describe(raw))
+			return
 		}
+		v.SetFloat(x)
 	default:
 		d.Fail(p, nil, "has a type (%v) the scenario format cannot set", t)
 	}
