@@ -27,7 +27,7 @@ var layers = map[string][]string{
 	"tui":              {"plots", "scenarios", "scenarios/session", "scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
 
-	"scenarios/session": {"models", "models/config", "models/results", "strategies", "sim"},
+	"scenarios/session": {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 }
 
 // testExtras are the further packages a package's test files may import

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -73,6 +74,20 @@ func deepCopy(dst, src reflect.Value) {
 // (names may contain dots: the longest name that matches wins) or by
 // index; top-level keys tagged "noset" cannot be addressed.
 func Resolve(root any, spath string) (reflect.Value, string, error) {
+	return resolve(root, spath, true)
+}
+
+// Lookup finds the value at a set path as Resolve does, but changes
+// nothing: a path that crosses a nil pointer is not found. It reports
+// whether the path addresses a value; the value is settable.
+func Lookup(root any, spath string) (reflect.Value, bool) {
+	v, _, err := resolve(root, spath, false)
+	return v, err == nil
+}
+
+var errNil = errors.New("crosses a table that is not set")
+
+func resolve(root any, spath string, alloc bool) (reflect.Value, string, error) {
 	if spath == "" {
 		return reflect.Value{}, "", fmt.Errorf("empty path")
 	}
@@ -128,6 +143,9 @@ func Resolve(root any, spath string) (reflect.Value, string, error) {
 		switch v.Kind() {
 		case reflect.Pointer:
 			if v.IsNil() {
+				if !alloc {
+					return reflect.Value{}, disp, errNil
+				}
 				v.Set(reflect.New(v.Type().Elem()))
 			}
 			targets = []reflect.Value{v.Elem()}

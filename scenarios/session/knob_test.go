@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// TestTOMLPath finds fields by toml keys through embedded structs and
+// TestTOMLPath finds fields by set paths through embedded structs and
 // pointers, the way the retry-attempts knob finds retry.attempts.
 func TestTOMLPath(t *testing.T) {
 	type retry struct {

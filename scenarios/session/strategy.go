@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -213,46 +214,9 @@ func setStrategy(cfg *config.Config, st StrategySetting, on bool) {
 	}
 }
 
-// entityField finds the field at key (a toml path) of the entity at path
-// in cfg ("clients.users", "services.api.calls.0", "caches.c").
+// entityField finds the field at key (a set path) of the entity at path
+// in cfg ("clients.users", "services.api.calls.0", "caches.c"), without
+// changing cfg.
 func entityField(cfg *config.Config, path, key string) (reflect.Value, bool) {
-	parts := strings.Split(path, ".")
-	if len(parts) < 2 {
-		return reflect.Value{}, false
-	}
-	var ent reflect.Value
-	switch parts[0] {
-	case "clients":
-		i := slices.IndexFunc(cfg.Clients, func(c config.ClientConfig) bool { return c.Name == parts[1] })
-		if i < 0 || len(parts) != 2 {
-			return reflect.Value{}, false
-		}
-		ent = reflect.ValueOf(&cfg.Clients[i])
-	case "services":
-		i := slices.IndexFunc(cfg.Services, func(s config.ServiceConfig) bool { return s.Name == parts[1] })
-		if i < 0 {
-			return reflect.Value{}, false
-		}
-		switch {
-		case len(parts) == 2:
-			ent = reflect.ValueOf(&cfg.Services[i])
-		case len(parts) == 4 && parts[2] == "calls":
-			j, err := strconv.Atoi(parts[3])
-			if err != nil || j < 0 || j >= len(cfg.Services[i].Calls) {
-				return reflect.Value{}, false
-			}
-			ent = reflect.ValueOf(&cfg.Services[i].Calls[j])
-		default:
-			return reflect.Value{}, false
-		}
-	case "caches":
-		i := slices.IndexFunc(cfg.Caches, func(c config.CacheConfig) bool { return c.Name == parts[1] })
-		if i < 0 || len(parts) != 2 {
-			return reflect.Value{}, false
-		}
-		ent = reflect.ValueOf(&cfg.Caches[i])
-	default:
-		return reflect.Value{}, false
-	}
-	return tomlPath(ent, key)
+	return format.Lookup(cfg, path+"."+key)
 }
