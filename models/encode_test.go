@@ -81,9 +81,9 @@ func TestLatencyHistogram(t *testing.T) {
 			t.Errorf("%s: histogram of %v calls up to %vs, want %d up to the max %vs", name, n, prev, succeeded, l.Max)
 		}
 	}
-	check("total", r.Summary.Latency, r.Summary.Succeeded)
+	check("total", r.Summary.Latency, int64(r.Summary.Succeeded))
 	for name, c := range r.Summary.Clients {
-		check(name, c.Latency, c.Succeeded)
+		check(name, c.Latency, int64(c.Succeeded))
 	}
 	for name, e := range r.Summary.Edges {
 		if e.Succeeded == 0 || e.Latency.Histogram != nil {

@@ -63,10 +63,10 @@ func TestTimeoutAbandonsAndWastesWork(t *testing.T) {
 	cfg.Clients[0].Timeout = 200 * time.Millisecond
 	_, r := run(t, cfg)
 	s := r.Summary
-	wantEq(t, "calls", s.Calls, int64(10))
-	wantEq(t, "succeeded", s.Succeeded, int64(0))
-	wantEq(t, "failed[timeout]", s.Failed["timeout"], int64(10))
-	wantEq(t, "served", s.Services["api"].Served, int64(10))
+	wantEq(t, "calls", s.Calls, results.Count(10))
+	wantEq(t, "succeeded", s.Succeeded, results.Count(0))
+	wantEq(t, "failed[timeout]", s.Failed["timeout"], results.Count(10))
+	wantEq(t, "served", s.Services["api"].Served, results.Count(10))
 	wantNear(t, "wasted_work", s.Services["api"].WastedWork, 3.0, 1e-9)
 	wantNear(t, "throughput", s.Throughput, 10/10.5, 1e-9)
 	wantEq(t, "goodput", s.Goodput, 0.0)
@@ -81,7 +81,7 @@ func TestDeadlineBoundsTheCall(t *testing.T) {
 	cfg.Clients[0].Deadline = 150 * time.Millisecond
 	cfg.Clients[0].Timeout = time.Second // the deadline comes first
 	_, r := run(t, cfg)
-	wantEq(t, "failed[deadline_exceeded]", r.Summary.Failed["deadline_exceeded"], int64(10))
+	wantEq(t, "failed[deadline_exceeded]", r.Summary.Failed["deadline_exceeded"], results.Count(10))
 	wantNear(t, "wasted_work", r.Summary.Services["api"].WastedWork, 3.0, 1e-9)
 }
 
@@ -92,18 +92,18 @@ func TestQueueLimitCountsWaitingOnly(t *testing.T) {
 	cfg := oneService(1, "1500ms", 11*time.Second)
 	cfg.Services[0].Queue.Limit = config.Limit(0)
 	_, r := run(t, cfg)
-	wantEq(t, "succeeded", r.Summary.Succeeded, int64(5))
-	wantEq(t, "failed[queue_full]", r.Summary.Failed["queue_full"], int64(5))
-	wantEq(t, "rejected", r.Summary.Services["api"].Rejected, int64(5))
+	wantEq(t, "succeeded", r.Summary.Succeeded, results.Count(5))
+	wantEq(t, "failed[queue_full]", r.Summary.Failed["queue_full"], results.Count(5))
+	wantEq(t, "rejected", r.Summary.Services["api"].Rejected, results.Count(5))
 	// With one waiting place: A(1s) runs to 2.5, B(2) waits and runs to
 	// 4, C(3) to 5.5, D(4) waits, E(5) is rejected, D runs to 7, F(6) to
 	// 8.5, G(7) waits, H(8) is rejected, G runs to 10, I(9) and J(10) are
 	// still inside at 11s.
 	cfg.Services[0].Queue.Limit = config.Limit(1)
 	_, r = run(t, cfg)
-	wantEq(t, "succeeded with limit 1", r.Summary.Succeeded, int64(6))
-	wantEq(t, "failed[queue_full] with limit 1", r.Summary.Failed["queue_full"], int64(2))
-	wantEq(t, "in flight at the end", r.Summary.InFlight, int64(2))
+	wantEq(t, "succeeded with limit 1", r.Summary.Succeeded, results.Count(6))
+	wantEq(t, "failed[queue_full] with limit 1", r.Summary.Failed["queue_full"], results.Count(2))
+	wantEq(t, "in flight at the end", r.Summary.InFlight, results.Count(2))
 	wantEq(t, "queue max", r.Summary.Services["api"].QueueLength.Max, 1.0)
 }
 
@@ -217,13 +217,13 @@ func TestOutageModes(t *testing.T) {
 	cfg.Clients[0].Timeout = 500 * time.Millisecond
 	cfg.Faults = []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 2500 * time.Millisecond, For: 3 * time.Second}}
 	_, r := run(t, cfg)
-	wantEq(t, "fail_fast: failed[outage]", r.Summary.Failed["outage"], int64(3)) // calls at 3, 4, 5
-	wantEq(t, "fail_fast: succeeded", r.Summary.Succeeded, int64(7))
+	wantEq(t, "fail_fast: failed[outage]", r.Summary.Failed["outage"], results.Count(3)) // calls at 3, 4, 5
+	wantEq(t, "fail_fast: succeeded", r.Summary.Succeeded, results.Count(7))
 	// black_hole: no answer; the client learns by its timeout.
 	cfg.Faults[0].Mode = config.BlackHole
 	_, r = run(t, cfg)
-	wantEq(t, "black_hole: failed[timeout]", r.Summary.Failed["timeout"], int64(3))
-	wantEq(t, "black_hole: failed[outage]", r.Summary.Failed["outage"], int64(0))
+	wantEq(t, "black_hole: failed[timeout]", r.Summary.Failed["timeout"], results.Count(3))
+	wantEq(t, "black_hole: failed[outage]", r.Summary.Failed["outage"], results.Count(0))
 }
 
 func TestCapacityLoss(t *testing.T) {
@@ -251,8 +251,8 @@ func TestErrorRate(t *testing.T) {
 	cfg := oneService(10, "1ms", 10*time.Second)
 	cfg.Faults = []config.FaultConfig{{Kind: config.FaultErrorRate, Target: "api", At: 5 * time.Second, For: 5 * time.Second, Probability: 1}}
 	_, r := run(t, cfg)
-	wantEq(t, "failed[error]", r.Summary.Failed["error"], int64(50))
-	wantEq(t, "served (errors are served)", r.Summary.Services["api"].Served, int64(99))
+	wantEq(t, "failed[error]", r.Summary.Failed["error"], results.Count(50))
+	wantEq(t, "served (errors are served)", r.Summary.Services["api"].Served, results.Count(99))
 	cfg.Faults = nil
 	cfg.Services[0].ErrorRate = 0.5
 	cfg.Duration = 1000 * time.Second
@@ -274,7 +274,7 @@ func TestNetwork(t *testing.T) {
 	wantNear(t, "latency after", p[6], 0.12, 1e-3)
 	// Calls at 8 and 9 time out; the call at 10 would time out at 11s,
 	// after the end.
-	wantEq(t, "lost messages time out", r.Summary.Failed["timeout"], int64(2))
+	wantEq(t, "lost messages time out", r.Summary.Failed["timeout"], results.Count(2))
 }
 
 func TestRateScheduleStepsRampsSpikes(t *testing.T) {
@@ -323,8 +323,8 @@ func TestClosedLoop(t *testing.T) {
 		Clients:  []config.ClientConfig{{Name: "u", Target: "api", Model: config.Closed, Users: 1, Think: d("1s")}},
 	}
 	_, r := run(t, cfg)
-	wantEq(t, "calls", r.Summary.Calls, int64(6)) // at 1, 2.5, 4, 5.5, 7, 8.5
-	wantEq(t, "succeeded", r.Summary.Succeeded, int64(6))
+	wantEq(t, "calls", r.Summary.Calls, results.Count(6)) // at 1, 2.5, 4, 5.5, 7, 8.5
+	wantEq(t, "succeeded", r.Summary.Succeeded, results.Count(6))
 }
 
 func TestPartlyOpen(t *testing.T) {
@@ -337,7 +337,7 @@ func TestPartlyOpen(t *testing.T) {
 			CallsPerSession: 3, Think: d("100ms")}},
 	}
 	w, r := run(t, cfg)
-	wantEq(t, "calls", r.Summary.Calls, int64(3*99))
+	wantEq(t, "calls", r.Summary.Calls, results.Count(3*99))
 	wantEq(t, "sessions left alive", len(w.clients[0].sessions), 0)
 }
 
@@ -350,7 +350,7 @@ func TestClientRestartSynchronises(t *testing.T) {
 		Faults:   []config.FaultConfig{{Kind: config.FaultClientRestart, Target: "*", At: 5 * time.Second}},
 	}
 	_, r := run(t, cfg)
-	wantEq(t, "calls", r.Summary.Calls, int64(50))
+	wantEq(t, "calls", r.Summary.Calls, results.Count(50))
 	wantEq(t, "offered in [5s, 6s)", r.Series.Clients[0].Offered[5], 50.0)
 }
 
@@ -367,15 +367,15 @@ func TestDownstreamFanout(t *testing.T) {
 	}
 	_, r := run(t, cfg)
 	wantNear(t, "sequential latency", r.Summary.Latency.Mean, 0.21, 1e-3)
-	wantEq(t, "edge calls", r.Summary.Edges["api->db"].Calls, int64(18))
+	wantEq(t, "edge calls", r.Summary.Edges["api->db"].Calls, results.Count(18))
 	wantNear(t, "api sojourn includes downstream", r.Summary.Services["api"].Sojourn.Mean, 0.21, 1e-3)
 	cfg.Services[0].Fanout = config.Parallel
 	_, r = run(t, cfg)
 	wantNear(t, "parallel latency", r.Summary.Latency.Mean, 0.11, 1e-3)
 	cfg.Services[1].ErrorRate = 1
 	_, r = run(t, cfg)
-	wantEq(t, "failed[error]", r.Summary.Failed["error"], int64(9))
-	wantEq(t, "edge failures", r.Summary.Edges["api->db"].Failed["error"], int64(18))
+	wantEq(t, "failed[error]", r.Summary.Failed["error"], results.Count(9))
+	wantEq(t, "edge failures", r.Summary.Edges["api->db"].Failed["error"], results.Count(18))
 }
 
 func TestCache(t *testing.T) {
@@ -389,9 +389,9 @@ func TestCache(t *testing.T) {
 	}
 	_, r := run(t, cfg)
 	c := r.Summary.Caches["cache"]
-	wantEq(t, "misses (first call, and after the flush)", c.Misses, int64(2))
-	wantEq(t, "hits", c.Hits, int64(97))
-	wantEq(t, "db served", r.Summary.Services["db"].Served, int64(2))
+	wantEq(t, "misses (first call, and after the flush)", c.Misses, results.Count(2))
+	wantEq(t, "hits", c.Hits, results.Count(97))
+	wantEq(t, "db served", r.Summary.Services["db"].Served, results.Count(2))
 	wantNear(t, "hit latency", r.Summary.Latency.P50, 0.001, 1e-5)
 	// A TTL of 1s: the call at 0.1s misses and fills the key at 0.151s;
 	// it expires at 1.151s, so the call at 1.2s misses, and so on: misses
@@ -399,7 +399,7 @@ func TestCache(t *testing.T) {
 	cfg.Caches[0].TTL = time.Second
 	cfg.Faults = nil
 	_, r = run(t, cfg)
-	wantEq(t, "misses with ttl", r.Summary.Caches["cache"].Misses, int64(9))
+	wantEq(t, "misses with ttl", r.Summary.Caches["cache"].Misses, results.Count(9))
 	// LRU: 100 keys, room for 10, Zipf 1.2: hot keys stay, the size never
 	// passes the capacity.
 	cfg.Caches[0] = config.CacheConfig{Name: "cache", Backend: "db", Keys: 100, Zipf: 1.2, Capacity: 10}
@@ -587,7 +587,7 @@ func TestInjectAndKnobs(t *testing.T) {
 	}
 	r := w.Results()
 	// Advance(5s) fired the arrival at 5.0s; the outage takes 5.1s .. 6.9s.
-	wantEq(t, "failed[outage]", r.Summary.Failed["outage"], int64(19))
+	wantEq(t, "failed[outage]", r.Summary.Failed["outage"], results.Count(19))
 	wantNear(t, "offered after the knob", r.Series.Clients[0].Offered[15], 20, 1)
 	if len(r.Faults) != 1 || r.Summary.Recovery.Verdict != results.Recovered {
 		t.Errorf("faults %+v verdict %v", r.Faults, r.Summary.Recovery.Verdict)

@@ -170,7 +170,7 @@ func TestLifecycleInvariants(t *testing.T) {
 		s := r.Summary
 		sn := w.Snapshot()
 		books := func(name string, c results.CallSummary) {
-			var failed int64
+			var failed results.Count
 			for _, n := range c.Failed {
 				failed += n
 			}
@@ -244,7 +244,7 @@ func pinRapid(t *testing.T, checks string) {
 // every request that arrived was served, rejected, dropped, or is still
 // inside (waiting or in service).
 func serviceBooks(t interface{ Fatalf(string, ...any) }, v results.ServiceSummary, g results.ServiceGauge) {
-	if v.Arrived != v.Served+v.Rejected+v.Dropped+int64(g.InSystem) {
+	if v.Arrived != v.Served+v.Rejected+v.Dropped+results.Count(g.InSystem) {
 		t.Fatalf("service %s: arrived %d != served %d + rejected %d + dropped %d + inside %d",
 			g.Name, v.Arrived, v.Served, v.Rejected, v.Dropped, g.InSystem)
 	}

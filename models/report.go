@@ -72,7 +72,7 @@ func (w *World) series() results.Series {
 func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 	sec := end.Seconds()
 	s := results.Summary{
-		Failed:   map[string]int64{},
+		Failed:   map[string]results.Count{},
 		Services: map[string]results.ServiceSummary{},
 		Clients:  map[string]results.CallSummary{},
 		Edges:    map[string]results.CallSummary{},
@@ -112,7 +112,7 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 		s.Services[sv.name] = ss
 	}
 	for _, c := range w.caches {
-		cs := results.CacheSummary{Hits: c.m.hitsN, Misses: c.m.missesN, Size: results.Mean{Mean: c.m.size.mean(end)}, Strategy: c.strat().summary(end)}
+		cs := results.CacheSummary{Hits: results.Count(c.m.hitsN), Misses: results.Count(c.m.missesN), Size: results.Mean{Mean: c.m.size.mean(end)}, Strategy: c.strat().summary(end)}
 		cs.HitRatio = zeroNaN(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
 		s.Caches[c.name] = cs
 	}

@@ -262,7 +262,7 @@ func (s *sloRun) summary(end sim.Time, faults []results.FaultWindow) (results.SL
 	out := results.SLOSummary{
 		Client: s.cfg.Client, Objective: s.cfg.Objective, LatencyS: s.cfg.Latency.Seconds(),
 		WindowS: (time.Duration(s.window) * s.interval).Seconds(), TimeScale: s.cfg.TimeScale,
-		Total: total, Good: good, Bad: total - good, Met: true,
+		Total: results.Count(total), Good: results.Count(good), Bad: results.Count(total - good), Met: true,
 		BudgetRemaining: 1, BudgetRemainingMin: 1,
 	}
 	if total > 0 {
@@ -313,7 +313,7 @@ func (a *alertRun) summary(s *sloRun, end sim.Time, faults []results.FaultWindow
 		LongS:  (time.Duration(a.long) * s.interval).Seconds(),
 		ShortS: (time.Duration(a.short) * s.interval).Seconds(),
 		GraceS: a.grace.Seconds(),
-		Fired:  a.nFires, Faults: []results.FaultDetection{}, Fires: []results.AlertFire{},
+		Fired:  results.Count(a.nFires), Faults: []results.FaultDetection{}, Fires: []results.AlertFire{},
 	}
 	firing := a.firingNS
 	if a.firing && end > a.since {
@@ -345,7 +345,7 @@ func (a *alertRun) summary(s *sloRun, end sim.Time, faults []results.FaultWindow
 		}
 		out.Fires = append(out.Fires, af)
 	}
-	out.FalsePositives = fp
+	out.FalsePositives = results.Count(fp)
 	for k, f := range faults {
 		d := results.FaultDetection{Kind: f.Kind, Target: f.Target, StartS: f.StartS}
 		for _, x := range a.fires {

@@ -44,9 +44,9 @@ func TestBurnRateAndBudgetArithmetic(t *testing.T) {
 	// which uses 2.5 x 2/10 = 0.5 of the window's budget.
 	wantNear(t, "budget[1]", s.sBudget[1], 0.5, 1e-9)
 	sum, alerts := s.summary(sim.Time(2*time.Second), nil)
-	wantEq(t, "total", sum.Total, int64(200))
-	wantEq(t, "good", sum.Good, int64(195))
-	wantEq(t, "bad", sum.Bad, int64(5))
+	wantEq(t, "total", sum.Total, results.Count(200))
+	wantEq(t, "good", sum.Good, results.Count(195))
+	wantEq(t, "bad", sum.Bad, results.Count(5))
 	wantNear(t, "sli", *sum.SLI, 0.975, 1e-12)
 	wantEq(t, "met", sum.Met, false)
 	wantNear(t, "burn_rate", sum.BurnRate, 2.5, 1e-9)
@@ -59,9 +59,9 @@ func TestBurnRateAndBudgetArithmetic(t *testing.T) {
 	// A 1x rule over 1s windows fires at the end of interval 1 (5% > 1%).
 	wantEq(t, "first alert", sum.FirstAlert, "a")
 	wantNear(t, "first_alert_s", *sum.FirstAlertS, 2, 0)
-	wantEq(t, "fired", alerts["a"].Fired, int64(1))
+	wantEq(t, "fired", alerts["a"].Fired, results.Count(1))
 	// No fault: a false positive.
-	wantEq(t, "false positives", alerts["a"].FalsePositives, int64(1))
+	wantEq(t, "false positives", alerts["a"].FalsePositives, results.Count(1))
 
 	// The rolling window: with a 2-interval window, after a third clean
 	// interval the bad one has left it.
@@ -127,8 +127,8 @@ func TestAlertTimingOnASyntheticSeries(t *testing.T) {
 	faults := []results.FaultWindow{{Kind: string(config.FaultErrorRate), Target: "api", StartS: 30, EndS: 40}}
 	sum, alerts := s.summary(sim.Time(60*time.Second), faults)
 	a := alerts["fast"]
-	wantEq(t, "fired", a.Fired, int64(2))
-	wantEq(t, "false positives", a.FalsePositives, int64(1))
+	wantEq(t, "fired", a.Fired, results.Count(2))
+	wantEq(t, "false positives", a.FalsePositives, results.Count(1))
 	if len(a.Fires) != 2 {
 		t.Fatalf("fires = %+v, want 2", a.Fires)
 	}
@@ -173,7 +173,7 @@ func TestAlertStillFiringAtTheEndAndMissedFaults(t *testing.T) {
 	a := alerts["slow"]
 	// End of 6: long (3..6) 10/40 = 25%: no. End of 7: 20/40: no (not
 	// more than 50%). End of 8: 30/40: fires at 9s, still firing at 10s.
-	wantEq(t, "fired", a.Fired, int64(1))
+	wantEq(t, "fired", a.Fired, results.Count(1))
 	wantEq(t, "fire start", a.Fires[0].StartS, 9.0)
 	if a.Fires[0].EndS != nil {
 		t.Errorf("fire end = %v, want null (still firing)", *a.Fires[0].EndS)
@@ -261,13 +261,13 @@ func TestSLOCountsAreExactInTheWorld(t *testing.T) {
 		}
 	}
 	sum := res.Summary.SLOs["fast"]
-	wantEq(t, "bad", sum.Bad, int64(100))
-	wantEq(t, "total", sum.Total, int64(299))
+	wantEq(t, "bad", sum.Bad, results.Count(100))
+	wantEq(t, "total", sum.Total, results.Count(299))
 	// The fast page (14.4x: more than 14.4% bad over 1 interval) fires
 	// at the end of interval 10 (9/10 bad): 11s, 0.95s after the fault.
 	a := res.Summary.Alerts["fast"]["page-1h"]
 	wantNear(t, "detect_s", *a.DetectS, 0.95, 1e-9)
-	wantEq(t, "false positives", a.FalsePositives, int64(0))
+	wantEq(t, "false positives", a.FalsePositives, results.Count(0))
 	// JSON carries both maps.
 	var b strings.Builder
 	if err := res.WriteJSON(&b); err != nil {

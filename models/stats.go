@@ -162,18 +162,18 @@ func (c *callStats) series() results.CallSeries {
 func (c *callStats) summary(now sim.Time, withHist bool) results.CallSummary {
 	sec := now.Seconds()
 	s := results.CallSummary{
-		Calls:         c.calls,
-		Attempts:      c.attemptsN,
+		Calls:         results.Count(c.calls),
+		Attempts:      results.Count(c.attemptsN),
 		Amplification: zeroNaN(ratio(float64(c.attemptsN), float64(c.calls))),
-		Succeeded:     c.succeededN,
-		Failed:        map[string]int64{},
-		InFlight:      int64(c.inFlight.v),
+		Succeeded:     results.Count(c.succeededN),
+		Failed:        map[string]results.Count{},
+		InFlight:      results.Count(c.inFlight.v),
 		Goodput:       perSec(float64(c.succeededN), sec),
 		Throughput:    perSec(float64(c.throughputN), sec),
 	}
 	for r, n := range c.failedN {
 		if n > 0 {
-			s.Failed[Reason(r).String()] = n
+			s.Failed[Reason(r).String()] = results.Count(n)
 		}
 	}
 	var h sim.Histogram
@@ -278,11 +278,11 @@ func (s *serviceStats) summary(now sim.Time) results.ServiceSummary {
 	sec := now.Seconds()
 	out := results.ServiceSummary{
 		Utilization: zeroNaN(ratio(s.busy.mean(now), s.capacity.mean(now))),
-		Arrived:     s.arrivalsN,
-		Served:      s.servedN,
-		Rejected:    s.rejectedN,
-		Dropped:     s.droppedN,
-		Errors:      s.errorsN,
+		Arrived:     results.Count(s.arrivalsN),
+		Served:      results.Count(s.servedN),
+		Rejected:    results.Count(s.rejectedN),
+		Dropped:     results.Count(s.droppedN),
+		Errors:      results.Count(s.errorsN),
 		WastedWork:  s.wastedN / 1e9,
 		Throughput:  perSec(float64(s.servedN), sec),
 		InSystem:    results.Mean{Mean: s.inSystem.mean(now)},

@@ -51,10 +51,10 @@ func TestRetryAttemptsAndReasons(t *testing.T) {
 	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Backoff: "none"}
 	_, r := run(t, cfg)
 	s := r.Summary
-	wantEq(t, "calls", s.Calls, int64(99))
-	wantEq(t, "attempts", s.Attempts, int64(3*99))
+	wantEq(t, "calls", s.Calls, results.Count(99))
+	wantEq(t, "attempts", s.Attempts, results.Count(3*99))
 	wantEq(t, "amplification", s.Amplification, 3.0)
-	wantEq(t, "failed[outage]", s.Failed["outage"], int64(99))
+	wantEq(t, "failed[outage]", s.Failed["outage"], results.Count(99))
 	wantEq(t, "strategy.retries", s.Clients["c"].Strategy["retries"], float64(2*99))
 	// The retries series counts retries sent per second, and goes to CSV.
 	wantEq(t, "retries in [1,2)", r.Series.Clients[0].Strategy["retries"][1], 20.0)
@@ -68,7 +68,7 @@ func TestRetryAttemptsAndReasons(t *testing.T) {
 
 	cfg.Clients[0].Retry.On = []string{"timeout"}
 	_, r = run(t, cfg)
-	wantEq(t, "attempts when outage is not retried", r.Summary.Attempts, int64(99))
+	wantEq(t, "attempts when outage is not retried", r.Summary.Attempts, results.Count(99))
 }
 
 func TestRetryValidation(t *testing.T) {
@@ -126,7 +126,7 @@ func TestJitterSpreadsARetryWave(t *testing.T) {
 		sv := r.Series.Services[0]
 		// the first wave (the burst itself) is interval 100: look after it
 		got[j] = result{math.Round(maxOf(sv.Arrivals[101:]) * 0.01), maxOf(sv.QueueMax[101:])}
-		wantEq(t, j+": succeeded", r.Summary.Succeeded, int64(100))
+		wantEq(t, j+": succeeded", r.Summary.Succeeded, results.Count(100))
 		if a := r.Summary.Amplification; a < 2 {
 			t.Errorf("%s: amplification %v, want >= 2 (every call retried at least once)", j, a)
 		}
@@ -679,18 +679,18 @@ func TestHedgeCancelRemovesQueuedCopies(t *testing.T) {
 	}
 	_, r := run(t, cfg)
 	api := r.Summary.Services["api"]
-	wantEq(t, "cancel: succeeded", r.Summary.Succeeded, int64(10))
-	wantEq(t, "cancel: attempts", r.Summary.Attempts, int64(20))
-	wantEq(t, "cancel: served", api.Served, int64(11))
-	wantEq(t, "cancel: dropped (cancelled in the queue)", api.Dropped, int64(9))
+	wantEq(t, "cancel: succeeded", r.Summary.Succeeded, results.Count(10))
+	wantEq(t, "cancel: attempts", r.Summary.Attempts, results.Count(20))
+	wantEq(t, "cancel: served", api.Served, results.Count(11))
+	wantEq(t, "cancel: dropped (cancelled in the queue)", api.Dropped, results.Count(9))
 	wantEq(t, "cancel: hedges_cancelled", r.Summary.Clients["c"].Strategy["hedges_cancelled"], 9.0)
 	wantNear(t, "cancel: wasted", api.WastedWork, 0.1, 1e-9)
 	cfg.Clients[0].Hedge.Cancel = ptr(false)
 	_, r = run(t, cfg)
 	api = r.Summary.Services["api"]
-	wantEq(t, "no cancel: served", api.Served, int64(20))
+	wantEq(t, "no cancel: served", api.Served, results.Count(20))
 	wantNear(t, "no cancel: wasted", api.WastedWork, 1, 1e-9)
-	wantEq(t, "no cancel: succeeded", r.Summary.Succeeded, int64(10))
+	wantEq(t, "no cancel: succeeded", r.Summary.Succeeded, results.Count(10))
 }
 
 func TestBulkheadBoundsCallsInFlight(t *testing.T) {
@@ -864,7 +864,7 @@ func TestStrategiesKeepTheBooks(t *testing.T) {
 		s := r.Summary
 		sn := w.Snapshot()
 		books := func(name string, c results.CallSummary) {
-			var failed int64
+			var failed results.Count
 			for _, n := range c.Failed {
 				failed += n
 			}
@@ -918,7 +918,7 @@ func TestCoalescingTamesACacheStampede(t *testing.T) {
 		t.Errorf("no coalescing: %v backend calls after the flush, want a stampede", n)
 	}
 	wantNear(t, "coalescing: backend calls after the flush", flushWave(r), 10, 1e-9)
-	wantEq(t, "coalescing: backend calls in all", r.Summary.Services["db"].Arrived, int64(20))
+	wantEq(t, "coalescing: backend calls in all", r.Summary.Services["db"].Arrived, results.Count(20))
 	if n := r.Summary.Caches["c"].Strategy["coalesced"]; n < 300 {
 		t.Errorf("coalesced %v misses, want hundreds", n)
 	}

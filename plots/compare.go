@@ -55,7 +55,7 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 			if r.Summary.Calls == 0 {
 				return math.NaN()
 			}
-			var n int64
+			var n results.Count
 			for _, v := range r.Summary.Failed {
 				n += v
 			}

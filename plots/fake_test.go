@@ -95,10 +95,10 @@ func fakeRuns(durS int, storms []storm) []Run {
 			Faults: []results.FaultWindow{{Kind: "slowdown", Target: "api", StartS: f0, EndS: f1}},
 		}
 		sum := &res.Summary
-		sum.Calls, sum.Attempts, sum.Succeeded = int64(calls), int64(attempts), int64(good)
+		sum.Calls, sum.Attempts, sum.Succeeded = results.Count(calls), results.Count(attempts), results.Count(good)
 		sum.Amplification = attempts / calls
 		sum.Goodput = good / float64(n)
-		sum.Failed = map[string]int64{"timeout": int64(failedT), "queue_full": int64(failedQ)}
+		sum.Failed = map[string]results.Count{"timeout": results.Count(failedT), "queue_full": results.Count(failedQ)}
 		k := 1 + (s.amplify-1)*0.5
 		sum.Latency = results.Latency{Mean: 0.03 * k, P50: 0.021 * k, P90: 0.05 * k, P99: 0.12 * k, P999: 0.4 * k, Max: 1.9 * k}
 		sum.Services = map[string]results.ServiceSummary{"api": {Utilization: 0.8, WastedWork: 30 * (s.amplify - 1) * scale}}

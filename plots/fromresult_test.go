@@ -12,6 +12,16 @@ import (
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
+// batchOf is a result's typed batch.
+func batchOf(t *testing.T, res *scenarios.Result) *results.Batch {
+	t.Helper()
+	b, err := res.Batch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func runScenario(t *testing.T, src string, opts scenarios.Options) (*scenarios.Scenario, *scenarios.Result) {
 	t.Helper()
 	s, err := scenarios.Load("test.toml", []byte(src))
@@ -55,9 +65,9 @@ name = "deep"
 set = { "services.api.queue.limit" = 2000 }
 `
 
-func TestFromResultVariants(t *testing.T) {
-	s, res := runScenario(t, smallStorm, scenarios.Options{Series: true, Parallel: 1})
-	set, err := FromResult(s, res, "")
+func TestFromBatchVariants(t *testing.T) {
+	_, res := runScenario(t, smallStorm, scenarios.Options{Series: true, Parallel: 1})
+	set, err := FromBatch(batchOf(t, res), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +105,7 @@ func TestFromResultVariants(t *testing.T) {
 	}
 }
 
-func TestFromResultSweeps(t *testing.T) {
+func TestFromBatchSweeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a small sweep")
 	}
@@ -104,8 +114,8 @@ func TestFromResultSweeps(t *testing.T) {
 x = { path = "clients.users.rate", values = [100, 150, 180] }
 y = { path = "faults.0.for", values = ["2s", "6s"] }
 `
-	s, res := runScenario(t, src, scenarios.Options{Parallel: 2})
-	set, err := FromResult(s, res, "latency_s.p99")
+	_, res := runScenario(t, src, scenarios.Options{Parallel: 2})
+	set, err := FromBatch(batchOf(t, res), "latency_s.p99")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +162,7 @@ y = { path = "faults.0.for", values = ["2s", "6s"] }
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromRes, err := FromResult(s, res, "goodput")
+	fromRes, err := FromBatch(batchOf(t, res), "goodput")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,13 +172,20 @@ y = { path = "faults.0.for", values = ["2s", "6s"] }
 	if !reflect.DeepEqual(saved.Sweep, fromRes.Sweep) {
 		t.Errorf("sweep from JSON differs:\n%+v\n%+v", saved.Sweep, fromRes.Sweep)
 	}
-	if _, err := FromResult(s, res, "no.such.metric"); err == nil || !strings.Contains(err.Error(), "no numeric metric") {
+	if _, err := FromBatch(batchOf(t, res), "no.such.metric"); err == nil || !strings.Contains(err.Error(), "no numeric metric") {
 		t.Errorf("unknown metric: %v", err)
 	}
 }
 
 func TestCellOfRow(t *testing.T) {
-	row := func(m map[string]any) jsonRow { return jsonRow{m: m} }
+	row := func(m map[string]any) *results.Row {
+		b, _ := json.Marshal(m)
+		r, err := results.DecodeRow(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
 	for _, c := range []struct {
 		m     map[string]any
 		class cellClass
@@ -190,9 +207,9 @@ func TestCellOfRow(t *testing.T) {
 }
 
 // TestSavedFiles reads what `stampede run --out` writes (summary.json and
-// series.csv) back into the same runs as FromResult gives.
+// series.csv) back into the same runs as FromBatch gives.
 func TestSavedFiles(t *testing.T) {
-	s, res := runScenario(t, smallStorm, scenarios.Options{Series: true, Parallel: 1})
+	_, res := runScenario(t, smallStorm, scenarios.Options{Series: true, Parallel: 1})
 	var js, csv bytes.Buffer
 	if err := res.WriteJSON(&js); err != nil {
 		t.Fatal(err)
@@ -208,7 +225,7 @@ func TestSavedFiles(t *testing.T) {
 	if err := saved.AddSeriesCSV(&csv); err != nil {
 		t.Fatal(err)
 	}
-	direct, err := FromResult(s, res, "")
+	direct, err := FromBatch(batchOf(t, res), "")
 	if err != nil {
 		t.Fatal(err)
 	}

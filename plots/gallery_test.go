@@ -51,7 +51,7 @@ func TestGallery(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", sc.name, err)
 		}
-		set, err := FromResult(sc.s, res, "")
+		set, err := FromBatch(batchOf(t, res), "")
 		if err != nil {
 			t.Fatalf("%s: %v", sc.name, err)
 		}

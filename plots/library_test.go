@@ -33,7 +33,7 @@ func TestEveryBuiltinPlots(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			set, err := FromResult(s, res, "")
+			set, err := FromBatch(batchOf(t, res), "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/stampede-sim/stampede/models/results"
-	"github.com/stampede-sim/stampede/scenarios"
 )
 
 // maxResultsBytes bounds what ReadSet reads (an hour at 1 ms intervals of
@@ -27,7 +25,7 @@ const maxResultsBytes = 1 << 30
 //     `stampede run --out`): one run per variant with its summary only,
 //     enough for the latency and comparison figures, and the fault
 //     windows of each variant ("faults"). A variant that also holds
-//     "series" and "t_s", or a whole "results" object, gets those too;
+//     "series", or a whole "results" object, gets those too;
 //   - the summary of a sweep (with "sweep" and a "point" per variant): the
 //     sweep figure of goodput and, over two parameters, the stability
 //     maps.
@@ -43,141 +41,24 @@ func ReadSet(r io.Reader, name string) (*Set, error) {
 	if err := json.Unmarshal(b, &top); err != nil {
 		return nil, fmt.Errorf("not a results file (want a JSON object): %w", err)
 	}
-	if _, ok := top["sweep"]; ok {
-		return readSweep(top)
-	}
 	if _, ok := top["variants"]; ok {
-		return readBatch(top)
-	}
-	if _, ok := top["summary"]; ok {
-		res, err := decodeResults(b)
+		batch, err := results.DecodeBatch(b)
 		if err != nil {
 			return nil, err
 		}
-		return &Set{Runs: []Run{{Name: name, Results: res}}}, nil
+		if len(batch.Rows) == 0 {
+			return nil, errors.New("results hold no variants")
+		}
+		return FromBatch(batch, DefaultSweepMetric)
+	}
+	if _, ok := top["summary"]; ok {
+		var res results.Results
+		if err := json.Unmarshal(b, &res); err != nil {
+			return nil, fmt.Errorf("results: %w", err)
+		}
+		return &Set{Runs: []Run{{Name: name, Results: &res}}}, nil
 	}
 	return nil, errors.New("not a results file: want the JSON of one run (with \"summary\" and \"series\") or of a batch (with \"variants\")")
-}
-
-func decodeResults(b []byte) (*results.Results, error) {
-	var res results.Results
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&res); err != nil {
-		return nil, fmt.Errorf("results: %w", err)
-	}
-	return &res, nil
-}
-
-func readBatch(top map[string]json.RawMessage) (*Set, error) {
-	s := &Set{}
-	for _, k := range []string{"title", "scenario"} {
-		if raw, ok := top[k]; ok && s.Title == "" {
-			_ = json.Unmarshal(raw, &s.Title)
-		}
-	}
-	var variants []json.RawMessage
-	if err := json.Unmarshal(top["variants"], &variants); err != nil {
-		return nil, fmt.Errorf("variants: %w", err)
-	}
-	for i, raw := range variants {
-		var head struct {
-			Name    string          `json:"name"`
-			Results json.RawMessage `json:"results"`
-			Summary json.RawMessage `json:"summary"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			return nil, fmt.Errorf("variants[%d]: %w", i, err)
-		}
-		var res *results.Results
-		var err error
-		switch {
-		case len(head.Results) > 0:
-			res, err = decodeResults(head.Results)
-		case len(head.Summary) > 0:
-			// A variant shaped like a run: {"name", "summary", "series", ...}.
-			res, err = decodeResults(raw)
-		default:
-			// The summary's fields inline beside the name.
-			res = &results.Results{}
-			err = unmarshalSummary(raw, &res.Summary)
-			if err == nil {
-				var extra struct {
-					T      results.Values        `json:"t_s"`
-					Series *results.Series       `json:"series"`
-					Faults []results.FaultWindow `json:"faults"`
-				}
-				if json.Unmarshal(raw, &extra) == nil {
-					if extra.Series != nil {
-						res.Series = *extra.Series
-					}
-					res.Faults = extra.Faults
-				}
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("variants[%d] (%s): %w", i, head.Name, err)
-		}
-		if head.Name == "" {
-			head.Name = fmt.Sprintf("variant %d", i+1)
-		}
-		s.Runs = append(s.Runs, Run{Name: head.Name, Results: res})
-	}
-	if len(s.Runs) == 0 {
-		return nil, errors.New("results hold no variants")
-	}
-	return s, nil
-}
-
-// readSweep reads the JSON summary of a sweep: a row per variant and
-// point, drawn as the sweep figure (of goodput) and, over two parameters,
-// the stability maps.
-func readSweep(top map[string]json.RawMessage) (*Set, error) {
-	s := &Set{}
-	for _, k := range []string{"title", "scenario"} {
-		if raw, ok := top[k]; ok && s.Title == "" {
-			_ = json.Unmarshal(raw, &s.Title)
-		}
-	}
-	var axes []scenarios.AxisResult
-	var rawAxes []struct {
-		Path   string `json:"path"`
-		Values []any  `json:"values"`
-	}
-	if err := json.Unmarshal(top["sweep"], &rawAxes); err != nil {
-		return nil, fmt.Errorf("sweep: %w", err)
-	}
-	for _, a := range rawAxes {
-		axes = append(axes, scenarios.AxisResult{Path: a.Path, Values: a.Values})
-	}
-	if len(axes) == 0 {
-		return nil, errors.New("sweep: no parameters")
-	}
-	var reps int
-	if raw, ok := top["replications"]; ok {
-		_ = json.Unmarshal(raw, &reps)
-	}
-	var variants []map[string]any
-	if err := json.Unmarshal(top["variants"], &variants); err != nil {
-		return nil, fmt.Errorf("variants: %w", err)
-	}
-	rows := make([]sweepRow, 0, len(variants))
-	for i, v := range variants {
-		name, _ := v["name"].(string)
-		pt, _ := v["point"].(map[string]any)
-		row := jsonRow{name: name, m: v}
-		for _, a := range axes {
-			x, ok := pt[a.Path]
-			if !ok {
-				return nil, fmt.Errorf("variants[%d] (%s): no value of %s in its point", i, name, a.Path)
-			}
-			row.pt = append(row.pt, x)
-		}
-		rows = append(rows, row)
-	}
-	if err := s.addSweep(axes, rows, DefaultSweepMetric, reps); err != nil {
-		return nil, err
-	}
-	return s, nil
 }
 
 // AddSeriesCSV attaches the series in r (the series.csv that `stampede run
@@ -208,7 +89,11 @@ func (s *Set) AddSeriesCSV(r io.Reader) error {
 		}
 	}
 	type colKey struct{ variant, kind, name, metric string }
-	series := map[string]*scenarios.Series{}
+	type columns struct {
+		t    results.Values
+		cols []results.Column
+	}
+	series := map[string]*columns{}
 	var order []string
 	cols := map[colKey]int{}
 	line := 1
@@ -234,20 +119,20 @@ func (s *Set) AddSeriesCSV(r io.Reader) error {
 		}
 		ser := series[v]
 		if ser == nil {
-			ser = &scenarios.Series{}
+			ser = &columns{}
 			series[v] = ser
 			order = append(order, v)
 		}
 		k := colKey{v, rec[2], rec[3], rec[4]}
 		ci, ok := cols[k]
 		if !ok {
-			ci = len(ser.Cols)
+			ci = len(ser.cols)
 			cols[k] = ci
-			ser.Cols = append(ser.Cols, scenarios.SeriesCol{Kind: k.kind, Name: k.name, Metric: k.metric})
+			ser.cols = append(ser.cols, results.Column{Kind: k.kind, Name: k.name, Metric: k.metric})
 		}
-		col := &ser.Cols[ci]
+		col := &ser.cols[ci]
 		if ci == 0 {
-			ser.T = append(ser.T, t)
+			ser.t = append(ser.t, t)
 		}
 		col.Values = append(col.Values, val)
 	}
@@ -261,10 +146,7 @@ func (s *Set) AddSeriesCSV(r io.Reader) error {
 		if run == nil {
 			continue
 		}
-		ms, err := unflattenSeries(series[v])
-		if err != nil {
-			return fmt.Errorf("series.csv: variant %s: %w", v, err)
-		}
+		ms := results.SeriesOfColumns(series[v].t, series[v].cols)
 		res := run.Results
 		res.Series = *ms
 		if n := len(ms.T); n > 0 {

@@ -72,6 +72,7 @@ type Row struct {
 	Traces []results.Trace
 
 	summary *jv
+	run     runInfo // the first replication's
 }
 
 // Value returns the summary value at a dotted metric path ("goodput",
@@ -334,6 +335,7 @@ func (a *assembler) row(g int, recs []*runRecord) Row {
 		obj.set("ci95", ci)
 	}
 	r.summary = obj
+	r.run = recs[0].Run
 	if m.Series {
 		r.Series = meanSeries(recs)
 	}

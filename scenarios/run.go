@@ -290,11 +290,21 @@ func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*re
 type runRecord struct {
 	I       int             `json:"i"`
 	Stopped string          `json:"stopped,omitempty"`
+	Run     runInfo         `json:"run"`
 	Summary *jv             `json:"summary"`
 	T       results.Values  `json:"t_s,omitempty"`
 	Series  []SeriesCol     `json:"series,omitempty"`
 	Traces  []results.Trace `json:"traces,omitempty"`
 	err     error
+}
+
+// runInfo is what a run recorded of itself beyond its summary, for
+// figures: its seed, duration, interval and the time it reached (s).
+type runInfo struct {
+	Seed      uint64  `json:"seed"`
+	DurationS float64 `json:"duration_s"`
+	IntervalS float64 `json:"interval_s"`
+	EndS      float64 `json:"end_s"`
 }
 
 func (p *plan) run(i int, opts *Options) *runRecord {
@@ -313,7 +323,8 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 		return &runRecord{I: i, err: err}
 	}
 	res, stopped := RunWorld(w, p.maxWall, opts.Now)
-	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary)), Traces: res.Traces}
+	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary)), Traces: res.Traces,
+		Run: runInfo{Seed: res.Seed, DurationS: res.DurationS, IntervalS: res.IntervalS, EndS: res.EndS}}
 	addDerived(rec.Summary, res)
 	if p.series {
 		rec.T = res.Series.T

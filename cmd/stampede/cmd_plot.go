@@ -110,7 +110,11 @@ func (c *plotCmd) load() (*plots.Set, string, error) {
 	if err != nil {
 		return nil, "", badInput(err)
 	}
-	set, err := plots.FromResult(s, res, c.Metric)
+	b, err := res.Batch()
+	if err != nil {
+		return nil, "", badInput(err)
+	}
+	set, err := plots.FromBatch(b, c.Metric)
 	if err != nil {
 		return nil, "", badInput(err)
 	}

@@ -73,7 +73,7 @@ func (c *runCmd) Run(e *env) error {
 				return badInput(err)
 			}
 			if c.Plots {
-				if err := writePlots(dir, s, res); err != nil {
+				if err := writePlots(dir, res); err != nil {
 					return badInput(err)
 				}
 			}
@@ -103,8 +103,12 @@ func (c *runCmd) Run(e *env) error {
 
 // writePlots renders every figure the result supports into dir as PNG at
 // slide size (what `stampede plot --figure all` would write).
-func writePlots(dir string, s *scenarios.Scenario, res *scenarios.Result) error {
-	set, err := plots.FromResult(s, res, "")
+func writePlots(dir string, res *scenarios.Result) error {
+	b, err := res.Batch()
+	if err != nil {
+		return err
+	}
+	set, err := plots.FromBatch(b, "")
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ var layers = map[string][]string{
 	"models":           {"models/config", "models/results", "strategies", "sim"},
 	"scenarios/format": {"sim"},
 	"scenarios":        {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
-	"plots":            {"scenarios", "models", "models/config", "models/results", "sim"},
+	"plots":            {"models/results", "sim"},
 	"tui":              {"plots", "scenarios", "scenarios/session", "scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
 
@@ -33,7 +33,7 @@ var layers = map[string][]string{
 // testExtras are the further packages a package's test files may import
 // (to drive real runs, say), beyond its own row.
 var testExtras = map[string][]string{
-	"plots": {"scenarios", "models"},
+	"plots": {"scenarios"},
 	"tui":   {"scenarios", "models"},
 }
 

@@ -1,7 +1,5 @@
 package results
 
-import "sort"
-
 func cloneValues(v Values) Values { return append(Values{}, v...) }
 
 func cloneCallSeries(c CallSeries) CallSeries {
@@ -64,14 +62,4 @@ func cloneValuesMap(m map[string]Values) map[string]Values {
 		out[k] = cloneValues(v)
 	}
 	return out
-}
-
-// sortedValuesKeys returns the keys of a series map in order.
-func sortedValuesKeys(m map[string]Values) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

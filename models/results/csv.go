@@ -181,65 +181,7 @@ func (r *Results) WriteSeriesCSV(w io.Writer) error {
 			bw.Write(line)
 		}
 	}
-	calls := func(kind string, c *CallSeries) {
-		row(kind, c.Name, "offered", c.Offered)
-		row(kind, c.Name, "attempts", c.Attempts)
-		row(kind, c.Name, "amplification", c.Amplification)
-		row(kind, c.Name, "succeeded", c.Succeeded)
-		row(kind, c.Name, "goodput", c.Goodput)
-		row(kind, c.Name, "throughput", c.Throughput)
-		for _, k := range sortedKeys(c.Failed) {
-			row(kind, c.Name, "failed."+k, c.Failed[k])
-		}
-		row(kind, c.Name, "in_flight", c.InFlight)
-		row(kind, c.Name, "p50_s", c.P50)
-		row(kind, c.Name, "p90_s", c.P90)
-		row(kind, c.Name, "p99_s", c.P99)
-		row(kind, c.Name, "p999_s", c.P999)
-		for _, k := range sortedValuesKeys(c.Strategy) {
-			row(kind, c.Name, "strategy."+k, c.Strategy[k])
-		}
-	}
-	calls("total", &r.Series.Total)
-	for i := range r.Series.Clients {
-		calls("client", &r.Series.Clients[i])
-	}
-	for i := range r.Series.Edges {
-		calls("edge", &r.Series.Edges[i])
-	}
-	for i := range r.Series.Services {
-		s := &r.Series.Services[i]
-		row("service", s.Name, "arrivals", s.Arrivals)
-		row("service", s.Name, "throughput", s.Throughput)
-		row("service", s.Name, "rejected", s.Rejected)
-		row("service", s.Name, "errors", s.Errors)
-		row("service", s.Name, "wasted", s.Wasted)
-		row("service", s.Name, "utilization", s.Utilization)
-		row("service", s.Name, "busy", s.Busy)
-		row("service", s.Name, "capacity", s.Capacity)
-		row("service", s.Name, "queue_mean", s.QueueMean)
-		row("service", s.Name, "queue_max", s.QueueMax)
-		row("service", s.Name, "in_system", s.InSystem)
-		for _, k := range sortedValuesKeys(s.Strategy) {
-			row("service", s.Name, "strategy."+k, s.Strategy[k])
-		}
-	}
-	for i := range r.Series.Caches {
-		c := &r.Series.Caches[i]
-		row("cache", c.Name, "hits", c.Hits)
-		row("cache", c.Name, "misses", c.Misses)
-		row("cache", c.Name, "hit_ratio", c.HitRatio)
-		row("cache", c.Name, "size", c.Size)
-		for _, k := range sortedValuesKeys(c.Strategy) {
-			row("cache", c.Name, "strategy."+k, c.Strategy[k])
-		}
-	}
-	for i := range r.Series.SLOs {
-		sloRows(row, &r.Series.SLOs[i])
-	}
-	for i := range r.Series.Jobs {
-		calls("job", &r.Series.Jobs[i])
-	}
+	r.Series.eachColumn(true, row)
 	return bw.Flush()
 }
 

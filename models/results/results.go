@@ -41,19 +41,19 @@ type Results struct {
 // Calls, attempts, failures and latency cover every client together.
 type Summary struct {
 	// Calls is the number of calls the clients issued.
-	Calls int64 `json:"calls"`
+	Calls Count `json:"calls"`
 	// Attempts is the number of attempts they sent.
-	Attempts int64 `json:"attempts"`
+	Attempts Count `json:"attempts"`
 	// Amplification is Attempts/Calls (0 with no calls).
 	Amplification float64 `json:"amplification"`
 	// Succeeded is the number of calls that succeeded (within their
 	// deadline, since a call whose deadline passes fails).
-	Succeeded int64 `json:"succeeded"`
+	Succeeded Count `json:"succeeded"`
 	// Failed counts failed calls by reason name (only reasons that
 	// occurred; JSON object keys sorted).
-	Failed map[string]int64 `json:"failed"`
+	Failed map[string]Count `json:"failed"`
 	// InFlight is the number of calls still in flight when the run ended.
-	InFlight int64 `json:"in_flight"`
+	InFlight Count `json:"in_flight"`
 	// Goodput is succeeded calls per second.
 	Goodput float64 `json:"goodput"`
 	// Throughput is server completions per second of the clients'
@@ -119,14 +119,14 @@ type Latency struct {
 type CallSummary struct {
 	// Calls, Attempts and Succeeded are counts; Amplification is
 	// Attempts/Calls.
-	Calls         int64   `json:"calls"`
-	Attempts      int64   `json:"attempts"`
+	Calls         Count   `json:"calls"`
+	Attempts      Count   `json:"attempts"`
 	Amplification float64 `json:"amplification"`
-	Succeeded     int64   `json:"succeeded"`
+	Succeeded     Count   `json:"succeeded"`
 	// Failed counts failed calls by reason name.
-	Failed map[string]int64 `json:"failed"`
+	Failed map[string]Count `json:"failed"`
 	// InFlight is calls still in flight at the end.
-	InFlight int64 `json:"in_flight"`
+	InFlight Count `json:"in_flight"`
 	// Goodput and Throughput are per second.
 	Goodput    float64 `json:"goodput"`
 	Throughput float64 `json:"throughput"`
@@ -146,18 +146,18 @@ type ServiceSummary struct {
 	// service, in [0, 1].
 	Utilization float64 `json:"utilization"`
 	// Arrived is the number of requests that arrived.
-	Arrived int64 `json:"arrived"`
+	Arrived Count `json:"arrived"`
 	// Served is the number of requests that finished service (success or
 	// error, wanted or wasted).
-	Served int64 `json:"served"`
+	Served Count `json:"served"`
 	// Rejected is the number of requests turned away without service
 	// (queue_full, outage, ...).
-	Rejected int64 `json:"rejected"`
+	Rejected Count `json:"rejected"`
 	// Dropped is the number of requests swallowed without an answer (a
 	// black-hole outage).
-	Dropped int64 `json:"dropped"`
+	Dropped Count `json:"dropped"`
 	// Errors is the number of served requests answered with an error.
-	Errors int64 `json:"errors"`
+	Errors Count `json:"errors"`
 	// WastedWork is the worker time (s) spent on requests whose answer
 	// nobody used: abandoned by the caller, or lost on the way back.
 	WastedWork float64 `json:"wasted_work"`
@@ -195,8 +195,8 @@ type MeanMax struct {
 type CacheSummary struct {
 	// Hits and Misses count lookups; HitRatio is hits/(hits+misses), 0
 	// without lookups.
-	Hits     int64   `json:"hits"`
-	Misses   int64   `json:"misses"`
+	Hits     Count   `json:"hits"`
+	Misses   Count   `json:"misses"`
 	HitRatio float64 `json:"hit_ratio"`
 	// Size is the time-weighted mean number of keys stored.
 	Size Mean `json:"size"`
@@ -228,9 +228,12 @@ const (
 	// Undecided: the run ended before the last fault's end plus the hold
 	// time, so recovery could not be judged.
 	Undecided
+	// Mixed is never one run's verdict: it is a batch row's, when the
+	// verdicts of its replications differ.
+	Mixed
 )
 
-var verdictNames = [...]string{"no_faults", "recovered", "not_recovered", "collapsed_before_fault", "no_baseline", "undecided"}
+var verdictNames = [...]string{"no_faults", "recovered", "not_recovered", "collapsed_before_fault", "no_baseline", "undecided", "mixed"}
 
 // String returns the verdict's name ("recovered", "not_recovered", ...).
 func (v Verdict) String() string {

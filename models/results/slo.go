@@ -15,9 +15,9 @@ type SLOSummary struct {
 	WindowS   float64 `json:"window_s"`
 	TimeScale float64 `json:"time_scale"`
 	// Total, Good and Bad count completed calls.
-	Total int64 `json:"total"`
-	Good  int64 `json:"good"`
-	Bad   int64 `json:"bad"`
+	Total Count `json:"total"`
+	Good  Count `json:"good"`
+	Bad   Count `json:"bad"`
 	// SLI is Good/Total over the run; null without calls.
 	SLI *float64 `json:"sli"`
 	// Met reports whether the SLI is at least the objective (true
@@ -67,8 +67,8 @@ type AlertSummary struct {
 	// Fired counts the times the rule started firing; FalsePositives
 	// those that started with no fault active or within the grace after
 	// one.
-	Fired          int64 `json:"fired"`
-	FalsePositives int64 `json:"false_positives"`
+	Fired          Count `json:"fired"`
+	FalsePositives Count `json:"false_positives"`
 	// FiringS is the total time spent firing (s), up to the end of the
 	// run.
 	FiringS float64 `json:"firing_s"`
@@ -80,8 +80,8 @@ type AlertSummary struct {
 	DetectS *float64 `json:"detect_s"`
 	// Detected and Missed count the faults with and without such a
 	// firing.
-	Detected int `json:"detected"`
-	Missed   int `json:"missed"`
+	Detected Count `json:"detected"`
+	Missed   Count `json:"missed"`
 	// Faults gives the detection of each fault, in start order.
 	Faults []FaultDetection `json:"faults"`
 	// Fires lists the firings (the first 100).
@@ -190,17 +190,5 @@ func sloMetrics(add func(string, float64), s *Summary) {
 			add(p+"detected", float64(a.Detected))
 			add(p+"missed", float64(a.Missed))
 		}
-	}
-}
-
-// sloRows writes an SLO's series with WriteSeriesCSV's row function.
-func sloRows(row func(kind, name, metric string, v Values), s *SLOSeries) {
-	row("slo", s.Name, "good", s.Good)
-	row("slo", s.Name, "total", s.Total)
-	row("slo", s.Name, "sli", s.SLI)
-	row("slo", s.Name, "burn_rate", s.BurnRate)
-	row("slo", s.Name, "budget_remaining", s.BudgetRemaining)
-	for _, k := range sortedKeys(s.Alerts) {
-		row("slo", s.Name, "alerts."+k, s.Alerts[k])
 	}
 }
