@@ -2,14 +2,10 @@ package scenarios
 
 import (
 	"math"
-	"reflect"
 	"strconv"
-	"time"
 
 	"github.com/stampede-sim/stampede/scenarios/format"
 )
-
-var durationType = reflect.TypeFor[time.Duration]()
 
 // Limits on the size of a batch, so that a typo cannot ask for a billion
 // runs.
@@ -66,17 +62,13 @@ func axisValues(base *Scenario, a *Axis, d *format.Decoder, p format.Path) ([]an
 	if !ok {
 		return nil, false
 	}
-	v, _, err := format.Resolve(format.Clone(base), a.Path)
+	kind, err := format.KindAt(base, a.Path)
 	if err != nil {
 		d.Fail(p.Field("path"), err, "%v", err)
 		return nil, false
 	}
-	t := v.Type()
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
 	num := func(k string, raw any) (float64, bool) {
-		if t == durationType {
+		if kind == format.KindDuration {
 			dur, ok := format.Duration(raw)
 			if !ok {
 				d.Fail(p.Field(k), nil, "must be a duration string such as \"10s\" (the swept key is a duration), got %s", format.Describe(raw))
@@ -90,11 +82,7 @@ func axisValues(base *Scenario, a *Axis, d *format.Decoder, p format.Path) ([]an
 		d.Fail(p.Field(k), nil, "must be a finite number, got %s", format.Describe(raw))
 		return 0, false
 	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-	default:
+	if kind == format.KindOther {
 		d.Fail(p.Field("path"), nil, "a range needs a numeric or duration key, and %s is not one; list values = [...] instead", a.Path)
 		return nil, false
 	}
@@ -120,17 +108,10 @@ func axisValues(base *Scenario, a *Axis, d *format.Decoder, p format.Path) ([]an
 			x = from + (to-from)*f
 		}
 		x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
-		switch {
-		case t == durationType:
-			out[i] = time.Duration(math.Round(x)).String()
-		case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
-			out[i] = x
-		default:
-			out[i] = int64(math.Round(x))
-			if i > 0 && out[i] == out[i-1] {
-				d.Fail(p.Field("steps"), nil, "%d steps from %v to %v repeat the integer %d; use fewer steps or list values", a.Steps, a.From, a.To, out[i])
-				return nil, false
-			}
+		out[i] = kind.Raw(x)
+		if kind == format.KindInt && i > 0 && out[i] == out[i-1] {
+			d.Fail(p.Field("steps"), nil, "%d steps from %v to %v repeat the integer %d; use fewer steps or list values", a.Steps, a.From, a.To, out[i])
+			return nil, false
 		}
 	}
 	return out, true

@@ -2,6 +2,8 @@ package format
 
 import (
 	"fmt"
+	"math"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -79,4 +81,61 @@ func Equal(a, b any) bool {
 	ba, okA := a.(bool)
 	bb, okB := b.(bool)
 	return okA && okB && ba == bb
+}
+
+// Kind is the kind of number a key takes, as a sweep's range of values
+// over it needs to know.
+type Kind int
+
+const (
+	// KindOther is any key a range cannot sweep: strings, booleans,
+	// tables, lists, distributions.
+	KindOther Kind = iota
+	// KindInt is an integer key: its raw values are int64.
+	KindInt
+	// KindFloat is a floating-point key: its raw values are float64.
+	KindFloat
+	// KindDuration is a duration key: its raw values are duration
+	// strings, read as nanoseconds.
+	KindDuration
+)
+
+// KindAt returns the kind of the key at a set path of the struct root
+// points to, without changing it; the error is Resolve's.
+func KindAt(root any, path string) (Kind, error) {
+	c := reflect.New(reflect.TypeOf(root).Elem())
+	c.Elem().Set(reflect.ValueOf(root).Elem())
+	deepCopy(c.Elem(), reflect.ValueOf(root).Elem())
+	v, _, err := Resolve(c.Interface(), path)
+	if err != nil {
+		return KindOther, err
+	}
+	t := v.Type()
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == durationType:
+		return KindDuration, nil
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return KindFloat, nil
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return KindInt, nil
+	}
+	return KindOther, nil
+}
+
+// Raw returns x as a raw value of kind k: a duration string of x
+// nanoseconds, a float, or an integer, rounded to the nearest.
+func (k Kind) Raw(x float64) any {
+	switch k {
+	case KindDuration:
+		return time.Duration(math.Round(x)).String()
+	case KindFloat:
+		return x
+	}
+	return int64(math.Round(x))
 }

@@ -44,3 +44,30 @@ func TestRawValues(t *testing.T) {
 		}
 	}
 }
+
+func TestKindAt(t *testing.T) {
+	type queue struct {
+		Limit  *int          `toml:"limit"`
+		Factor float64       `toml:"factor"`
+		Wait   time.Duration `toml:"wait"`
+		Order  string        `toml:"order"`
+	}
+	type world struct {
+		Queue *queue `toml:"queue"`
+	}
+	w := &world{}
+	for path, want := range map[string]Kind{"queue.limit": KindInt, "queue.factor": KindFloat, "queue.wait": KindDuration, "queue.order": KindOther} {
+		if k, err := KindAt(w, path); err != nil || k != want {
+			t.Errorf("KindAt(%s) = %v, %v; want %v", path, k, err, want)
+		}
+	}
+	if w.Queue != nil {
+		t.Error("KindAt allocated the queue")
+	}
+	if _, err := KindAt(w, "queue.size"); err == nil {
+		t.Error("KindAt found a missing key")
+	}
+	if KindDuration.Raw(1.5e9) != "1.5s" || KindInt.Raw(2.6) != int64(3) || KindFloat.Raw(2.5) != 2.5 {
+		t.Error("Raw")
+	}
+}
