@@ -38,17 +38,17 @@ type deployRun struct {
 	rolledBack bool
 }
 
-// startDeploy begins a deploy: the first batch restarts now.
-func (w *World) startDeploy(f *fault) {
-	s := f.svc
-	d := &deployRun{w: w, f: f, s: s, order: append([]*replica(nil), s.reps...)}
-	f.deploy = d
-	d.restartBatch()
-}
-
-// endDeploy ends a deploy fault at At+For: a bad deploy is rolled back (a
-// rolling deploy has finished by then).
-func (w *World) endDeploy(f *fault) {
+// toggleDeploy begins a deploy (the first batch restarts now), or ends it
+// at At+For: a bad deploy is rolled back (a rolling deploy has finished by
+// then).
+func toggleDeploy(f *fault, on bool) {
+	if on {
+		s := f.svc
+		d := &deployRun{w: s.w, f: f, s: s, order: append([]*replica(nil), s.reps...)}
+		f.deploy = d
+		d.restartBatch()
+		return
+	}
 	d := f.deploy
 	if d == nil || f.cfg.Kind != config.FaultBadDeploy {
 		return

@@ -1,15 +1,12 @@
 package models
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
-	"github.com/stampede-sim/stampede/strategies"
 )
 
 // fault is one scheduled fault and what it acts on.
@@ -22,209 +19,148 @@ type fault struct {
 	deploy  *deployRun // a deploy in progress (deploy.go)
 }
 
-// schedule resolves a fault's target and schedules its start and end.
-func (w *World) schedule(cfg config.FaultConfig) error {
-	f := &fault{cfg: cfg}
-	switch cfg.Kind {
-	case config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate, config.FaultRollingDeploy, config.FaultBadDeploy:
-		f.svc, _ = w.byName[cfg.Target].(*service)
-	case config.FaultCacheFlush:
-		f.ca, _ = w.byName[cfg.Target].(*cache)
-	case config.FaultLoadSpike, config.FaultClientRestart:
-		for _, c := range w.clients {
-			if cfg.Target == "*" || c.name == cfg.Target {
-				f.clients = append(f.clients, c)
-			}
-		}
-	case config.FaultNetwork:
-		f.links = w.linksOf(cfg.Target)
-	}
-	// A network fault on a service or cache nobody calls acts on no link:
-	// valid, and a no-op.
-	if f.svc == nil && f.ca == nil && f.clients == nil && f.links == nil && cfg.Kind != config.FaultNetwork {
-		return &config.FieldError{Path: "faults.target", Msg: fmt.Sprintf("%q matches nothing a %s fault can act on", cfg.Target, cfg.Kind)}
-	}
-	w.faults = append(w.faults, f)
-	start := sim.Time(cfg.At)
-	w.s.At(start, func(any) { w.startFault(f) }, nil)
-	if !cfg.Kind.Instantaneous() {
-		w.s.At(start.Add(cfg.For), func(any) { w.endFault(f) }, nil)
-	}
-	return nil
+// faultActs is what a fault kind acts on: its target resolves to these.
+type faultActs uint8
+
+const (
+	actsOnService faultActs = iota
+	actsOnCache
+	actsOnClients // a client, or "*" for every client
+	actsOnLinks   // a client's link, an edge "from->to", or every link into a target
+)
+
+// faultKind is how the timeline runs one kind of fault: what it acts on,
+// and one function that switches it on at its start and off at its end
+// (an instantaneous kind is only switched on).
+type faultKind struct {
+	acts   faultActs
+	toggle func(f *fault, on bool)
 }
 
-// linksOf returns the links a network fault on target acts on: a client's
-// link, every edge "from->to", or every link into a service or cache.
-func (w *World) linksOf(target string) []*link {
-	var ls []*link
-	all := make([]*edge, 0, len(w.clients)+len(w.edges))
-	for _, c := range w.clients {
-		all = append(all, c.e)
-	}
-	all = append(all, w.edges...)
-	for _, e := range all {
-		if e.name == target || e.toName == target {
-			ls = append(ls, &e.link)
-		}
-	}
-	return ls
-}
-
-func (w *World) startFault(f *fault) {
-	cfg := f.cfg
-	end := cfg.At
-	if !cfg.Kind.Instantaneous() {
-		end += cfg.For
-	}
-	w.windows = append(w.windows, results.FaultWindow{Kind: string(cfg.Kind), Target: cfg.Target, StartS: cfg.At.Seconds(), EndS: end.Seconds()})
-	switch cfg.Kind {
-	case config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate:
-		f.svc.faults = append(f.svc.faults, f)
-		f.svc.refresh()
-	case config.FaultNetwork:
-		for _, l := range f.links {
-			l.faults = append(l.faults, f)
-		}
-	case config.FaultLoadSpike:
+// faultKinds is the table of fault kinds; a kind of config.FaultKind that
+// the world can run has a row here.
+var faultKinds = map[config.FaultKind]faultKind{
+	config.FaultSlowdown:      {actsOnService, toggleService},
+	config.FaultPause:         {actsOnService, toggleService},
+	config.FaultCapacityLoss:  {actsOnService, toggleService},
+	config.FaultOutage:        {actsOnService, toggleService},
+	config.FaultErrorRate:     {actsOnService, toggleService},
+	config.FaultRollingDeploy: {actsOnService, toggleDeploy},
+	config.FaultBadDeploy:     {actsOnService, toggleDeploy},
+	config.FaultCacheFlush:    {actsOnCache, func(f *fault, on bool) { f.ca.flush() }},
+	config.FaultNetwork:       {actsOnLinks, toggleLinks},
+	config.FaultLoadSpike:     {actsOnClients, toggleSpike},
+	config.FaultClientRestart: {actsOnClients, func(f *fault, on bool) {
 		for _, c := range f.clients {
-			if c.cfg.Model == config.Closed {
-				continue
-			}
-			c.rateChanging()
-			c.spikes = append(c.spikes, f)
-			c.rateChanged()
+			c.restart(f.cfg.Calls)
 		}
-	case config.FaultCacheFlush:
-		f.ca.flush()
-	case config.FaultRollingDeploy, config.FaultBadDeploy:
-		w.startDeploy(f)
-	case config.FaultClientRestart:
-		for _, c := range f.clients {
-			c.restart(cfg.Calls)
-		}
+	}},
+}
+
+// toggleService adds f to, or removes it from, its service's active faults
+// (service.refresh reads them).
+func toggleService(f *fault, on bool) {
+	f.svc.faults = toggled(f.svc.faults, f, on)
+	f.svc.refresh()
+}
+
+// toggleLinks adds f to, or removes it from, the active faults of its
+// links (transit reads them).
+func toggleLinks(f *fault, on bool) {
+	for _, l := range f.links {
+		l.faults = toggled(l.faults, f, on)
 	}
 }
 
-func remove(fs []*fault, f *fault) []*fault {
+// toggleSpike adds f to, or removes it from, the spikes on the rate of its
+// open and partly-open clients.
+func toggleSpike(f *fault, on bool) {
+	for _, c := range f.clients {
+		if c.cfg.Model == config.Closed {
+			continue
+		}
+		c.rateChanging()
+		c.spikes = toggled(c.spikes, f, on)
+		c.rateChanged()
+	}
+}
+
+// toggled returns fs with f appended (on) or removed (off).
+func toggled(fs []*fault, f *fault, on bool) []*fault {
+	if on {
+		return append(fs, f)
+	}
 	if i := slices.Index(fs, f); i >= 0 {
 		return slices.Delete(fs, i, i+1)
 	}
 	return fs
 }
 
-func (w *World) endFault(f *fault) {
-	switch f.cfg.Kind {
-	case config.FaultSlowdown, config.FaultPause, config.FaultCapacityLoss, config.FaultOutage, config.FaultErrorRate:
-		f.svc.faults = remove(f.svc.faults, f)
-		f.svc.refresh()
-	case config.FaultNetwork:
-		for _, l := range f.links {
-			l.faults = remove(l.faults, f)
-		}
-	case config.FaultLoadSpike:
-		for _, c := range f.clients {
-			if c.cfg.Model == config.Closed {
-				continue
+// timeline is the world's faults, configured then injected, in scheduling
+// order, and the windows of those that have started, for the results.
+type timeline struct {
+	w       *World
+	faults  []*fault
+	windows []results.FaultWindow
+}
+
+// schedule resolves a fault's target and schedules its start and end.
+func (t *timeline) schedule(cfg config.FaultConfig) error {
+	w := t.w
+	f := &fault{cfg: cfg}
+	kind := faultKinds[cfg.Kind]
+	switch kind.acts {
+	case actsOnService:
+		f.svc, _ = w.byName[cfg.Target].(*service)
+	case actsOnCache:
+		f.ca, _ = w.byName[cfg.Target].(*cache)
+	case actsOnClients:
+		for _, c := range w.clients {
+			if cfg.Target == "*" || c.name == cfg.Target {
+				f.clients = append(f.clients, c)
 			}
-			c.rateChanging()
-			c.spikes = remove(c.spikes, f)
-			c.rateChanged()
 		}
-	case config.FaultRollingDeploy, config.FaultBadDeploy:
-		w.endDeploy(f)
+	case actsOnLinks:
+		f.links = t.linksOf(cfg.Target)
 	}
-}
-
-// Inject schedules a fault while the world runs (an intervention). f.At is
-// an absolute virtual time, not before Now; it is checked like a
-// configured fault, then recorded with them, so the run's results and
-// recovery verdict account for it and a scenario can replay it.
-func (w *World) Inject(f config.FaultConfig) error {
-	if w.done {
-		return errors.New("inject: the run is over")
+	// A network fault on a service or cache nobody calls acts on no link:
+	// valid, and a no-op.
+	if f.svc == nil && f.ca == nil && f.clients == nil && f.links == nil && kind.acts != actsOnLinks {
+		return &config.FieldError{Path: "faults.target", Msg: fmt.Sprintf("%q matches nothing a %s fault can act on", cfg.Target, cfg.Kind)}
 	}
-	if sim.Time(f.At) < w.s.Now() {
-		return &config.FieldError{Path: "at", Msg: fmt.Sprintf("must not be before now (%v), got %v", w.s.Now(), f.At)}
+	t.faults = append(t.faults, f)
+	start := sim.Time(cfg.At)
+	w.s.At(start, func(any) { t.start(f) }, nil)
+	if !cfg.Kind.Instantaneous() {
+		w.s.At(start.Add(cfg.For), func(any) { faultKinds[f.cfg.Kind].toggle(f, false) }, nil)
 	}
-	tmp := w.cfg
-	tmp.Faults = []config.FaultConfig{f}
-	tmp.ApplyDefaults()
-	if err := tmp.ValidateFault(&tmp.Faults[0]); err != nil {
-		return err
-	}
-	f = tmp.Faults[0]
-	if err := w.schedule(f); err != nil {
-		return err
-	}
-	w.cfg.Faults = append(w.cfg.Faults, f)
 	return nil
 }
 
-// SetClientRate sets an open or partly-open client's base rate (calls/s,
-// or sessions/s) from now on, replacing its schedule; load spikes still
-// apply on top. It is a knob for interactive use.
-func (w *World) SetClientRate(name string, perSec float64) error {
-	c := w.client(name)
-	switch {
-	case c == nil:
-		return fmt.Errorf("set rate: no client %q (have: %s)", name, w.clientNames())
-	case c.cfg.Model == config.Closed:
-		return fmt.Errorf("set rate: client %q is closed-loop; set its users instead", name)
-	case !(perSec >= 0 && perSec <= 1e9):
-		return fmt.Errorf("set rate: rate must be in [0, 1e9] per second, got %v", perSec)
+// start switches f on and records its window.
+func (t *timeline) start(f *fault) {
+	cfg := f.cfg
+	end := cfg.At
+	if !cfg.Kind.Instantaneous() {
+		end += cfg.For
 	}
-	c.rateChanging()
-	c.overridden = true
-	c.override = perSec
-	c.rateChanged()
-	return nil
+	t.windows = append(t.windows, results.FaultWindow{Kind: string(cfg.Kind), Target: cfg.Target, StartS: cfg.At.Seconds(), EndS: end.Seconds()})
+	faultKinds[cfg.Kind].toggle(f, true)
 }
 
-// SetClientUsers sets a closed-loop client's number of users from now on.
-// New users start at once; removed users (the most recently added first)
-// leave at once, abandoning a call in flight.
-func (w *World) SetClientUsers(name string, users int) error {
-	c := w.client(name)
-	switch {
-	case c == nil:
-		return fmt.Errorf("set users: no client %q (have: %s)", name, w.clientNames())
-	case c.cfg.Model != config.Closed:
-		return fmt.Errorf("set users: client %q is not closed-loop; set its rate instead", name)
-	case users < 0 || users > 10_000_000:
-		return fmt.Errorf("set users: must be in [0, 10000000], got %d", users)
+// linksOf returns the links a network fault on target acts on: a client's
+// link, every edge "from->to", or every link into a service or cache.
+func (t *timeline) linksOf(target string) []*link {
+	var ls []*link
+	all := make([]*edge, 0, len(t.w.clients)+len(t.w.edges))
+	for _, c := range t.w.clients {
+		all = append(all, c.e)
 	}
-	for len(c.users) > users {
-		u := c.users[len(c.users)-1]
-		c.users = c.users[:len(c.users)-1]
-		u.think.Stop()
-		if old := u.call; old != nil {
-			u.call = nil
-			old.owner = nil
-			w.finishCall(old, strategies.ReasonAbandoned)
+	all = append(all, t.w.edges...)
+	for _, e := range all {
+		if e.name == target || e.toName == target {
+			ls = append(ls, &e.link)
 		}
 	}
-	for len(c.users) < users {
-		u := &user{c: c, idx: c.usersMade}
-		c.usersMade++
-		c.users = append(c.users, u)
-		u.issue()
-	}
-	return nil
-}
-
-func (w *World) client(name string) *client {
-	for _, c := range w.clients {
-		if c.name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-func (w *World) clientNames() string {
-	var ns []string
-	for _, c := range w.clients {
-		ns = append(ns, c.name)
-	}
-	return strings.Join(ns, ", ")
+	return ls
 }

@@ -22,7 +22,7 @@ func (w *World) Results() *results.Results {
 		EndS:      end.Seconds(),
 		IntervalS: w.interval.Seconds(),
 		Series:    w.series().Clone(),
-		Faults:    append([]results.FaultWindow{}, w.windows...),
+		Faults:    append([]results.FaultWindow{}, w.faults.windows...),
 	}
 	if w.err != nil {
 		r.Stopped = w.err.Error()
@@ -215,7 +215,7 @@ func (w *World) partial(i int) bool {
 // is identical to one that was not.
 func (w *World) Snapshot() results.Snapshot {
 	now := w.s.Now()
-	sn := results.Snapshot{Now: now, Done: w.done, Err: w.err, Events: w.events, Series: w.series(), Faults: w.windows[:len(w.windows):len(w.windows)]}
+	sn := results.Snapshot{Now: now, Done: w.done, Err: w.err, Events: w.events, Series: w.series(), Faults: w.faults.windows[:len(w.faults.windows):len(w.faults.windows)]}
 	for _, c := range w.clients {
 		st := &c.e.stats
 		g := results.ClientGauge{Name: c.name, Model: string(c.cfg.Model), Users: len(c.users), InFlight: int(st.inFlight.v),

@@ -35,8 +35,7 @@ type World struct {
 	byName   map[string]target
 	total    callStats
 
-	faults  []*fault // every fault, configured then injected, in scheduling order
-	windows []results.FaultWindow
+	faults timeline // configured then injected
 
 	// pools
 	calls      []*call
@@ -118,6 +117,7 @@ func Build(cfg config.Config) (*World, error) {
 		pcg:         rand.NewPCG(0, 0),
 	}
 	w.rng = rand.New(w.pcg)
+	w.faults.w = w
 	w.boundary = min(sim.Time(w.interval), w.end)
 	w.total.name = "total"
 	w.hArrive = w.onArrive
@@ -164,7 +164,7 @@ func Build(cfg config.Config) (*World, error) {
 		return nil, err
 	}
 	for i := range w.cfg.Faults {
-		if err := w.schedule(w.cfg.Faults[i]); err != nil {
+		if err := w.faults.schedule(w.cfg.Faults[i]); err != nil {
 			return nil, err
 		}
 	}
