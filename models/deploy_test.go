@@ -36,7 +36,7 @@ func TestRollingDeployTiming(t *testing.T) {
 	// Every request that starts records its work: 30ms on a cold
 	// replica (replica k is cold in [12+5k, 17+5k)), else 10ms.
 	var starts, cold int
-	w.onStart = func(s *service, a *attempt, got time.Duration) {
+	hooksOf(w).onStart = func(s *service, a *attempt, got time.Duration) {
 		now := w.Now()
 		k := -1
 		for i, r := range order {

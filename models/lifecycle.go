@@ -198,8 +198,8 @@ func (w *World) release(a *attempt) {
 	if a.holders > 0 {
 		return
 	}
-	if a.tr != nil {
-		w.tr.released(a)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepReleased, strategies.ReasonOK)
 	}
 	*a = attempt{slot: -1}
 	w.attempts = append(w.attempts, a)
@@ -215,11 +215,8 @@ func (w *World) launch(c *call) {
 	st.offered++
 	st.calls++
 	st.inFlight.add(now, 1)
-	if w.onLaunch != nil {
-		w.onLaunch(c.e, c)
-	}
-	if w.tr != nil {
-		w.tr.launch(c)
+	if w.rec != nil {
+		w.rec.callStarted(c)
 	}
 	// c.due is sim.Never, or the deadline inherited from the request the
 	// call is made for (deadline propagation); the edge's own is the
@@ -262,8 +259,8 @@ func (w *World) sendAttempt(c *call, kind uint8) bool {
 	a.holders = 2
 	a.slot = -1
 	c.live = append(c.live, a)
-	if c.tr != nil {
-		w.tr.send(c, a)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepSent, strategies.ReasonOK)
 	}
 	e.stats.attempts++
 	e.stats.attemptsN++
@@ -290,8 +287,8 @@ func (w *World) onArrive(arg any) {
 // respond sends the server's answer r for a back over its edge.
 func (w *World) respond(a *attempt, r Reason) {
 	a.reason = r
-	if a.tr != nil {
-		w.tr.answered(a, r)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepAnswered, r)
 	}
 	d, lost := w.transit(&a.e.link, with(a.seed, purposeResponseLink))
 	switch {
@@ -320,8 +317,8 @@ func (w *World) deliver(a *attempt) {
 		c.e.st.outcome(w, c, a, r)
 	}
 	a.timeout.Stop()
-	if a.tr != nil {
-		w.tr.ended(a, r)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepEnded, r)
 	}
 	w.letGo(c, a)
 	w.release(a)
@@ -360,8 +357,8 @@ func (w *World) onTimeout(arg any) {
 	if c.x != nil {
 		c.e.st.outcome(w, c, a, strategies.ReasonTimeout)
 	}
-	if a.tr != nil {
-		w.tr.ended(a, strategies.ReasonTimeout)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepEnded, strategies.ReasonTimeout)
 	}
 	w.letGo(c, a)
 	w.attemptDone(c, strategies.ReasonTimeout)
@@ -402,8 +399,8 @@ func (w *World) finishCall(c *call, r Reason) {
 		if c.x != nil {
 			c.e.st.abandoned(w, c, a, r)
 		}
-		if a.tr != nil {
-			w.tr.ended(a, r)
+		if w.rec != nil {
+			w.rec.attemptStep(a, stepEnded, r)
 		}
 		w.letGo(c, a)
 	}
@@ -417,11 +414,8 @@ func (w *World) finishCall(c *call, r Reason) {
 		st.failedN[r]++
 	}
 	st.inFlight.add(now, -1)
-	if w.slos != nil {
-		w.sloDone(c.e, r, now.Sub(c.start))
-	}
-	if c.tr != nil {
-		w.tr.callEnd(c, r)
+	if w.rec != nil {
+		w.rec.callDone(c, r)
 	}
 	if o := c.owner; o != nil {
 		o.callDone(c, r)

@@ -116,8 +116,8 @@ func startOrder(t *testing.T, cfg config.Config) []int {
 	}
 	idx := map[uint64]int{}
 	var order []int
-	w.onLaunch = func(e *edge, c *call) { idx[c.seed] = len(idx) }
-	w.onStart = func(s *service, a *attempt, _ time.Duration) { order = append(order, idx[a.callSeed]) }
+	hooksOf(w).onLaunch = func(e *edge, c *call) { idx[c.seed] = len(idx) }
+	hooksOf(w).onStart = func(s *service, a *attempt, _ time.Duration) { order = append(order, idx[a.callSeed]) }
 	if err := w.Run(); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestBalancers(t *testing.T) {
 			}
 			var counts [4]int
 			s := w.services[0]
-			w.onStart = func(_ *service, a *attempt, _ time.Duration) {
+			hooksOf(w).onStart = func(_ *service, a *attempt, _ time.Duration) {
 				for i, r := range s.reps {
 					if r == a.rep {
 						counts[i]++
@@ -644,7 +644,7 @@ func TestSnapshotChangesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		var at []sim.Time
-		w.onLaunch = func(*edge, *call) { at = append(at, w.Now()) }
+		hooksOf(w).onLaunch = func(*edge, *call) { at = append(at, w.Now()) }
 		w.Advance(sim.Time(10600*time.Millisecond), math.MaxUint64)
 		if snap {
 			if r := w.Snapshot().Clients[0].Rate; r != 2 {

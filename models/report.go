@@ -37,8 +37,8 @@ func (w *World) Results() *results.Results {
 		return 0
 	})
 	r.Summary = w.summary(end, &r.Series)
-	w.sloSummaries(&r.Summary, end, r.Faults)
-	r.Traces = w.traces()
+	w.slos.summaries(&r.Summary, end, r.Faults)
+	r.Traces = w.tr.traces()
 	return r
 }
 
@@ -64,7 +64,7 @@ func (w *World) series() results.Series {
 		s.Caches = append(s.Caches, results.CacheSeries{Name: c.name, Hits: c.m.sHits, Misses: c.m.sMisses, HitRatio: c.m.sRatio, Size: c.m.size.means,
 			Strategy: c.strat().series()})
 	}
-	s.SLOs = w.sloSeries()
+	s.SLOs = w.slos.series()
 	s.Jobs = w.jobSeries()
 	return s
 }

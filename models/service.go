@@ -323,17 +323,17 @@ func (s *service) start(r *replica, a *attempt) {
 	if errP > 0 && rng.Float64() < errP {
 		a.reason = strategies.ReasonError
 	}
-	if w.onStart != nil {
-		w.onStart(s, a, d)
-	}
 	a.timer = w.s.Schedule(d, w.hWorkDone, a)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepStarted, a.reason)
+	}
 }
 
 func (w *World) onWorkDone(arg any) {
 	a := arg.(*attempt)
 	a.timer = sim.Timer{}
-	if a.tr != nil {
-		w.tr.workDone(a)
+	if w.rec != nil {
+		w.rec.attemptStep(a, stepWorkDone, a.reason)
 	}
 	s := a.svc
 	if a.reason == strategies.ReasonOK && len(s.calls) > 0 {

@@ -177,9 +177,21 @@ func (a *alertRun) step(s *sloRun, i int, end sim.Time) {
 
 // ---- wiring into the world ----
 
-// buildSLOs resolves each SLO's calls (a client's edge, or every edge
-// named "from->to").
-func (w *World) buildSLOs() {
+// sloSet is the SLOs of a world: a recorder counting each completed call
+// in the SLOs that cover it, and closing their intervals as the world's
+// close.
+type sloSet struct {
+	s    *sim.Sim
+	runs []*sloRun
+}
+
+// newSLOSet resolves each SLO's calls (a client's edge, or every edge
+// named "from->to"); nil when w has no SLOs.
+func newSLOSet(w *World) *sloSet {
+	if len(w.cfg.SLOs) == 0 {
+		return nil
+	}
+	set := &sloSet{s: w.s}
 	for i := range w.cfg.SLOs {
 		cfg := &w.cfg.SLOs[i]
 		s := newSLORun(cfg, w.interval)
@@ -193,15 +205,20 @@ func (w *World) buildSLOs() {
 				s.edges = append(s.edges, e)
 			}
 		}
-		w.slos = append(w.slos, s)
+		set.runs = append(set.runs, s)
 	}
+	return set
 }
 
-// sloDone counts a completed call on edge e in the SLOs that cover it.
-func (w *World) sloDone(e *edge, r Reason, d time.Duration) {
-	for _, s := range w.slos {
+func (set *sloSet) callStarted(*call)                  {}
+func (set *sloSet) attemptStep(*attempt, step, Reason) {}
+
+// callDone counts c, completed with r, in the SLOs that cover its edge.
+func (set *sloSet) callDone(c *call, r Reason) {
+	d := set.s.Now().Sub(c.start)
+	for _, s := range set.runs {
 		for _, x := range s.edges {
-			if x == e {
+			if x == c.e {
 				s.observe(r, d)
 				break
 			}
@@ -209,9 +226,9 @@ func (w *World) sloDone(e *edge, r Reason, d time.Duration) {
 	}
 }
 
-// rollSLOs closes the current interval of every SLO at end.
-func (w *World) rollSLOs(end sim.Time) {
-	for _, s := range w.slos {
+// tick closes the current interval of every SLO at end.
+func (set *sloSet) tick(end sim.Time) {
+	for _, s := range set.runs {
 		s.roll(end)
 	}
 }
@@ -225,27 +242,27 @@ func (s *sloRun) series() results.SLOSeries {
 	return out
 }
 
-// sloSeries returns views of the SLO series so far (nil without SLOs).
-func (w *World) sloSeries() []results.SLOSeries {
-	if len(w.slos) == 0 {
+// series returns views of the SLO series so far (nil without SLOs).
+func (set *sloSet) series() []results.SLOSeries {
+	if set == nil {
 		return nil
 	}
-	out := make([]results.SLOSeries, 0, len(w.slos))
-	for _, s := range w.slos {
+	out := make([]results.SLOSeries, 0, len(set.runs))
+	for _, s := range set.runs {
 		out = append(out, s.series())
 	}
 	return out
 }
 
-// sloSummaries fills the SLO and alert parts of a summary at end, judging
-// firings against the fault windows.
-func (w *World) sloSummaries(sum *results.Summary, end sim.Time, faults []results.FaultWindow) {
-	if len(w.slos) == 0 {
+// summaries fills the SLO and alert parts of a summary at end, judging
+// firings against the fault windows (nothing without SLOs).
+func (set *sloSet) summaries(sum *results.Summary, end sim.Time, faults []results.FaultWindow) {
+	if set == nil {
 		return
 	}
 	sum.SLOs = map[string]results.SLOSummary{}
 	sum.Alerts = map[string]map[string]results.AlertSummary{}
-	for _, s := range w.slos {
+	for _, s := range set.runs {
 		ss, as := s.summary(end, faults)
 		sum.SLOs[s.cfg.Name] = ss
 		sum.Alerts[s.cfg.Name] = as

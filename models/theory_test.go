@@ -440,10 +440,10 @@ func TestCommonRandomNumbers(t *testing.T) {
 		}
 		launches := map[string][]launch{}
 		work := map[uint64]time.Duration{}
-		w.onLaunch = func(e *edge, c *call) {
+		hooksOf(w).onLaunch = func(e *edge, c *call) {
 			launches[e.name] = append(launches[e.name], launch{w.Now(), c.seed})
 		}
-		w.onStart = func(s *service, a *attempt, d time.Duration) {
+		hooksOf(w).onStart = func(s *service, a *attempt, d time.Duration) {
 			if s.slow != 1 {
 				d = time.Duration(float64(d)/s.slow + 0.5)
 			}

@@ -69,10 +69,12 @@ type tracer struct {
 	heaps   [3]traceHeap // sampled, failed (largest hash on top), slowest (fastest on top)
 }
 
-func (w *World) buildTracer() {
+// newTracer returns the tracer of w's trace configuration, or nil when it
+// records none.
+func newTracer(w *World) *tracer {
 	cfg := w.cfg.Traces
 	if !cfg.Enabled() {
-		return
+		return nil
 	}
 	t := &tracer{w: w, cfg: cfg, tail: cfg.Slowest > 0 || cfg.Failed}
 	switch {
@@ -84,8 +86,44 @@ func (w *World) buildTracer() {
 	for k := range t.heaps {
 		t.heaps[k] = traceHeap{kind: k}
 	}
-	w.tr = t
+	return t
 }
+
+// callStarted starts recording c if it belongs to a trace.
+func (t *tracer) callStarted(c *call) { t.launch(c) }
+
+// attemptStep records a step of a traced attempt.
+func (t *tracer) attemptStep(a *attempt, s step, r Reason) {
+	if s == stepSent {
+		if a.c.tr != nil {
+			t.send(a.c, a)
+		}
+		return
+	}
+	if a.tr == nil {
+		return
+	}
+	switch s {
+	case stepWorkDone:
+		t.workDone(a)
+	case stepAnswered:
+		t.answered(a, r)
+	case stepEnded:
+		t.ended(a, r)
+	case stepReleased:
+		t.released(a)
+	}
+}
+
+// callDone records the end of c if it is traced.
+func (t *tracer) callDone(c *call, r Reason) {
+	if c.tr != nil {
+		t.callEnd(c, r)
+	}
+}
+
+// tick does nothing: traces have no per-interval state.
+func (t *tracer) tick(sim.Time) {}
 
 func (t *tracer) newRec() *traceRec {
 	if n := len(t.pool); n > 0 {
@@ -290,11 +328,11 @@ func reasonText(r Reason, when sim.Time) string {
 // Traces returns the traces kept so far (Results has them too), in order
 // of their start; nil when the world records none. It shares nothing
 // with the world.
-func (w *World) Traces() []results.Trace { return w.traces() }
+func (w *World) Traces() []results.Trace { return w.tr.traces() }
 
-// traces returns the kept traces, in order of their start (ties by ID).
-func (w *World) traces() []results.Trace {
-	t := w.tr
+// traces returns the kept traces, in order of their start (ties by ID);
+// nil for a nil tracer.
+func (t *tracer) traces() []results.Trace {
 	if t == nil {
 		return nil
 	}

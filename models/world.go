@@ -62,13 +62,11 @@ type World struct {
 	err         error
 	done        bool
 
-	// test hooks (nil outside tests): a call launched on an edge, and a
-	// request starting service with its sampled local work
-	onLaunch func(e *edge, c *call)
-	onStart  func(s *service, a *attempt, d time.Duration)
-
-	// SLOs and request traces (slo.go, trace.go); nil when none
-	slos []*sloRun
+	// rec hears the lifecycle of calls and attempts (record.go); nil
+	// when nobody listens. The SLOs and the tracer are recorders, kept
+	// here too for the results; nil when none.
+	rec  recorder
+	slos *sloSet
 	tr   *tracer
 }
 
@@ -168,8 +166,12 @@ func Build(cfg config.Config) (*World, error) {
 			return nil, err
 		}
 	}
-	w.buildSLOs()
-	w.buildTracer()
+	if w.slos = newSLOSet(w); w.slos != nil {
+		listen(w, w.slos)
+	}
+	if w.tr = newTracer(w); w.tr != nil {
+		listen(w, w.tr)
+	}
 	for _, c := range w.clients {
 		c.begin()
 	}
@@ -338,7 +340,9 @@ func (w *World) roll() {
 		}
 	}
 	w.rollJobs(end, width)
-	w.rollSLOs(end)
+	if w.rec != nil {
+		w.rec.tick(end)
+	}
 	w.ivStart = end
 	w.boundary = min(end+sim.Time(w.interval), w.end)
 }

@@ -1,0 +1,45 @@
+package models
+
+import (
+	"time"
+
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// testHooks is a recorder for tests: a call launched on an edge, and a
+// request starting service with its sampled local work.
+type testHooks struct {
+	onLaunch func(e *edge, c *call)
+	onStart  func(s *service, a *attempt, d time.Duration)
+}
+
+func (h *testHooks) callStarted(c *call) {
+	if h.onLaunch != nil {
+		h.onLaunch(c.e, c)
+	}
+}
+
+func (h *testHooks) attemptStep(a *attempt, s step, _ Reason) {
+	if s == stepStarted && h.onStart != nil {
+		h.onStart(a.svc, a, a.timer.When().Sub(a.started))
+	}
+}
+
+func (h *testHooks) callDone(*call, Reason) {}
+func (h *testHooks) tick(sim.Time)          {}
+
+// hooksOf returns the test hooks of w, installing them the first time.
+func hooksOf(w *World) *testHooks {
+	rs, ok := w.rec.(recorders)
+	if !ok {
+		rs = recorders{w.rec}
+	}
+	for _, r := range rs {
+		if h, ok := r.(*testHooks); ok {
+			return h
+		}
+	}
+	h := &testHooks{}
+	listen(w, h)
+	return h
+}
