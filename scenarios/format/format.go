@@ -1,15 +1,28 @@
-// Package format is the scenario file format, both ways: strict decoding
-// of TOML into the schema's structs with every error located at
-// file:line:col and named by its key path, with "did you mean" for typos
-// (Decode, Decoder, ErrorList); the a.b.c set paths that variants,
-// sweeps, --set and the TUI's knobs address keys with (Resolve,
-// Decoder.Set, Clone); and encoding the structs back to TOML (what the
-// TUI saves).
+// Package format is the scenario file format, both ways, and nothing
+// else:
+//
+//   - Decode reads TOML strictly into the schema's structs: unknown keys,
+//     wrong types, bad durations and distributions are errors, every one
+//     located at file:line:col (an index of key positions built by
+//     re-scanning the source), named by its key path
+//     ("services[api].queue.limit") and with "did you mean" for typos
+//     (Error, ErrorList, Suggest, DidYouMean). The caller's own checks
+//     report through the same Decoder.
+//   - Encoder writes the structs back as TOML that decodes to the same
+//     values (what the TUI saves).
+//   - Resolve, Lookup and Decoder.Set are the a.b.c set paths that
+//     variants, sweeps, --set and the TUI's knobs address keys with
+//     ("clients.users.timeout", "faults.0.factor"); Clone copies a
+//     struct deeply so that settings leave the original alone.
+//   - Number, Duration, Label, Equal and Kind read the raw values of keys
+//     of more than one kind (sweep values, claims' equals), the one
+//     coercion of the module.
 //
 // It knows no schema: it works by reflection over the `toml` tags of the
-// structs it is given, so a field added to the schema is a key of the
-// format at once. It is the one place of the module that reflects over
-// the schema.
+// structs it is given (a tag option "noset" marks a top-level key that
+// set paths cannot address), so a field added to the schema is a key of
+// the format at once. It is the one place of the module that reflects
+// over the schema.
 package format
 
 import (
