@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"math"
-	"reflect"
 	"sort"
 
 	"github.com/stampede-sim/stampede/models/results"
@@ -117,7 +116,7 @@ func addDerived(sum *jv, res *results.Results) {
 	}
 	sum.set("during_faults", window(start, end))
 	sum.set("after_faults", window(end, res.EndS))
-	sum.set("faults", fromGo(reflect.ValueOf(res.Faults)))
+	sum.set("faults", faultsTree(res.Faults))
 }
 
 // windowMean is the mean of v over the complete intervals (starts t, width

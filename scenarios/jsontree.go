@@ -2,12 +2,9 @@ package scenarios
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
-	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -91,79 +88,6 @@ func (v *jv) find(parts []string) *jv {
 		v, parts = next, parts[took:]
 	}
 	return v
-}
-
-// fromGo converts a Go value to a jv by its json tags: structs in field
-// order (omitempty honoured for empty strings), maps with sorted keys, nil
-// pointers as null, TextMarshalers as strings, NaN and infinities as null.
-func fromGo(rv reflect.Value) *jv {
-	if rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-		if rv.IsNil() {
-			return &jv{kind: jNull}
-		}
-		return fromGo(rv.Elem())
-	}
-	if rv.Type().Implements(marshalerType) {
-		b, err := rv.Interface().(encoding.TextMarshaler).MarshalText()
-		if err != nil {
-			return &jv{kind: jNull}
-		}
-		return jString(string(b))
-	}
-	switch rv.Kind() {
-	case reflect.Struct:
-		o := jObject()
-		t := rv.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			fv := rv.Field(i)
-			if strings.Contains(opts, "omitempty") && fv.IsZero() {
-				continue
-			}
-			o.keys = append(o.keys, name)
-			o.vals = append(o.vals, fromGo(fv))
-		}
-		return o
-	case reflect.Map:
-		o := jObject()
-		var ks []string
-		for _, k := range rv.MapKeys() {
-			ks = append(ks, k.String())
-		}
-		sort.Strings(ks)
-		for _, k := range ks {
-			o.keys = append(o.keys, k)
-			o.vals = append(o.vals, fromGo(rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key()))))
-		}
-		return o
-	case reflect.Slice, reflect.Array:
-		a := &jv{kind: jArr}
-		for i := range rv.Len() {
-			a.vals = append(a.vals, fromGo(rv.Index(i)))
-		}
-		return a
-	case reflect.Bool:
-		return &jv{kind: jBool, b: rv.Bool()}
-	case reflect.String:
-		return jString(rv.String())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return jNumber(float64(rv.Int()))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return jNumber(float64(rv.Uint()))
-	case reflect.Float32, reflect.Float64:
-		return jNumber(rv.Float())
-	}
-	return &jv{kind: jNull}
 }
 
 // appendJSONFloat formats x as encoding/json does (shortest form that

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -287,7 +286,7 @@ func (a *assembler) row(g int, recs []*runRecord) Row {
 		for j, ax := range m.Axes {
 			val := ax.Values[idx[j]]
 			r.Point = append(r.Point, val)
-			point.set(ax.Path, fromGo(reflect.ValueOf(val)))
+			point.set(ax.Path, rawJV(val))
 		}
 		obj.set("point", point)
 	}
@@ -364,70 +363,6 @@ func (a *assembler) result() (*Result, error) {
 		res.Claims = append(res.Claims, evaluate(m, ex, res.Rows)...)
 	}
 	return res, nil
-}
-
-// flattenSeries lists the series of a run as columns, by reflection over
-// results.Series: entities in field order (total, then each list in
-// configuration order), metrics by json name in field order, maps of
-// series (failures by reason) as "name.key" in key order.
-func flattenSeries(s *results.Series) []SeriesCol {
-	var out []SeriesCol
-	valuesType := reflect.TypeFor[results.Values]()
-	entity := func(kind string, v reflect.Value) {
-		name := ""
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if tag == "name" && f.Type.Kind() == reflect.String {
-				name = v.Field(i).String()
-			}
-		}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || tag == "-" {
-				continue
-			}
-			if tag == "" {
-				tag = f.Name
-			}
-			fv := v.Field(i)
-			switch {
-			case f.Type == valuesType:
-				out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag, Values: fv.Interface().(results.Values)})
-			case f.Type.Kind() == reflect.Map && f.Type.Elem() == valuesType:
-				for _, k := range sortedMapKeys(fv) {
-					out = append(out, SeriesCol{Kind: kind, Name: name, Metric: tag + "." + k,
-						Values: fv.MapIndex(reflect.ValueOf(k).Convert(f.Type.Key())).Interface().(results.Values)})
-				}
-			}
-		}
-	}
-	v := reflect.ValueOf(s).Elem()
-	t := v.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		fv := v.Field(i)
-		switch {
-		case f.Type.Kind() == reflect.Struct:
-			entity(tag, fv)
-		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
-			for j := range fv.Len() {
-				entity(strings.TrimSuffix(tag, "s"), fv.Index(j))
-			}
-		}
-	}
-	return out
-}
-
-func sortedMapKeys(m reflect.Value) []string {
-	var ks []string
-	for _, k := range m.MapKeys() {
-		ks = append(ks, k.String())
-	}
-	return sortStrings(ks)
 }
 
 // meanSeries averages the series of replications interval by interval:

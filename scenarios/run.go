@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -323,12 +322,14 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 		return &runRecord{I: i, err: err}
 	}
 	res, stopped := RunWorld(w, p.maxWall, opts.Now)
-	rec := &runRecord{I: i, Stopped: stopped, Summary: fromGo(reflect.ValueOf(res.Summary)), Traces: res.Traces,
+	rec := &runRecord{I: i, Stopped: stopped, Summary: summaryTree(&res.Summary), Traces: res.Traces,
 		Run: runInfo{Seed: res.Seed, DurationS: res.DurationS, IntervalS: res.IntervalS, EndS: res.EndS}}
 	addDerived(rec.Summary, res)
 	if p.series {
 		rec.T = res.Series.T
-		rec.Series = flattenSeries(&res.Series)
+		for _, c := range res.Series.Columns() {
+			rec.Series = append(rec.Series, SeriesCol(c))
+		}
 	}
 	return rec
 }
