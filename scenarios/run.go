@@ -14,10 +14,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/scenarios/session"
 )
 
 // Options control a batch run. The zero Options runs every variant at
@@ -258,32 +258,6 @@ func (p *plan) config(i int) (config.Config, error) {
 	return cfg, nil
 }
 
-// sliceEvents is how many events a run fires between two looks at the
-// wall clock.
-const sliceEvents = 1 << 16
-
-// RunWorld runs a built world to its end in slices of events, stopping
-// early when the wall-clock time since the start exceeds maxWall (when now
-// is not nil). It returns the results and, if a limit stopped the run, a
-// message naming the limit.
-func RunWorld(w *models.World, maxWall time.Duration, now func() time.Time) (*results.Results, string) {
-	var start time.Time
-	if now != nil {
-		start = now()
-	}
-	stopped := ""
-	for !w.Advance(w.End(), sliceEvents) {
-		if now != nil && maxWall > 0 && now().Sub(start) > maxWall {
-			stopped = fmt.Sprintf("run stopped at %v of virtual time: limits.max_wall = %v of wall-clock time reached (raise it with max_wall = \"%v\" under [limits] in the scenario, or --set limits.max_wall=%v; or check the scenario for a retry storm with no backoff)", time.Duration(w.Now()), maxWall, 2*maxWall, 2*maxWall)
-			break
-		}
-	}
-	if err := w.Err(); err != nil {
-		stopped = err.Error()
-	}
-	return w.Results(), stopped
-}
-
 // runRecord is what one run contributes: its summary as a JSON tree and,
 // if kept, its series.
 type runRecord struct {
@@ -317,11 +291,11 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 	case !cfg.Traces.Enabled():
 		cfg.Traces = config.DefaultTraces
 	}
-	w, err := models.Build(cfg)
+	ss, err := session.New(cfg)
 	if err != nil {
 		return &runRecord{I: i, err: err}
 	}
-	res, stopped := RunWorld(w, p.maxWall, opts.Now)
+	res, stopped := ss.Run(p.maxWall, opts.Now)
 	rec := &runRecord{I: i, Stopped: stopped, Summary: summaryTree(&res.Summary), Traces: res.Traces,
 		Run: runInfo{Seed: res.Seed, DurationS: res.DurationS, IntervalS: res.IntervalS, EndS: res.EndS}}
 	addDerived(rec.Summary, res)
@@ -431,15 +405,15 @@ func Run(s *Scenario, opts Options) (*Result, error) {
 	return a.result()
 }
 
-// RunOne builds and runs one world (no variants, sweep or replications),
-// with the wall-clock limit of RunWorld, for callers that want a single
-// run's full results (plots, the TUI).
+// RunOne runs one world (no variants, sweep or replications) as a
+// session to its end, with the wall-clock limit of session.Run, for
+// callers that want a single run's full results (plots, the TUI's tests).
 func RunOne(cfg config.Config, maxWall time.Duration, now func() time.Time) (*results.Results, string, error) {
-	w, err := models.Build(cfg)
+	ss, err := session.New(cfg)
 	if err != nil {
 		return nil, "", err
 	}
-	res, stopped := RunWorld(w, maxWall, now)
+	res, stopped := ss.Run(maxWall, now)
 	return res, stopped, nil
 }
 

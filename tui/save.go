@@ -11,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/stampede-sim/stampede/models"
 	"github.com/stampede-sim/stampede/scenarios"
 	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/scenarios/session"
@@ -122,7 +121,7 @@ func checkReplay(s *Session, src []byte) (warn string, err error) {
 		if !cfg.Traces.Enabled() {
 			cfg.Traces = TUITraces // as Session.build records them
 		}
-		rw, err := models.Build(cfg)
+		rw, err := session.New(cfg)
 		if err != nil {
 			return "", fmt.Errorf("save: variant %s does not build: %w", name, err)
 		}

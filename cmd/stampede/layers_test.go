@@ -22,7 +22,7 @@ var layers = map[string][]string{
 	"models/config":    {"strategies", "sim"},
 	"models":           {"models/config", "models/results", "strategies", "sim"},
 	"scenarios/format": {"sim"},
-	"scenarios":        {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
+	"scenarios":        {"scenarios/format", "scenarios/session", "models/config", "models/results", "strategies", "sim"},
 	"plots":            {"models/results", "sim"},
 	"tui":              {"plots", "scenarios", "scenarios/session", "scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
