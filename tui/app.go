@@ -6,6 +6,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/stampede-sim/stampede/scenarios"
 )
 
 // Options configure the TUI. The zero value is a gallery with nothing in
@@ -15,7 +17,7 @@ type Options struct {
 	Library []Entry
 	// Open, when not nil, is a scenario to open in the Run view at start
 	// (the file given on the command line); the gallery lists it first.
-	Open *Scenario
+	Open *scenarios.Scenario
 	// FrameEvents bounds the events the engine fires in one frame, over
 	// all variants, so that an Update never takes long. Zero means
 	// adaptive: the budget starts at DefaultFrameEvents and follows the
@@ -64,7 +66,7 @@ type tickMsg struct {
 // loadedMsg carries a scenario picked in the gallery, loaded.
 type loadedMsg struct {
 	name string
-	scen *Scenario
+	scen *scenarios.Scenario
 	err  error
 }
 
@@ -104,7 +106,7 @@ func New(opts Options) *Model {
 		s := opts.Open
 		m.gallery.entries = append(m.gallery.entries, Entry{
 			Name: s.Name, Title: s.Title, About: s.About,
-			Load: func() (*Scenario, error) { return s, nil },
+			Load: func() (*scenarios.Scenario, error) { return s, nil },
 		})
 	}
 	m.gallery.entries = append(m.gallery.entries, opts.Library...)
@@ -122,7 +124,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // startRun opens the Run view on s.
-func (m *Model) startRun(s *Scenario) error {
+func (m *Model) startRun(s *scenarios.Scenario) error {
 	r, err := newRunState(s, m.opts)
 	if err != nil {
 		return err

@@ -2,9 +2,12 @@
 // shell over running simulations.
 //
 // A Gallery lists the built-in scenarios and any file given on the
-// command line; picking one opens the Run view, where every variant of the
-// scenario runs as its own models.World, all advancing in lockstep on the
-// same virtual clock. Keys inject faults now (load spike, slowdown, pause,
+// command line; picking one opens the Run view over the scenario's
+// session (scenarios/session: every variant runs as its own Session, all
+// advancing in lockstep on the same virtual clock). The view owns no
+// world and reads no configuration type: it moves the session's target
+// time, applies interventions to it and draws its snapshots. Keys inject
+// faults now (load spike, slowdown, pause,
 // outage), turn knobs (arrival rate, timeout, retry attempts, a strategy
 // on or off), scrub back and forth through the run's history, save the
 // run as a scenario file that `stampede run` replays exactly, and export

@@ -13,16 +13,16 @@ import (
 // off the Update loop.
 func (r *runState) export() tea.Cmd {
 	var runs []plots.Run
-	for i, w := range r.sess.Worlds() {
+	for i, w := range r.sess.Sessions() {
 		res := w.Results()
 		if len(res.Series.T) == 0 {
 			r.setNote("export: no interval has closed yet", true)
 			return nil
 		}
-		runs = append(runs, plots.Run{Name: r.sess.Scenario().Variants[i].Name, Results: res})
+		runs = append(runs, plots.Run{Name: r.sess.Names()[i], Results: res})
 	}
 	title := r.title()
-	base := fileStem(r.sess.Scenario().Name)
+	base := fileStem(r.scen.Name)
 	dir := r.dir
 	r.setNote("exporting…", false)
 	return func() tea.Msg {

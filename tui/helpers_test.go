@@ -17,12 +17,12 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // loadDemo loads testdata/demo.toml as the Run view takes it.
-func loadDemo(t *testing.T) *Scenario {
+func loadDemo(t *testing.T) *scenarios.Scenario {
 	t.Helper()
 	return loadFile(t, "testdata/demo.toml")
 }
 
-func loadFile(t *testing.T, path string) *Scenario {
+func loadFile(t *testing.T, path string) *scenarios.Scenario {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -32,11 +32,7 @@ func loadFile(t *testing.T, path string) *Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := FromFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return doc
 }
 
 // driver sends messages to a Model as Bubble Tea would, with a fake wall

@@ -4,6 +4,17 @@ import (
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
+// Entry is one scenario in the gallery. Load is called when the user picks
+// it (or to show its details); it reads and validates the scenario.
+type Entry struct {
+	// Name is the built-in name or the file path.
+	Name string
+	// Title and About are shown in the gallery before loading.
+	Title, About string
+	// Load returns the scenario. Required.
+	Load func() (*scenarios.Scenario, error)
+}
+
 // Library returns the built-in scenarios as gallery entries, in name
 // order. A built-in that does not load is listed with its error, which
 // shows when it is picked.
@@ -15,11 +26,11 @@ func Library() []Entry {
 		if err == nil {
 			e.Title, e.About = doc.Title, doc.About
 		}
-		e.Load = func() (*Scenario, error) {
+		e.Load = func() (*scenarios.Scenario, error) {
 			if err != nil {
 				return nil, err
 			}
-			return FromFile(doc)
+			return doc, nil
 		}
 		out = append(out, e)
 	}

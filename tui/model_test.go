@@ -11,6 +11,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios"
+	"github.com/stampede-sim/stampede/scenarios/session"
 	"github.com/stampede-sim/stampede/sim"
 )
 
@@ -52,7 +53,7 @@ func TestFrameBudget(t *testing.T) {
 		d.key("+") // max
 	}
 	events := func() (n uint64) {
-		for _, w := range d.m.run.sess.Worlds() {
+		for _, w := range d.m.run.sess.Sessions() {
 			n += w.Events()
 		}
 		return n
@@ -127,17 +128,17 @@ func TestInjectKeys(t *testing.T) {
 			t.Fatalf("key %s: %d interventions, want %d (note: %s)", c.key, len(ivs), i+1, d.m.run.note)
 		}
 		c.want.At = time.Duration(now + 1)
-		if got := ivs[i]; got.Kind != Inject || got.Fault != c.want {
+		if got := ivs[i]; got.Kind != session.Inject || got.Fault != c.want {
 			t.Errorf("key %s: recorded %+v, want %+v", c.key, got.Fault, c.want)
 		}
-		for v, w := range d.m.run.sess.Worlds() {
+		for v, w := range d.m.run.sess.Sessions() {
 			fs := w.Config().Faults
 			if got := fs[len(fs)-1]; got.At != c.want.At || got.Kind != c.want.Kind {
 				t.Errorf("key %s: variant %d has %+v last", c.key, v, got)
 			}
 		}
-		if !strings.Contains(d.screen(), describeFault(c.want)) {
-			t.Errorf("key %s: the view does not show %q", c.key, describeFault(c.want))
+		if !strings.Contains(d.screen(), session.DescribeFault(c.want)) {
+			t.Errorf("key %s: the view does not show %q", c.key, session.DescribeFault(c.want))
 		}
 	}
 }
@@ -161,8 +162,8 @@ func TestKnobKeys(t *testing.T) {
 	}
 	d.key("o")
 	ivs := d.m.run.sess.Interventions()
-	if len(ivs) != 2 || ivs[0].Kind != SetRate || ivs[0].Rate != 188 || ivs[0].At != time.Duration(now).Truncate(time.Millisecond) ||
-		ivs[1].Kind != SetTimeout || ivs[1].Timeout != 100*time.Millisecond {
+	if len(ivs) != 2 || ivs[0].Kind != session.SetRate || ivs[0].Rate != 188 || ivs[0].At != time.Duration(now).Truncate(time.Millisecond) ||
+		ivs[1].Kind != session.SetTimeout || ivs[1].Timeout != 100*time.Millisecond {
 		t.Fatalf("recorded %+v", ivs)
 	}
 	for i := 0; i < 100 && !d.m.run.sess.CaughtUp(); i++ {
@@ -296,13 +297,13 @@ func TestGallery(t *testing.T) {
 // clock, and a fault injected while one lags lands at the same instant in
 // both.
 func TestSessionLockstep(t *testing.T) {
-	s, err := NewSession(loadDemo(t))
+	s, err := loadDemo(t).Session()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.SetTarget(sim.Time(5 * time.Second))
 	for !s.Step(500) {
-		ws := s.Worlds()
+		ws := s.Sessions()
 		if s.Now() != min(ws[0].Now(), ws[1].Now()) {
 			t.Fatal("Now is not the earliest clock")
 		}
@@ -312,15 +313,16 @@ func TestSessionLockstep(t *testing.T) {
 	}
 	s.SetTarget(sim.Time(6 * time.Second))
 	s.Step(300) // one world may lag the other now
-	iv, err := s.InjectFault(config.FaultConfig{Kind: config.FaultPause, Target: "api", For: time.Second})
+	ivs, err := s.Apply(session.Pause("api", time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	far := max(s.Worlds()[0].Now(), s.Worlds()[1].Now())
+	iv := ivs[0]
+	far := max(s.Sessions()[0].Now(), s.Sessions()[1].Now())
 	if iv.At != time.Duration(far+1) {
 		t.Fatalf("injected at %v, want just after the furthest clock %v", iv.At, far)
 	}
-	for _, w := range s.Worlds() {
+	for _, w := range s.Sessions() {
 		fs := w.Config().Faults
 		if fs[len(fs)-1].At != iv.At {
 			t.Fatal("the variants got the fault at different times")

@@ -9,7 +9,6 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios/session"
 )
@@ -77,7 +76,7 @@ func (r *runState) view(w, h int) string {
 // interval, or the lockstep clock.
 func (r *runState) shownTime(last int) time.Duration {
 	if r.cursor >= 0 && last >= 0 {
-		iv := r.sess.Worlds()[0].Config().Interval
+		iv := r.sess.Sessions()[0].Config().Interval
 		return min(time.Duration(last+1)*iv, time.Duration(r.sess.End()))
 	}
 	return time.Duration(r.sess.Now())
@@ -120,15 +119,15 @@ type timelineItem struct {
 func (r *runState) timeline(w, last int) string {
 	t := r.shownTime(last)
 	var items []timelineItem
-	for _, f := range r.sess.Worlds()[0].Config().Faults {
+	for _, f := range r.sess.Sessions()[0].Config().Faults {
 		end := f.At
 		if !f.Kind.Instantaneous() {
 			end += f.For
 		}
-		items = append(items, timelineItem{f.At, end, describeFault(f)})
+		items = append(items, timelineItem{f.At, end, session.DescribeFault(f)})
 	}
 	for _, iv := range r.sess.Interventions() {
-		if iv.Kind != Inject {
+		if iv.Kind != session.Inject {
 			items = append(items, timelineItem{iv.At, iv.At, strings.TrimPrefix(iv.String(), fmtClock(iv.At)+" ")})
 		}
 	}
@@ -169,11 +168,7 @@ func (r *runState) timeline(w, last int) string {
 
 // names returns the variants' names.
 func (r *runState) names() []string {
-	var ns []string
-	for _, v := range r.sess.Scenario().Variants {
-		ns = append(ns, v.Name)
-	}
-	return ns
+	return r.sess.Names()
 }
 
 // verdict describes variant i's recovery so far (live only).
@@ -219,7 +214,7 @@ func (r *runState) verdict(i int) string {
 // anyFaultStarted reports whether a fault has started in variant i.
 func (r *runState) anyFaultStarted(i int) bool {
 	now := time.Duration(r.sess.Now())
-	for _, f := range r.sess.Worlds()[i].Config().Faults {
+	for _, f := range r.sess.Sessions()[i].Config().Faults {
 		if f.At <= now {
 			return true
 		}
@@ -230,7 +225,7 @@ func (r *runState) anyFaultStarted(i int) bool {
 // faultActive reports whether a fault is acting on variant i now.
 func (r *runState) faultActive(i int) bool {
 	now := time.Duration(r.sess.Now())
-	for _, f := range r.sess.Worlds()[i].Config().Faults {
+	for _, f := range r.sess.Sessions()[i].Config().Faults {
 		if f.At <= now && (now < f.End() || f.Kind.Instantaneous() && now == f.At) {
 			return true
 		}
@@ -293,16 +288,13 @@ func (r *runState) injectLine(w int) string {
 // where they all have the same value, then the words "strategy" and
 // "knobs".
 func (r *runState) knobLine(w int) string {
-	cfg := r.sess.Configs()[0]
-	now := time.Duration(r.sess.Now())
 	var rates, timeouts, retries [][2]string
-	for i := range cfg.Clients {
-		c := &cfg.Clients[i]
-		if n, ok := session.RetryAttempts(c); ok {
-			retries = append(retries, [2]string{c.Name, itoa(int(max(n, 1)))})
+	for _, c := range r.sess.Knobs() {
+		if c.HasAttempts {
+			retries = append(retries, [2]string{c.Name, itoa(int(max(c.Attempts, 1)))})
 		}
-		if c.Model != config.Closed {
-			rates = append(rates, [2]string{c.Name, fmtNum(session.RateAt(c, now)) + "/s"})
+		if c.Open {
+			rates = append(rates, [2]string{c.Name, fmtNum(c.Rate) + "/s"})
 		}
 		if c.Timeout > 0 {
 			timeouts = append(timeouts, [2]string{c.Name, fmtDur(c.Timeout)})
@@ -335,7 +327,7 @@ func (r *runState) knobLine(w int) string {
 		if len(r.strats) > 0 {
 			st := r.strats[r.strat]
 			state := dim.Render("off")
-			if st.Enabled(&cfg) {
+			if r.sess.StrategyOn(st) {
 				state = okStyle.Render("on")
 			}
 			s += sep + k("v/x")
@@ -431,7 +423,7 @@ func padBlock(s string, w, h int) string {
 // last: load (offered in grey, goodput per variant), p99 latency, in
 // flight (or queue), failures.
 func (r *runState) chartSpecs(last int) []chartSpec {
-	cfg := r.sess.Worlds()[0].Config()
+	cfg := r.sess.Sessions()[0].Config()
 	xmax := cfg.Duration.Seconds()
 	iv := cfg.Interval.Seconds()
 	cursor := math.NaN()

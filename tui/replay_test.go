@@ -71,7 +71,7 @@ func TestReplayEqualsInteractive(t *testing.T) {
 	if c := sess.Configs()[1].Clients[0]; c.Retry.Attempts != 2 || c.Budget == nil {
 		t.Fatalf("the short-timeout variant has %d attempts and budget %v, want 2 and the default", c.Retry.Attempts, c.Budget)
 	}
-	assertReplay(t, sess)
+	assertReplay(t, d.m.run)
 }
 
 // TestReplayStrategies: strategies turned on and off, and retry attempts
@@ -120,7 +120,7 @@ func TestReplayStrategies(t *testing.T) {
 	if c := cfgs[0]; c.Clients[0].Breaker != nil || c.Services[0].Shed == nil || c.Clients[0].Retry.Attempts != 2 {
 		t.Fatalf("base: breaker %v, shed %v, %d attempts; want none, the shed variant's, 2", c.Clients[0].Breaker, c.Services[0].Shed, c.Clients[0].Retry.Attempts)
 	}
-	assertReplay(t, sess)
+	assertReplay(t, d.m.run)
 }
 
 // TestReplayWithOverrides: variants whose overrides replace what the
@@ -143,36 +143,37 @@ func TestReplayWithOverrides(t *testing.T) {
 		d.frames(1, frame)
 	}
 	sess := d.m.run.sess
-	if n := len(sess.Worlds()[1].Config().Faults); n != 0 {
+	if n := len(sess.Sessions()[1].Config().Faults); n != 0 {
 		t.Errorf("the calm variant has %d faults, want none", n)
 	}
-	if got := sess.Worlds()[2].Config().Clients[0].Timeout; got != time.Second {
+	if got := sess.Sessions()[2].Config().Clients[0].Timeout; got != time.Second {
 		t.Errorf("the patient variant's timeout is %v, want its own 1s", got)
 	}
-	if got := sess.Worlds()[0].Config().Clients[0].Timeout; got != 200*time.Millisecond {
+	if got := sess.Sessions()[0].Config().Clients[0].Timeout; got != 200*time.Millisecond {
 		t.Errorf("the base timeout is %v, want 200ms", got)
 	}
-	assertReplay(t, sess)
+	assertReplay(t, d.m.run)
 }
 
-// assertReplay saves sess, loads the file as `stampede run` does, runs every
+// assertReplay saves the run's session, loads the file as `stampede run` does, runs every
 // variant and compares its results with the interactive world's, byte for
 // byte.
-func assertReplay(t *testing.T, sess *Session) {
+func assertReplay(t *testing.T, r *runState) {
 	t.Helper()
-	src, err := SessionTOML(sess)
+	sess := r.sess
+	src, err := SessionTOML(r.scen, sess)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if warn, err := checkReplay(sess, src); err != nil || warn != "" {
+	if warn, err := checkReplay(r.scen, sess, src); err != nil || warn != "" {
 		t.Fatalf("checkReplay: %q, %v", warn, err)
 	}
 	doc, err := scenarios.Load("session.toml", src)
 	if err != nil {
 		t.Fatalf("the saved session does not load: %v\n%s", err, src)
 	}
-	for i, w := range sess.Worlds() {
-		name := sess.Scenario().Variants[i].Name
+	for i, w := range sess.Sessions() {
+		name := sess.Names()[i]
 		cfg, err := doc.VariantConfig(name)
 		if err != nil {
 			t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios"
 	"github.com/stampede-sim/stampede/scenarios/session"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -27,7 +27,8 @@ var durations = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 1
 
 // runState is the Run view.
 type runState struct {
-	sess *Session
+	scen *scenarios.Scenario
+	sess *session.Group
 	keys runKeys
 	dir  string
 
@@ -49,7 +50,7 @@ type runState struct {
 
 	// strats are the settings the strategy knob offers (strategyMenu);
 	// strat is the one chosen.
-	strats []StrategySetting
+	strats []session.StrategySetting
 	strat  int
 
 	// computed in Update for View
@@ -63,12 +64,13 @@ type runState struct {
 	wf *waterfallState // the trace overlay, when open (waterfall.go)
 }
 
-func newRunState(s *Scenario, opts Options) (*runState, error) {
-	sess, err := NewSession(s)
+func newRunState(s *scenarios.Scenario, opts Options) (*runState, error) {
+	sess, err := s.Session()
 	if err != nil {
 		return nil, err
 	}
 	r := &runState{
+		scen:    s,
 		sess:    sess,
 		keys:    newRunKeys(),
 		dir:     opts.Dir,
@@ -83,22 +85,20 @@ func newRunState(s *Scenario, opts Options) (*runState, error) {
 	if r.budget == 0 {
 		r.budget, r.adaptive = DefaultFrameEvents, true
 	}
-	r.strats = strategyMenu(s)
+	r.strats = sess.Strategies()
 	if len(r.strats) == 0 {
 		r.keys.StratNext.SetEnabled(false)
 		r.keys.StratToggle.SetEnabled(false)
 	}
-	for _, sv := range sess.Worlds()[0].Config().Services {
-		r.services = append(r.services, sv.Name)
-	}
-	r.stride = sim.Time(sess.Worlds()[0].Config().Interval)
+	r.services = sess.Services()
+	r.stride = sim.Time(sess.Sessions()[0].Config().Interval)
 	r.note = "running at 10x · 1-4 inject a fault · ? help"
 	r.refresh()
 	return r, nil
 }
 
 func (r *runState) title() string {
-	s := r.sess.Scenario()
+	s := r.scen
 	if s.Title != "" {
 		return s.Title
 	}
@@ -161,7 +161,7 @@ func (r *runState) adapt(took time.Duration) {
 // refresh takes the snapshots View draws from, and the recovery verdicts
 // when an interval has closed.
 func (r *runState) refresh() {
-	ws := r.sess.Worlds()
+	ws := r.sess.Sessions()
 	r.snaps = r.snaps[:0]
 	for _, w := range ws {
 		r.snaps = append(r.snaps, w.Snapshot())
@@ -230,17 +230,13 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.cursor = -1
 		r.setNote("live", false)
 	case key.Matches(msg, k.Spike):
-		r.inject(config.FaultConfig{Kind: config.FaultLoadSpike, Target: "*", Factor: magnitudes[r.mag]})
+		r.inject(session.Spike(magnitudes[r.mag], durations[r.dur]))
 	case key.Matches(msg, k.Slowdown):
-		r.inject(config.FaultConfig{Kind: config.FaultSlowdown, Target: r.service(), Factor: magnitudes[r.mag]})
+		r.inject(session.Slowdown(r.service(), magnitudes[r.mag], durations[r.dur]))
 	case key.Matches(msg, k.PauseSvc):
-		r.inject(config.FaultConfig{Kind: config.FaultPause, Target: r.service()})
+		r.inject(session.Pause(r.service(), durations[r.dur]))
 	case key.Matches(msg, k.Outage):
-		mode := config.FailFast
-		if r.blackHole {
-			mode = config.BlackHole
-		}
-		r.inject(config.FaultConfig{Kind: config.FaultOutage, Target: r.service(), Mode: mode})
+		r.inject(session.Outage(r.service(), r.blackHole, durations[r.dur]))
 	case key.Matches(msg, k.MagDown):
 		r.mag = max(r.mag-1, 0)
 	case key.Matches(msg, k.MagUp):
@@ -272,7 +268,7 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 			r.strat = (r.strat + 1) % len(r.strats)
 			st := r.strats[r.strat]
 			r.setNote(fmt.Sprintf("strategy %d/%d: %s, %s · x turns it %s", r.strat+1, len(r.strats), st.Name,
-				session.OnOff(r.strategyOn(st)), session.OnOff(!r.strategyOn(st))), false)
+				session.OnOff(r.sess.StrategyOn(st)), session.OnOff(!r.sess.StrategyOn(st))), false)
 		}
 	case key.Matches(msg, k.StratToggle):
 		r.toggleStrategy()
@@ -319,57 +315,47 @@ func (r *runState) scrub(delta int) {
 	}
 	r.cursor = min(max(c, 0), n-1)
 	r.paused = true
-	iv := r.sess.Worlds()[0].Config().Interval
+	iv := r.sess.Sessions()[0].Config().Interval
 	r.setNote(fmt.Sprintf("time travel: %s · ←/→ scrub, end: live, space: resume", fmtClock(min(time.Duration(r.cursor+1)*iv, time.Duration(r.sess.End())))), false)
 }
 
-// inject injects a fault now into every variant.
-func (r *runState) inject(f config.FaultConfig) {
-	if !f.Kind.Instantaneous() {
-		f.For = durations[r.dur]
-	}
-	if f.Kind != config.FaultLoadSpike && f.Target == "" {
+// inject injects a fault (an Inject intervention) now into every
+// variant.
+func (r *runState) inject(iv session.Intervention) {
+	if iv.Fault.Target == "" {
 		r.setNote("no service to inject into", true)
 		return
 	}
 	r.cursor = -1
-	iv, err := r.sess.InjectFault(f)
+	done, err := r.sess.Apply(iv)
 	if err != nil {
 		r.setNote("inject: "+err.Error(), true)
 		return
 	}
-	r.setNote("injected "+iv.String(), false)
+	r.setNote("injected "+done[0].String(), false)
 }
 
 // scaleRate multiplies every open client's current rate by f, from now on.
 func (r *runState) scaleRate(f float64) {
-	cfg := r.sess.Configs()[0]
-	now := time.Duration(r.sess.Now())
-	var ivs []Intervention
-	for i := range cfg.Clients {
-		c := &cfg.Clients[i]
-		if c.Model == config.Closed {
+	var ivs []session.Intervention
+	for _, c := range r.sess.Knobs() {
+		if !c.Open || c.Rate <= 0 {
 			continue
 		}
-		rate := session.RateAt(c, now)
-		if rate <= 0 {
-			continue
-		}
-		ivs = append(ivs, Intervention{Kind: SetRate, Client: c.Name, Rate: roundSig(rate*f, 3)})
+		ivs = append(ivs, session.Intervention{Kind: session.SetRate, Client: c.Name, Rate: roundSig(c.Rate*f, 3)})
 	}
 	r.configure(ivs, "no open-loop client with a rate to change")
 }
 
 // scaleTimeout multiplies every client's timeout by f (whole run).
 func (r *runState) scaleTimeout(f float64) {
-	cfg := r.sess.Configs()[0]
-	var ivs []Intervention
-	for _, c := range cfg.Clients {
+	var ivs []session.Intervention
+	for _, c := range r.sess.Knobs() {
 		if c.Timeout <= 0 {
 			continue
 		}
 		d := time.Duration(float64(c.Timeout) * f).Round(time.Millisecond)
-		ivs = append(ivs, Intervention{Kind: SetTimeout, Client: c.Name, Timeout: max(d, time.Millisecond)})
+		ivs = append(ivs, session.Intervention{Kind: session.SetTimeout, Client: c.Name, Timeout: max(d, time.Millisecond)})
 	}
 	r.configure(ivs, "no client has a timeout to change")
 }
@@ -377,16 +363,14 @@ func (r *runState) scaleTimeout(f float64) {
 // addRetries changes every client's retry attempts (retry.attempts) by
 // delta, within [1, maxAttempts] (1: no retries), for the whole run.
 func (r *runState) addRetries(delta int) {
-	cfg := r.sess.Configs()[0]
-	var ivs []Intervention
-	for i := range cfg.Clients {
-		n, ok := session.RetryAttempts(&cfg.Clients[i])
-		if !ok {
+	var ivs []session.Intervention
+	for _, c := range r.sess.Knobs() {
+		if !c.HasAttempts {
 			continue
 		}
-		n = max(n, 1) // zero means the default: one attempt
+		n := max(c.Attempts, 1) // zero means the default: one attempt
 		if m := min(max(n+int64(delta), 1), maxAttempts); m != n {
-			ivs = append(ivs, Intervention{Kind: SetRetries, Client: cfg.Clients[i].Name, Attempts: int(m)})
+			ivs = append(ivs, session.Intervention{Kind: session.SetRetries, Client: c.Name, Attempts: int(m)})
 		}
 	}
 	r.configure(ivs, fmt.Sprintf("no change: a client makes 1 to %d attempts", maxAttempts))
@@ -394,13 +378,6 @@ func (r *runState) addRetries(delta int) {
 
 // maxAttempts is the most attempts per call the models allow.
 const maxAttempts = 100
-
-// strategyOn reports whether the base configuration (with the
-// interventions so far) has st.
-func (r *runState) strategyOn(st StrategySetting) bool {
-	cfg := r.sess.Configs()[0]
-	return st.Enabled(&cfg)
-}
 
 // toggleStrategy turns the chosen strategy on or off in the base
 // configuration, for the whole run; each variant's overrides apply on
@@ -411,16 +388,16 @@ func (r *runState) toggleStrategy() {
 		return
 	}
 	st := r.strats[r.strat]
-	r.configure([]Intervention{{Kind: SetStrategy, Strategy: st, On: !r.strategyOn(st)}}, "")
+	r.configure([]session.Intervention{{Kind: session.SetStrategy, Strategy: st, On: !r.sess.StrategyOn(st)}}, "")
 }
 
-func (r *runState) configure(ivs []Intervention, none string) {
+func (r *runState) configure(ivs []session.Intervention, none string) {
 	if len(ivs) == 0 {
 		r.setNote(none, true)
 		return
 	}
 	r.cursor = -1
-	done, err := r.sess.Configure(ivs...)
+	done, err := r.sess.Apply(ivs...)
 	if err != nil {
 		r.setNote(err.Error(), true)
 		return

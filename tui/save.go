@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"time"
 
@@ -23,8 +22,7 @@ import (
 // variants. `stampede run` on it reproduces the session's results exactly.
 // Sweeps, replications and claims of the original are left out: the file
 // replays one run.
-func SessionTOML(s *Session) ([]byte, error) {
-	sc := s.Scenario()
+func SessionTOML(sc *scenarios.Scenario, s *session.Group) ([]byte, error) {
 	var e format.Encoder
 	e.Comment(fmt.Sprintf("Saved by `stampede tui` from %s at %s of %s.\nReplay it with: stampede run FILE",
 		sc.Name, fmtClock(time.Duration(s.Now())), fmtClock(time.Duration(s.End()))))
@@ -59,17 +57,11 @@ func SessionTOML(s *Session) ([]byte, error) {
 		e.Text("about", about+"\n")
 	}
 
-	var body []format.KV
-	if doc := sc.Doc; doc != nil {
-		body = append(body,
-			format.KV{Value: session.WithInterventions(doc.Config, ivs)},
-			format.KV{Key: "limits", Value: doc.RunLimits},
-			format.KV{Key: "variants", Value: doc.Variants})
-	} else {
-		if len(sc.Variants) > 1 {
-			return nil, errors.New("save: this scenario's variants were not loaded from a file, so they cannot be written as overrides")
-		}
-		body = append(body, format.KV{Value: session.WithInterventions(sc.Variants[0].Config, ivs)})
+	replay := sc.WithInterventions(ivs)
+	body := []format.KV{
+		{Value: replay.Config},
+		{Key: "limits", Value: replay.RunLimits},
+		{Key: "variants", Value: replay.Variants},
 	}
 	if err := e.Body(body...); err != nil {
 		return nil, fmt.Errorf("save: %w", err)
@@ -80,17 +72,17 @@ func SessionTOML(s *Session) ([]byte, error) {
 // save writes the session next to the others (name-session-N.toml, the
 // first N not taken) in a command.
 func (r *runState) save() tea.Cmd {
-	b, err := SessionTOML(r.sess)
+	b, err := SessionTOML(r.scen, r.sess)
 	if err != nil {
 		r.setNote(err.Error(), true)
 		return nil
 	}
-	warn, err := checkReplay(r.sess, b)
+	warn, err := checkReplay(r.scen, r.sess, b)
 	if err != nil {
 		r.setNote(err.Error(), true)
 		return nil
 	}
-	base := fileStem(r.sess.Scenario().Name) + "-session"
+	base := fileStem(r.scen.Name) + "-session"
 	dir := r.dir
 	r.setNote("saving…", false)
 	return func() tea.Msg {
@@ -103,29 +95,22 @@ func (r *runState) save() tea.Cmd {
 // world each variant builds with the live one. A file that does not load
 // is an error (a bug); a variant whose world differs (its overrides replace
 // a list the session added to, such as all the faults) is a warning.
-func checkReplay(s *Session, src []byte) (warn string, err error) {
-	doc, err := scenarios.Load(fileStem(s.Scenario().Name)+"-session.toml", src)
+func checkReplay(sc *scenarios.Scenario, s *session.Group, src []byte) (warn string, err error) {
+	doc, err := scenarios.Load(fileStem(sc.Name)+"-session.toml", src)
 	if err != nil {
 		return "", fmt.Errorf("save: the session does not load back (please report this): %w", err)
 	}
 	var differ []string
-	for i, w := range s.Worlds() {
-		name := s.Scenario().Variants[i].Name
-		if s.Scenario().Doc == nil {
-			name = scenarios.BaseName
-		}
+	for i, name := range s.Names() {
 		cfg, err := doc.VariantConfig(name)
 		if err != nil {
 			return "", fmt.Errorf("save: variant %s: %w", name, err)
 		}
-		if !cfg.Traces.Enabled() {
-			cfg.Traces = TUITraces // as Session.build records them
-		}
-		rw, err := session.New(cfg)
+		same, err := s.Replays(i, cfg)
 		if err != nil {
 			return "", fmt.Errorf("save: variant %s does not build: %w", name, err)
 		}
-		if !reflect.DeepEqual(rw.Config(), w.Config()) {
+		if !same {
 			differ = append(differ, name)
 		}
 	}

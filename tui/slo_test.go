@@ -42,11 +42,7 @@ func TestStatusLineShowsFiringAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := FromFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := newDriver(t, Options{Open: s}, 140, 40)
+	d := newDriver(t, Options{Open: doc}, 140, 40)
 	for i := 0; i < 1000 && d.m.run.sess.Now() < 140e9; i++ {
 		d.frames(1, 100*time.Millisecond)
 	}
@@ -68,11 +64,7 @@ func TestWaterfallOverlay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := FromFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := newDriver(t, Options{Open: s}, 120, 30)
+	d := newDriver(t, Options{Open: doc}, 120, 30)
 	d.key("w")
 	if d.m.run.wf != nil || !strings.Contains(d.screen(), "no request trace recorded yet") {
 		t.Errorf("w before any call ended: %v\n%s", d.m.run.wf != nil, d.screen())

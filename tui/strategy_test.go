@@ -10,9 +10,11 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/scenarios"
+	"github.com/stampede-sim/stampede/scenarios/session"
 )
 
-func loadStrategies(t *testing.T) *Scenario {
+func loadStrategies(t *testing.T) *scenarios.Scenario {
 	t.Helper()
 	return loadFile(t, "testdata/strategies.toml")
 }
@@ -22,7 +24,14 @@ func loadStrategies(t *testing.T) *Scenario {
 // settings the variants give them; a scenario with none gets the
 // defaults; settings that would read the same are told apart by variant.
 func TestStrategyMenu(t *testing.T) {
-	names := func(ss []StrategySetting) []string {
+	strategyMenu := func(s *scenarios.Scenario) []session.StrategySetting {
+		g, err := s.Session()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.Strategies()
+	}
+	names := func(ss []session.StrategySetting) []string {
 		var out []string
 		for _, s := range ss {
 			out = append(out, s.Name)
@@ -47,11 +56,13 @@ func TestStrategyMenu(t *testing.T) {
 	}
 
 	// two queue orders and two sheds from different variants, and an edge
-	s := loadDemo(t)
-	base := s.Variants[0].Config
+	base, err := loadDemo(t).VariantConfig(scenarios.BaseName)
+	if err != nil {
+		t.Fatal(err)
+	}
 	base.Services = append(slices.Clone(base.Services), config.ServiceConfig{Name: "db", ServiceTime: base.Services[0].ServiceTime})
 	base.Services[0].Calls = []config.CallConfig{{Target: "db", ClientPolicy: config.ClientPolicy{Breaker: &config.BreakerConfig{}}}}
-	vs := []Variant{{Name: "base", Config: base}}
+	vnames, cfgs := []string{"base"}, []config.Config{base}
 	for _, v := range []struct {
 		name  string
 		order config.QueueOrder
@@ -66,9 +77,9 @@ func TestStrategyMenu(t *testing.T) {
 		if v.shed > 0 {
 			c.Services[0].Shed = &config.ShedConfig{Concurrency: v.shed}
 		}
-		vs = append(vs, Variant{Name: v.name, Config: c})
+		vnames, cfgs = append(vnames, v.name), append(cfgs, c)
 	}
-	got := names(strategyMenu(&Scenario{Name: "x", Variants: vs}))
+	got := names(session.StrategyMenu(vnames, cfgs))
 	want = []string{"budget users", "breaker users", "shed api (codel-a)", "shed api (codel-b)", "order api lifo",
 		"order api codel (codel-a)", "order api codel (codel-b)", "breaker api->db", "shed db"}
 	if !slices.Equal(got, want) {
@@ -89,7 +100,7 @@ func TestStrategyToggle(t *testing.T) {
 	}
 	d.key("x")
 	ivs := d.m.run.sess.Interventions()
-	if len(ivs) != 1 || ivs[0].Kind != SetStrategy || !ivs[0].On || ivs[0].Strategy.Name != "breaker users" {
+	if len(ivs) != 1 || ivs[0].Kind != session.SetStrategy || !ivs[0].On || ivs[0].Strategy.Name != "breaker users" {
 		t.Fatalf("recorded %+v", ivs)
 	}
 	if on, _ := d.m.run.sess.Rerunning(); !on {
@@ -153,7 +164,7 @@ func TestRetryKnob(t *testing.T) {
 		t.Errorf("a at 1 attempt: note %q", d.m.run.note)
 	}
 	ivs := d.m.run.sess.Interventions()
-	if len(ivs) != 4 || ivs[3].Kind != SetRetries || ivs[3].Attempts != 1 || !strings.Contains(ivs[3].String(), "attempts users -> 1 (whole run)") {
+	if len(ivs) != 4 || ivs[3].Kind != session.SetRetries || ivs[3].Attempts != 1 || !strings.Contains(ivs[3].String(), "attempts users -> 1 (whole run)") {
 		t.Errorf("recorded %+v", ivs)
 	}
 	for i := 0; i < 100 && !d.m.run.sess.CaughtUp(); i++ {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-sim/stampede/scenarios"
 )
 
 const frame = 50 * time.Millisecond
@@ -15,9 +17,11 @@ const frame = 50 * time.Millisecond
 func testLibrary(t *testing.T) []Entry {
 	demo := loadDemo(t)
 	return []Entry{
-		{Name: "demo", Title: demo.Title, About: demo.About, Load: func() (*Scenario, error) { return demo, nil }},
+		{Name: "demo", Title: demo.Title, About: demo.About, Load: func() (*scenarios.Scenario, error) { return demo, nil }},
 		{Name: "broken", Title: "A scenario that does not load", About: "Picking it shows its error.",
-			Load: func() (*Scenario, error) { return nil, errors.New("builtin/broken.toml:3:1: duration: must be > 0") }},
+			Load: func() (*scenarios.Scenario, error) {
+				return nil, errors.New("builtin/broken.toml:3:1: duration: must be > 0")
+			}},
 	}
 }
 

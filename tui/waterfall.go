@@ -5,14 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 )
-
-// TUITraces is what the Run view records in every variant whose scenario
-// has no [traces]: the 5 slowest calls and up to 20 failed ones, for the
-// waterfall (w). Tracing never changes a run.
-var TUITraces = config.TraceConfig{Slowest: 5, Failed: true, Max: 20}
 
 // waterfallState is the trace overlay: the traces of every variant so
 // far, the slowest first, and the one shown.
@@ -30,7 +24,7 @@ type waterfallItem struct {
 // when there are none yet.
 func (r *runState) openWaterfall() bool {
 	var items []waterfallItem
-	for i, w := range r.sess.Worlds() {
+	for i, w := range r.sess.Sessions() {
 		for _, t := range w.Traces() {
 			items = append(items, waterfallItem{i, t})
 		}

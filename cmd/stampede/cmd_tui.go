@@ -23,11 +23,7 @@ func (c tuiCmd) Run(e *env) error {
 		if err != nil {
 			return badInput(err)
 		}
-		s, err := tui.FromFile(doc)
-		if err != nil {
-			return badInput(err)
-		}
-		opts.Open = s
+		opts.Open = doc
 	}
 	if e.stdout != os.Stdout || !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return badInput(errors.New("the terminal UI needs a terminal; to run a scenario in batch use: stampede run SCENARIO (see stampede --help)"))

@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
@@ -31,8 +32,10 @@ type Configs func(ivs []Intervention) ([]config.Config, error)
 type Group struct {
 	names   []string
 	configs Configs
-	traces  config.TraceConfig
 	ivs     []Intervention
+	// menu is what the strategy knob offers (StrategyMenu of the
+	// variants as written).
+	menu []StrategySetting
 
 	live []*Session
 	// next is a re-run from the start in progress, nil when none; it
@@ -48,20 +51,24 @@ type Group struct {
 	cfgs []config.Config
 }
 
+// ViewerTraces is what a Group records in every variant whose
+// configuration has no [traces]: the 5 slowest calls and up to 20 failed
+// ones, for a viewer's waterfall. Tracing never changes a run.
+func ViewerTraces() config.TraceConfig { return config.TraceConfig{Slowest: 5, Failed: true, Max: 20} }
+
 // NewGroup builds the sessions of the variants named names (one
-// configuration each from configs) at time 0. A variant whose
-// configuration records no traces records traces (the request traces a
-// viewer shows; tracing never changes a run).
-func NewGroup(names []string, configs Configs, traces config.TraceConfig) (*Group, error) {
+// configuration each from configs) at time 0.
+func NewGroup(names []string, configs Configs) (*Group, error) {
 	if len(names) == 0 {
 		return nil, errors.New("scenario has no variants")
 	}
-	g := &Group{names: names, configs: configs, traces: traces}
+	g := &Group{names: names, configs: configs}
 	ss, err := g.build()
 	if err != nil {
 		return nil, err
 	}
 	g.live = ss
+	g.menu = StrategyMenu(names, g.cfgs)
 	for _, s := range ss {
 		g.end = max(g.end, s.End())
 	}
@@ -80,7 +87,7 @@ func (g *Group) build() ([]*Session, error) {
 	ss := make([]*Session, len(cfgs))
 	for i, c := range cfgs {
 		if !c.Traces.Enabled() {
-			c.Traces = g.traces // g.cfgs keeps the scenario's
+			c.Traces = ViewerTraces() // g.cfgs keeps the scenario's
 		}
 		s, err := New(c)
 		if err != nil {
@@ -215,20 +222,20 @@ func advanceAll(ss []*Session, until sim.Time, budget uint64) bool {
 
 // Apply makes interventions now, in every variant, and returns them as
 // recorded (At set). A fault (one Inject) goes into the running sessions
-// (InjectFault); the other kinds, any number at once, re-run the variants
-// from the start (Configure). On error nothing changes.
+// (inject); the other kinds, any number at once, re-run the variants
+// from the start (configure). On error nothing changes.
 func (g *Group) Apply(ivs ...Intervention) ([]Intervention, error) {
 	if len(ivs) == 1 && ivs[0].Kind == Inject {
-		iv, err := g.InjectFault(ivs[0].Fault)
+		iv, err := g.inject(ivs[0].Fault)
 		if err != nil {
 			return nil, err
 		}
 		return []Intervention{iv}, nil
 	}
-	return g.Configure(ivs...)
+	return g.configure(ivs...)
 }
 
-// InjectFault injects f into every variant now: f.At is set to just after
+// inject injects f into every variant now: f.At is set to just after
 // the furthest session's clock, so that it is not in any session's past.
 //
 // One instant later than the clock, rather than at it, keeps the replay
@@ -237,7 +244,7 @@ func (g *Group) Apply(ivs ...Intervention) ([]Intervention, error) {
 // event already pending at exactly f.At (or at its end) would still be
 // ordered differently in the replay; with nanosecond times that needs a
 // coincidence to the nanosecond.
-func (g *Group) InjectFault(f config.FaultConfig) (Intervention, error) {
+func (g *Group) inject(f config.FaultConfig) (Intervention, error) {
 	if g.Done() {
 		return Intervention{}, errors.New("the run is over")
 	}
@@ -284,11 +291,11 @@ func faultAt(fs []config.FaultConfig, at time.Duration) (config.FaultConfig, boo
 	return config.FaultConfig{}, false
 }
 
-// Configure records configuration interventions (SetRate, SetTimeout,
+// configure records configuration interventions (SetRate, SetTimeout,
 // SetRetries, SetStrategy) made now and re-runs the variants from the
 // start with them, in bounded slices (see Step). It returns them with At
 // set; on error nothing changes.
-func (g *Group) Configure(ivs ...Intervention) ([]Intervention, error) {
+func (g *Group) configure(ivs ...Intervention) ([]Intervention, error) {
 	if g.Done() {
 		return nil, errors.New("the run is over")
 	}
@@ -328,3 +335,68 @@ func (g *Group) rerun() error {
 // re-run): what the sessions were built from. Callers must not modify
 // it.
 func (g *Group) Configs() []config.Config { return g.cfgs }
+
+// Strategies returns the settings a strategy knob offers for the
+// variants as written (StrategyMenu).
+func (g *Group) Strategies() []StrategySetting { return g.menu }
+
+// StrategyOn reports whether the base configuration, with the
+// interventions so far, has st.
+func (g *Group) StrategyOn(st StrategySetting) bool { return st.Enabled(&g.cfgs[0]) }
+
+// ClientKnob is one client's knob values in the base configuration, with
+// the interventions so far, at the group's clock: what the knobs change.
+type ClientKnob struct {
+	Name string
+	// Open reports whether the client has a rate (open or partly open);
+	// Rate is its scheduled base rate now, calls/s (sessions/s).
+	Open bool
+	Rate float64
+	// Timeout is the per-attempt timeout; zero means none.
+	Timeout time.Duration
+	// Attempts is the client's retry.attempts (zero means the default,
+	// one attempt), when HasAttempts.
+	Attempts    int64
+	HasAttempts bool
+}
+
+// Knobs returns the clients' knob values, in configuration order.
+func (g *Group) Knobs() []ClientKnob {
+	cfg := &g.cfgs[0]
+	now := time.Duration(g.Now())
+	out := make([]ClientKnob, len(cfg.Clients))
+	for i := range cfg.Clients {
+		c := &cfg.Clients[i]
+		k := ClientKnob{Name: c.Name, Open: c.Model != config.Closed, Timeout: c.Timeout}
+		if k.Open {
+			k.Rate = RateAt(c, now)
+		}
+		k.Attempts, k.HasAttempts = RetryAttempts(c)
+		out[i] = k
+	}
+	return out
+}
+
+// Services returns the names of the base configuration's services, in
+// order: what a fault can target.
+func (g *Group) Services() []string {
+	var out []string
+	for _, s := range g.cfgs[0].Services {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// Replays reports whether cfg builds exactly the world variant i runs
+// now (its configuration as built, the faults injected so far included):
+// the check that a scenario file written from the group replays it.
+func (g *Group) Replays(i int, cfg config.Config) (bool, error) {
+	if !cfg.Traces.Enabled() {
+		cfg.Traces = ViewerTraces() // as build records them
+	}
+	s, err := New(cfg)
+	if err != nil {
+		return false, err
+	}
+	return reflect.DeepEqual(s.Config(), g.live[i].Config()), nil
+}

@@ -94,6 +94,43 @@ func (iv Intervention) String() string {
 	return at + " ?"
 }
 
+// Spike is a load spike: every client's arrivals x factor, for d, from
+// now (an Inject for Group.Apply).
+func Spike(factor float64, d time.Duration) Intervention {
+	return fault(config.FaultConfig{Kind: config.FaultLoadSpike, Target: "*", Factor: factor}, d)
+}
+
+// Slowdown is service target's service times x factor, for d, from now.
+func Slowdown(target string, factor float64, d time.Duration) Intervention {
+	return fault(config.FaultConfig{Kind: config.FaultSlowdown, Target: target, Factor: factor}, d)
+}
+
+// Pause is service target taking no work (a GC or VM pause), for d, from
+// now.
+func Pause(target string, d time.Duration) Intervention {
+	return fault(config.FaultConfig{Kind: config.FaultPause, Target: target}, d)
+}
+
+// Outage is service target down for d from now: failing fast, or
+// swallowing requests (blackHole) so that callers wait for their
+// timeouts.
+func Outage(target string, blackHole bool, d time.Duration) Intervention {
+	mode := config.FailFast
+	if blackHole {
+		mode = config.BlackHole
+	}
+	return fault(config.FaultConfig{Kind: config.FaultOutage, Target: target, Mode: mode}, d)
+}
+
+// fault is the intervention injecting f, lasting d unless its kind is
+// instantaneous.
+func fault(f config.FaultConfig, d time.Duration) Intervention {
+	if !f.Kind.Instantaneous() {
+		f.For = d
+	}
+	return Intervention{Kind: Inject, Fault: f}
+}
+
 // DescribeFault says what a fault does in a few words ("slowdown api x4
 // for 10s").
 func DescribeFault(f config.FaultConfig) string {
