@@ -97,7 +97,7 @@ func (c *cache) key(callSeed uint64) int32 {
 func (c *cache) arrive(a *attempt) {
 	w := c.w
 	if a.cancelled {
-		w.release(a) // its caller cancelled it on the way (hedging)
+		a.release(w) // its caller cancelled it on the way (hedging)
 		return
 	}
 	a.ca = c
@@ -112,11 +112,6 @@ func (c *cache) arrive(a *attempt) {
 	c.lookup(a)
 }
 
-func (w *World) onLookup(arg any) {
-	a := arg.(*attempt)
-	a.ca.lookup(a)
-}
-
 // lookup answers a hit, or calls the backend on a miss.
 func (c *cache) lookup(a *attempt) {
 	w := c.w
@@ -127,7 +122,7 @@ func (c *cache) lookup(a *attempt) {
 		c.touch(k)
 		a.e.stats.throughput++
 		a.e.stats.throughputN++
-		w.respond(a, strategies.ReasonOK)
+		a.respond(w, strategies.ReasonOK)
 		return
 	}
 	if c.st != nil && c.st.lookup(c, a) {
@@ -137,8 +132,8 @@ func (c *cache) lookup(a *attempt) {
 	c.m.missesN++
 	a.pending = 1
 	a.downFailed = false
-	call := w.newCall(c.e, a, with(a.seed, c.e.hash))
-	w.launch(call)
+	call := c.e.newCall(w, a, with(a.seed, c.e.hash))
+	call.launch(w)
 }
 
 // filled is told the backend call of a miss ended: store the key on
@@ -151,14 +146,14 @@ func (c *cache) filled(a *attempt) {
 		if c.st != nil {
 			c.st.fetched(c, a, strategies.ReasonError)
 		}
-		w.respond(a, strategies.ReasonError)
+		a.respond(w, strategies.ReasonError)
 		return
 	}
 	c.store(a.key, a.seed)
 	if c.st != nil {
 		c.st.fetched(c, a, strategies.ReasonOK)
 	}
-	w.respond(a, strategies.ReasonOK)
+	a.respond(w, strategies.ReasonOK)
 }
 
 // store stores key k, fresh for the TTL (jittered from a stream seeded

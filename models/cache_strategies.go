@@ -95,12 +95,12 @@ func (x *cacheStrat) lookup(c *cache, a *attempt) bool {
 				rf = &refresh{c: c}
 			}
 			rf.key = k
-			call := w.newCall(c.e, rf, with(a.seed, purposeRefresh))
-			w.launch(call)
+			call := c.e.newCall(w, rf, with(a.seed, purposeRefresh))
+			call.launch(w)
 		}
 		a.e.stats.throughput++
 		a.e.stats.throughputN++
-		w.respond(a, strategies.ReasonOK)
+		a.respond(w, strategies.ReasonOK)
 		return true
 	}
 	if !x.coalesce {
@@ -130,7 +130,7 @@ func (x *cacheStrat) fetched(c *cache, a *attempt, r Reason) {
 		wt.nextWait = nil
 		wt.e.stats.throughput++
 		wt.e.stats.throughputN++
-		c.w.respond(wt, r)
+		wt.respond(c.w, r)
 		wt = next
 	}
 	a.nextWait = nil

@@ -253,21 +253,21 @@ func (c *client) rateChanged() {
 	c.scheduleNext()
 }
 
-func (w *World) onClientArrival(arg any) {
-	c := arg.(*client)
+// arrival issues the arrival due now and schedules the next one.
+func (c *client) arrival() {
 	c.next = sim.Timer{}
-	c.from = w.s.Now()
+	c.from = c.w.s.Now()
 	c.need = c.draw()
 	c.scheduleNext()
 	c.unit()
 }
 
-func (w *World) onBurst(arg any) {
-	c := arg.(*client)
+// burstNow issues a burst and schedules the next one.
+func (c *client) burstNow() {
 	for range c.cfg.Burst.Size {
 		c.unit()
 	}
-	c.burst = w.s.Schedule(c.cfg.Burst.Every, w.hBurst, c)
+	c.burst = c.w.s.Schedule(c.cfg.Burst.Every, c.w.hBurst, c)
 }
 
 // unit issues one call (open) or starts one session (partly open).
@@ -277,8 +277,8 @@ func (c *client) unit() {
 		c.startSession()
 		return
 	}
-	call := c.w.newCall(c.e, c, seq(c.seedBase, c.n))
-	c.w.launch(call)
+	call := c.e.newCall(c.w, c, seq(c.seedBase, c.n))
+	call.launch(c.w)
 }
 
 // callDone: an open client does not wait for its calls.
@@ -301,8 +301,8 @@ type user struct {
 	think sim.Timer
 }
 
-func (w *World) onUserIssue(arg any) {
-	u := arg.(*user)
+// wake ends u's think time: u issues its next call.
+func (u *user) wake() {
 	u.think = sim.Timer{}
 	u.issue()
 }
@@ -310,8 +310,8 @@ func (w *World) onUserIssue(arg any) {
 func (u *user) issue() {
 	c := u.c
 	u.n++
-	u.call = c.w.newCall(c.e, u, seq(seq(c.seedBase, u.idx), u.n))
-	c.w.launch(u.call)
+	u.call = c.e.newCall(c.w, u, seq(seq(c.seedBase, u.idx), u.n))
+	u.call.launch(c.w)
 }
 
 func (u *user) callDone(call *call, _ Reason) {
@@ -353,12 +353,12 @@ func (c *client) startSession() {
 func (s *session) issue() {
 	c := s.c
 	s.n++
-	s.call = c.w.newCall(c.e, s, seq(seq(c.seedBase^purposeSession, s.idx), s.n))
-	c.w.launch(s.call)
+	s.call = c.e.newCall(c.w, s, seq(seq(c.seedBase^purposeSession, s.idx), s.n))
+	s.call.launch(c.w)
 }
 
-func (w *World) onSessionIssue(arg any) {
-	s := arg.(*session)
+// wake ends s's think time: s issues its next call.
+func (s *session) wake() {
 	s.think = sim.Timer{}
 	s.issue()
 }
@@ -392,7 +392,7 @@ func (c *client) restart(calls int) {
 			if old := u.call; old != nil {
 				u.call = nil
 				old.owner = nil
-				w.finishCall(old, strategies.ReasonAbandoned)
+				old.finishCall(w, strategies.ReasonAbandoned)
 			}
 			u.issue()
 		}
@@ -403,7 +403,7 @@ func (c *client) restart(calls int) {
 			if old := s.call; old != nil {
 				s.call = nil
 				old.owner = nil
-				w.finishCall(old, strategies.ReasonAbandoned)
+				old.finishCall(w, strategies.ReasonAbandoned)
 			}
 			s.issue()
 		}

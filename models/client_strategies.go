@@ -253,7 +253,7 @@ func (w *World) onHedge(arg any) {
 	if h.ShouldHedge(int(cx.copies)) {
 		cx.hedgeT = w.s.Schedule(h.Delay(w.s.Now()), w.hHedge, c)
 	}
-	w.sendAttempt(c, sendHedge)
+	c.sendAttempt(w, sendHedge)
 }
 
 // cancelCopy cancels attempt a of a call that ended: a copy waiting in a
@@ -278,7 +278,7 @@ func (w *World) cancelCopy(x *edgeStrat, a *attempt) {
 		s.st.queueChanged(s, r)
 	}
 	x.mCancel.inc()
-	w.release(a) // the server side lets go
+	a.release(w) // the server side lets go
 }
 
 // remove takes a out of the queue (it must be there), searching from the
@@ -357,7 +357,7 @@ func (w *World) launchStrat(c *call) {
 			return
 		default:
 			x.noteBulk(now)
-			w.finishCall(c, strategies.ReasonConcurrencyLimited)
+			c.finishCall(w, strategies.ReasonConcurrencyLimited)
 			return
 		}
 		x.noteBulk(now)
@@ -374,7 +374,7 @@ func (x *edgeStrat) noteBulk(now sim.Time) {
 func (w *World) onBulkWait(arg any) {
 	c := arg.(*call)
 	c.x.waitT = sim.Timer{}
-	w.finishCall(c, strategies.ReasonConcurrencyLimited)
+	c.finishCall(w, strategies.ReasonConcurrencyLimited)
 }
 
 // onBulkStart starts a call that was handed a bulkhead slot.
@@ -405,7 +405,7 @@ func (w *World) startCall(c *call) {
 		x.ratio.Deposit(now)
 		x.gBudget.set(now, float64(x.ratio.Balance(now)))
 	}
-	w.sendAttempt(c, sendFirst)
+	c.sendAttempt(w, sendFirst)
 }
 
 // outcome records in the edge's strategies how attempt a of c, which was
@@ -509,7 +509,7 @@ func (w *World) retry(c *call, r Reason) bool {
 func (w *World) onRetry(arg any) {
 	c := arg.(*call)
 	c.x.retryT = sim.Timer{}
-	w.sendAttempt(c, sendRetry)
+	c.sendAttempt(w, sendRetry)
 }
 
 // refused handles an attempt of c that a client-side strategy refused
@@ -523,7 +523,7 @@ func (w *World) refused(c *call, r Reason) {
 	if w.retry(c, r) {
 		return
 	}
-	w.finishCall(c, r)
+	c.finishCall(w, r)
 }
 
 // stopCallStrat stops the timers of c's strategies when c ends, and gives

@@ -99,14 +99,14 @@ func (j *job) nextChange() {
 	}
 }
 
-func (w *World) onJobChange(arg any) {
-	j := arg.(*job)
+// onChange is a change of the job's Poisson stream.
+func (j *job) onChange() {
 	j.changed(1)
 	j.nextChange()
 }
 
-func (w *World) onJobBurst(arg any) {
-	b := arg.(*jobBurst)
+// fire is a burst of changes.
+func (b *jobBurst) fire() {
 	b.j.changed(b.n)
 }
 
@@ -129,8 +129,9 @@ func (j *job) changed(n int) {
 	}
 }
 
-func (w *World) onJobTick(arg any) {
-	j := arg.(*job)
+// tick is a constant-work job's period: it pushes whatever is pending.
+func (j *job) tick() {
+	w := j.w
 	r := j.newRound()
 	r.changes = append(r.changes, j.pending...)
 	j.pending = j.pending[:0]
@@ -153,8 +154,8 @@ func (j *job) push(r *round) {
 	r.left = j.cfg.Nodes
 	for range j.cfg.Nodes {
 		j.n++
-		c := w.newCall(j.e, r, seq(j.seedBase, j.n))
-		w.launch(c)
+		c := j.e.newCall(w, r, seq(j.seedBase, j.n))
+		c.launch(w)
 	}
 }
 

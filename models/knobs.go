@@ -75,7 +75,7 @@ func (w *World) SetClientUsers(name string, users int) error {
 		if old := u.call; old != nil {
 			u.call = nil
 			old.owner = nil
-			w.finishCall(old, strategies.ReasonAbandoned)
+			old.finishCall(w, strategies.ReasonAbandoned)
 		}
 	}
 	for len(c.users) < users {

@@ -38,7 +38,7 @@ func newLink(l config.LinkConfig) link {
 
 // transit draws the fate of one message on l: its delay, or its loss.
 // Draws come from seed, a stream tied to the attempt and the direction.
-func (w *World) transit(l *link, seed uint64) (time.Duration, bool) {
+func (l *link) transit(w *World, seed uint64) (time.Duration, bool) {
 	if l.latency == nil && l.loss == 0 && len(l.faults) == 0 {
 		return 0, false
 	}
@@ -148,7 +148,7 @@ type attempt struct {
 	trSpan int32
 }
 
-func (w *World) newCall(e *edge, o owner, seed uint64) *call {
+func (e *edge) newCall(w *World, o owner, seed uint64) *call {
 	var c *call
 	if n := len(w.calls); n > 0 {
 		c = w.calls[n-1]
@@ -168,7 +168,7 @@ func (w *World) newCall(e *edge, o owner, seed uint64) *call {
 	return c
 }
 
-func (w *World) freeCall(c *call) {
+func (c *call) freeCall(w *World) {
 	if c.x != nil {
 		w.freeCallStrat(c.x)
 	}
@@ -193,7 +193,7 @@ func (w *World) newAttempt() *attempt {
 }
 
 // release drops one holder of a; the last one recycles it.
-func (w *World) release(a *attempt) {
+func (a *attempt) release(w *World) {
 	a.holders--
 	if a.holders > 0 {
 		return
@@ -208,7 +208,7 @@ func (w *World) release(a *attempt) {
 
 // launch starts call c (the owner has recorded c first: the call may end
 // before launch returns).
-func (w *World) launch(c *call) {
+func (c *call) launch(w *World) {
 	now := w.s.Now()
 	c.start = now
 	st := &c.e.stats
@@ -226,7 +226,7 @@ func (w *World) launch(c *call) {
 	}
 	if c.due != sim.Never {
 		if c.due <= now {
-			w.finishCall(c, strategies.ReasonDeadlineExceeded)
+			c.finishCall(w, strategies.ReasonDeadlineExceeded)
 			return
 		}
 		c.deadline = w.s.At(c.due, w.hDeadline, c)
@@ -235,7 +235,7 @@ func (w *World) launch(c *call) {
 		w.launchStrat(c)
 		return
 	}
-	w.sendAttempt(c, sendFirst)
+	c.sendAttempt(w, sendFirst)
 }
 
 // sendAttempt sends one attempt of c over its edge and reports whether it
@@ -243,7 +243,7 @@ func (w *World) launch(c *call) {
 // breaker, adaptive throttling) act here, before the attempt is counted;
 // a refused attempt goes to refused. kind says whether it is the first
 // attempt, a retry or a hedge.
-func (w *World) sendAttempt(c *call, kind uint8) bool {
+func (c *call) sendAttempt(w *World, kind uint8) bool {
 	if x := c.e.st; x != nil && !x.admit(w, c, kind) {
 		return false // c may have ended: do not touch it
 	}
@@ -267,10 +267,10 @@ func (w *World) sendAttempt(c *call, kind uint8) bool {
 	if t := e.policy.Timeout; t > 0 {
 		a.timeout = w.s.Schedule(t, w.hTimeout, a)
 	}
-	d, lost := w.transit(&e.link, with(a.seed, purposeRequestLink))
+	d, lost := e.link.transit(w, with(a.seed, purposeRequestLink))
 	switch {
 	case lost:
-		w.release(a) // the server never sees it
+		a.release(w) // the server never sees it
 	case d == 0:
 		e.to.arrive(a)
 	default:
@@ -279,37 +279,37 @@ func (w *World) sendAttempt(c *call, kind uint8) bool {
 	return true
 }
 
-func (w *World) onArrive(arg any) {
+// onArrive hands an attempt to its target at the end of its request
+// link (the handler of the event).
+func onArrive(arg any) {
 	a := arg.(*attempt)
 	a.e.to.arrive(a)
 }
 
 // respond sends the server's answer r for a back over its edge.
-func (w *World) respond(a *attempt, r Reason) {
+func (a *attempt) respond(w *World, r Reason) {
 	a.reason = r
 	if w.rec != nil {
 		w.rec.attemptStep(a, stepAnswered, r)
 	}
-	d, lost := w.transit(&a.e.link, with(a.seed, purposeResponseLink))
+	d, lost := a.e.link.transit(w, with(a.seed, purposeResponseLink))
 	switch {
 	case lost:
-		w.discard(a)
+		a.discard(w)
 	case d == 0:
-		w.deliver(a)
+		a.deliver(w)
 	default:
 		w.s.Schedule(d, w.hDeliver, a)
 	}
 }
 
-func (w *World) onDeliver(arg any) { w.deliver(arg.(*attempt)) }
-
 // deliver hands an answer to the caller if it still waits for it.
 // Otherwise the answer is late: not a success, and the worker time it
 // took is wasted work.
-func (w *World) deliver(a *attempt) {
+func (a *attempt) deliver(w *World) {
 	c := a.c
 	if c == nil {
-		w.discard(a)
+		a.discard(w)
 		return
 	}
 	r := a.reason
@@ -320,24 +320,24 @@ func (w *World) deliver(a *attempt) {
 	if w.rec != nil {
 		w.rec.attemptStep(a, stepEnded, r)
 	}
-	w.letGo(c, a)
-	w.release(a)
-	w.attemptDone(c, r)
+	c.letGo(w, a)
+	a.release(w)
+	c.attemptDone(w, r)
 }
 
 // discard drops an answer nobody will use, counting its worker time as
 // wasted at the service that produced it.
-func (w *World) discard(a *attempt) {
+func (a *attempt) discard(w *World) {
 	if s := a.svc; s != nil && a.busy > 0 {
 		ns := float64(a.busy)
 		s.m.wasted += ns
 		s.m.wastedN += ns
 	}
-	w.release(a)
+	a.release(w)
 }
 
 // letGo ends the caller's hold on a.
-func (w *World) letGo(c *call, a *attempt) {
+func (c *call) letGo(w *World, a *attempt) {
 	for i, x := range c.live {
 		if x == a {
 			last := len(c.live) - 1
@@ -348,11 +348,11 @@ func (w *World) letGo(c *call, a *attempt) {
 		}
 	}
 	a.c = nil
-	w.release(a)
+	a.release(w)
 }
 
-func (w *World) onTimeout(arg any) {
-	a := arg.(*attempt)
+// timedOut ends the caller's wait for a at its timeout.
+func (a *attempt) timedOut(w *World) {
 	c := a.c
 	if c.x != nil {
 		c.e.st.outcome(w, c, a, strategies.ReasonTimeout)
@@ -360,19 +360,17 @@ func (w *World) onTimeout(arg any) {
 	if w.rec != nil {
 		w.rec.attemptStep(a, stepEnded, strategies.ReasonTimeout)
 	}
-	w.letGo(c, a)
-	w.attemptDone(c, strategies.ReasonTimeout)
+	c.letGo(w, a)
+	c.attemptDone(w, strategies.ReasonTimeout)
 }
-
-func (w *World) onDeadline(arg any) { w.finishCall(arg.(*call), strategies.ReasonDeadlineExceeded) }
 
 // attemptDone decides what a call does after one of its attempts ended
 // with r: a success ends it (the first answer wins); a failure waits for
 // the call's other live copies (hedges), else the retry policy decides
 // (retry budget, retry breaker, backoff), else the call ends with r.
-func (w *World) attemptDone(c *call, r Reason) {
+func (c *call) attemptDone(w *World, r Reason) {
 	if r == strategies.ReasonOK {
-		w.finishCall(c, r)
+		c.finishCall(w, r)
 		return
 	}
 	if len(c.live) > 0 {
@@ -381,13 +379,13 @@ func (w *World) attemptDone(c *call, r Reason) {
 	if c.x != nil && w.retry(c, r) {
 		return
 	}
-	w.finishCall(c, r)
+	c.finishCall(w, r)
 }
 
 // finishCall ends call c with outcome r: the caller abandons any attempt
 // still live (the servers keep working on them), the outcome is counted,
 // the owner is told, and c is recycled.
-func (w *World) finishCall(c *call, r Reason) {
+func (c *call) finishCall(w *World, r Reason) {
 	now := w.s.Now()
 	c.deadline.Stop()
 	if c.x != nil {
@@ -402,7 +400,7 @@ func (w *World) finishCall(c *call, r Reason) {
 		if w.rec != nil {
 			w.rec.attemptStep(a, stepEnded, r)
 		}
-		w.letGo(c, a)
+		c.letGo(w, a)
 	}
 	st := &c.e.stats
 	if r == strategies.ReasonOK {
@@ -420,5 +418,5 @@ func (w *World) finishCall(c *call, r Reason) {
 	if o := c.owner; o != nil {
 		o.callDone(c, r)
 	}
-	w.freeCall(c)
+	c.freeCall(w)
 }

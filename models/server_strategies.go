@@ -402,7 +402,7 @@ func (s *service) dropWaiting(r *replica, a *attempt, reason Reason) {
 
 func (w *World) onReply(arg any) {
 	a := arg.(*attempt)
-	w.respond(a, a.reason)
+	a.respond(w, a.reason)
 }
 
 // onSync is a replica's periodic sync with its service's shared quota.
@@ -469,12 +469,12 @@ func (x *serviceStrat) accept(s *service, r *replica, a *attempt) {
 		s.m.queue.add(now, 1)
 		x.enqueued(s, r, m)
 	}
-	w.respond(a, strategies.ReasonOK)
+	a.respond(w, strategies.ReasonOK)
 }
 
 // consumed ends message m's work: its end-to-end delay (queue, service,
 // downstream calls) is recorded, and it is let go.
 func (x *serviceStrat) consumed(s *service, m *attempt) {
 	x.hDelay.record(s.w.s.Now().Sub(m.arrived))
-	s.w.release(m)
+	m.release(s.w)
 }

@@ -180,7 +180,7 @@ func (s *service) pick() *replica {
 func (s *service) arrive(a *attempt) {
 	w := s.w
 	if a.cancelled {
-		w.release(a) // its caller cancelled it on the way (hedging)
+		a.release(w) // its caller cancelled it on the way (hedging)
 		return
 	}
 	now := w.s.Now()
@@ -190,7 +190,7 @@ func (s *service) arrive(a *attempt) {
 	s.m.arrivalsN++
 	if s.blackHole {
 		s.m.droppedN++
-		w.release(a) // swallowed: no answer ever comes
+		a.release(w) // swallowed: no answer ever comes
 		return
 	}
 	if s.failFast || s.up == 0 {
@@ -252,7 +252,7 @@ func (s *service) admit(r *replica, a *attempt) Reason {
 func (s *service) reject(a *attempt, r Reason) {
 	s.m.rejected++
 	s.m.rejectedN++
-	s.w.respond(a, r)
+	a.respond(s.w, r)
 }
 
 // rejectWork rejects a at replica r with reason at the cost of a
@@ -329,13 +329,14 @@ func (s *service) start(r *replica, a *attempt) {
 	}
 }
 
-func (w *World) onWorkDone(arg any) {
-	a := arg.(*attempt)
+// workDone ends a's local work: the request makes its downstream calls,
+// or finishes.
+func (s *service) workDone(a *attempt) {
+	w := s.w
 	a.timer = sim.Timer{}
 	if w.rec != nil {
 		w.rec.attemptStep(a, stepWorkDone, a.reason)
 	}
-	s := a.svc
 	if a.reason == strategies.ReasonOK && len(s.calls) > 0 {
 		a.next = 0
 		a.downFailed = false
@@ -353,16 +354,16 @@ func (s *service) callOut(a *attempt) {
 		a.pending = int32(len(s.calls))
 		for i := range s.calls {
 			dc := &s.calls[i]
-			c := w.newCall(dc.e, a, with(a.seed, dc.hash))
-			w.launch(c)
+			c := dc.e.newCall(w, a, with(a.seed, dc.hash))
+			c.launch(w)
 		}
 		return
 	}
 	dc := &s.calls[a.next]
 	a.next++
 	a.pending = 1
-	c := w.newCall(dc.e, a, with(a.seed, dc.hash))
-	w.launch(c)
+	c := dc.e.newCall(w, a, with(a.seed, dc.hash))
+	c.launch(w)
 }
 
 // callDone receives the outcome of a downstream call made for a (by a
@@ -433,10 +434,10 @@ func (s *service) finish(a *attempt, r Reason) {
 		return
 	}
 	if s.blackHole {
-		w.discard(a)
+		a.discard(w)
 		return
 	}
-	w.respond(a, r)
+	a.respond(w, r)
 }
 
 // dispatch starts waiting requests on r's free workers.
@@ -482,7 +483,7 @@ func (s *service) drain(rep *replica, r Reason) {
 		s.m.inSystem.add(now, -1)
 		if r == strategies.ReasonOK {
 			s.m.droppedN++
-			s.w.release(a)
+			a.release(s.w)
 		} else {
 			s.reject(a, a.reason)
 		}
@@ -497,7 +498,7 @@ func (s *service) drain(rep *replica, r Reason) {
 		}
 		if r == strategies.ReasonOK {
 			s.m.droppedN++
-			s.w.release(a)
+			a.release(s.w)
 		} else {
 			s.reject(a, r)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // World is a built, runnable simulation of one Config. It is driven from
@@ -118,25 +119,25 @@ func Build(cfg config.Config) (*World, error) {
 	w.faults.w = w
 	w.boundary = min(sim.Time(w.interval), w.end)
 	w.total.name = "total"
-	w.hArrive = w.onArrive
-	w.hDeliver = w.onDeliver
-	w.hTimeout = w.onTimeout
-	w.hDeadline = w.onDeadline
-	w.hWorkDone = w.onWorkDone
-	w.hLookup = w.onLookup
-	w.hClientArrival = w.onClientArrival
-	w.hBurst = w.onBurst
-	w.hUserIssue = w.onUserIssue
-	w.hSessionIssue = w.onSessionIssue
+	w.hArrive = onArrive
+	w.hDeliver = func(arg any) { arg.(*attempt).deliver(w) }
+	w.hTimeout = func(arg any) { arg.(*attempt).timedOut(w) }
+	w.hDeadline = func(arg any) { arg.(*call).finishCall(w, strategies.ReasonDeadlineExceeded) }
+	w.hWorkDone = func(arg any) { a := arg.(*attempt); a.svc.workDone(a) }
+	w.hLookup = func(arg any) { a := arg.(*attempt); a.ca.lookup(a) }
+	w.hClientArrival = func(arg any) { arg.(*client).arrival() }
+	w.hBurst = func(arg any) { arg.(*client).burstNow() }
+	w.hUserIssue = func(arg any) { arg.(*user).wake() }
+	w.hSessionIssue = func(arg any) { arg.(*session).wake() }
 	w.hRetry = w.onRetry
 	w.hReply = w.onReply
 	w.hSync = w.onSync
 	w.hHedge = w.onHedge
 	w.hBulkWait = w.onBulkWait
 	w.hBulkStart = w.onBulkStart
-	w.hJobChange = w.onJobChange
-	w.hJobBurst = w.onJobBurst
-	w.hJobTick = w.onJobTick
+	w.hJobChange = func(arg any) { arg.(*job).onChange() }
+	w.hJobBurst = func(arg any) { arg.(*jobBurst).fire() }
+	w.hJobTick = func(arg any) { arg.(*job).tick() }
 
 	for i := range w.cfg.Services {
 		s := newService(w, &w.cfg.Services[i], i)
