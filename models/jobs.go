@@ -187,19 +187,23 @@ func (r *round) callDone(_ *call, reason Reason) {
 	j.rounds = append(j.rounds, r)
 }
 
-// buildJobs makes the jobs of the world (after its services and caches).
-func (w *World) buildJobs() {
+// jobSet is the jobs of a world, in config order.
+type jobSet []*job
+
+// newJobs makes the jobs of w (after its services and caches).
+func newJobs(w *World) jobSet {
+	var js jobSet
 	for i := range w.cfg.Jobs {
-		w.jobs = append(w.jobs, newJob(w, &w.cfg.Jobs[i]))
+		js = append(js, newJob(w, &w.cfg.Jobs[i]))
 	}
+	return js
 }
 
-// jobSeries and jobSummaries report the jobs: their calls as a client's,
-// plus changes/s, unpropagated changes and propagation delay under
-// strategy.
-func (w *World) jobSeries() []results.CallSeries {
+// series and summaries report the jobs: their calls as a client's, plus
+// changes/s, unpropagated changes and propagation delay under strategy.
+func (js jobSet) series() []results.CallSeries {
 	var out []results.CallSeries
-	for _, j := range w.jobs {
+	for _, j := range js {
 		cs := j.e.stats.series()
 		cs.Strategy = j.m.series()
 		for k, v := range j.e.strat().series() {
@@ -210,12 +214,12 @@ func (w *World) jobSeries() []results.CallSeries {
 	return out
 }
 
-func (w *World) jobSummaries(end sim.Time) map[string]results.CallSummary {
-	if len(w.jobs) == 0 {
+func (js jobSet) summaries(end sim.Time) map[string]results.CallSummary {
+	if len(js) == 0 {
 		return nil
 	}
 	out := map[string]results.CallSummary{}
-	for _, j := range w.jobs {
+	for _, j := range js {
 		cs := j.e.stats.summary(end, false)
 		cs.Strategy = j.m.summary(end)
 		for k, v := range j.e.strat().summary(end) {
@@ -226,8 +230,9 @@ func (w *World) jobSummaries(end sim.Time) map[string]results.CallSummary {
 	return out
 }
 
-func (w *World) rollJobs(end sim.Time, width float64) {
-	for _, j := range w.jobs {
+// roll closes the jobs' current interval at end.
+func (js jobSet) roll(end sim.Time, width float64) {
+	for _, j := range js {
 		j.e.stats.roll(end, width)
 		j.m.roll(end, width)
 		if m := j.e.strat(); m != nil {

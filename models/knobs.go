@@ -39,10 +39,10 @@ func (w *World) Inject(f config.FaultConfig) error {
 // or sessions/s) from now on, replacing its schedule; load spikes still
 // apply on top. It is a knob for interactive use.
 func (w *World) SetClientRate(name string, perSec float64) error {
-	c := w.client(name)
+	c := clientNamed(w.clients, name)
 	switch {
 	case c == nil:
-		return fmt.Errorf("set rate: no client %q (have: %s)", name, w.clientNames())
+		return fmt.Errorf("set rate: no client %q (have: %s)", name, clientNames(w.clients))
 	case c.cfg.Model == config.Closed:
 		return fmt.Errorf("set rate: client %q is closed-loop; set its users instead", name)
 	case !(perSec >= 0 && perSec <= 1e9):
@@ -59,10 +59,10 @@ func (w *World) SetClientRate(name string, perSec float64) error {
 // New users start at once; removed users (the most recently added first)
 // leave at once, abandoning a call in flight.
 func (w *World) SetClientUsers(name string, users int) error {
-	c := w.client(name)
+	c := clientNamed(w.clients, name)
 	switch {
 	case c == nil:
-		return fmt.Errorf("set users: no client %q (have: %s)", name, w.clientNames())
+		return fmt.Errorf("set users: no client %q (have: %s)", name, clientNames(w.clients))
 	case c.cfg.Model != config.Closed:
 		return fmt.Errorf("set users: client %q is not closed-loop; set its rate instead", name)
 	case users < 0 || users > 10_000_000:
@@ -87,8 +87,9 @@ func (w *World) SetClientUsers(name string, users int) error {
 	return nil
 }
 
-func (w *World) client(name string) *client {
-	for _, c := range w.clients {
+// clientNamed returns the client of cs named name, or nil.
+func clientNamed(cs []*client, name string) *client {
+	for _, c := range cs {
 		if c.name == name {
 			return c
 		}
@@ -96,9 +97,10 @@ func (w *World) client(name string) *client {
 	return nil
 }
 
-func (w *World) clientNames() string {
+// clientNames lists the names of cs, for an error message.
+func clientNames(cs []*client) string {
 	var ns []string
-	for _, c := range w.clients {
+	for _, c := range cs {
 		ns = append(ns, c.name)
 	}
 	return strings.Join(ns, ", ")

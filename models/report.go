@@ -65,7 +65,7 @@ func (w *World) series() results.Series {
 			Strategy: c.strat().series()})
 	}
 	s.SLOs = w.slos.series()
-	s.Jobs = w.jobSeries()
+	s.Jobs = w.jobs.series()
 	return s
 }
 
@@ -116,8 +116,8 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 		cs.HitRatio = zeroNaN(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
 		s.Caches[c.name] = cs
 	}
-	s.Jobs = w.jobSummaries(end)
-	s.Recovery = w.recovery(series)
+	s.Jobs = w.jobs.summaries(end)
+	s.Recovery = judgeRecovery(&w.cfg, w.end, series)
 	switch s.Recovery.Verdict {
 	case results.Recovered:
 		t := true
@@ -131,16 +131,17 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 	return s
 }
 
-// recovery judges recovery from the total goodput and offered series (see
-// Recovery for the rule).
-func (w *World) recovery(series *results.Series) results.Recovery {
-	cfg := w.cfg.Recovery
+// judgeRecovery judges the recovery of a run of c from its total goodput
+// and offered series (see results.Recovery for the rule); end is the end
+// of the run, after which an interval is partial.
+func judgeRecovery(c *config.Config, end sim.Time, series *results.Series) results.Recovery {
+	cfg := c.Recovery
 	rec := results.Recovery{Tolerance: cfg.Tolerance, HoldS: cfg.Hold.Seconds()}
-	if len(w.cfg.Faults) == 0 {
+	if len(c.Faults) == 0 {
 		return rec
 	}
 	first, last := time.Duration(math.MaxInt64), time.Duration(0)
-	for _, f := range w.cfg.Faults {
+	for _, f := range c.Faults {
 		first = min(first, f.At)
 		e := f.At
 		if !f.Kind.Instantaneous() {
@@ -155,7 +156,7 @@ func (w *World) recovery(series *results.Series) results.Recovery {
 	rec.WarmupS = warm.Seconds()
 	rec.FirstFaultS = first.Seconds()
 	rec.FaultEndS = last.Seconds()
-	iv := w.interval
+	iv := c.Interval
 	good, offered := series.Total.Goodput, series.Total.Offered
 	n := len(good)
 	// Baseline: complete intervals inside [warm, first).
@@ -163,7 +164,10 @@ func (w *World) recovery(series *results.Series) results.Recovery {
 	var k int
 	for i := range n {
 		start := time.Duration(i) * iv
-		if start >= warm && start+iv <= first && !w.partial(i) {
+		// an interval shorter than iv (the last one of a run whose
+		// duration is not a multiple) is no baseline
+		partial := sim.Time(i+1)*sim.Time(iv) > end
+		if start >= warm && start+iv <= first && !partial {
 			sumG += good[i]
 			sumO += offered[i]
 			k++
@@ -202,12 +206,6 @@ func (w *World) recovery(series *results.Series) results.Recovery {
 	}
 	rec.Verdict = results.NotRecovered
 	return rec
-}
-
-// partial reports whether interval i is shorter than the interval (the
-// last one of a run whose duration is not a multiple).
-func (w *World) partial(i int) bool {
-	return sim.Time(i+1)*sim.Time(w.interval) > w.end
 }
 
 // Snapshot returns the live view. It allocates only its small slices and

@@ -32,7 +32,7 @@ type World struct {
 	caches   []*cache
 	clients  []*client
 	edges    []*edge // downstream edges (services' and caches' calls), in config order
-	jobs     []*job
+	jobs     jobSet
 	byName   map[string]target
 	total    callStats
 
@@ -158,7 +158,7 @@ func Build(cfg config.Config) (*World, error) {
 	for i := range w.cfg.Clients {
 		w.clients = append(w.clients, newClient(w, &w.cfg.Clients[i], i))
 	}
-	w.buildJobs()
+	w.jobs = newJobs(w)
 	if err := w.buildStrategies(); err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func (w *World) roll() {
 			m.roll(end, width)
 		}
 	}
-	w.rollJobs(end, width)
+	w.jobs.roll(end, width)
 	if w.rec != nil {
 		w.rec.tick(end)
 	}
