@@ -207,7 +207,7 @@ func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
 		ok := b.Allow(now)
 		x.noteBreaker(now)
 		if !ok {
-			w.refused(c, strategies.ReasonBreakerOpen)
+			c.refused(w, strategies.ReasonBreakerOpen)
 			return false
 		}
 	}
@@ -215,7 +215,7 @@ func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
 		ok := t.Allow(now, w.rngFor(with(seq(c.seed, uint64(c.attempts)+1), purposeThrottle)))
 		x.gThrottle.set(now, t.RejectProbability(now))
 		if !ok {
-			w.refused(c, strategies.ReasonThrottled)
+			c.refused(w, strategies.ReasonThrottled)
 			return false
 		}
 	}
@@ -238,8 +238,8 @@ func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
 	return true
 }
 
-func (w *World) onHedge(arg any) {
-	c := arg.(*call)
+// onHedge sends a hedge copy of c when its hedge delay has passed.
+func (c *call) onHedge(w *World) {
 	x, cx := c.e.st, c.x
 	cx.hedgeT = sim.Timer{}
 	h := x.hedge
@@ -259,7 +259,7 @@ func (w *World) onHedge(arg any) {
 // cancelCopy cancels attempt a of a call that ended: a copy waiting in a
 // replica's queue leaves it (no answer, no service); one still on its way
 // is dropped when it arrives; one in service runs to its end.
-func (w *World) cancelCopy(x *edgeStrat, a *attempt) {
+func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 	a.cancelled = true
 	if !a.queued {
 		return
@@ -322,7 +322,7 @@ func (x *edgeStrat) noteBreaker(now sim.Time) {
 }
 
 // attachStrat gives call c its per-call strategy state.
-func (w *World) attachStrat(c *call) {
+func (c *call) attachStrat(w *World) {
 	var cx *callStrat
 	if n := len(w.callStrats); n > 0 {
 		cx = w.callStrats[n-1]
@@ -333,14 +333,14 @@ func (w *World) attachStrat(c *call) {
 	c.x = cx
 }
 
-func (w *World) freeCallStrat(cx *callStrat) {
+func (cx *callStrat) freeCallStrat(w *World) {
 	*cx = callStrat{}
 	w.callStrats = append(w.callStrats, cx)
 }
 
 // launchStrat starts call c on an edge with strategies: the ratio budget
 // takes the call's deposit, then the first attempt goes.
-func (w *World) launchStrat(c *call) {
+func (c *call) launchStrat(w *World) {
 	x := c.e.st
 	if b := x.bulk; b != nil {
 		now := w.s.Now()
@@ -362,7 +362,7 @@ func (w *World) launchStrat(c *call) {
 		}
 		x.noteBulk(now)
 	}
-	w.startCall(c)
+	c.startCall(w)
 }
 
 func (x *edgeStrat) noteBulk(now sim.Time) {
@@ -371,17 +371,15 @@ func (x *edgeStrat) noteBulk(now sim.Time) {
 }
 
 // onBulkWait fails a call that waited for a bulkhead slot for MaxWait.
-func (w *World) onBulkWait(arg any) {
-	c := arg.(*call)
+func (c *call) onBulkWait(w *World) {
 	c.x.waitT = sim.Timer{}
 	c.finishCall(w, strategies.ReasonConcurrencyLimited)
 }
 
 // onBulkStart starts a call that was handed a bulkhead slot.
-func (w *World) onBulkStart(arg any) {
-	c := arg.(*call)
+func (c *call) onBulkStart(w *World) {
 	c.x.waitT = sim.Timer{}
-	w.startCall(c)
+	c.startCall(w)
 }
 
 // unwait takes c out of its edge's bulkhead wait queue.
@@ -398,7 +396,7 @@ func (x *edgeStrat) unwait(c *call) {
 
 // startCall sends the first attempt of c, past its bulkhead: the ratio
 // budget takes the call's deposit first.
-func (w *World) startCall(c *call) {
+func (c *call) startCall(w *World) {
 	x := c.e.st
 	if x.ratio != nil {
 		now := w.s.Now()
@@ -487,7 +485,7 @@ func (x *edgeStrat) allowRetry(w *World, c *call, r Reason) bool {
 // retry decides, once the last live attempt of c failed with r, whether
 // the call tries again; if so it schedules the retry after the backoff and
 // reports true.
-func (w *World) retry(c *call, r Reason) bool {
+func (c *call) retry(w *World, r Reason) bool {
 	x, cx := c.e.st, c.x
 	if !x.retryOn || !x.retry.ShouldRetry(1+int(cx.retries), r) {
 		return false
@@ -506,8 +504,8 @@ func (w *World) retry(c *call, r Reason) bool {
 	return true
 }
 
-func (w *World) onRetry(arg any) {
-	c := arg.(*call)
+// onRetry sends c's retry when its backoff has passed.
+func (c *call) onRetry(w *World) {
 	c.x.retryT = sim.Timer{}
 	c.sendAttempt(w, sendRetry)
 }
@@ -516,11 +514,11 @@ func (w *World) onRetry(arg any) {
 // before it was sent (breaker_open, throttled): it is not an attempt, so
 // no strategy records it; the call waits for its other copies, retries if
 // r is retryable, or ends with r.
-func (w *World) refused(c *call, r Reason) {
+func (c *call) refused(w *World, r Reason) {
 	if len(c.live) > 0 {
 		return
 	}
-	if w.retry(c, r) {
+	if c.retry(w, r) {
 		return
 	}
 	c.finishCall(w, r)
@@ -529,7 +527,7 @@ func (w *World) refused(c *call, r Reason) {
 // stopCallStrat stops the timers of c's strategies when c ends, and gives
 // back its bulkhead slot (starting the oldest waiter) or its place in the
 // wait queue.
-func (w *World) stopCallStrat(c *call) {
+func (c *call) stopCallStrat(w *World) {
 	cx := c.x
 	cx.retryT.Stop()
 	cx.hedgeT.Stop()
@@ -613,6 +611,6 @@ func (x *edgeStrat) abandoned(w *World, c *call, a *attempt, r Reason) {
 		x.outcome(w, c, a, r)
 	}
 	if x.cancel {
-		w.cancelCopy(x, a)
+		x.cancelCopy(w, a)
 	}
 }

@@ -163,14 +163,14 @@ func (e *edge) newCall(w *World, o owner, seed uint64) *call {
 		inherit(c, o)
 	}
 	if e.st != nil {
-		w.attachStrat(c)
+		c.attachStrat(w)
 	}
 	return c
 }
 
 func (c *call) freeCall(w *World) {
 	if c.x != nil {
-		w.freeCallStrat(c.x)
+		c.x.freeCallStrat(w)
 	}
 	live := c.live[:0]
 	*c = call{live: live}
@@ -232,7 +232,7 @@ func (c *call) launch(w *World) {
 		c.deadline = w.s.At(c.due, w.hDeadline, c)
 	}
 	if c.x != nil {
-		w.launchStrat(c)
+		c.launchStrat(w)
 		return
 	}
 	c.sendAttempt(w, sendFirst)
@@ -376,7 +376,7 @@ func (c *call) attemptDone(w *World, r Reason) {
 	if len(c.live) > 0 {
 		return
 	}
-	if c.x != nil && w.retry(c, r) {
+	if c.x != nil && c.retry(w, r) {
 		return
 	}
 	c.finishCall(w, r)
@@ -389,7 +389,7 @@ func (c *call) finishCall(w *World, r Reason) {
 	now := w.s.Now()
 	c.deadline.Stop()
 	if c.x != nil {
-		w.stopCallStrat(c)
+		c.stopCallStrat(w)
 	}
 	for len(c.live) > 0 {
 		a := c.live[len(c.live)-1]

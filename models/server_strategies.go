@@ -400,14 +400,13 @@ func (s *service) dropWaiting(r *replica, a *attempt, reason Reason) {
 	s.w.s.Schedule(0, s.w.hReply, a)
 }
 
-func (w *World) onReply(arg any) {
-	a := arg.(*attempt)
+// onReply sends the answer a rejected request was given.
+func (a *attempt) onReply(w *World) {
 	a.respond(w, a.reason)
 }
 
 // onSync is a replica's periodic sync with its service's shared quota.
-func (w *World) onSync(arg any) {
-	rs := arg.(*replicaStrat)
+func (rs *replicaStrat) onSync(w *World) {
 	x := rs.x
 	now := w.s.Now()
 	rs.dist.Sync(now)
