@@ -1,0 +1,36 @@
+package models
+
+// deque is a ring buffer of requests (FIFO pops the front, LIFO the back).
+type deque struct {
+	buf  []*attempt
+	head int
+	n    int
+}
+
+func (q *deque) push(a *attempt) {
+	if q.n == len(q.buf) {
+		nb := make([]*attempt, max(16, 2*len(q.buf)))
+		for i := 0; i < q.n; i++ {
+			nb[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = a
+	q.n++
+}
+
+func (q *deque) popFront() *attempt {
+	a := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.n--
+	return a
+}
+
+func (q *deque) popBack() *attempt {
+	i := (q.head + q.n - 1) & (len(q.buf) - 1)
+	a := q.buf[i]
+	q.buf[i] = nil
+	q.n--
+	return a
+}
