@@ -51,6 +51,14 @@
 // A timeout is counted when it fires. Goodput counts calls that succeeded
 // (within their deadline, since a call whose deadline passes has failed).
 //
+// # Observers
+//
+// The SLOs (slo.go) and the request traces (trace.go) are recorders: they
+// hear the lifecycle at four points (a call started, a step of an
+// attempt, a call done, an interval closed) through one interface
+// (record.go), and never change the run. A world without them pays one
+// nil check per point.
+//
 // # Common random numbers
 //
 // Arrivals come from a stream per client ("client/NAME/arrivals"). Every
