@@ -77,9 +77,8 @@ type callStrat struct {
 
 func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 	x := &edgeStrat{retryable: strategies.DefaultRetryableReasons}
-	any := false
 	if p.Retry.Enabled() {
-		cfg, err := p.Retry.Policy()
+		cfg, err := p.Retry.Config()
 		if err != nil {
 			return nil, err
 		}
@@ -89,89 +88,68 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 		x.retryOn, x.retryable = true, cfg.Retryable
 		x.mRetries = x.m.counter(strategies.MetricRetries)
 		x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
-		any = true
 	}
 	if b := p.Breaker; b != nil {
-		cfg, err := b.Strategy()
-		if err != nil {
-			return nil, err
-		}
-		if x.breaker, err = strategies.NewCircuitBreaker(cfg); err != nil {
+		var err error
+		if x.breaker, err = b.New(); err != nil {
 			return nil, err
 		}
 		x.gBreaker = x.m.gauge(strategies.MetricBreakerState)
 		x.mOpened = x.m.counter(strategies.MetricBreakerOpened)
-		any = true
 	}
 	if b := p.RetryBreaker; b != nil {
-		cfg, err := b.Strategy()
-		if err != nil {
-			return nil, err
-		}
-		if x.rbreaker, err = strategies.NewRetryBreaker(cfg); err != nil {
+		var err error
+		if x.rbreaker, err = b.New(); err != nil {
 			return nil, err
 		}
 		if x.mDenied == nil {
 			x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 		}
 		x.gRetryBr = x.m.gauge(strategies.MetricRetryBreakerState)
-		any = true
 	}
 	if t := p.Throttle; t != nil {
-		cfg, err := t.Strategy()
-		if err != nil {
-			return nil, err
-		}
-		if x.throttle, err = strategies.NewAdaptiveThrottle(cfg); err != nil {
+		var err error
+		if x.throttle, err = t.New(); err != nil {
 			return nil, err
 		}
 		x.gThrottle = x.m.gauge(strategies.MetricThrottleP)
-		any = true
 	}
 	if h := p.Hedge; h != nil {
-		cfg, err := h.Strategy()
-		if err != nil {
+		var err error
+		if x.hedge, err = h.New(); err != nil {
 			return nil, err
 		}
-		if x.hedge, err = strategies.NewHedger(cfg); err != nil {
-			return nil, err
-		}
-		x.cancel = cfg.CancelOthers
+		x.cancel = h.Cancel == nil || *h.Cancel
 		x.mHedges = x.m.counter(strategies.MetricHedges)
 		x.mCancel = x.m.counter(strategies.MetricHedgesCancelled)
 		x.gHedgeDly = x.m.gauge(strategies.MetricHedgeDelay)
-		x.gHedgeDly.set(0, cfg.Delay.Seconds())
+		x.gHedgeDly.set(0, h.Delay.Seconds())
 		if x.mDenied == nil {
 			x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 		}
-		any = true
 	}
 	if b := p.Bulkhead; b != nil {
-		cfg, err := b.Strategy()
-		if err != nil {
-			return nil, err
-		}
-		if x.bulk, err = strategies.NewBulkhead(cfg); err != nil {
+		var err error
+		if x.bulk, err = b.New(); err != nil {
 			return nil, err
 		}
 		x.gBulkIn = x.m.gauge(strategies.MetricBulkheadInFlight)
 		x.gBulkWait = x.m.gauge(strategies.MetricBulkheadWaiting)
-		any = true
 	}
 	if b := p.Budget; b != nil {
 		var err error
 		tokens := 0.0
 		switch b.Kind {
-		case config.BudgetTokenBucket:
+		case strategies.BudgetTokenBucket:
 			x.tokens, err = strategies.NewTokenBucketBudget(strategies.TokenBucketBudgetConfig{MaxTokens: b.MaxTokens, TokenRatio: b.TokenRatio})
 			tokens = b.MaxTokens
-		case config.BudgetRatio:
-			x.ratio, err = strategies.NewRatioBudget(b.Ratio())
+		case strategies.BudgetRatio:
+			x.ratio, err = strategies.NewRatioBudget(b.RatioConfig())
 			if err == nil {
 				tokens = float64(x.ratio.Balance(0))
 			}
-		case config.BudgetQuota:
-			x.quota, err = strategies.NewRetryQuota(b.Quota())
+		case strategies.BudgetQuota:
+			x.quota, err = strategies.NewRetryQuota(b.QuotaConfig())
 			tokens = b.MaxTokens
 		}
 		if err != nil {
@@ -182,9 +160,8 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 		}
 		x.gBudget = x.m.gauge(strategies.MetricBudgetTokens)
 		x.gBudget.set(0, tokens)
-		any = true
 	}
-	if !any {
+	if x.m.empty() { // every strategy records a metric
 		return nil, nil
 	}
 	return x, nil

@@ -100,7 +100,7 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		any = true
 	}
 	if d := cfg.DistributedRateLimit; d != nil {
-		qc, err := d.Strategy(len(s.reps))
+		qc, err := d.Config(len(s.reps))
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		}
 	}
 	if sh := cfg.Shed; sh != nil && sh.Latency > 0 {
-		lc, err := sh.LatencyShedder()
+		lc, err := sh.LatencyConfig()
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // End-to-end runs of each strategy through the models, each showing the
@@ -48,7 +49,7 @@ func TestRetryAttemptsAndReasons(t *testing.T) {
 	// retry.on are retried.
 	cfg := oneService(10, "1ms", 10*time.Second)
 	cfg.Faults = []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 0, For: time.Hour}}
-	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Backoff: "none"}
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Backoff: "none"}
 	_, r := run(t, cfg)
 	s := r.Summary
 	wantEq(t, "calls", s.Calls, results.Count(99))
@@ -73,22 +74,22 @@ func TestRetryAttemptsAndReasons(t *testing.T) {
 
 func TestRetryValidation(t *testing.T) {
 	cfg := oneService(10, "1ms", time.Second)
-	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Backoff: "exponentail", On: []string{"timeout", "nope"}}
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Backoff: "exponentail", On: []string{"timeout", "nope"}}
 	_, err := Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.backoff: must be one of none, constant, linear, exponential") {
 		t.Fatalf("bad backoff: %v", err)
 	}
-	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, On: []string{"timeout", "nope"}}
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, On: []string{"timeout", "nope"}}
 	_, err = Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), `clients[c].retry.on[1]: "nope" is not a failure reason`) {
 		t.Fatalf("bad reason: %v", err)
 	}
-	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 3, Base: 10 * time.Millisecond, Max: time.Millisecond}
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Base: 10 * time.Millisecond, Max: time.Millisecond}
 	_, err = Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.max: must be >= Base (10ms), got 1ms") {
 		t.Fatalf("bad max: %v", err)
 	}
-	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 101}
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 101}
 	_, err = Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "clients[c].retry.attempts: must be in [0, 100]") {
 		t.Fatalf("bad attempts: %v", err)
@@ -105,7 +106,7 @@ func retryWave(jitter string) config.Config {
 		Interval: 10 * time.Millisecond,
 		Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("10ms")}},
 		Clients: []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 100, Every: time.Hour, Start: time.Second},
-			ClientPolicy: config.ClientPolicy{Retry: config.RetryConfig{Attempts: 6, Backoff: "exponential", Base: 50 * time.Millisecond,
+			ClientPolicy: config.ClientPolicy{Retry: strategies.RetrySpec{Attempts: 6, Backoff: "exponential", Base: 50 * time.Millisecond,
 				Max: time.Second, Jitter: jitter}}}},
 		Faults: []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 500 * time.Millisecond, For: 600 * time.Millisecond}},
 	}
@@ -147,12 +148,12 @@ func ptr[T any](v T) *T { return &v }
 // failing is an open client at 100 calls/s against a service that fails
 // every request with error after 1ms: a 100% failure rate. Each call may
 // make 5 attempts, retried at once.
-func failing(budget *config.BudgetConfig) config.Config {
+func failing(budget *strategies.BudgetSpec) config.Config {
 	return config.Config{
 		Duration: 30 * time.Second,
 		Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("1ms"), ErrorRate: 1}},
 		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 100, Arrival: config.Constant,
-			ClientPolicy: config.ClientPolicy{Retry: config.RetryConfig{Attempts: 5, Backoff: "none"}, Budget: budget}}},
+			ClientPolicy: config.ClientPolicy{Retry: strategies.RetrySpec{Attempts: 5, Backoff: "none"}, Budget: budget}}},
 	}
 }
 
@@ -164,14 +165,14 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	// AWS quota pays for 500/5 = 100 retries and then none.
 	cases := []struct {
 		name   string
-		budget *config.BudgetConfig
+		budget *strategies.BudgetSpec
 		lo, hi float64
 	}{
 		{"none", nil, 4.99, 5},
-		{"ratio", &config.BudgetConfig{Kind: config.BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(0)}, 1.09, 1.11},
-		{"ratio-reserve", &config.BudgetConfig{Kind: config.BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(5)}, 1.13, 1.16},
-		{"token_bucket", &config.BudgetConfig{Kind: config.BudgetTokenBucket}, 1, 1.002},
-		{"quota", &config.BudgetConfig{Kind: config.BudgetQuota}, 1.033, 1.034},
+		{"ratio", &strategies.BudgetSpec{Kind: strategies.BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(0)}, 1.09, 1.11},
+		{"ratio-reserve", &strategies.BudgetSpec{Kind: strategies.BudgetRatio, Percent: ptr(10.0), MinRetriesPerS: ptr(5)}, 1.13, 1.16},
+		{"token_bucket", &strategies.BudgetSpec{Kind: strategies.BudgetTokenBucket}, 1, 1.002},
+		{"quota", &strategies.BudgetSpec{Kind: strategies.BudgetQuota}, 1.033, 1.034},
 	}
 	for _, tc := range cases {
 		_, r := run(t, failing(tc.budget))
@@ -194,7 +195,7 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	// attempts failed, once 10 are known) lets the first few calls retry,
 	// then none.
 	cfg := failing(nil)
-	cfg.Clients[0].RetryBreaker = &config.RetryBreakerConfig{}
+	cfg.Clients[0].RetryBreaker = &strategies.RetryBreakerSpec{}
 	_, r := run(t, cfg)
 	cs := r.Summary.Clients["c"]
 	if a := cs.Amplification; a > 1.004 {
@@ -203,7 +204,7 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	wantEq(t, "retry breaker state at the end", r.Series.Clients[0].Strategy["retry_breaker_state"][29], 1.0)
 
 	// The token bucket's tokens fall from 10 to at most half and stay.
-	_, r = run(t, failing(&config.BudgetConfig{Kind: config.BudgetTokenBucket}))
+	_, r = run(t, failing(&strategies.BudgetSpec{Kind: strategies.BudgetTokenBucket}))
 	tok := r.Series.Clients[0].Strategy["budget_tokens"]
 	if tok[len(tok)-1] > 5 {
 		t.Errorf("token bucket ends with %v tokens, want <= 5", tok[len(tok)-1])
@@ -212,14 +213,14 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 
 func TestBudgetValidation(t *testing.T) {
 	for _, tc := range []struct {
-		b    config.BudgetConfig
+		b    strategies.BudgetSpec
 		want string
 	}{
-		{config.BudgetConfig{}, "clients[c].budget.kind: is required"},
-		{config.BudgetConfig{Kind: "leaky"}, `clients[c].budget.kind: must be one of token_bucket, ratio, quota, got "leaky"`},
-		{config.BudgetConfig{Kind: config.BudgetTokenBucket, TTL: time.Second}, "clients[c].budget.ttl: is not a key of a token_bucket budget"},
-		{config.BudgetConfig{Kind: config.BudgetRatio, TTL: 90 * time.Second}, "clients[c].budget.ttl: must be in [1s, 60s], got 1m30s"},
-		{config.BudgetConfig{Kind: config.BudgetTokenBucket, TokenRatio: 0.0001}, "clients[c].budget.token_ratio: must be in (0, MaxTokens] with at most 3 decimal places"},
+		{strategies.BudgetSpec{}, "clients[c].budget.kind: is required"},
+		{strategies.BudgetSpec{Kind: "leaky"}, `clients[c].budget.kind: must be one of token_bucket, ratio, quota, got "leaky"`},
+		{strategies.BudgetSpec{Kind: strategies.BudgetTokenBucket, TTL: time.Second}, "clients[c].budget.ttl: is not a key of a token_bucket budget"},
+		{strategies.BudgetSpec{Kind: strategies.BudgetRatio, TTL: 90 * time.Second}, "clients[c].budget.ttl: must be in [1s, 60s], got 1m30s"},
+		{strategies.BudgetSpec{Kind: strategies.BudgetTokenBucket, TokenRatio: 0.0001}, "clients[c].budget.token_ratio: must be in (0, MaxTokens] with at most 3 decimal places"},
 	} {
 		cfg := oneService(10, "1ms", time.Second)
 		b := tc.b
@@ -233,9 +234,9 @@ func TestBudgetValidation(t *testing.T) {
 
 func TestBuildLeavesTheCallersConfigAlone(t *testing.T) {
 	cfg := oneService(10, "1ms", time.Second)
-	b := &config.BudgetConfig{Kind: config.BudgetRatio}
+	b := &strategies.BudgetSpec{Kind: strategies.BudgetRatio}
 	cfg.Clients[0].Budget = b
-	cfg.Clients[0].Retry = config.RetryConfig{Attempts: 2}
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 2}
 	if _, err := Build(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestBreakerStopsCallsToADeadDependencyAndProbesItBack(t *testing.T) {
 		Faults:   []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 10 * time.Second, For: 10 * time.Second}},
 	}
 	_, base := run(t, cfg)
-	cfg.Clients[0].Breaker = &config.BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}
+	cfg.Clients[0].Breaker = &strategies.BreakerSpec{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}
 	_, r := run(t, cfg)
 	during := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 10, 20) }
 	if got := during(base); got != 1000 {
@@ -407,7 +408,7 @@ func TestQueueDisciplinesKeepGoodputUnderOverload(t *testing.T) {
 
 // twiceCapacity is an open client at 800 calls/s (deadline 200ms) against
 // a service of 4 workers of exp(10ms), capacity 400/s: twice its load.
-func twiceCapacity(sh *config.ShedConfig) config.Config {
+func twiceCapacity(sh *strategies.ShedSpec) config.Config {
 	return config.Config{
 		Duration: 20 * time.Second,
 		Seed:     5,
@@ -427,7 +428,7 @@ func TestSheddingKeepsGoodputNearCapacityAtTwiceTheLoad(t *testing.T) {
 	if g := good(base); g > 0.01*capacity {
 		t.Errorf("no shedding: goodput %v/s, want collapsed", g)
 	}
-	for _, sh := range []config.ShedConfig{{QueueLength: 8}, {Concurrency: 12}, {Latency: 20 * time.Millisecond}} {
+	for _, sh := range []strategies.ShedSpec{{QueueLength: 8}, {Concurrency: 12}, {Latency: 20 * time.Millisecond}} {
 		_, r := run(t, twiceCapacity(&sh))
 		if g := good(r); g < 0.95*capacity {
 			t.Errorf("shed %+v: goodput %v/s, want near capacity %v", sh, g, capacity)
@@ -449,7 +450,7 @@ func TestPrioritySheddingProtectsCriticalTraffic(t *testing.T) {
 		Duration: 20 * time.Second,
 		Seed:     5,
 		Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
-			Shed: &config.ShedConfig{Priority: &config.PriorityShed{Sheddable: 4, Critical: 16}}}},
+			Shed: &strategies.ShedSpec{Priority: &strategies.PriorityShed{Sheddable: 4, Critical: 16}}}},
 		Clients: []config.ClientConfig{
 			{Name: "users", Target: "api", Rate: 300, ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond}},
 			{Name: "batch", Target: "api", Rate: 500, ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond, Priority: "sheddable"}},
@@ -471,10 +472,10 @@ func TestRateLimitsAdmitTheirRate(t *testing.T) {
 	// send. Per client: each may send 100/s, so a gets 100 and b all of
 	// its 50. The token bucket starts full (burst 100: one second of
 	// rate), hence its extra 100 over the run.
-	for _, kind := range []string{config.RateTokenBucket, config.RateFixedWindow, config.RateSlidingWindow} {
+	for _, kind := range []string{strategies.RateTokenBucket, strategies.RateFixedWindow, strategies.RateSlidingWindow} {
 		for _, per := range []string{"global", "client"} {
 			cfg := config.Config{Duration: 20 * time.Second, Seed: 5,
-				Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("exp(10ms)"), RateLimit: &config.RateLimitConfig{Kind: kind, Rate: 100, Per: per}}},
+				Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("exp(10ms)"), RateLimit: &strategies.RateLimitSpec{Kind: kind, Rate: 100, Per: per}}},
 				Clients:  []config.ClientConfig{{Name: "a", Target: "api", Rate: 300}, {Name: "b", Target: "api", Rate: 50}}}
 			_, r := run(t, cfg)
 			a, b := r.Summary.Clients["a"].Goodput, r.Summary.Clients["b"].Goodput
@@ -504,7 +505,7 @@ func TestDistributedRateLimitOverAdmitsAsSyncsGetRarer(t *testing.T) {
 	admitted := func(mode string, sync time.Duration) (float64, *results.Results) {
 		cfg := config.Config{Duration: 20 * time.Second, Seed: 5,
 			Services: []config.ServiceConfig{{Name: "api", Replicas: 4, Workers: 100, ServiceTime: d("exp(10ms)"),
-				DistributedRateLimit: &config.DistributedRateLimitConfig{Limit: 400, SyncInterval: sync, Mode: mode}}},
+				DistributedRateLimit: &strategies.DistributedRateLimitSpec{Limit: 400, SyncInterval: sync, Mode: mode}}},
 			Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 2000}}}
 		_, r := run(t, cfg)
 		return r.Summary.Goodput, r
@@ -530,10 +531,10 @@ func TestAdaptiveConcurrencyFollowsACapacityDrop(t *testing.T) {
 	// Each algorithm lowers its limit while capacity is short (latency,
 	// or for AIMD latency above its 50ms timeout, rises) and raises it
 	// again after; the service keeps serving at its capacity meanwhile.
-	for _, cl := range []config.ConcurrencyLimitConfig{
-		{Kind: config.LimitAIMD, Min: 2, Timeout: 50 * time.Millisecond},
-		{Kind: config.LimitVegas},
-		{Kind: config.LimitGradient2, Min: 2, LongWindow: 20000},
+	for _, cl := range []strategies.ConcurrencyLimitSpec{
+		{Kind: strategies.LimitAIMD, Min: 2, Timeout: 50 * time.Millisecond},
+		{Kind: strategies.LimitVegas},
+		{Kind: strategies.LimitGradient2, Min: 2, LongWindow: 20000},
 	} {
 		cfg := config.Config{Duration: 60 * time.Second, Seed: 5,
 			Services: []config.ServiceConfig{{Name: "api", Workers: 10, ServiceTime: d("uniform(8ms, 12ms)"), ConcurrencyLimit: &cl}},
@@ -569,20 +570,24 @@ func TestServerStrategyValidation(t *testing.T) {
 			s.Queue.Order, s.Queue.CoDelVariant = config.ControlledDelay, config.CoDelFolly
 		}, `services[api].queue.codel_variant: is for order = "codel"`},
 		{func(s *config.ServiceConfig) { s.Queue.Order, s.Queue.Interval = config.CoDel, time.Millisecond }, "services[api].queue.interval: must be in (Target (5ms), 24h], got 1ms"},
-		{func(s *config.ServiceConfig) { s.Shed = &config.ShedConfig{} }, "services[api].shed: sets no signal"},
+		{func(s *config.ServiceConfig) { s.Shed = &strategies.ShedSpec{} }, "services[api].shed: sets no signal"},
 		{func(s *config.ServiceConfig) {
-			s.Shed = &config.ShedConfig{Priority: &config.PriorityShed{Sheddable: 10, Critical: 5}}
+			s.Shed = &strategies.ShedSpec{Priority: &strategies.PriorityShed{Sheddable: 10, Critical: 5}}
 		}, "services[api].shed.priority: limits must not decrease"},
-		{func(s *config.ServiceConfig) { s.RateLimit = &config.RateLimitConfig{Kind: config.RateTokenBucket} }, "services[api].rate_limit.rate: must be in (0, 1e9] requests/s, got 0"},
 		{func(s *config.ServiceConfig) {
-			s.RateLimit = &config.RateLimitConfig{Kind: config.RateFixedWindow, Rate: 1, Burst: 3}
+			s.RateLimit = &strategies.RateLimitSpec{Kind: strategies.RateTokenBucket}
+		}, "services[api].rate_limit.rate: must be in (0, 1e9] requests/s, got 0"},
+		{func(s *config.ServiceConfig) {
+			s.RateLimit = &strategies.RateLimitSpec{Kind: strategies.RateFixedWindow, Rate: 1, Burst: 3}
 		}, "services[api].rate_limit.burst: is for token_bucket"},
-		{func(s *config.ServiceConfig) { s.DistributedRateLimit = &config.DistributedRateLimitConfig{Limit: 10} }, "services[api].distributed_rate_limit.sync_interval: must be in [1µs, 24h], got 0s"},
 		{func(s *config.ServiceConfig) {
-			s.ConcurrencyLimit = &config.ConcurrencyLimitConfig{Kind: config.LimitVegas, Min: 3}
+			s.DistributedRateLimit = &strategies.DistributedRateLimitSpec{Limit: 10}
+		}, "services[api].distributed_rate_limit.sync_interval: must be in [1µs, 24h], got 0s"},
+		{func(s *config.ServiceConfig) {
+			s.ConcurrencyLimit = &strategies.ConcurrencyLimitSpec{Kind: strategies.LimitVegas, Min: 3}
 		}, "services[api].concurrency_limit.min: is not a key of a vegas limit"},
 		{func(s *config.ServiceConfig) {
-			s.ConcurrencyLimit = &config.ConcurrencyLimitConfig{Kind: config.LimitAIMD, BackoffRatio: 1}
+			s.ConcurrencyLimit = &strategies.ConcurrencyLimitSpec{Kind: strategies.LimitAIMD, BackoffRatio: 1}
 		}, "services[api].concurrency_limit.backoff_ratio: must be in [0.5, 1), got 1"},
 	} {
 		cfg := oneService(10, "1ms", time.Second)
@@ -609,7 +614,7 @@ func TestAdaptiveThrottleSendsAboutKTimesWhatIsAccepted(t *testing.T) {
 		Duration: 30 * time.Second,
 		Seed:     5,
 		Services: []config.ServiceConfig{{Name: "api", Workers: 50, ServiceTime: d("exp(5ms)"),
-			RateLimit: &config.RateLimitConfig{Kind: config.RateTokenBucket, Rate: 100}}},
+			RateLimit: &strategies.RateLimitSpec{Kind: strategies.RateTokenBucket, Rate: 100}}},
 		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 1000}},
 	}
 	arrivals := func(r *results.Results) float64 { return sumOf(r.Series.Services[0].Arrivals, 15, 30) / 15 }
@@ -617,7 +622,7 @@ func TestAdaptiveThrottleSendsAboutKTimesWhatIsAccepted(t *testing.T) {
 	if a := arrivals(base); a < 950 {
 		t.Errorf("no throttle: %v arrivals/s at the service, want all 1000", a)
 	}
-	cfg.Clients[0].Throttle = &config.ThrottleConfig{Window: 10 * time.Second}
+	cfg.Clients[0].Throttle = &strategies.ThrottleSpec{Window: 10 * time.Second}
 	_, r := run(t, cfg)
 	if a := arrivals(r); a < 170 || a > 240 {
 		t.Errorf("throttle K=2: %v arrivals/s at the service, want about 2 x 100", a)
@@ -648,7 +653,7 @@ func TestHedgingCutsTheTail(t *testing.T) {
 		Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 300}},
 	}
 	_, base := run(t, cfg)
-	cfg.Clients[0].Hedge = &config.HedgeConfig{Window: 10 * time.Second}
+	cfg.Clients[0].Hedge = &strategies.HedgeSpec{Window: 10 * time.Second}
 	_, r := run(t, cfg)
 	p0, p1 := base.Summary.Latency.P999, r.Summary.Latency.P999
 	if p0 < 0.9 || p1 > 0.05 {
@@ -675,7 +680,7 @@ func TestHedgeCancelRemovesQueuedCopies(t *testing.T) {
 		Duration: 5 * time.Second,
 		Services: []config.ServiceConfig{{Name: "api", ServiceTime: d("100ms")}},
 		Clients: []config.ClientConfig{{Name: "c", Target: "api", Burst: config.BurstConfig{Size: 10, Every: time.Hour, Start: time.Second},
-			ClientPolicy: config.ClientPolicy{Hedge: &config.HedgeConfig{Delay: 50 * time.Millisecond}}}},
+			ClientPolicy: config.ClientPolicy{Hedge: &strategies.HedgeSpec{Delay: 50 * time.Millisecond}}}},
 	}
 	_, r := run(t, cfg)
 	api := r.Summary.Services["api"]
@@ -708,7 +713,7 @@ func TestBulkheadBoundsCallsInFlight(t *testing.T) {
 	if f := maxOf(base.Series.Clients[0].InFlight); f < 100 {
 		t.Errorf("no bulkhead: in flight %v, want growing", f)
 	}
-	cfg.Clients[0].Bulkhead = &config.BulkheadConfig{MaxInFlight: 4}
+	cfg.Clients[0].Bulkhead = &strategies.BulkheadSpec{MaxInFlight: 4}
 	_, r := run(t, cfg)
 	c := r.Summary.Clients["c"]
 	if f := maxOf(r.Series.Clients[0].InFlight); f > 4 {
@@ -723,7 +728,7 @@ func TestBulkheadBoundsCallsInFlight(t *testing.T) {
 	if m := maxOf(r.Series.Clients[0].Strategy["bulkhead_in_flight"]); m > 4 {
 		t.Errorf("bulkhead_in_flight up to %v, want <= 4", m)
 	}
-	cfg.Clients[0].Bulkhead = &config.BulkheadConfig{MaxInFlight: 4, MaxWait: 100 * time.Millisecond, MaxWaiting: 2}
+	cfg.Clients[0].Bulkhead = &strategies.BulkheadSpec{MaxInFlight: 4, MaxWait: 100 * time.Millisecond, MaxWaiting: 2}
 	_, w := run(t, cfg)
 	cw := w.Summary.Clients["c"]
 	if cw.Strategy["bulkhead_waiting"] == 0 {
@@ -743,28 +748,28 @@ func TestBulkheadBoundsCallsInFlight(t *testing.T) {
 func withStrategies(t *rapid.T, cfg config.Config) config.Config {
 	pol := func(p string, cp *config.ClientPolicy) {
 		if rapid.Bool().Draw(t, p+"retry") {
-			cp.Retry = config.RetryConfig{Attempts: rapid.IntRange(2, 4).Draw(t, p+"attempts"),
+			cp.Retry = strategies.RetrySpec{Attempts: rapid.IntRange(2, 4).Draw(t, p+"attempts"),
 				Backoff: rapid.SampledFrom([]string{"none", "constant", "exponential"}).Draw(t, p+"backoff"), Base: 2 * time.Millisecond,
 				On: []string{"timeout", "error", "shed", "rate_limited", "queue_full", "concurrency_limited", "dropped", "expired", "outage", "breaker_open", "throttled"}}
 		}
 		if rapid.Bool().Draw(t, p+"budget") {
-			cp.Budget = &config.BudgetConfig{Kind: rapid.SampledFrom([]string{config.BudgetTokenBucket, config.BudgetRatio, config.BudgetQuota}).Draw(t, p+"budget_kind")}
+			cp.Budget = &strategies.BudgetSpec{Kind: rapid.SampledFrom([]string{strategies.BudgetTokenBucket, strategies.BudgetRatio, strategies.BudgetQuota}).Draw(t, p+"budget_kind")}
 		}
 		if rapid.Bool().Draw(t, p+"breaker") {
-			cp.Breaker = &config.BreakerConfig{Size: 10, MinCalls: 5, OpenFor: 200 * time.Millisecond, Probes: 2,
+			cp.Breaker = &strategies.BreakerSpec{Size: 10, MinCalls: 5, OpenFor: 200 * time.Millisecond, Probes: 2,
 				Window: rapid.SampledFrom([]string{"count", "time"}).Draw(t, p+"window"), MaxHalfOpen: maybe(t, p+"mho", time.Second)}
 		}
 		if rapid.Bool().Draw(t, p+"retry_breaker") {
-			cp.RetryBreaker = &config.RetryBreakerConfig{}
+			cp.RetryBreaker = &strategies.RetryBreakerSpec{}
 		}
 		if rapid.Bool().Draw(t, p+"throttle") {
-			cp.Throttle = &config.ThrottleConfig{Window: time.Second}
+			cp.Throttle = &strategies.ThrottleSpec{Window: time.Second}
 		}
 		if rapid.Bool().Draw(t, p+"hedge") {
-			cp.Hedge = &config.HedgeConfig{Delay: 5 * time.Millisecond, MaxAttempts: rapid.IntRange(2, 3).Draw(t, p+"copies"), Cancel: ptr(rapid.Bool().Draw(t, p+"cancel"))}
+			cp.Hedge = &strategies.HedgeSpec{Delay: 5 * time.Millisecond, MaxAttempts: rapid.IntRange(2, 3).Draw(t, p+"copies"), Cancel: ptr(rapid.Bool().Draw(t, p+"cancel"))}
 		}
 		if rapid.Bool().Draw(t, p+"bulkhead") {
-			cp.Bulkhead = &config.BulkheadConfig{MaxInFlight: rapid.IntRange(1, 5).Draw(t, p+"max_in_flight"), MaxWait: maybe(t, p+"max_wait", 20*time.Millisecond)}
+			cp.Bulkhead = &strategies.BulkheadSpec{MaxInFlight: rapid.IntRange(1, 5).Draw(t, p+"max_in_flight"), MaxWait: maybe(t, p+"max_wait", 20*time.Millisecond)}
 		}
 		if rapid.Bool().Draw(t, p+"priority") {
 			cp.Priority = rapid.SampledFrom([]string{"sheddable", "critical"}).Draw(t, p+"prio")
@@ -801,18 +806,18 @@ func withStrategies(t *rapid.T, cfg config.Config) config.Config {
 			s.Queue.Order, s.Queue.CoDelVariant, s.Queue.Target = config.CoDel, config.CoDelFolly, time.Millisecond
 		}
 		if rapid.Bool().Draw(t, p+"shed") {
-			s.Shed = &config.ShedConfig{QueueLength: 3, Latency: 10 * time.Millisecond, Priority: &config.PriorityShed{Sheddable: 2, Critical: 4}}
+			s.Shed = &strategies.ShedSpec{QueueLength: 3, Latency: 10 * time.Millisecond, Priority: &strategies.PriorityShed{Sheddable: 2, Critical: 4}}
 		}
 		if rapid.Bool().Draw(t, p+"rate_limit") {
-			s.RateLimit = &config.RateLimitConfig{Kind: rapid.SampledFrom([]string{config.RateTokenBucket, config.RateFixedWindow, config.RateSlidingWindow}).Draw(t, p+"rl_kind"),
+			s.RateLimit = &strategies.RateLimitSpec{Kind: rapid.SampledFrom([]string{strategies.RateTokenBucket, strategies.RateFixedWindow, strategies.RateSlidingWindow}).Draw(t, p+"rl_kind"),
 				Rate: 50, Per: rapid.SampledFrom([]string{"global", "client"}).Draw(t, p+"per")}
 		}
 		if rapid.Bool().Draw(t, p+"distributed") {
-			s.DistributedRateLimit = &config.DistributedRateLimitConfig{Limit: 80, SyncInterval: 50 * time.Millisecond}
+			s.DistributedRateLimit = &strategies.DistributedRateLimitSpec{Limit: 80, SyncInterval: 50 * time.Millisecond}
 		}
 		if rapid.Bool().Draw(t, p+"concurrency_limit") {
-			s.ConcurrencyLimit = &config.ConcurrencyLimitConfig{Kind: rapid.SampledFrom([]string{config.LimitAIMD, config.LimitVegas, config.LimitGradient2}).Draw(t, p+"cl_kind"), Initial: 4}
-			if s.ConcurrencyLimit.Kind != config.LimitVegas {
+			s.ConcurrencyLimit = &strategies.ConcurrencyLimitSpec{Kind: rapid.SampledFrom([]string{strategies.LimitAIMD, strategies.LimitVegas, strategies.LimitGradient2}).Draw(t, p+"cl_kind"), Initial: 4}
+			if s.ConcurrencyLimit.Kind != strategies.LimitVegas {
 				s.ConcurrencyLimit.Min = 1
 			}
 		}
@@ -1075,9 +1080,9 @@ func TestSnapshotShowsStrategies(t *testing.T) {
 	// service's shedder has counted its sheds; Snapshot shows both.
 	cfg := config.Config{
 		Duration: 20 * time.Second,
-		Services: []config.ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("20ms"), Shed: &config.ShedConfig{QueueLength: 1}}},
+		Services: []config.ServiceConfig{{Name: "api", Workers: 2, ServiceTime: d("20ms"), Shed: &strategies.ShedSpec{QueueLength: 1}}},
 		Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 50,
-			ClientPolicy: config.ClientPolicy{Breaker: &config.BreakerConfig{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}}}},
+			ClientPolicy: config.ClientPolicy{Breaker: &strategies.BreakerSpec{Size: 20, MinCalls: 10, OpenFor: time.Second, Probes: 3}}}},
 		Faults: []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: 10 * time.Second, For: 5 * time.Second}},
 	}
 	w, err := Build(cfg)
@@ -1107,14 +1112,14 @@ func TestSnapshotShowsStrategies(t *testing.T) {
 func BenchmarkMM1Strategies(b *testing.B) {
 	cfg := mm1Config(b.N, 1)
 	cfg.Clients[0].ClientPolicy = config.ClientPolicy{
-		Retry:    config.RetryConfig{Attempts: 3},
-		Budget:   &config.BudgetConfig{Kind: config.BudgetTokenBucket},
-		Breaker:  &config.BreakerConfig{},
-		Throttle: &config.ThrottleConfig{Window: 10 * time.Second},
+		Retry:    strategies.RetrySpec{Attempts: 3},
+		Budget:   &strategies.BudgetSpec{Kind: strategies.BudgetTokenBucket},
+		Breaker:  &strategies.BreakerSpec{},
+		Throttle: &strategies.ThrottleSpec{Window: 10 * time.Second},
 	}
 	s := &cfg.Services[0]
-	s.RateLimit = &config.RateLimitConfig{Kind: config.RateTokenBucket, Rate: 1e6}
-	s.Shed = &config.ShedConfig{Concurrency: 1_000_000}
+	s.RateLimit = &strategies.RateLimitSpec{Kind: strategies.RateTokenBucket, Rate: 1e6}
+	s.Shed = &strategies.ShedSpec{Concurrency: 1_000_000}
 	s.Queue.Order = config.AdaptiveLIFO
 	benchCustomers(b, cfg)
 }
@@ -1135,7 +1140,7 @@ func TestRejectCostCollapsesGoodputUnderRetries(t *testing.T) {
 			Services: []config.ServiceConfig{{Name: "api", Workers: 4, ServiceTime: d("exp(10ms)"),
 				Queue: config.QueueConfig{Limit: config.Limit(8)}, RejectCost: cost}},
 			Clients: []config.ClientConfig{{Name: "c", Target: "api", Rate: 800,
-				ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond, Retry: config.RetryConfig{Attempts: 3}}}},
+				ClientPolicy: config.ClientPolicy{Deadline: 200 * time.Millisecond, Retry: strategies.RetrySpec{Attempts: 3}}}},
 		}
 	}
 	good := func(r *results.Results) float64 { return sumOf(r.Series.Total.Goodput, 5, 20) / 15 }

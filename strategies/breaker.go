@@ -456,7 +456,7 @@ func (b *BreakerSpec) Config() (CircuitBreakerConfig, error) {
 		SlowCallDuration: b.SlowCall, Window: wt, WindowSize: b.Size, MinimumCalls: b.MinCalls, OpenDuration: b.OpenFor,
 		HalfOpenCalls: b.Probes, MaxHalfOpenWait: b.MaxHalfOpen, AutomaticHalfOpen: b.AutoHalfOpen}
 	_, err = NewCircuitBreaker(cfg)
-	return cfg, fieldError(err, breakerKeys)
+	return cfg, AsFieldError(err, breakerKeys)
 }
 
 var breakerKeys = map[string]string{"FailureRateThreshold": "failure_threshold", "SlowCallRateThreshold": "slow_threshold",
@@ -468,3 +468,12 @@ func (b *BreakerSpec) Validate() error { _, err := b.Config(); return err }
 
 // Key returns the table's scenario key, "breaker".
 func (*BreakerSpec) Key() string { return "breaker" }
+
+// New returns the breaker b configures.
+func (b *BreakerSpec) New() (*CircuitBreaker, error) {
+	cfg, err := b.Config()
+	if err != nil {
+		return nil, err
+	}
+	return NewCircuitBreaker(cfg)
+}

@@ -418,7 +418,7 @@ func (b *BudgetSpec) Validate() error {
 			return &FieldError{Path: k.name, Msg: fmt.Sprintf("is not a key of a %s budget (its keys: %s)", b.Kind, strings.Join(own, ", "))}
 		}
 	}
-	return fieldError(err, map[string]string{"MaxTokens": "max_tokens", "TokenRatio": "token_ratio", "TTL": "ttl",
+	return AsFieldError(err, map[string]string{"MaxTokens": "max_tokens", "TokenRatio": "token_ratio", "TTL": "ttl",
 		"MinRetriesPerSec": "min_retries_per_s", "PercentCanRetry": "percent", "RetryCost": "retry_cost",
 		"TimeoutRetryCost": "timeout_retry_cost", "NoRetryIncrement": "no_retry_increment"})
 }

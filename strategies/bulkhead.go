@@ -157,7 +157,7 @@ func (b *BulkheadSpec) ApplyDefaults() {
 func (b *BulkheadSpec) Config() (BulkheadConfig, error) {
 	cfg := BulkheadConfig{MaxInFlight: b.MaxInFlight, MaxWait: b.MaxWait, MaxWaiting: b.MaxWaiting}
 	_, err := NewBulkhead(cfg)
-	return cfg, fieldError(err, map[string]string{"MaxInFlight": "max_in_flight", "MaxWait": "max_wait", "MaxWaiting": "max_waiting"})
+	return cfg, AsFieldError(err, map[string]string{"MaxInFlight": "max_in_flight", "MaxWait": "max_wait", "MaxWaiting": "max_waiting"})
 }
 
 // Validate checks every key (after ApplyDefaults).
@@ -165,3 +165,12 @@ func (b *BulkheadSpec) Validate() error { _, err := b.Config(); return err }
 
 // Key returns the table's scenario key, "bulkhead".
 func (*BulkheadSpec) Key() string { return "bulkhead" }
+
+// New returns the bulkhead b configures.
+func (b *BulkheadSpec) New() (*Bulkhead, error) {
+	cfg, err := b.Config()
+	if err != nil {
+		return nil, err
+	}
+	return NewBulkhead(cfg)
+}

@@ -500,11 +500,11 @@ func (cl *ConcurrencyLimitSpec) Algorithm(r *rand.Rand) (ConcurrencyLimit, error
 	case LimitAIMD:
 		a, err := NewAIMD(AIMDConfig{InitialLimit: cl.Initial, MinLimit: cl.Min, MaxLimit: cl.Max,
 			BackoffRatio: cl.BackoffRatio, Timeout: cl.Timeout})
-		return a, fieldError(err, keys)
+		return a, AsFieldError(err, keys)
 	case LimitVegas:
 		v, err := NewVegas(VegasConfig{InitialLimit: cl.Initial, MaxConcurrency: cl.Max,
 			Smoothing: cl.Smoothing, ProbeMultiplier: cl.ProbeMultiplier}, r)
-		return v, fieldError(err, keys)
+		return v, AsFieldError(err, keys)
 	default:
 		q := 0
 		if cl.QueueSize != nil {
@@ -512,7 +512,7 @@ func (cl *ConcurrencyLimitSpec) Algorithm(r *rand.Rand) (ConcurrencyLimit, error
 		}
 		g, err := NewGradient2(Gradient2Config{InitialLimit: cl.Initial, MinLimit: cl.Min,
 			MaxConcurrency: cl.Max, Smoothing: cl.Smoothing, QueueSize: q, LongWindow: cl.LongWindow, RTTTolerance: cl.RTTTolerance})
-		return g, fieldError(err, keys)
+		return g, AsFieldError(err, keys)
 	}
 }
 

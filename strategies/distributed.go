@@ -284,7 +284,7 @@ func (d *DistributedRateLimitSpec) Config(replicas int) (SharedQuotaConfig, erro
 	}
 	cfg := SharedQuotaConfig{Limit: d.Limit, Window: d.Window, Replicas: replicas, SyncInterval: d.SyncInterval, Mode: mode}
 	_, err = NewSharedQuota(cfg)
-	return cfg, fieldError(err, map[string]string{"Limit": "limit", "Window": "window", "SyncInterval": "sync_interval", "Replicas": "limit"})
+	return cfg, AsFieldError(err, map[string]string{"Limit": "limit", "Window": "window", "SyncInterval": "sync_interval", "Replicas": "limit"})
 }
 
 // Validate checks every key (after ApplyDefaults) for one replica; the

@@ -44,11 +44,11 @@ func (e *FieldError) Error() string {
 	return e.Path + ": " + e.Msg
 }
 
-// fieldError turns a *ConfigError from a strategy's constructor into a
+// AsFieldError turns a *ConfigError from a strategy's constructor into a
 // *FieldError whose Path is the table key of the field (keys maps Go
 // field names to keys; a field not in it is lowercased); other errors
 // pass through.
-func fieldError(err error, keys map[string]string) error {
+func AsFieldError(err error, keys map[string]string) error {
 	if err == nil {
 		return nil
 	}

@@ -224,7 +224,7 @@ func (h *HedgeSpec) Config() (HedgeConfig, error) {
 		return cfg, &FieldError{Path: "window", Msg: "window and min_samples are for a percentile delay (percentile)"}
 	}
 	_, err := NewHedger(cfg)
-	return cfg, fieldError(err, map[string]string{"Delay": "delay", "Percentile": "percentile", "Window": "window",
+	return cfg, AsFieldError(err, map[string]string{"Delay": "delay", "Percentile": "percentile", "Window": "window",
 		"MinSamples": "min_samples", "MaxAttempts": "max_attempts"})
 }
 
@@ -243,3 +243,12 @@ func (h *HedgeSpec) Clone() *HedgeSpec {
 
 // Key returns the table's scenario key, "hedge".
 func (*HedgeSpec) Key() string { return "hedge" }
+
+// New returns the hedger h configures.
+func (h *HedgeSpec) New() (*Hedger, error) {
+	cfg, err := h.Config()
+	if err != nil {
+		return nil, err
+	}
+	return NewHedger(cfg)
+}

@@ -394,7 +394,7 @@ func (rl *RateLimitSpec) Validate() error {
 		return &FieldError{Path: "per", Msg: "must be one of global, client, got " + quote(rl.Per)}
 	}
 	_, err := rl.Limiter()
-	return fieldError(err, map[string]string{"RatePerSec": "rate", "Burst": "burst", "Limit": "rate", "Window": "window"})
+	return AsFieldError(err, map[string]string{"RatePerSec": "rate", "Burst": "burst", "Limit": "rate", "Window": "window"})
 }
 
 // Key returns the table's scenario key, "rate_limit".

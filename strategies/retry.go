@@ -179,7 +179,7 @@ func (r *RetrySpec) Config() (RetryPolicyConfig, error) {
 		cfg.Backoff.Cap = r.Base
 	}
 	_, err = NewRetryPolicy(cfg)
-	return cfg, fieldError(err, map[string]string{"MaxAttempts": "attempts", "Retryable": "on",
+	return cfg, AsFieldError(err, map[string]string{"MaxAttempts": "attempts", "Retryable": "on",
 		"Kind": "backoff", "Jitter": "jitter", "Base": "base", "Cap": "max", "Multiplier": "multiplier"})
 }
 

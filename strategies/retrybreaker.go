@@ -137,7 +137,7 @@ func (b *RetryBreakerSpec) Config() (RetryBreakerConfig, error) {
 	}
 	cfg := RetryBreakerConfig{FailureRateThreshold: b.FailureThreshold, Window: wt, WindowSize: b.Size, MinimumCalls: b.MinCalls}
 	_, err = NewRetryBreaker(cfg)
-	return cfg, fieldError(err, breakerKeys)
+	return cfg, AsFieldError(err, breakerKeys)
 }
 
 // Validate checks every key (after ApplyDefaults).
@@ -145,3 +145,12 @@ func (b *RetryBreakerSpec) Validate() error { _, err := b.Config(); return err }
 
 // Key returns the table's scenario key, "retry_breaker".
 func (*RetryBreakerSpec) Key() string { return "retry_breaker" }
+
+// New returns the retry breaker b configures.
+func (b *RetryBreakerSpec) New() (*RetryBreaker, error) {
+	cfg, err := b.Config()
+	if err != nil {
+		return nil, err
+	}
+	return NewRetryBreaker(cfg)
+}

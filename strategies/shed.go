@@ -370,7 +370,7 @@ func (sh *ShedSpec) LatencyConfig() (LatencyShedderConfig, error) {
 		return cfg, &FieldError{Path: "latency_window", Msg: "is for latency_signal = \"mean_sojourn\""}
 	}
 	_, err = NewLatencyShedder(cfg)
-	return cfg, fieldError(err, map[string]string{"MaxDelay": "latency", "Window": "latency_window", "Buckets": "latency_window"})
+	return cfg, AsFieldError(err, map[string]string{"MaxDelay": "latency", "Window": "latency_window", "Buckets": "latency_window"})
 }
 
 // Clone returns a copy of sh that shares nothing with it (nil for nil).

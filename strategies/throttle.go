@@ -148,7 +148,7 @@ func (t *ThrottleSpec) ApplyDefaults() {
 func (t *ThrottleSpec) Config() (AdaptiveThrottleConfig, error) {
 	cfg := AdaptiveThrottleConfig{K: t.K, Window: t.Window, Buckets: t.Buckets, CountLocalRejects: t.CountLocalRejects == nil || *t.CountLocalRejects}
 	_, err := NewAdaptiveThrottle(cfg)
-	return cfg, fieldError(err, map[string]string{"K": "k", "Window": "window", "Buckets": "buckets"})
+	return cfg, AsFieldError(err, map[string]string{"K": "k", "Window": "window", "Buckets": "buckets"})
 }
 
 // Validate checks every key (after ApplyDefaults).
@@ -166,3 +166,12 @@ func (t *ThrottleSpec) Clone() *ThrottleSpec {
 
 // Key returns the table's scenario key, "throttle".
 func (*ThrottleSpec) Key() string { return "throttle" }
+
+// New returns the throttle t configures.
+func (t *ThrottleSpec) New() (*AdaptiveThrottle, error) {
+	cfg, err := t.Config()
+	if err != nil {
+		return nil, err
+	}
+	return NewAdaptiveThrottle(cfg)
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios"
 	"github.com/stampede-sim/stampede/scenarios/session"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 func loadStrategies(t *testing.T) *scenarios.Scenario {
@@ -43,7 +44,7 @@ func TestStrategyMenu(t *testing.T) {
 	if got := names(menu); !slices.Equal(got, want) {
 		t.Fatalf("strategies.toml: %q, want %q", got, want)
 	}
-	if b := menu[1].Values[0].(*config.BreakerConfig); menu[1].Path() != "clients.users.breaker" ||
+	if b := menu[1].Values[0].(*strategies.BreakerSpec); menu[1].Path() != "clients.users.breaker" ||
 		b.OpenFor != 2*time.Second || b.Size != 50 || b.MinCalls != 20 {
 		t.Errorf("the breaker is %s = %+v, want the breaker variant's", menu[1].Path(), b)
 	}
@@ -51,7 +52,7 @@ func TestStrategyMenu(t *testing.T) {
 	if got, want := names(demo), []string{"budget users", "breaker users", "shed api"}; !slices.Equal(got, want) {
 		t.Fatalf("demo: %q, want the defaults %q", got, want)
 	}
-	if sh := demo[2].Values[0].(*config.ShedConfig); sh.Concurrency != 16 {
+	if sh := demo[2].Values[0].(*strategies.ShedSpec); sh.Concurrency != 16 {
 		t.Errorf("default shedding at %d held, want 4 x 4 workers", sh.Concurrency)
 	}
 
@@ -61,7 +62,7 @@ func TestStrategyMenu(t *testing.T) {
 		t.Fatal(err)
 	}
 	base.Services = append(slices.Clone(base.Services), config.ServiceConfig{Name: "db", ServiceTime: base.Services[0].ServiceTime})
-	base.Services[0].Calls = []config.CallConfig{{Target: "db", ClientPolicy: config.ClientPolicy{Breaker: &config.BreakerConfig{}}}}
+	base.Services[0].Calls = []config.CallConfig{{Target: "db", ClientPolicy: config.ClientPolicy{Breaker: &strategies.BreakerSpec{}}}}
 	vnames, cfgs := []string{"base"}, []config.Config{base}
 	for _, v := range []struct {
 		name  string
@@ -75,7 +76,7 @@ func TestStrategyMenu(t *testing.T) {
 			c.Services[0].Queue.CoDelVariant = "folly"
 		}
 		if v.shed > 0 {
-			c.Services[0].Shed = &config.ShedConfig{Concurrency: v.shed}
+			c.Services[0].Shed = &strategies.ShedSpec{Concurrency: v.shed}
 		}
 		vnames, cfgs = append(vnames, v.name), append(cfgs, c)
 	}
@@ -109,7 +110,7 @@ func TestStrategyToggle(t *testing.T) {
 	for i := 0; i < 100 && !d.m.run.sess.CaughtUp(); i++ {
 		d.frames(1, frame)
 	}
-	want := &config.BreakerConfig{OpenFor: 2 * time.Second, Size: 50, MinCalls: 20}
+	want := &strategies.BreakerSpec{OpenFor: 2 * time.Second, Size: 50, MinCalls: 20}
 	for i, c := range d.m.run.sess.Configs() {
 		if got := c.Clients[0].Breaker; !reflect.DeepEqual(got, want) {
 			t.Errorf("variant %d: breaker %+v, want %+v", i, got, want)

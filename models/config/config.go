@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // Config is a whole simulated world as plain data: how long to run, the
@@ -106,80 +107,32 @@ type ServiceConfig struct {
 	// Shed rejects arrivals with shed when the replica is over a
 	// threshold (queue length, concurrency, queueing latency, or by
 	// priority). nil means none.
-	Shed *ShedConfig `toml:"shed"`
+	Shed *strategies.ShedSpec `toml:"shed"`
 	// RateLimit rejects arrivals over a rate with rate_limited, per
 	// replica (globally or per caller). nil means none.
-	RateLimit *RateLimitConfig `toml:"rate_limit"`
+	RateLimit *strategies.RateLimitSpec `toml:"rate_limit"`
 	// DistributedRateLimit is a rate limit shared by the replicas, synced
 	// on a timer. nil means none.
-	DistributedRateLimit *DistributedRateLimitConfig `toml:"distributed_rate_limit"`
+	DistributedRateLimit *strategies.DistributedRateLimitSpec `toml:"distributed_rate_limit"`
 	// ConcurrencyLimit is an adaptive concurrency limit per replica
 	// (aimd, vegas, gradient2), rejecting with concurrency_limited. nil
 	// means none.
-	ConcurrencyLimit *ConcurrencyLimitConfig `toml:"concurrency_limit"`
+	ConcurrencyLimit *strategies.ConcurrencyLimitSpec `toml:"concurrency_limit"`
 }
 
-// QueueConfig is a replica's waiting room.
-type QueueConfig struct {
-	// Limit is the number of requests that may wait, per replica, not
-	// counting those in service: workers = c with Limit = K-c is the
-	// textbook M/M/c/K. nil means unbounded; a pointer to 0 means no
-	// waiting room at all (M/M/c/c, Erlang B). Use Limit(n) to set it.
-	Limit *int `toml:"limit"`
-	// Order is the order waiting requests are served in. Empty means fifo.
-	Order QueueOrder `toml:"order"`
-	// DropExpired drops, at dequeue, a request whose deadline (its call's
-	// deadline, propagated from upstream with PropagateDeadline) has
-	// passed, answering expired instead of serving it.
-	DropExpired bool `toml:"drop_expired"`
-	// Target is CoDel's acceptable standing queueing delay (order codel),
-	// or controlled delay's M, the longest wait while a queue stands
-	// (order controlled_delay). Zero means 5ms (RFC 8289; "Fail at
-	// Scale").
-	Target time.Duration `toml:"target"`
-	// Interval is how long the queueing delay must stay above Target
-	// before CoDel drops (order codel), or controlled delay's N, both how
-	// long the queue must have been non-empty to count as standing and
-	// the longest wait otherwise (order controlled_delay). Zero means
-	// 100ms (RFC 8289; "Fail at Scale").
-	Interval time.Duration `toml:"interval"`
-	// CoDelVariant is rfc (RFC 8289's control law) or folly (Facebook's
-	// server variant: while overloaded, drop what waited more than
-	// 2 x Target) (order codel). Empty means rfc.
-	CoDelVariant string `toml:"codel_variant"`
-	// LIFOAfter is how long the queue must have held more than
-	// LIFOThreshold requests before adaptive LIFO serves the newest first
-	// (order adaptive_lifo). Zero means 100ms.
-	LIFOAfter time.Duration `toml:"lifo_after"`
-	// LIFOThreshold is the queue length that still counts as empty for
-	// adaptive LIFO (order adaptive_lifo). Zero means 0.
-	LIFOThreshold int `toml:"lifo_threshold"`
+// Strategies returns the strategy tables s sets, in registry order (the
+// order of their arrival hooks).
+func (s *ServiceConfig) Strategies() []strategies.Spec {
+	return strategies.Specs(s.RateLimit, s.DistributedRateLimit, s.Shed, s.ConcurrencyLimit)
 }
 
-// Limit returns a pointer to n, for QueueConfig.Limit.
-func Limit(n int) *int { return &n }
-
-// QueueOrder is a queue discipline: which waiting request a free worker
-// takes next.
-type QueueOrder string
-
-// Queue orders (docs/STRATEGIES.md, queue disciplines).
-const (
-	FIFO QueueOrder = "fifo" // oldest first
-	LIFO QueueOrder = "lifo" // newest first
-	// AdaptiveLIFO is FIFO normally, LIFO once a queue has stood for
-	// LIFOAfter (Maurer, "Fail at Scale").
-	AdaptiveLIFO QueueOrder = "adaptive_lifo"
-	// CoDel is FIFO with RFC 8289's Controlled Delay dropping at dequeue
-	// (Target, Interval): a request dropped is answered with dropped.
-	CoDel QueueOrder = "codel"
-	// ControlledDelay is FIFO with the queue timeouts of Maurer, "Fail at
-	// Scale" (strategies.ControlledDelay): a request enqueued while the
-	// queue has not been empty for the last Interval (N) may wait at most
-	// Target (M), otherwise at most Interval; one that waited longer is
-	// dropped when it reaches the head (answered with dropped).
-	ControlledDelay QueueOrder = "controlled_delay"
-)
+// CloneStrategies gives s its own copies of its strategy tables.
+func (s *ServiceConfig) CloneStrategies() {
+	s.Shed = s.Shed.Clone()
+	s.RateLimit = clonePtr(s.RateLimit)
+	s.DistributedRateLimit = clonePtr(s.DistributedRateLimit)
+	s.ConcurrencyLimit = s.ConcurrencyLimit.Clone()
+}
 
 // Balancer is a load-balancing policy across a service's replicas.
 type Balancer string
@@ -219,46 +172,6 @@ type CallConfig struct {
 	PropagateDeadline bool `toml:"propagate_deadline"`
 	// ClientPolicy is the caller's policy on this edge (timeout, deadline).
 	ClientPolicy
-}
-
-// ClientPolicy is what a caller does on one edge: a per-attempt timeout,
-// a per-call deadline, and the client-side strategies (docs/STRATEGIES.md
-// gives their order in the lifecycle). The zero value waits forever, never
-// retries and applies no strategy.
-type ClientPolicy struct {
-	// Timeout is how long the caller waits for one attempt before it
-	// abandons it (the server keeps working: that is wasted work). Zero
-	// means no timeout.
-	Timeout time.Duration `toml:"timeout"`
-	// Deadline bounds the whole call, all attempts included; when it
-	// passes, the call fails with deadline_exceeded. Zero means none.
-	Deadline time.Duration `toml:"deadline"`
-	// Retry is the retry policy. The zero value never retries.
-	Retry RetryConfig `toml:"retry"`
-	// Budget caps the retries and hedges of all the calls on the edge
-	// together (a token bucket, a ratio over a window, or a quota). nil
-	// means none.
-	Budget *BudgetConfig `toml:"budget"`
-	// Priority is the criticality of the calls (sheddable,
-	// sheddable_plus, critical, critical_plus), which a service's
-	// priority shedding reads. Empty means critical for a client (the SRE
-	// book's default for production requests), and, for a service's or
-	// cache's downstream edge, the priority of the request the call is
-	// made for.
-	Priority string `toml:"priority"`
-	// Breaker is a circuit breaker on every attempt. nil means none.
-	Breaker *BreakerConfig `toml:"breaker"`
-	// RetryBreaker is a breaker on retries only. nil means none.
-	RetryBreaker *RetryBreakerConfig `toml:"retry_breaker"`
-	// Throttle is client-side adaptive throttling (rejects attempts
-	// locally with throttled). nil means none.
-	Throttle *ThrottleConfig `toml:"throttle"`
-	// Hedge sends extra copies of a call that is slow to answer; the
-	// first answer wins. nil means none.
-	Hedge *HedgeConfig `toml:"hedge"`
-	// Bulkhead bounds the calls in flight on the edge (failing or queueing
-	// the rest with concurrency_limited). nil means none.
-	Bulkhead *BulkheadConfig `toml:"bulkhead"`
 }
 
 // LinkConfig is a network link, applied to each message in each direction

@@ -50,12 +50,12 @@ var (
 // most scenarios' faults), and shedding at four times the workers held
 // per replica (in service and waiting).
 var (
-	defaultBudget  = &config.BudgetConfig{Kind: config.BudgetTokenBucket}
-	defaultBreaker = &config.BreakerConfig{OpenFor: 5 * time.Second}
+	defaultBudget  = &strategies.BudgetSpec{Kind: strategies.BudgetTokenBucket}
+	defaultBreaker = &strategies.BreakerSpec{OpenFor: 5 * time.Second}
 )
 
-func defaultShed(s *config.ServiceConfig) *config.ShedConfig {
-	return &config.ShedConfig{Concurrency: 4 * max(s.Workers, 1)}
+func defaultShed(s *config.ServiceConfig) *strategies.ShedSpec {
+	return &strategies.ShedSpec{Concurrency: 4 * max(s.Workers, 1)}
 }
 
 // entity is one place strategies live in a configuration.
