@@ -2,7 +2,9 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -26,7 +28,7 @@ func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	name := tmp.Name()
 	_, err = tmp.Write(data)
@@ -41,9 +43,23 @@ func writeAtomic(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	return nil
+}
+
+// bare drops the path from a file system error, which names the temporary
+// file: the caller names the path asked for instead.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 // WriteAll renders every figure s has data for (see Set.Available) into
@@ -63,7 +79,7 @@ func WriteAll(dir, prefix string, s *Set, format Format, size Size) ([]string, e
 		return nil, fmt.Errorf("nothing to plot: the results have no runs, sweep or stability grid")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("write %s: %w", dir, bare(err))
 	}
 	var paths []string
 	for _, name := range names {

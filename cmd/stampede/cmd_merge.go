@@ -51,7 +51,16 @@ func (c *mergeCmd) Run(e *env) error {
 		return err
 	}
 	if c.Out != "" {
-		if err := writeOutputs(c.Out, res); err != nil {
+		defer stopOnSignal(e.stderr)()
+		set, err := newOutputSet(c.Out)
+		if err != nil {
+			return badInput(err)
+		}
+		defer set.Abort()
+		if err := writeOutputs(set.Dir(), res); err != nil {
+			return badInput(err)
+		}
+		if err := set.Commit(); err != nil {
 			return badInput(err)
 		}
 	}

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
@@ -42,6 +42,18 @@ func (c *runCmd) Run(e *env) error {
 	if c.Shard != "" {
 		return c.runShard(e, opts)
 	}
+	if err := checkTracesPath(c.Traces); err != nil {
+		return badInput(err)
+	}
+	defer stopOnSignal(e.stderr)()
+	var set *outputSet
+	if c.Out != "" {
+		var err error
+		if set, err = newOutputSet(c.Out); err != nil {
+			return badInput(err)
+		}
+		defer set.Abort()
+	}
 	stopped := 0
 	var traces []results.TraceSet
 	for i, name := range c.Scenarios {
@@ -64,10 +76,10 @@ func (c *runCmd) Run(e *env) error {
 		if err := printResult(e, res, c.JSON); err != nil {
 			return err
 		}
-		if c.Out != "" {
-			dir := c.Out
+		if set != nil {
+			dir := set.Dir()
 			if len(c.Scenarios) > 1 {
-				dir = filepath.Join(c.Out, s.Name)
+				dir = filepath.Join(dir, s.Name)
 			}
 			if err := writeOutputs(dir, res); err != nil {
 				return badInput(err)
@@ -84,6 +96,11 @@ func (c *runCmd) Run(e *env) error {
 				ts.Name = s.Name + " · " + ts.Name
 			}
 			traces = append(traces, ts)
+		}
+	}
+	if set != nil {
+		if err := set.Commit(); err != nil {
+			return badInput(err)
 		}
 	}
 	if c.Traces != "" {
@@ -184,8 +201,20 @@ func printResult(e *env, res *scenarios.Result, asJSON bool) error {
 	return res.WriteTable(e.stdout, scenarios.TableOptions{Color: colorOK(e.stdout)})
 }
 
-// writeOutputs writes summary.json, series.csv and report.md into dir,
-// each atomically.
+// checkTracesPath refuses, before anything runs, a --traces path that
+// cannot be a file.
+func checkTracesPath(p string) error {
+	if p == "" {
+		return nil
+	}
+	if st, err := os.Stat(p); (err == nil && st.IsDir()) || strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) {
+		return fmt.Errorf("--traces %s is a directory: give a file name, such as %s", p, filepath.Join(p, "traces.json"))
+	}
+	return nil
+}
+
+// writeOutputs writes summary.json, series.csv and report.md into dir
+// (the directory of an output set, or a scenario's subdirectory of it).
 func writeOutputs(dir string, res *scenarios.Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -203,38 +232,6 @@ func writeOutputs(dir string, res *scenarios.Result) error {
 		}
 	}
 	return nil
-}
-
-// writeFileAtomic writes dir/name through a temporary file in dir renamed
-// into place, so that a reader never sees a half-written file.
-func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }
 
 // isTerminal reports whether w is a terminal.
