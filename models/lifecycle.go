@@ -133,6 +133,7 @@ type attempt struct {
 
 	// strategies (client_strategies.go, server_strategies.go)
 	prio      uint8         // criticality (strategies.Priority), for priority shedding
+	door      uint8         // the replica's doors it has passed (serviceStrat.pass)
 	queued    bool          // waiting in a replica's queue
 	cancelled bool          // a hedge copy whose caller cancelled it
 	limIn     int32         // in flight at the replica's adaptive limiter when admitted; 0 when it holds no slot

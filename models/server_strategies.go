@@ -50,6 +50,13 @@ type serviceStrat struct {
 	gLimit       *gauge     // adaptive concurrency limit, mean per replica
 	gQuota       *gauge     // distributed limit: the shared count as last synced
 	replicas     float64
+
+	// the doors: the arrival hooks of the strategies built through the
+	// registry (strategies.DoorSpec), one per replica each, passed before
+	// the strategies above
+	doors  uint8
+	mDoors [][]*counter // per door, the counters of its entry's metrics
+	hHeld  sim.Handler  // a held request's turn to go on
 }
 
 // replicaStrat is the per-replica state of a service's strategies.
@@ -67,6 +74,7 @@ type replicaStrat struct {
 	cd    *strategies.ControlledDelay     // order controlled_delay
 	limit int                             // conc's limit as last counted in limitSum
 	idx   int
+	doors []strategies.Door
 }
 
 // newServiceStrat returns the strategies s's configuration turns on, or
@@ -149,6 +157,23 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		x.gLimit = x.m.gauge(strategies.MetricConcurrencyLimit)
 		any = true
 	}
+	doors := doorSpecs(cfg)
+	for _, d := range doors {
+		e, ok := strategies.Lookup(d.Key())
+		if !ok {
+			return nil, fmt.Errorf("strategy %s is not in strategies.Registry", d.Key())
+		}
+		var cs []*counter
+		for _, name := range e.Metrics {
+			cs = append(cs, x.m.counterOnce(name))
+		}
+		x.mDoors = append(x.mDoors, cs)
+	}
+	if len(doors) > 0 {
+		x.doors = uint8(len(doors))
+		x.hHeld = x.onHeld
+		any = true
+	}
 	if !any {
 		return nil, nil
 	}
@@ -211,6 +236,14 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		rs.limit = rs.conc.Limit()
 		x.limitSum += rs.limit
 	}
+	for _, d := range doorSpecs(cfg) {
+		door, err := d.NewDoor(strategies.ReplicaEnv{Replica: i, Replicas: len(s.reps),
+			Rand: w.s.Rand(fmt.Sprintf("service/%s/%s/%d", s.name, d.Key(), i))})
+		if err != nil {
+			return nil, err
+		}
+		rs.doors = append(rs.doors, door)
+	}
 	q := &cfg.Queue
 	switch q.Order {
 	case config.CoDel:
@@ -232,6 +265,76 @@ func (x *serviceStrat) newReplica(w *World, s *service, i int) (*replicaStrat, e
 		}
 	}
 	return rs, nil
+}
+
+// doorSpecs returns the tables of cfg whose strategies act at a
+// replica's door, in registry order.
+func doorSpecs(cfg *config.ServiceConfig) []strategies.DoorSpec {
+	var out []strategies.DoorSpec
+	for _, sp := range cfg.Strategies() {
+		if d, ok := sp.(strategies.DoorSpec); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// pass takes request a through the doors of replica r it has not passed
+// yet, in order. A door that rejects it ends the walk with its reason,
+// counted under the door's metric of that name; one that holds it
+// (shaping) schedules its return to the replica after the wait and
+// reports held, counted under MetricShaped.
+func (x *serviceStrat) pass(s *service, r *replica, a *attempt) (reason Reason, held bool) {
+	now := s.w.s.Now()
+	arr := strategies.Arrival{Priority: strategies.Priority(a.prio), Queued: r.q.n, Inside: r.busy + r.q.n}
+	for i := int(a.door); i < int(x.doors); i++ {
+		reason, wait := r.rs.doors[i].Admit(now, &arr)
+		a.door = uint8(i + 1)
+		if reason != strategies.ReasonOK {
+			x.countDoor(i, strategies.Metric(reason.String()))
+			return reason, false
+		}
+		if wait > 0 {
+			x.countDoor(i, strategies.MetricShaped)
+			a.rep = r
+			s.w.s.Schedule(wait, x.hHeld, a)
+			return strategies.ReasonOK, true
+		}
+	}
+	return strategies.ReasonOK, false
+}
+
+// countDoor counts one event of door i in its metric name, if it has
+// one.
+func (x *serviceStrat) countDoor(i int, name strategies.Metric) {
+	for _, c := range x.mDoors[i] {
+		if c.name == string(name) {
+			c.inc()
+			return
+		}
+	}
+}
+
+// onHeld sends a request a door held on into its replica, through the
+// doors after that one; a request whose caller cancelled it meanwhile
+// is let go, and one whose service or replica went down meanwhile is
+// answered outage (a black hole swallows it).
+func (x *serviceStrat) onHeld(arg any) {
+	a := arg.(*attempt)
+	s, r := a.svc, a.rep
+	w := s.w
+	a.rep = nil
+	switch {
+	case a.cancelled:
+		a.release(w)
+	case s.blackHole:
+		s.m.droppedN++
+		a.release(w)
+	case s.failFast || s.up == 0 || r.down:
+		s.reject(a, strategies.ReasonOutage)
+	default:
+		s.enter(r, a)
+	}
 }
 
 // admit runs the admission strategies for request a at replica r, in

@@ -201,8 +201,24 @@ func (s *service) arrive(a *attempt) {
 		s.reject(a, strategies.ReasonOutage)
 		return
 	}
-	r := s.pick()
-	if reason := s.admit(r, a); reason != strategies.ReasonOK {
+	s.enter(s.pick(), a)
+}
+
+// enter takes request a into replica r: the replica's doors (arrival
+// strategies that may hold a request, serviceStrat.pass), then admission,
+// then an idle worker or the queue.
+func (s *service) enter(r *replica, a *attempt) {
+	reason := strategies.ReasonOK
+	if s.st != nil && s.st.doors > a.door {
+		var held bool
+		if reason, held = s.st.pass(s, r, a); held {
+			return
+		}
+	}
+	if reason == strategies.ReasonOK {
+		reason = s.admit(r, a)
+	}
+	if reason != strategies.ReasonOK {
 		if s.rejectCost != nil {
 			s.rejectWork(r, a, reason)
 			return
@@ -210,6 +226,7 @@ func (s *service) arrive(a *attempt) {
 		s.reject(a, reason)
 		return
 	}
+	now := s.w.s.Now()
 	if s.st != nil && s.st.async {
 		s.st.accept(s, r, a) // acknowledged now; its message is served later
 		return

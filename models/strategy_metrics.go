@@ -57,6 +57,17 @@ func (m *metricSet) counter(name strategies.Metric) *counter {
 	return c
 }
 
+// counterOnce returns the set's counter of that name, made if it has
+// none yet (strategies may share a metric, as rate_limited).
+func (m *metricSet) counterOnce(name strategies.Metric) *counter {
+	for _, c := range m.cs {
+		if c.name == string(name) {
+			return c
+		}
+	}
+	return m.counter(name)
+}
+
 func (m *metricSet) gauge(name strategies.Metric) *gauge {
 	g := &gauge{name: string(name)}
 	m.gs = append(m.gs, g)

@@ -71,10 +71,12 @@ const (
 )
 
 // Hooks is a set of the points of the request lifecycle where a strategy
-// acts, in the lifecycle's order (docs/STRATEGIES.md draws it). models
-// calls the hooks of an entity's strategies at each point in registry
-// order, so the order of their decisions (and random draws) is the
-// registry's.
+// acts, in the lifecycle's order (docs/STRATEGIES.md draws it). Where the
+// decisions at one point depend on each other (the attempt gates: breaker
+// then throttle; a replica's arrival: its doors, then rate limit,
+// distributed rate limit, shedding, adaptive concurrency), models takes
+// them in registry order, so the order of decisions and random draws is
+// the registry's.
 type Hooks uint16
 
 // The hook points.
