@@ -1166,3 +1166,47 @@ func TestRejectCostCollapsesGoodputUnderRetries(t *testing.T) {
 		t.Errorf("reject_work %v s, want 1ms x %d rejections = %v s", rw, sc.Rejected, want)
 	}
 }
+
+func TestLeakyBucketMeterAndQueue(t *testing.T) {
+	// 300 requests/s (Poisson) against a leaky bucket of rate 100/s at
+	// one replica with ample workers and a constant 2ms of work. The
+	// meter passes at most the rate (GCRA with τ = 0: no two requests
+	// closer than T = 10ms) and rejects the rest at once; the queue holds
+	// up to 10 and lets them into the replica one every T: in every 100ms
+	// interval at most 10 (+1 across a boundary) are served, and the
+	// latency is the wait of a full bucket, about 10 x T.
+	for _, mode := range []string{"meter", "queue"} {
+		lb := &strategies.LeakyBucketSpec{Mode: mode, Rate: 100}
+		if mode == "queue" {
+			lb.Capacity = 10
+		}
+		cfg := config.Config{Duration: 20 * time.Second, Interval: 100 * time.Millisecond, Seed: 3,
+			Services: []config.ServiceConfig{{Name: "api", Workers: 100, ServiceTime: d("2ms"), LeakyBucket: lb}},
+			Clients:  []config.ClientConfig{{Name: "c", Target: "api", Rate: 300}}}
+		_, r := run(t, cfg)
+		g := r.Summary.Goodput
+		if g > 100.5 || g < 60 {
+			t.Errorf("%s: goodput %v/s, want at most the rate, 100/s", mode, g)
+		}
+		for i, x := range r.Series.Services[0].Throughput {
+			if x > 110 {
+				t.Fatalf("%s: interval %d served %v/s: departures closer than T", mode, i, x)
+			}
+		}
+		st := r.Summary.Services["api"].Strategy
+		if st["rate_limited"] == 0 {
+			t.Errorf("%s: nothing rate_limited at 3x the rate", mode)
+		}
+		p50 := r.Summary.Clients["c"].Latency.P50
+		switch mode {
+		case "meter":
+			if st["shaped"] != 0 || p50 > 0.005 {
+				t.Errorf("meter: %v shaped, p50 %v; want none held", st["shaped"], p50)
+			}
+		case "queue":
+			if g < 99 || st["shaped"] == 0 || p50 < 0.080 || p50 > 0.110 {
+				t.Errorf("queue: goodput %v/s, %v shaped, p50 %v; want the rate, requests held, about 10 x 10ms", g, st["shaped"], p50)
+			}
+		}
+	}
+}

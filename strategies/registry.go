@@ -142,6 +142,8 @@ var Registry = []Entry{
 		Metrics: []Metric{MetricBulkheadInFlight, MetricBulkheadWaiting}, Knob: Knob{"bulkhead", []string{"bulkhead"}}},
 
 	// service side, in the order of the arrival hooks
+	{Key: "leaky_bucket", Scope: OnService, Hooks: HookArrival,
+		Metrics: []Metric{MetricRateLimited, MetricShaped}, Knob: Knob{"leaky bucket", []string{"leaky_bucket"}}},
 	{Key: "rate_limit", Scope: OnService, Hooks: HookArrival,
 		Metrics: []Metric{MetricRateLimited}, Knob: Knob{"rate limit", []string{"rate_limit"}}},
 	{Key: "distributed_rate_limit", Scope: OnService, Hooks: HookArrival,
@@ -211,4 +213,5 @@ var (
 	_ Spec = (*RateLimitSpec)(nil)
 	_ Spec = (*DistributedRateLimitSpec)(nil)
 	_ Spec = (*ConcurrencyLimitSpec)(nil)
+	_ Spec = (*LeakyBucketSpec)(nil)
 )

@@ -20,7 +20,7 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 	specs := []Spec{&RetrySpec{}, &BudgetSpec{}, &BreakerSpec{}, &RetryBreakerSpec{}, &ThrottleSpec{}, &HedgeSpec{},
-		&BulkheadSpec{}, &ShedSpec{}, &RateLimitSpec{}, &DistributedRateLimitSpec{}, &ConcurrencyLimitSpec{}}
+		&BulkheadSpec{}, &ShedSpec{}, &RateLimitSpec{}, &DistributedRateLimitSpec{}, &ConcurrencyLimitSpec{}, &LeakyBucketSpec{}}
 	for _, s := range specs {
 		if _, ok := Lookup(s.Key()); !ok {
 			t.Errorf("%T: key %q not in the registry", s, s.Key())

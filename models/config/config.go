@@ -118,12 +118,16 @@ type ServiceConfig struct {
 	// (aimd, vegas, gradient2), rejecting with concurrency_limited. nil
 	// means none.
 	ConcurrencyLimit *strategies.ConcurrencyLimitSpec `toml:"concurrency_limit"`
+	// LeakyBucket is a leaky bucket per replica, first at its door: a
+	// meter (GCRA) rejecting with rate_limited, or a queue holding
+	// requests to leave at its rate. nil means none.
+	LeakyBucket *strategies.LeakyBucketSpec `toml:"leaky_bucket"`
 }
 
 // Strategies returns the strategy tables s sets, in registry order (the
 // order of their arrival hooks).
 func (s *ServiceConfig) Strategies() []strategies.Spec {
-	return strategies.Specs(s.RateLimit, s.DistributedRateLimit, s.Shed, s.ConcurrencyLimit)
+	return strategies.Specs(s.LeakyBucket, s.RateLimit, s.DistributedRateLimit, s.Shed, s.ConcurrencyLimit)
 }
 
 // CloneStrategies gives s its own copies of its strategy tables.
@@ -132,6 +136,7 @@ func (s *ServiceConfig) CloneStrategies() {
 	s.RateLimit = clonePtr(s.RateLimit)
 	s.DistributedRateLimit = clonePtr(s.DistributedRateLimit)
 	s.ConcurrencyLimit = s.ConcurrencyLimit.Clone()
+	s.LeakyBucket = clonePtr(s.LeakyBucket)
 }
 
 // Balancer is a load-balancing policy across a service's replicas.
