@@ -31,6 +31,11 @@ func (s *Scenario) check(d *format.Decoder) {
 	for i := range s.Variants {
 		v := &s.Variants[i]
 		p := format.At("variants").Elem(i, v.Name)
+		if i == maxVariants {
+			d.Fail(format.At("variants").Elem(i, ""), nil, "%d variants, over the limit of %d on a scenario's variants; split them into several scenario files (or sweep the key they vary)",
+				len(s.Variants), maxVariants)
+			break
+		}
 		switch {
 		case !format.ValidName(v.Name):
 			d.Fail(p.Field("name"), nil, "must be a non-empty name of letters, digits, '_' or '-', got %q", v.Name)

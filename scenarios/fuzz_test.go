@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stampede-sim/stampede/scenarios/format"
@@ -29,6 +31,17 @@ func FuzzLoad(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// Hostile inputs: nesting far past format.MaxDepth (the TOML parser's
+	// memory grows with its square), a dotted key as deep, and a file
+	// over format.MaxInput of unknown keys.
+	f.Add([]byte("a = " + strings.Repeat("{b=", 100_000) + "1" + strings.Repeat("}", 100_000)))
+	f.Add([]byte("x = " + strings.Repeat("[", 100_000)))
+	f.Add([]byte(strings.Repeat("a.", 100_000) + "a = 1"))
+	var huge strings.Builder
+	for i := 0; huge.Len() <= format.MaxInput; i++ {
+		fmt.Fprintf(&huge, "unknown_%d = 1\n", i)
+	}
+	f.Add([]byte(huge.String()))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := Load("fuzz.toml", src)
 		if err != nil {

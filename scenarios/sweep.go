@@ -14,6 +14,7 @@ const (
 	maxPoints       = 100_000
 	maxReplications = 100_000
 	maxRuns         = 10_000_000
+	maxVariants     = 256
 )
 
 // axisValues returns the values an axis takes: its Values, or Steps values

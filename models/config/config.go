@@ -324,6 +324,10 @@ type CacheConfig struct {
 	ClientPolicy
 }
 
+// MaxReplicas bounds ServiceConfig.Replicas: each replica holds its own
+// queue, workers and strategy state, built when the world is.
+const MaxReplicas = 10_000
+
 // MaxCacheKeys bounds CacheConfig.Keys (the cache keeps O(Keys) memory).
 const MaxCacheKeys = 10_000_000
 

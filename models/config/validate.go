@@ -162,6 +162,8 @@ func (v *validator) config(c *Config) {
 		p := entry("services", i, s.Name)
 		if s.Replicas < 1 {
 			v.add(p+".replicas", "must be >= 1, got %d", s.Replicas)
+		} else if s.Replicas > MaxReplicas {
+			v.add(p+".replicas", "must be at most %d, the limit on a service's replicas (each holds its own queue and workers: give each more workers instead), got %d", MaxReplicas, s.Replicas)
 		}
 		if s.Workers < 1 {
 			v.add(p+".workers", "must be >= 1, got %d", s.Workers)

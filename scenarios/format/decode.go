@@ -253,6 +253,10 @@ func (d *Decoder) table(raw map[string]any, targets []reflect.Value, p Path) {
 		fp := p.Field(k)
 		switch len(fields) {
 		case 0:
+			if d.e.full() {
+				d.e.drop(d.KeyPos(fp.Key)) // spare the suggestion
+				continue
+			}
 			where := "here"
 			if p.Disp != "" {
 				where = "in " + p.Disp

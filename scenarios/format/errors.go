@@ -61,7 +61,11 @@ func (l ErrorList) Error() string {
 	var b strings.Builder
 	for i, e := range l {
 		if i == MaxErrors {
-			fmt.Fprintf(&b, "\n... and %d more errors", len(l)-MaxErrors)
+			more := len(l) - MaxErrors
+			if n, ok := l[len(l)-1].Err.(tooMany); ok {
+				more += int(n) - 1
+			}
+			fmt.Fprintf(&b, "\n... and %d more errors", more)
 			break
 		}
 		if i > 0 {
@@ -81,14 +85,37 @@ func (l ErrorList) Unwrap() []error {
 	return out
 }
 
-// errs collects errors while loading.
+// tooMany is the Err of the last entry of an ErrorList that stopped
+// collecting at MaxKeptErrors: how many errors it did not keep.
+type tooMany int
+
+func (n tooMany) Error() string { return fmt.Sprintf("%d more errors", int(n)) }
+
+// errs collects errors while loading, up to MaxKeptErrors; past that it
+// only counts them.
 type errs struct {
-	file string
-	list ErrorList
-	seen map[string]bool
+	file    string
+	list    ErrorList
+	seen    map[string]bool
+	dropped int
+	first   Pos // where the first dropped error was
+}
+
+func (c *errs) full() bool { return len(c.list) >= MaxKeptErrors }
+
+// drop counts an error past MaxKeptErrors.
+func (c *errs) drop(pos Pos) {
+	if c.dropped == 0 {
+		c.first = pos
+	}
+	c.dropped++
 }
 
 func (c *errs) add(pos Pos, path, msg string, err error) {
+	if c.full() {
+		c.drop(pos)
+		return
+	}
 	e := &Error{File: c.file, Pos: pos, Path: path, Msg: msg, Err: err}
 	key := e.Error()
 	if c.seen == nil {
@@ -119,6 +146,10 @@ func (c *errs) result() error {
 		}
 		return a.Error() < b.Error()
 	})
+	if c.dropped > 0 {
+		return append(c.list, &Error{File: c.file, Pos: c.first, Err: tooMany(c.dropped), Msg: fmt.Sprintf(
+			"and %d more errors: stampede stops listing errors at %d (fix these first)", c.dropped, MaxKeptErrors)})
+	}
 	return c.list
 }
 

@@ -33,13 +33,17 @@ import (
 )
 
 // Decode parses src, a TOML document that errors name file, and decodes
-// it strictly into the struct v points to: unknown keys, values of the
+// it strictly into the struct v points to (after checking it against
+// MaxInput and MaxDepth): unknown keys, values of the
 // wrong type and invalid durations or distributions are errors, each
 // located in src. A document that is not valid TOML returns a nil Decoder
 // and its one error, an ErrorList. Otherwise the Decoder holds the errors
 // found so far (none is returned: the caller adds its own checks and then
 // calls Err).
 func Decode(file string, src []byte, v any) (*Decoder, error) {
+	if err := checkSize(file, src); err != nil {
+		return nil, err
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(string(src), &raw); err != nil {
 		var pe toml.ParseError
