@@ -10,6 +10,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/v2/linechart"
 
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // line is one series of a chart: y over x (NaN breaks the line).
@@ -60,7 +61,7 @@ func renderChart(c chartSpec, w, h int) string {
 	}
 	yfmt := c.yfmt
 	if yfmt == nil {
-		yfmt = fmtNum
+		yfmt = format.ShortNumber
 	}
 	lc := linechart.New(w, ch, 0, xmax, 0, ymax,
 		linechart.WithXYSteps(max(w/6, 8), ystep),
@@ -177,11 +178,11 @@ func niceCeil(y float64) float64 {
 // fmtAxisTime labels the time axis: seconds for short runs, m:ss else.
 func fmtAxisTime(s, span float64) string {
 	if span < 120 {
-		return trimFloat(math.Round(s), 0) + "s"
+		return format.TrimFloat(math.Round(s), 0) + "s"
 	}
 	t := int(math.Round(s))
 	if span >= 3*3600 {
-		return fmtDur(time.Duration(t) * time.Second)
+		return format.ShortDuration(time.Duration(t) * time.Second)
 	}
 	return fmtMinSec(t)
 }
@@ -191,7 +192,7 @@ func fmtMinSec(t int) string {
 	return itoa(m) + ":" + pad2(s)
 }
 
-func itoa(i int) string { return trimFloat(float64(i), 0) }
+func itoa(i int) string { return format.TrimFloat(float64(i), 0) }
 
 func pad2(i int) string {
 	if i < 10 {

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/scenarios/session"
 )
 
@@ -99,7 +100,7 @@ func (r *runState) header(w, last int) string {
 	if on, p := s.Rerunning(); on {
 		state += " " + cursorLine.Render(fmt.Sprintf("re-running %d%%", int(p*100)))
 	}
-	clock := fmtClock(r.shownTime(last)) + dim.Render(" / "+fmtClock(time.Duration(s.End())))
+	clock := format.Clock(r.shownTime(last)) + dim.Render(" / "+format.Clock(time.Duration(s.End())))
 	right := state + "  " + clock
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
@@ -128,7 +129,7 @@ func (r *runState) timeline(w, last int) string {
 	}
 	for _, iv := range r.sess.Interventions() {
 		if iv.Kind != session.Inject {
-			items = append(items, timelineItem{iv.At, iv.At, strings.TrimPrefix(iv.String(), fmtClock(iv.At)+" ")})
+			items = append(items, timelineItem{iv.At, iv.At, strings.TrimPrefix(iv.String(), format.Clock(iv.At)+" ")})
 		}
 	}
 	slices.SortStableFunc(items, func(a, b timelineItem) int { return int(min(max(a.at-b.at, -1), 1)) })
@@ -137,11 +138,11 @@ func (r *runState) timeline(w, last int) string {
 	for _, it := range items {
 		if it.at > t {
 			if next == "" {
-				next = dim.Render("next " + fmtClock(it.at) + " " + it.text)
+				next = dim.Render("next " + format.Clock(it.at) + " " + it.text)
 			}
 			continue
 		}
-		s := fmtClock(it.at) + " " + it.text
+		s := format.Clock(it.at) + " " + it.text
 		if t < it.end {
 			s = faultStyle.Render("▶ " + s)
 		}
@@ -271,13 +272,13 @@ func failedAt(c *results.CallSeries, i int) float64 {
 func (r *runState) injectLine(w int) string {
 	k := func(s string) string { return keyStyle.Render(s) }
 	svc := r.service()
-	mag := "x" + fmtNum(magnitudes[r.mag])
+	mag := "x" + format.ShortNumber(magnitudes[r.mag])
 	outage := ""
 	if r.blackHole {
 		outage = " (black hole)"
 	}
 	s := dim.Render("inject ") + k("1") + " spike " + mag + "  " + k("2") + " slowdown " + mag + "  " +
-		k("3") + " pause  " + k("4") + " outage" + outage + dim.Render("  on ") + svc + dim.Render(" for ") + fmtDur(durations[r.dur]) +
+		k("3") + " pause  " + k("4") + " outage" + outage + dim.Render("  on ") + svc + dim.Render(" for ") + format.ShortDuration(durations[r.dur]) +
 		dim.Render("   m/M d/D t b")
 	return truncate(s, w)
 }
@@ -294,10 +295,10 @@ func (r *runState) knobLine(w int) string {
 			retries = append(retries, [2]string{c.Name, itoa(int(max(c.Attempts, 1)))})
 		}
 		if c.Open {
-			rates = append(rates, [2]string{c.Name, fmtNum(c.Rate) + "/s"})
+			rates = append(rates, [2]string{c.Name, format.ShortNumber(c.Rate) + "/s"})
 		}
 		if c.Timeout > 0 {
-			timeouts = append(timeouts, [2]string{c.Name, fmtDur(c.Timeout)})
+			timeouts = append(timeouts, [2]string{c.Name, format.ShortDuration(c.Timeout)})
 		}
 	}
 	k := func(s string) string { return keyStyle.Render(s) }

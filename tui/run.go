@@ -10,6 +10,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
+	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/scenarios/session"
 	"github.com/stampede-sim/stampede/sim"
 )
@@ -286,7 +287,7 @@ func speedName(i int) string {
 	if speeds[i] == 0 {
 		return "max"
 	}
-	return fmtNum(speeds[i]) + "x"
+	return format.ShortNumber(speeds[i]) + "x"
 }
 
 func (r *runState) service() string {
@@ -316,7 +317,7 @@ func (r *runState) scrub(delta int) {
 	r.cursor = min(max(c, 0), n-1)
 	r.paused = true
 	iv := r.sess.Sessions()[0].Config().Interval
-	r.setNote(fmt.Sprintf("time travel: %s · ←/→ scrub, end: live, space: resume", fmtClock(min(time.Duration(r.cursor+1)*iv, time.Duration(r.sess.End())))), false)
+	r.setNote(fmt.Sprintf("time travel: %s · ←/→ scrub, end: live, space: resume", format.Clock(min(time.Duration(r.cursor+1)*iv, time.Duration(r.sess.End())))), false)
 }
 
 // inject injects a fault (an Inject intervention) now into every

@@ -25,7 +25,7 @@ import (
 func SessionTOML(sc *scenarios.Scenario, s *session.Group) ([]byte, error) {
 	var e format.Encoder
 	e.Comment(fmt.Sprintf("Saved by `stampede tui` from %s at %s of %s.\nReplay it with: stampede run FILE",
-		sc.Name, fmtClock(time.Duration(s.Now())), fmtClock(time.Duration(s.End()))))
+		sc.Name, format.Clock(time.Duration(s.Now())), format.Clock(time.Duration(s.End()))))
 	ivs := s.Interventions()
 	if len(ivs) > 0 {
 		var b strings.Builder

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // sloStatus describes a variant's SLOs at interval i of its series, per
@@ -20,11 +21,11 @@ func sloStatus(s *results.Series, i int, narrow bool) string {
 		burn, budget := at(slo.BurnRate, i), at(slo.BudgetRemaining, i)
 		b := "—"
 		if !math.IsNaN(burn) {
-			b = fmtNum(burn) + "x"
+			b = format.ShortNumber(burn) + "x"
 		}
 		left := "—"
 		if !math.IsNaN(budget) {
-			left = fmtNum(math.Round(100*budget)) + "%"
+			left = format.ShortNumber(math.Round(100*budget)) + "%"
 		}
 		rules := make([]string, 0, len(slo.Alerts))
 		for name := range slo.Alerts {

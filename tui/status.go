@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -113,11 +114,11 @@ func (r *runState) statusLines(w, last int) []string {
 		}
 		tot := &sn.Series.Total
 		item := func(k statusKind, v string) string { return dim.Render(statusLabels[k][lab]) + v }
-		c[stGood] = item(stGood, fmtNum(at(tot.Goodput, last))+"/s")
+		c[stGood] = item(stGood, format.ShortNumber(at(tot.Goodput, last))+"/s")
 		c[stP99] = item(stP99, fmtSeconds(at(tot.P99, last)))
-		c[stInFlight] = item(stInFlight, fmtNum(at(tot.InFlight, last)))
-		c[stQueue] = item(stQueue, fmtNum(queueAt(&sn.Series, last)))
-		c[stFail] = item(stFail, fmtNum(failedAt(tot, last))+"/s")
+		c[stInFlight] = item(stInFlight, format.ShortNumber(at(tot.InFlight, last)))
+		c[stQueue] = item(stQueue, format.ShortNumber(queueAt(&sn.Series, last)))
+		c[stFail] = item(stFail, format.ShortNumber(failedAt(tot, last))+"/s")
 		for k, vs := range r.strategyValues(sn, last, narrow) {
 			if len(vs) == 0 {
 				continue
@@ -285,7 +286,7 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 			put(stBreaker, owner, breakerMean(x))
 		}
 		if x, ok := level(strategies.MetricBudgetTokens); ok {
-			put(stTokens, owner, fmtNum(x))
+			put(stTokens, owner, format.ShortNumber(x))
 		}
 		if x, ok := level(strategies.MetricThrottleP); ok {
 			put(stThrottle, owner, fmtPercent(x))
@@ -294,19 +295,19 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 			put(stRetryBreaker, owner, retryBreakerMean(x))
 		}
 		if x, ok := level(strategies.MetricBulkheadInFlight); ok {
-			v := fmtNum(x)
+			v := format.ShortNumber(x)
 			if q, ok := level(strategies.MetricBulkheadWaiting); ok && q > 0 && !math.IsNaN(q) {
 				if narrow {
-					v += "+" + fmtNum(q)
+					v += "+" + format.ShortNumber(q)
 				} else {
-					v += " +" + fmtNum(q) + " waiting"
+					v += " +" + format.ShortNumber(q) + " waiting"
 				}
 			}
 			put(stBulkhead, owner, v)
 		}
 		rate := func(k statusKind, m strategies.Metric) {
 			if s, ok := ser[string(m)]; ok {
-				put(k, owner, fmtNum(at(s, last))+"/s")
+				put(k, owner, format.ShortNumber(at(s, last))+"/s")
 			}
 		}
 		rate(stHedges, strategies.MetricHedges)
@@ -340,14 +341,14 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 					x = v
 				}
 			}
-			put(stLimit, ss.Name, fmtNum(x))
+			put(stLimit, ss.Name, format.ShortNumber(x))
 		}
 		for _, m := range []struct {
 			k    statusKind
 			name strategies.Metric
 		}{{stShed, strategies.MetricShed}, {stRateLimited, strategies.MetricRateLimited}, {stDropped, strategies.MetricDropped}, {stExpired, strategies.MetricExpired}} {
 			if s, ok := ss.Strategy[string(m.name)]; ok {
-				put(m.k, ss.Name, fmtNum(at(s, last))+"/s")
+				put(m.k, ss.Name, format.ShortNumber(at(s, last))+"/s")
 			}
 		}
 	}
@@ -404,7 +405,7 @@ func fmtPercent(p float64) string {
 		return "—"
 	}
 	if x := 100 * p; math.Abs(x) >= 10 {
-		return fmtNum(math.Round(x)) + "%"
+		return format.ShortNumber(math.Round(x)) + "%"
 	}
-	return fmtNum(100*p) + "%"
+	return format.ShortNumber(100*p) + "%"
 }

@@ -3,13 +3,12 @@ package session
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // Kind is what an intervention changes.
@@ -74,16 +73,16 @@ type Intervention struct {
 // String describes the intervention for a timeline and a saved file's
 // comments ("0:12.5 slowdown api x4 for 10s").
 func (iv Intervention) String() string {
-	at := fmtClock(iv.At)
+	at := format.Clock(iv.At)
 	switch iv.Kind {
 	case Inject:
 		return at + " " + DescribeFault(iv.Fault)
 	case SetRate:
-		return fmt.Sprintf("%s rate %s -> %s/s", at, iv.Client, fmtNum(iv.Rate))
+		return fmt.Sprintf("%s rate %s -> %s/s", at, iv.Client, format.ShortNumber(iv.Rate))
 	case SetTimeout:
 		t := "none"
 		if iv.Timeout > 0 {
-			t = fmtDur(iv.Timeout)
+			t = format.ShortDuration(iv.Timeout)
 		}
 		return fmt.Sprintf("%s timeout %s -> %s (whole run)", at, iv.Client, t)
 	case SetRetries:
@@ -137,12 +136,12 @@ func DescribeFault(f config.FaultConfig) string {
 	var what string
 	switch f.Kind {
 	case config.FaultLoadSpike:
-		what = fmt.Sprintf("load spike x%s", fmtNum(f.Factor))
+		what = fmt.Sprintf("load spike x%s", format.ShortNumber(f.Factor))
 		if f.Target != "*" {
 			what += " " + f.Target
 		}
 	case config.FaultSlowdown:
-		what = fmt.Sprintf("slowdown %s x%s", f.Target, fmtNum(f.Factor))
+		what = fmt.Sprintf("slowdown %s x%s", f.Target, format.ShortNumber(f.Factor))
 	case config.FaultOutage:
 		what = "outage " + f.Target
 		if f.Mode == config.BlackHole {
@@ -152,7 +151,7 @@ func DescribeFault(f config.FaultConfig) string {
 		what = string(f.Kind) + " " + f.Target
 	}
 	if !f.Kind.Instantaneous() {
-		what += " for " + fmtDur(f.For)
+		what += " for " + format.ShortDuration(f.For)
 	}
 	return what
 }
@@ -239,73 +238,4 @@ func RateAt(c *config.ClientConfig, t time.Duration) float64 {
 		prevAt, prevRate = p.At, p.Rate
 	}
 	return prevRate
-}
-
-// fmtClock formats a virtual time as a clock: "0:07.3", "1:02:03".
-func fmtClock(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	tenths := int64(d / (100 * time.Millisecond))
-	s := tenths / 10
-	h, m, sec := s/3600, (s/60)%60, s%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
-	}
-	return fmt.Sprintf("%d:%02d.%d", m, sec, tenths%10)
-}
-
-// fmtDur formats a duration shortly: "250ms", "10s", "1m30s", "1.5s".
-func fmtDur(d time.Duration) string {
-	switch {
-	case d == 0:
-		return "0s"
-	case d < time.Microsecond:
-		return strconv.FormatInt(int64(d), 10) + "ns"
-	case d < time.Millisecond:
-		return trimFloat(float64(d)/1e3, 1) + "us"
-	case d < 10*time.Millisecond:
-		return trimFloat(float64(d)/1e6, 1) + "ms"
-	case d < time.Second:
-		return trimFloat(float64(d)/1e6, 0) + "ms"
-	case d < time.Minute:
-		return trimFloat(d.Seconds(), 1) + "s"
-	}
-	s := d.Round(time.Second)
-	out := strings.TrimSuffix(s.String(), "0s")
-	if strings.HasSuffix(out, "h0m") {
-		out = strings.TrimSuffix(out, "0m")
-	}
-	return out
-}
-
-// fmtNum formats a number shortly: "3", "2.5", "1.2k", "3.4M".
-func fmtNum(x float64) string {
-	a := math.Abs(x)
-	switch {
-	case math.IsNaN(x):
-		return "—"
-	case a >= 1e9:
-		return trimFloat(x/1e9, 1) + "G"
-	case a >= 1e6:
-		return trimFloat(x/1e6, 1) + "M"
-	case a >= 1e4:
-		return trimFloat(x/1e3, 0) + "k"
-	case a >= 1e3:
-		return trimFloat(x/1e3, 1) + "k"
-	case a >= 100 || a == math.Trunc(a):
-		return strconv.FormatFloat(math.Round(x), 'f', 0, 64)
-	case a >= 1:
-		return trimFloat(x, 1)
-	}
-	return trimFloat(x, 2)
-}
-
-// trimFloat formats x with at most prec decimals, without trailing zeros.
-func trimFloat(x float64, prec int) string {
-	s := strconv.FormatFloat(x, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
 }
