@@ -167,11 +167,6 @@ func (r *runState) timeline(w, last int) string {
 	return truncate(prefix+strings.TrimPrefix(tail, " · "), w)
 }
 
-// names returns the variants' names.
-func (r *runState) names() []string {
-	return r.sess.Names()
-}
-
 // verdict describes variant i's recovery so far (live only).
 func (r *runState) verdict(i int) string {
 	if r.cursor >= 0 || i >= len(r.recov) {
@@ -182,7 +177,7 @@ func (r *runState) verdict(i int) string {
 	}
 	rec := r.recov[i]
 	done := r.snaps[i].Done
-	if !r.anyFaultStarted(i) {
+	if !anyFaultStarted(r.sess, i) {
 		return ""
 	}
 	switch rec.Verdict {
@@ -196,12 +191,12 @@ func (r *runState) verdict(i int) string {
 	case results.CollapsedBeforeFault:
 		return errStyle.Render("✗ collapsed before the first fault")
 	case results.NoBaseline:
-		if r.faultActive(i) {
+		if faultActive(r.sess, i) {
 			return faultStyle.Render("fault active") + dim.Render(" (no baseline before it)")
 		}
 		return dim.Render("no baseline before the first fault to judge recovery")
 	case results.Undecided:
-		if r.faultActive(i) {
+		if faultActive(r.sess, i) {
 			return faultStyle.Render("fault active")
 		}
 		if done {
@@ -212,10 +207,10 @@ func (r *runState) verdict(i int) string {
 	return ""
 }
 
-// anyFaultStarted reports whether a fault has started in variant i.
-func (r *runState) anyFaultStarted(i int) bool {
-	now := time.Duration(r.sess.Now())
-	for _, f := range r.sess.Sessions()[i].Config().Faults {
+// anyFaultStarted reports whether a fault has started in variant i of g.
+func anyFaultStarted(g *session.Group, i int) bool {
+	now := time.Duration(g.Now())
+	for _, f := range g.Sessions()[i].Config().Faults {
 		if f.At <= now {
 			return true
 		}
@@ -223,10 +218,10 @@ func (r *runState) anyFaultStarted(i int) bool {
 	return false
 }
 
-// faultActive reports whether a fault is acting on variant i now.
-func (r *runState) faultActive(i int) bool {
-	now := time.Duration(r.sess.Now())
-	for _, f := range r.sess.Sessions()[i].Config().Faults {
+// faultActive reports whether a fault is acting on variant i of g now.
+func faultActive(g *session.Group, i int) bool {
+	now := time.Duration(g.Now())
+	for _, f := range g.Sessions()[i].Config().Faults {
 		if f.At <= now && (now < f.End() || f.Kind.Instantaneous() && now == f.At) {
 			return true
 		}

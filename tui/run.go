@@ -253,17 +253,17 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 			r.target = (r.target + 1) % len(r.services)
 		}
 	case key.Matches(msg, k.RateDown):
-		r.scaleRate(0.8)
+		r.configure(scaleRate(r.sess.Knobs(), 0.8))
 	case key.Matches(msg, k.RateUp):
-		r.scaleRate(1.25)
+		r.configure(scaleRate(r.sess.Knobs(), 1.25))
 	case key.Matches(msg, k.TimeoutDown):
-		r.scaleTimeout(0.5)
+		r.configure(scaleTimeout(r.sess.Knobs(), 0.5))
 	case key.Matches(msg, k.TimeoutUp):
-		r.scaleTimeout(2)
+		r.configure(scaleTimeout(r.sess.Knobs(), 2))
 	case key.Matches(msg, k.RetryDown):
-		r.addRetries(-1)
+		r.configure(addRetries(r.sess.Knobs(), -1))
 	case key.Matches(msg, k.RetryUp):
-		r.addRetries(1)
+		r.configure(addRetries(r.sess.Knobs(), 1))
 	case key.Matches(msg, k.StratNext):
 		if len(r.strats) > 0 {
 			r.strat = (r.strat + 1) % len(r.strats)
@@ -334,47 +334,6 @@ func (r *runState) inject(iv session.Intervention) {
 		return
 	}
 	r.setNote("injected "+done[0].String(), false)
-}
-
-// scaleRate multiplies every open client's current rate by f, from now on.
-func (r *runState) scaleRate(f float64) {
-	var ivs []session.Intervention
-	for _, c := range r.sess.Knobs() {
-		if !c.Open || c.Rate <= 0 {
-			continue
-		}
-		ivs = append(ivs, session.Intervention{Kind: session.SetRate, Client: c.Name, Rate: roundSig(c.Rate*f, 3)})
-	}
-	r.configure(ivs, "no open-loop client with a rate to change")
-}
-
-// scaleTimeout multiplies every client's timeout by f (whole run).
-func (r *runState) scaleTimeout(f float64) {
-	var ivs []session.Intervention
-	for _, c := range r.sess.Knobs() {
-		if c.Timeout <= 0 {
-			continue
-		}
-		d := time.Duration(float64(c.Timeout) * f).Round(time.Millisecond)
-		ivs = append(ivs, session.Intervention{Kind: session.SetTimeout, Client: c.Name, Timeout: max(d, time.Millisecond)})
-	}
-	r.configure(ivs, "no client has a timeout to change")
-}
-
-// addRetries changes every client's retry attempts (retry.attempts) by
-// delta, within [1, maxAttempts] (1: no retries), for the whole run.
-func (r *runState) addRetries(delta int) {
-	var ivs []session.Intervention
-	for _, c := range r.sess.Knobs() {
-		if !c.HasAttempts {
-			continue
-		}
-		n := max(c.Attempts, 1) // zero means the default: one attempt
-		if m := min(max(n+int64(delta), 1), maxAttempts); m != n {
-			ivs = append(ivs, session.Intervention{Kind: session.SetRetries, Client: c.Name, Attempts: int(m)})
-		}
-	}
-	r.configure(ivs, fmt.Sprintf("no change: a client makes 1 to %d attempts", maxAttempts))
 }
 
 // maxAttempts is the most attempts per call the models allow.

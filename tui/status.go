@@ -86,7 +86,7 @@ type ownedValue struct{ owner, v string }
 // lines do not fit, the least important items are left out of every
 // line (statusDrop).
 func (r *runState) statusLines(w, last int) []string {
-	names := r.names()
+	names := r.sess.Names()
 	nameW := 4
 	for _, n := range names {
 		nameW = max(nameW, min(lipgloss.Width(n), 18))

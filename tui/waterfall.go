@@ -50,7 +50,7 @@ func (r *runState) viewWaterfall(w, h int) string {
 	wf := r.wf
 	it := &wf.items[wf.cur]
 	t := &it.trace
-	names := r.names()
+	names := r.sess.Names()
 	head := titleStyle.Render("stampede") + " · " + bold.Render("request trace") +
 		dim.Render(fmt.Sprintf(" %d/%d, slowest first  (w next, any other key closes)", wf.cur+1, len(wf.items)))
 	about := variantStyle(it.variant).Render("■ "+names[it.variant]) + "  " +
