@@ -67,5 +67,8 @@ func (c *mergeCmd) Run(e *env) error {
 	if len(res.Stopped) > 0 {
 		return badInput(errors.New("some runs were stopped by a limit before their end; their results are partial"))
 	}
+	if failed := len(res.Failed()); failed > 0 {
+		return claimsFail(failed, "listed under the table")
+	}
 	return nil
 }

@@ -54,7 +54,7 @@ func (c *runCmd) Run(e *env) error {
 		}
 		defer set.Abort()
 	}
-	stopped := 0
+	stopped, failed := 0, 0
 	var traces []results.TraceSet
 	for i, name := range c.Scenarios {
 		s, err := loadScenario(name)
@@ -91,6 +91,7 @@ func (c *runCmd) Run(e *env) error {
 			}
 		}
 		stopped += len(res.Stopped)
+		failed += len(res.Failed())
 		for _, ts := range res.TraceSets() {
 			if len(c.Scenarios) > 1 {
 				ts.Name = s.Name + " · " + ts.Name
@@ -115,7 +116,20 @@ func (c *runCmd) Run(e *env) error {
 	if stopped > 0 {
 		return badInput(fmt.Errorf("%d runs were stopped by a limit before their end; their results are partial", stopped))
 	}
+	if failed > 0 {
+		return claimsFail(failed, "listed under the table; stampede check lists them alone")
+	}
 	return nil
+}
+
+// claimsFail is the error of a run whose claims do not hold: exit code 1,
+// as with stampede check.
+func claimsFail(n int, where string) error {
+	msg := "a claim of the scenario does not hold"
+	if n > 1 {
+		msg = fmt.Sprintf("%d claims of the scenario do not hold", n)
+	}
+	return &exitError{code: exitClaim, err: fmt.Errorf("%s (%s)", msg, where)}
 }
 
 // writePlots renders every figure the result supports into dir as PNG at

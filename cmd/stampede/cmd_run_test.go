@@ -289,3 +289,25 @@ about = "goodput stays under 10 calls/s (wrong: it is near 200)"
 		t.Errorf("a failing claim exits %d, want 1", code)
 	}
 }
+
+// TestRunFailingClaimExits1: `stampede run` exits 1 when a claim of the
+// scenario does not hold (as `stampede check` does), after printing the
+// table and writing --out; 0 when they hold.
+func TestRunFailingClaimExits1(t *testing.T) {
+	f := writeScenario(t, "small.toml", smallScenario+`
+[[expect]]
+metric = "services.api.utilization"
+max = 0.0001
+`)
+	out := filepath.Join(t.TempDir(), "out")
+	code, table, errOut := stampede(t, "run", f, "--out", out)
+	if code != 1 || !strings.Contains(table, "fail") || !strings.Contains(errOut, "of the scenario do not hold") {
+		t.Errorf("exit %d\n%s\n%s", code, table, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.json")); err != nil {
+		t.Errorf("--out not written when a claim fails: %v", err)
+	}
+	if code, _, errOut := stampede(t, "run", writeScenario(t, "ok.toml", smallScenario)); code != 0 {
+		t.Errorf("claims that hold: exit %d: %s", code, errOut)
+	}
+}
