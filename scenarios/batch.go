@@ -11,23 +11,14 @@ import (
 // (means, half-widths), its mean series and what its first replication
 // recorded as it ran (fault windows, seed, duration, interval).
 func (r *Result) Batch() (*results.Batch, error) {
-	b := &results.Batch{Scenario: r.Scenario, Title: r.Title, Replications: r.Replications}
-	for _, ax := range r.Axes {
-		a := results.Axis{Path: ax.Path}
-		for _, v := range ax.Values {
-			a.Values = append(a.Values, sweepValue(v))
-		}
-		b.Axes = append(b.Axes, a)
-	}
+	b := &results.Batch{Scenario: r.Scenario, Title: r.Title, Replications: r.Replications, Axes: r.Axes}
 	for i := range r.Rows {
 		row := &r.Rows[i]
 		out, err := results.DecodeRow(row.SummaryJSON())
 		if err != nil {
 			return nil, fmt.Errorf("variant %s: %w", row.Variant, err)
 		}
-		for _, v := range row.Point {
-			out.Point = append(out.Point, sweepValue(v))
-		}
+		out.Point = row.Point
 		run := &out.Run
 		run.Seed, run.DurationS, run.IntervalS, run.EndS = row.run.Seed, row.run.DurationS, row.run.IntervalS, row.run.EndS
 		run.Stopped = row.Stopped

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // shortDuration is the virtual time of a built-in's reduced run: a tenth
@@ -94,13 +94,13 @@ func runReduced(t *testing.T, s *Scenario) {
 	}
 }
 
-func pointLabel(p []any) string {
+func pointLabel(p []results.Value) string {
 	if len(p) == 0 {
 		return ""
 	}
 	var parts []string
 	for _, v := range p {
-		parts = append(parts, format.Label(v))
+		parts = append(parts, v.Text)
 	}
 	return " at " + strings.Join(parts, ", ")
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // WriteJSON writes the JSON summary of issue 5, a stable contract (fields
@@ -48,7 +48,7 @@ func (r *Result) tree() *jv {
 			a.set("path", jString(ax.Path))
 			vals := &jv{kind: jArr}
 			for _, v := range ax.Values {
-				vals.vals = append(vals.vals, rawJV(v))
+				vals.vals = append(vals.vals, valueJV(v))
 			}
 			a.set("values", vals)
 			sw.vals = append(sw.vals, a)
@@ -68,7 +68,7 @@ func (r *Result) tree() *jv {
 			if len(c.Point) > 0 {
 				p := &jv{kind: jArr}
 				for _, v := range c.Point {
-					p.vals = append(p.vals, rawJV(v))
+					p.vals = append(p.vals, valueJV(v))
 				}
 				x.set("point", p)
 			}
@@ -94,18 +94,16 @@ func (r *Result) tree() *jv {
 	return o
 }
 
-func rawJV(v any) *jv {
-	switch x := v.(type) {
-	case float64:
-		return jNumber(x)
-	case int64:
-		return jNumber(float64(x))
-	case string:
-		return jString(x)
-	case bool:
-		return &jv{kind: jBool, b: x}
+// valueJV is a swept value as JSON: a number, a string (a duration as
+// written), or a boolean.
+func valueJV(v results.Value) *jv {
+	switch v.Kind {
+	case results.Number:
+		return jNumber(v.Num)
+	case results.Bool:
+		return &jv{kind: jBool, b: v.Num != 0}
 	}
-	return &jv{kind: jNull}
+	return jString(v.Text)
 }
 
 // WriteSeriesCSV writes the rows' series in long form, one line per row,
@@ -133,7 +131,7 @@ func (r *Result) WriteSeriesCSV(w io.Writer) error {
 		}
 		prefix := csvField(row.Variant)
 		for _, v := range row.Point {
-			prefix += "," + csvField(format.Label(v))
+			prefix += "," + csvField(v.Text)
 		}
 		for _, c := range row.Series.Cols {
 			mid := "," + csvField(c.Kind) + "," + csvField(c.Name) + "," + csvField(c.Metric) + ","
@@ -240,7 +238,7 @@ func (r *Result) cells() ([][]string, []bool) {
 		row := &r.Rows[i]
 		var cs []string
 		for _, v := range row.Point {
-			cs = append(cs, format.Label(v))
+			cs = append(cs, v.Text)
 		}
 		num := func(metric string, f func(float64) string) string {
 			v, ok := row.Number(metric)
@@ -421,7 +419,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 	for _, ax := range r.Axes {
 		var ls []string
 		for _, v := range ax.Values {
-			ls = append(ls, format.Label(v))
+			ls = append(ls, v.Text)
 		}
 		fmt.Fprintf(bw, "- sweep `%s`: %s\n", ax.Path, strings.Join(ls, ", "))
 	}
@@ -469,7 +467,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 			}
 			var pt []string
 			for _, v := range c.Point {
-				pt = append(pt, format.Label(v))
+				pt = append(pt, v.Text)
 			}
 			fmt.Fprintf(bw, "| %s | %s | %s | `%s` | %s | %s |\n", mark, mdEscape(c.Variant), mdEscape(strings.Join(pt, ", ")),
 				c.Metric, mdEscape(c.Want), mdEscape(c.Got))
@@ -523,7 +521,7 @@ func (r *Result) WriteClaims(w io.Writer, verbose bool) error {
 		}
 		fmt.Fprintf(bw, "  variant  %s\n", c.Variant)
 		for j, v := range c.Point {
-			fmt.Fprintf(bw, "  %-8s %s = %s\n", []string{"at", "and"}[min(j, 1)], r.Axes[j].Path, format.Label(v))
+			fmt.Fprintf(bw, "  %-8s %s = %s\n", []string{"at", "and"}[min(j, 1)], r.Axes[j].Path, v.Text)
 		}
 		fmt.Fprintf(bw, "  metric   %s\n  want     %s\n  got      %s\n", c.Metric, c.Want, c.Got)
 	}

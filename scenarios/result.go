@@ -26,7 +26,7 @@ type Result struct {
 	Seed         uint64
 	Replications int
 	// Axes are the swept parameters (none without a sweep).
-	Axes []AxisResult
+	Axes []results.Axis
 	// Variants are the variants run, in row order.
 	Variants []VariantInfo
 	// Rows holds the results.
@@ -37,12 +37,6 @@ type Result struct {
 	// Stopped lists the runs a limit stopped early, with the message
 	// naming the limit.
 	Stopped []string
-}
-
-// AxisResult is a swept parameter and its values (float64 or string).
-type AxisResult struct {
-	Path   string
-	Values []any
 }
 
 // VariantInfo names a variant and says what it changes.
@@ -57,9 +51,9 @@ type VariantInfo struct {
 type Row struct {
 	// Variant is the variant's name ("base" for the scenario as written).
 	Variant string
-	// Point holds the sweep values of the row, one per axis (float64 or
-	// string); nil without a sweep.
-	Point []any
+	// Point holds the sweep values of the row, one per axis; nil without
+	// a sweep.
+	Point []results.Value
 	// Series is the per-interval series, averaged over replications;
 	// nil unless Options.Series.
 	Series *Series
@@ -105,6 +99,12 @@ func (r *Row) Number(metric string) (float64, bool) {
 			return 0, true
 		}
 	}
+	return numeric(v)
+}
+
+// numeric reads a summary value as a number: booleans as 0 or 1; ok is
+// false for null and strings.
+func numeric(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, true
@@ -169,7 +169,7 @@ type Claim struct {
 	// Variant, Metric and Point say what was checked (Point as in Row).
 	Variant string
 	Metric  string
-	Point   []any
+	Point   []results.Value
 	// About is the claim's own explanation.
 	About string
 	// Want and Got are readable: "in [0.75, 0.85]", "0.79 ±0.01".
@@ -244,13 +244,24 @@ func metaExpectOf(e Expect) metaExpect {
 // group of replications at a time.
 type assembler struct {
 	m     *meta
+	axes  []results.Axis
 	group []*runRecord
 	rows  []Row
 	next  int
 	stop  []string
 }
 
-func newAssembler(m *meta) *assembler { return &assembler{m: m} }
+func newAssembler(m *meta) *assembler {
+	a := &assembler{m: m}
+	for _, ax := range m.Axes {
+		t := results.Axis{Path: ax.Path}
+		for _, v := range ax.Values {
+			t.Values = append(t.Values, sweepValue(v))
+		}
+		a.axes = append(a.axes, t)
+	}
+	return a
+}
 
 func (a *assembler) add(rec *runRecord) error {
 	if rec.I != a.next {
@@ -283,10 +294,10 @@ func (a *assembler) row(g int, recs []*runRecord) Row {
 			idx[j] = rest % len(m.Axes[j].Values)
 			rest /= len(m.Axes[j].Values)
 		}
-		for j, ax := range m.Axes {
+		for j, ax := range a.axes {
 			val := ax.Values[idx[j]]
 			r.Point = append(r.Point, val)
-			point.set(ax.Path, rawJV(val))
+			point.set(ax.Path, valueJV(val))
 		}
 		obj.set("point", point)
 	}
@@ -323,7 +334,7 @@ func (a *assembler) row(g int, recs []*runRecord) Row {
 		}
 		where := "variant " + strconv.Quote(r.Variant)
 		for j, ax := range m.Axes {
-			where += fmt.Sprintf(", %s = %s", ax.Path, format.Label(r.Point[j]))
+			where += fmt.Sprintf(", %s = %s", ax.Path, r.Point[j].Text)
 		}
 		a.stop = append(a.stop, fmt.Sprintf("%s, replication %d: %s", where, i, rec.Stopped))
 	}
@@ -353,9 +364,7 @@ func (a *assembler) result() (*Result, error) {
 		Scenario: m.Scenario, File: m.File, Title: m.Title, About: m.About,
 		Seed: m.Seed, Replications: m.Replications, Rows: a.rows, Stopped: a.stop,
 	}
-	for _, ax := range m.Axes {
-		res.Axes = append(res.Axes, AxisResult(ax))
-	}
+	res.Axes = a.axes
 	for _, v := range m.Variants {
 		res.Variants = append(res.Variants, VariantInfo(v))
 	}
@@ -454,24 +463,24 @@ func evaluate(m *meta, ex metaExpect, rows []Row) []Claim {
 	return out
 }
 
-func pointMatches(point []any, x, y any) bool {
+func pointMatches(point []results.Value, x, y any) bool {
 	for j, sel := range []any{x, y} {
 		if sel == nil {
 			continue
 		}
-		if j >= len(point) || !format.Equal(point[j], sel) {
+		if j >= len(point) || !point[j].Equal(sweepValue(sel)) {
 			return false
 		}
 	}
 	return true
 }
 
-func samePoint(a, b []any) bool {
+func samePoint(a, b []results.Value) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !format.Equal(a[i], b[i]) {
+		if !a[i].Equal(b[i]) {
 			return false
 		}
 	}
@@ -525,21 +534,9 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		}
 		return c
 	}
-	num := func(v any) (float64, bool) {
-		switch x := v.(type) {
-		case float64:
-			return x, true
-		case bool:
-			if x {
-				return 1, true
-			}
-			return 0, true
-		}
-		return 0, false
-	}
 	switch w := ex.Equals.(type) {
 	case nil:
-		g, ok := num(got)
+		g, ok := numeric(got)
 		c.OK = ok && (ex.Min == nil || g >= *ex.Min) && (ex.Max == nil || g <= *ex.Max)
 	case bool:
 		b, ok := got.(bool)
@@ -549,7 +546,7 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		c.OK = ok && s == w
 	default:
 		wf, _ := format.Number(w)
-		g, ok := num(got)
+		g, ok := numeric(got)
 		c.OK = ok && math.Abs(g-wf) <= ex.Tolerance
 	}
 	return c

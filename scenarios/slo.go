@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/stampede-sim/stampede/models/results"
-	"github.com/stampede-sim/stampede/scenarios/format"
 )
 
 // sloCells returns the SLO section of the table: one line per row and SLO
@@ -36,7 +35,7 @@ func (r *Result) sloCells() ([][]string, []bool) {
 			p := "slos." + name + "."
 			var cs []string
 			for _, v := range row.Point {
-				cs = append(cs, format.Label(v))
+				cs = append(cs, v.Text)
 			}
 			first := "-"
 			if v, ok := row.Value(p + "first_alert"); ok {
@@ -157,7 +156,7 @@ func (r *Result) TraceSets() []results.TraceSet {
 		}
 		name := row.Variant
 		for j, v := range row.Point {
-			name += " " + r.Axes[j].Path + "=" + format.Label(v)
+			name += " " + r.Axes[j].Path + "=" + v.Text
 		}
 		out = append(out, results.TraceSet{Name: name, Traces: row.Traces})
 	}

@@ -297,3 +297,18 @@ func decodeValue(b []byte) (Value, error) {
 	}
 	return Value{}, fmt.Errorf("value %s is not a number, a string or a boolean", b)
 }
+
+// Equal reports whether two swept values are the same setting: numbers,
+// durations and booleans by value ("1s" is "1000ms"), text by text.
+func (v Value) Equal(w Value) bool {
+	if v.Kind != w.Kind {
+		return false
+	}
+	if v.Kind == Text {
+		return v.Text == w.Text
+	}
+	return v.Num == w.Num
+}
+
+// String returns the value's text.
+func (v Value) String() string { return v.Text }
