@@ -13,9 +13,10 @@
 //	if err != nil { ... }
 //	err = fig.Render(w, plots.SVG, plots.Paper) // or plots.WriteFile("storm.png", fig, plots.Slide)
 //
-// For a whole scenario, FromResult turns a scenarios.Result into a Set
-// (ReadSet does the same for saved results) and WriteAll writes every
-// figure the data allows.
+// For a whole batch, FromBatch turns a results.Batch into a Set (ReadSet
+// does the same for saved results) and WriteAll writes every figure the
+// data allows. plots reads only models/results: never the engine or the
+// scenario files.
 //
 // Type sizes follow the canvas: a figure reads at slide size (10 x 5.625
 // in, 1600 x 900 px at 160 dpi) and at paper size (6.5 x 4 in). Variants
