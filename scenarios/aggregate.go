@@ -162,8 +162,3 @@ func unionKeys(xs []*jv) []string {
 	}
 	return keys
 }
-
-func sortStrings(s []string) []string {
-	sort.Strings(s)
-	return s
-}
