@@ -162,8 +162,11 @@ func (s *Scenario) withSettings(sets format.Settings, d *format.Decoder, p forma
 // "path: msg" errors found (to tell a variant's own errors from the
 // base's).
 func (s *Scenario) validateWorld(c *config.Config, d *format.Decoder, v *variantCtx) map[string]bool {
-	cfg := *c
+	cfg := *format.Clone(c)
 	cfg.ApplyDefaults()
+	if v == nil {
+		explicitZeros(&cfg, d)
+	}
 	found := map[string]bool{}
 	err := cfg.Validate()
 	if err == nil {
@@ -220,6 +223,39 @@ func (s *Scenario) validateWorld(c *config.Config, d *format.Decoder, v *variant
 		d.Add(d.KeyPos(at.Key), at.Disp, shown, fe)
 	}
 	return found
+}
+
+// explicitZeros puts back the zeros the file sets that cfg's defaults
+// replaced, so that validation judges the value written, not the default:
+// `workers = 0` is "must be >= 1, got 0", never a silent 1. A zero that
+// validation accepts but a default would still replace when the world is
+// built (limits.max_in_flight = 0 meaning a million) is an error here.
+func explicitZeros(cfg *config.Config, d *format.Decoder) {
+	zs := d.RestoreZeros(cfg)
+	if len(zs) == 0 {
+		return
+	}
+	judged := map[string]bool{}
+	if err := cfg.Validate(); err != nil {
+		for _, e := range unwrapAll(err) {
+			var fe *config.FieldError
+			if errors.As(e, &fe) {
+				judged[fe.Path] = true
+			}
+		}
+	}
+	for _, z := range zs {
+		if !judged[z.Path.Disp] {
+			d.Fail(z.Path, nil, "is 0, which the default (%v) would replace: give a value in range, or leave the key out for the default", z.Default)
+		}
+	}
+}
+
+func unwrapAll(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // targetHint adds a did-you-mean to errors about a reference to a service,

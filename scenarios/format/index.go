@@ -1,6 +1,7 @@
 package format
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -419,4 +420,68 @@ func (d *Decoder) KeyOf(disp string) []string {
 		}
 	}
 	return key
+}
+
+// Zeros returns the set paths ("services.0.workers", list entries by
+// index) of every number 0 the file sets, in key order, so that the
+// caller can tell a key set to 0 from a key left out: a default must
+// replace only the second.
+func (d *Decoder) Zeros() []string {
+	var out []string
+	var walk func(raw any, path string)
+	walk = func(raw any, path string) {
+		switch x := raw.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(x) {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(x[k], p)
+			}
+		case int64:
+			if x == 0 {
+				out = append(out, path)
+			}
+		case float64:
+			if x == 0 {
+				out = append(out, path)
+			}
+		default:
+			if items, ok := asArray(raw); ok {
+				for i, it := range items {
+					walk(it, path+"."+strconv.Itoa(i))
+				}
+			}
+		}
+	}
+	walk(d.raw, "")
+	return out
+}
+
+// A Zero is a key the file sets to 0 whose value in a struct had been
+// replaced by a default: where it is, and the default.
+type Zero struct {
+	Path    Path
+	Default any
+}
+
+// RestoreZeros sets back to 0, in the struct root points to (a config
+// after its defaults were applied), every key the file sets to 0 that
+// holds something else, and returns them, so that validation judges the
+// value written rather than the default.
+func (d *Decoder) RestoreZeros(root any) []Zero {
+	var out []Zero
+	for _, sp := range d.Zeros() {
+		v, disp, err := resolve(root, sp, false)
+		for err == nil && v.Kind() == reflect.Pointer && !v.IsNil() {
+			v = v.Elem() // queue.limit = 0 is a set *int
+		}
+		if err != nil || v.IsZero() || !v.CanSet() {
+			continue
+		}
+		out = append(out, Zero{Path: Path{Key: d.KeyOf(disp), Disp: disp}, Default: v.Interface()})
+		v.SetZero()
+	}
+	return out
 }
