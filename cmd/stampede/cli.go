@@ -23,15 +23,18 @@ var version = ""
 // cli is the command line, one field per subcommand. Each subcommand's
 // struct lives in cmd_<name>.go with its Run method.
 type cli struct {
-	Tui      tuiCmd      `cmd:"" default:"withargs" help:"Explore a scenario live in the terminal (the default when no command is given)."`
-	Run      runCmd      `cmd:"" help:"Run scenarios in batch and print a summary per variant."`
-	Plot     plotCmd     `cmd:"" help:"Render charts (PNG, SVG, PDF) from a scenario or saved results."`
-	List     listCmd     `cmd:"" help:"List the built-in scenarios."`
-	Show     showCmd     `cmd:"" help:"Print a built-in scenario's TOML, to copy and edit."`
-	Validate validateCmd `cmd:"" help:"Check scenario files without running them."`
-	Check    checkCmd    `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
-	Merge    mergeCmd    `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
-	Version  versionCmd  `cmd:"" help:"Print the version."`
+	Tui        tuiCmd           `cmd:"" default:"withargs" help:"Explore a scenario live in the terminal (the default when no command is given)."`
+	Run        runCmd           `cmd:"" help:"Run scenarios in batch and print a summary per variant."`
+	Plot       plotCmd          `cmd:"" help:"Render charts (PNG, SVG, PDF) from a scenario or saved results."`
+	List       listCmd          `cmd:"" help:"List the built-in scenarios."`
+	Show       showCmd          `cmd:"" help:"Print a built-in scenario's TOML, to copy and edit."`
+	Validate   validateCmd      `cmd:"" help:"Check scenario files without running them."`
+	Check      checkCmd         `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
+	Merge      mergeCmd         `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
+	Version    versionCmd       `cmd:"" help:"Print the version."`
+	Help       helpCmd          `cmd:"" help:"Show the help of stampede or of a command (stampede help run)."`
+	Completion completionCmd    `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
+	VersionF   kong.VersionFlag `name:"version" help:"Print the version and exit."`
 }
 
 // env is what every command gets: where to write. Commands never touch
@@ -70,6 +73,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.UsageOnError(),
+		kong.Vars{"version": versionString()},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "stampede: %v\n", err)
@@ -87,6 +91,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 			}
 		}
 	}()
+	completing(parser)
+	if err := mistypedCommand(parser, args); err != nil {
+		fmt.Fprintf(stderr, "stampede: %v\n", err)
+		return exitBadInput
+	}
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "stampede: %v\n", err)

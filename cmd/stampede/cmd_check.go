@@ -8,7 +8,7 @@ import (
 )
 
 type checkCmd struct {
-	Scenarios []string `arg:"" optional:"" name:"scenario" help:"Scenario files or built-in names (default: the whole built-in library)."`
+	Scenarios []string `arg:"" optional:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (default: the whole built-in library)."`
 	Parallel  int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Verbose   bool     `short:"v" help:"List the claims that hold too."`
 }

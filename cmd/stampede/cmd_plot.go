@@ -13,7 +13,7 @@ import (
 )
 
 type plotCmd struct {
-	Input   string        `arg:"" help:"Scenario file, built-in name, saved results (.json), or the --out directory of stampede run."`
+	Input   string        `arg:"" predictor:"scenario" help:"Scenario file, built-in name, saved results (.json), or the --out directory of stampede run."`
 	Out     string        `short:"o" placeholder:"FILE" help:"Output file; its extension (.png, .svg, .pdf) sets the format. With --figure all: a directory, or a prefix ending in - or _, or a file name whose stem becomes the prefix. Default: <input>-<figure>.png here."`
 	Figure  string        `default:"all" enum:"timeseries,sweep,stability,latency,compare,all" help:"Figure to draw: timeseries, sweep, stability, latency, compare, or all (every one the data allows)."`
 	Variant []string      `sep:"none" placeholder:"NAME" help:"Draw only this variant (repeatable); default all."`

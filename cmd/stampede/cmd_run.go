@@ -18,7 +18,7 @@ import (
 )
 
 type runCmd struct {
-	Scenarios    []string `arg:"" name:"scenario" help:"Scenario files or built-in names (stampede list)."`
+	Scenarios    []string `arg:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (stampede list)."`
 	JSON         bool     `name:"json" help:"Print the JSON summary instead of the table."`
 	Out          string   `help:"Write summary.json, series.csv and report.md to this directory (a subdirectory per scenario when there are several)." placeholder:"DIR"`
 	Seed         *uint64  `help:"Replace the scenario's seed." placeholder:"N"`

@@ -3,7 +3,7 @@ package main
 import "github.com/stampede-sim/stampede/scenarios"
 
 type showCmd struct {
-	Name string `arg:"" help:"Built-in scenario name (stampede list)."`
+	Name string `arg:"" predictor:"scenario" help:"Built-in scenario name (stampede list)."`
 }
 
 func (c *showCmd) Run(e *env) error {

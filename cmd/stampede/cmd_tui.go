@@ -11,7 +11,7 @@ import (
 )
 
 type tuiCmd struct {
-	Scenario string `arg:"" optional:"" help:"Scenario file or built-in name (stampede list); without one, pick from the gallery."`
+	Scenario string `arg:"" optional:"" predictor:"scenario" help:"Scenario file or built-in name (stampede list); without one, pick from the gallery."`
 }
 
 // Run opens the terminal UI: the gallery, or the Run view on the scenario

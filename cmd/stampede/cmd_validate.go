@@ -7,7 +7,7 @@ import (
 )
 
 type validateCmd struct {
-	Files []string `arg:"" name:"file" help:"Scenario files (or built-in names) to check without running them."`
+	Files []string `arg:"" name:"file" predictor:"scenario" help:"Scenario files (or built-in names) to check without running them."`
 }
 
 func (c *validateCmd) Run(e *env) error {

@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"runtime"
 )
 
 type versionCmd struct{}
 
 func (versionCmd) Run(e *env) error {
-	fmt.Fprintf(e.stdout, "stampede %s (%s %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintln(e.stdout, versionString())
 	return nil
 }

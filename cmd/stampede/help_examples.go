@@ -1,0 +1,76 @@
+package main
+
+// Examples shown under each command's --help (kong prints what a command's
+// Help method returns below its one-line summary). TestHelpExamples parses
+// every example, so none of them can name a flag or a scenario that is gone.
+
+func (tuiCmd) Help() string {
+	return `Examples:
+  stampede                        # pick a scenario from the gallery
+  stampede retry-storm            # open a built-in in the Run view
+  stampede tui my-system.toml     # open your own scenario`
+}
+
+func (runCmd) Help() string {
+	return `Examples:
+  stampede run retry-storm
+  stampede run retry-storm --variant base --variant retry-budget
+  stampede run retry-storm --set clients.users.timeout=250ms --seed 7
+  stampede run retry-storm --json
+  stampede run retry-storm --out results --plots`
+}
+
+func (plotCmd) Help() string {
+	return `Examples:
+  stampede plot retry-storm                       # every figure, PNG, here
+  stampede plot retry-storm --figure timeseries -o storm.svg
+  stampede plot results/summary.json --size paper`
+}
+
+func (listCmd) Help() string {
+	return `Examples:
+  stampede list`
+}
+
+func (showCmd) Help() string {
+	return `Examples:
+  stampede show retry-storm > my-system.toml      # a starting point to edit`
+}
+
+func (validateCmd) Help() string {
+	return `Examples:
+  stampede validate my-system.toml
+  stampede validate retry-storm cache-stampede`
+}
+
+func (checkCmd) Help() string {
+	return `Examples:
+  stampede check                  # every built-in's claims
+  stampede check my-system.toml`
+}
+
+func (mergeCmd) Help() string {
+	return `Examples:
+  stampede run congestion-collapse --shard 1/2 --out shards
+  stampede run congestion-collapse --shard 2/2 --out shards
+  stampede merge shards`
+}
+
+func (versionCmd) Help() string {
+	return `Examples:
+  stampede version
+  stampede --version`
+}
+
+func (helpCmd) Help() string {
+	return `Examples:
+  stampede help
+  stampede help run`
+}
+
+func (completionCmd) Help() string {
+	return `Examples:
+  source <(stampede completion bash)      # in ~/.bashrc
+  source <(stampede completion zsh)       # in ~/.zshrc
+  stampede completion fish > ~/.config/fish/completions/stampede.fish`
+}
