@@ -30,9 +30,9 @@ func (h *testHooks) tick(sim.Time)          {}
 
 // hooksOf returns the test hooks of w, installing them the first time.
 func hooksOf(w *World) *testHooks {
-	rs, ok := w.rec.(recorders)
+	rs, ok := w.rec.start.(recorders)
 	if !ok {
-		rs = recorders{w.rec}
+		rs = recorders{w.rec.start}
 	}
 	for _, r := range rs {
 		if h, ok := r.(*testHooks); ok {
@@ -40,6 +40,6 @@ func hooksOf(w *World) *testHooks {
 		}
 	}
 	h := &testHooks{}
-	listen(w, h)
+	w.rec.listen(h, hearStart|hearStep)
 	return h
 }

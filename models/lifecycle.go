@@ -199,8 +199,8 @@ func (a *attempt) release(w *World) {
 	if a.holders > 0 {
 		return
 	}
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepReleased, strategies.ReasonOK)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepReleased, strategies.ReasonOK)
 	}
 	*a = attempt{slot: -1}
 	w.attempts = append(w.attempts, a)
@@ -216,8 +216,8 @@ func (c *call) launch(w *World) {
 	st.offered++
 	st.calls++
 	st.inFlight.add(now, 1)
-	if w.rec != nil {
-		w.rec.callStarted(c)
+	if rc := w.rec.start; rc != nil {
+		rc.callStarted(c)
 	}
 	// c.due is sim.Never, or the deadline inherited from the request the
 	// call is made for (deadline propagation); the edge's own is the
@@ -260,8 +260,8 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 	a.holders = 2
 	a.slot = -1
 	c.live = append(c.live, a)
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepSent, strategies.ReasonOK)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepSent, strategies.ReasonOK)
 	}
 	e.stats.attempts++
 	e.stats.attemptsN++
@@ -290,8 +290,8 @@ func onArrive(arg any) {
 // respond sends the server's answer r for a back over its edge.
 func (a *attempt) respond(w *World, r Reason) {
 	a.reason = r
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepAnswered, r)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepAnswered, r)
 	}
 	d, lost := a.e.link.transit(w, with(a.seed, purposeResponseLink))
 	switch {
@@ -318,8 +318,8 @@ func (a *attempt) deliver(w *World) {
 		c.e.st.outcome(w, c, a, r)
 	}
 	a.timeout.Stop()
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepEnded, r)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepEnded, r)
 	}
 	c.letGo(w, a)
 	a.release(w)
@@ -358,8 +358,8 @@ func (a *attempt) timedOut(w *World) {
 	if c.x != nil {
 		c.e.st.outcome(w, c, a, strategies.ReasonTimeout)
 	}
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepEnded, strategies.ReasonTimeout)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepEnded, strategies.ReasonTimeout)
 	}
 	c.letGo(w, a)
 	c.attemptDone(w, strategies.ReasonTimeout)
@@ -398,8 +398,8 @@ func (c *call) finishCall(w *World, r Reason) {
 		if c.x != nil {
 			c.e.st.abandoned(w, c, a, r)
 		}
-		if w.rec != nil {
-			w.rec.attemptStep(a, stepEnded, r)
+		if rc := w.rec.step; rc != nil {
+			rc.attemptStep(a, stepEnded, r)
 		}
 		c.letGo(w, a)
 	}
@@ -413,8 +413,8 @@ func (c *call) finishCall(w *World, r Reason) {
 		st.failedN[r]++
 	}
 	st.inFlight.add(now, -1)
-	if w.rec != nil {
-		w.rec.callDone(c, r)
+	if rc := w.rec.done; rc != nil {
+		rc.callDone(c, r)
 	}
 	if o := c.owner; o != nil {
 		o.callDone(c, r)

@@ -4,10 +4,10 @@ import "github.com/stampede-sim/stampede/sim"
 
 // recorder observes the lifecycle of calls and attempts: the SLOs, the
 // request traces and tests listen through it, at four points. A world
-// holds at most one (recorders when several); with none, each point costs
-// the world one nil check, and the run is the same run either way: a
-// recorder reads the world, it never draws from its random streams or
-// schedules events.
+// calls at each point only the recorders that hear it (recording); with
+// none, a point costs the world one nil check, and the run is the same
+// run either way: a recorder reads the world, it never draws from its
+// random streams or schedules events.
 type recorder interface {
 	// callStarted hears that call c was launched (c.start is now).
 	callStarted(c *call)
@@ -62,14 +62,40 @@ func (rs recorders) tick(end sim.Time) {
 	}
 }
 
-// listen adds r to the recorders of w, after those already there.
-func listen(w *World, r recorder) {
-	switch x := w.rec.(type) {
-	case nil:
-		w.rec = r
-	case recorders:
-		w.rec = append(x, r)
-	default:
-		w.rec = recorders{x, r}
+// hearing is a set of the points of the recorder interface.
+type hearing uint8
+
+// Points a recorder can hear.
+const (
+	hearStart hearing = 1 << iota // callStarted
+	hearStep                      // attemptStep
+	hearDone                      // callDone
+	hearTick                      // tick
+)
+
+// recording is the recorders of a world, point by point, so that a point
+// calls only those that hear it: directly when one does, through
+// recorders when several do; a nil slot costs one nil check.
+type recording struct {
+	start, step, done, tick recorder
+}
+
+// listen adds r, after those already there, to the points in h.
+func (rec *recording) listen(r recorder, h hearing) {
+	for _, p := range []struct {
+		bit  hearing
+		slot *recorder
+	}{{hearStart, &rec.start}, {hearStep, &rec.step}, {hearDone, &rec.done}, {hearTick, &rec.tick}} {
+		if h&p.bit == 0 {
+			continue
+		}
+		switch x := (*p.slot).(type) {
+		case nil:
+			*p.slot = r
+		case recorders:
+			*p.slot = append(recorders{}, append(x, r)...)
+		default:
+			*p.slot = recorders{x, r}
+		}
 	}
 }

@@ -341,8 +341,8 @@ func (s *service) start(r *replica, a *attempt) {
 		a.reason = strategies.ReasonError
 	}
 	a.timer = w.s.Schedule(d, w.hWorkDone, a)
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepStarted, a.reason)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepStarted, a.reason)
 	}
 }
 
@@ -351,8 +351,8 @@ func (s *service) start(r *replica, a *attempt) {
 func (s *service) workDone(a *attempt) {
 	w := s.w
 	a.timer = sim.Timer{}
-	if w.rec != nil {
-		w.rec.attemptStep(a, stepWorkDone, a.reason)
+	if rc := w.rec.step; rc != nil {
+		rc.attemptStep(a, stepWorkDone, a.reason)
 	}
 	if a.reason == strategies.ReasonOK && len(s.calls) > 0 {
 		a.next = 0

@@ -63,10 +63,10 @@ type World struct {
 	err         error
 	done        bool
 
-	// rec hears the lifecycle of calls and attempts (record.go); nil
-	// when nobody listens. The SLOs and the tracer are recorders, kept
+	// rec is who hears the lifecycle of calls and attempts, point by
+	// point (record.go). The SLOs and the tracer are recorders, kept
 	// here too for the results; nil when none.
-	rec  recorder
+	rec  recording
 	slos *sloSet
 	tr   *tracer
 }
@@ -168,10 +168,10 @@ func Build(cfg config.Config) (*World, error) {
 		}
 	}
 	if w.slos = newSLOSet(w); w.slos != nil {
-		listen(w, w.slos)
+		w.rec.listen(w.slos, hearDone|hearTick)
 	}
 	if w.tr = newTracer(w); w.tr != nil {
-		listen(w, w.tr)
+		w.rec.listen(w.tr, hearStart|hearStep|hearDone)
 	}
 	for _, c := range w.clients {
 		c.begin()
@@ -341,8 +341,8 @@ func (w *World) roll() {
 		}
 	}
 	w.jobs.roll(end, width)
-	if w.rec != nil {
-		w.rec.tick(end)
+	if rc := w.rec.tick; rc != nil {
+		rc.tick(end)
 	}
 	w.ivStart = end
 	w.boundary = min(end+sim.Time(w.interval), w.end)
