@@ -13,6 +13,7 @@ import (
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios/format"
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // sharedDocs are struct types that appear in several places of the format;
@@ -21,6 +22,7 @@ var sharedDocs = map[reflect.Type]string{
 	reflect.TypeFor[config.ClientPolicy](): "policy",
 	reflect.TypeFor[config.LinkConfig]():   "link",
 	reflect.TypeFor[Axis]():                "axis",
+	reflect.TypeFor[strategies.Switch]():   "strategy",
 }
 
 // formatKeys walks every key reachable from the Scenario struct by

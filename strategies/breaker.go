@@ -383,6 +383,8 @@ func (b *CircuitBreaker) Opened() uint64 { return b.opened }
 // through (half-open), whose outcomes decide between closing and
 // reopening.
 type BreakerSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Window is how the closed-state window is measured: count (the last
 	// Size attempts) or time (the last Size seconds). Empty means count.
 	Window string `toml:"window"`

@@ -304,6 +304,8 @@ func (q *RetryQuota) Tokens() float64 { return q.tokens }
 // the calls on one edge together, whatever each call's own attempts allow.
 // Kind picks the style; each kind reads only its own keys.
 type BudgetSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Kind is token_bucket (gRPC retryThrottling, gRFC A6), ratio
 	// (Finagle's RetryBudget) or quota (the AWS SDKs' retry quota).
 	// Required.

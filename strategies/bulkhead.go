@@ -132,6 +132,8 @@ func (b *Bulkhead) MaxWait() time.Duration { return b.cfg.MaxWait }
 // (at most MaxWaiting of them, in order) for a slot and fails if none
 // frees up in time.
 type BulkheadSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// MaxInFlight is the calls allowed at once, in [1, 1e6]. Zero means
 	// 25.
 	MaxInFlight int `toml:"max_in_flight"`

@@ -411,6 +411,8 @@ func (l *AdaptiveLimiter) InFlight() int { return l.inflight }
 // the latency (and, for aimd, the failures) of the requests that leave.
 // Kind picks the algorithm; each reads only its own keys.
 type ConcurrencyLimitSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Kind is aimd, vegas or gradient2. Required.
 	Kind string `toml:"kind"`
 	// Initial is the starting limit. Zero means 20.

@@ -249,6 +249,8 @@ func (d *DistributedLimiter) Rejected() uint64 { return d.rejected }
 // progress). The staleness over-admits; the sync interval trades accuracy
 // for coordination.
 type DistributedRateLimitSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Limit is the requests allowed per Window across all replicas.
 	// Required, in [1, 1e9].
 	Limit int `toml:"limit"`

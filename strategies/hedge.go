@@ -170,6 +170,8 @@ func (h *Hedger) ShouldHedge(sent int) bool { return sent < h.cfg.MaxAttempts }
 // wins. The delay is fixed (Delay) or a percentile of recent attempt
 // latencies (Percentile).
 type HedgeSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Delay is the fixed hedge delay, or, with Percentile, the delay used
 	// until MinSamples latencies are known. Zero means 10ms.
 	Delay time.Duration `toml:"delay"`

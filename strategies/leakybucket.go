@@ -158,6 +158,8 @@ func (b *LeakyBucket) Admit(now sim.Time, _ *Arrival) (Reason, time.Duration) {
 // rate, one every 1/Rate, and a request that finds the bucket full is
 // rejected with rate_limited.
 type LeakyBucketSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Mode is meter (GCRA, ITU-T I.371) or queue (Turner 1986;
 	// Tanenbaum, Computer Networks). Empty means meter.
 	Mode string `toml:"mode"`

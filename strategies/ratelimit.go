@@ -308,6 +308,8 @@ func (k *KeyedLimiter[K]) Evictions() uint64 { return k.evictions }
 // replica has its own limiter (a fleet of n replicas admits n times the
 // rate; see DistributedRateLimitSpec for a shared limit).
 type RateLimitSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Kind is token_bucket (x/time/rate semantics), fixed_window or
 	// sliding_window (Cloudflare's estimate). Required.
 	Kind string `toml:"kind"`

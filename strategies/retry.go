@@ -96,6 +96,8 @@ func (p RetryPolicy) OnFailure(s *BackoffState, reason Reason, r *rand.Rand) (wa
 // (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog 2015;
 // REFERENCES §1). The zero value makes one attempt (no retries).
 type RetrySpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// Attempts is the total number of attempts per call, the first
 	// included: 0 or 1 never retries; at most 100.
 	Attempts int `toml:"attempts"`

@@ -97,6 +97,8 @@ func (b *RetryBreaker) FailureRate(now sim.Time) float64 {
 // attempts always go; a retry goes only while the failure rate of the
 // edge's recent attempts is below FailureThreshold.
 type RetryBreakerSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// FailureThreshold is the failure percentage at or above which retries
 	// stop, in (0, 100]. Zero means 10.
 	FailureThreshold float64 `toml:"failure_threshold"`

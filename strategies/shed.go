@@ -262,6 +262,8 @@ func (s PriorityShedder) Threshold(p Priority) float64 { return s.th[min(p, NumP
 // replica is rejected at once with shed when one of the configured
 // signals is over its threshold. Set one or more.
 type ShedSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// QueueLength sheds when the replica already has this many requests
 	// waiting (below the queue's own limit, which answers queue_full).
 	// Zero means off; else in [1, 1e9].

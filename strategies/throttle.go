@@ -115,6 +115,8 @@ func (t *AdaptiveThrottle) Accepts(now sim.Time) int64 { return t.ring.sum(now)[
 // attempt locally (throttled) with probability
 // max(0, (requests - K x accepts) / (requests + 1)).
 type ThrottleSpec struct {
+	// Switch is the table's enabled key: enabled = false turns it off.
+	Switch
 	// K is the multiplier on accepts, in [1, 100]. Zero means 2.
 	K float64 `toml:"k"`
 	// Window is the history kept. Zero means 2m.

@@ -161,8 +161,18 @@ func (v *validator) strat(path string, err error) {
 	v.add(path, "%v", err)
 }
 
-// applyDefaults fills the defaults of the strategies p turns on.
+// applyDefaults turns off the strategies whose tables say enabled =
+// false, and fills the defaults of those p turns on.
 func (p *ClientPolicy) applyDefaults() {
+	if p.Retry.Off() {
+		p.Retry = strategies.RetrySpec{}
+	}
+	dropOff(&p.Budget)
+	dropOff(&p.Breaker)
+	dropOff(&p.RetryBreaker)
+	dropOff(&p.Throttle)
+	dropOff(&p.Hedge)
+	dropOff(&p.Bulkhead)
 	for _, s := range p.Strategies() {
 		s.ApplyDefaults()
 	}
@@ -209,8 +219,24 @@ func (s *ServiceConfig) applyStrategyDefaults() {
 			q.LIFOAfter = strategies.DefaultAdaptiveLIFOConfig().After
 		}
 	}
+	dropOff(&s.LeakyBucket)
+	dropOff(&s.RateLimit)
+	dropOff(&s.DistributedRateLimit)
+	dropOff(&s.Shed)
+	dropOff(&s.ConcurrencyLimit)
 	for _, sp := range s.Strategies() {
 		sp.ApplyDefaults()
+	}
+}
+
+// dropOff removes the strategy table *p when it says enabled = false (a
+// nil table is off), so that nothing past the defaults sees it.
+func dropOff[T any, P interface {
+	*T
+	Off() bool
+}](p *P) {
+	if *p != nil && (*p).Off() {
+		*p = nil
 	}
 }
 
