@@ -189,11 +189,14 @@ func (s *Scenario) validateWorld(c *config.Config, d *format.Decoder, v *variant
 	for _, fe := range fes {
 		id := fe.Path + ": " + fe.Msg
 		found[id] = true
-		msg := fe.Msg + targetHint(fe, &cfg)
+		msg := fe.Msg + targetHint(fe, &cfg) + choiceHint(fe.Msg)
 		if v == nil {
 			key := d.KeyOf(fe.Path)
 			if d.Failed(key) {
 				continue
+			}
+			if fe.Msg == "must be > 0, got 0s" && d.HasPositions() && !d.Holds(key) {
+				msg = "is required: a duration > 0, such as \"30s\""
 			}
 			d.Add(d.KeyPos(key), fe.Path, msg, fe)
 			continue
@@ -280,6 +283,23 @@ func targetHint(fe *config.FieldError, c *config.Config) string {
 		names = append(names, cl.Name)
 	}
 	if sug := format.Suggest(name, names); sug != "" {
+		return fmt.Sprintf("; did you mean %q?", sug)
+	}
+	return ""
+}
+
+// choiceHint adds a did-you-mean to a "must be one of a, b, c, got "x""
+// error when x is a likely typo of one of them.
+func choiceHint(msg string) string {
+	list, got, ok := strings.Cut(strings.TrimPrefix(msg, "must be one of "), ", got ")
+	if !ok || !strings.HasPrefix(msg, "must be one of ") {
+		return ""
+	}
+	x, err := strconv.Unquote(got)
+	if err != nil {
+		return ""
+	}
+	if sug := format.Suggest(x, strings.Split(list, ", ")); sug != "" {
 		return fmt.Sprintf("; did you mean %q?", sug)
 	}
 	return ""

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -103,7 +105,12 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 			d.Add(format.Pos{}, "--set "+kv, "want path=value, e.g. clients.users.timeout=250ms", nil)
 			continue
 		}
-		d.Set(c, format.Setting{Path: k, Value: parseSetValue(v)}, format.Path{Disp: "--set " + k})
+		val, bad := parseSetValue(v)
+		if bad != "" {
+			d.Add(format.Pos{}, "--set "+k, bad, nil)
+			continue
+		}
+		d.Set(c, format.Setting{Path: k, Value: val}, format.Path{Disp: "--set " + k})
 	}
 	if opts.Seed != nil {
 		c.Config.Seed = *opts.Seed
@@ -200,13 +207,25 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 	return p, nil
 }
 
-// parseSetValue reads a --set value as TOML, or as a bare string.
-func parseSetValue(v string) any {
+// parseSetValue reads a --set value as TOML, or as a bare string; a
+// number too large for its kind is not a string but an error, said as
+// the second result.
+func parseSetValue(v string) (any, string) {
 	var m map[string]any
 	if _, err := toml.Decode("v = "+v, &m); err == nil {
-		return m["v"]
+		return m["v"], ""
 	}
-	return strings.TrimSpace(v)
+	t := strings.TrimSpace(v)
+	if _, err := strconv.ParseInt(strings.ReplaceAll(t, "_", ""), 10, 64); errors.Is(err, strconv.ErrRange) {
+		if strings.HasPrefix(t, "-") {
+			return nil, fmt.Sprintf("%s is out of range: an integer is at least %d", t, math.MinInt64)
+		}
+		return nil, fmt.Sprintf("%s is out of range: an integer is at most %d", t, math.MaxInt64)
+	}
+	if _, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64); errors.Is(err, strconv.ErrRange) {
+		return nil, fmt.Sprintf("%s is out of range: a number is at most %v in size", t, math.MaxFloat64)
+	}
+	return t, ""
 }
 
 func jsonValues(vals []any) []any {

@@ -338,10 +338,22 @@ func TestOptionsErrors(t *testing.T) {
 		{Options{Set: []string{"clients.c.rat=5"}}, `--set clients.c.rat: no key "rat" in clients[c]; did you mean "rate"?`},
 		{Options{Set: []string{"clients.c.rate=-5"}}, `clients[c].rate: must be a finite number >= 0, got -5`},
 		{Options{Set: []string{"nonsense"}}, "want path=value"},
+		// One cause, one error, and it names the cause (issue 13 item 13).
+		{Options{Set: []string{"services.s.workers=9999999999999999999999"}},
+			`--set services.s.workers: 9999999999999999999999 is out of range: an integer is at most 9223372036854775807`},
+		{Options{Set: []string{"clients.c.rate=1e400"}},
+			`--set clients.c.rate: 1e400 is out of range: a number is at most 1.7976931348623157e+308`},
+		{Options{Set: []string{"clients.c.rate=inf"}}, `clients[c].rate: must be a finite number >= 0, got +Inf`},
+		{Options{Set: []string{"clients.c.timeout=100000000h"}},
+			`--set clients.c.timeout: "100000000h" is out of range: a duration is at most 2562047h (about 292 years)`},
+		{Options{Set: []string{"clients.c.timeout=10 ms"}},
+			`--set clients.c.timeout: "10 ms" has a space between the number and its unit: write "10ms"`},
 	} {
 		_, err := Run(s, c.opts)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.opts, err, c.want)
+		} else if n := strings.Count(err.Error(), "\n") + 1; n != 1 {
+			t.Errorf("%+v: %d errors for one cause:\n%v", c.opts, n, err)
 		}
 	}
 	// --set takes TOML values and bare words; --variant picks variants.

@@ -221,6 +221,9 @@ func (p *distParser) args() ([]distTok, int, error) {
 		if a.s == "" {
 			return nil, 0, p.errAt(p.pos, "expected an argument, got %s", p.peekDesc())
 		}
+		if err := p.spacedUnit(a); err != nil && !isLetter(a.s[0]) {
+			return nil, 0, err
+		}
 		args = append(args, a)
 		p.space()
 		if p.pos < len(p.in) && p.in[p.pos] == ')' {
@@ -401,6 +404,9 @@ func (p *distParser) duration(t distTok) (time.Duration, error) {
 	if err == nil {
 		return d, nil
 	}
+	if err := p.spacedUnit(t); err != nil {
+		return 0, err
+	}
 	// Say what is wrong: a missing or unknown unit, or anything else.
 	hasUnit := false
 	for i := 0; i < len(t.s); {
@@ -424,6 +430,24 @@ func (p *distParser) duration(t distTok) (time.Duration, error) {
 		return 0, p.errAt(t.at, "bad duration %q: missing unit (want e.g. %sms; units are ns, us, ms, s, m, h)", t.s, t.s)
 	}
 	return 0, p.errAt(t.at, "bad duration %q (want e.g. 20ms or 1m30s, at most 2562047h)", t.s)
+}
+
+// spacedUnit reports a number t followed by spaces and a unit ("10 ms"),
+// or returns nil.
+func (p *distParser) spacedUnit(t distTok) error {
+	i := t.at + len(t.s)
+	j := i
+	for j < len(p.in) && (p.in[j] == ' ' || p.in[j] == '\t') {
+		j++
+	}
+	k := j
+	for k < len(p.in) && isWordByte(p.in[k]) {
+		k++
+	}
+	if u := p.in[j:k]; j > i && durUnits[u] && wellFormed(t.s+u) {
+		return p.errAt(t.at, "bad duration %q: a space between the number and its unit; write %s", p.in[t.at:k], t.s+u)
+	}
+	return nil
 }
 
 // number reads a word as a finite plain number.

@@ -77,7 +77,7 @@ func (v *validator) jobs(c *Config, kinds map[string]string) {
 		}
 		seen[jc.Name] = true
 		if k := kinds[jc.Target]; k != "service" && k != "cache" {
-			v.add(p+".target", "%q is not a service or cache", jc.Target)
+			v.add(p+".target", "%q is not a service or cache (have: %s)", jc.Target, namesOf(c, "service", "cache"))
 		}
 		switch jc.Kind {
 		case ConstantWork:
@@ -92,8 +92,7 @@ func (v *validator) jobs(c *Config, kinds map[string]string) {
 		if jc.Nodes < 1 || jc.Nodes > 1_000_000 {
 			v.add(p+".nodes", "must be in [1, 1000000], got %d", jc.Nodes)
 		}
-		v.finiteNonNeg(p+".changes", jc.Changes)
-		if jc.Changes > 1e6 {
+		if v.finiteNonNeg(p+".changes", jc.Changes) && jc.Changes > 1e6 {
 			v.add(p+".changes", "must be <= 1e6 per second, got %v", jc.Changes)
 		}
 		for k, b := range jc.Bursts {

@@ -80,7 +80,7 @@ func (v *validator) traces(c *Config) {
 			found = found || cl.Name == t.Client
 		}
 		if !found {
-			v.add("traces.client", "%q is not a client", t.Client)
+			v.add("traces.client", "%q is not a client (have: %s)", t.Client, namesOf(c, "client"))
 		}
 	}
 }

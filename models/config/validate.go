@@ -79,10 +79,14 @@ func (v *validator) prob(path string, p float64, allowOne bool) {
 	}
 }
 
-func (v *validator) finiteNonNeg(path string, x float64) {
+// finiteNonNeg reports whether x is a finite number >= 0, and an error
+// if not.
+func (v *validator) finiteNonNeg(path string, x float64) bool {
 	if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
 		v.add(path, "must be a finite number >= 0, got %v", x)
+		return false
 	}
+	return true
 }
 
 // validName reports whether s is a usable name: not empty, only letters,
@@ -202,7 +206,7 @@ func (v *validator) config(c *Config) {
 		ca := &c.Caches[i]
 		p := entry("caches", i, ca.Name)
 		if kinds[ca.Backend] != "service" {
-			v.add(p+".backend", "%q is not a service", ca.Backend)
+			v.add(p+".backend", "%q is not a service (have: %s)", ca.Backend, namesOf(c, "service"))
 		}
 		if ca.Keys < 1 || ca.Keys > MaxCacheKeys {
 			v.add(p+".keys", "must be in [1, %d], got %d", MaxCacheKeys, ca.Keys)
@@ -288,8 +292,7 @@ func (v *validator) open(p string, cl *ClientConfig) {
 	default:
 		v.add(p+".arrival", "must be one of poisson, constant, got %q", cl.Arrival)
 	}
-	v.finiteNonNeg(p+".rate", cl.Rate)
-	if cl.Rate > 1e9 {
+	if v.finiteNonNeg(p+".rate", cl.Rate) && cl.Rate > 1e9 {
 		v.add(p+".rate", "must be <= 1e9 per second, got %v", cl.Rate)
 	}
 	var prev time.Duration = -1
@@ -302,8 +305,7 @@ func (v *validator) open(p string, cl *ClientConfig) {
 			v.add(sp+".at", "a ramp needs time to ramp over: at must be > 0")
 		}
 		prev = pt.At
-		v.finiteNonNeg(sp+".rate", pt.Rate)
-		if pt.Rate > 1e9 {
+		if v.finiteNonNeg(sp+".rate", pt.Rate) && pt.Rate > 1e9 {
 			v.add(sp+".rate", "must be <= 1e9 per second, got %v", pt.Rate)
 		}
 	}
@@ -328,12 +330,12 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 	}
 	service := func() {
 		if kinds[f.Target] != "service" {
-			v.add(p+".target", "%q is not a service", f.Target)
+			v.add(p+".target", "%q is not a service (have: %s)", f.Target, namesOf(c, "service"))
 		}
 	}
 	client := func() {
 		if f.Target != "*" && kinds[f.Target] != "client" {
-			v.add(p+".target", "%q is not a client (or \"*\" for all clients)", f.Target)
+			v.add(p+".target", "%q is not a client (have: %s; or \"*\" for all clients)", f.Target, namesOf(c, "client"))
 		}
 	}
 	switch f.Kind {
@@ -369,7 +371,7 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 				v.add(p+".target", "%q is not an edge: no service or cache %q calls %q", f.Target, from, to)
 			}
 		} else if k := kinds[f.Target]; k == "" {
-			v.add(p+".target", "%q is not a client, service, cache or \"from->to\" edge", f.Target)
+			v.add(p+".target", "%q is not a client, service, cache or \"from->to\" edge (have: %s)", f.Target, namesOf(c, "client", "service", "cache"))
 		}
 		v.prob(p+".loss", f.Loss, true)
 		if f.Latency == nil && f.Loss == 0 {
@@ -390,7 +392,7 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 		}
 	case FaultCacheFlush:
 		if kinds[f.Target] != "cache" {
-			v.add(p+".target", "%q is not a cache", f.Target)
+			v.add(p+".target", "%q is not a cache (have: %s)", f.Target, namesOf(c, "cache"))
 		}
 	case FaultClientRestart:
 		client()
@@ -403,6 +405,32 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 	default:
 		v.add(p+".kind", "must be one of slowdown, pause, capacity_loss, outage, error_rate, network, load_spike, cache_flush, client_restart, rolling_deploy, bad_deploy, got %q", f.Kind)
 	}
+}
+
+// namesOf lists the names of c's services, caches and clients of the
+// given kinds ("service", "cache", "client"), or says there are none.
+func namesOf(c *Config, kinds ...string) string {
+	var names []string
+	for _, k := range kinds {
+		switch k {
+		case "service":
+			for _, s := range c.Services {
+				names = append(names, s.Name)
+			}
+		case "cache":
+			for _, ca := range c.Caches {
+				names = append(names, ca.Name)
+			}
+		case "client":
+			for _, cl := range c.Clients {
+				names = append(names, cl.Name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "none defined"
+	}
+	return strings.Join(names, ", ")
 }
 
 func edgeExists(c *Config, from, to string) bool {

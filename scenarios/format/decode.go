@@ -406,6 +406,10 @@ func (d *Decoder) duration(raw any, v reflect.Value, p Path) {
 	switch x := raw.(type) {
 	case string:
 		dur, err := time.ParseDuration(strings.TrimSpace(x))
+		if why := sim.DurationProblem(x); err != nil && why != "" {
+			d.Fail(p, err, "%s", why)
+			return
+		}
 		if err != nil {
 			d.Fail(p, err, "must be a duration such as \"250ms\", \"1.5s\" or \"2m\" (units ns, us, ms, s, m, h), got %q", x)
 			return

@@ -422,6 +422,27 @@ func (d *Decoder) KeyOf(disp string) []string {
 	return key
 }
 
+// Holds reports whether the file gives a value at the index key k (from
+// KeyOf): false for a key it leaves out, and without a file.
+func (d *Decoder) Holds(k []string) bool {
+	var cur any = d.raw
+	for _, name := range k {
+		if m, ok := cur.(map[string]any); ok {
+			if cur, ok = m[name]; !ok {
+				return false
+			}
+			continue
+		}
+		items, ok := asArray(cur)
+		i, err := strconv.Atoi(name)
+		if !ok || err != nil || i < 0 || i >= len(items) {
+			return false
+		}
+		cur = items[i]
+	}
+	return cur != nil
+}
+
 // Zeros returns the set paths ("services.0.workers", list entries by
 // index) of every number 0 the file sets, in key order, so that the
 // caller can tell a key set to 0 from a key left out: a default must
