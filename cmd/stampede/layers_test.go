@@ -26,6 +26,7 @@ var layers = map[string][]string{
 	"plots":            {"models/results", "sim"},
 	"tui":              {"plots", "scenarios", "scenarios/session", "scenarios/format", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
+	"cmd/testbed":      {},
 
 	"scenarios/session": {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 }
