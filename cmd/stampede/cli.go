@@ -28,6 +28,7 @@ type cli struct {
 	Plot       plotCmd          `cmd:"" help:"Render charts (PNG, SVG, PDF) from a scenario or saved results."`
 	List       listCmd          `cmd:"" help:"List the built-in scenarios."`
 	Show       showCmd          `cmd:"" help:"Print a built-in scenario's TOML, to copy and edit."`
+	New        newCmd           `cmd:"" help:"Write a commented starter scenario (--tiers N, --cache, --retries, --breaker, --outage)."`
 	Validate   validateCmd      `cmd:"" help:"Check scenario files without running them."`
 	Check      checkCmd         `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
 	Merge      mergeCmd         `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
