@@ -1,58 +1,140 @@
 package scenarios
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/stampede-sim/stampede/models/results"
 )
 
-// aggregate combines the summaries of replications key by key: numbers
-// become their mean (a key missing from some replications counts as 0
-// there, as a failure reason that did not occur; a null is left out, as a
-// recovery time of a run that did not recover), booleans are true only if
-// true in every replication that has them, strings that differ become
-// "mixed", latency histograms (a "histogram" of [upper bound, count]
-// pairs) are added together, and other arrays are the first
-// replication's. ci is the 95% confidence half-width of every number seen
-// in at least two replications, under the same keys (nil with one
-// replication).
-func aggregate(reps []*jv) (mean, ci *jv) {
-	if len(reps) == 1 {
-		return reps[0], nil
-	}
-	return agg(reps)
+// acc averages one value of the summaries of a row's replications, fed
+// one replication at a time (add) so that a batch keeps no replication's
+// summary: numbers become their mean (a key missing from some
+// replications counts as 0 there, as a failure reason that did not occur;
+// a null is left out, as a recovery time of a run that did not recover),
+// booleans are true only if true in every replication that has them,
+// strings that differ become "mixed", latency histograms (a "histogram" of
+// [upper bound, count] pairs) are added together, and other arrays are the
+// first replication's. The kind of a value is that of its first
+// replication that is not null; values of another kind are left out. Its
+// result (mean, ci) holds the means and the 95% confidence half-width of
+// every number seen in at least two replications, under the same keys.
+//
+// It holds, whatever the number of replications: one results.Sample per
+// number (at most results.ExactSample values), the union of an object's
+// keys, the buckets of a histogram, and the first value of each string and
+// array.
+type acc struct {
+	kind    jkind // of the first value that is not null; jNull while none
+	first   *jv   // that value
+	reps    int   // replications added
+	missing int   // replications before first in which the value was missing
+	num     results.Sample
+	all     bool // booleans: true in every replication so far
+	mixed   bool // strings: not all the same
+	// Objects: the union of the keys in first-seen order, an accumulator
+	// per key, and whether some replication listed its keys unsorted (if
+	// none did, the keys are a map's and print sorted).
+	keys     []string
+	kids     []*acc
+	at       map[string]int
+	unsorted bool
+	hist     *histAcc // under histogramKey only
 }
 
-func agg(xs []*jv) (mean, ci *jv) {
-	var first *jv
-	for _, x := range xs {
-		if x != nil && x.kind != jNull {
-			first = x
-			break
+// newKid returns the accumulator of a key first seen now, missing from
+// the replications before.
+func newKid(key string, before int) *acc {
+	a := &acc{reps: before, missing: before}
+	if key == histogramKey {
+		a.hist = &histAcc{at: map[float64]int{}}
+	}
+	return a
+}
+
+// add adds one replication's value (nil if it has none).
+func (a *acc) add(x *jv) {
+	a.reps++
+	if a.hist != nil {
+		a.hist.add(x)
+	}
+	if a.kind == jNull {
+		switch {
+		case x == nil:
+			a.missing++
+			return
+		case x.kind == jNull:
+			return
+		}
+		a.kind, a.first = x.kind, x
+		switch x.kind {
+		case jNum:
+			for range a.missing {
+				a.num.Add(0)
+			}
+		case jBool:
+			a.all = true
+		case jObj:
+			a.at = map[string]int{}
 		}
 	}
-	if first == nil {
-		return &jv{kind: jNull}, nil
+	switch a.kind {
+	case jNum:
+		if x == nil {
+			a.num.Add(0)
+		} else if x.kind == jNum {
+			a.num.Add(x.n)
+		}
+	case jBool:
+		if x != nil && x.kind == jBool {
+			a.all = a.all && x.b
+		}
+	case jStr:
+		if x != nil && x.kind == jStr && x.s != a.first.s {
+			a.mixed = true
+		}
+	case jObj:
+		a.addObject(x)
 	}
-	switch first.kind {
+}
+
+func (a *acc) addObject(x *jv) {
+	for i, k := range a.keys {
+		a.kids[i].add(x.get(k))
+	}
+	if x == nil || x.kind != jObj {
+		return
+	}
+	a.unsorted = a.unsorted || !sort.StringsAreSorted(x.keys)
+	for _, k := range x.keys {
+		if _, ok := a.at[k]; ok {
+			continue
+		}
+		kid := newKid(k, a.reps-1)
+		kid.add(x.get(k))
+		a.at[k] = len(a.keys)
+		a.keys = append(a.keys, k)
+		a.kids = append(a.kids, kid)
+	}
+}
+
+// result returns the mean of the values added and their 95% half-widths
+// (nil where there are none).
+func (a *acc) result() (mean, ci *jv) {
+	if a.hist != nil && !a.hist.bad {
+		return a.hist.result(), nil
+	}
+	switch a.kind {
+	case jNull:
+		return &jv{kind: jNull}, nil
 	case jObj:
 		mean, ci = jObject(), jObject()
-		for _, k := range unionKeys(xs) {
-			kids := make([]*jv, len(xs))
-			for i, x := range xs {
-				if c := x.get(k); c != nil {
-					kids[i] = c
-				} else if x != nil && x.kind == jObj {
-					kids[i] = nil
-				}
-			}
-			if k == histogramKey {
-				if h := addHistograms(kids); h != nil {
-					mean.set(k, h)
-					continue
-				}
-			}
-			m, c := agg(kids)
+		keys := a.keys
+		if !a.unsorted {
+			keys = slices.Sorted(slices.Values(keys))
+		}
+		for _, k := range keys {
+			m, c := a.kids[a.at[k]].result()
 			mean.set(k, m)
 			if c != nil && (c.kind != jObj || len(c.keys) > 0) {
 				ci.set(k, c)
@@ -60,105 +142,74 @@ func agg(xs []*jv) (mean, ci *jv) {
 		}
 		return mean, ci
 	case jNum:
-		var vals []float64
-		for _, x := range xs {
-			switch {
-			case x == nil:
-				vals = append(vals, 0)
-			case x.kind == jNum:
-				vals = append(vals, x.n)
-			}
-		}
-		m, hw, n := results.MeanCI95(vals)
+		m, hw, n := a.num.MeanCI95()
 		if n < 2 {
 			return jNumber(m), nil
 		}
 		return jNumber(m), jNumber(hw)
 	case jBool:
-		all := true
-		for _, x := range xs {
-			if x != nil && x.kind == jBool {
-				all = all && x.b
-			}
-		}
-		return &jv{kind: jBool, b: all}, nil
+		return &jv{kind: jBool, b: a.all}, nil
 	case jStr:
-		for _, x := range xs {
-			if x != nil && x.kind == jStr && x.s != first.s {
-				return jString("mixed"), nil
-			}
+		if a.mixed {
+			return jString("mixed"), nil
 		}
-		return first, nil
 	}
-	return first, nil
+	return a.first, nil
 }
 
 // histogramKey is the key of a latency histogram in a summary
 // (results.Latency.Histogram).
 const histogramKey = "histogram"
 
-// addHistograms adds the histograms in xs (arrays of [upper bound, count]
-// pairs, sorted by bound; nil where a replication had none) bucket by
-// bucket: bounds depend only on the bucket, so equal bounds are the same
-// bucket. The counts are totals over the replications, not means: the
-// result is the histogram of every successful call of every replication.
-// It returns nil if an element is not such a pair, for the generic rule.
-func addHistograms(xs []*jv) *jv {
-	type bucket struct {
-		upper *jv
-		count float64
-	}
-	var all []bucket
-	at := map[float64]int{}
-	for _, x := range xs {
-		if x == nil || x.kind == jNull {
-			continue
-		}
-		if x.kind != jArr {
-			return nil
-		}
-		for _, p := range x.vals {
-			if p.kind != jArr || len(p.vals) != 2 || p.vals[0].kind != jNum || p.vals[1].kind != jNum {
-				return nil
-			}
-			u := p.vals[0].n
-			if i, ok := at[u]; ok {
-				all[i].count += p.vals[1].n
-				continue
-			}
-			at[u] = len(all)
-			all = append(all, bucket{p.vals[0], p.vals[1].n})
-		}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].upper.n < all[j].upper.n })
-	out := &jv{kind: jArr}
-	for _, b := range all {
-		out.vals = append(out.vals, &jv{kind: jArr, vals: []*jv{b.upper, jNumber(b.count)}})
-	}
-	return out
+// histAcc adds up the histograms of replications (arrays of [upper
+// bound, count] pairs, sorted by bound; nothing where a replication had
+// none) bucket by bucket: bounds depend only on the bucket, so equal
+// bounds are the same bucket. The counts are totals over the
+// replications, not means: the result is the histogram of every
+// successful call of every replication. A value that is not such an
+// array makes it bad, and the generic rule applies.
+type histAcc struct {
+	bad    bool
+	upper  []*jv // the buckets' bounds, first seen first
+	counts []float64
+	at     map[float64]int
 }
 
-// unionKeys returns the keys of the objects in xs: in the order of the
-// first object with keys appended in first-seen order, or sorted when every
-// object lists its keys sorted (maps such as failure reasons).
-func unionKeys(xs []*jv) []string {
-	var keys []string
-	seen := map[string]bool{}
-	allSorted := true
-	for _, x := range xs {
-		if x == nil || x.kind != jObj {
+func (h *histAcc) add(x *jv) {
+	if h.bad || x == nil || x.kind == jNull {
+		return
+	}
+	if x.kind != jArr {
+		h.drop()
+		return
+	}
+	for _, p := range x.vals {
+		if p.kind != jArr || len(p.vals) != 2 || p.vals[0].kind != jNum || p.vals[1].kind != jNum {
+			h.drop()
+			return
+		}
+		u := p.vals[0].n
+		if i, ok := h.at[u]; ok {
+			h.counts[i] += p.vals[1].n
 			continue
 		}
-		allSorted = allSorted && sort.StringsAreSorted(x.keys)
-		for _, k := range x.keys {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
+		h.at[u] = len(h.upper)
+		h.upper = append(h.upper, p.vals[0])
+		h.counts = append(h.counts, p.vals[1].n)
 	}
-	if allSorted {
-		sort.Strings(keys)
+}
+
+func (h *histAcc) drop() { *h = histAcc{bad: true} }
+
+func (h *histAcc) result() *jv {
+	idx := make([]int, len(h.upper))
+	for i := range idx {
+		idx[i] = i
 	}
-	return keys
+	sort.SliceStable(idx, func(i, j int) bool { return h.upper[idx[i]].n < h.upper[idx[j]].n })
+	out := &jv{kind: jArr}
+	for _, i := range idx {
+		out.vals = append(out.vals, &jv{kind: jArr, vals: []*jv{h.upper[i], jNumber(h.counts[i])}})
+	}
+	return out
 }

@@ -65,3 +65,53 @@ func TQuantile975(df int) float64 {
 	z3, z5, z7 := z*z*z, z*z*z*z*z, z*z*z*z*z*z*z
 	return z + (z3+z)/(4*n) + (5*z5+16*z3+3*z)/(96*n*n) + (3*z7+19*z5+17*z3-15*z)/(384*n*n*n)
 }
+
+// ExactSample is how many values a Sample keeps: up to it, Sample.MeanCI95
+// is MeanCI95 of the values, to the last bit; past it the values are
+// dropped and the half-width comes from running sums (Welford 1962),
+// equal to rounding.
+const ExactSample = 1000
+
+// Sample accumulates a stream of values for MeanCI95 in memory that does
+// not grow past ExactSample values, so that a batch can average any
+// number of replications. Its mean is MeanCI95's to the last bit at any
+// length (the same additions in the same order); its half-width is too
+// for up to ExactSample values. NaN and infinities are left out, as by
+// MeanCI95. The zero Sample is empty.
+type Sample struct {
+	first, sum float64 // MeanCI95's mean: first + sum/n
+	n          int
+	mean, m2   float64   // Welford's running mean and sum of squared deviations
+	kept       []float64 // the values, while n <= ExactSample
+}
+
+// Add adds x to the sample.
+func (s *Sample) Add(x float64) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return
+	}
+	if s.n == 0 {
+		s.first = x
+	}
+	s.sum += x - s.first
+	s.n++
+	d := x - s.mean
+	s.mean += d / float64(s.n)
+	s.m2 += d * (x - s.mean)
+	switch {
+	case s.n <= ExactSample:
+		s.kept = append(s.kept, x)
+	case s.kept != nil:
+		s.kept = nil
+	}
+}
+
+// MeanCI95 returns what MeanCI95 returns for the values added.
+func (s *Sample) MeanCI95() (mean, half float64, n int) {
+	if s.n <= ExactSample {
+		return MeanCI95(s.kept)
+	}
+	mean = s.first + s.sum/float64(s.n)
+	sd := math.Sqrt(s.m2 / float64(s.n-1))
+	return mean, TQuantile975(s.n-1) * sd / math.Sqrt(float64(s.n)), s.n
+}

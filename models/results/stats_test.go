@@ -27,3 +27,46 @@ func TestMeanCI95(t *testing.T) {
 		}
 	}
 }
+
+// TestSample: a Sample's mean is MeanCI95's to the bit at any length, its
+// half-width to the bit up to ExactSample values and to rounding past it,
+// and it keeps no values past ExactSample.
+func TestSample(t *testing.T) {
+	var xs []float64
+	var s Sample
+	x := 0.3
+	for i := range 3 * ExactSample {
+		x = math.Mod(x*7.31+0.17, 5) // a deterministic, irregular stream
+		v := x * 1e-3
+		if i%97 == 0 {
+			v = math.NaN()
+		}
+		xs = append(xs, v)
+		s.Add(v)
+		if n := len(xs); n != 1 && n != 2 && n != 10 && n != ExactSample && n != ExactSample+1 && n != 3*ExactSample {
+			continue
+		}
+		wm, wh, wn := MeanCI95(xs)
+		gm, gh, gn := s.MeanCI95()
+		if !same(gm, wm) || gn != wn {
+			t.Errorf("%d values: mean %v (n %d), want MeanCI95's %v (n %d)", len(xs), gm, gn, wm, wn)
+		}
+		exact := gn <= ExactSample
+		if exact && !same(gh, wh) || !exact && math.Abs(gh-wh) > 1e-12*wh {
+			t.Errorf("%d values: half-width %v, want %v", len(xs), gh, wh)
+		}
+	}
+	if s.kept != nil {
+		t.Errorf("a sample of %d values keeps %d of them", len(xs), len(s.kept))
+	}
+	var c Sample
+	for range 2 * ExactSample {
+		c.Add(0.1)
+	}
+	if m, h, _ := c.MeanCI95(); m != 0.1 || h != 0 {
+		t.Errorf("a long constant sample averages to %v ±%v, want exactly 0.1 ±0", m, h)
+	}
+}
+
+// same reports whether a and b are the same float64, NaN included.
+func same(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
