@@ -31,6 +31,7 @@ type cli struct {
 	New        newCmd           `cmd:"" help:"Write a commented starter scenario (--tiers N, --cache, --retries, --breaker, --outage)."`
 	Validate   validateCmd      `cmd:"" help:"Check scenario files without running them."`
 	Check      checkCmd         `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
+	Fit        fitCmd           `cmd:"" help:"Fit a scenario to telemetry: OTLP or Zipkin traces, Prometheus query_range answers."`
 	Merge      mergeCmd         `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
 	Version    versionCmd       `cmd:"" help:"Print the version."`
 	Help       helpCmd          `cmd:"" help:"Show the help of stampede or of a command (stampede help run)."`

@@ -74,3 +74,10 @@ func (completionCmd) Help() string {
   source <(stampede completion zsh)       # in ~/.zshrc
   stampede completion fish > ~/.config/fish/completions/stampede.fish`
 }
+
+func (fitCmd) Help() string {
+	return `Examples:
+  stampede fit traces.otlp.jsonl -o mine.toml      # fit, write, simulate, report
+  stampede fit traces.json --workers db=4 --queue db=100
+  stampede fit --prom rate.json --prom latency.json -o mine.toml`
+}

@@ -26,8 +26,9 @@ var layers = map[string][]string{
 	"plots":            {"models/results", "sim"},
 	"tui":              {"plots", "scenarios", "scenarios/session", "scenarios/format", "models/results", "strategies", "sim"},
 	"cmd/stampede":     {"*"},
-	"cmd/testbed":      {},
+	"cmd/testbed":      {"scenarios/fit", "scenarios"},
 
+	"scenarios/fit":     {"scenarios", "sim"},
 	"scenarios/session": {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 }
 

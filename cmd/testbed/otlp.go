@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -67,9 +68,16 @@ func (o *otlpFile) ExportSpans(_ context.Context, spans []sdktrace.ReadOnlySpan)
 		for _, kv := range s.Attributes() {
 			putAttr(sp.Attributes(), kv)
 		}
+		// The Go API numbers codes Unset, Error, Ok; OTLP numbers them
+		// Unset, Ok, Error.
 		st := s.Status()
-		sp.Status().SetCode(ptrace.StatusCode(st.Code))
-		sp.Status().SetMessage(st.Description)
+		switch st.Code {
+		case codes.Error:
+			sp.Status().SetCode(ptrace.StatusCodeError)
+			sp.Status().SetMessage(st.Description)
+		case codes.Ok:
+			sp.Status().SetCode(ptrace.StatusCodeOk)
+		}
 	}
 	b, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -10,6 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-sim/stampede/scenarios/fit"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // needProm skips a test that needs the prometheus binary, saying so; under
@@ -93,6 +99,48 @@ func TestRunWritesOTLP(t *testing.T) {
 	if n := strings.Count(string(b), "\n"); n != len(res.calls)+1 {
 		t.Errorf("calls.csv has %d lines for %d calls", n, len(res.calls))
 	}
+	fitBack(t, filepath.Join(dir, "traces.otlp.jsonl"), float64(len(res.calls))/2)
+}
+
+// fitBack fits the testbed's OTLP file and checks the graph it finds, and
+// that the scenario loads and runs close to what was measured.
+func fitBack(t *testing.T, path string, rate float64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := fit.NewTraces()
+	if err := tr.Read(f, path); err != nil {
+		t.Fatal(err)
+	}
+	m, err := tr.Finish(fit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var graph []string
+	for _, e := range m.Edges {
+		graph = append(graph, e.From+"->"+e.To)
+	}
+	for _, c := range m.Clients {
+		graph = append(graph, c.Name+"=>"+c.Target)
+	}
+	if got := strings.Join(graph, " "); got != "frontend->auth frontend->db loadgen=>frontend" {
+		t.Errorf("fitted graph %q", got)
+	}
+	if len(m.Services) != 3 || m.Services[1].Name != "db" || m.Services[1].Time.Mean < 0.015 || m.Services[1].Time.Mean > 0.03 {
+		t.Errorf("db's own time: %+v", m.Services)
+	}
+	src := fit.Scenario(m, "testbed")
+	rep, err := fit.Compare(m, "testbed.toml", src, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	c := rep.Rows[0]
+	if c.Kind != "client" || c.Sim.Throughput < 0.7*rate || c.Sim.Throughput > 1.3*rate {
+		t.Errorf("simulated client %+v, measured %.1f calls/s", c, rate)
+	}
 }
 
 // TestRunWithPrometheus scrapes the testbed with a real Prometheus server
@@ -146,5 +194,33 @@ func TestSlowFlag(t *testing.T) {
 	c := config{load: load{rate: 1e6, duration: time.Second, timeout: time.Second, attempts: 1}}
 	if err := c.check(); err == nil || !strings.Contains(err.Error(), "-rate") {
 		t.Errorf("rate 1e6: %v", err)
+	}
+}
+
+// TestOTLPStatus: the Go API's codes.Error (1) is OTLP's STATUS_CODE_ERROR
+// (2), and a timeout's error.type reaches the file.
+func TestOTLPStatus(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.jsonl")
+	exp, err := newOTLPFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
+	_, span := tp.Tracer("t").Start(context.Background(), "GET db")
+	span.SetAttributes(attribute.String("error.type", "timeout"))
+	span.SetStatus(codes.Error, "timeout")
+	span.End()
+	if err := tp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exp.close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"status":{"message":"timeout","code":2}`) || !strings.Contains(string(b), `"error.type"`) {
+		t.Errorf("OTLP JSON: %s", b)
 	}
 }

@@ -1,0 +1,287 @@
+package fit
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+// synth writes OTLP JSON lines for n calls of a known system: a loadgen
+// root span, one attempt, frontend (own time 2 ms, no wait) calling db
+// (exponential own time, mean 10 ms, a queue.wait of 1 ms), a call every
+// 10 ms of span time. Spans go out in batches of batch, children first,
+// as an SDK's batch processor sends them.
+func synth(w io.Writer, n, batch int, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, 1))
+	type sp struct {
+		svc, trace, id, parent, name string
+		kind                         int
+		start, end                   int64
+	}
+	var buf []sp
+	flush := func() {
+		if len(buf) == 0 {
+			return
+		}
+		by := map[string][]sp{}
+		var order []string
+		for _, s := range buf {
+			if _, ok := by[s.svc]; !ok {
+				order = append(order, s.svc)
+			}
+			by[s.svc] = append(by[s.svc], s)
+		}
+		fmt.Fprint(w, `{"resourceSpans":[`)
+		for i, svc := range order {
+			if i > 0 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":%q}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":[`, svc)
+			for j, s := range by[svc] {
+				if j > 0 {
+					fmt.Fprint(w, ",")
+				}
+				fmt.Fprintf(w, `{"traceId":%q,"spanId":%q,"parentSpanId":%q,"name":%q,"kind":%d,"startTimeUnixNano":"%d","endTimeUnixNano":"%d","status":{}}`,
+					s.trace, s.id, s.parent, s.name, s.kind, s.start, s.end)
+			}
+			fmt.Fprint(w, `]}]}`)
+		}
+		fmt.Fprintln(w, `]}`)
+		buf = buf[:0]
+	}
+	const ms = int64(1e6)
+	t0 := int64(1_700_000_000) * 1e9
+	for i := range n {
+		tr := fmt.Sprintf("%032x", i+1)
+		id := func(k int) string { return fmt.Sprintf("%016x", uint64(i)*8+uint64(k)+1) }
+		start := t0 + int64(i)*10*ms
+		dbOwn := int64(r.ExpFloat64() * 10 * float64(ms))
+		// db server: wait 1 ms, then work
+		dbStart := start + 3*ms
+		dbEnd := dbStart + ms + dbOwn
+		feEnd := dbEnd + ms
+		buf = append(buf,
+			sp{"db", tr, id(5), id(4), QueueWaitSpan, 1, dbStart, dbStart + ms},
+			sp{"db", tr, id(4), id(3), "GET /q", 2, dbStart, dbEnd},
+			sp{"frontend", tr, id(3), id(2), "GET db", 3, dbStart - 100_000, dbEnd + 100_000},
+			sp{"frontend", tr, id(2), id(1), "GET /", 2, start + ms, feEnd},
+			sp{"loadgen", tr, id(1), id(0), "GET frontend", 3, start + ms - 100_000, feEnd + 100_000},
+			sp{"loadgen", tr, id(0), "", "call", 1, start + ms - 200_000, feEnd + 200_000},
+		)
+		if len(buf) >= batch {
+			flush()
+		}
+	}
+	flush()
+}
+
+func fitOf(t testing.TB, src string) (*Model, error) {
+	t.Helper()
+	tr := NewTraces()
+	if err := tr.Read(strings.NewReader(src), "in.json"); err != nil {
+		return nil, err
+	}
+	return tr.Finish(Options{})
+}
+
+func TestFitKnownSystem(t *testing.T) {
+	var b bytes.Buffer
+	synth(&b, 3000, 600, 1)
+	m, err := fitOf(t, b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Services) != 2 || len(m.Edges) != 1 || len(m.Clients) != 1 {
+		t.Fatalf("services %d, edges %d, clients %d", len(m.Services), len(m.Edges), len(m.Clients))
+	}
+	db := m.Services[0]
+	if db.Name != "db" || math.Abs(db.Time.Mean-0.010)/0.010 > 0.06 || db.Time.Family != "exp" {
+		t.Errorf("db own time: %+v, want exp with mean 10 ms", db.Time)
+	}
+	fe := m.Services[1]
+	if math.Abs(fe.Time.Mean-0.0028) > 0.0001 {
+		t.Errorf("frontend own time mean %v, want 2.8 ms (1.9 ms before the call, 0.9 ms after)", fe.Time.Mean)
+	}
+	e := m.Edges[0]
+	if e.From != "frontend" || e.To != "db" || e.P != 1 || math.Abs(e.OneWay-100e-6) > 1e-6 {
+		t.Errorf("edge %+v", e)
+	}
+	c := m.Clients[0]
+	if c.Name != "loadgen" || c.Target != "frontend" || math.Abs(c.Rate-100)/100 > 0.01 || c.MaxAttempts != 1 {
+		t.Errorf("client %+v", c)
+	}
+	if n := len(m.W.Names()); n != 0 {
+		t.Errorf("warnings on clean input: %v", m.W.Names())
+	}
+	src := Scenario(m, "known")
+	if _, err := scenarios.Load("known.toml", src); err != nil {
+		t.Fatalf("fitted scenario does not load: %v\n%s", err, src)
+	}
+}
+
+func TestZipkin(t *testing.T) {
+	src := `[{"traceId":"a1","id":"1","name":"get","kind":"CLIENT","timestamp":1000000,"duration":30000,"localEndpoint":{"serviceName":"web"},"remoteEndpoint":{"serviceName":"api"}},
+{"traceId":"a1","id":"2","parentId":"1","name":"get","kind":"SERVER","timestamp":1001000,"duration":20000,"localEndpoint":{"serviceName":"api"}},
+{"traceId":"a2","id":"3","name":"get","kind":"CLIENT","timestamp":2000000,"duration":30000,"localEndpoint":{"serviceName":"web"},"tags":{"error":"timeout"}},
+{"traceId":"a2","id":"4","parentId":"3","name":"get","kind":"SERVER","timestamp":2001000,"duration":20000,"localEndpoint":{"serviceName":"api"}}]`
+	m, err := fitOf(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Services) != 1 || m.Services[0].Name != "api" || m.Services[0].Requests != 2 {
+		t.Fatalf("services %+v", m.Services)
+	}
+	c := m.Clients[0]
+	if c.Name != "web" || c.Calls != 2 || c.OK != 1 || c.Timeouts != 1 || math.Abs(c.Timeout-0.030) > 0.001 {
+		t.Errorf("client %+v", c)
+	}
+}
+
+// TestBadTraces: each bad input is a located error or a named warning
+// with its count, never a panic.
+func TestBadTraces(t *testing.T) {
+	span := func(trace, id, parent, svc string, kind int, start, end int64) string {
+		return fmt.Sprintf(`{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":%q}}]},"scopeSpans":[{"spans":[{"traceId":%q,"spanId":%q,"parentSpanId":%q,"name":"op","kind":%d,"startTimeUnixNano":"%d","endTimeUnixNano":"%d"}]}]}`,
+			svc, trace, id, parent, kind, start, end)
+	}
+	good := `{"resourceSpans":[` + span("t1", "a", "", "lg", 3, 1e9, 2e9) + "," + span("t1", "b", "a", "api", 2, 1.1e9, 1.9e9) + `]}`
+	errs := []struct{ name, src, want string }{
+		{"empty", "", "empty input"},
+		{"truncated", good[:len(good)-40], "truncated"},
+		{"not JSON", "hello", "not trace JSON"},
+		{"not OTLP", `{"resourceMetrics":[]}`, "not OTLP JSON"},
+		{"bad time", strings.Replace(good, `"1000000000"`, `"soon"`, 1), "startTimeUnixNano"},
+		{"syntax", `{"resourceSpans":[}`, "in.json:1:"},
+		{"no ids", `{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x"}]}]}]}`, "no traceId"},
+		{"zipkin no ids", `[{"name":"x"}]`, "not a Zipkin v2 span"},
+		{"no calls", `{"resourceSpans":[` + span("t1", "b", "", "api", 1, 1e9, 2e9) + `]}`, "no calls"},
+	}
+	for _, tc := range errs {
+		_, err := fitOf(t, tc.src)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to say %q", tc.name, err, tc.want)
+		}
+	}
+	warns := []struct {
+		name, src, warn string
+		n               int64
+	}{
+		{"missing parent", `{"resourceSpans":[` + span("t1", "a", "", "lg", 3, 1e9, 2e9) + "," + span("t1", "b", "a", "api", 2, 1.1e9, 1.9e9) + "," + span("t1", "c", "zz", "api", 2, 1.1e9, 1.9e9) + `]}`, WarnMissingParent, 1},
+		{"clock skew", `{"resourceSpans":[` + span("t1", "a", "", "lg", 3, 1e9, 2e9) + "," + span("t1", "b", "a", "api", 2, 0.9e9, 1.9e9) + `]}`, WarnClockSkew, 1},
+		{"negative", good[:len(good)-2] + "," + span("t2", "x", "", "lg", 3, 2e9, 1e9) + `]}`, WarnNegative, 1},
+		{"cycle", `{"resourceSpans":[` + span("t1", "a", "", "lg", 3, 1e9, 2e9) + "," + span("t1", "b", "a", "api", 2, 1.1e9, 1.9e9) + "," + span("t1", "c", "d", "api", 2, 1.1e9, 1.9e9) + "," + span("t1", "d", "c", "api", 1, 1.1e9, 1.9e9) + `]}`, WarnCycle, 0},
+	}
+	for _, tc := range warns {
+		tr := NewTraces()
+		if err := tr.Read(strings.NewReader(tc.src), "in.json"); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if _, err := tr.Finish(Options{}); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got := tr.W.Count(tc.warn); got < tc.n || (tc.n > 0 && got != tc.n) {
+			t.Errorf("%s: warning %s counted %d, want %d", tc.name, tc.warn, got, tc.n)
+		}
+	}
+}
+
+func TestPrometheus(t *testing.T) {
+	var w Warnings
+	rate := `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"service":"api"},"values":[[1,"100"],[2,"102"],[3,"NaN"],[4,"98"]]}]}}`
+	ss, err := ReadPrometheus(strings.NewReader(rate), "rate.json", "", &w)
+	if err != nil || len(ss) != 1 || ss[0].Mean() != 100 || w.Count(WarnNaN) != 1 {
+		t.Fatalf("rate: %+v, %v, warnings %v", ss, err, w.Names())
+	}
+	hist := `{"status":"success","data":{"resultType":"matrix","result":[
+{"metric":{"service":"api","le":"0.01"},"values":[[1,"50"],[2,"50"],[3,"90"]]},
+{"metric":{"service":"api","le":"0.1"},"values":[[1,"90"],[2,"100"],[3,"80"]]},
+{"metric":{"service":"api","le":"+Inf"},"values":[[1,"100"],[2,"100"],[3,"100"]]}]}}`
+	hs, err := ReadPrometheus(strings.NewReader(hist), "lat.json", "", &w)
+	if err != nil || len(hs) != 1 || !hs[0].Histogram() {
+		t.Fatalf("hist: %+v, %v", hs, err)
+	}
+	if w.Count(WarnNonMonotonic) != 1 || hs[0].Skipped != 1 || hs[0].Buckets[2][1] != 200 {
+		t.Errorf("non-monotonic step: %+v, warnings %d", hs[0], w.Count(WarnNonMonotonic))
+	}
+	if q := hs[0].Quantile(0.5); math.Abs(q-0.01) > 1e-9 {
+		t.Errorf("p50 = %v, want 0.01 (the first bucket holds exactly half)", q)
+	}
+	m, err := FromPrometheus(append(ss, hs...), &w, Options{})
+	if err != nil || len(m.Services) != 1 {
+		t.Fatalf("FromPrometheus: %v", err)
+	}
+	if _, err := scenarios.Load("p.toml", Scenario(m, "p")); err != nil {
+		t.Errorf("prometheus scenario does not load: %v", err)
+	}
+	for _, bad := range []struct{ src, want string }{
+		{`{"status":"error","errorType":"bad_data","error":"parse error"}`, "bad_data"},
+		{`{"status":"success","data":{"resultType":"vector","result":[]}}`, "matrix"},
+		{`{"status":"success","data":{"resultType":"matrix","result":[]}}`, "empty window"},
+		{`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"]`, "truncated"},
+		{`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"le":"0.1"},"values":[[1,"1"]]}]}}`, "+Inf"},
+	} {
+		if _, err := ReadPrometheus(strings.NewReader(bad.src), "x.json", "", &w); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: error %v, want %q", bad.src, err, bad.want)
+		}
+	}
+}
+
+func TestFitDist(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		family string
+		draw   func() float64
+	}{
+		{"exp", func() float64 { return r.ExpFloat64() * 0.02 }},
+		{"lognormal", func() float64 { return 0.01 * math.Exp(0.8*r.NormFloat64()) }},
+		{"erlang", func() float64 { return 0.005 * (r.ExpFloat64() + r.ExpFloat64() + r.ExpFloat64() + r.ExpFloat64()) }},
+	} {
+		var st stat
+		for range 20000 {
+			st.add(int64(tc.draw() * 1e9))
+		}
+		f := fitDist(&st)
+		if f.Family != tc.family || f.KS > 0.02 {
+			t.Errorf("%s data fitted as %s (%s, KS %.3f; next %s)", tc.family, f.Dist, f.Family, f.KS, f.Runner)
+		}
+	}
+}
+
+// BenchmarkFit1MSpans fits a million spans of OTLP JSON (166,667 calls of
+// six spans) streamed from memory; the memory it reports per op is what a
+// fit holds, which does not grow with the spans.
+func BenchmarkFit1MSpans(b *testing.B) {
+	var buf bytes.Buffer
+	synth(&buf, 1_000_000/6, 3000, 1)
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for range b.N {
+		tr := NewTraces()
+		if err := tr.Read(bytes.NewReader(buf.Bytes()), "bench.json"); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		// What the fit holds after a million spans, input excluded.
+		b.ReportMetric(float64(ms.HeapAlloc-uint64(buf.Cap()))/(1<<20), "held-MB")
+		b.StartTimer()
+		m, err := tr.Finish(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m.Spans < 999_000 {
+			b.Fatalf("%d spans", m.Spans)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package fit
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+// Row is one line of a fit report: a client, a call edge or a service,
+// observed against simulated.
+type Row struct {
+	// Kind is "client", "edge" or "service"; Name its name ("a->b" for
+	// an edge).
+	Kind, Name string
+	// Observed and Simulated: successful calls (requests) per second and
+	// latency quantiles (s). A service's simulated latency is not
+	// measured by stampede: NaN.
+	Obs, Sim Measure
+}
+
+// Measure is a throughput and three latency quantiles; NaN where unknown.
+type Measure struct {
+	Throughput, P50, P90, P99 float64
+}
+
+// Report compares a fitted scenario's simulation with what was observed.
+type Report struct {
+	Rows []Row
+	// Claims and Failed count the scenario's [[expect]] claims.
+	Claims, Failed int
+}
+
+// Compare runs the fitted scenario (its base variant) and reports it
+// against the model it was fitted from. set are --set overrides.
+func Compare(m *Model, file string, src []byte, set []string) (*Report, error) {
+	s, err := scenarios.Load(file, src)
+	if err != nil {
+		return nil, fmt.Errorf("the fitted scenario does not load (a bug in stampede fit): %w", err)
+	}
+	res, err := scenarios.Run(s, scenarios.Options{Variants: []string{"base"}, Set: set, Parallel: 1})
+	if err != nil {
+		return nil, err
+	}
+	row := &res.Rows[0]
+	val := func(path string) float64 {
+		v, ok := row.Value(path)
+		if f, isF := v.(float64); ok && isF {
+			return f
+		}
+		return math.NaN()
+	}
+	names := map[string]bool{}
+	for _, sv := range m.Services {
+		names[sv.Name] = true
+	}
+	r := &Report{Claims: len(res.Claims), Failed: len(res.Failed())}
+	for _, c := range m.Clients {
+		name := c.Name
+		if names[name] {
+			name += "-client"
+		}
+		p := "clients." + name + "."
+		r.Rows = append(r.Rows, Row{Kind: "client", Name: name,
+			Obs: Measure{c.Throughput, c.Latency.P50, c.Latency.P90, c.Latency.P99},
+			Sim: Measure{val(p + "goodput"), val(p + "latency_s.p50"), val(p + "latency_s.p90"), val(p + "latency_s.p99")}})
+	}
+	for _, e := range m.Edges {
+		if !names[e.From] || !names[e.To] {
+			continue
+		}
+		p := "edges." + e.From + "->" + e.To + "."
+		r.Rows = append(r.Rows, Row{Kind: "edge", Name: e.From + "->" + e.To,
+			Obs: Measure{e.Throughput, e.Latency.P50, e.Latency.P90, e.Latency.P99},
+			Sim: Measure{val(p + "goodput"), val(p + "latency_s.p50"), val(p + "latency_s.p90"), val(p + "latency_s.p99")}})
+	}
+	for _, sv := range m.Services {
+		nan := math.NaN()
+		r.Rows = append(r.Rows, Row{Kind: "service", Name: sv.Name,
+			Obs: Measure{sv.Throughput, sv.Latency.P50, sv.Latency.P90, sv.Latency.P99},
+			Sim: Measure{val("services." + sv.Name + ".throughput"), nan, nan, nan}})
+	}
+	return r, nil
+}
+
+// Write prints the report as an aligned table: observed, simulated, and
+// the simulated over the observed.
+func (r *Report) Write(w io.Writer) {
+	fmt.Fprintf(w, "%-8s %-22s %21s %21s %21s %21s\n", "", "", "throughput/s", "p50", "p90", "p99")
+	fmt.Fprintf(w, "%-8s %-22s %21s %21s %21s %21s\n", "kind", "name", "obs → sim", "obs → sim", "obs → sim", "obs → sim")
+	for _, row := range r.Rows {
+		fmt.Fprintf(w, "%-8s %-22s %21s %21s %21s %21s\n", row.Kind, row.Name,
+			pair(row.Obs.Throughput, row.Sim.Throughput, false), pair(row.Obs.P50, row.Sim.P50, true),
+			pair(row.Obs.P90, row.Sim.P90, true), pair(row.Obs.P99, row.Sim.P99, true))
+	}
+	fmt.Fprintf(w, "claims: %d of %d hold (throughput within %.0f%%, p50 and p99 within %.0f%%)\n",
+		r.Claims-r.Failed, r.Claims, 100*ThroughputBand, 100*LatencyBand)
+}
+
+func pair(obs, sim float64, seconds bool) string {
+	f := func(x float64) string {
+		switch {
+		case math.IsNaN(x):
+			return "-"
+		case seconds:
+			return dur(x)
+		}
+		return num4(x)
+	}
+	d := ""
+	if !math.IsNaN(obs) && !math.IsNaN(sim) && obs > 0 {
+		d = fmt.Sprintf(" %+.0f%%", 100*(sim/obs-1))
+	}
+	return f(obs) + " → " + f(sim) + d
+}

@@ -1,0 +1,172 @@
+package fit
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Bands are how close a simulation of the fitted scenario must come to
+// what was observed for its [[expect]] claims to hold: throughput within
+// 5%, p50 and p99 within 15% (issue 15's bar).
+const (
+	ThroughputBand = 0.05
+	LatencyBand    = 0.15
+)
+
+// Scenario writes the model as a commented scenario file: every fitted
+// value with its evidence, every assumption marked, and [[expect]] claims
+// that the baseline reproduces the observed throughput and latency.
+func Scenario(m *Model, name string) []byte {
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# Fitted by `stampede fit` from %s:\n", strings.Join(m.Inputs, ", "))
+	if m.Spans > 0 {
+		p("# %d spans in %d traces over %.1f s of calls.\n", m.Spans, m.Traces, m.Window)
+	} else {
+		p("# Prometheus metrics only, over %.1f s: no call graph (give traces for one).\n", m.Window)
+	}
+	for _, s := range m.Metrics {
+		switch {
+		case s.Histogram():
+			p("# prometheus %s %s: latency p50 %s p90 %s p99 %s (histogram_quantile over the window)\n", s.File, s.Labels, ms(s.Quantile(0.5)), ms(s.Quantile(0.9)), ms(s.Quantile(0.99)))
+		default:
+			p("# prometheus %s %s (%s): mean %.4g, max %.4g over %d samples\n", s.File, s.Labels, s.Role, s.Mean(), s.Max(), len(s.Points))
+		}
+	}
+	p("# Every value below says what it was fitted from. Values marked ASSUMPTION\n")
+	p("# could not be read from the data: check them against your configuration.\n")
+	for _, n := range m.W.Names() {
+		p("# warning %s: %d: %s\n", n, m.W.Count(n), warningText[n])
+	}
+	p("title = %q\n", "Fitted: "+name)
+	p("about = \"\"\"\nA scenario fitted from telemetry by stampede fit: services, call graph,\nown times, arrival rates, timeouts and retries as observed. Edit it, then\nask what-if questions with [[faults]] and [[variants]] (docs/CALIBRATION.md).\n\"\"\"\n")
+	p("duration = %q\n", dur(math.Ceil(m.Window)))
+	p("interval = \"1s\"\nseed = 1\n")
+	names := map[string]bool{}
+	for _, s := range m.Services {
+		names[s.Name] = true
+	}
+	for _, s := range m.Services {
+		p("\n[[services]]\nname = %q\n", s.Name)
+		p("# %d requests (%.1f/s served without error), %d errors, %d turned away; latency p50 %s p90 %s p99 %s\n",
+			s.Requests, s.Throughput, s.Errors, s.Rejected, ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99))
+		p("workers = %d   # %s\n", s.Workers, s.WorkersHow)
+		if s.Queue >= 0 {
+			p("queue = { limit = %d }   # %s\n", s.Queue, s.QueueHow)
+		} else {
+			p("# queue: %s\n", s.QueueHow)
+		}
+		if s.Waits > 0 {
+			p("# queue wait (queue.wait spans): %d requests, mean %s\n", s.Waits, ms(s.WaitMean))
+		}
+		for _, op := range s.Ops {
+			p("# own time of %q (span minus queue wait and calls): %s\n", op.Name, evidence(op.Fitted))
+		}
+		p("service_time = %q   # %s by %s\n", s.Time.Dist, s.Time.Family, s.Time.Method)
+		var calls []string
+		for _, e := range m.Edges {
+			if e.From != s.Name || !names[e.To] {
+				continue
+			}
+			p("# calls %s: %d calls by %d of %d requests (p = %.3f), %.2f per request taken; failed %d (timeouts %d); one way %s (client span minus server span, halved)\n",
+				e.To, e.Calls, e.Taken, s.Requests, e.P, e.PerRequest, e.Failed, e.Timeout, ms(e.OneWay))
+			if e.P < 0.99 {
+				p("# WARNING: taken by %.1f%% of requests only; stampede calls an edge on every request, so it is modelled as always taken\n", 100*e.P)
+			}
+			c := fmt.Sprintf("{ target = %q", e.To)
+			if n := int(math.Round(e.PerRequest)); n > 1 {
+				c += fmt.Sprintf(", count = %d", n)
+			}
+			if e.OneWay >= 20e-6 {
+				c += fmt.Sprintf(", link = { latency = %q }", dur(e.OneWay))
+			}
+			calls = append(calls, c+" }")
+		}
+		if len(calls) > 0 {
+			p("calls = [%s]\n", strings.Join(calls, ", "))
+			if s.Multi > 0 {
+				p("fanout = %q   # calls overlapped in %d of the %d requests that made several\n", fanout(s.Parallel), s.Overlap, s.Multi)
+			}
+		}
+	}
+	for _, c := range m.Clients {
+		name := c.Name
+		if names[name] {
+			name += "-client"
+		}
+		p("\n[[clients]]\nname = %q\ntarget = %q\n", name, c.Target)
+		p("# %d calls in %.1f s, %d succeeded; %d attempts (%.3f per call)\n", c.Calls, float64(c.last-c.first)/1e9, c.OK, c.Attempts, float64(c.Attempts)/float64(max(c.Calls, 1)))
+		p("rate = %s   # calls/s; per-second counts: sd %.2f over %d s, Poisson's would be %.2f\n", num4(c.Rate), c.RateSD, c.Seconds, math.Sqrt(c.Rate))
+		if !c.Steady {
+			p("# the rate moves (variance %.1f x Poisson's): a schedule of its %g s means, ramped\n", c.RateSD*c.RateSD/c.Rate, c.CurveStep)
+			var pts []string
+			for i, r := range c.Curve {
+				pts = append(pts, fmt.Sprintf("{ at = %q, rate = %s, ramp = true }", dur(float64(i+1)*c.CurveStep-c.CurveStep/2), num4(r)))
+			}
+			if len(pts) > 0 {
+				p("schedule = [%s]\n", strings.Join(pts, ", "))
+			}
+		}
+		if c.Timeout > 0 {
+			p("timeout = %q   # median duration of the %d attempts that timed out\n", dur(c.Timeout), c.Timeouts)
+		} else {
+			p("# timeout: none seen to fire (no attempt timed out; p99 of calls %s)\n", ms(c.Latency.P99))
+		}
+		if c.MaxAttempts > 1 {
+			backoff := `backoff = "none"`
+			if c.RetryGap >= 1e-3 {
+				backoff = fmt.Sprintf(`backoff = "constant", base = %q`, dur(c.RetryGap))
+			}
+			p("retry = { attempts = %d, %s }   # up to %d attempts per call seen; mean gap before a retry %s\n", c.MaxAttempts, backoff, c.MaxAttempts, ms(c.RetryGap))
+		} else {
+			p("# retry: none seen (one attempt per call)\n")
+		}
+		if c.OneWay >= 20e-6 {
+			p("link = { latency = %q }   # attempt span minus server span, halved\n", dur(c.OneWay))
+		}
+	}
+	writeExpect(&b, m, names)
+	return b.Bytes()
+}
+
+func writeExpect(b *bytes.Buffer, m *Model, names map[string]bool) {
+	claim := func(metric string, obs, band float64, about string) {
+		if obs <= 0 {
+			return
+		}
+		fmt.Fprintf(b, "\n[[expect]]\nmetric = %q\nmin = %s\nmax = %s\nabout = %q\n",
+			metric, strconv.FormatFloat(obs*(1-band), 'g', 5, 64), strconv.FormatFloat(obs*(1+band), 'g', 5, 64), about)
+	}
+	for _, c := range m.Clients {
+		name := c.Name
+		if names[name] {
+			name += "-client"
+		}
+		claim("clients."+name+".goodput", c.Throughput, ThroughputBand, fmt.Sprintf("observed %.2f successful calls/s (within 5%%)", c.Throughput))
+		if c.Latency.N >= 100 {
+			claim("clients."+name+".latency_s.p50", c.Latency.P50, LatencyBand, fmt.Sprintf("observed p50 %s (within 15%%)", ms(c.Latency.P50)))
+			claim("clients."+name+".latency_s.p99", c.Latency.P99, LatencyBand, fmt.Sprintf("observed p99 %s (within 15%%)", ms(c.Latency.P99)))
+		}
+	}
+}
+
+func evidence(f Fitted) string {
+	s := fmt.Sprintf("%d spans, mean %s sd %s, p50 %s p90 %s p99 %s -> %s by %s (KS %.3f)",
+		f.N, ms(f.Mean), ms(f.SD), ms(f.P50), ms(f.P90), ms(f.P99), f.Dist, f.Method, f.KS)
+	if f.Runner != "" {
+		s += "; next: " + f.Runner
+	}
+	return s
+}
+
+func ms(s float64) string { return dur(s) }
+
+func fanout(parallel bool) string {
+	if parallel {
+		return "parallel"
+	}
+	return "sequential"
+}
