@@ -16,7 +16,8 @@ import (
 // WriteJSON writes the JSON summary of issue 5, a stable contract (fields
 // are added, never renamed):
 //
-//	{"scenario": ..., "title": ..., "seed": ..., "replications": ...,
+//	{"schema_version": 1, "scenario": ..., "title": ..., "seed": ...,
+//	 "replications": ...,
 //	 "sweep": [{"path": ..., "values": [...]}],      (only when sweeping)
 //	 "variants": [{"name": ..., "point": {...},       (point only when sweeping)
 //	   "calls", "attempts", "amplification", "succeeded", "failed": {...},
@@ -28,14 +29,53 @@ import (
 // With replications every number is the mean, and "ci95" holds the 95%
 // confidence half-widths under the same keys; latency histograms are
 // added together, and other lists (fault windows) are the first
-// replication's.
+// replication's. docs/summary.schema.json is its JSON Schema.
 func (r *Result) WriteJSON(w io.Writer) error {
 	_, err := w.Write(append(r.tree().encode(nil, "  ", 0), '\n'))
 	return err
 }
 
+// JSONList writes the summaries of several scenarios as one JSON document,
+// {"schema_version": 1, "scenarios": [summary, ...]}, each summary as
+// WriteJSON writes it. Summaries are written as they are added; Close
+// ends the document (an empty list when nothing was added).
+type JSONList struct {
+	w   io.Writer
+	n   int
+	err error
+}
+
+// NewJSONList starts a document of summaries on w.
+func NewJSONList(w io.Writer) *JSONList { return &JSONList{w: w} }
+
+// Add writes r's summary as the next element of the list.
+func (l *JSONList) Add(r *Result) error {
+	b := []byte(",\n    ")
+	if l.n == 0 {
+		b = fmt.Appendf(nil, "{\n  \"schema_version\": %d,\n  \"scenarios\": [\n    ", results.SchemaVersion)
+	}
+	l.n++
+	return l.write(r.tree().encode(b, "  ", 2))
+}
+
+// Close ends the document.
+func (l *JSONList) Close() error {
+	if l.n == 0 {
+		return l.write(fmt.Appendf(nil, "{\n  \"schema_version\": %d,\n  \"scenarios\": []\n}\n", results.SchemaVersion))
+	}
+	return l.write([]byte("\n  ]\n}\n"))
+}
+
+func (l *JSONList) write(b []byte) error {
+	if l.err == nil {
+		_, l.err = l.w.Write(b)
+	}
+	return l.err
+}
+
 func (r *Result) tree() *jv {
 	o := jObject()
+	o.set("schema_version", jNumber(results.SchemaVersion))
 	o.set("scenario", jString(r.Scenario))
 	o.set("title", jString(r.Title))
 	// The seed is written exactly, even beyond 2^53.

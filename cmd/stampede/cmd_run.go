@@ -19,7 +19,7 @@ import (
 
 type runCmd struct {
 	Scenarios    []string `arg:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (stampede list)."`
-	JSON         bool     `name:"json" help:"Print the JSON summary instead of the table."`
+	JSON         bool     `name:"json" help:"Print the JSON summary instead of the table: one document, with several scenarios {\"schema_version\": 1, \"scenarios\": [...]} (schema: docs/summary.schema.json)."`
 	Out          string   `help:"Write summary.json, series.csv and report.md to this directory (a subdirectory per scenario when there are several)." placeholder:"DIR"`
 	Seed         *uint64  `help:"Replace the scenario's seed." placeholder:"N"`
 	Set          []string `help:"Override a key of the base scenario, e.g. --set clients.users.timeout=250ms (repeatable)." placeholder:"PATH=VALUE" sep:"none"`
@@ -56,6 +56,10 @@ func (c *runCmd) Run(e *env) error {
 	}
 	stopped, failed := 0, 0
 	var traces []results.TraceSet
+	var list *scenarios.JSONList // --json with several scenarios: one document
+	if c.JSON && len(c.Scenarios) > 1 {
+		list = scenarios.NewJSONList(e.stdout)
+	}
 	for i, name := range c.Scenarios {
 		s, err := loadScenario(name)
 		if err != nil {
@@ -73,7 +77,12 @@ func (c *runCmd) Run(e *env) error {
 		if i > 0 && !c.JSON {
 			fmt.Fprintln(e.stdout)
 		}
-		if err := printResult(e, res, c.JSON); err != nil {
+		if list != nil {
+			err = list.Add(res)
+		} else {
+			err = printResult(e, res, c.JSON)
+		}
+		if err != nil {
 			return err
 		}
 		if set != nil {
@@ -97,6 +106,11 @@ func (c *runCmd) Run(e *env) error {
 				ts.Name = s.Name + " · " + ts.Name
 			}
 			traces = append(traces, ts)
+		}
+	}
+	if list != nil {
+		if err := list.Close(); err != nil {
+			return err
 		}
 	}
 	if set != nil {

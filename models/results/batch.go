@@ -11,6 +11,12 @@ import (
 	"time"
 )
 
+// SchemaVersion is the version of the JSON summary (summary.json, `stampede
+// run --json`), written as its "schema_version". It grows only when a
+// field changes meaning or goes away; new fields do not change it.
+// docs/summary.schema.json is the summary's JSON Schema.
+const SchemaVersion = 1
+
 // Batch is what a batch of runs produced, as figures and the TUI read it:
 // one Row per variant and sweep point, in the batch's order (points in
 // sweep order, x outer and y inner; at each point the variants). scenarios
@@ -139,14 +145,18 @@ func (r *Row) CI95(metric string) (float64, bool) {
 // run.
 func DecodeBatch(b []byte) (*Batch, error) {
 	var top struct {
-		Scenario     string            `json:"scenario"`
-		Title        string            `json:"title"`
-		Replications int               `json:"replications"`
-		Sweep        []json.RawMessage `json:"sweep"`
-		Variants     []json.RawMessage `json:"variants"`
+		SchemaVersion int               `json:"schema_version"`
+		Scenario      string            `json:"scenario"`
+		Title         string            `json:"title"`
+		Replications  int               `json:"replications"`
+		Sweep         []json.RawMessage `json:"sweep"`
+		Variants      []json.RawMessage `json:"variants"`
 	}
 	if err := json.Unmarshal(b, &top); err != nil {
 		return nil, err
+	}
+	if top.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("schema_version %d: written by a newer stampede (this one reads summaries up to schema_version %d)", top.SchemaVersion, SchemaVersion)
 	}
 	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications}
 	for i, raw := range top.Sweep {
