@@ -17,6 +17,8 @@ import (
 // its overrides, the sweep and the claims.
 func (s *Scenario) check(d *format.Decoder) {
 	base := s.validateWorld(&s.Config, d, nil)
+	var worst worstRun
+	worst.consider(&s.Config, "", format.Path{})
 
 	if s.Replications < 1 || s.Replications > maxReplications {
 		d.Fail(format.At("replications"), nil, "must be in [1, %d], got %d", maxReplications, s.Replications)
@@ -53,6 +55,7 @@ func (s *Scenario) check(d *format.Decoder) {
 		variants = append(variants, vs)
 		vnames = append(vnames, v.Name)
 		s.validateWorld(&vs.Config, d, &variantCtx{p: p, sets: sets, base: base})
+		worst.consider(&vs.Config, "of variant "+strconv.Quote(v.Name), p)
 	}
 
 	var axes [2][]any
@@ -98,6 +101,7 @@ func (s *Scenario) check(d *format.Decoder) {
 					}
 					ctx.sets = []setRef{{disp: "", p: vp}}
 					s.validateWorld(&c.Config, d, ctx)
+					worst.consider(&c.Config, ctx.point, vp)
 				}
 			}
 		}
@@ -108,6 +112,10 @@ func (s *Scenario) check(d *format.Decoder) {
 	points := max(1, len(axes[0])) * max(1, len(axes[1]))
 	if runs := points * len(variants) * max(1, s.Replications); runs > maxRuns {
 		d.Fail(format.At("replications"), nil, "the batch would be %d runs (points x variants x replications); at most %d", runs, maxRuns)
+	}
+
+	if !s.force && d.Len() == 0 {
+		worst.check(d)
 	}
 
 	shape := metricShape(&s.Config)

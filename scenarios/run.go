@@ -53,6 +53,9 @@ type Options struct {
 	// models.DefaultTraces without one), for Result.WriteTraces. Without
 	// it no trace is recorded, whatever the scenario says.
 	Traces bool
+	// Force runs the batch even if --set makes a run's estimated work
+	// exceed MaxWork (see LoadOptions.Force for the file itself).
+	Force bool
 }
 
 // Shard is the I-th (1-based) of N slices of a batch's runs.
@@ -122,6 +125,7 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 		return nil, err
 	}
 	if len(opts.Set) > 0 || opts.Replications > 0 {
+		c.force = s.force || opts.Force
 		c.check(d)
 		if err := d.Err(); err != nil {
 			return nil, err

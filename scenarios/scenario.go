@@ -49,6 +49,8 @@ type Scenario struct {
 	Name   string `toml:"-"`
 	File   string `toml:"-"`
 	Source []byte `toml:"-"`
+
+	force bool // LoadOptions.Force, or Options.Force in a batch's own check
 }
 
 // RunLimits bound a run where only the runner can: models bounds events and
@@ -142,7 +144,19 @@ type Expect struct {
 // errors (and gives the scenario its Name). The error, if any, is an
 // ErrorList with every problem found, each located at file:line:col.
 func Load(file string, src []byte) (*Scenario, error) {
-	s := &Scenario{File: file, Name: scenarioName(file), Source: src}
+	return LoadWith(file, src, LoadOptions{})
+}
+
+// LoadOptions change what Load accepts.
+type LoadOptions struct {
+	// Force accepts a scenario whose runs are estimated to be over
+	// MaxWork (a fan-out bomb, a duration of weeks): it runs anyway.
+	Force bool
+}
+
+// LoadWith is Load with options.
+func LoadWith(file string, src []byte, o LoadOptions) (*Scenario, error) {
+	s := &Scenario{File: file, Name: scenarioName(file), Source: src, force: o.Force}
 	d, err := format.Decode(file, src, s)
 	if err != nil {
 		return nil, err

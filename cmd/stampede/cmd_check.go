@@ -11,6 +11,7 @@ type checkCmd struct {
 	Scenarios []string `arg:"" optional:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (default: the whole built-in library)."`
 	Parallel  int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Verbose   bool     `short:"v" help:"List the claims that hold too."`
+	Force     bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work."`
 }
 
 func (c *checkCmd) Run(e *env) error {
@@ -20,14 +21,14 @@ func (c *checkCmd) Run(e *env) error {
 	}
 	failed, broken := 0, 0
 	for _, name := range names {
-		s, err := loadScenario(name)
+		s, err := loadScenario(name, c.Force)
 		if err != nil {
 			broken++
 			fmt.Fprintln(e.stderr, err)
 			continue
 		}
 		bar := newProgress(e, s.Name)
-		res, err := scenarios.Run(s, scenarios.Options{Parallel: c.Parallel, Now: time.Now, Progress: bar.update})
+		res, err := scenarios.Run(s, scenarios.Options{Parallel: c.Parallel, Now: time.Now, Progress: bar.update, Force: c.Force})
 		bar.done()
 		if err != nil {
 			broken++

@@ -102,7 +102,7 @@ func (c *plotCmd) load() (*plots.Set, string, error) {
 		}
 		return set, stem, nil
 	}
-	s, err := loadScenario(c.Input)
+	s, err := loadScenario(c.Input, false)
 	if err != nil {
 		return nil, "", badInput(err)
 	}

@@ -28,6 +28,7 @@ type runCmd struct {
 	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Shard        string   `help:"Run only the i-th of n slices of the runs and write it to --out, for stampede merge." placeholder:"i/n"`
 	Plots        bool     `help:"With --out, also render every figure the results support (timeseries, latency, compare, sweep, stability) as PNG beside the data."`
+	Force        bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work (a fan-out bomb, a duration of weeks: minutes to hours per run)."`
 	Traces       string   `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
 }
 
@@ -61,7 +62,7 @@ func (c *runCmd) Run(e *env) error {
 		list = scenarios.NewJSONList(e.stdout)
 	}
 	for i, name := range c.Scenarios {
-		s, err := loadScenario(name)
+		s, err := loadScenario(name, c.Force)
 		if err != nil {
 			return badInput(err)
 		}
@@ -164,7 +165,7 @@ func writePlots(dir string, res *scenarios.Result) error {
 func (c *runCmd) options(e *env) scenarios.Options {
 	return scenarios.Options{
 		Seed: c.Seed, Set: c.Set, Variants: c.Variant, Replications: c.Replications,
-		Parallel: c.Parallel, Now: time.Now, Traces: c.Traces != "",
+		Parallel: c.Parallel, Now: time.Now, Traces: c.Traces != "", Force: c.Force,
 	}
 }
 
@@ -185,7 +186,7 @@ func (c *runCmd) runShard(e *env, opts scenarios.Options) error {
 	if c.Traces != "" {
 		return badInput(errors.New("--traces records the traces of a whole run: run without --shard"))
 	}
-	s, err := loadScenario(c.Scenarios[0])
+	s, err := loadScenario(c.Scenarios[0], c.Force)
 	if err != nil {
 		return badInput(err)
 	}
@@ -203,11 +204,12 @@ func (c *runCmd) runShard(e *env, opts scenarios.Options) error {
 }
 
 // loadScenario loads a scenario file, or a built-in scenario by name when
-// no such file exists.
-func loadScenario(arg string) (*scenarios.Scenario, error) {
+// no such file exists; force accepts runs estimated over the limit on
+// their work (scenarios.LoadOptions).
+func loadScenario(arg string, force bool) (*scenarios.Scenario, error) {
 	src, err := os.ReadFile(arg)
 	if err == nil {
-		return scenarios.Load(arg, src)
+		return scenarios.LoadWith(arg, src, scenarios.LoadOptions{Force: force})
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, err

@@ -311,3 +311,23 @@ max = 0.0001
 		t.Errorf("claims that hold: exit %d: %s", code, errOut)
 	}
 }
+
+// TestRunRefusesTooMuchWork: a run estimated over the limit on a run's
+// work is refused before it starts, located, with the numbers, exit 2;
+// --force runs it (issue 13 item 6).
+func TestRunRefusesTooMuchWork(t *testing.T) {
+	bomb := filepath.Join("..", "..", "scenarios", "testdata", "bad", "work-fanout-bomb.toml")
+	code, _, errOut := stampede(t, "run", bomb)
+	if code != 2 || !strings.Contains(errOut, "work-fanout-bomb.toml:8:10: services[s0].calls[s1]: a run would make up to 6.00601e+88 attempts") ||
+		!strings.Contains(errOut, "--force") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	code, _, errOut = stampede(t, "run", "mm1", "--set", "duration=1000h")
+	if code != 2 || !strings.Contains(errOut, "2.88e+09 attempts") {
+		t.Errorf("mm1 for 1000h: exit %d: %s", code, errOut)
+	}
+	// Forced, and made small enough by --set to finish at once.
+	if code, _, errOut := stampede(t, "run", bomb, "--force", "--set", "duration=10ms"); code != 0 {
+		t.Errorf("--force: exit %d: %s", code, errOut)
+	}
+}

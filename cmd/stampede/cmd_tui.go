@@ -19,7 +19,7 @@ type tuiCmd struct {
 func (c tuiCmd) Run(e *env) error {
 	opts := tui.Options{Library: tui.Library()}
 	if c.Scenario != "" {
-		doc, err := loadScenario(c.Scenario)
+		doc, err := loadScenario(c.Scenario, false)
 		if err != nil {
 			return badInput(err)
 		}

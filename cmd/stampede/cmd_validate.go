@@ -13,7 +13,7 @@ type validateCmd struct {
 func (c *validateCmd) Run(e *env) error {
 	bad := 0
 	for _, f := range c.Files {
-		s, err := loadScenario(f)
+		s, err := loadScenario(f, false)
 		if err != nil {
 			bad++
 			fmt.Fprintln(e.stderr, err)

@@ -114,7 +114,7 @@ func TestHelpExamples(t *testing.T) {
 				continue
 			}
 			for _, s := range append(c.Run.Scenarios, c.Check.Scenarios...) {
-				if _, err := loadScenario(s); err != nil && !strings.HasSuffix(s, "my-system.toml") {
+				if _, err := loadScenario(s, false); err != nil && !strings.HasSuffix(s, "my-system.toml") {
 					t.Errorf("help %s: example %q: %v", name, line, err)
 				}
 			}
