@@ -125,7 +125,3 @@ func parseSlow(s string) (*slowdown, error) {
 	}
 	return &sl, nil
 }
-
-func cmdValidate([]string, io.Writer, io.Writer) error {
-	return errors.New("validate: not built yet")
-}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -81,6 +82,39 @@ type runResult struct {
 	calls []outcome
 	spans int
 	prom  []string // query_range files written
+	stall stalls
+}
+
+// stalls are the moments the testbed's process did not run: a 10 ms
+// sleep that took more than stallOver longer. On a shared machine they
+// stretch every request in flight at once, which no i.i.d. service time
+// models; validate reports them beside its verdicts.
+type stalls struct {
+	n          int
+	worst, sum time.Duration
+	load       string // /proc/loadavg at the end, where there is one
+}
+
+const stallOver = 50 * time.Millisecond
+
+func watchStalls(stop <-chan struct{}, out *stalls, done chan<- struct{}) {
+	defer close(done)
+	for {
+		t := time.Now()
+		select {
+		case <-stop:
+			if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+				out.load = strings.Join(strings.Fields(string(b))[:3], " ")
+			}
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+		if late := time.Since(t) - 10*time.Millisecond; late > stallOver {
+			out.n++
+			out.sum += late
+			out.worst = max(out.worst, late)
+		}
+	}
 }
 
 // runSystem starts the three services and the metrics endpoint on
@@ -154,10 +188,13 @@ func runSystem(c config) (*runResult, error) {
 		defer t1.Stop()
 		defer t2.Stop()
 	}
-	calls := c.drive(provider("loadgen").Tracer("testbed"), client, front)
+	res := &runResult{}
+	stop, watched := make(chan struct{}), make(chan struct{})
+	go watchStalls(stop, &res.stall, watched)
+	res.calls = c.drive(provider("loadgen").Tracer("testbed"), client, front)
 	end := time.Now()
-
-	res := &runResult{calls: calls}
+	close(stop)
+	<-watched
 	if prom != nil {
 		time.Sleep(2 * time.Second) // the last scrape
 		res.prom, err = prom.save(filepath.Join(c.out, "prom"), begin, end)
@@ -182,7 +219,7 @@ func runSystem(c config) (*runResult, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return res, writeCalls(filepath.Join(c.out, "calls.csv"), calls)
+	return res, writeCalls(filepath.Join(c.out, "calls.csv"), res.calls)
 }
 
 func writeCalls(path string, calls []outcome) error {

@@ -264,6 +264,8 @@ func BenchmarkFit1MSpans(b *testing.B) {
 	synth(&buf, 1_000_000/6, 3000, 1)
 	b.SetBytes(int64(buf.Len()))
 	b.ResetTimer()
+	cpu0 := cpuSeconds()
+	defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op") }()
 	for range b.N {
 		tr := NewTraces()
 		if err := tr.Read(bytes.NewReader(buf.Bytes()), "bench.json"); err != nil {
