@@ -27,6 +27,11 @@ func TestSummaryJSONContract(t *testing.T) {
 		`"goodput":`, `"throughput":`, `"latency_s":{"mean":`, `"p50":`, `"p90":`, `"p99":`, `"p999":`,
 		`"recovered":null`, `"recovery_s":null`, `"services":{"api":{"utilization":`, `"served":`, `"rejected":`,
 		`"wasted_work":`, `"wait_s":{"mean":`, `"in_system":{"mean":`, `"queue_length":{"mean":`, `"max":`}
+	// Every call timed out: no latency, null rather than 0 (issue 13
+	// item 8).
+	if want := `"latency_s":{"mean":null,"p50":null,"p90":null,"p99":null,"p999":null,"max":null}`; !strings.Contains(js, want) {
+		t.Errorf("no call succeeded, yet the latency is not null: %s", js)
+	}
 	at := 0
 	for _, k := range order {
 		i := strings.Index(js[at:], k)
@@ -48,6 +53,9 @@ func TestSummaryJSONContract(t *testing.T) {
 				t.Fatalf("metric %s: %v is not an object", m.Name, v)
 			}
 			v = obj[part]
+		}
+		if v == nil && math.IsNaN(m.Value) {
+			continue // nothing to measure: null
 		}
 		if f, ok := v.(float64); !ok || math.Abs(f-m.Value) > 1e-12*math.Max(1, math.Abs(f)) {
 			t.Errorf("metric %s = %v, JSON has %v", m.Name, m.Value, v)

@@ -196,9 +196,12 @@ func histogramOf(h *sim.Histogram) [][2]float64 {
 	return out
 }
 
+// latencyOf summarises h; every figure is NaN (null in JSON) when h is
+// empty: no call succeeded, so there is no latency, not a latency of 0.
 func latencyOf(h *sim.Histogram) results.Latency {
 	if h.Count() == 0 {
-		return results.Latency{}
+		nan := math.NaN()
+		return results.Latency{Mean: nan, P50: nan, P90: nan, P99: nan, P999: nan, Max: nan}
 	}
 	return results.Latency{
 		Mean: h.Mean().Seconds(),
@@ -288,6 +291,9 @@ func (s *serviceStats) summary(now sim.Time) results.ServiceSummary {
 		InSystem:    results.Mean{Mean: s.inSystem.mean(now)},
 		QueueLength: results.MeanMax{Mean: s.queue.mean(now), Max: s.queue.maxSoFar()},
 	}
+	// No request waited or was served: no time to average (NaN, null in
+	// JSON), not a time of 0.
+	out.Wait.Mean, out.Sojourn.Mean = math.NaN(), math.NaN()
 	if s.waitN > 0 {
 		out.Wait.Mean = s.waitSum / float64(s.waitN) / 1e9
 	}

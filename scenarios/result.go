@@ -308,7 +308,7 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		hasCI = false
 		switch {
 		case !okA || !okB:
-			c.Got = fmt.Sprintf("%s / %s: not both numbers", show(got), showValue(other, ex.Metric))
+			c.Got = fmt.Sprintf("%s / %s: not both numbers%s", show(got), showValue(other, ex.Metric), nullWhy(ex.Metric))
 			return c
 		case b == 0:
 			c.Got = fmt.Sprintf("%s / 0: the ratio is undefined", fmtNum(a))
@@ -326,6 +326,7 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		if v, ok := r.Value("recovery.verdict"); ok && strings.HasPrefix(ex.Metric, "recover") {
 			c.Got += fmt.Sprintf(" (verdict: %v)", v)
 		}
+		c.Got += nullWhy(ex.Metric)
 		return c
 	}
 	switch w := ex.Equals.(type) {
@@ -344,53 +345,6 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		c.OK = ok && math.Abs(g-wf) <= ex.Tolerance
 	}
 	return c
-}
-
-func showValue(r *Row, metric string) string {
-	v, _ := r.Value(metric)
-	return show(v)
-}
-
-func show(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case float64:
-		return fmtNum(x)
-	case string:
-		return strconv.Quote(x)
-	}
-	return fmt.Sprint(v)
-}
-
-// want describes what a claim asks for.
-func want(ex metaExpect) string {
-	var s string
-	switch w := ex.Equals.(type) {
-	case nil:
-		switch {
-		case ex.Min != nil && ex.Max != nil:
-			s = fmt.Sprintf("in [%s, %s]", fmtNum(*ex.Min), fmtNum(*ex.Max))
-		case ex.Min != nil:
-			s = ">= " + fmtNum(*ex.Min)
-		case ex.Max != nil:
-			s = "<= " + fmtNum(*ex.Max)
-		}
-	case string:
-		s = "= " + strconv.Quote(w)
-	case bool:
-		s = "= " + strconv.FormatBool(w)
-	default:
-		f, _ := format.Number(w)
-		s = "= " + fmtNum(f)
-		if ex.Tolerance > 0 {
-			s += " ±" + fmtNum(ex.Tolerance)
-		}
-	}
-	if ex.RelativeTo != "" {
-		s = "ratio to " + ex.RelativeTo + " " + s
-	}
-	return s
 }
 
 // fmtNum formats a number with up to 6 significant digits.

@@ -512,3 +512,80 @@ func TestClaimPositionsSurviveOptions(t *testing.T) {
 		t.Errorf("claim %+v, want line 15 and holding", c)
 	}
 }
+
+// TestNullMetrics: a variant that serves nothing has no latency and no
+// time in service: null in JSON, "-" in the table, an empty cell in CSV,
+// and a claim on it fails saying why, whatever its bounds (issue 13 item
+// 8).
+func TestNullMetrics(t *testing.T) {
+	s := mustLoad(t, "none.toml", `
+duration = "5s"
+seed = 1
+
+[[services]]
+name = "s"
+service_time = "50ms"
+
+[[services]]
+name = "idle"
+service_time = "1ms"
+
+[[clients]]
+name = "c"
+target = "s"
+rate = 200
+timeout = "1ms"
+
+[[expect]]
+metric = "latency_s.p99"
+max = 0.1
+
+[[expect]]
+metric = "services.idle.sojourn_s.mean"
+max = 0.1
+`)
+	for _, reps := range []int{1, 3} {
+		r, err := Run(s, Options{Replications: reps, Series: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := &r.Rows[0]
+		for _, m := range []string{"latency_s.mean", "latency_s.p50", "latency_s.p99", "latency_s.max",
+			"clients.c.latency_s.p99", "services.idle.wait_s.mean", "services.idle.sojourn_s.mean"} {
+			if v, ok := row.Value(m); !ok || v != nil {
+				t.Errorf("%d replications: %s = %v, %v; want null", reps, m, v, ok)
+			}
+		}
+		var js, table, csv bytes.Buffer
+		if err := r.WriteJSON(&js); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(js.String(), `"p99": null`) {
+			t.Errorf("%d replications: the JSON has no null p99:\n%s", reps, js.String())
+		}
+		if err := r.WriteTable(&table, TableOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		cells, _ := r.cells()
+		for j, h := range cells[0] {
+			if (h == "p50" || h == "p99") && cells[1][j] != "-" {
+				t.Errorf("%d replications: the table shows %s %s for no success:\n%s", reps, h, cells[1][j], table.String())
+			}
+		}
+		if err := r.WriteSeriesCSV(&csv); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(csv.String(), ",total,total,p99_s,\n") {
+			t.Errorf("%d replications: p99_s is not an empty cell in CSV", reps)
+		}
+		if len(r.Claims) != 2 {
+			t.Fatalf("%d claims, want 2", len(r.Claims))
+		}
+		for i, why := range []string{"null (no call succeeded, so there is no latency to judge)",
+			"null (no request was served there, so there is no time in service to judge)"} {
+			if c := r.Claims[i]; c.OK || c.Got != why {
+				t.Errorf("%d replications: claim on %s: ok %v, got %q; want a failure, got %q", reps, c.Metric, c.OK, c.Got, why)
+			}
+		}
+	}
+}

@@ -59,7 +59,7 @@ type Summary struct {
 	// Throughput is server completions per second of the clients'
 	// attempts at their targets (successes, errors and wasted responses).
 	Throughput float64 `json:"throughput"`
-	// Latency summarises the latency of successful calls (s); all zero
+	// Latency summarises the latency of successful calls (s); null (NaN)
 	// when none succeeded.
 	Latency Latency `json:"latency_s"`
 	// Recovered is the recovery verdict as a bool: true for recovered,
@@ -91,7 +91,9 @@ type Summary struct {
 }
 
 // Latency is a latency summary in seconds: the exact mean and maximum,
-// and quantiles within 1% (sim.Histogram). The zero value means no data.
+// and quantiles within 1% (sim.Histogram). With no successful call every
+// figure is NaN, encoded as null in JSON: there is no latency to speak of,
+// which 0 would misstate as an instant answer.
 type Latency struct {
 	// Mean is the mean latency (s).
 	Mean float64 `json:"mean"`
@@ -163,10 +165,11 @@ type ServiceSummary struct {
 	WastedWork float64 `json:"wasted_work"`
 	// Throughput is Served per second.
 	Throughput float64 `json:"throughput"`
-	// Wait is the time served requests waited in the queue.
+	// Wait is the time served requests waited in the queue; null (NaN)
+	// when no request started service.
 	Wait Mean `json:"wait_s"`
 	// Sojourn is the time served requests spent in the service (wait +
-	// service time + downstream calls).
+	// service time + downstream calls); null (NaN) when none was served.
 	Sojourn Mean `json:"sojourn_s"`
 	// InSystem is the time-weighted number of requests in the service
 	// (waiting + in service).
@@ -180,9 +183,70 @@ type ServiceSummary struct {
 	Strategy map[string]float64 `json:"strategy,omitempty"`
 }
 
-// Mean is a mean.
+// Mean is a mean; NaN (null in JSON) when there was nothing to average.
 type Mean struct {
 	Mean float64 `json:"mean"`
+}
+
+// MarshalJSON encodes the mean, NaN as null.
+func (m Mean) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Mean *float64 `json:"mean"`
+	}{orNull(m.Mean)})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
+func (m *Mean) UnmarshalJSON(b []byte) error {
+	var x struct {
+		Mean *float64 `json:"mean"`
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	m.Mean = orNaN(x.Mean)
+	return nil
+}
+
+// latencyJSON is Latency as JSON has it: null for NaN.
+type latencyJSON struct {
+	Mean      *float64     `json:"mean"`
+	P50       *float64     `json:"p50"`
+	P90       *float64     `json:"p90"`
+	P99       *float64     `json:"p99"`
+	P999      *float64     `json:"p999"`
+	Max       *float64     `json:"max"`
+	Histogram [][2]float64 `json:"histogram,omitempty"`
+}
+
+// MarshalJSON encodes the latency, NaN as null.
+func (l Latency) MarshalJSON() ([]byte, error) {
+	return json.Marshal(latencyJSON{orNull(l.Mean), orNull(l.P50), orNull(l.P90), orNull(l.P99), orNull(l.P999), orNull(l.Max), l.Histogram})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
+func (l *Latency) UnmarshalJSON(b []byte) error {
+	var x latencyJSON
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*l = Latency{orNaN(x.Mean), orNaN(x.P50), orNaN(x.P90), orNaN(x.P99), orNaN(x.P999), orNaN(x.Max), x.Histogram}
+	return nil
+}
+
+// orNull is x, or nil (null) for NaN and infinities.
+func orNull(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// orNaN is *p, or NaN for nil (null).
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
 }
 
 // MeanMax is a mean and a maximum.
