@@ -132,6 +132,7 @@ func (c *cache) lookup(a *attempt) {
 	c.m.missesN++
 	a.pending = 1
 	a.downFailed = false
+	a.cause = cause{}
 	call := c.e.newCall(w, a, with(a.seed, c.e.hash))
 	call.launch(w)
 }

@@ -130,6 +130,7 @@ func (x *cacheStrat) fetched(c *cache, a *attempt, r Reason) {
 		wt.nextWait = nil
 		wt.e.stats.throughput++
 		wt.e.stats.throughputN++
+		wt.cause = a.cause
 		wt.respond(c.w, r)
 		wt = next
 	}

@@ -97,6 +97,22 @@ type call struct {
 	// the trace recording the call and its index there; nil when none
 	tr    *traceRec
 	trIdx int32
+
+	// cause is the root of the error its last failed attempt got from
+	// below; the zero cause when that failure arose at its target.
+	cause cause
+}
+
+// cause is the root of an error a request got from below: the edge whose
+// call failed with a reason of its own (a timeout, breaker_open,
+// deadline_exceeded, the target's outage or injected error, ...), and
+// that reason. A service whose downstream call fails answers error; the
+// cause travels with that error up to the client, which counts its calls'
+// errors by cause (results' error_causes): "error (db: outage)". The zero
+// cause is none.
+type cause struct {
+	e *edge
+	r Reason
 }
 
 // attempt is one try of a call, and the request the target works on. It
@@ -129,6 +145,7 @@ type attempt struct {
 	pending    int32 // downstream calls outstanding
 	next       int32 // next sequential downstream call
 	downFailed bool
+	cause      cause // why a downstream call failed (the first to fail)
 	key        int32 // cache key
 
 	// strategies (client_strategies.go, server_strategies.go)
@@ -314,6 +331,7 @@ func (a *attempt) deliver(w *World) {
 		return
 	}
 	r := a.reason
+	c.cause = a.cause
 	if c.x != nil {
 		c.e.st.outcome(w, c, a, r)
 	}
@@ -411,6 +429,11 @@ func (c *call) finishCall(w *World, r Reason) {
 	} else {
 		st.failed[r]++
 		st.failedN[r]++
+	}
+	if r != strategies.ReasonError {
+		c.cause = cause{}
+	} else if c.cause.e != nil {
+		st.countCause(c.cause)
 	}
 	st.inFlight.add(now, -1)
 	if rc := w.rec.done; rc != nil {

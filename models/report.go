@@ -92,6 +92,17 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 		for k, n := range cs.Failed {
 			s.Failed[k] += n
 		}
+		for to, m := range cs.ErrorCauses {
+			if s.ErrorCauses == nil {
+				s.ErrorCauses = map[string]map[string]results.Count{}
+			}
+			if s.ErrorCauses[to] == nil {
+				s.ErrorCauses[to] = map[string]results.Count{}
+			}
+			for r, n := range m {
+				s.ErrorCauses[to][r] += n
+			}
+		}
 		throughput += st.throughputN
 		all.Merge(&st.run)
 		all.Merge(&st.hist)

@@ -357,6 +357,7 @@ func (s *service) workDone(a *attempt) {
 	if a.reason == strategies.ReasonOK && len(s.calls) > 0 {
 		a.next = 0
 		a.downFailed = false
+		a.cause = cause{}
 		s.callOut(a)
 		return
 	}
@@ -386,8 +387,12 @@ func (s *service) callOut(a *attempt) {
 // callDone receives the outcome of a downstream call made for a (by a
 // service) or of the backend call of a cache miss.
 func (a *attempt) callDone(c *call, r Reason) {
-	if r != strategies.ReasonOK {
+	if r != strategies.ReasonOK && !a.downFailed {
 		a.downFailed = true
+		a.cause = c.cause
+		if a.cause.e == nil {
+			a.cause = cause{c.e, r}
+		}
 	}
 	a.pending--
 	if a.pending > 0 {

@@ -78,6 +78,10 @@ type callStats struct {
 
 	inFlight level
 
+	// causes counts the calls that failed with error by the root of the
+	// error below (in order of first occurrence: a handful per edge).
+	causes []causeCount
+
 	// series so far
 	sOffered, sAttempts, sAmp, sSucceeded, sThroughput results.Values
 	sFailed                                            [maxReasons]results.Values
@@ -175,6 +179,17 @@ func (c *callStats) summary(now sim.Time, withHist bool) results.CallSummary {
 		if n > 0 {
 			s.Failed[Reason(r).String()] = results.Count(n)
 		}
+	}
+	for _, cc := range c.causes {
+		if s.ErrorCauses == nil {
+			s.ErrorCauses = map[string]map[string]results.Count{}
+		}
+		m := s.ErrorCauses[cc.e.toName]
+		if m == nil {
+			m = map[string]results.Count{}
+			s.ErrorCauses[cc.e.toName] = m
+		}
+		m[cc.r.String()] += results.Count(cc.n)
 	}
 	var h sim.Histogram
 	h.Merge(&c.run)
@@ -319,4 +334,21 @@ func (c *cacheStats) roll(end sim.Time, width float64) {
 	c.sRatio = append(c.sRatio, ratio(c.hits, c.hits+c.misses))
 	c.size.roll(end, width)
 	c.hits, c.misses = 0, 0
+}
+
+// causeCount is the number of calls whose error had one cause.
+type causeCount struct {
+	cause
+	n int64
+}
+
+// countCause counts a call that failed with error because of k below.
+func (c *callStats) countCause(k cause) {
+	for i := range c.causes {
+		if c.causes[i].cause == k {
+			c.causes[i].n++
+			return
+		}
+	}
+	c.causes = append(c.causes, causeCount{k, 1})
 }

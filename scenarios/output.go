@@ -323,8 +323,20 @@ func topFailures(r *Row) string {
 	}
 	var xs []kv
 	for i, k := range f.keys {
-		if v := f.vals[i]; v.kind == jNum && v.n > 0 {
-			xs = append(xs, kv{k, v.n})
+		v := f.vals[i]
+		if v.kind != jNum || v.n <= 0 {
+			continue
+		}
+		n := v.n
+		if k == "error" {
+			// an error from below is named by its root: "error (db: outage)"
+			forCauses(r.summary.get("error_causes"), func(to, reason string, c float64) {
+				xs = append(xs, kv{fmt.Sprintf("error (%s: %s)", to, reason), c})
+				n -= c
+			})
+		}
+		if n > 1e-9 {
+			xs = append(xs, kv{k, n})
 		}
 	}
 	if len(xs) == 0 {
@@ -344,6 +356,25 @@ func topFailures(r *Row) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// forCauses calls f for each positive count of an error_causes object:
+// the service or cache whose call failed, the reason, the count.
+func forCauses(causes *jv, f func(to, reason string, n float64)) {
+	if causes == nil || causes.kind != jObj {
+		return
+	}
+	for i, to := range causes.keys {
+		rs := causes.vals[i]
+		if rs.kind != jObj {
+			continue
+		}
+		for j, reason := range rs.keys {
+			if v := rs.vals[j]; v.kind == jNum && v.n > 0 {
+				f(to, reason, v.n)
+			}
+		}
+	}
 }
 
 func fmtPercent(p float64) string {

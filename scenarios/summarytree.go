@@ -51,6 +51,10 @@ func countsTree(m map[string]results.Count) *jv {
 	return mapTree(m, func(n results.Count) *jv { return jNumber(float64(n)) })
 }
 
+func causesTree(m map[string]map[string]results.Count) *jv {
+	return mapTree(m, countsTree)
+}
+
 func floatsTree(m map[string]float64) *jv {
 	return mapTree(m, jNumber)
 }
@@ -71,6 +75,9 @@ func summaryTree(s *results.Summary) *jv {
 	t.num("amplification", s.Amplification)
 	t.count("succeeded", s.Succeeded)
 	t.obj("failed", countsTree(s.Failed))
+	if s.ErrorCauses != nil {
+		t.obj("error_causes", causesTree(s.ErrorCauses))
+	}
 	t.count("in_flight", s.InFlight)
 	t.num("goodput", s.Goodput)
 	t.num("throughput", s.Throughput)
@@ -136,6 +143,9 @@ func callTree(c results.CallSummary) *jv {
 	t.num("amplification", c.Amplification)
 	t.count("succeeded", c.Succeeded)
 	t.obj("failed", countsTree(c.Failed))
+	if c.ErrorCauses != nil {
+		t.obj("error_causes", causesTree(c.ErrorCauses))
+	}
 	t.count("in_flight", c.InFlight)
 	t.num("goodput", c.Goodput)
 	t.num("throughput", c.Throughput)

@@ -52,6 +52,12 @@ type Summary struct {
 	// Failed counts failed calls by reason name (only reasons that
 	// occurred; JSON object keys sorted).
 	Failed map[string]Count `json:"failed"`
+	// ErrorCauses splits the calls that failed with error because a call
+	// below them failed, by the root of that failure: the service or
+	// cache whose call failed, then the reason it failed with
+	// ({"db": {"outage": n}}: "error (db: outage)"). Errors raised where
+	// they are counted are not in it; nil when there are none.
+	ErrorCauses map[string]map[string]Count `json:"error_causes,omitempty"`
 	// InFlight is the number of calls still in flight when the run ended.
 	InFlight Count `json:"in_flight"`
 	// Goodput is succeeded calls per second.
@@ -127,6 +133,9 @@ type CallSummary struct {
 	Succeeded     Count   `json:"succeeded"`
 	// Failed counts failed calls by reason name.
 	Failed map[string]Count `json:"failed"`
+	// ErrorCauses splits the calls that failed with error by the root of
+	// the failure below them (see Summary.ErrorCauses); nil when none.
+	ErrorCauses map[string]map[string]Count `json:"error_causes,omitempty"`
 	// InFlight is calls still in flight at the end.
 	InFlight Count `json:"in_flight"`
 	// Goodput and Throughput are per second.
