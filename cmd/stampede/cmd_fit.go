@@ -90,8 +90,12 @@ func (c *fitCmd) Run(e *env) error {
 		if err := os.WriteFile(c.Out, src, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "fitted %d spans in %d traces (%.1f s): %d services, %d edges, %d clients -> %s\n",
-			m.Spans, m.Traces, m.Window, len(m.Services), len(m.Edges), len(m.Clients), c.Out)
+		what := fmt.Sprintf("%d spans in %d traces", m.Spans, m.Traces)
+		if m.Spans == 0 {
+			what = fmt.Sprintf("%d Prometheus series", len(series))
+		}
+		fmt.Fprintf(e.stdout, "fitted %s (%.1f s): %d services, %d edges, %d clients -> %s\n",
+			what, m.Window, len(m.Services), len(m.Edges), len(m.Clients), c.Out)
 	}
 	if c.NoReport {
 		return nil

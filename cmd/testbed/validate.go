@@ -84,7 +84,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	var rep bytes.Buffer
 	w := io.MultiWriter(stdout, &rep)
-	fmt.Fprintf(w, "## Steady state (%s per level)\n\n", *duration)
+	fmt.Fprintf(w, "### Steady state (%s per level)\n\n", *duration)
 	fmt.Fprintf(w, "| level | rate (calls/s) | db utilisation | | throughput (calls/s) | p50 | p99 | verdict |\n|---|---|---|---|---|---|---|---|\n")
 	var base []byte
 	var capacity float64

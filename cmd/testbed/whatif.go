@@ -13,7 +13,7 @@ import (
 // real system below and above it and compares the verdicts and the
 // recovery times.
 func validateWhatIf(w, stderr io.Writer, base []byte, out string, seed uint64) (bool, error) {
-	fmt.Fprintf(w, "\n## What-if: db slows down %dx at %s, clients retry without budget\n\n", whatFactor, whatAt)
+	fmt.Fprintf(w, "\n### What-if: db slows down %dx at %s, clients retry without budget\n\n", whatFactor, whatAt)
 	fmt.Fprintf(w, "Client policy: timeout %s, %d attempts, no backoff, no budget; the pool sizes and queue limits are given (a calm run cannot show them).\n\n",
 		whatTimeout, whatAttempts)
 	const seeds = 3

@@ -122,7 +122,7 @@ func (d *decoder) skip() error {
 
 // otlp reads OTLP JSON objects until the input ends.
 func (d *decoder) otlp() error {
-	objects, found := 0, false
+	objects, found, prom := 0, false, false
 	for d.dec.More() {
 		if err := d.delim('{'); err != nil {
 			return err
@@ -134,6 +134,7 @@ func (d *decoder) otlp() error {
 				return err
 			}
 			if k != "resourceSpans" {
+				prom = prom || k == "resultType" || k == "data"
 				if err := d.skip(); err != nil {
 					return err
 				}
@@ -148,7 +149,10 @@ func (d *decoder) otlp() error {
 			return err
 		}
 	}
-	if !found {
+	switch {
+	case !found && prom:
+		return &InputError{File: d.file, Msg: "not OTLP JSON but a Prometheus answer, it seems: give it with --prom"}
+	case !found:
 		return &InputError{File: d.file, Msg: fmt.Sprintf("not OTLP JSON: none of its %d objects has resourceSpans (OTLP metrics or logs? traces are wanted)", objects)}
 	}
 	return nil

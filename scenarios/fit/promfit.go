@@ -74,7 +74,7 @@ func FromPrometheus(series []Series, w *Warnings, opts Options) (*Model, error) 
 				c.Curve = append(c.Curve, s/float64(j-i))
 			}
 		}
-		svc := Service{Name: name, Throughput: c.Rate, Queue: -1,
+		svc := Service{Name: name, Throughput: c.Rate, Queue: -1, Requests: int64(math.Round(c.Rate * (l - f))),
 			QueueHow: "assumption: unbounded (metrics cannot show a queue limit)"}
 		if lat != nil {
 			q := Quantiles{N: int64(lat.Buckets[len(lat.Buckets)-1][1]), P50: lat.Quantile(0.5), P90: lat.Quantile(0.9), P99: lat.Quantile(0.99)}

@@ -57,10 +57,13 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0:
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	case e.Offset > 0:
+		return fmt.Sprintf("%s: byte %d: %s", e.File, e.Offset, e.Msg)
 	}
-	return fmt.Sprintf("%s: byte %d: %s", e.File, e.Offset, e.Msg)
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
 // lineReader passes bytes through and remembers the last few chunks it

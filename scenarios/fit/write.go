@@ -51,8 +51,13 @@ func Scenario(m *Model, name string) []byte {
 	}
 	for _, s := range m.Services {
 		p("\n[[services]]\nname = %q\n", s.Name)
-		p("# %d requests (%.1f/s served without error), %d errors, %d turned away; latency p50 %s p90 %s p99 %s\n",
-			s.Requests, s.Throughput, s.Errors, s.Rejected, ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99))
+		if m.Spans > 0 {
+			p("# %d requests (%.1f/s served without error), %d errors, %d turned away; latency p50 %s p90 %s p99 %s\n",
+				s.Requests, s.Throughput, s.Errors, s.Rejected, ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99))
+		} else {
+			p("# about %d requests (%.1f/s by the rate series); latency p50 %s p90 %s p99 %s by the histogram\n",
+				s.Requests, s.Throughput, ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99))
+		}
 		p("workers = %d   # %s\n", s.Workers, s.WorkersHow)
 		if s.Queue >= 0 {
 			p("queue = { limit = %d }   # %s\n", s.Queue, s.QueueHow)
