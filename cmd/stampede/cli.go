@@ -66,17 +66,7 @@ type kongExit int
 // codes. main only calls it.
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	var c cli
-	parser, err := kong.New(&c,
-		kong.Name("stampede"),
-		kong.Description("A deterministic, virtual-time simulator of clients, queues and servers under overload.\n\n"+
-			"Replays retry storms, metastable failures, thundering herds and cascading overload under\n"+
-			"resiliency strategies (timeouts, retries, budgets, breakers, shedding, rate limits, ...)."),
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(c int) { panic(kongExit(c)) }),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.UsageOnError(),
-		kong.Vars{"version": versionString()},
-	)
+	parser, err := newParser(&c, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "stampede: %v\n", err)
 		return exitBadInput
@@ -122,4 +112,20 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// newParser is the command line's parser, writing to stdout and stderr;
+// its exit hook panics with kongExit, which run recovers.
+func newParser(c *cli, stdout, stderr io.Writer) (*kong.Kong, error) {
+	return kong.New(c,
+		kong.Name("stampede"),
+		kong.Description("A deterministic, virtual-time simulator of clients, queues and servers under overload.\n\n"+
+			"Replays retry storms, metastable failures, thundering herds and cascading overload under\n"+
+			"resiliency strategies (timeouts, retries, budgets, breakers, shedding, rate limits, ...)."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { panic(kongExit(c)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.UsageOnError(),
+		kong.Vars{"version": versionString()},
+	)
 }
