@@ -112,6 +112,7 @@ func ExampleWorld_Results() {
 	// services.api.dropped,0
 	// services.api.errors,0
 	// services.api.wasted_work,0
+	// services.api.wasted_share,0
 	// services.api.throughput,9
 	// services.api.wait_s.mean,0
 	// services.api.sojourn_s.mean,0.01

@@ -308,6 +308,10 @@ func (s *serviceStats) summary(now sim.Time) results.ServiceSummary {
 	}
 	// No request waited or was served: no time to average (NaN, null in
 	// JSON), not a time of 0.
+	if busy := s.busy.mean(now) * sec; busy > 0 {
+		share := min(1, out.WastedWork/busy)
+		out.WastedShare = &share
+	}
 	out.Wait.Mean, out.Sojourn.Mean = math.NaN(), math.NaN()
 	if s.waitN > 0 {
 		out.Wait.Mean = s.waitSum / float64(s.waitN) / 1e9

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -231,6 +230,7 @@ func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
 	bw.WriteString(head + "\n\n")
 	cells, right := r.cells()
 	writeAligned(bw, cells, right, opts.Color)
+	r.writeLayerTables(bw, opts.Color)
 	r.writeSLOTable(bw, opts.Color)
 	for _, s := range r.Stopped {
 		fmt.Fprintf(bw, "\nstopped: %s", s)
@@ -307,74 +307,6 @@ func (r *Result) cells() ([][]string, []bool) {
 func numOr(r *Row, metric string) float64 {
 	v, _ := r.Number(metric)
 	return v
-}
-
-// topFailures lists the two most frequent failure reasons with their share
-// of calls.
-func topFailures(r *Row) string {
-	f := r.summary.get("failed")
-	calls := numOr(r, "calls")
-	if f == nil || f.kind != jObj || len(f.keys) == 0 {
-		return "-"
-	}
-	type kv struct {
-		k string
-		n float64
-	}
-	var xs []kv
-	for i, k := range f.keys {
-		v := f.vals[i]
-		if v.kind != jNum || v.n <= 0 {
-			continue
-		}
-		n := v.n
-		if k == "error" {
-			// an error from below is named by its root: "error (db: outage)"
-			forCauses(r.summary.get("error_causes"), func(to, reason string, c float64) {
-				xs = append(xs, kv{fmt.Sprintf("error (%s: %s)", to, reason), c})
-				n -= c
-			})
-		}
-		if n > 1e-9 {
-			xs = append(xs, kv{k, n})
-		}
-	}
-	if len(xs) == 0 {
-		return "-"
-	}
-	sort.SliceStable(xs, func(i, j int) bool { return xs[i].n > xs[j].n })
-	var parts []string
-	for i, x := range xs {
-		if i == 2 {
-			parts = append(parts, fmt.Sprintf("+%d more", len(xs)-2))
-			break
-		}
-		if calls > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s%%", x.k, fmtPercent(100*x.n/calls)))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s %.0f", x.k, x.n))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// forCauses calls f for each positive count of an error_causes object:
-// the service or cache whose call failed, the reason, the count.
-func forCauses(causes *jv, f func(to, reason string, n float64)) {
-	if causes == nil || causes.kind != jObj {
-		return
-	}
-	for i, to := range causes.keys {
-		rs := causes.vals[i]
-		if rs.kind != jObj {
-			continue
-		}
-		for j, reason := range rs.keys {
-			if v := rs.vals[j]; v.kind == jNum && v.n > 0 {
-				f(to, reason, v.n)
-			}
-		}
-	}
 }
 
 func fmtPercent(p float64) string {
@@ -517,6 +449,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 			bw.WriteString("| " + strings.Join(seps, " | ") + " |\n")
 		}
 	}
+	r.writeLayerReport(bw)
 	r.writeSLOReport(bw)
 	bw.WriteString("\n## Variants\n\n")
 	for _, v := range r.Variants {

@@ -171,6 +171,7 @@ func serviceTree(s results.ServiceSummary) *jv {
 	t.count("dropped", s.Dropped)
 	t.count("errors", s.Errors)
 	t.num("wasted_work", s.WastedWork)
+	t.opt("wasted_share", s.WastedShare)
 	t.num("throughput", s.Throughput)
 	t.obj("wait_s", meanTree(s.Wait.Mean))
 	t.obj("sojourn_s", meanTree(s.Sojourn.Mean))

@@ -69,6 +69,9 @@ func (s *Summary) Metrics() []Metric {
 		add(p+"dropped", float64(v.Dropped))
 		add(p+"errors", float64(v.Errors))
 		add(p+"wasted_work", v.WastedWork)
+		if v.WastedShare != nil {
+			add(p+"wasted_share", *v.WastedShare)
+		}
 		add(p+"throughput", v.Throughput)
 		add(p+"wait_s.mean", v.Wait.Mean)
 		add(p+"sojourn_s.mean", v.Sojourn.Mean)

@@ -172,6 +172,10 @@ type ServiceSummary struct {
 	// WastedWork is the worker time (s) spent on requests whose answer
 	// nobody used: abandoned by the caller, or lost on the way back.
 	WastedWork float64 `json:"wasted_work"`
+	// WastedShare is WastedWork over the worker time the service was busy
+	// (busy workers integrated over the run), in [0, 1]: the share of its
+	// work nobody used. nil (null in JSON) when it was never busy.
+	WastedShare *float64 `json:"wasted_share"`
 	// Throughput is Served per second.
 	Throughput float64 `json:"throughput"`
 	// Wait is the time served requests waited in the queue; null (NaN)
