@@ -22,6 +22,8 @@ const (
 	stInFlight
 	stQueue
 	stFail
+	stAmpl
+	stWasted
 	stVerdict
 	stBreaker
 	stLimit
@@ -50,7 +52,7 @@ const (
 // until the lines fit the terminal: the goodput and the verdict stay. The
 // SLOs come last on the line and are cut at its end instead.
 var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stExpired, stDropped, stRateLimited,
-	stShed, stBulkhead, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBreaker}
+	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBreaker}
 
 // sloRoom is the width the SLOs keep at the end of the status lines.
 const sloRoom = 32
@@ -62,6 +64,8 @@ var statusLabels = [numStatusKinds][2]string{
 	stInFlight:     {"in flight ", "infl "},
 	stQueue:        {"queue ", "q "},
 	stFail:         {"failed ", "fail "},
+	stAmpl:         {"ampl ", "amp "},
+	stWasted:       {"wasted ", "wst "},
 	stBreaker:      {"breaker ", "brk "},
 	stLimit:        {"limit ", "lim "},
 	stTokens:       {"tokens ", "tok "},
@@ -119,6 +123,12 @@ func (r *runState) statusLines(w, last int) []string {
 		c[stInFlight] = item(stInFlight, format.ShortNumber(at(tot.InFlight, last)))
 		c[stQueue] = item(stQueue, format.ShortNumber(queueAt(&sn.Series, last)))
 		c[stFail] = item(stFail, format.ShortNumber(failedAt(tot, last))+"/s")
+		if e, a := topEdge(&sn.Series, last); e != "" {
+			c[stAmpl] = item(stAmpl, dim.Render(e+" ")+"x"+format.TrimFloat(a, 2))
+		}
+		if sv, f := topWaste(&sn.Series, last); sv != "" {
+			c[stWasted] = item(stWasted, dim.Render(sv+" ")+format.ShortNumber(math.Round(100*f))+"%")
+		}
 		for k, vs := range r.strategyValues(sn, last, narrow) {
 			if len(vs) == 0 {
 				continue
@@ -408,4 +418,33 @@ func fmtPercent(p float64) string {
 		return format.ShortNumber(math.Round(x)) + "%"
 	}
 	return format.ShortNumber(100*p) + "%"
+}
+
+// topEdge is the call edge (services calling services, caches their
+// backends) with the highest amplification, attempts per call, in
+// interval i, and that amplification; "" in a world without such edges or
+// when none multiplies its calls.
+func topEdge(s *results.Series, i int) (string, float64) {
+	name, top := "", 1.0
+	for j := range s.Edges {
+		if a := at(s.Edges[j].Amplification, i); a > top {
+			name, top = s.Edges[j].Name, a
+		}
+	}
+	return name, top
+}
+
+// topWaste is the service that spent the largest share of its busy time
+// on answers nobody used in interval i, and that share; "" when none
+// wasted 1% or more.
+func topWaste(s *results.Series, i int) (string, float64) {
+	name, top := "", 0.01
+	for j := range s.Services {
+		sv := &s.Services[j]
+		busy, wasted := at(sv.Busy, i), at(sv.Wasted, i)
+		if busy > 0 && wasted/busy >= top {
+			name, top = sv.Name, min(1, wasted/busy)
+		}
+	}
+	return name, top
 }
