@@ -20,10 +20,17 @@ type assembler struct {
 	rows []Row
 	next int
 	stop []string
+	// pairs are the metrics kept per replication for paired comparisons
+	// (paired.go), nil when the batch has 1 or more than
+	// maxPairedReplications replications.
+	pairs []string
 }
 
 func newAssembler(m *meta) *assembler {
 	a := &assembler{m: m}
+	if m.Replications > 1 && m.Replications <= maxPairedReplications {
+		a.pairs = pairMetrics(m)
+	}
 	for _, ax := range m.Axes {
 		t := results.Axis{Path: ax.Path}
 		for _, v := range ax.Values {
@@ -64,6 +71,7 @@ type rowAcc struct {
 	recovered int        // replications that recovered
 	judged    int        // replications with a recovery verdict
 	series    *seriesAcc // nil unless the batch keeps series
+	reps      map[string][]float64
 }
 
 // newRow starts row g: its variant and sweep point.
@@ -105,6 +113,9 @@ func (ra *rowAcc) add(rec *runRecord) {
 	}
 	if ra.series != nil {
 		ra.series.add(rec)
+	}
+	if ra.a.pairs != nil {
+		ra.reps = addRepNumbers(ra.reps, rec.Summary, ra.a.pairs)
 	}
 	if rec.Stopped == "" {
 		return
@@ -154,6 +165,10 @@ func (ra *rowAcc) finish() Row {
 	if ci != nil {
 		obj.set("ci95", ci)
 	}
+	if ra.reps != nil {
+		r.reps = ra.reps
+		obj.set(perReplicationKey, perReplicationJV(r.reps))
+	}
 	r.summary = obj
 	r.run = ra.first.Run
 	switch {
@@ -178,6 +193,7 @@ func (a *assembler) result() (*Result, error) {
 		Seed: m.Seed, Replications: m.Replications, Rows: a.rows, Stopped: a.stop,
 	}
 	res.Axes = a.axes
+	addVsBase(res.Rows)
 	for _, v := range m.Variants {
 		res.Variants = append(res.Variants, VariantInfo(v))
 	}

@@ -193,14 +193,15 @@ func (v *jv) encode(b []byte, indent string, depth int) []byte {
 	return append(b, '}')
 }
 
-// numbers reports whether v is an array whose elements are all numbers,
-// or (depth > 0) arrays of numbers, to that depth.
+// numbers reports whether v is an array whose elements are all numbers
+// (or nulls: a replication's missing value), or (depth > 0) arrays of
+// numbers, to that depth.
 func (v *jv) numbers(depth int) bool {
 	if v.kind != jArr {
 		return false
 	}
 	for _, x := range v.vals {
-		if x.kind != jNum && (depth == 0 || !x.numbers(depth-1)) {
+		if x.kind != jNum && x.kind != jNull && (depth == 0 || !x.numbers(depth-1)) {
 			return false
 		}
 	}

@@ -22,13 +22,16 @@ import (
 //	   "calls", "attempts", "amplification", "succeeded", "failed": {...},
 //	   "goodput", "throughput", "latency_s": {...}, "recovered", "recovery_s",
 //	   "recovery": {...}, "services": {...}, ..., "faults": [...],
-//	   "ci95": {...}}],
+//	   "ci95": {...}, "per_replication": {...}, "vs_base": {...}}],
 //	 "claims": [...], "stopped": [...]}                (when there are any)
 //
 // With replications every number is the mean, and "ci95" holds the 95%
 // confidence half-widths under the same keys; latency histograms are
 // added together, and other lists (fault windows) are the first
-// replication's. docs/summary.schema.json is its JSON Schema.
+// replication's. "per_replication" holds the headline metrics
+// (results.Headlines) run by run, and "vs_base", on every variant but the
+// base, their paired differences from the base (paired.go).
+// docs/summary.schema.json is its JSON Schema.
 func (r *Result) WriteJSON(w io.Writer) error {
 	_, err := w.Write(append(r.tree().encode(nil, "  ", 0), '\n'))
 	return err
@@ -230,6 +233,10 @@ func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
 	bw.WriteString(head + "\n\n")
 	cells, right := r.cells()
 	writeAligned(bw, cells, right, opts.Color)
+	if pc, pr := r.pairedCells(); pc != nil {
+		bw.WriteString("\n" + r.pairedNote() + "\n\n")
+		writeAligned(bw, pc, pr, false)
+	}
 	r.writeLayerTables(bw, opts.Color)
 	r.writeSLOTable(bw, opts.Color)
 	for _, s := range r.Stopped {
@@ -296,8 +303,8 @@ func (r *Result) cells() ([][]string, []bool) {
 			count(numOr(row, "calls")), count(numOr(row, "attempts")),
 			num("amplification", func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }),
 			num("goodput", func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }),
-			num("latency_s.p50", fmtSeconds),
-			num("latency_s.p99", fmtSeconds),
+			num("latency_s.p50", results.FormatSeconds),
+			num("latency_s.p99", results.FormatSeconds),
 			topFailures(row), verdict(row))
 		out = append(out, cs)
 	}
@@ -327,7 +334,7 @@ func verdict(r *Row) string {
 	case "recovered":
 		out := "recovered"
 		if t, ok := r.Number("recovery_s"); ok {
-			out += " after " + fmtSeconds(t)
+			out += " after " + results.FormatSeconds(t)
 		}
 		if f, ok := r.Number("recovered_fraction"); ok && f < 1 {
 			out += fmt.Sprintf(" (%s%% of runs)", fmtPercent(100*f))
@@ -344,24 +351,6 @@ func verdict(r *Row) string {
 		return "-"
 	}
 	return strings.ReplaceAll(s, "_", " ")
-}
-
-// fmtSeconds formats seconds with a unit suited to the magnitude.
-func fmtSeconds(s float64) string {
-	a := math.Abs(s)
-	switch {
-	case a == 0:
-		return "0s"
-	case a < 1e-3:
-		return strconv.FormatFloat(s*1e6, 'f', 0, 64) + "µs"
-	case a < 10e-3:
-		return strconv.FormatFloat(s*1e3, 'f', 2, 64) + "ms"
-	case a < 1:
-		return strconv.FormatFloat(s*1e3, 'f', 1, 64) + "ms"
-	case a < 100:
-		return strconv.FormatFloat(s, 'f', 2, 64) + "s"
-	}
-	return strconv.FormatFloat(s, 'f', 0, 64) + "s"
 }
 
 func writeAligned(w *bufio.Writer, cells [][]string, right []bool, color bool) {
@@ -431,23 +420,10 @@ func (r *Result) WriteReport(w io.Writer) error {
 		bw.WriteString("Means over the replications; ± is the 95% confidence half-width.\n\n")
 	}
 	cells, right := r.cells()
-	for i, row := range cells {
-		esc := make([]string, len(row))
-		for j, c := range row {
-			esc[j] = mdEscape(c)
-		}
-		bw.WriteString("| " + strings.Join(esc, " | ") + " |\n")
-		if i == 0 {
-			var seps []string
-			for _, rt := range right {
-				if rt {
-					seps = append(seps, "---:")
-				} else {
-					seps = append(seps, "---")
-				}
-			}
-			bw.WriteString("| " + strings.Join(seps, " | ") + " |\n")
-		}
+	writeMarkdownTable(bw, cells, right)
+	if pc, pr := r.pairedCells(); pc != nil {
+		bw.WriteString("\n## Paired differences from base\n\n" + r.pairedNote() + "\n\n")
+		writeMarkdownTable(bw, pc, pr)
 	}
 	r.writeLayerReport(bw)
 	r.writeSLOReport(bw)

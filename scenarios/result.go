@@ -66,6 +66,11 @@ type Row struct {
 
 	summary *jv
 	run     runInfo // the first replication's
+	// reps holds, with 2 to maxPairedReplications replications, the
+	// metrics compared paired (results.Headlines and the relative_to
+	// claims' metrics) in each replication, in replication order; nil
+	// otherwise.
+	reps map[string][]float64
 }
 
 // Value returns the summary value at a dotted metric path ("goodput",
@@ -316,6 +321,12 @@ func evalRow(m *meta, ex metaExpect, r *Row, rows []Row) Claim {
 		}
 		got = a / b
 		c.Got = fmt.Sprintf("%s (%s / %s)", fmtNum(a/b), fmtNum(a), fmtNum(b))
+		if _, half, n := results.PairedRatioCI95(other.reps[ex.Metric], r.reps[ex.Metric]); n > 1 && !math.IsNaN(half) {
+			// The interval of the ratio of means, paired replication by
+			// replication (common random numbers); the claim judges the
+			// ratio itself.
+			c.Got = fmt.Sprintf("%s ±%s paired (%s / %s)", fmtNum(a/b), fmtNum(half), fmtNum(a), fmtNum(b))
+		}
 	} else {
 		c.Got = show(got)
 		if hasCI {

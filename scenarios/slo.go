@@ -45,11 +45,11 @@ func (r *Result) sloCells() ([][]string, []bool) {
 			}
 			at, detect := "-", "-"
 			if t, ok := row.Number(p + "first_alert_s"); ok {
-				at = fmtSeconds(t)
+				at = results.FormatSeconds(t)
 			}
 			if first != "-" && first != "mixed" {
 				if t, ok := row.Number("alerts." + name + "." + first + ".detect_s"); ok {
-					detect = "+" + fmtSeconds(t)
+					detect = "+" + results.FormatSeconds(t)
 				}
 			}
 			pages, tickets, fp := 0.0, 0.0, 0.0
