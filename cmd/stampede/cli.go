@@ -14,6 +14,9 @@ const (
 	exitOK       = 0 // success
 	exitClaim    = 1 // a scenario's [[expect]] claim did not hold
 	exitBadInput = 2 // bad input, bad usage, or a command not built yet
+	// exitRegression is exitClaim's code for stampede diff and run
+	// --baseline: a change flagged as a regression.
+	exitRegression = 1
 )
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise
@@ -33,6 +36,7 @@ type cli struct {
 	Check      checkCmd         `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
 	Fit        fitCmd           `cmd:"" help:"Fit a scenario to telemetry: OTLP or Zipkin traces, Prometheus query_range answers."`
 	Merge      mergeCmd         `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
+	Diff       diffCmd          `cmd:"" help:"Compare two results (summary.json or --out directories): old, new, change and its interval; exit 1 on a regression beyond the noise and the band."`
 	Version    versionCmd       `cmd:"" help:"Print the version."`
 	Help       helpCmd          `cmd:"" help:"Show the help of stampede or of a command (stampede help run)."`
 	Completion completionCmd    `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`

@@ -29,6 +29,8 @@ type runCmd struct {
 	Shard        string   `help:"Run only the i-th of n slices of the runs and write it to --out, for stampede merge." placeholder:"i/n"`
 	Plots        bool     `help:"With --out, also render every figure the results support (timeseries, latency, compare, sweep, stability) as PNG beside the data."`
 	Force        bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work (a fan-out bomb, a duration of weeks: minutes to hours per run)."`
+	Baseline     string   `help:"Compare the results with an earlier one (a summary.json or --out directory, as stampede diff does) and exit 1 on a regression beyond the noise and --band." placeholder:"FILE"`
+	Band         string   `default:"5%" help:"With --baseline: the smallest relative change flagged (5% or 0.05)." placeholder:"PCT"`
 	Traces       string   `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
 }
 
@@ -46,6 +48,10 @@ func (c *runCmd) Run(e *env) error {
 	if err := checkTracesPath(c.Traces); err != nil {
 		return badInput(err)
 	}
+	base, err := c.loadBaseline()
+	if err != nil {
+		return badInput(err)
+	}
 	defer stopOnSignal(e.stderr)()
 	var set *outputSet
 	if c.Out != "" {
@@ -61,6 +67,7 @@ func (c *runCmd) Run(e *env) error {
 	if c.JSON && len(c.Scenarios) > 1 {
 		list = scenarios.NewJSONList(e.stdout)
 	}
+	var diffs []*results.Diff
 	for i, name := range c.Scenarios {
 		s, err := loadScenario(name, c.Force)
 		if err != nil {
@@ -100,6 +107,13 @@ func (c *runCmd) Run(e *env) error {
 				}
 			}
 		}
+		if base != nil {
+			d, err := base.compare(res, len(c.Scenarios) > 1)
+			if err != nil {
+				return badInput(err)
+			}
+			diffs = append(diffs, d)
+		}
 		stopped += len(res.Stopped)
 		failed += len(res.Failed())
 		for _, ts := range res.TraceSets() {
@@ -130,6 +144,21 @@ func (c *runCmd) Run(e *env) error {
 	}
 	if stopped > 0 {
 		return badInput(fmt.Errorf("%d runs were stopped by a limit before their end; their results are partial", stopped))
+	}
+	if base != nil {
+		// After the results (on stderr beside --json, which must stay
+		// JSON), the comparison; a regression exits 1 like a claim.
+		w := e.stdout
+		if c.JSON {
+			w = e.stderr
+		}
+		fmt.Fprintln(w)
+		if err := writeDiffs(w, diffs, false); err != nil {
+			if failed > 0 {
+				return &exitError{code: exitClaim, err: fmt.Errorf("%w; and %d %s of the scenario do not hold", err, failed, map[bool]string{true: "claim", false: "claims"}[failed == 1])}
+			}
+			return err
+		}
 	}
 	if failed > 0 {
 		return claimsFail(failed, "listed under the table; stampede check lists them alone")

@@ -17,7 +17,8 @@ func (runCmd) Help() string {
   stampede run retry-storm --variant base --variant retry-budget
   stampede run retry-storm --set clients.users.timeout=250ms --seed 7
   stampede run retry-storm --json
-  stampede run retry-storm --out results --plots`
+  stampede run retry-storm --out results --plots
+  stampede run retry-storm --baseline before/summary.json --band 10%`
 }
 
 func (plotCmd) Help() string {
@@ -54,6 +55,14 @@ func (mergeCmd) Help() string {
   stampede run congestion-collapse --shard 1/2 --out shards
   stampede run congestion-collapse --shard 2/2 --out shards
   stampede merge shards`
+}
+
+func (diffCmd) Help() string {
+	return `Examples:
+  stampede run retry-storm --replications 10 --out before
+  stampede run retry-storm --replications 10 --out after
+  stampede diff before after                      # exit 1 on a regression
+  stampede diff before/summary.json after/summary.json --band 10% --markdown`
 }
 
 func (versionCmd) Help() string {

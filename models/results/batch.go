@@ -28,6 +28,10 @@ type Batch struct {
 	Title    string
 	// Replications is the number of runs behind each row.
 	Replications int
+	// Seed is the seed of replication 0 (the others' derive from it):
+	// two batches with the same seed and replications ran the same
+	// random numbers, so their rows can be compared paired.
+	Seed uint64
 	// Axes are the swept parameters (none without a sweep).
 	Axes []Axis
 	// Rows holds the results.
@@ -112,6 +116,8 @@ type Row struct {
 	// objs the paths of its objects.
 	means, ci map[string]float64
 	objs      map[string]bool
+	// reps holds the "per_replication" values by metric (NaN for null).
+	reps map[string][]float64
 }
 
 // Number returns a numeric metric of the row's summary by dotted path
@@ -137,6 +143,11 @@ func (r *Row) CI95(metric string) (float64, bool) {
 	return x, ok
 }
 
+// Replicates returns a metric's value in each replication, in
+// replication order (NaN where a replication had none), as summary.json's
+// "per_replication" holds them for the Headlines; nil when it does not.
+func (r *Row) Replicates(metric string) []float64 { return r.reps[metric] }
+
 // DecodeBatch reads a batch's JSON summary (the summary.json of `stampede
 // run --out`): {"scenario", "title", "replications", "sweep" (with a
 // sweep), "variants": [{"name", "point", <summary fields>, "faults",
@@ -149,6 +160,7 @@ func DecodeBatch(b []byte) (*Batch, error) {
 		Scenario      string            `json:"scenario"`
 		Title         string            `json:"title"`
 		Replications  int               `json:"replications"`
+		Seed          uint64            `json:"seed"`
 		Sweep         []json.RawMessage `json:"sweep"`
 		Variants      []json.RawMessage `json:"variants"`
 	}
@@ -158,7 +170,7 @@ func DecodeBatch(b []byte) (*Batch, error) {
 	if top.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("schema_version %d: written by a newer stampede (this one reads summaries up to schema_version %d)", top.SchemaVersion, SchemaVersion)
 	}
-	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications}
+	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications, Seed: top.Seed}
 	for i, raw := range top.Sweep {
 		var a struct {
 			Path   string            `json:"path"`
@@ -241,6 +253,26 @@ func DecodeRow(b []byte) (*Row, error) {
 	}
 	delete(tree, "ci95")
 	delete(tree, "point")
+	if pr, ok := tree["per_replication"].(map[string]any); ok {
+		r.reps = map[string][]float64{}
+		for k, v := range pr {
+			arr, ok := v.([]any)
+			if !ok {
+				return r, fmt.Errorf("per_replication.%s is not a list", k)
+			}
+			xs := make([]float64, len(arr))
+			for i, x := range arr {
+				xs[i] = math.NaN()
+				if n, ok := x.(json.Number); ok {
+					if f, err := n.Float64(); err == nil {
+						xs[i] = f
+					}
+				}
+			}
+			r.reps[k] = xs
+		}
+	}
+	delete(tree, "per_replication")
 	flatten(r.means, r.objs, "", tree)
 	return r, nil
 }
