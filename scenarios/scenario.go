@@ -51,6 +51,19 @@ type Scenario struct {
 	Source []byte `toml:"-"`
 
 	force bool // LoadOptions.Force, or Options.Force in a batch's own check
+	// dec is the decoder that read Source: where each key is.
+	dec *format.Decoder
+}
+
+// KeyPos returns where the key at an index path ("services", "0",
+// "queue", "limit": list entries by index) is in the scenario's file: its
+// own position, or its nearest ancestor's when the file leaves it out
+// (a default); the zero Pos for a scenario not read from a file.
+func (s *Scenario) KeyPos(keys ...string) format.Pos {
+	if s.dec == nil {
+		return format.Pos{}
+	}
+	return s.dec.KeyPos(keys)
 }
 
 // RunLimits bound a run where only the runner can: models bounds events and
@@ -166,6 +179,7 @@ func LoadWith(file string, src []byte, o LoadOptions) (*Scenario, error) {
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
+	s.dec = d
 	return s, nil
 }
 

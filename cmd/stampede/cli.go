@@ -17,6 +17,9 @@ const (
 	// exitRegression is exitClaim's code for stampede diff and run
 	// --baseline: a change flagged as a regression.
 	exitRegression = 1
+	// exitLint is exitClaim's code for stampede lint: a finding at or
+	// above --fail-on.
+	exitLint = 1
 )
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise
@@ -36,6 +39,7 @@ type cli struct {
 	Check      checkCmd         `cmd:"" help:"Run scenarios and verify their [[expect]] claims (exit 1 if one fails)."`
 	Fit        fitCmd           `cmd:"" help:"Fit a scenario to telemetry: OTLP or Zipkin traces, Prometheus query_range answers."`
 	Merge      mergeCmd         `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
+	Lint       lintCmd          `cmd:"" help:"Check a scenario's policies before running it: retries multiplied along call paths, timeouts, budgets, backoff, deadlines, queues, breakers."`
 	Diff       diffCmd          `cmd:"" help:"Compare two results (summary.json or --out directories): old, new, change and its interval; exit 1 on a regression beyond the noise and the band."`
 	Version    versionCmd       `cmd:"" help:"Print the version."`
 	Help       helpCmd          `cmd:"" help:"Show the help of stampede or of a command (stampede help run)."`

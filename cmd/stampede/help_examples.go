@@ -57,6 +57,13 @@ func (mergeCmd) Help() string {
   stampede merge shards`
 }
 
+func (lintCmd) Help() string {
+	return `Examples:
+  stampede lint my-system.toml                    # exit 1 on an error finding
+  stampede lint retry-amplification --fail-on warning
+  stampede lint retry-storm --fail-on never       # report only`
+}
+
 func (diffCmd) Help() string {
 	return `Examples:
   stampede run retry-storm --replications 10 --out before

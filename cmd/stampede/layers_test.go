@@ -30,6 +30,7 @@ var layers = map[string][]string{
 
 	"scenarios/fit":     {"scenarios", "sim"},
 	"scenarios/session": {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
+	"scenarios/lint":    {"scenarios", "scenarios/format", "models/config"},
 }
 
 // testExtras are the further packages a package's test files may import
