@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,18 +108,10 @@ func loadResults(path string) ([]namedBatch, error) {
 		return nil, err
 	}
 	if !st.IsDir() {
-		b, err := readSummary(path)
-		if err != nil {
-			return nil, err
-		}
-		return []namedBatch{{path: path, batch: b}}, nil
+		return readSummary(path)
 	}
 	if f := filepath.Join(path, "summary.json"); fileExists(f) {
-		b, err := readSummary(f)
-		if err != nil {
-			return nil, err
-		}
-		return []namedBatch{{path: f, batch: b}}, nil
+		return readSummary(f)
 	}
 	found, _ := filepath.Glob(filepath.Join(path, "*", "summary.json"))
 	if len(found) == 0 {
@@ -127,11 +120,14 @@ func loadResults(path string) ([]namedBatch, error) {
 	sort.Strings(found)
 	var out []namedBatch
 	for _, f := range found {
-		b, err := readSummary(f)
+		bs, err := readSummary(f)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, namedBatch{name: filepath.Base(filepath.Dir(f)), path: f, batch: b})
+		for _, b := range bs {
+			b.name = filepath.Base(filepath.Dir(f))
+			out = append(out, b)
+		}
 	}
 	return out, nil
 }
@@ -141,8 +137,10 @@ func fileExists(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
-// readSummary reads and decodes one summary.json.
-func readSummary(path string) (*results.Batch, error) {
+// readSummary reads and decodes one summary.json, or the --json of
+// several scenarios ({"schema_version", "scenarios": [summary, ...]}),
+// named by scenario.
+func readSummary(path string) ([]namedBatch, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -155,14 +153,32 @@ func readSummary(path string) (*results.Batch, error) {
 	if len(data) > maxSummaryBytes {
 		return nil, fmt.Errorf("%s: larger than %d MiB, the most a summary is read up to", path, maxSummaryBytes>>20)
 	}
-	b, err := results.DecodeBatch(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a stampede summary (the summary.json of stampede run --out, or its --json): %w", path, err)
+	var list struct {
+		Scenarios []json.RawMessage `json:"scenarios"`
 	}
-	if b.Scenario == "" || len(b.Rows) == 0 {
-		return nil, fmt.Errorf("%s: not a stampede summary: no scenario or no variants (want the summary.json of stampede run --out, or its --json)", path)
+	docs := [][]byte{data}
+	if json.Unmarshal(data, &list) == nil && len(list.Scenarios) > 0 {
+		docs = docs[:0]
+		for _, d := range list.Scenarios {
+			docs = append(docs, d)
+		}
 	}
-	return b, nil
+	var out []namedBatch
+	for _, d := range docs {
+		b, err := results.DecodeBatch(d)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not a stampede summary (the summary.json of stampede run --out, or its --json): %w", path, err)
+		}
+		if b.Scenario == "" || len(b.Rows) == 0 {
+			return nil, fmt.Errorf("%s: not a stampede summary: no scenario or no variants (want the summary.json of stampede run --out, or its --json)", path)
+		}
+		nb := namedBatch{path: path, batch: b}
+		if len(docs) > 1 {
+			nb.name = b.Scenario
+		}
+		out = append(out, nb)
+	}
+	return out, nil
 }
 
 // pairResults compares old and new: one result each, or the same

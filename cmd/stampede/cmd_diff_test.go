@@ -93,3 +93,19 @@ func TestRunBaseline(t *testing.T) {
 		t.Errorf("a shorter timeout: exit %d, stderr %q:\n%s", code, errOut, out)
 	}
 }
+
+// TestDiffSeveralScenarios: the --json of several scenarios (one
+// document) is compared scenario by scenario.
+func TestDiffSeveralScenarios(t *testing.T) {
+	f := writeScenario(t, "small.toml", smallScenario)
+	code, out, errOut := stampede(t, "run", f, "mm1", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	saved := filepath.Join(t.TempDir(), "both.json")
+	os.WriteFile(saved, []byte(out), 0o644)
+	code, out, errOut = stampede(t, "diff", saved, saved)
+	if code != 0 || !strings.Contains(out, "small (seed 3, 1 replication) -> small") || !strings.Contains(out, "mm1 (seed 1, 1 replication) -> mm1") {
+		t.Errorf("exit %d, %s:\n%s", code, errOut, out)
+	}
+}
