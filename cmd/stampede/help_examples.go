@@ -64,6 +64,13 @@ func (lintCmd) Help() string {
   stampede lint retry-storm --fail-on never       # report only`
 }
 
+func (marginCmd) Help() string {
+	return `Examples:
+  stampede margin stability-map --size faults.0.factor --from 1.5 --to 6 \
+      --duration faults.0.for --for 1s,5s,20s --plot margin.png
+  stampede margin stability-map --size faults.0.factor --from 1.5 --to 6 --json`
+}
+
 func (diffCmd) Help() string {
 	return `Examples:
   stampede run retry-storm --replications 10 --out before
