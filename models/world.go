@@ -87,14 +87,15 @@ type LimitError struct {
 	At sim.Time
 }
 
-// Error describes the limit, where the run stopped, and how to raise the
-// limit when it is a key of the [limits] table.
+// Error describes the limit, where the run stopped (to the millisecond),
+// and how to raise the limit when it is a key of the [limits] table.
 func (e *LimitError) Error() string {
+	at := time.Duration(e.At).Round(time.Millisecond)
 	key, ok := strings.CutPrefix(e.Limit, "limits.")
 	if !ok {
-		return fmt.Sprintf("run stopped at %v: %s = %d reached (the clock stopped advancing: check the scenario for a zero-delay loop, such as a closed client with no think time against a service that fails at once)", e.At, e.Limit, e.Value)
+		return fmt.Sprintf("run stopped at %v: %s = %d reached (the clock stopped advancing: check the scenario for a zero-delay loop, such as a closed client with no think time against a service that fails at once)", at, e.Limit, e.Value)
 	}
-	return fmt.Sprintf("run stopped at %v: %s = %d reached (raise it with %s = %d under [limits] in the scenario, or --set %s=%d; or check the scenario for a retry storm with no backoff or a zero-delay loop)", e.At, e.Limit, e.Value, key, 2*e.Value, e.Limit, 2*e.Value)
+	return fmt.Sprintf("run stopped at %v: %s = %d reached (raise it with %s = %d under [limits] in the scenario, or --set %s=%d; or check the scenario for a retry storm with no backoff or a zero-delay loop)", at, e.Limit, e.Value, key, 2*e.Value, e.Limit, 2*e.Value)
 }
 
 // Build validates cfg (after applying defaults to a copy) and returns a

@@ -326,8 +326,12 @@ func fmtPercent(p float64) string {
 	return strconv.FormatFloat(p, 'g', 1, 64)
 }
 
-// verdict describes the recovery verdict of a row.
+// verdict describes the recovery verdict of a row; a row whose run a
+// limit stopped is partial, and says so instead of a verdict.
 func verdict(r *Row) string {
+	if r.Stopped != "" {
+		return "STOPPED (partial)"
+	}
 	v, _ := r.Value("recovery.verdict")
 	s, _ := v.(string)
 	switch s {
@@ -392,7 +396,7 @@ func colorVerdict(s string) string {
 		return "\x1b[32m" + s + "\x1b[0m"
 	case strings.HasPrefix(s, "NOT"), strings.HasPrefix(s, "collapsed"):
 		return "\x1b[31m" + s + "\x1b[0m"
-	case strings.HasPrefix(s, "undecided"), strings.HasPrefix(s, "no baseline"):
+	case strings.HasPrefix(s, "undecided"), strings.HasPrefix(s, "no baseline"), strings.HasPrefix(s, "STOPPED"):
 		return "\x1b[33m" + s + "\x1b[0m"
 	}
 	return s

@@ -142,7 +142,10 @@ func (c *runCmd) Run(e *env) error {
 			return badInput(err)
 		}
 	}
-	if stopped > 0 {
+	if stopped == 1 {
+		return badInput(errors.New("1 run was stopped by a limit before its end; its results are partial"))
+	}
+	if stopped > 1 {
 		return badInput(fmt.Errorf("%d runs were stopped by a limit before their end; their results are partial", stopped))
 	}
 	if base != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -213,8 +214,16 @@ for = "1h"
 max_in_flight = 2000
 `)
 	code, out, errOut := stampede(t, "run", f)
-	if code != 2 || !strings.Contains(out, "limits.max_in_flight = 2000 reached") || !strings.Contains(errOut, "stopped by a limit") {
+	if code != 2 || !strings.Contains(out, "limits.max_in_flight = 2000 reached") ||
+		!strings.Contains(errOut, "1 run was stopped by a limit before its end; its results are partial") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// The time is to the millisecond, and the partial run has no verdict.
+	if !regexp.MustCompile(`run stopped at \d+\.\d{1,3}s:`).MatchString(out) {
+		t.Errorf("the stopping time is not rounded to the millisecond:\n%s", out)
+	}
+	if !strings.Contains(out, "STOPPED (partial)") || strings.Contains(out, "RECOVERED") || strings.Contains(out, "no baseline") {
+		t.Errorf("the partial run is not labelled as stopped:\n%s", out)
 	}
 }
 

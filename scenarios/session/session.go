@@ -120,7 +120,7 @@ func (s *Session) Run(maxWall time.Duration, now func() time.Time) (*results.Res
 	w := s.w
 	for !w.Advance(w.End(), sliceEvents) {
 		if now != nil && maxWall > 0 && now().Sub(start) > maxWall {
-			stopped = fmt.Sprintf("run stopped at %v of virtual time: limits.max_wall = %v of wall-clock time reached (raise it with max_wall = \"%v\" under [limits] in the scenario, or --set limits.max_wall=%v; or check the scenario for a retry storm with no backoff)", time.Duration(w.Now()), maxWall, 2*maxWall, 2*maxWall)
+			stopped = fmt.Sprintf("run stopped at %v of virtual time: limits.max_wall = %v of wall-clock time reached (raise it with max_wall = \"%v\" under [limits] in the scenario, or --set limits.max_wall=%v; or check the scenario for a retry storm with no backoff)", time.Duration(w.Now()).Round(time.Millisecond), maxWall, 2*maxWall, 2*maxWall)
 			break
 		}
 	}
