@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bufio"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -158,53 +159,36 @@ func valueJV(v results.Value) *jv {
 // then time; an interval with no data has an empty value. Rows without
 // series (Options.Series unset) write only the header.
 func (r *Result) WriteSeriesCSV(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.WriteString("variant")
+	cw := csv.NewWriter(w)
+	head := []string{"variant"}
 	for _, ax := range r.Axes {
-		bw.WriteByte(',')
-		bw.WriteString(csvField(ax.Path))
+		head = append(head, ax.Path)
 	}
-	bw.WriteString(",t_s,kind,name,metric,value\n")
-	var line []byte
+	cw.Write(append(head, "t_s", "kind", "name", "metric", "value"))
 	for i := range r.Rows {
 		row := &r.Rows[i]
 		if row.Series == nil {
 			continue
 		}
-		prefix := csvField(row.Variant)
+		rec := []string{row.Variant}
 		for _, v := range row.Point {
-			prefix += "," + csvField(v.Text)
+			rec = append(rec, v.Text)
 		}
+		n := len(rec)
+		rec = append(rec, "", "", "", "", "")
 		for _, c := range row.Series.Cols {
-			mid := "," + csvField(c.Kind) + "," + csvField(c.Name) + "," + csvField(c.Metric) + ","
+			rec[n+1], rec[n+2], rec[n+3] = c.Kind, c.Name, c.Metric
 			for t, ts := range row.Series.T {
-				line = append(line[:0], prefix...)
-				line = append(line, ',')
-				line = appendCSVFloat(line, ts)
-				line = append(line, mid...)
+				rec[n], rec[n+4] = results.CSVFloat(ts), ""
 				if t < len(c.Values) {
-					line = appendCSVFloat(line, c.Values[t])
+					rec[n+4] = results.CSVFloat(c.Values[t])
 				}
-				line = append(line, '\n')
-				bw.Write(line)
+				cw.Write(rec)
 			}
 		}
 	}
-	return bw.Flush()
-}
-
-func appendCSVFloat(b []byte, x float64) []byte {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return b
-	}
-	return strconv.AppendFloat(b, x, 'g', -1, 64)
-}
-
-func csvField(s string) string {
-	if !strings.ContainsAny(s, ",\"\n\r") {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	cw.Flush()
+	return cw.Error()
 }
 
 // TableOptions control WriteTable.

@@ -500,33 +500,44 @@ func suggestKind(w string) string {
 	}
 	best, bestD := "", 3
 	for _, k := range distKinds {
-		if d := editDistance(lw, k); d < bestD && d < len(k) {
+		if d := EditDistance(lw, k); d < bestD && d < len(k) {
 			best, bestD = k, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the optimal string alignment distance between a and b
+// (Levenshtein with adjacent transpositions: "epx" is 1 from "exp"), over
+// bytes: the one measure behind every "did you mean" of the scenario
+// format. Strings over 64 bytes are 64 from anything but themselves, which
+// bounds the work.
+func EditDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
-		return max(len(a), len(b)) // far from every name; bounds the work
+		if a == b {
+			return 0
+		}
+		return 64
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

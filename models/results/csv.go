@@ -1,7 +1,7 @@
 package results
 
 import (
-	"bufio"
+	"encoding/csv"
 	"io"
 	"math"
 	"sort"
@@ -140,16 +140,14 @@ func sortedKeys[V any](m map[string]V) []string {
 // WriteSummaryCSV writes the summary as "metric,value" rows in the order of
 // Summary.Metrics, plus a "recovery.verdict" row.
 func (r *Results) WriteSummaryCSV(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("metric,value\n")
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"metric", "value"})
 	for _, m := range r.Summary.Metrics() {
-		bw.WriteString(csvField(m.Name))
-		bw.WriteByte(',')
-		bw.Write(appendCSVFloat(nil, m.Value))
-		bw.WriteByte('\n')
+		cw.Write([]string{m.Name, CSVFloat(m.Value)})
 	}
-	bw.WriteString("recovery.verdict," + r.Summary.Recovery.Verdict.String() + "\n")
-	return bw.Flush()
+	cw.Write([]string{"recovery.verdict", r.Summary.Recovery.Verdict.String()})
+	cw.Flush()
+	return cw.Error()
 }
 
 // WriteSeriesCSV writes the series in long ("tidy") form, one row per
@@ -163,52 +161,29 @@ func (r *Results) WriteSummaryCSV(w io.Writer) error {
 // come in configuration order of entities, then field order of metrics,
 // then time; a NaN is an empty value.
 func (r *Results) WriteSeriesCSV(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("t_s,kind,name,metric,value\n")
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"t_s", "kind", "name", "metric", "value"})
 	t := r.Series.T
-	var line []byte
+	rec := make([]string, 5)
 	row := func(kind, name, metric string, v Values) {
 		for i := range t {
-			line = appendCSVFloat(line[:0], t[i])
-			line = append(line, ',')
-			line = append(line, kind...)
-			line = append(line, ',')
-			line = append(line, csvField(name)...)
-			line = append(line, ',')
-			line = append(line, metric...)
-			line = append(line, ',')
+			rec[0], rec[1], rec[2], rec[3], rec[4] = CSVFloat(t[i]), kind, name, metric, ""
 			if i < len(v) {
-				line = appendCSVFloat(line, v[i])
+				rec[4] = CSVFloat(v[i])
 			}
-			line = append(line, '\n')
-			bw.Write(line)
+			cw.Write(rec)
 		}
 	}
 	r.Series.eachColumn(true, row)
-	return bw.Flush()
+	cw.Flush()
+	return cw.Error()
 }
 
-func appendCSVFloat(b []byte, x float64) []byte {
+// CSVFloat is x as a CSV value: the shortest text that reads back as x,
+// and empty for NaN (no data) or an infinity.
+func CSVFloat(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return b
+		return ""
 	}
-	return strconv.AppendFloat(b, x, 'g', -1, 64)
-}
-
-// csvField quotes s if it holds a comma, a quote or a newline (names
-// cannot, but edge names and reasons stay safe whatever they become).
-func csvField(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
-			q := []byte{'"'}
-			for j := 0; j < len(s); j++ {
-				if s[j] == '"' {
-					q = append(q, '"')
-				}
-				q = append(q, s[j])
-			}
-			return string(append(q, '"'))
-		}
-	}
-	return s
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/stampede-sim/stampede/sim"
 )
 
 // MaxErrors is the most errors an ErrorList reports; the rest are counted.
@@ -162,7 +164,7 @@ func Suggest(s string, candidates []string) string {
 		if c == s {
 			continue
 		}
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		d := sim.EditDistance(strings.ToLower(s), strings.ToLower(c))
 		if d <= limit && (bestD < 0 || d < bestD) {
 			best, bestD = c, d
 		}
@@ -180,36 +182,4 @@ func DidYouMean(s string, candidates []string, what string) string {
 		return ""
 	}
 	return fmt.Sprintf("; valid %s: %s", what, strings.Join(candidates, ", "))
-}
-
-// editDistance is the optimal string alignment distance (Levenshtein with
-// adjacent transpositions) between a and b, over bytes.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		if a == b {
-			return 0
-		}
-		return 64
-	}
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
