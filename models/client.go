@@ -37,6 +37,7 @@ type client struct {
 	next    sim.Timer
 	poisson bool
 	burst   sim.Timer
+	replay  *replayCursor // recorded timestamps, if the client replays them
 
 	users     []*user
 	usersMade uint64     // users ever created: a new user's index, so its calls get fresh seeds
@@ -68,6 +69,15 @@ func newClient(w *World, cfg *config.ClientConfig, idx int) *client {
 		toName: cfg.Target,
 	}
 	c.e.stats.name = cfg.Name
+	switch {
+	case cfg.Replay.Timestamps.Path != "":
+		c.replay = newReplayCursor(&cfg.Replay)
+		c.segs = []segment{{}}
+		return c
+	case cfg.Replay.RateCurve.Path != "":
+		c.segs = curveSegments(&cfg.Replay, w.end)
+		return c
+	}
 	prevAt, prevRate := 0.0, cfg.Rate
 	for _, p := range cfg.Schedule {
 		at := p.At.Seconds()
@@ -97,9 +107,13 @@ func (c *client) begin() {
 		}
 		return
 	}
-	c.from = 0
-	c.need = c.draw()
-	c.scheduleNext()
+	if c.replay != nil {
+		c.scheduleReplay()
+	} else {
+		c.from = 0
+		c.need = c.draw()
+		c.scheduleNext()
+	}
 	if b := c.cfg.Burst; b.Size > 0 {
 		c.burst = w.s.Schedule(b.Start, w.hBurst, c)
 	}
@@ -234,6 +248,9 @@ func (c *client) rateNow() float64 {
 // rateChanging must be called just before the rate function changes: it
 // keeps the progress made towards the pending arrival.
 func (c *client) rateChanging() {
+	if c.replay != nil {
+		return // recorded timestamps play as they are
+	}
 	now := c.w.s.Now()
 	c.next.Stop()
 	c.next = sim.Timer{}
@@ -245,6 +262,9 @@ func (c *client) rateChanging() {
 
 // rateChanged reschedules the pending arrival under the new rate function.
 func (c *client) rateChanged() {
+	if c.replay != nil {
+		return
+	}
 	c.factor, c.extra = 1, 0
 	for _, f := range c.spikes {
 		c.factor *= f.cfg.Factor
@@ -256,6 +276,12 @@ func (c *client) rateChanged() {
 // arrival issues the arrival due now and schedules the next one.
 func (c *client) arrival() {
 	c.next = sim.Timer{}
+	if c.replay != nil {
+		c.replay.advance()
+		c.scheduleReplay()
+		c.unit()
+		return
+	}
 	c.from = c.w.s.Now()
 	c.need = c.draw()
 	c.scheduleNext()

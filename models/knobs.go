@@ -45,6 +45,8 @@ func (w *World) SetClientRate(name string, perSec float64) error {
 		return fmt.Errorf("set rate: no client %q (have: %s)", name, clientNames(w.clients))
 	case c.cfg.Model == config.Closed:
 		return fmt.Errorf("set rate: client %q is closed-loop; set its users instead", name)
+	case c.replay != nil:
+		return fmt.Errorf("set rate: client %q replays recorded timestamps (%s); its rate is theirs", name, c.cfg.Replay.Timestamps.Path)
 	case !(perSec >= 0 && perSec <= 1e9):
 		return fmt.Errorf("set rate: rate must be in [0, 1e9] per second, got %v", perSec)
 	}

@@ -3,7 +3,9 @@ package scenarios
 import (
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
+	"path"
 
 	"sort"
 	"strings"
@@ -15,8 +17,21 @@ import (
 // `stampede run NAME` works from any directory. Each file is
 // library/NAME.toml.
 //
+// Data files the built-ins name (recorded traffic, histograms) are under
+// library/data/, named relative to library/ as a file's would be relative
+// to it.
+//
 //go:embed library/*.toml
 var library embed.FS
+
+// libraryOpen opens a built-in's data file.
+func libraryOpen(name string) (io.ReadCloser, error) {
+	p := path.Join("library", name)
+	if !fs.ValidPath(p) || !strings.HasPrefix(p, "library/") {
+		return nil, fmt.Errorf("%q is not a file of the built-in library", name)
+	}
+	return library.Open(p)
+}
 
 // Builtin is a built-in scenario's name and one-line title.
 type Builtin struct {
@@ -72,7 +87,7 @@ func LoadBuiltin(name string) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := Load("builtin/"+name+".toml", src)
+	s, err := LoadWith("builtin/"+name+".toml", src, LoadOptions{Open: libraryOpen})
 	if err != nil {
 		return nil, err
 	}

@@ -3,12 +3,14 @@ package scenarios
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -31,6 +33,11 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 }
 
+// dirOpener opens data files relative to dir, as cmd/stampede does.
+func dirOpener(dir string) sim.Opener {
+	return func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(dir, name)) }
+}
+
 // TestBadInputs loads every file of the catalogue of bad inputs and holds
 // its errors against the golden file beside it.
 func TestBadInputs(t *testing.T) {
@@ -45,7 +52,7 @@ func TestBadInputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Load(f, src)
+			_, err = LoadWith(f, src, LoadOptions{Open: dirOpener(filepath.Dir(f))})
 			if err == nil {
 				t.Fatalf("%s loaded without error", f)
 			}
@@ -71,7 +78,7 @@ func TestGoodInputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(f, src); err != nil {
+		if _, err := LoadWith(f, src, LoadOptions{Open: dirOpener(filepath.Dir(f))}); err != nil {
 			t.Errorf("%s:\n%v", f, err)
 		}
 	}

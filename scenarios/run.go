@@ -100,7 +100,7 @@ func (p *plan) unit(i int) int {
 // prepare applies the options to a copy of s and plans the batch.
 func prepare(s *Scenario, opts Options) (*plan, error) {
 	c := format.Clone(s)
-	d := format.NewDecoder(s.File + " (with --set)")
+	d := format.NewDecoder(s.File + " (with --set)").WithOpener(s.Open)
 	for _, kv := range opts.Set {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
@@ -268,7 +268,7 @@ func (p *plan) config(i int) (config.Config, error) {
 	c := p.variants[v]
 	if len(p.axes) > 0 {
 		c = format.Clone(c)
-		d := format.NewDecoder(c.File)
+		d := format.NewDecoder(c.File).WithOpener(c.Open)
 		for j, a := range p.axes {
 			d.Set(c, format.Setting{Path: a.Path, Value: p.points[pt][j]}, format.Path{Disp: "sweep " + a.Path})
 		}
@@ -449,7 +449,7 @@ func (s *Scenario) VariantConfig(name string) (config.Config, error) {
 	}
 	for _, v := range s.Variants {
 		if v.Name == name {
-			d := format.NewDecoder(s.File)
+			d := format.NewDecoder(s.File).WithOpener(s.Open)
 			vs, _ := s.withSettings(v.Set, d, format.Path{Disp: "variants[" + name + "]"})
 			if err := d.Err(); err != nil {
 				return config.Config{}, err

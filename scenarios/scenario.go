@@ -7,6 +7,7 @@ import (
 
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/sim"
 )
 
 // Scenario is a scenario file, decoded and checked: the world (a
@@ -53,6 +54,10 @@ type Scenario struct {
 	force bool // LoadOptions.Force, or Options.Force in a batch's own check
 	// dec is the decoder that read Source: where each key is.
 	dec *format.Decoder
+	// Open opens the data files the scenario names (recorded traffic,
+	// empirical distributions), relative to File; nil if none can be
+	// read. Variants, sweeps and --set read theirs through it too.
+	Open sim.Opener `toml:"-"`
 }
 
 // KeyPos returns where the key at an index path ("services", "0",
@@ -165,12 +170,16 @@ type LoadOptions struct {
 	// Force accepts a scenario whose runs are estimated to be over
 	// MaxWork (a fan-out bomb, a duration of weeks): it runs anyway.
 	Force bool
+	// Open opens the data files the scenario names (replay.rate_curve,
+	// replay.timestamps, samples(@FILE), ...), by their names relative to
+	// file. Nil means none can be read: naming one is an error.
+	Open sim.Opener
 }
 
 // LoadWith is Load with options.
 func LoadWith(file string, src []byte, o LoadOptions) (*Scenario, error) {
-	s := &Scenario{File: file, Name: scenarioName(file), Source: src, force: o.Force}
-	d, err := format.Decode(file, src, s)
+	s := &Scenario{File: file, Name: scenarioName(file), Source: src, force: o.Force, Open: o.Open}
+	d, err := format.DecodeWith(file, src, s, o.Open)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +233,7 @@ func (s *Scenario) Counts() (variants, points, replications, claims int) {
 			if a == nil {
 				continue
 			}
-			vals, ok := axisValues(s, a, format.NewDecoder(""), format.Path{Disp: []string{"x", "y"}[j]})
+			vals, ok := axisValues(s, a, format.NewDecoder("").WithOpener(s.Open), format.Path{Disp: []string{"x", "y"}[j]})
 			if ok {
 				points *= len(vals)
 			}

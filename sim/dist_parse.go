@@ -46,8 +46,13 @@ const distMaxDepth = 8
 // Spaces are allowed between tokens. Means, medians and scales must be > 0;
 // mu and min must be >= 0. The types' doc comments give each distribution's
 // moments. Errors are *DistError, located at the offending token.
-func ParseDist(s string) (Dist, error) {
-	p := distParser{in: s}
+func ParseDist(s string) (Dist, error) { return ParseDistWith(s, nil) }
+
+// ParseDistWith is ParseDist with an Opener for the data files an
+// empirical distribution names (samples(@FILE), buckets(@FILE),
+// le(@FILE)); with a nil Opener such a distribution is an error.
+func ParseDistWith(s string, open Opener) (Dist, error) {
+	p := distParser{in: s, open: open}
 	if len(s) > distMaxLen {
 		return nil, p.errAt(distMaxLen, "longer than %d bytes", distMaxLen)
 	}
@@ -88,8 +93,9 @@ var distParams = map[string][]string{
 }
 
 type distParser struct {
-	in  string
-	pos int
+	in   string
+	pos  int
+	open Opener
 }
 
 // distTok is a word token: a number, a duration or a name, and its offset.

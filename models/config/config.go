@@ -238,6 +238,10 @@ type ClientConfig struct {
 	// Burst adds Size calls (or sessions) at the same instant every
 	// Every. The zero value adds none.
 	Burst BurstConfig `toml:"burst"`
+	// Replay takes the arrivals from recorded traffic (a rate curve or
+	// timestamps) instead of Rate and Schedule. The zero value replays
+	// nothing.
+	Replay ReplayConfig `toml:"replay"`
 
 	// Users is the population of a closed-loop client. Required (>= 1)
 	// for closed.
@@ -536,6 +540,7 @@ func (c *Config) ApplyDefaults() {
 		if cl.Burst.Size > 0 && cl.Burst.Start == 0 {
 			cl.Burst.Start = cl.Burst.Every
 		}
+		cl.Replay.applyDefaults()
 		cl.ClientPolicy.applyDefaults()
 		if cl.Priority == "" {
 			cl.Priority = defaultPriority

@@ -253,6 +253,7 @@ func (v *validator) config(c *Config) {
 		if cl.Model != Closed && cl.Users != 0 {
 			v.add(p+".users", "is only for closed clients")
 		}
+		v.replay(p, cl, int64(c.Duration))
 	}
 
 	for i := range c.Faults {
@@ -387,6 +388,9 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 			for _, cl := range c.Clients {
 				if cl.Name == f.Target && cl.Model == Closed {
 					v.add(p+".target", "%q is a closed client; a load spike needs an open or partly_open one", f.Target)
+				}
+				if cl.Name == f.Target && cl.Replay.Timestamps.Path != "" {
+					v.add(p+".target", "%q replays recorded timestamps, which a load spike cannot change; use its replay.scale, or add a second client", f.Target)
 				}
 			}
 		}

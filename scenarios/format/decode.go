@@ -30,6 +30,7 @@ var (
 	durationType = reflect.TypeFor[time.Duration]()
 	distType     = reflect.TypeFor[sim.Dist]()
 	settingsType = reflect.TypeFor[Settings]()
+	dataFileType = reflect.TypeFor[DataFile]()
 	textType     = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
@@ -171,7 +172,27 @@ type Decoder struct {
 	raw    map[string]any // the file's tree, for KeyOf
 	e      errs
 	failed map[string]bool // joined index keys whose value did not decode
+	open   sim.Opener      // opens the data files values name; nil: none can be
 }
+
+// DataFile is a key whose value names a data file (a client's recorded
+// traffic): the decoder gives the name and its Opener to LoadData, which
+// reads the file and keeps what it needs. A *sim.DataError it returns is
+// reported at the key, with the data file's own line.
+type DataFile interface {
+	LoadData(open sim.Opener, name string) error
+}
+
+// WithOpener sets how d opens the data files values name (relative to the
+// scenario file), and returns d. Without one, a value naming a data file
+// is an error.
+func (d *Decoder) WithOpener(open sim.Opener) *Decoder {
+	d.open = open
+	return d
+}
+
+// Opener returns what d opens data files with (nil if none).
+func (d *Decoder) Opener() sim.Opener { return d.open }
 
 // NewDecoder returns a decoder whose errors name file and have no
 // position (for values that come from no file: --set, sweep points).
@@ -296,6 +317,9 @@ func (d *Decoder) value(raw any, v reflect.Value, p Path) {
 		return
 	case t == settingsType:
 		d.settings(raw, v, p)
+		return
+	case t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(dataFileType):
+		d.dataFile(raw, v, p)
 		return
 	case t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(textType):
 		s, ok := raw.(string)
@@ -436,7 +460,7 @@ func (d *Decoder) dist(raw any, v reflect.Value, p Path) {
 		}
 		return
 	}
-	dist, err := sim.ParseDist(s)
+	dist, err := sim.ParseDistWith(s, d.open)
 	if err != nil {
 		d.failed[joinKey(p.Key)] = true
 		msg := err.Error()
@@ -452,6 +476,31 @@ func (d *Decoder) dist(raw any, v reflect.Value, p Path) {
 		return
 	}
 	v.Set(reflect.ValueOf(&dist).Elem())
+}
+
+// dataFile loads the data file a string value names into v; "" leaves v
+// zero (no file).
+func (d *Decoder) dataFile(raw any, v reflect.Value, p Path) {
+	s, ok := raw.(string)
+	if !ok {
+		d.Fail(p, nil, "must be the name of a data file, relative to the scenario file, got %s", Describe(raw))
+		return
+	}
+	if strings.TrimSpace(s) == "" {
+		v.Set(reflect.Zero(v.Type()))
+		return
+	}
+	n := reflect.New(v.Type())
+	err := n.Interface().(DataFile).LoadData(d.open, s)
+	v.Set(n.Elem()) // on error, what LoadData kept (the name), so that checks know a file was named
+	if err != nil {
+		d.failed[joinKey(p.Key)] = true
+		pos := d.KeyPos(p.Key)
+		if vi := d.valInfo(p.Key); vi.pos.Line > 0 {
+			pos = vi.pos
+		}
+		d.e.add(pos, p.Disp, err.Error(), err)
+	}
 }
 
 // asArray returns the elements of a TOML array (of values or of tables).

@@ -30,6 +30,8 @@ import (
 	"reflect"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/stampede-sim/stampede/sim"
 )
 
 // Decode parses src, a TOML document that errors name file, and decodes
@@ -41,6 +43,12 @@ import (
 // found so far (none is returned: the caller adds its own checks and then
 // calls Err).
 func Decode(file string, src []byte, v any) (*Decoder, error) {
+	return DecodeWith(file, src, v, nil)
+}
+
+// DecodeWith is Decode with an Opener for the data files values name
+// (see Decoder.WithOpener).
+func DecodeWith(file string, src []byte, v any, open sim.Opener) (*Decoder, error) {
 	if err := checkSize(file, src); err != nil {
 		return nil, err
 	}
@@ -53,7 +61,7 @@ func Decode(file string, src []byte, v any) (*Decoder, error) {
 		}
 		return nil, ErrorList{{File: file, Msg: "invalid TOML: " + err.Error(), Err: err}}
 	}
-	d := NewDecoder(file)
+	d := NewDecoder(file).WithOpener(open)
 	d.ix = indexPositions(src)
 	d.raw = raw
 	d.table(raw, []reflect.Value{reflect.ValueOf(v).Elem()}, Path{})
