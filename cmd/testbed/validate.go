@@ -132,7 +132,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		100*throughputBar, 100*latencyBar)
 	fmt.Fprintf(w, "\nThe machine while the testbed ran (a 10 ms sleep late by more than %s is a stall of the whole process): %s.\n", stallOver, strings.Join(notes, "; "))
 	if *whatIf {
-		good, err := validateWhatIf(w, stderr, base, *out, *seed)
+		good, err := validateWhatIf(w, stderr, base, capacity, *out, *seed)
 		if err != nil {
 			return err
 		}
@@ -217,7 +217,8 @@ func ms(s float64) string {
 
 // whatIfScenario is the fitted baseline with the slowdown of db for
 // length, the what-if's client policy and the known pool sizes.
-func whatIfScenario(base []byte, length time.Duration) ([]byte, []string) {
+// A rate > 0 replaces the fitted client's.
+func whatIfScenario(base []byte, length time.Duration, attempts int, rate float64) ([]byte, []string) {
 	src, _, _ := strings.Cut(string(base), "\n[[expect]]")
 	lines := strings.Split(src, "\n")
 	for i, l := range lines {
@@ -228,14 +229,17 @@ func whatIfScenario(base []byte, length time.Duration) ([]byte, []string) {
 	src = strings.Join(lines, "\n") + fmt.Sprintf("\n[[faults]]\nkind = \"slowdown\"\ntarget = \"db\"\nat = %q\nfor = %q\nfactor = %d\n",
 		whatAt.String(), length.String(), whatFactor)
 	set := append([]string{"clients.loadgen.timeout=" + whatTimeout.String(),
-		fmt.Sprintf("clients.loadgen.retry.attempts=%d", whatAttempts), "clients.loadgen.retry.backoff=none"}, known...)
+		fmt.Sprintf("clients.loadgen.retry.attempts=%d", attempts), "clients.loadgen.retry.backoff=none"}, known...)
+	if rate > 0 {
+		set = append(set, fmt.Sprintf("clients.loadgen.rate=%g", rate))
+	}
 	return []byte(src), set
 }
 
 // simulate runs the what-if at length with seeds 1..n: the fraction that
 // recovered and their mean recovery time (NaN if none did).
-func simulate(base []byte, length time.Duration, n int) (float64, float64, error) {
-	src, set := whatIfScenario(base, length)
+func simulate(base []byte, length time.Duration, attempts int, rate float64, n int) (float64, float64, error) {
+	src, set := whatIfScenario(base, length, attempts, rate)
 	s, err := scenarios.Load("whatif.toml", src)
 	if err != nil {
 		return 0, 0, err

@@ -45,7 +45,7 @@ func TestAgreeRecovery(t *testing.T) {
 
 func TestWhatIfScenario(t *testing.T) {
 	base := []byte("duration = \"30s\"\nseed = 1\n\n[[expect]]\nmetric = \"goodput\"\nmin = 1\n")
-	src, set := whatIfScenario(base, 3*time.Second)
+	src, set := whatIfScenario(base, 3*time.Second, whatAttempts, 0)
 	if s := string(src); strings.Contains(s, "[[expect]]") || !strings.Contains(s, `duration = "1m3s"`) || !strings.Contains(s, `for = "3s"`) {
 		t.Errorf("what-if scenario:\n%s", s)
 	}
