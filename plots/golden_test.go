@@ -88,3 +88,38 @@ func TestRenderDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderDeterministicAllFormats holds that PNG, SVG and PDF output are
+// the same bytes on every render: PDF once carried the wall clock as its
+// creation and modification dates, so it is also checked for the fixed
+// date (two renders within one second would agree anyway).
+func TestRenderDeterministicAllFormats(t *testing.T) {
+	for name, f := range goldenFigures(t) {
+		for _, format := range []Format{PNG, SVG, PDF} {
+			a, b := renderTwice(t, f, format, Size{W: Slide.W, H: Slide.H, DPI: 40})
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s.%s: second render differs from the first", name, format)
+			}
+			if format == PDF {
+				for _, key := range []string{"/CreationDate", "/ModDate"} {
+					if !bytes.Contains(a, []byte(key+" (D:20000101000000)")) {
+						t.Errorf("%s.pdf: %s is not the fixed date", name, key)
+					}
+				}
+			}
+		}
+	}
+}
+
+// renderTwice renders f twice in format at size s and returns both outputs.
+func renderTwice(t *testing.T, f *Figure, format Format, s Size) ([]byte, []byte) {
+	t.Helper()
+	var a, b bytes.Buffer
+	if err := f.Render(&a, format, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Render(&b, format, s); err != nil {
+		t.Fatal(err)
+	}
+	return a.Bytes(), b.Bytes()
+}

@@ -1,8 +1,8 @@
 package plots
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"testing"
 	"time"
 
@@ -13,7 +13,8 @@ import (
 // (what `stampede run NAME --out DIR --plots` does), on a reduced run: one
 // replication, a tenth of the duration, at most 30 s of virtual time. It
 // catches results a figure cannot read (a new series kind, a new summary
-// shape) before a user does.
+// shape) before a user does, and that every figure renders to the same bytes
+// twice in each format.
 func TestEveryBuiltinPlots(t *testing.T) {
 	names := scenarios.BuiltinNames()
 	if len(names) == 0 {
@@ -46,8 +47,11 @@ func TestEveryBuiltinPlots(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", fig, err)
 				}
-				if err := f.Render(io.Discard, SVG, Size{W: 400, H: 250, DPI: 96}); err != nil {
-					t.Fatalf("%s: render: %v", fig, err)
+				for _, format := range []Format{PNG, SVG, PDF} {
+					a, b := renderTwice(t, f, format, Size{W: 400, H: 250, DPI: 96})
+					if !bytes.Equal(a, b) {
+						t.Errorf("%s.%s: second render differs from the first", fig, format)
+					}
 				}
 			}
 		})

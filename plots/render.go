@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -162,7 +163,11 @@ func (f *Figure) Render(w io.Writer, format Format, s Size) error {
 	case PDF:
 		c := vgpdf.New(s.W, s.H)
 		f.Draw(draw.New(pdfText{c}))
-		_, err := c.WriteTo(w)
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			return err
+		}
+		_, err := w.Write(pdfFixedDates(buf.Bytes()))
 		return err
 	}
 	return fmt.Errorf("unknown format %q: use png, svg or pdf", format)
@@ -201,6 +206,19 @@ func toCP1252(s string) string {
 		b = append(b, c)
 	}
 	return string(b)
+}
+
+// pdfDate matches the document dates go-pdf/fpdf writes into a PDF's
+// information dictionary: the wall clock at the time of writing, which
+// vgpdf gives no way to set.
+var pdfDate = regexp.MustCompile(`/(CreationDate|ModDate) \(D:[0-9]{14}\)`)
+
+// pdfFixedDates replaces the creation and modification dates of a PDF with
+// a fixed one (2000-01-01), so that the same figure gives the same bytes.
+// The replacement has the same length, so the cross-reference table's
+// byte offsets stay right.
+func pdfFixedDates(b []byte) []byte {
+	return pdfDate.ReplaceAll(b, []byte("/$1 (D:20000101000000)"))
 }
 
 // svgFontFallback lets SVG viewers without Liberation fonts use the
