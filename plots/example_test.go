@@ -48,7 +48,7 @@ func ExampleTimeseries() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(len(fig.Panels), "panels;", strings.Contains(svg.String(), "outage · api"))
+	fmt.Println(len(fig.Panels), "panels;", strings.Contains(svg.String(), "api: outage"))
 	// Output: 3 panels; true
 }
 

@@ -37,6 +37,20 @@ type Figure struct {
 	strip     func(c draw.Canvas, band vg.Rectangle, data draw.Canvas, p *plot.Plot)
 	stripRows float64 // height of the band, in lines of body text
 	th        *theme  // shared with the figure's plotters; set by Draw
+	// titleColors, parallel to Panels, colours panel titles (a variant's
+	// cell in small multiples); nil or a nil cell means the text colour.
+	titleColors [][]color.Color
+	drawn       layout // what the last Draw laid out, for tests
+}
+
+// layout is where the last Draw put things: the canvas, the shared
+// legend's height and the panels' data areas.
+type layout struct {
+	canvas  vg.Rectangle
+	base    vg.Length // body text size
+	legendH vg.Length
+	data    []vg.Rectangle // data areas, parallel to plots
+	plots   []*plot.Plot
 }
 
 // newFigure returns a figure with rows x cols empty panels and a theme
@@ -118,9 +132,12 @@ func (f *Figure) Draw(c draw.Canvas) {
 		}
 	}
 	// Shared legend, wrapped over as many rows as it needs.
+	f.drawn = layout{canvas: c.Rectangle, base: th.base}
 	if len(f.legend) > 0 {
 		top -= th.pad * 0.4
+		t0 := top
 		top = drawLegendRows(area, th, f.legend, top)
+		f.drawn.legendH = t0 - top
 		top -= th.pad * 0.6
 	}
 	bottom := area.Min.Y
@@ -154,10 +171,16 @@ func (f *Figure) Draw(c draw.Canvas) {
 		Min: vg.Point{X: area.Min.X, Y: bottom},
 		Max: vg.Point{X: right, Y: top},
 	}}
-	for _, row := range f.Panels {
-		for _, p := range row {
+	for i, row := range f.Panels {
+		for j, p := range row {
 			if p != nil {
 				th.apply(p)
+				if i < len(f.titleColors) && j < len(f.titleColors[i]) && f.titleColors[i][j] != nil {
+					p.Title.TextStyle = th.style(0.85, true)
+					p.Title.TextStyle.XAlign = draw.XCenter
+					p.Title.TextStyle.YAlign = draw.YTop
+					p.Title.TextStyle.Color = f.titleColors[i][j]
+				}
 			}
 		}
 	}
@@ -174,6 +197,18 @@ func (f *Figure) Draw(c draw.Canvas) {
 				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*1.5)))
 				p.Y.Tick.Marker = lt
 			}
+			// Time labels get a slot as wide as the widest one, plus half.
+			if tt, ok := p.X.Tick.Marker.(timeTicks); ok {
+				w := p.DataCanvas(canvases[i][j]).Size().X
+				slot := vg.Length(0)
+				for _, t := range (timeTicks{}).Ticks(p.X.Min, p.X.Max) {
+					slot = max(slot, p.X.Tick.Label.Width(t.Label))
+				}
+				if slot > 0 {
+					tt.fit = max(2, int(w/(slot*1.5))+1)
+					p.X.Tick.Marker = tt
+				}
+			}
 		}
 	}
 	canvases = alignGrid(f.Panels, panels, th.base*1.2, th.base*0.9)
@@ -183,6 +218,8 @@ func (f *Figure) Draw(c draw.Canvas) {
 				continue
 			}
 			p.Draw(canvases[i][j])
+			f.drawn.data = append(f.drawn.data, p.DataCanvas(canvases[i][j]).Rectangle)
+			f.drawn.plots = append(f.drawn.plots, p)
 			if i < len(f.keys) && j < len(f.keys[i]) && !f.keys[i][j].empty() {
 				data := p.DataCanvas(canvases[i][j])
 				// Room down to the next row's data area (or the bottom).

@@ -13,7 +13,8 @@ import (
 // (what `stampede run NAME --out DIR --plots` does), on a reduced run: one
 // replication, a tenth of the duration, at most 30 s of virtual time. It
 // catches results a figure cannot read (a new series kind, a new summary
-// shape) before a user does, and that every figure renders to the same bytes
+// shape) before a user does; that every figure reads at slide and paper size
+// (see layoutProblems); and that it renders to the same bytes
 // twice in each format.
 func TestEveryBuiltinPlots(t *testing.T) {
 	names := scenarios.BuiltinNames()
@@ -46,6 +47,14 @@ func TestEveryBuiltinPlots(t *testing.T) {
 				f, err := set.Figure(fig)
 				if err != nil {
 					t.Fatalf("%s: %v", fig, err)
+				}
+				for _, size := range []struct {
+					name string
+					s    Size
+				}{{"slide", Slide}, {"paper", Paper}} {
+					for _, p := range layoutProblems(f, size.s) {
+						t.Errorf("%s at %s size: %s", fig, size.name, p)
+					}
 				}
 				for _, format := range []Format{PNG, SVG, PDF} {
 					a, b := renderTwice(t, f, format, Size{W: 400, H: 250, DPI: 96})

@@ -299,7 +299,8 @@ func (v *vline) Plot(c draw.Canvas, p *plot.Plot) {
 	c.StrokeLine2(draw.LineStyle{Color: v.color, Width: w, Dashes: v.dash.dashes(w)}, x, c.Min.Y, x, c.Max.Y)
 }
 
-// grid draws light lines at the labelled ticks of the axes it is told to.
+// grid draws light lines at the labelled ticks of the axes it is told to
+// (labelled as if shown, where a panel hides its labels).
 type grid struct {
 	x, y bool
 	th   *theme
@@ -309,34 +310,19 @@ func (g *grid) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	ls := draw.LineStyle{Color: gridColor, Width: g.th.hair}
 	if g.y {
-		for _, t := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		for _, t := range unhidden(p.Y.Tick.Marker).Ticks(p.Y.Min, p.Y.Max) {
 			if y := trY(t.Value); t.Label != "" && c.ContainsY(y) {
 				c.StrokeLine2(ls, c.Min.X, y, c.Max.X, y)
 			}
 		}
 	}
 	if g.x {
-		for _, t := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
-			if x := trX(t.Value); c.ContainsX(x) && (t.Label != "" || isTimeMajor(p, t.Value)) {
+		for _, t := range unhidden(p.X.Tick.Marker).Ticks(p.X.Min, p.X.Max) {
+			if x := trX(t.Value); c.ContainsX(x) && t.Label != "" {
 				c.StrokeLine2(ls, x, c.Min.Y, x, c.Max.Y)
 			}
 		}
 	}
-}
-
-// isTimeMajor reports whether v is a labelled tick of a time axis whose
-// labels are hidden (upper panels of a stack).
-func isTimeMajor(p *plot.Plot, v float64) bool {
-	tt, ok := p.X.Tick.Marker.(timeTicks)
-	if !ok || !tt.hideLabels {
-		return false
-	}
-	for _, t := range (timeTicks{}).Ticks(p.X.Min, p.X.Max) {
-		if t.Label != "" && t.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 // markStyle is the glyph style of a marker: outline shapes get a stroke

@@ -109,6 +109,7 @@ type labelTicks struct {
 	n       int  // labelled ticks wanted at most; 0 means 5
 	fit     int  // labelled ticks the axis has room for; 0 means no limit (set by Figure.Draw)
 	seconds bool // step in round durations past a minute
+	hide    bool // keep the ticks, drop the labels (a panel sharing its neighbour's axis)
 }
 
 func (t labelTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -140,6 +141,12 @@ func (t labelTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	if m := first - step/2; m > lo {
 		ticks = append([]plot.Tick{{Value: roundTo(m, step/2)}}, ticks...)
+	}
+	if t.hide {
+		for i := range ticks {
+			ticks[i].Label = ""
+		}
+		return ticks
 	}
 	for sig := 3; sig <= 6; sig++ {
 		seen := map[string]bool{}
@@ -198,6 +205,9 @@ type timeTicks struct {
 	// hideLabels keeps the marks but drops the labels (upper panels of a
 	// stack that share the bottom panel's time axis).
 	hideLabels bool
+	// fit is how many labelled ticks the axis has room for; 0 means 8
+	// (set by Figure.Draw for narrow panels).
+	fit int
 }
 
 func (t timeTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -205,9 +215,13 @@ func (t timeTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(span > 0) {
 		return []plot.Tick{{Value: lo, Label: t.label(lo)}}
 	}
+	most := 8
+	if t.fit > 0 {
+		most = min(most, t.fit)
+	}
 	step := timeSteps[len(timeSteps)-1]
 	for _, s := range timeSteps {
-		if span/s <= 8 {
+		if span/s <= float64(most) {
 			step = s
 			break
 		}
@@ -254,6 +268,8 @@ type logTicks struct {
 	// denseDecades is the most decades an axis may span and still get
 	// labels at 2 and 5 times each power of ten; 0 means 1.
 	denseDecades int
+	// hide keeps the ticks and drops the labels.
+	hide bool
 }
 
 func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -273,7 +289,7 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			label := ""
 			end := t.labelEnds && (math.Abs(v/lo-1) < 1e-9 || math.Abs(v/hi-1) < 1e-9)
-			if m == 1 || (dense && (m == 2 || m == 5)) || end {
+			if !t.hide && (m == 1 || (dense && (m == 2 || m == 5)) || end) {
 				label = t.format(v, 3)
 			}
 			ticks = append(ticks, plot.Tick{Value: v, Label: label})
@@ -311,4 +327,21 @@ func niceLogRange(a *plot.Axis) {
 	if a.Max <= a.Min {
 		a.Max = up(a.Min * 1.01)
 	}
+}
+
+// unhidden returns m with its labels shown: the grid draws its lines at
+// the labelled ticks of an axis even where the labels are hidden.
+func unhidden(m plot.Ticker) plot.Ticker {
+	switch t := m.(type) {
+	case labelTicks:
+		t.hide = false
+		return t
+	case logTicks:
+		t.hide = false
+		return t
+	case timeTicks:
+		t.hideLabels = false
+		return t
+	}
+	return m
 }

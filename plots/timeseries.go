@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/stampede-sim/stampede/models/results"
 	"gonum.org/v1/plot"
@@ -74,6 +75,9 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		end = math.Max(end, runEnd(res))
 	}
 
+	if len(runs) > maxStacked {
+		return multiples(runs, o, calls, xs, end), nil
+	}
 	failures := failureReasons(calls)
 	lanes := alertLanes(runs)
 	rows, failRow, alertRow := 3, -1, -1
@@ -524,11 +528,13 @@ func anyRecovered(runs []Run) bool {
 	return false
 }
 
+// faultLabel names a fault window in words: "api: capacity loss".
 func faultLabel(fw results.FaultWindow) string {
+	kind := strings.ReplaceAll(fw.Kind, "_", " ")
 	if fw.Target == "" {
-		return string(fw.Kind)
+		return kind
 	}
-	return string(fw.Kind) + " · " + fw.Target
+	return fw.Target + ": " + kind
 }
 
 // drawFaultStrip labels the fault windows above the top panel and marks
