@@ -127,6 +127,12 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 		}
 		p.Add(&grid{x: true, th: th}, bars)
 		p.X.Tick.Marker = labelTicks{format: m.unit.format, n: 3, seconds: m.unit == Seconds}
+		if bars.same() {
+			// One value for all: bars of equal length say nothing the
+			// number does not, and an all-zero axis has no scale.
+			p.X.Tick.Marker = plot.ConstantTicks{}
+			p.X.LineStyle.Width = 0
+		}
 		p.X.Min = 0
 		p.Y.Min, p.Y.Max = -0.6, float64(len(runs))-0.4
 	}
@@ -207,11 +213,53 @@ type hbars struct {
 	th     *theme
 }
 
+// same reports whether every bar has one finite value (two or more
+// bars, none without a value).
+func (h *hbars) same() bool {
+	if len(h.bars) < 2 {
+		return false
+	}
+	for _, b := range h.bars {
+		if !finite(b.v, false) || b.v != h.bars[0].v {
+			return false
+		}
+	}
+	return true
+}
+
+// valueLabel writes v, or "≈0" for a value under a thousandth of the
+// largest (noise such as 0.000523% is not a finding).
+func (h *hbars) valueLabel(v, largest float64) string {
+	switch {
+	case v == 0 && h.unit == Seconds:
+		return "0s"
+	case v > 0 && v < largest*1e-3:
+		return "≈0"
+	}
+	return h.unit.format(v, 3) + h.suffix
+}
+
 func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	st := h.th.style(0.78, false)
 	st.YAlign = draw.YCenter
 	st.Color = mutedText
+	if h.same() {
+		v := h.bars[0].v
+		label := "all " + h.valueLabel(v, v)
+		if v == 0 && h.unit == Seconds {
+			label = "all at once"
+		}
+		st.XAlign = draw.XCenter
+		c.FillText(st, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}, label)
+		return
+	}
+	largest := 0.0
+	for _, b := range h.bars {
+		if finite(b.v, false) {
+			largest = math.Max(largest, b.v)
+		}
+	}
 	half := math.Abs(float64(trY(0.35) - trY(0)))
 	for _, b := range h.bars {
 		y := trY(b.y)
@@ -227,11 +275,7 @@ func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
 			x1 = x0 + h.th.hair
 		}
 		c.FillPolygon(b.color, rect(x0, y-vg.Length(half), x1, y+vg.Length(half)))
-		label := h.unit.format(b.v, 3)
-		if b.v == 0 && h.unit == Seconds {
-			label = "0s"
-		}
-		c.FillText(st, vg.Point{X: x1 + h.th.pad*0.5, Y: y}, label+h.suffix)
+		c.FillText(st, vg.Point{X: x1 + h.th.pad*0.5, Y: y}, h.valueLabel(b.v, largest))
 	}
 }
 

@@ -54,8 +54,11 @@ var ninesTicks = plot.ConstantTicks{
 //
 // When the results carry the latency histogram (Latency.Histogram), each
 // curve is the exact empirical CDF at every bucket bound (buckets are at
-// most 1/64 of their bound wide), from the 1% quantile up, joined by
-// straight lines, and ends at the exact maximum. Older results carry only
+// most 1/64 of their bound wide), from the 1% quantile up, drawn as steps
+// (flat across a range with no calls, up at the bucket that holds them: a
+// straight line would draw a latency no call had across a log axis), and
+// ends at the exact maximum. The legend gives each variant's share of
+// successful calls, since the curves describe only those. Older results carry only
 // the whole-run p50, p90, p99, p99.9 and maximum: the curve is then the
 // step function through those points, a lower bound of the true CDF that
 // meets it at each marker. Markers sit at those five points either way;
@@ -86,8 +89,16 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		l := r.Results.Summary.Latency
 		qs := []float64{0.5, 0.9, 0.99, 0.999, 1}
 		xs := []float64{l.P50, l.P90, l.P99, l.P999, l.Max}
-		if !(l.P50 > 0) {
+		sum := r.Results.Summary
+		if sum.Succeeded == 0 {
 			f.legend = append(f.legend, legendEntry{label: r.Name + " — no successful call", color: VariantColor(i), width: 1.3})
+			continue
+		}
+		share := successShare(sum)
+		if !(l.Max > 0) {
+			// Successes answered at once (a call that only enqueues work):
+			// there is nothing to draw on a log axis.
+			f.legend = append(f.legend, legendEntry{label: r.Name + share + ", every one at 0s", color: VariantColor(i), width: 1.3})
 			continue
 		}
 		empty = false
@@ -100,11 +111,11 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		}
 		p.Add(&xyLine{xs: sx, ys: sy, color: VariantColor(i), width: 1.3, th: th})
 		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(i), shape: variantShape(i), th: th})
-		f.legend = append(f.legend, legendEntry{label: r.Name, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
+		f.legend = append(f.legend, legendEntry{label: r.Name + share, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
 	}
 	switch {
 	case steps == 0:
-		f.Note = "Exact distribution from each run's latency histogram (buckets under 1.6% wide); markers at p50, p90, p99, p99.9 and max."
+		f.Note = "Exact distribution from each run's latency histogram (steps at bucket bounds, buckets under 1.6% wide); markers at p50, p90, p99, p99.9 and max."
 	case exact == 0:
 		f.Note = "Steps through the whole-run p50, p90, p99, p99.9 and max (markers): the true curve passes through each marker."
 	default:
@@ -161,12 +172,33 @@ func histogramCDF(l results.Latency) (xs, ys []float64) {
 		case len(xs) == 0:
 			xs, ys = append(xs, x), append(ys, 0)
 		}
+		if last := len(xs) - 1; x > xs[last] {
+			xs, ys = append(xs, x), append(ys, ys[last]) // flat to this bound
+		}
 		if y > cdfTop || y >= 1 {
+			// Up to the top of the drawn range at this bound (unless it is
+			// the maximum's); the rest joins the maximum.
+			if x < top {
+				xs, ys = append(xs, x), append(ys, math.Max(cdfTop, ys[len(ys)-1]))
+			}
 			break
 		}
 		xs, ys = append(xs, x), append(ys, y)
 	}
+	if last := len(xs) - 1; top > xs[last] {
+		xs, ys = append(xs, top), append(ys, ys[last])
+	}
 	return append(xs, top), append(ys, 1)
+}
+
+// successShare is what the latency legend adds after a variant's name:
+// the share of its calls that succeeded (the curve describes only those),
+// " — 21% succeeded"; nothing when all did.
+func successShare(s results.Summary) string {
+	if s.Calls <= 0 || s.Succeeded >= s.Calls {
+		return ""
+	}
+	return " — " + percentLabel(float64(s.Succeeded)/float64(s.Calls)) + " succeeded"
 }
 
 // quantileSteps returns the step function through the quantiles qs at
@@ -182,4 +214,13 @@ func quantileSteps(xs, qs []float64) (sx, sy []float64) {
 		}
 	}
 	return sx, sy
+}
+
+// percentLabel writes a share in [0, 1] as a percentage with up to three
+// significant digits, never rounding a share short of 1 up to "100%".
+func percentLabel(v float64) string {
+	if v < 1 && v*100 >= 99.95 {
+		return ">99.9%"
+	}
+	return trimFloat(v*100, 3) + "%"
 }

@@ -358,18 +358,26 @@ func TestWriteAll(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // TestHistogramCDF: the exact curve from a latency histogram starts at
-// the last bound under 1%, passes through every bound's exact fraction
-// and ends at the maximum; without a histogram, the quantile steps.
+// the last bound under 1%, steps through every bound's exact fraction
+// (flat, then up) and ends at the maximum; without a histogram, the
+// quantile steps.
 func TestHistogramCDF(t *testing.T) {
 	l := results.Latency{Max: 0.45, Histogram: [][2]float64{{0.0005, 1}, {0.001, 9}, {0.002, 890}, {0.004, 99}, {0.5, 1}}}
 	xs, ys := histogramCDF(l)
-	wantX, wantY := []float64{0.0005, 0.001, 0.002, 0.004, 0.45}, []float64{0.001, 0.01, 0.9, 0.999, 1}
+	wantX := []float64{0.0005, 0.001, 0.001, 0.002, 0.002, 0.004, 0.004, 0.45, 0.45}
+	wantY := []float64{0.001, 0.001, 0.01, 0.01, 0.9, 0.9, 0.999, 0.999, 1}
 	if !reflect.DeepEqual(xs, wantX) || !reflect.DeepEqual(ys, wantY) {
 		t.Errorf("curve %v %v, want %v %v", xs, ys, wantX, wantY)
 	}
 	xs, ys = histogramCDF(results.Latency{Max: 0.0099, Histogram: [][2]float64{{0.01, 5}}})
 	if !reflect.DeepEqual(xs, []float64{0.0099, 0.0099}) || !reflect.DeepEqual(ys, []float64{0, 1}) {
 		t.Errorf("one bucket: curve %v %v, want a rise at the max", xs, ys)
+	}
+	// Nearly every call in the first bucket (a cache serving stale
+	// values): the curve rises there, not along a diagonal to the max.
+	xs, ys = histogramCDF(results.Latency{Max: 0.2, Histogram: [][2]float64{{0.0005, 9999}, {0.2, 1}}})
+	if !reflect.DeepEqual(xs, []float64{0.0005, 0.0005, 0.2, 0.2}) || !reflect.DeepEqual(ys, []float64{0, cdfTop, cdfTop, 1}) {
+		t.Errorf("fast mass: curve %v %v, want a rise at 0.5ms, flat to the max", xs, ys)
 	}
 	if xs, _ := histogramCDF(results.Latency{P50: 1, Max: 2}); xs != nil {
 		t.Errorf("no histogram: curve %v", xs)

@@ -284,7 +284,11 @@ func (cp *cellPlot) Plot(c draw.Canvas, p *plot.Plot) {
 					label = "some"
 				}
 			}
-			if label == "" || st.Width(label) > (x1-x0)*0.9 || st.Height(label) > (y1-y0)*0.9 {
+			fits := func(l string) bool { return st.Width(l) <= (x1-x0)*0.9 && st.Height(l) <= (y1-y0)*0.9 }
+			if label != "" && !fits(label) && classOf(cell) == classRecovered && cell.RecoveryS < 1 {
+				label = "<1s" // "330ms" is wider than a cell that holds "4.3s"
+			}
+			if label == "" || !fits(label) {
 				continue
 			}
 			st.Color = textColor

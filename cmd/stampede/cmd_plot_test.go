@@ -161,7 +161,7 @@ probability = 0.5
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{">slowdown · api<", ">error_rate · api<"} {
+	for _, want := range []string{">api: slowdown<", ">api: error rate<"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the figure has no fault label %q", want)
 		}
