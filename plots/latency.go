@@ -1,7 +1,9 @@
 package plots
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 
@@ -16,6 +18,9 @@ type LatencyOptions struct {
 	// SLO is a latency objective in seconds, drawn as a vertical line;
 	// zero means none.
 	SLO float64
+	// Client names the client whose calls are drawn; empty means all
+	// clients together.
+	Client string
 }
 
 // ninesMax is where "max" sits on the nines axis: past 99.9% (3 nines),
@@ -86,15 +91,22 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 	empty := true
 	exact, steps := 0, 0
 	for i, r := range runs {
-		l := r.Results.Summary.Latency
+		sum := r.Results.Summary
+		calls, succeeded, l := sum.Calls, sum.Succeeded, sum.Latency
+		if o.Client != "" {
+			c, ok := sum.Clients[o.Client]
+			if !ok {
+				return nil, fmt.Errorf("variant %q: no client %q in the results (clients: %s)", r.Name, o.Client, strings.Join(sortedKeys(sum.Clients), ", "))
+			}
+			calls, succeeded, l = c.Calls, c.Succeeded, c.Latency
+		}
 		qs := []float64{0.5, 0.9, 0.99, 0.999, 1}
 		xs := []float64{l.P50, l.P90, l.P99, l.P999, l.Max}
-		sum := r.Results.Summary
-		if sum.Succeeded == 0 {
+		if succeeded == 0 {
 			f.legend = append(f.legend, legendEntry{label: r.Name + " — no successful call", color: VariantColor(i), width: 1.3})
 			continue
 		}
-		share := successShare(sum)
+		share := successShare(calls, succeeded)
 		if !(l.Max > 0) {
 			// Successes answered at once (a call that only enqueues work):
 			// there is nothing to draw on a log axis.
@@ -193,12 +205,13 @@ func histogramCDF(l results.Latency) (xs, ys []float64) {
 
 // successShare is what the latency legend adds after a variant's name:
 // the share of its calls that succeeded (the curve describes only those),
-// " — 21% succeeded"; nothing when all did.
-func successShare(s results.Summary) string {
-	if s.Calls <= 0 || s.Succeeded >= s.Calls {
+// " — 21% succeeded"; nothing when all but a few in a ten thousand did
+// (calls still in flight at the end count as not succeeded).
+func successShare(calls, succeeded results.Count) string {
+	if calls <= 0 || float64(succeeded) >= float64(calls)*0.9995 {
 		return ""
 	}
-	return " — " + percentLabel(float64(s.Succeeded)/float64(s.Calls)) + " succeeded"
+	return " — " + percentLabel(float64(succeeded)/float64(calls)) + " succeeded"
 }
 
 // quantileSteps returns the step function through the quantiles qs at

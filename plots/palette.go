@@ -43,6 +43,7 @@ var (
 	faultShade  = color.NRGBA{0x00, 0x00, 0x00, 0x14}
 	faultEdge   = color.NRGBA{0x00, 0x00, 0x00, 0x40}
 	offeredGrey = color.NRGBA{0x77, 0x77, 0x77, 0xff}
+	offeredBand = color.NRGBA{0xDC, 0xE4, 0xEC, 0xff} // blue-grey: not the fault shade
 )
 
 // withAlpha returns c with alpha a in [0, 255] (non-premultiplied).

@@ -33,6 +33,33 @@ type Set struct {
 	Sweep *SweepData
 	// Stability, if not nil, is drawn by the stability map.
 	Stability *StabilityData
+	// Client, when not empty, narrows the time series and the latency
+	// distribution to that client's calls (`stampede plot --client`).
+	Client string
+	// Service, when not empty, is the service whose queue the time
+	// series draws (`stampede plot --service`); empty means the first.
+	Service string
+}
+
+// CheckFilters returns an error naming what exists when Client or Service
+// is not in every run's results.
+func (s *Set) CheckFilters() error {
+	for _, r := range s.Runs {
+		if r.Results == nil {
+			continue
+		}
+		if s.Client != "" {
+			if _, ok := r.Results.Summary.Clients[s.Client]; !ok {
+				return fmt.Errorf("--client %q: no such client in the results of %q (clients: %s)", s.Client, r.Name, strings.Join(sortedKeys(r.Results.Summary.Clients), ", "))
+			}
+		}
+		if s.Service != "" {
+			if _, ok := r.Results.Summary.Services[s.Service]; !ok {
+				return fmt.Errorf("--service %q: no such service in the results of %q (services: %s)", s.Service, r.Name, strings.Join(sortedKeys(r.Results.Summary.Services), ", "))
+			}
+		}
+	}
+	return nil
 }
 
 // Available returns the names of the figures s has data for, in
@@ -87,13 +114,19 @@ func (s *Set) Figure(name string) (*Figure, error) {
 		if r0 := s.Runs[0].Results; s.Title != "" {
 			sub = fmt.Sprintf("Over time · %s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
 		}
-		return Timeseries(s.Runs, TimeseriesOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO})
+		if s.Service != "" && sub != "" {
+			sub += " · queue at " + s.Service
+		}
+		return Timeseries(s.Runs, TimeseriesOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO, Client: s.Client, Service: s.Service})
 	case FigLatency:
 		sub := ""
 		if s.Title != "" {
 			sub = "Latency of successful calls, whole run"
 		}
-		return LatencyCDF(s.Runs, LatencyOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO})
+		if s.Client != "" && sub != "" {
+			sub = "client " + s.Client + " · " + sub
+		}
+		return LatencyCDF(s.Runs, LatencyOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO, Client: s.Client})
 	case FigCompare:
 		sub := ""
 		if s.Title != "" {

@@ -127,8 +127,10 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	load.Y.Label.Text = "calls/s"
 	key := panelKey{heading: "Load"}
 	if sameOffered(calls) {
-		load.Add(&xyLine{xs: xs[0], ys: calls[0].Offered, color: offeredGrey, dash: dashed, width: 1.2, th: th})
-		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredGrey, dash: dashed, width: 1.2})
+		// A band behind the lines: where goodput falls short of it, the
+		// gap is the work lost.
+		load.Add(&band{xs: xs[0], lo: make([]float64, len(xs[0])), hi: calls[0].Offered, color: offeredBand})
+		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredBand, kind: boxSwatch})
 	} else {
 		for i := range runs {
 			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(i), dash: dashed, th: th})
@@ -136,13 +138,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
 	}
 	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(i), dash: dotted, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(i), dash: dotted, width: 0.8, th: th})
 	}
 	for i := range runs {
 		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(i), width: 1.3, th: th})
 	}
 	key.entries = append(key.entries,
-		legendEntry{label: "attempts", color: textColor, dash: dotted},
+		legendEntry{label: "attempts", color: textColor, dash: dotted, width: 0.8},
 		legendEntry{label: "goodput", color: textColor, width: 1.3})
 	f.keys[0][0] = key
 

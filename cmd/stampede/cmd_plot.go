@@ -20,6 +20,8 @@ type plotCmd struct {
 	Size    string        `default:"slide" help:"slide (10x5.625 in, 1600x900 px), paper (6.5x4 in, 300 dpi), or WxH in px (1200x800) or with a unit (8x5in, 16x10cm)."`
 	DPI     int           `name:"dpi" help:"Pixels per inch of PNG output (default 160; paper 300)."`
 	SLO     time.Duration `name:"slo" placeholder:"DURATION" help:"Latency objective to draw on latency panels, e.g. 200ms."`
+	Client  string        `placeholder:"NAME" help:"Draw only this client's calls in the time series and the latency distribution; default all clients together."`
+	Service string        `placeholder:"NAME" help:"Service whose queue the time series draws; default the first."`
 	Metric  string        `default:"goodput" placeholder:"PATH" help:"Summary metric the sweep figure draws against the swept parameter (goodput, latency_s.p99, amplification, recovery_s, services.NAME.utilization, ...)."`
 }
 
@@ -39,6 +41,10 @@ func (c *plotCmd) Run(e *env) error {
 		set.SLO = c.SLO.Seconds()
 	}
 	if err := selectVariants(set, c.Variant); err != nil {
+		return badInput(err)
+	}
+	set.Client, set.Service = c.Client, c.Service
+	if err := set.CheckFilters(); err != nil {
 		return badInput(err)
 	}
 

@@ -109,6 +109,10 @@ func TestPlotCommand(t *testing.T) {
 		{name: "bad format", args: []string{in, "--figure", "compare", "-o", filepath.Join(dir, "c.gif")}, code: exitBadInput, err: `unknown image format ".gif"`},
 		{name: "bad size", args: []string{in, "--size", "huge"}, code: exitBadInput, err: "want slide, paper"},
 		{name: "bad variant", args: []string{in, "--variant", "nope"}, code: exitBadInput, err: `--variant "nope": no such variant`},
+		{name: "client and service", args: []string{in, "--figure", "timeseries", "--client", "users", "--service", "api", "-o", filepath.Join(dir, "cs.svg")},
+			files: []string{"cs.svg"}},
+		{name: "bad client", args: []string{in, "--client", "nope"}, code: exitBadInput, err: `--client "nope": no such client`},
+		{name: "bad service", args: []string{in, "--service", "nope"}, code: exitBadInput, err: `--service "nope": no such service`},
 		{name: "missing file", args: []string{filepath.Join(dir, "nope.json")}, code: exitBadInput, err: "no such file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
