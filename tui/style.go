@@ -6,12 +6,10 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/stampede-sim/stampede/plots"
 )
 
-// Styles. Variants take the plots' colours (Okabe-Ito, colour-blind safe),
-// so that a variant has the same colour in the TUI and in its figures.
+// Styles. Variants take a palette of their own (variantColors): the
+// figures' Okabe-Ito hues where a terminal can show them apart.
 var (
 	titleStyle = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#E69F00"))
 	bold       = lipgloss.NewStyle().Bold(true)
@@ -27,17 +25,38 @@ var (
 	faultShade = lipgloss.Color("#3A1F14")
 )
 
-// variantColor returns the colour of the i-th variant. Blue, the plots'
-// first colour, is too dark on a black terminal, so it is lightened.
+// variantColors are the variants' colours on a dark terminal, in order.
+// Ten, so that metastable-retries' ten variants do not wrap, and each one
+// a colour of the xterm 256-colour cube (exact at 256 colours) chosen so
+// that no two fall on the same colour when a 16-colour terminal gets the
+// nearest of its 16, and none on the grey of the offered-load line
+// (TestPaletteDistinct). The first five follow the Okabe-Ito hues of the
+// figures (blue, vermilion, bluish green, reddish purple, yellow; Okabe
+// and Ito, "Color Universal Design", 2008), lightened for a black
+// background; orange and sky blue do not survive 16 colours (they become
+// red and blue), so turquoise, lime, steel blue, magenta and teal follow.
+// Past five, colour alone cannot keep variants apart for every reader:
+// the status line names each variant next to its swatch.
+var variantColors = []string{
+	"#5FAFD7", // blue: 256 74, 16 bright blue
+	"#D75F00", // vermilion: 166, bright red
+	"#00AF87", // bluish green: 36, green
+	"#D787D7", // reddish purple: 176, bright magenta
+	"#D7D75F", // yellow: 185, bright yellow
+	"#5FD7D7", // turquoise: 80, bright cyan
+	"#87D75F", // lime: 113, bright green
+	"#5F87AF", // steel blue: 67, blue
+	"#AF5FAF", // magenta: 133, magenta
+	"#00AFAF", // teal: 37, cyan
+}
+
+// variantColor returns the colour of the i-th variant (repeating after
+// ten).
 func variantColor(i int) color.Color {
-	c := plots.VariantColor(i)
-	if i%8 == 0 {
-		return lipgloss.Color("#3D9BE0")
+	if i < 0 {
+		i = -i
 	}
-	if i%8 == 6 { // black
-		return lipgloss.Color("#D0D0D0")
-	}
-	return c
+	return lipgloss.Color(variantColors[i%len(variantColors)])
 }
 
 func variantStyle(i int) lipgloss.Style {

@@ -1,0 +1,33 @@
+package tui
+
+import (
+	"image/color"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+)
+
+// TestPaletteDistinct holds the variants' colours apart at every colour
+// depth a terminal may have: in truecolor, at 256 colours and at 16 (as
+// the terminal's writer downsamples them), no two variants share a colour
+// and none takes the grey of the offered-load line.
+func TestPaletteDistinct(t *testing.T) {
+	if len(variantColors) < 10 {
+		t.Fatalf("%d variant colours: metastable-retries has ten variants", len(variantColors))
+	}
+	grey := greyLine.GetForeground()
+	for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ANSI} {
+		seen := map[color.Color]int{}
+		g := p.Convert(grey)
+		for i := range variantColors {
+			c := p.Convert(variantColor(i))
+			if j, ok := seen[c]; ok {
+				t.Errorf("%v: variants %d (%s) and %d (%s) are both %v", p, j, variantColors[j], i, variantColors[i], c)
+			}
+			seen[c] = i
+			if c == g {
+				t.Errorf("%v: variant %d (%s) is the offered line's grey %v", p, i, variantColors[i], c)
+			}
+		}
+	}
+}
