@@ -2,9 +2,11 @@ package tui
 
 import (
 	"image/color"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // TestPaletteDistinct holds the variants' colours apart at every colour
@@ -28,6 +30,20 @@ func TestPaletteDistinct(t *testing.T) {
 			if c == g {
 				t.Errorf("%v: variant %d (%s) is the offered line's grey %v", p, i, variantColors[i], c)
 			}
+		}
+	}
+}
+
+// TestTooSmallReadable: the "too small" message is wrapped to the
+// terminal, so that it can be read whole where it is shown at all.
+func TestTooSmallReadable(t *testing.T) {
+	v := (&runState{}).view(20, 10)
+	if got := strings.Join(strings.Fields(v), " "); !strings.Contains(got, "80x24 to see the charts)") {
+		t.Errorf("at 20x10 the message is cut:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if ansi.StringWidth(l) > 20 {
+			t.Errorf("line wider than 20: %q", l)
 		}
 	}
 }

@@ -22,7 +22,9 @@ const minChartH = 6
 // snapshots taken in Update), never the engine.
 func (r *runState) view(w, h int) string {
 	if w < 30 || h < 6 {
-		return fitBlock(fmt.Sprintf("stampede: %dx%d is too small; make the terminal at least 30x6 (80x24 to see the charts)", w, h), w, h)
+		// Wrapped, so that the message itself is not cut at 20x10.
+		msg := fmt.Sprintf("stampede: %dx%d is too small; make the terminal at least 30x6 (80x24 to see the charts)", w, h)
+		return fitBlock(strings.Join(wrap(msg, w), "\n"), w, h)
 	}
 	n := r.closed()
 	last := n - 1
