@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -45,5 +46,24 @@ func TestTooSmallReadable(t *testing.T) {
 		if ansi.StringWidth(l) > 20 {
 			t.Errorf("line wider than 20: %q", l)
 		}
+	}
+}
+
+// TestSpaceAfterTheEnd: space after the run is over says so, never
+// "paused · space resumes" (space cannot resume it).
+func TestSpaceAfterTheEnd(t *testing.T) {
+	d := newDriver(t, Options{Open: loadDemo(t), FrameEvents: 200_000}, 120, 40)
+	for range 4 {
+		d.key("+")
+	}
+	for i := 0; !d.m.run.sess.Done(); i++ {
+		if i > 100000 {
+			t.Fatal("the run does not end")
+		}
+		d.frames(1, 50*time.Millisecond)
+	}
+	d.key("space")
+	if n := d.m.run.note; strings.Contains(n, "paused") || !strings.Contains(n, "over") {
+		t.Errorf("space after the end: note %q", n)
 	}
 }

@@ -197,15 +197,18 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Pause):
 		switch {
 		case r.cursor >= 0:
-			r.cursor, r.paused = -1, false
+			r.cursor, r.paused = -1, r.sess.Done()
 		case r.sess.Done():
-			r.setNote("the run is over", false)
 		default:
 			r.paused = !r.paused
 		}
-		if r.paused {
+		switch {
+		case r.sess.Done():
+			// Not "paused": space cannot resume a run that is over.
+			r.setNote("the run is over: ←/→ scrub through it, s save, e export, esc gallery", false)
+		case r.paused:
 			r.setNote("paused · space resumes", false)
-		} else {
+		default:
 			r.setNote("running at "+speedName(r.speed), false)
 		}
 	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
