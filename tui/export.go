@@ -2,6 +2,8 @@ package tui
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -10,7 +12,8 @@ import (
 
 // export writes the charts of the run so far through plots/ to a PNG
 // (name-N.png, the first N not taken), in a command: the figure is drawn
-// off the Update loop.
+// off the Update loop. After interventions its title says the run was
+// changed live and its subtitle lists the changes.
 func (r *runState) export() tea.Cmd {
 	var runs []plots.Run
 	for i, w := range r.sess.Sessions() {
@@ -21,12 +24,12 @@ func (r *runState) export() tea.Cmd {
 		}
 		runs = append(runs, plots.Run{Name: r.sess.Names()[i], Results: res})
 	}
-	title := r.title()
+	title, sub := r.exportTitles()
 	base := fileStem(r.scen.Name)
 	dir := r.dir
 	r.setNote("exporting…", false)
 	return func() tea.Msg {
-		fig, err := plots.Timeseries(runs, plots.TimeseriesOptions{Title: title})
+		fig, err := plots.Timeseries(runs, plots.TimeseriesOptions{Title: title, Subtitle: sub})
 		if err != nil {
 			return writtenMsg{what: "export", err: err}
 		}
@@ -37,4 +40,24 @@ func (r *runState) export() tea.Cmd {
 		path, err := writeNew(dir, base, ".png", buf.Bytes())
 		return writtenMsg{what: "export", path: path, err: err}
 	}
+}
+
+// exportTitles returns the exported figure's title and subtitle: the
+// scenario's title, or after interventions that title "changed live" and
+// the changes (the first four), as the timeline lists them.
+func (r *runState) exportTitles() (title, sub string) {
+	title = r.title()
+	ivs := r.sess.Interventions()
+	if len(ivs) == 0 {
+		return title, ""
+	}
+	var parts []string
+	for i, iv := range ivs {
+		if i == 4 {
+			parts = append(parts, fmt.Sprintf("%d more", len(ivs)-4))
+			break
+		}
+		parts = append(parts, iv.String())
+	}
+	return title + ", changed live", "Changes: " + strings.Join(parts, "; ")
 }

@@ -67,3 +67,18 @@ func TestSpaceAfterTheEnd(t *testing.T) {
 		t.Errorf("space after the end: note %q", n)
 	}
 }
+
+// TestExportTitles: a run changed live is exported under a title that says
+// so, with the changes listed.
+func TestExportTitles(t *testing.T) {
+	d := newDriver(t, Options{Open: loadDemo(t)}, 120, 40)
+	d.frames(5, 50*time.Millisecond)
+	if title, sub := d.m.run.exportTitles(); strings.Contains(title, "changed") || sub != "" {
+		t.Errorf("before any change: %q, %q", title, sub)
+	}
+	d.key("1")
+	title, sub := d.m.run.exportTitles()
+	if !strings.HasSuffix(title, ", changed live") || !strings.HasPrefix(sub, "Changes: ") || !strings.Contains(sub, "spike") {
+		t.Errorf("after a spike: %q, %q", title, sub)
+	}
+}
