@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -14,6 +15,7 @@ type galleryState struct {
 	sel     int
 	loading string // name of the entry being loaded, or ""
 	err     string
+	scroll  int // first line of the about text shown (pgdn/pgup)
 }
 
 func (m *Model) galleryKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -31,12 +33,16 @@ func (m *Model) galleryKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help = true
 	case key.Matches(msg, k.Up):
 		if g.sel > 0 {
-			g.sel--
+			g.sel, g.scroll = g.sel-1, 0
 		}
 	case key.Matches(msg, k.Down):
 		if g.sel < len(g.entries)-1 {
-			g.sel++
+			g.sel, g.scroll = g.sel+1, 0
 		}
+	case key.Matches(msg, k.More):
+		g.scroll += max(m.height/2, 1) // clamped when drawn
+	case key.Matches(msg, k.Less):
+		g.scroll = max(g.scroll-max(m.height/2, 1), 0)
 	case key.Matches(msg, k.Open):
 		if len(g.entries) == 0 || g.loading != "" {
 			return nil
@@ -81,12 +87,15 @@ func (m *Model) viewGallery() string {
 	if title == "" {
 		title = e.Name
 	}
-	about = append(about, bold.Render(title), dim.Render(e.Name), "")
 	aboutW := w - listW - 2
 	below := aboutW < 30
 	if below {
 		aboutW = w
 	}
+	for _, l := range wrap(title, aboutW) {
+		about = append(about, bold.Render(l))
+	}
+	about = append(about, dim.Render(e.Name), "")
 	about = append(about, wrap(e.About, aboutW)...)
 	about = append(about, "")
 	for _, l := range wrap("enter: run it · ↑/↓: choose · ?: help · q: quit", aboutW) {
@@ -106,9 +115,10 @@ func (m *Model) viewGallery() string {
 		nList := min(len(list), max(body/2, 1))
 		start := max(0, min(g.sel-nList/2, len(list)-nList))
 		b.WriteString(strings.Join(list[start:start+nList], "\n") + "\n\n")
-		b.WriteString(strings.Join(about, "\n"))
+		b.WriteString(strings.Join(scrolled(about, &g.scroll, body-nList-1), "\n"))
 		return fitBlock(b.String(), w, h)
 	}
+	about = scrolled(about, &g.scroll, body)
 	start := 0
 	if len(list) > body {
 		start = max(0, min(g.sel-body/2, len(list)-body))
@@ -128,4 +138,24 @@ func entryLabel(e Entry) string {
 		return e.Title
 	}
 	return e.Name
+}
+
+// scrolled returns the n lines of text shown from line *from (clamped,
+// and stored back, so that scrolling past the end stops there), with a
+// last line saying there is more below, or a first saying there is more
+// above.
+func scrolled(text []string, from *int, n int) []string {
+	if n <= 0 || len(text) <= n {
+		*from = 0
+		return text
+	}
+	*from = max(0, min(*from, len(text)-n))
+	out := slices.Clone(text[*from:min(*from+n, len(text))])
+	if *from > 0 {
+		out[0] = dim.Render("↑ more above: pgup/K")
+	}
+	if *from+n < len(text) {
+		out[len(out)-1] = dim.Render("↓ more below: pgdn/J")
+	}
+	return out
 }

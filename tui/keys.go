@@ -75,6 +75,8 @@ func (k runKeys) helpGroups() [][]key.Binding {
 // galleryKeys are the gallery's key bindings.
 type galleryKeys struct {
 	Up, Down, Open, Help, Quit key.Binding
+	// More and Less scroll the chosen scenario's about text.
+	More, Less key.Binding
 }
 
 func newGalleryKeys() galleryKeys {
@@ -84,6 +86,8 @@ func newGalleryKeys() galleryKeys {
 		Open: key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "run it")),
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c", "esc"), key.WithHelp("q", "quit")),
+		More: key.NewBinding(key.WithKeys("pgdown", "J"), key.WithHelp("pgdn/J", "scroll the text down")),
+		Less: key.NewBinding(key.WithKeys("pgup", "K"), key.WithHelp("pgup/K", "scroll the text up")),
 	}
 }
 

@@ -491,7 +491,7 @@ func (m *Model) viewHelp() string {
 	var groups [][]keyBinding
 	if m.screen == screenGallery || m.run == nil {
 		k := m.gkeys
-		groups = [][]keyBinding{{k.Up, k.Open, k.Help, k.Quit}}
+		groups = [][]keyBinding{{k.Up, k.Open, k.More, k.Less, k.Help, k.Quit}}
 	} else {
 		groups = m.run.keys.helpGroups()
 	}

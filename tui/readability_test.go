@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"image/color"
 	"strings"
 	"testing"
@@ -80,5 +81,28 @@ func TestExportTitles(t *testing.T) {
 	title, sub := d.m.run.exportTitles()
 	if !strings.HasSuffix(title, ", changed live") || !strings.HasPrefix(sub, "Changes: ") || !strings.Contains(sub, "spike") {
 		t.Errorf("after a spike: %q, %q", title, sub)
+	}
+}
+
+// TestScrolled: the gallery's about text scrolls a page at a time, stops
+// at its end, and says when there is more above or below.
+func TestScrolled(t *testing.T) {
+	text := make([]string, 10)
+	for i := range text {
+		text[i] = fmt.Sprint(i)
+	}
+	from := 0
+	got := scrolled(text, &from, 4)
+	if len(got) != 4 || got[0] != "0" || !strings.Contains(got[3], "more below") {
+		t.Errorf("first page: %q", got)
+	}
+	from = 100
+	got = scrolled(text, &from, 4)
+	if from != 6 || got[3] != "9" || !strings.Contains(got[0], "more above") {
+		t.Errorf("past the end: from %d, %q", from, got)
+	}
+	from = 3
+	if got := scrolled(text[:3], &from, 4); len(got) != 3 || from != 0 {
+		t.Errorf("short text: from %d, %q", from, got)
 	}
 }
