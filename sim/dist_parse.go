@@ -42,6 +42,15 @@ const distMaxDepth = 8
 //	pareto(xm, alpha)                minimum xm, tail index alpha
 //	weibull(scale, shape)            weibull(20ms, 1.5)
 //	mix(p1: dist1, p2: dist2, ...)   mixture; weights sum to 1 (within 1e-9)
+//	buckets(b1: n1, b2: n2, ...)     histogram, n_i samples in (b_{i-1}, b_i] (OpenTelemetry)
+//	le(b1: c1, b2: c2, ..., +Inf: c) histogram, c_i samples <= b_i (Prometheus)
+//	samples(x1, x2, ...)             the samples' empirical distribution
+//	buckets(@FILE), le(@FILE), samples(@FILE)  the same, from a data file
+//
+// Histograms and samples are sampled by inverse CDF with linear
+// interpolation inside each bucket (the first starts at 0) or between
+// neighbouring samples; a +Inf bucket must hold no samples beyond the
+// last finite bound.
 //
 // Spaces are allowed between tokens. Means, medians and scales must be > 0;
 // mu and min must be >= 0. The types' doc comments give each distribution's
@@ -78,7 +87,10 @@ func MustParseDist(s string) Dist {
 }
 
 // distKinds are the distribution names, in the order errors list them.
-var distKinds = []string{"const", "exp", "uniform", "normal", "lognormal", "erlang", "pareto", "weibull", "mix"}
+var distKinds = []string{"const", "exp", "uniform", "normal", "lognormal", "erlang", "pareto", "weibull", "mix", "buckets", "le", "samples"}
+
+// empiricalKinds are the distributions taken from data (dist_empirical.go).
+var empiricalKinds = map[string]bool{"buckets": true, "le": true, "samples": true}
 
 // distParams names each kind's parameters, for arity errors.
 var distParams = map[string][]string{
@@ -175,7 +187,7 @@ func (p *distParser) dist(depth int) (Dist, error) {
 		}
 		return constDist{d: d}, nil
 	}
-	if _, ok := distParams[t.s]; !ok && t.s != "mix" {
+	if _, ok := distParams[t.s]; !ok && t.s != "mix" && !empiricalKinds[t.s] {
 		if sug := suggestKind(t.s); sug != "" {
 			return nil, p.errAt(t.at, "unknown distribution %q (did you mean %q?)", t.s, sug)
 		}
@@ -187,6 +199,9 @@ func (p *distParser) dist(depth int) (Dist, error) {
 		return nil, p.errAt(t.at, "%s needs its arguments in parentheses, e.g. %s", t.s, kindExample(t.s))
 	}
 	p.pos++
+	if empiricalKinds[t.s] {
+		return p.empirical(t)
+	}
 	if t.s == "mix" {
 		if depth >= distMaxDepth {
 			return nil, p.errAt(t.at, "mixtures nest more than %d deep", distMaxDepth)
@@ -487,6 +502,12 @@ func kindExample(kind string) string {
 		return "pareto(10ms, 1.5)"
 	case "weibull":
 		return "weibull(20ms, 1.5)"
+	case "buckets":
+		return "buckets(5ms: 120, 10ms: 300, 25ms: 80)"
+	case "le":
+		return "le(5ms: 120, 10ms: 420, 25ms: 500, +Inf: 500)"
+	case "samples":
+		return "samples(3ms, 4.5ms, 12ms) or samples(@data/latency.txt)"
 	}
 	return "mix(0.9: 1ms, 0.1: 10ms)"
 }

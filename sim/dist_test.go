@@ -529,7 +529,7 @@ var badDists = []struct {
 	{"lognorm(20ms, 1)", 1, `unknown distribution "lognorm" (did you mean "lognormal"?)`},
 	{"weibul(20ms, 1)", 1, `unknown distribution "weibul" (did you mean "weibull"?)`},
 	{"mix(0.5: 1ms, 0.5: expp(1ms))", 20, `unknown distribution "expp" (did you mean "exp"?)`},
-	{"gauss(20ms)", 1, `unknown distribution "gauss" (want a duration such as 20ms, or one of const, exp, uniform, normal, lognormal, erlang, pareto, weibull, mix)`},
+	{"gauss(20ms)", 1, `unknown distribution "gauss" (want a duration such as 20ms, or one of const, exp, uniform, normal, lognormal, erlang, pareto, weibull, mix, buckets, le, samples)`},
 	{"exp", 1, "exp needs its arguments in parentheses, e.g. exp(20ms)"},
 	{"exp()", 5, "exp takes 1 argument (mean), got 0"},
 	{"exp(1ms, 2ms)", 10, "exp takes 1 argument (mean), got 2"},
