@@ -206,12 +206,6 @@ func cleanStale(dir, name string) {
 	}
 }
 
-// alive reports whether process pid exists.
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
 // pathErr drops the path from a *fs.PathError or *os.LinkError, which
 // names a temporary file the user never asked for; the caller names the
 // path the user gave instead.
