@@ -8,13 +8,16 @@ import (
 )
 
 type checkCmd struct {
-	Scenarios []string `arg:"" optional:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (default: the whole built-in library)."`
-	Parallel  int      `help:"Runs at once (default: every core)." placeholder:"N"`
-	Verbose   bool     `short:"v" help:"List the claims that hold too."`
-	Force     bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work."`
+	Scenarios    []string `arg:"" optional:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (default: the whole built-in library)."`
+	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
+	Verbose      bool     `short:"v" help:"List the claims that hold too."`
+	Force        bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work."`
+	profileFlags `embed:""`
 }
 
-func (c *checkCmd) Run(e *env) error {
+func (c *checkCmd) Run(e *env) error { return c.profiled(func() error { return c.run(e) }) }
+
+func (c *checkCmd) run(e *env) error {
 	names := c.Scenarios
 	if len(names) == 0 {
 		names = scenarios.BuiltinNames()

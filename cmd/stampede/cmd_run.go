@@ -32,10 +32,13 @@ type runCmd struct {
 	Force        bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work (a fan-out bomb, a duration of weeks: minutes to hours per run)."`
 	Baseline     string   `help:"Compare the results with an earlier one (a summary.json or --out directory, as stampede diff does) and exit 1 on a regression beyond the noise and --band." placeholder:"FILE"`
 	Band         string   `default:"5%" help:"With --baseline: the smallest relative change flagged (5% or 0.05)." placeholder:"PCT"`
-	Traces       string   `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
+	profileFlags `embed:""`
+	Traces       string `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
 }
 
-func (c *runCmd) Run(e *env) error {
+func (c *runCmd) Run(e *env) error { return c.profiled(func() error { return c.run(e) }) }
+
+func (c *runCmd) run(e *env) error {
 	if c.Replications < 0 || c.Parallel < 0 {
 		return badInput(errors.New("--replications and --parallel must be >= 0"))
 	}
@@ -278,12 +281,16 @@ func printResult(e *env, res *scenarios.Result, asJSON bool) error {
 
 // checkTracesPath refuses, before anything runs, a --traces path that
 // cannot be a file.
-func checkTracesPath(p string) error {
+func checkTracesPath(p string) error { return checkFilePath("--traces", p, "traces.json") }
+
+// checkFilePath refuses, before anything runs, a path given to flag that
+// cannot be a file, suggesting example inside it instead.
+func checkFilePath(flag, p, example string) error {
 	if p == "" {
 		return nil
 	}
 	if st, err := os.Stat(p); (err == nil && st.IsDir()) || strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) {
-		return fmt.Errorf("--traces %s is a directory: give a file name, such as %s", p, filepath.Join(p, "traces.json"))
+		return fmt.Errorf("%s %s is a directory: give a file name, such as %s", flag, p, filepath.Join(p, example))
 	}
 	return nil
 }

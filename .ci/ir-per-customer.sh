@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Instructions per customer of the M/M/1 benchmarks, counted by callgrind:
+# a figure that does not move with the load on a shared machine, so that a
+# ratio (before/after, engine/model) can be checked while other jobs run.
+#
+#   .ci/ir-per-customer.sh [BENCHMARK_REGEXP_FOR_MODELS]
+#
+# Runs each benchmark at 100,000 and 300,000 customers and prints the slope
+# of the two totals / 200,000: the cost of one customer with every constant
+# (build of the world, the test harness) cancelled. Needs valgrind. Takes a
+# few minutes (callgrind runs ~50x slower than native).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+models_bench="${1:-^BenchmarkMM1$}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go test -c -o "$tmp/models.test" ./models
+go test -c -o "$tmp/sim.test" ./sim
+
+# total Ir of one run of BINARY at N customers
+ir() {
+  local bin=$1 bench=$2 n=$3
+  GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1 valgrind --tool=callgrind \
+    --callgrind-out-file="$tmp/cg.out" "$bin" -test.run '^$' -test.bench "$bench" \
+    -test.benchtime "${n}x" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+  sed -n 's/^summary: //p;s/^totals: //p' "$tmp/cg.out" | head -1
+}
+
+for spec in "models $models_bench" "sim ^BenchmarkMM1$"; do
+  set -- $spec
+  lo=$(ir "$tmp/$1.test" "$2" 100000)
+  hi=$(ir "$tmp/$1.test" "$2" 300000)
+  awk -v p="$1" -v b="$2" -v lo="$lo" -v hi="$hi" \
+    'BEGIN { printf "%s %s: %.1f Ir/customer\n", p, b, (hi - lo) / 200000 }'
+done
