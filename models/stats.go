@@ -122,11 +122,16 @@ func appendQuantiles(h *sim.Histogram, p50, p90, p99, p999 *results.Values) {
 		*p999 = append(*p999, nan)
 		return
 	}
-	*p50 = append(*p50, h.Quantile(0.50).Seconds())
-	*p90 = append(*p90, h.Quantile(0.90).Seconds())
-	*p99 = append(*p99, h.Quantile(0.99).Seconds())
-	*p999 = append(*p999, h.Quantile(0.999).Seconds())
+	var q [4]time.Duration
+	h.Quantiles(intervalQuantiles[:], q[:])
+	*p50 = append(*p50, q[0].Seconds())
+	*p90 = append(*p90, q[1].Seconds())
+	*p99 = append(*p99, q[2].Seconds())
+	*p999 = append(*p999, q[3].Seconds())
 }
+
+// intervalQuantiles are the quantiles of each interval's latency series.
+var intervalQuantiles = [4]float64{0.50, 0.90, 0.99, 0.999}
 
 func ratio(a, b float64) float64 {
 	if b == 0 {

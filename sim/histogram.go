@@ -132,6 +132,44 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	return min(max(v, h.min), h.max)
 }
 
+// Quantiles sets out[k] to h.Quantile(qs[k]) for every k, in one walk of
+// the buckets: qs must be in ascending order and out at least as long.
+// It is what a model calls at each interval's end for its p50..p999.
+func (h *Histogram) Quantiles(qs []float64, out []time.Duration) {
+	out = out[:len(qs)]
+	if h.n == 0 {
+		clear(out)
+		return
+	}
+	last := bucketOf(uint64(h.max))
+	var seen uint64
+	i := bucketOf(uint64(h.min))
+	for k, q := range qs {
+		if !(q >= 0 && q <= 1) || (k > 0 && q < qs[k-1]) {
+			panic(fmt.Sprintf("sim: Histogram.Quantiles(%v): each q must be in [0, 1], in ascending order", qs))
+		}
+		rank := uint64(math.Ceil(q * float64(h.n)))
+		switch {
+		case rank <= 1:
+			out[k] = h.min
+			continue
+		case rank >= h.n:
+			out[k] = h.max
+			continue
+		}
+		// seen counts buckets before i; rank only grows, so the walk
+		// goes on from where the previous quantile stopped.
+		for ; i < last; i++ {
+			if seen+h.counts[i] >= rank {
+				break
+			}
+			seen += h.counts[i]
+		}
+		lo, w := bucketRange(i)
+		out[k] = min(max(time.Duration(lo+(w-1)/2), h.min), h.max)
+	}
+}
+
 // Merge adds every observation recorded in o to h, exactly as if they had
 // been recorded in h. o is unchanged (h.Merge(h) doubles h).
 func (h *Histogram) Merge(o *Histogram) {

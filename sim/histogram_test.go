@@ -143,6 +143,30 @@ func TestHistogramProperty(t *testing.T) {
 	})
 }
 
+// TestHistogramQuantilesOneWalk: Quantiles, in one walk of the buckets,
+// gives exactly what Quantile gives for each q.
+func TestHistogramQuantilesOneWalk(t *testing.T) {
+	pinRapid(t)
+	rapid.Check(t, func(t *rapid.T) {
+		magnitude := rapid.IntRange(0, 62).Draw(t, "magnitude")
+		raw := rapid.SliceOfN(rapid.Int64Range(0, 1<<magnitude), 0, 300).Draw(t, "vals")
+		var h sim.Histogram
+		for _, v := range raw {
+			h.Record(time.Duration(v))
+		}
+		qs := rapid.SliceOfN(rapid.Float64Range(0, 1), 0, 8).Draw(t, "qs")
+		qs = append(qs, 0.5, 0.9, 0.99, 0.999, 0, 1)
+		slices.Sort(qs)
+		out := make([]time.Duration, len(qs))
+		h.Quantiles(qs, out)
+		for k, q := range qs {
+			if want := h.Quantile(q); h.Count() > 0 && out[k] != want {
+				t.Errorf("Quantiles: q=%v gives %v, Quantile gives %v", q, out[k], want)
+			}
+		}
+	})
+}
+
 // TestHistogramBuckets: the buckets give the exact empirical CDF at their
 // upper bounds, are narrow, and line up across histograms.
 func TestHistogramBuckets(t *testing.T) {
