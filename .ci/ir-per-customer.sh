@@ -18,7 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/models.test" ./models
 go test -c -o "$tmp/sim.test" ./sim
 
-# total Ir of one run of BINARY at N customers
+# total Ir of one run of BINARY at N ops (models: an op is a customer;
+# sim: an op is a whole run of 100,000 customers)
 ir() {
   local bin=$1 bench=$2 n=$3
   GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1 valgrind --tool=callgrind \
@@ -27,10 +28,10 @@ ir() {
   sed -n 's/^summary: //p;s/^totals: //p' "$tmp/cg.out" | head -1
 }
 
-for spec in "models $models_bench" "sim ^BenchmarkMM1$"; do
+for spec in "models $models_bench 100000 300000" "sim ^BenchmarkMM1$ 1 3"; do
   set -- $spec
-  lo=$(ir "$tmp/$1.test" "$2" 100000)
-  hi=$(ir "$tmp/$1.test" "$2" 300000)
+  lo=$(ir "$tmp/$1.test" "$2" "$3")
+  hi=$(ir "$tmp/$1.test" "$2" "$4")
   awk -v p="$1" -v b="$2" -v lo="$lo" -v hi="$hi" \
     'BEGIN { printf "%s %s: %.1f Ir/customer\n", p, b, (hi - lo) / 200000 }'
 done
