@@ -393,8 +393,8 @@ func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
 		t.OnAccept(now) // the backend took it (an error is an answer, not a rejection)
 		x.gThrottle.set(now, t.RejectProbability(now))
 	}
-	if h := x.hedge; h != nil && r != strategies.ReasonTimeout && r != strategies.ReasonDeadlineExceeded {
-		h.Observe(now, now.Sub(a.sent))
+	if h := x.hedge; h != nil && !a.hedge {
+		h.Observe(now, now.Sub(a.sent)) // a primary copy: see strategies.Hedger
 	}
 	if b := x.breaker; b != nil {
 		if ok {
@@ -586,6 +586,9 @@ func (x *edgeStrat) breakerState(now sim.Time) string {
 func (x *edgeStrat) abandoned(w *World, c *call, a *attempt, r Reason) {
 	if r == strategies.ReasonDeadlineExceeded {
 		x.outcome(w, c, a, r)
+	} else if h := x.hedge; h != nil && !a.hedge {
+		now := w.s.Now()
+		h.Observe(now, now.Sub(a.sent)) // a primary copy: see strategies.Hedger
 	}
 	if x.cancel {
 		x.cancelCopy(w, a)

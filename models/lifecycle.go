@@ -160,6 +160,8 @@ type attempt struct {
 	nextWait *attempt
 	// a message an async service acknowledged: nobody waits for its answer
 	msg bool
+	// sent as a hedge, while another copy was out (beside msg: no padding)
+	hedge bool
 
 	// the trace recording the attempt and its span there; nil when none
 	tr     *traceRec
@@ -272,6 +274,7 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 	a.callSeed = c.seed
 	a.seed = seq(c.seed, uint64(c.attempts))
 	a.sent = w.s.Now()
+	a.hedge = kind == sendHedge
 	a.due = c.due
 	a.prio = c.prio
 	a.holders = 2

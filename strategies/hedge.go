@@ -81,8 +81,23 @@ func DefaultHedgeConfig() HedgeConfig {
 // the last Window (a fixed-size log-bucket sketch, ±2%; the estimate is
 // recomputed at most once per Window/128 of virtual time).
 //
-// Observe the latency of every attempt that completes, so that the
-// estimate reflects single attempts, not hedged calls. Hedges add load
+// What to Observe: Dean and Barroso hedge "after the first request has
+// been outstanding for more than the 95th-percentile expected latency for
+// this class of requests", which "limits the additional load to
+// approximately 5%": the percentile of the latency a request would have
+// without its hedge. So observe every primary copy (a first attempt or a
+// retry, never a hedge) exactly once: at its answer, or, when its
+// timeout, its deadline or another copy's success ended it first, at the
+// time it had been out, a lower bound on its latency. A primary is given
+// up for its hedge's success only after the delay, so these lower bounds
+// lie above the percentile being estimated and count on the right side
+// of it: about 1 - Percentile/100 of the calls are hedged. Observing only
+// the attempts that come back leaves out exactly the slow originals that
+// lost to their hedge, underestimates the percentile and hedges about 1.3
+// times too often. Hedge copies are left out: one is cancelled when its
+// original wins, after any time at all, so its lower bound may fall
+// below the percentile. (gRPC's hedgingPolicy has a fixed hedgingDelay
+// and estimates nothing.) Hedges add load
 // exactly when a backend is slow; gate them with a budget (e.g.
 // TokenBucketBudget, as gRPC's retryThrottling does). The zero Hedger is
 // not usable; call NewHedger.
@@ -127,8 +142,8 @@ func NewHedger(cfg HedgeConfig) (*Hedger, error) {
 	return h, nil
 }
 
-// Observe records the latency of a completed attempt. It does nothing in
-// fixed mode.
+// Observe records the latency of a primary copy, or the time it had been
+// out when it was given up (see Hedger). It does nothing in fixed mode.
 func (h *Hedger) Observe(now sim.Time, latency time.Duration) {
 	if h.sketch == nil {
 		return
