@@ -189,13 +189,10 @@ func (p *distParser) empirical(name distTok) (Dist, error) {
 			}
 			v = append(v, float64(d))
 			parts = append(parts, fmtDur(d))
-			p.space()
-			if p.pos < len(p.in) && p.in[p.pos] == ')' {
-				p.pos++
-				break
-			}
-			if err := p.expect(',', `"," or ")"`); err != nil {
+			if end, err := p.listNext(); err != nil {
 				return nil, err
+			} else if end {
+				break
 			}
 		}
 		return samplesDist("samples("+strings.Join(parts, ", ")+")", v), nil
@@ -238,13 +235,10 @@ func (p *distParser) empirical(name distTok) (Dist, error) {
 		if !math.IsInf(le, 1) {
 			parts = append(parts, fmtDur(toDur(le))+": "+fmtNum(c))
 		}
-		p.space()
-		if p.pos < len(p.in) && p.in[p.pos] == ')' {
-			p.pos++
-			break
-		}
-		if err := p.expect(',', `"," or ")"`); err != nil {
+		if end, err := p.listNext(); err != nil {
 			return nil, err
+		} else if end {
+			break
 		}
 	}
 	bad := func(b bucket, format string, args ...any) error {

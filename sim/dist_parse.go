@@ -246,15 +246,23 @@ func (p *distParser) args() ([]distTok, int, error) {
 			return nil, 0, err
 		}
 		args = append(args, a)
-		p.space()
-		if p.pos < len(p.in) && p.in[p.pos] == ')' {
-			p.pos++
+		if end, err := p.listNext(); err != nil {
+			return nil, 0, err
+		} else if end {
 			return args, p.pos - 1, nil
 		}
-		if err := p.expect(',', `"," or ")"`); err != nil {
-			return nil, 0, err
-		}
 	}
+}
+
+// listNext reads what follows an item of a parenthesised list: ")",
+// which ends it (end is true, and p.pos is past it), or ",".
+func (p *distParser) listNext() (end bool, err error) {
+	p.space()
+	if p.pos < len(p.in) && p.in[p.pos] == ')' {
+		p.pos++
+		return true, nil
+	}
+	return false, p.expect(',', `"," or ")"`)
 }
 
 // build checks the arguments of a named distribution and makes it.
@@ -373,13 +381,10 @@ func (p *distParser) mix(name distTok, depth int) (Dist, error) {
 		weights = append(weights, w)
 		comps = append(comps, c)
 		sum += w
-		p.space()
-		if p.pos < len(p.in) && p.in[p.pos] == ')' {
-			p.pos++
-			break
-		}
-		if err := p.expect(',', `"," or ")"`); err != nil {
+		if end, err := p.listNext(); err != nil {
 			return nil, err
+		} else if end {
+			break
 		}
 	}
 	if math.Abs(sum-1) > 1e-9 {
