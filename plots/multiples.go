@@ -37,18 +37,7 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 	cols := (n + 1) / 2
 	f := newFigure(2, cols)
 	th := f.th
-	f.Title = o.Title
-	if f.Title == "" {
-		f.Title = "Time series"
-	}
-	f.Subtitle = o.Subtitle
-	if f.Subtitle == "" {
-		r0 := runs[0].Results
-		f.Subtitle = fmt.Sprintf("%s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
-		if o.Client != "" {
-			f.Subtitle = "client " + o.Client + " · " + f.Subtitle
-		}
-	}
+	f.Title, f.Subtitle = o.titles(runs)
 	if fs := faultSummary(collectFaults(runs)); fs != "" {
 		f.Subtitle += " · shaded: " + fs
 	}

@@ -89,18 +89,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	}
 	f := newFigure(rows, 1)
 	th := f.th
-	f.Title = o.Title
-	if f.Title == "" {
-		f.Title = "Time series"
-	}
-	f.Subtitle = o.Subtitle
-	if f.Subtitle == "" {
-		r0 := runs[0].Results
-		f.Subtitle = fmt.Sprintf("%s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
-		if o.Client != "" {
-			f.Subtitle = "client " + o.Client + " · " + f.Subtitle
-		}
-	}
+	f.Title, f.Subtitle = o.titles(runs)
 	faults := collectFaults(runs)
 
 	for i, row := range f.Panels {
@@ -595,4 +584,22 @@ func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas
 		y := band.Min.Y
 		c.FillPolygon(VariantColor(i), []vg.Point{{X: x, Y: y}, {X: x - s, Y: y + s*1.5}, {X: x + s, Y: y + s*1.5}})
 	}
+}
+
+// titles returns the time-series figure's title and subtitle: the ones o
+// gives, or "Time series" and the runs' interval and seed (and the
+// client o filters on).
+func (o TimeseriesOptions) titles(runs []Run) (title, subtitle string) {
+	title, subtitle = o.Title, o.Subtitle
+	if title == "" {
+		title = "Time series"
+	}
+	if subtitle == "" {
+		r0 := runs[0].Results
+		subtitle = fmt.Sprintf("%s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
+		if o.Client != "" {
+			subtitle = "client " + o.Client + " · " + subtitle
+		}
+	}
+	return title, subtitle
 }
