@@ -107,7 +107,7 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 		all.Merge(&st.run)
 		all.Merge(&st.hist)
 	}
-	s.Amplification = zeroNaN(ratio(float64(s.Attempts), float64(s.Calls)))
+	s.Amplification = results.Ratio(ratio(float64(s.Attempts), float64(s.Calls)))
 	s.Goodput = perSec(float64(s.Succeeded), sec)
 	s.Throughput = perSec(float64(throughput), sec)
 	s.Latency = latencyOf(&all)
@@ -124,7 +124,7 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 	}
 	for _, c := range w.caches {
 		cs := results.CacheSummary{Hits: results.Count(c.m.hitsN), Misses: results.Count(c.m.missesN), Size: results.Mean{Mean: c.m.size.mean(end)}, Strategy: c.strat().summary(end)}
-		cs.HitRatio = zeroNaN(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
+		cs.HitRatio = results.Ratio(ratio(float64(c.m.hitsN), float64(c.m.hitsN+c.m.missesN)))
 		s.Caches[c.name] = cs
 	}
 	s.Jobs = w.jobs.summaries(end)

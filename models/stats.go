@@ -173,7 +173,7 @@ func (c *callStats) summary(now sim.Time, withHist bool) results.CallSummary {
 	s := results.CallSummary{
 		Calls:         results.Count(c.calls),
 		Attempts:      results.Count(c.attemptsN),
-		Amplification: zeroNaN(ratio(float64(c.attemptsN), float64(c.calls))),
+		Amplification: results.Ratio(ratio(float64(c.attemptsN), float64(c.calls))),
 		Succeeded:     results.Count(c.succeededN),
 		Failed:        map[string]results.Count{},
 		InFlight:      results.Count(c.inFlight.v),

@@ -177,7 +177,7 @@ func TestRetryBudgetsBoundAmplification(t *testing.T) {
 	for _, tc := range cases {
 		_, r := run(t, failing(tc.budget))
 		cs := r.Summary.Clients["c"]
-		if a := cs.Amplification; a < tc.lo || a > tc.hi {
+		if a := float64(cs.Amplification); a < tc.lo || a > tc.hi {
 			t.Errorf("%s: amplification %.4f, want in [%v, %v]", tc.name, a, tc.lo, tc.hi)
 		}
 		wantEq(t, tc.name+": failed calls", cs.Failed["error"]+cs.InFlight, cs.Calls)

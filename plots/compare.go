@@ -48,7 +48,7 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 			if r.Summary.Calls == 0 {
 				return math.NaN()
 			}
-			return r.Summary.Amplification
+			return float64(r.Summary.Amplification)
 		}, text: func(*results.Results) string { return "no calls" }},
 		wastedMetric(runs),
 		{title: "failed calls (share)", unit: Fraction, value: func(r *results.Results) float64 {

@@ -96,7 +96,7 @@ func fakeRuns(durS int, storms []storm) []Run {
 		}
 		sum := &res.Summary
 		sum.Calls, sum.Attempts, sum.Succeeded = results.Count(calls), results.Count(attempts), results.Count(good)
-		sum.Amplification = attempts / calls
+		sum.Amplification = results.Ratio(attempts / calls)
 		sum.Goodput = good / float64(n)
 		sum.Failed = map[string]results.Count{"timeout": results.Count(failedT), "queue_full": results.Count(failedQ)}
 		k := 1 + (s.amplify-1)*0.5

@@ -66,6 +66,10 @@ func nullWhy(metric string) string {
 	switch {
 	case strings.HasPrefix(metric, "latency_s.") || strings.Contains(metric, ".latency_s."):
 		return " (no call succeeded, so there is no latency to judge)"
+	case metric == "amplification" || strings.HasSuffix(metric, ".amplification"):
+		return " (no call was made, so there is nothing amplified to judge)"
+	case strings.HasSuffix(metric, ".hit_ratio"):
+		return " (nothing was looked up, so there is no hit ratio to judge)"
 	case strings.HasSuffix(metric, ".wait_s.mean"):
 		return " (no request started service there, so there is no wait to judge)"
 	case strings.HasSuffix(metric, ".sojourn_s.mean"):

@@ -72,7 +72,7 @@ func summaryTree(s *results.Summary) *jv {
 	t := newTree()
 	t.count("calls", s.Calls)
 	t.count("attempts", s.Attempts)
-	t.num("amplification", s.Amplification)
+	t.num("amplification", float64(s.Amplification))
 	t.count("succeeded", s.Succeeded)
 	t.obj("failed", countsTree(s.Failed))
 	if s.ErrorCauses != nil {
@@ -140,7 +140,7 @@ func callTree(c results.CallSummary) *jv {
 	t := newTree()
 	t.count("calls", c.Calls)
 	t.count("attempts", c.Attempts)
-	t.num("amplification", c.Amplification)
+	t.num("amplification", float64(c.Amplification))
 	t.count("succeeded", c.Succeeded)
 	t.obj("failed", countsTree(c.Failed))
 	if c.ErrorCauses != nil {
@@ -190,7 +190,7 @@ func cacheTree(c results.CacheSummary) *jv {
 	t := newTree()
 	t.count("hits", c.Hits)
 	t.count("misses", c.Misses)
-	t.num("hit_ratio", c.HitRatio)
+	t.num("hit_ratio", float64(c.HitRatio))
 	t.obj("size", meanTree(c.Size.Mean))
 	if c.Strategy != nil {
 		t.obj("strategy", floatsTree(c.Strategy))

@@ -22,6 +22,7 @@ type plotCmd struct {
 	SLO     time.Duration `name:"slo" placeholder:"DURATION" help:"Latency objective to draw on latency panels, e.g. 200ms."`
 	Client  string        `placeholder:"NAME" help:"Draw only this client's calls in the time series and the latency distribution; default all clients together."`
 	Service string        `placeholder:"NAME" help:"Service whose queue the time series draws; default the first."`
+	Force   bool          `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work."`
 	Metric  string        `default:"goodput" placeholder:"PATH" help:"Summary metric the sweep figure draws against the swept parameter (goodput, latency_s.p99, amplification, recovery_s, services.NAME.utilization, ...)."`
 }
 
@@ -108,11 +109,11 @@ func (c *plotCmd) load() (*plots.Set, string, error) {
 		}
 		return set, stem, nil
 	}
-	s, err := loadScenario(c.Input, false)
+	s, err := loadScenario(c.Input, c.Force)
 	if err != nil {
 		return nil, "", badInput(err)
 	}
-	res, err := scenarios.Run(s, scenarios.Options{Variants: c.Variant, Series: true, Now: time.Now})
+	res, err := scenarios.Run(s, scenarios.Options{Variants: c.Variant, Series: true, Now: time.Now, Force: c.Force})
 	if err != nil {
 		return nil, "", badInput(err)
 	}

@@ -340,3 +340,73 @@ func TestRunRefusesTooMuchWork(t *testing.T) {
 		t.Errorf("--force: exit %d: %s", code, errOut)
 	}
 }
+
+// TestForceOnEveryLoader: plot, validate and tui read a scenario as run
+// does, so they refuse a run estimated over the work limit the same way
+// and take --force to accept it.
+func TestForceOnEveryLoader(t *testing.T) {
+	bomb := filepath.Join("..", "..", "scenarios", "testdata", "bad", "work-fanout-bomb.toml")
+	for _, args := range [][]string{{"validate", bomb}, {"plot", bomb, "-o", filepath.Join(t.TempDir(), "x.png")}, {"tui", bomb}} {
+		code, _, errOut := stampede(t, args...)
+		if code != 2 || !strings.Contains(errOut, "a run would make up to 6.00601e+88 attempts") || !strings.Contains(errOut, "--force") {
+			t.Errorf("%s: exit %d: %s", args[0], code, errOut)
+		}
+	}
+	code, out, errOut := stampede(t, "validate", bomb, "--force")
+	if code != 0 || !strings.Contains(out, "work-fanout-bomb.toml: ok") {
+		t.Errorf("validate --force: exit %d: %s%s", code, out, errOut)
+	}
+}
+
+// TestNothingToMeasureIsNull: with no calls, amplification (in total, per
+// client and per edge) and a cache's hit ratio are null in the JSON, "-"
+// in the table, and a claim on them fails saying why (issue 13 item 5).
+func TestNothingToMeasureIsNull(t *testing.T) {
+	f := writeScenario(t, "idle.toml", `
+duration = "5s"
+[[services]]
+name = "db"
+workers = 2
+service_time = "exp(10ms)"
+[[services]]
+name = "api"
+workers = 2
+service_time = "exp(1ms)"
+calls = [{ target = "db" }]
+[[caches]]
+name = "c"
+backend = "api"
+keys = 100
+capacity = 10
+[[clients]]
+name = "users"
+target = "c"
+rate = 0
+[[expect]]
+metric = "caches.c.hit_ratio"
+min = 0.5
+`)
+	code, out, errOut := stampede(t, "run", f, "--json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (the claim fails): %s", code, errOut)
+	}
+	var doc struct {
+		Variants []struct {
+			Amplification *float64                  `json:"amplification"`
+			Clients       map[string]map[string]any `json:"clients"`
+			Edges         map[string]map[string]any `json:"edges"`
+			Caches        map[string]map[string]any `json:"caches"`
+		} `json:"variants"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	v := doc.Variants[0]
+	if v.Amplification != nil || v.Clients["users"]["amplification"] != nil || v.Edges["api->db"]["amplification"] != nil || v.Caches["c"]["hit_ratio"] != nil {
+		t.Errorf("want null amplification and hit_ratio with no calls:\n%s", out)
+	}
+	_, out, _ = stampede(t, "check", f)
+	if !strings.Contains(out, "got      null (nothing was looked up, so there is no hit ratio to judge)") {
+		t.Errorf("check: %s", out)
+	}
+}

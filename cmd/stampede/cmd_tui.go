@@ -12,6 +12,7 @@ import (
 
 type tuiCmd struct {
 	Scenario string `arg:"" optional:"" predictor:"scenario" help:"Scenario file or built-in name (stampede list); without one, pick from the gallery."`
+	Force    bool   `help:"Open even a scenario whose runs are estimated to be over the limit on a run's work."`
 }
 
 // Run opens the terminal UI: the gallery, or the Run view on the scenario
@@ -19,7 +20,7 @@ type tuiCmd struct {
 func (c tuiCmd) Run(e *env) error {
 	opts := tui.Options{Library: tui.Library()}
 	if c.Scenario != "" {
-		doc, err := loadScenario(c.Scenario, false)
+		doc, err := loadScenario(c.Scenario, c.Force)
 		if err != nil {
 			return badInput(err)
 		}

@@ -8,12 +8,13 @@ import (
 
 type validateCmd struct {
 	Files []string `arg:"" name:"file" predictor:"scenario" help:"Scenario files (or built-in names) to check without running them."`
+	Force bool     `help:"Accept a scenario whose runs are estimated to be over the limit on a run's work (as run --force would run it)."`
 }
 
 func (c *validateCmd) Run(e *env) error {
 	bad := 0
 	for _, f := range c.Files {
-		s, err := loadScenario(f, false)
+		s, err := loadScenario(f, c.Force)
 		if err != nil {
 			bad++
 			fmt.Fprintln(e.stderr, err)

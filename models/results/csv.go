@@ -29,7 +29,7 @@ func (s *Summary) Metrics() []Metric {
 	calls := func(prefix string, c *CallSummary) {
 		add(prefix+"calls", float64(c.Calls))
 		add(prefix+"attempts", float64(c.Attempts))
-		add(prefix+"amplification", c.Amplification)
+		add(prefix+"amplification", float64(c.Amplification))
 		add(prefix+"succeeded", float64(c.Succeeded))
 		for _, k := range sortedKeys(c.Failed) {
 			add(prefix+"failed."+k, float64(c.Failed[k]))
@@ -42,7 +42,7 @@ func (s *Summary) Metrics() []Metric {
 	}
 	add("calls", float64(s.Calls))
 	add("attempts", float64(s.Attempts))
-	add("amplification", s.Amplification)
+	add("amplification", float64(s.Amplification))
 	add("succeeded", float64(s.Succeeded))
 	for _, k := range sortedKeys(s.Failed) {
 		add("failed."+k, float64(s.Failed[k]))
@@ -93,7 +93,7 @@ func (s *Summary) Metrics() []Metric {
 		p := "caches." + k + "."
 		add(p+"hits", float64(c.Hits))
 		add(p+"misses", float64(c.Misses))
-		add(p+"hit_ratio", c.HitRatio)
+		add(p+"hit_ratio", float64(c.HitRatio))
 		add(p+"size.mean", c.Size.Mean)
 		strategy(add, p, c.Strategy)
 	}

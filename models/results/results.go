@@ -44,8 +44,9 @@ type Summary struct {
 	Calls Count `json:"calls"`
 	// Attempts is the number of attempts they sent.
 	Attempts Count `json:"attempts"`
-	// Amplification is Attempts/Calls (0 with no calls).
-	Amplification float64 `json:"amplification"`
+	// Amplification is Attempts/Calls; null (NaN) with no calls, as
+	// there is nothing to amplify.
+	Amplification Ratio `json:"amplification"`
 	// Succeeded is the number of calls that succeeded (within their
 	// deadline, since a call whose deadline passes fails).
 	Succeeded Count `json:"succeeded"`
@@ -126,11 +127,11 @@ type Latency struct {
 // the fields mean what Summary's fields of the same names mean.
 type CallSummary struct {
 	// Calls, Attempts and Succeeded are counts; Amplification is
-	// Attempts/Calls.
-	Calls         Count   `json:"calls"`
-	Attempts      Count   `json:"attempts"`
-	Amplification float64 `json:"amplification"`
-	Succeeded     Count   `json:"succeeded"`
+	// Attempts/Calls, null (NaN) with no calls.
+	Calls         Count `json:"calls"`
+	Attempts      Count `json:"attempts"`
+	Amplification Ratio `json:"amplification"`
+	Succeeded     Count `json:"succeeded"`
 	// Failed counts failed calls by reason name.
 	Failed map[string]Count `json:"failed"`
 	// ErrorCauses splits the calls that failed with error by the root of
@@ -194,6 +195,26 @@ type ServiceSummary struct {
 	// ...; the mean concurrency limit; docs/STRATEGIES.md lists the
 	// names). Absent when none is configured.
 	Strategy map[string]float64 `json:"strategy,omitempty"`
+}
+
+// Ratio is a ratio of two counts, such as attempts per call or hits per
+// lookup; NaN (null in JSON) when the count below is 0, as there is then
+// nothing to measure, which 0 would misstate.
+type Ratio float64
+
+// MarshalJSON encodes the ratio, NaN as null.
+func (r Ratio) MarshalJSON() ([]byte, error) {
+	return json.Marshal(orNull(float64(r)))
+}
+
+// UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
+func (r *Ratio) UnmarshalJSON(b []byte) error {
+	var x *float64
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*r = Ratio(orNaN(x))
+	return nil
 }
 
 // Mean is a mean; NaN (null in JSON) when there was nothing to average.
@@ -270,11 +291,11 @@ type MeanMax struct {
 
 // CacheSummary summarises one cache.
 type CacheSummary struct {
-	// Hits and Misses count lookups; HitRatio is hits/(hits+misses), 0
-	// without lookups.
-	Hits     Count   `json:"hits"`
-	Misses   Count   `json:"misses"`
-	HitRatio float64 `json:"hit_ratio"`
+	// Hits and Misses count lookups; HitRatio is hits/(hits+misses), null
+	// (NaN) without lookups.
+	Hits     Count `json:"hits"`
+	Misses   Count `json:"misses"`
+	HitRatio Ratio `json:"hit_ratio"`
 	// Size is the time-weighted mean number of keys stored.
 	Size Mean `json:"size"`
 	// Strategy holds the whole-run values of the cache's strategies
