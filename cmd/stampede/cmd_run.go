@@ -33,7 +33,23 @@ type runCmd struct {
 	Baseline     string   `help:"Compare the results with an earlier one (a summary.json or --out directory, as stampede diff does) and exit 1 on a regression beyond the noise and --band." placeholder:"FILE"`
 	Band         string   `default:"5%" help:"With --baseline: the smallest relative change flagged (5% or 0.05)." placeholder:"PCT"`
 	profileFlags `embed:""`
-	Traces       string `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing)." placeholder:"FILE"`
+	Traces       string `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE: in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing), or as OTLP JSON (Jaeger, Tempo, an OpenTelemetry Collector) when FILE ends in .otlp.json or .jsonl, or with --traces-format otlp." placeholder:"FILE"`
+	TracesFormat string `name:"traces-format" default:"auto" enum:"auto,chrome,otlp" help:"Format of --traces: chrome, otlp (OTLP JSON, one request per line as the Collector's file exporter writes), or auto (otlp for a name ending in .otlp.json or .jsonl, else chrome)."`
+}
+
+// tracesWriter is the writer of --traces' format.
+func (c *runCmd) tracesWriter() func(io.Writer, []results.TraceSet) error {
+	f := c.TracesFormat
+	if f == "auto" || f == "" {
+		f = "chrome"
+		if name := strings.ToLower(c.Traces); strings.HasSuffix(name, ".otlp.json") || strings.HasSuffix(name, ".jsonl") {
+			f = "otlp"
+		}
+	}
+	if f == "otlp" {
+		return results.WriteOTLPTraces
+	}
+	return results.WriteChromeTrace
 }
 
 func (c *runCmd) Run(e *env) error { return c.profiled(func() error { return c.run(e) }) }
@@ -142,7 +158,8 @@ func (c *runCmd) run(e *env) error {
 		if dir == "" {
 			dir = "."
 		}
-		if err := writeFileAtomic(dir, file, func(w io.Writer) error { return results.WriteChromeTrace(w, traces) }); err != nil {
+		write := c.tracesWriter()
+		if err := writeFileAtomic(dir, file, func(w io.Writer) error { return write(w, traces) }); err != nil {
 			return badInput(err)
 		}
 	}
