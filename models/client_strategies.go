@@ -244,8 +244,7 @@ func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 	s, r := a.svc, a.rep
 	now := w.s.Now()
 	r.q.remove(a)
-	a.queued = false
-	s.m.queue.add(now, -1)
+	s.dequeued(a, now)
 	s.m.inSystem.add(now, -1)
 	s.m.droppedN++
 	if a.limIn > 0 {
@@ -261,6 +260,11 @@ func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 // remove takes a out of the queue (it must be there), searching from the
 // newest end.
 func (q *deque) remove(a *attempt) {
+	if q.fq != nil {
+		q.fq.remove(a)
+		q.n--
+		return
+	}
 	mask := len(q.buf) - 1
 	for k := q.n - 1; k >= 0; k-- {
 		i := (q.head + k) & mask

@@ -5,9 +5,17 @@ type deque struct {
 	buf  []*attempt
 	head int
 	n    int
+	// fq, when set, holds the requests instead, one deque per caller
+	// (fair queueing, fairqueue.go); n counts them all.
+	fq *fairQ
 }
 
 func (q *deque) push(a *attempt) {
+	if q.fq != nil {
+		q.fq.push(a)
+		q.n++
+		return
+	}
 	if q.n == len(q.buf) {
 		nb := make([]*attempt, max(16, 2*len(q.buf)))
 		for i := 0; i < q.n; i++ {
@@ -20,6 +28,10 @@ func (q *deque) push(a *attempt) {
 }
 
 func (q *deque) popFront() *attempt {
+	if q.fq != nil {
+		q.n--
+		return q.fq.pop(false)
+	}
 	a := q.buf[q.head]
 	q.buf[q.head] = nil
 	q.head = (q.head + 1) & (len(q.buf) - 1)
@@ -28,6 +40,10 @@ func (q *deque) popFront() *attempt {
 }
 
 func (q *deque) popBack() *attempt {
+	if q.fq != nil {
+		q.n--
+		return q.fq.pop(true)
+	}
 	i := (q.head + q.n - 1) & (len(q.buf) - 1)
 	a := q.buf[i]
 	q.buf[i] = nil

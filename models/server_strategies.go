@@ -40,6 +40,8 @@ type serviceStrat struct {
 	m            metricSet
 	mExpired     *counter // dropped at dequeue past their deadline
 	mDropped     *counter // dropped at dequeue by CoDel or controlled delay
+	mEvicted     *counter // fair queueing: evicted for another caller's arrival
+	mReneged     *counter // left the queue when their patience ran out
 	mShed        *counter
 	mRateLimited *counter
 	mConcLimited *counter
@@ -95,6 +97,14 @@ func newServiceStrat(w *World, s *service) (*serviceStrat, error) {
 		any = true
 	}
 	if q.Order == config.AdaptiveLIFO {
+		any = true
+	}
+	if q.Fair != "" {
+		x.mEvicted = x.m.counter(strategies.MetricEvicted)
+		any = true
+	}
+	if q.Patience != nil {
+		x.mReneged = x.m.counter(strategies.MetricReneged)
 		any = true
 	}
 	if cfg.Async {
@@ -455,8 +465,7 @@ func (x *serviceStrat) next(s *service, r *replica) *attempt {
 		} else {
 			a = r.q.popFront()
 		}
-		a.queued = false
-		s.m.queue.add(now, -1)
+		s.dequeued(a, now)
 		if rs.alifo != nil {
 			rs.alifo.Observe(now, r.q.n)
 		}
@@ -528,7 +537,12 @@ func (s *service) strat() *metricSet {
 
 // front returns the oldest request in the queue (which must not be
 // empty).
-func (q *deque) front() *attempt { return q.buf[q.head] }
+func (q *deque) front() *attempt {
+	if q.fq != nil {
+		return q.fq.front()
+	}
+	return q.buf[q.head]
+}
 
 // buildServiceStrategies makes the strategies of every service.
 func (w *World) buildServiceStrategies() error {

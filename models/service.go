@@ -50,6 +50,11 @@ type service struct {
 	rejectCost sim.Dist
 	rejectHash uint64
 	hRejected  sim.Handler
+
+	// reneging (QueueConfig.Patience): nil when requests wait for ever
+	patience     sim.Dist
+	patienceHash uint64
+	hRenege      sim.Handler
 }
 
 // downCall is one downstream call a request makes (a CallConfig expanded
@@ -96,8 +101,21 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		s.rejectHash = hashName("service/" + cfg.Name + "/reject_cost")
 		s.hRejected = s.onRejectDone
 	}
+	if p := cfg.Queue.Patience; p != nil {
+		s.patience = p
+		s.patienceHash = hashName("service/" + cfg.Name + "/patience")
+		s.hRenege = s.onRenege
+	}
 	for range cfg.Replicas {
-		s.reps = append(s.reps, &replica{s: s})
+		r := &replica{s: s}
+		if cfg.Queue.Fair != "" {
+			drr, err := strategies.NewDRR(cfg.Queue.Quantum)
+			if err != nil {
+				panic(err) // validated: quantum in [1, 1e6]
+			}
+			r.q.fq = &fairQ{drr: drr}
+		}
+		s.reps = append(s.reps, r)
 	}
 	s.capacityUp = s.up * s.active
 	s.m.capacity.set(0, float64(s.capacityUp))
@@ -240,9 +258,39 @@ func (s *service) enter(r *replica, a *attempt) {
 	a.queued = true
 	r.q.push(a)
 	s.m.queue.add(now, 1)
+	if s.patience != nil {
+		a.timer = s.w.s.Schedule(s.patience.Sample(s.w.rngFor(with(a.seed, s.patienceHash))), s.hRenege, a)
+	}
 	if s.st != nil {
 		s.st.enqueued(s, r, a)
 	}
+}
+
+// dequeued is the bookkeeping of a request taken out of r's queue, by a
+// worker or otherwise: it stops waiting, and its patience with it.
+func (s *service) dequeued(a *attempt, now sim.Time) {
+	a.queued = false
+	s.m.queue.add(now, -1)
+	if s.patience != nil {
+		a.timer.Stop()
+		a.timer = sim.Timer{}
+	}
+}
+
+// onRenege is the end of a waiting request's patience
+// (QueueConfig.Patience): it leaves the queue unserved, and its caller is
+// answered reneged.
+func (s *service) onRenege(arg any) {
+	a := arg.(*attempt)
+	a.timer = sim.Timer{}
+	r := a.rep
+	now := s.w.s.Now()
+	r.q.remove(a)
+	a.queued = false
+	s.m.queue.add(now, -1)
+	s.st.mReneged.inc()
+	s.st.queueChanged(s, r)
+	s.dropWaiting(r, a, strategies.ReasonReneged)
 }
 
 // admit decides whether replica r takes request a: ReasonOK, or why not.
@@ -257,6 +305,15 @@ func (s *service) admit(r *replica, a *attempt) Reason {
 	}
 	wouldWait := s.paused || r.busy >= s.active || r.q.n > 0
 	if wouldWait && s.limit >= 0 && r.q.n >= s.limit {
+		if r.q.fq != nil {
+			if v := r.q.fq.evictFor(a); v != nil {
+				r.q.n--
+				s.dequeued(v, s.w.s.Now())
+				s.st.mEvicted.inc()
+				s.dropWaiting(r, v, strategies.ReasonQueueFull)
+				return strategies.ReasonOK
+			}
+		}
 		if a.limIn > 0 {
 			s.st.leave(s, r, a, strategies.ReasonQueueFull)
 		}
@@ -491,7 +548,6 @@ func (s *service) next(r *replica) *attempt {
 	} else {
 		a = r.q.popFront()
 	}
-	a.queued = false
-	s.m.queue.add(s.w.s.Now(), -1)
+	s.dequeued(a, s.w.s.Now())
 	return a
 }

@@ -22,8 +22,7 @@ func (s *service) drain(rep *replica, r Reason) {
 	}
 	for rep.q.n > 0 {
 		a := rep.q.popFront()
-		a.queued = false
-		s.m.queue.add(now, -1)
+		s.dequeued(a, now)
 		s.m.inSystem.add(now, -1)
 		if a.limIn > 0 {
 			s.st.leave(s, rep, a, strategies.ReasonOutage)

@@ -51,7 +51,7 @@ func scale(t *testing.T, n int) int {
 // are simultaneous 95% confidence intervals: a correct model passes the
 // whole suite with probability at least 95% whatever the seeds, where 27
 // separate 95% intervals would each fail one time in twenty.
-const familyChecks = 27
+const familyChecks = 29
 
 // tQuantile returns the p-quantile of Student's t with df degrees of
 // freedom, by the Cornish-Fisher expansion around the normal quantile

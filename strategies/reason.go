@@ -29,6 +29,7 @@ const (
 	ReasonLoss                             // lost in the network
 	ReasonOutage                           // the service (or replica) was down and answered at once
 	ReasonAbandoned                        // the caller gave up on the call (e.g. a client restart)
+	ReasonReneged                          // it left the server's queue when its patience ran out (queue.patience)
 	numReasons
 )
 
@@ -48,6 +49,7 @@ var reasonNames = [numReasons]string{
 	ReasonLoss:               "loss",
 	ReasonOutage:             "outage",
 	ReasonAbandoned:          "abandoned",
+	ReasonReneged:            "reneged",
 }
 
 // String returns the reason's name, e.g. "rate_limited".

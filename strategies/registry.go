@@ -37,6 +37,8 @@ const (
 const (
 	MetricExpired            Metric = "expired"             // counter: dropped at dequeue past their deadline
 	MetricDropped            Metric = "dropped"             // counter: dropped at dequeue by CoDel or controlled delay
+	MetricEvicted            Metric = "evicted"             // counter: fair queueing: waiting requests evicted for another caller's arrival
+	MetricReneged            Metric = "reneged"             // counter: requests that left the queue when their patience ran out
 	MetricShed               Metric = "shed"                // counter: shed at arrival
 	MetricRateLimited        Metric = "rate_limited"        // counter: rejected by a rate limit or a leaky bucket
 	MetricConcurrencyLimited Metric = "concurrency_limited" // counter: rejected by the adaptive concurrency limit
@@ -156,6 +158,10 @@ var Registry = []Entry{
 		Metrics: []Metric{MetricDropped}, Knob: Knob{"order", []string{"queue.order", "queue.target", "queue.interval", "queue.codel_variant", "queue.lifo_after", "queue.lifo_threshold"}}},
 	{Key: "queue.drop_expired", Scope: OnService, Hooks: HookDequeue,
 		Metrics: []Metric{MetricExpired}, Knob: Knob{"drop expired", []string{"queue.drop_expired"}}},
+	{Key: "queue.fair", Scope: OnService, Hooks: HookArrival | HookEnqueue | HookDequeue,
+		Metrics: []Metric{MetricEvicted}},
+	{Key: "queue.patience", Scope: OnService, Hooks: HookEnqueue,
+		Metrics: []Metric{MetricReneged}},
 
 	// cache
 	{Key: "coalesce", Scope: OnCache, Hooks: HookLookup,

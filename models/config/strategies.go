@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
 
@@ -113,7 +114,27 @@ type QueueConfig struct {
 	// LIFOThreshold is the queue length that still counts as empty for
 	// adaptive LIFO (order adaptive_lifo). Zero means 0.
 	LIFOThreshold int `toml:"lifo_threshold"`
+	// Fair is fair queueing between the service's callers: "" (off) or
+	// "caller": each replica keeps one queue per caller (each client,
+	// cache or upstream service calling it), served by deficit round
+	// robin (strategies.DRR), in Order (fifo or lifo) within a caller;
+	// when the waiting room is full an arrival evicts the oldest request
+	// of the caller with the most waiting, if that caller has more
+	// waiting than the arrival's (RFC 8290's drop from the fattest flow).
+	Fair string `toml:"fair"`
+	// Quantum is the requests each backlogged caller is served per round
+	// (fair). Zero means 1.
+	Quantum int `toml:"quantum"`
+	// Patience is reneging: each request that has to wait draws a
+	// patience from it and leaves the queue when it runs out first, its
+	// caller answered reneged (Ciw's and queueing theory's reneging:
+	// M/M/c+G). nil means requests wait as long as it takes.
+	Patience sim.Dist `toml:"patience"`
 }
+
+// Fair queueing modes (QueueConfig.Fair).
+const FairCaller = "caller"
+
 
 // Limit returns a pointer to n, for QueueConfig.Limit.
 func Limit(n int) *int { return &n }
@@ -219,6 +240,9 @@ func (s *ServiceConfig) applyStrategyDefaults() {
 			q.LIFOAfter = strategies.DefaultAdaptiveLIFOConfig().After
 		}
 	}
+	if q.Fair != "" && q.Quantum == 0 {
+		q.Quantum = 1
+	}
 	dropOff(&s.LeakyBucket)
 	dropOff(&s.RateLimit)
 	dropOff(&s.DistributedRateLimit)
@@ -248,6 +272,21 @@ func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
 	case FIFO, LIFO, AdaptiveLIFO, CoDel, ControlledDelay:
 	default:
 		v.add(p+".queue.order", "must be one of fifo, lifo, adaptive_lifo, codel, controlled_delay, got %q", q.Order)
+	}
+	switch {
+	case q.Fair != "" && q.Fair != FairCaller:
+		v.add(p+".queue.fair", "must be \"caller\" (one queue per caller, served round robin), or left out, got %q", q.Fair)
+	case q.Fair != "" && q.Order != FIFO && q.Order != LIFO:
+		v.add(p+".queue.fair", "works with queue.order fifo or lifo (the order within a caller's queue), got order %q", q.Order)
+	case q.Fair != "" && s.Async:
+		v.add(p+".queue.fair", "needs callers waiting for their answers: an async service acknowledges every message at once")
+	case q.Fair == "" && q.Quantum != 0:
+		v.add(p+".queue.quantum", "is the round's share of fair queueing: set queue.fair = \"caller\" too, or leave it out")
+	case q.Fair != "" && (q.Quantum < 1 || q.Quantum > 1e6):
+		v.add(p+".queue.quantum", "must be in [1, 1000000] requests per caller per round, got %d", q.Quantum)
+	}
+	if q.Patience != nil && s.Async {
+		v.add(p+".queue.patience", "needs callers waiting for their answers: an async service acknowledges every message at once")
 	}
 	if q.Order == CoDel {
 		var err error
