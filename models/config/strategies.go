@@ -135,7 +135,6 @@ type QueueConfig struct {
 // Fair queueing modes (QueueConfig.Fair).
 const FairCaller = "caller"
 
-
 // Limit returns a pointer to n, for QueueConfig.Limit.
 func Limit(n int) *int { return &n }
 
