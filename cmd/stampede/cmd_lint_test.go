@@ -35,3 +35,21 @@ func TestLint(t *testing.T) {
 		t.Errorf("--fail-on loud: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestLintVariants: --variant lints a variant as the base with its
+// overrides: metastable-retries' retry-budget variant has no
+// retry-without-budget warning, its base does; all lints every one; an
+// unknown name is exit 2 with the valid ones.
+func TestLintVariants(t *testing.T) {
+	code, out, errOut := stampede(t, "lint", "metastable-retries", "--variant", "retry-budget", "--fail-on", "warning")
+	if code != 0 || !strings.Contains(out, "metastable-retries.toml (retry-budget): 0 errors, 0 warnings, 1 info") || strings.Contains(out, "retry-without-budget") {
+		t.Errorf("--variant retry-budget: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	code, out, _ = stampede(t, "lint", "metastable-retries", "--variant", "all", "--fail-on", "warning")
+	if code != 1 || !strings.Contains(out, "(base): 0 errors, 1 warning") || !strings.Contains(out, "(no-retries): 0 errors, 0 warnings, 0 info") {
+		t.Errorf("--variant all: exit %d:\n%s", code, out)
+	}
+	if code, _, errOut := stampede(t, "lint", "metastable-retries", "--variant", "nope"); code != 2 || !strings.Contains(errOut, `no variant named "nope"`) {
+		t.Errorf("--variant nope: exit %d, stderr %q", code, errOut)
+	}
+}

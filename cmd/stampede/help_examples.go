@@ -61,7 +61,8 @@ func (lintCmd) Help() string {
 	return `Examples:
   stampede lint my-system.toml                    # exit 1 on an error finding
   stampede lint retry-amplification --fail-on warning
-  stampede lint retry-storm --fail-on never       # report only`
+  stampede lint retry-storm --fail-on never       # report only
+  stampede lint metastable-retries --variant all  # the base and every variant`
 }
 
 func (marginCmd) Help() string {

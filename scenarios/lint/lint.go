@@ -97,7 +97,24 @@ func (f Finding) String() string {
 // defaults a run would apply. Findings come sorted by position, then
 // rule.
 func Scenario(s *scenarios.Scenario) []Finding {
-	cfg := format.Clone(&s.Config)
+	return lintConfig(s, format.Clone(&s.Config))
+}
+
+// Variant lints one variant of s (its name, or scenarios.BaseName for the
+// base) as Scenario lints the base: the base with the variant's overrides.
+// Findings are located at the keys of the file that set what they are
+// about, which for an override of the base's value is the base's key.
+func Variant(s *scenarios.Scenario, name string) ([]Finding, error) {
+	cfg, err := s.VariantConfig(name)
+	if err != nil {
+		return nil, err
+	}
+	return lintConfig(s, &cfg), nil
+}
+
+// lintConfig lints cfg, a configuration of s, with the defaults a run
+// would apply.
+func lintConfig(s *scenarios.Scenario, cfg *config.Config) []Finding {
 	cfg.ApplyDefaults()
 	g := newGraph(s, cfg)
 	l := &linter{s: s, cfg: cfg, g: g, seen: map[string]bool{}}
