@@ -35,6 +35,8 @@ const (
 	stRateLimited
 	stDropped
 	stExpired
+	stEvicted
+	stReneged
 	stHedges
 	stRetries
 	stSLO
@@ -51,7 +53,7 @@ const (
 // statusDrop is the order items are left out in, from every line at once,
 // until the lines fit the terminal: the goodput and the verdict stay. The
 // SLOs come last on the line and are cut at its end instead.
-var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stExpired, stDropped, stRateLimited,
+var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stEvicted, stReneged, stExpired, stDropped, stRateLimited,
 	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBreaker}
 
 // sloRoom is the width the SLOs keep at the end of the status lines.
@@ -76,6 +78,8 @@ var statusLabels = [numStatusKinds][2]string{
 	stRateLimited:  {"rate limited ", "rl "},
 	stDropped:      {"dropped ", "drop "},
 	stExpired:      {"expired ", "exp "},
+	stEvicted:      {"evicted ", "evic "},
+	stReneged:      {"reneged ", "ren "},
 	stHedges:       {"hedges ", "hdg "},
 	stRetries:      {"retries ", "rt "},
 }
@@ -356,7 +360,8 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 		for _, m := range []struct {
 			k    statusKind
 			name strategies.Metric
-		}{{stShed, strategies.MetricShed}, {stRateLimited, strategies.MetricRateLimited}, {stDropped, strategies.MetricDropped}, {stExpired, strategies.MetricExpired}} {
+		}{{stShed, strategies.MetricShed}, {stRateLimited, strategies.MetricRateLimited}, {stDropped, strategies.MetricDropped}, {stExpired, strategies.MetricExpired},
+			{stEvicted, strategies.MetricEvicted}, {stReneged, strategies.MetricReneged}} {
 			if s, ok := ss.Strategy[string(m.name)]; ok {
 				put(m.k, ss.Name, format.ShortNumber(at(s, last))+"/s")
 			}
