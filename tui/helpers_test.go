@@ -28,7 +28,7 @@ func loadFile(t *testing.T, path string) *scenarios.Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := scenarios.Load(path, b)
+	doc, err := scenarios.LoadFile(path, b, scenarios.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"bytes"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,7 +167,7 @@ func assertReplay(t *testing.T, r *runState) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if warn, err := checkReplay(r.scen, sess, src); err != nil || warn != "" {
+	if warn, err := checkReplay(r.scen, sess, src, filepath.Join(t.TempDir(), "x-session.toml")); err != nil || warn != "" {
 		t.Fatalf("checkReplay: %q, %v", warn, err)
 	}
 	doc, err := scenarios.Load("session.toml", src)
@@ -195,5 +197,29 @@ func assertReplay(t *testing.T, r *runState) {
 			t.Errorf("variant %s: the replay's results differ from the interactive run's (calls %d vs %d, goodput %v vs %v)\n%s",
 				name, res.Summary.Calls, w.Results().Summary.Calls, res.Summary.Goodput, w.Results().Summary.Goodput, src)
 		}
+	}
+}
+
+// TestSaveDataFiles: a scenario with data files (a replayed rate curve, a
+// histogram from a file) saves a session that loads back with them, and a
+// save where they cannot be found says so instead of passing for runnable.
+func TestSaveDataFiles(t *testing.T) {
+	path := filepath.Join("..", "scenarios", "testdata", "good", "recorded.toml")
+	d := newDriver(t, Options{Open: loadFile(t, path), FrameEvents: 5000}, 80, 24)
+	d.frames(5, frame)
+	d.key("2")
+	d.frames(5, frame)
+	r := d.m.run
+	src, err := SessionTOML(r.scen, r.sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	beside := filepath.Join(filepath.Dir(path), "recorded-session-1.toml")
+	if warn, err := checkReplay(r.scen, r.sess, src, beside); err != nil || warn != "" {
+		t.Errorf("saved beside the scenario: %q, %v; want it to load with its data files", warn, err)
+	}
+	warn, err := checkReplay(r.scen, r.sess, src, filepath.Join(t.TempDir(), "recorded-session-1.toml"))
+	if err != nil || !strings.Contains(warn, "data/checkout") || !strings.Contains(warn, "does not load where it is saved") {
+		t.Errorf("saved elsewhere: %q, %v; want a warning naming the data file", warn, err)
 	}
 }

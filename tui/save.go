@@ -77,13 +77,13 @@ func (r *runState) save() tea.Cmd {
 		r.setNote(err.Error(), true)
 		return nil
 	}
-	warn, err := checkReplay(r.scen, r.sess, b)
+	base := fileStem(r.scen.Name) + "-session"
+	dir := r.dir
+	warn, err := checkReplay(r.scen, r.sess, b, filepath.Join(dir, base+".toml"))
 	if err != nil {
 		r.setNote(err.Error(), true)
 		return nil
 	}
-	base := fileStem(r.scen.Name) + "-session"
-	dir := r.dir
 	r.setNote("saving…", false)
 	return func() tea.Msg {
 		path, err := writeNew(dir, base, ".toml", b)
@@ -91,14 +91,22 @@ func (r *runState) save() tea.Cmd {
 	}
 }
 
-// checkReplay loads the saved text as `stampede run` will and compares the
-// world each variant builds with the live one. A file that does not load
-// is an error (a bug); a variant whose world differs (its overrides replace
-// a list the session added to, such as all the faults) is a warning.
-func checkReplay(sc *scenarios.Scenario, s *session.Group, src []byte) (warn string, err error) {
-	doc, err := scenarios.Load(fileStem(sc.Name)+"-session.toml", src)
+// checkReplay loads the saved text, with the data files it names read as
+// the scenario's own (sc.Open), and compares the world each variant builds
+// with the live one. A file that does not load is an error (a bug); a
+// variant whose world differs (its overrides replace a list the session
+// added to, such as all the faults) is a warning. So is a file that does
+// not load where it is saved (as saved, a path like dir/name-session.toml),
+// as `stampede run` will load it: the data files it names are relative to
+// the scenario's file (or embedded in a built-in), not to the save.
+func checkReplay(sc *scenarios.Scenario, s *session.Group, src []byte, saved string) (warn string, err error) {
+	doc, err := scenarios.LoadWith(saved, src, scenarios.LoadOptions{Open: sc.Open})
 	if err != nil {
 		return "", fmt.Errorf("save: the session does not load back (please report this): %w", err)
+	}
+	var warns []string
+	if _, ferr := scenarios.LoadFile(saved, src, scenarios.LoadOptions{}); ferr != nil {
+		warns = append(warns, fmt.Sprintf("it does not load where it is saved (its data files are named relative to %s): %v", sc.File, ferr))
 	}
 	var differ []string
 	for i, name := range s.Names() {
@@ -115,9 +123,9 @@ func checkReplay(sc *scenarios.Scenario, s *session.Group, src []byte) (warn str
 		}
 	}
 	if len(differ) > 0 {
-		return "the replay of " + strings.Join(differ, ", ") + " will differ: its overrides replace what the session changed", nil
+		warns = append(warns, "the replay of "+strings.Join(differ, ", ")+" will differ: its overrides replace what the session changed")
 	}
-	return "", nil
+	return strings.Join(warns, "; "), nil
 }
 
 // fileStem makes a scenario name usable in a file name.

@@ -15,7 +15,6 @@ import (
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/plots"
 	"github.com/stampede-sim/stampede/scenarios"
-	"github.com/stampede-sim/stampede/sim"
 )
 
 type runCmd struct {
@@ -262,7 +261,7 @@ func (c *runCmd) runShard(e *env, opts scenarios.Options) error {
 func loadScenario(arg string, force bool) (*scenarios.Scenario, error) {
 	src, err := os.ReadFile(arg)
 	if err == nil {
-		return scenarios.LoadWith(arg, src, scenarios.LoadOptions{Force: force, Open: dataOpener(arg)})
+		return scenarios.LoadFile(arg, src, scenarios.LoadOptions{Force: force})
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
@@ -274,18 +273,6 @@ func loadScenario(arg string, force bool) (*scenarios.Scenario, error) {
 		return nil, fmt.Errorf("%q is neither a file nor a built-in scenario: %w", arg, berr)
 	}
 	return scenarios.LoadBuiltin(arg)
-}
-
-// dataOpener opens the data files a scenario file names: absolute, or
-// relative to the scenario file's directory.
-func dataOpener(scenarioFile string) sim.Opener {
-	dir := filepath.Dir(scenarioFile)
-	return func(name string) (io.ReadCloser, error) {
-		if !filepath.IsAbs(name) {
-			name = filepath.Join(dir, filepath.FromSlash(name))
-		}
-		return os.Open(name)
-	}
 }
 
 // printResult prints the table (coloured on a terminal) or the JSON.

@@ -87,6 +87,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(w, "### Steady state (%s per level)\n\n", *duration)
 	fmt.Fprintf(w, "| level | rate (calls/s) | db utilisation | | throughput (calls/s) | p50 | p99 | verdict |\n|---|---|---|---|---|---|---|---|\n")
 	var base []byte
+	var baseFile string // where base was written: its data files are beside it
 	var capacity float64
 	ok := true
 	var notes []string
@@ -105,7 +106,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if base == nil {
-			base = src
+			base, baseFile = src, filepath.Join(cfg.out, "fitted.toml")
 		}
 		db := fitted(m, "db")
 		// The real capacity: the nominal service time plus what the
@@ -132,7 +133,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		100*throughputBar, 100*latencyBar)
 	fmt.Fprintf(w, "\nThe machine while the testbed ran (a 10 ms sleep late by more than %s is a stall of the whole process): %s.\n", stallOver, strings.Join(notes, "; "))
 	if *whatIf {
-		good, err := validateWhatIf(w, stderr, base, capacity, *out, *seed)
+		good, err := validateWhatIf(w, stderr, baseFile, base, capacity, *out, *seed)
 		if err != nil {
 			return err
 		}
@@ -236,11 +237,12 @@ func whatIfScenario(base []byte, length time.Duration, attempts int, rate float6
 	return []byte(src), set
 }
 
-// simulate runs the what-if at length with seeds 1..n: the fraction that
-// recovered and their mean recovery time (NaN if none did).
-func simulate(base []byte, length time.Duration, attempts int, rate float64, n int) (float64, float64, error) {
+// simulate runs the what-if on base, the fitted scenario written at file,
+// at length with seeds 1..n: the fraction that recovered and their mean
+// recovery time (NaN if none did).
+func simulate(file string, base []byte, length time.Duration, attempts int, rate float64, n int) (float64, float64, error) {
 	src, set := whatIfScenario(base, length, attempts, rate)
-	s, err := scenarios.Load("whatif.toml", src)
+	s, err := scenarios.LoadFile(filepath.Join(filepath.Dir(file), "whatif.toml"), src, scenarios.LoadOptions{})
 	if err != nil {
 		return 0, 0, err
 	}

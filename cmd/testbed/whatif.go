@@ -15,7 +15,7 @@ const noRetryLength = 10 * time.Second
 // the fitted system into a retry storm it does not leave, then runs the
 // real system below and above it and compares the verdicts and the
 // recovery times.
-func validateWhatIf(w, stderr io.Writer, base []byte, capacity float64, out string, seed uint64) (bool, error) {
+func validateWhatIf(w, stderr io.Writer, baseFile string, base []byte, capacity float64, out string, seed uint64) (bool, error) {
 	fmt.Fprintf(w, "\n### What-if: db slows down %dx at %s, clients retry without budget\n\n", whatFactor, whatAt)
 	fmt.Fprintf(w, "Client policy: timeout %s, %d attempts, no backoff, no budget; the pool sizes and queue limits are given (a calm run cannot show them).\n\n",
 		whatTimeout, whatAttempts)
@@ -24,7 +24,7 @@ func validateWhatIf(w, stderr io.Writer, base []byte, capacity float64, out stri
 	tip := time.Duration(0)
 	var search []string
 	for l := step; l <= 12*time.Second; l += step {
-		frac, _, err := simulate(base, l, whatAttempts, 0, seeds)
+		frac, _, err := simulate(baseFile, base, l, whatAttempts, 0, seeds)
 		if err != nil {
 			return false, err
 		}
@@ -54,7 +54,7 @@ func validateWhatIf(w, stderr io.Writer, base []byte, capacity float64, out stri
 	}{{below, whatAttempts, 0}, {above, whatAttempts, 0}, {noRetryLength, 1, 0.8 * capacity}}
 	for i, cs := range cases {
 		l := cs.length
-		frac, simT, err := simulate(base, l, cs.attempts, cs.rate, seeds)
+		frac, simT, err := simulate(baseFile, base, l, cs.attempts, cs.rate, seeds)
 		if err != nil {
 			return false, err
 		}

@@ -33,9 +33,10 @@ type Report struct {
 }
 
 // Compare runs the fitted scenario (its base variant) and reports it
-// against the model it was fitted from. set are --set overrides.
+// against the model it was fitted from. file is where the scenario was
+// written (its data files are beside it); set are --set overrides.
 func Compare(m *Model, file string, src []byte, set []string) (*Report, error) {
-	s, err := scenarios.Load(file, src)
+	s, err := scenarios.LoadFile(file, src, scenarios.LoadOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("the fitted scenario does not load (a bug in stampede fit): %w", err)
 	}
