@@ -80,8 +80,24 @@ func (c *fitCmd) Run(e *env) error {
 	if c.Out == "-" {
 		name = "fitted"
 	}
-	src := fit.Scenario(m, name)
+	src, files := fit.Scenario(m, name)
 	m.W.Write(e.stderr, "stampede fit: ")
+	// The data files (rate curves) go beside the scenario, which names
+	// them relative to itself: beside -o FILE, or in the current
+	// directory for stdout.
+	dir := "."
+	if c.Out != "-" {
+		dir = filepath.Dir(c.Out)
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return err
+		}
+		if c.Out == "-" {
+			fmt.Fprintf(e.stderr, "stampede fit: wrote %s (the scenario names it)\n", p)
+		}
+	}
 	if c.Out == "-" {
 		if _, err := e.stdout.Write(src); err != nil {
 			return err
@@ -94,8 +110,12 @@ func (c *fitCmd) Run(e *env) error {
 		if m.Spans == 0 {
 			what = fmt.Sprintf("%d Prometheus series", len(series))
 		}
-		fmt.Fprintf(e.stdout, "fitted %s (%.1f s): %d services, %d edges, %d clients -> %s\n",
-			what, m.Window, len(m.Services), len(m.Edges), len(m.Clients), c.Out)
+		also := ""
+		for _, f := range files {
+			also += ", " + filepath.Join(dir, f.Name)
+		}
+		fmt.Fprintf(e.stdout, "fitted %s (%.1f s): %d services, %d edges, %d clients -> %s%s\n",
+			what, m.Window, len(m.Services), len(m.Edges), len(m.Clients), c.Out, also)
 	}
 	if c.NoReport {
 		return nil

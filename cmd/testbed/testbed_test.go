@@ -132,8 +132,14 @@ func fitBack(t *testing.T, path string, rate float64) {
 	if len(m.Services) != 3 || m.Services[1].Name != "db" || m.Services[1].Time.Mean < 0.015 || m.Services[1].Time.Mean > 0.03 {
 		t.Errorf("db's own time: %+v", m.Services)
 	}
-	src := fit.Scenario(m, "testbed")
-	rep, err := fit.Compare(m, "testbed.toml", src, nil)
+	src, files := fit.Scenario(m, "testbed")
+	dir := t.TempDir()
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := fit.Compare(m, filepath.Join(dir, "testbed.toml"), src, nil)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}

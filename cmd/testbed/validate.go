@@ -180,9 +180,11 @@ func runAndFit(cfg config) (measured, *fit.Model, []byte, stalls, error) {
 		return measured{}, nil, nil, stalls{}, err
 	}
 	m.Inputs = []string{path}
-	src := fit.Scenario(m, "testbed")
-	if err := os.WriteFile(filepath.Join(cfg.out, "fitted.toml"), src, 0o644); err != nil {
-		return measured{}, nil, nil, stalls{}, err
+	src, files := fit.Scenario(m, "fitted")
+	for _, f := range append(files, fit.DataFile{Name: "fitted.toml", Data: src}) {
+		if err := os.WriteFile(filepath.Join(cfg.out, f.Name), f.Data, 0o644); err != nil {
+			return measured{}, nil, nil, stalls{}, err
+		}
 	}
 	return measure(res.calls), m, src, res.stall, nil
 }

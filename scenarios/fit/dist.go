@@ -40,7 +40,10 @@ type candidate struct {
 // the mean sets the utilisation, which matters more to queueing than the
 // shape. Families: constant, exponential, Erlang (gamma with a whole
 // shape, by moments), lognormal (by moments, and by median and p90),
-// Weibull (by mean and CV), normal, uniform (by moments).
+// Weibull (by mean and CV), normal, uniform (by moments). When even the
+// closest is a poor fit (KS over PoorFit), the data's own histogram is
+// taken instead (an empirical buckets(...) distribution), the family it
+// beat named in Runner.
 func fitDist(st *stat) Fitted {
 	f := Fitted{N: st.n(), Mean: st.mean(), SD: st.sd(), P50: st.q(0.5), P90: st.q(0.9), P99: st.q(0.99)}
 	m, sd := f.Mean, f.SD
@@ -100,6 +103,14 @@ func fitDist(st *stat) Fitted {
 	f.Dist, f.Family, f.Method, f.KS = c.dist, c.family, c.method, ks[best]
 	if second >= 0 {
 		f.Runner = fmt.Sprintf("%s %.3f", cands[second].dist, ks[second])
+	}
+	if f.KS > PoorFit {
+		if e, _, ok := empirical(st); ok {
+			if eks := ksDistance(&st.h, e.cdf); eks < f.KS {
+				f.Runner = fmt.Sprintf("%s %.3f, a poor fit (KS over %.2f)", c.dist, f.KS, PoorFit)
+				f.Dist, f.Family, f.Method, f.KS = e.dist, e.family, e.method, eks
+			}
+		}
 	}
 	return f
 }

@@ -6,11 +6,14 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stampede-sim/stampede/scenarios"
+	"github.com/stampede-sim/stampede/sim"
 )
 
 // synth writes OTLP JSON lines for n calls of a known system: a loadgen
@@ -120,10 +123,25 @@ func TestFitKnownSystem(t *testing.T) {
 	if n := len(m.W.Names()); n != 0 {
 		t.Errorf("warnings on clean input: %v", m.W.Names())
 	}
-	src := Scenario(m, "known")
-	if _, err := scenarios.Load("known.toml", src); err != nil {
+	loadFitted(t, m, "known")
+}
+
+// loadFitted writes the fitted scenario and its data files to a new
+// directory and loads it from there, as stampede run will.
+func loadFitted(t *testing.T, m *Model, name string) (file string, src []byte, files []DataFile) {
+	t.Helper()
+	src, files = Scenario(m, name)
+	dir := t.TempDir()
+	file = filepath.Join(dir, name+".toml")
+	for _, f := range append(files, DataFile{Name: name + ".toml", Data: src}) {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := scenarios.LoadFile(file, src, scenarios.LoadOptions{}); err != nil {
 		t.Fatalf("fitted scenario does not load: %v\n%s", err, src)
 	}
+	return file, src, files
 }
 
 func TestZipkin(t *testing.T) {
@@ -219,8 +237,28 @@ func TestPrometheus(t *testing.T) {
 	if err != nil || len(m.Services) != 1 {
 		t.Fatalf("FromPrometheus: %v", err)
 	}
-	if _, err := scenarios.Load("p.toml", Scenario(m, "p")); err != nil {
-		t.Errorf("prometheus scenario does not load: %v", err)
+	// The rate replays as recorded, from a data file beside the
+	// scenario; the latency is the histogram itself, its +Inf bucket
+	// (10 requests above 100 ms) bounded at 2x the last bound, an
+	// assumption the scenario and the report name.
+	file, src, files := loadFitted(t, m, "p")
+	if len(files) != 1 || files[0].Name != "p-api-callers-rate.csv" || !strings.HasSuffix(string(files[0].Data), "t,calls_per_s\n0,100\n1,102\n3,98\n") {
+		t.Errorf("rate curve files %q", files)
+	}
+	for _, want := range []string{`replay.rate_curve = "p-api-callers-rate.csv"`, `service_time = "le(10ms: 100, 100ms: 190, 200ms: 200)"`,
+		"# ASSUMPTION to check: the histogram's +Inf bucket holds 10 requests (5.00%) above its last bound 100ms; they are spread evenly up to 200ms"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the scenario lacks %q:\n%s", want, src)
+		}
+	}
+	rep, err := Compare(m, file, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	if !strings.Contains(out.String(), "assumption: api: the histogram's +Inf bucket holds 10 requests") {
+		t.Errorf("the report does not name the assumption:\n%s", out.String())
 	}
 	for _, bad := range []struct{ src, want string }{
 		{`{"status":"error","errorType":"bad_data","error":"parse error"}`, "bad_data"},
@@ -285,5 +323,67 @@ func BenchmarkFit1MSpans(b *testing.B) {
 		if m.Spans < 999_000 {
 			b.Fatalf("%d spans", m.Spans)
 		}
+	}
+}
+
+// TestFitEmpiricalWhenPoor: bimodal own times (a cache hit at 2 ms, a miss
+// at 40 ms) fit no parametric family, so the fit takes the data's own
+// histogram, whose draws match the data by the KS distance, and names
+// the family it beat; data a family fits keeps that family.
+func TestFitEmpiricalWhenPoor(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var st stat
+	for range 20000 {
+		x := 0.002 * (1 + 0.1*r.NormFloat64())
+		if r.Float64() < 0.3 {
+			x = 0.04 * (1 + 0.1*r.NormFloat64())
+		}
+		st.add(int64(x * 1e9))
+	}
+	f := fitDist(&st)
+	if f.Family != "empirical" || f.KS > 0.02 || !strings.Contains(f.Runner, "a poor fit") {
+		t.Fatalf("bimodal data fitted as %s (%s, KS %.3f; next %s); want empirical", f.Dist, f.Family, f.KS, f.Runner)
+	}
+	d, err := sim.ParseDist(f.Dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(d.Mean()/f.Mean-1) > 0.02 {
+		t.Errorf("empirical mean %v, data's %v", d.Mean(), f.Mean)
+	}
+	var drawn stat
+	dr := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		drawn.add(int64(d.Sample(dr)))
+	}
+	if ks := ksDistance(&drawn.h, bucketsCDFOf(t, &st)); ks > 0.03 {
+		t.Errorf("draws from the empirical fit are KS %.3f from the data", ks)
+	}
+}
+
+func bucketsCDFOf(t *testing.T, st *stat) func(float64) float64 {
+	t.Helper()
+	_, b, ok := empirical(st)
+	if !ok {
+		t.Fatal("no empirical fit")
+	}
+	return bucketsCDF(b)
+}
+
+// TestTraceRateCurve: a client whose rate moves replays its 10 s means as
+// a rate curve beside the scenario (the first also at 0), which loads.
+func TestTraceRateCurve(t *testing.T) {
+	m := &Model{W: &Warnings{}, Spans: 1, Window: 30, Services: []Service{{Name: "api", Workers: 4, Queue: -1, Time: Fitted{Dist: "exp(10ms)"}}},
+		Clients: []Client{{Name: "lg", Target: "api", Rate: 20, Curve: []float64{10, 30, 20}, CurveStep: 10, MaxAttempts: 1}}}
+	_, src, files := loadFitted(t, m, "moving")
+	if len(files) != 1 || files[0].Name != "moving-lg-rate.csv" || !strings.HasSuffix(string(files[0].Data), "t,calls_per_s\n0,10\n5,10\n15,30\n25,20\n") {
+		t.Errorf("rate curve %q", files)
+	}
+	if !strings.Contains(string(src), `replay.rate_curve = "moving-lg-rate.csv"`) || strings.Contains(string(src), "\nrate = ") {
+		t.Errorf("the client does not replay its curve:\n%s", src)
+	}
+	m.Clients[0].Steady = true
+	if src, files := Scenario(m, "steady"); len(files) != 0 || !strings.Contains(string(src), "\nrate = 20") {
+		t.Errorf("a steady client: %d files\n%s", len(files), src)
 	}
 }

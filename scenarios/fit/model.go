@@ -22,6 +22,10 @@ type Model struct {
 	// Metrics holds what Prometheus query_range answers said.
 	Metrics []Series
 	W       *Warnings
+	// Assumptions are the values the fit had to choose that the data
+	// does not show (a histogram's +Inf bucket given a finite bound), in
+	// words, for the scenario's comments and the fit report.
+	Assumptions []string
 }
 
 // Quantiles are observed latencies (s) and their count.
@@ -40,6 +44,7 @@ type Service struct {
 	Requests, Errors, Rejected int64
 	Throughput                 float64 // served without error, per s
 	Time                       Fitted  // own time over all operations
+	TimeAssumption             string  // what Time assumes beyond the data, if anything
 	Ops                        []Op
 	Latency                    Quantiles // server spans that succeeded
 	WaitMean                   float64   // mean queue wait (s), of requests with a queue.wait span
@@ -89,6 +94,10 @@ type Client struct {
 	Steady    bool
 	Curve     []float64
 	CurveStep float64
+	// Points, from a Prometheus rate series, are its (s since the first
+	// sample, calls/s) samples as recorded: the scenario replays them as
+	// a rate curve (replay.rate_curve) rather than a mean.
+	Points [][2]float64
 	// Timeout (s) is the median duration of the attempts that timed out;
 	// 0 when none did.
 	Timeout     float64

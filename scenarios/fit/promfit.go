@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/stampede-sim/stampede/sim"
 )
 
 // Roles of a Prometheus series in a fit. A histogram is a latency; any
@@ -15,9 +17,9 @@ const (
 )
 
 // FromPrometheus fits a scenario from metrics alone: for each service
-// (the series' service label) with a request rate, a client at that rate
-// (a schedule if it moves) calling a service whose service time is a
-// lognormal through the latency histogram's median and p90. Without
+// (the series' service label) with a request rate, a client replaying
+// that rate as recorded (a rate curve) calling a service whose service
+// time is the latency histogram itself (an empirical le(...)). Without
 // traces there is no call graph, and the latency includes queueing and
 // downstream calls: the service time is an upper bound, and both are
 // said in the scenario.
@@ -59,37 +61,32 @@ func FromPrometheus(series []Series, w *Warnings, opts Options) (*Model, error) 
 		c.Seconds = len(rate.Points)
 		c.RateSD = sqrtPos((ss - sum*sum/n) / math.Max(n-1, 1))
 		// A rate series is already smoothed by its range: call it moving
-		// when its spread is over a tenth of its mean.
-		if c.RateSD > 0.1*c.Rate && len(rate.Points) >= 20 {
-			c.Steady = false
-			step := (l - f) / float64(len(rate.Points)-1)
-			per := max(1, int(math.Round(10/math.Max(step, 1e-9))))
-			c.CurveStep = float64(per) * step
-			for i := 0; i < len(rate.Points); i += per {
-				j := min(i+per, len(rate.Points))
-				var s float64
-				for _, p := range rate.Points[i:j] {
-					s += p[1]
-				}
-				c.Curve = append(c.Curve, s/float64(j-i))
-			}
-		}
+		// when its spread is over a tenth of its mean. Either way the
+		// scenario replays it as recorded (Points).
+		c.Steady = c.RateSD <= 0.1*c.Rate || len(rate.Points) < 20
 		svc := Service{Name: name, Throughput: c.Rate, Queue: -1, Requests: int64(math.Round(c.Rate * (l - f))),
 			QueueHow: "assumption: unbounded (metrics cannot show a queue limit)"}
+		for _, p := range rate.Points {
+			c.Points = append(c.Points, [2]float64{p[0] - f, p[1]})
+		}
+		var mean float64
 		if lat != nil {
 			q := Quantiles{N: int64(lat.Buckets[len(lat.Buckets)-1][1]), P50: lat.Quantile(0.5), P90: lat.Quantile(0.9), P99: lat.Quantile(0.99)}
 			svc.Latency, c.Latency = q, q
-			sigma := 0.5
-			if q.P90 > q.P50 && q.P50 > 0 {
-				sigma = math.Log(q.P90/q.P50) / 1.2815515655446004
+			t, assumption, err := latencyDist(lat)
+			if err != nil {
+				return nil, err
 			}
-			svc.Time = Fitted{Dist: fmt.Sprintf("lognormal(%s, %s)", dur(q.P50), num(sigma)), Family: "lognormal",
-				Method: fmt.Sprintf("the median and p90 of the latency histogram (%s, %d steps, %d skipped); it includes queueing and downstream calls, so it is an upper bound on the service time", lat.File, lat.Steps, lat.Skipped),
-				N:      q.N, P50: q.P50, P90: q.P90, P99: q.P99}
+			t.N, t.P50, t.P90, t.P99 = q.N, q.P50, q.P90, q.P99
+			svc.Time, mean = t, t.Mean
+			if assumption != "" {
+				svc.TimeAssumption = assumption
+				m.Assumptions = append(m.Assumptions, name+": "+assumption)
+			}
 		} else {
-			svc.Time = Fitted{Dist: "exp(10ms)", Family: "exp", Method: "ASSUMPTION: no latency histogram for this service"}
+			svc.Time = Fitted{Dist: "exp(10ms)", Family: "exp", Method: "ASSUMPTION: no latency histogram for this service", Mean: 0.01}
+			mean = 0.01
 		}
-		mean := svc.Time.P50 * math.Exp(0.5*math.Pow(math.Log(math.Max(svc.Time.P90, 1e-9)/math.Max(svc.Time.P50, 1e-9))/1.2816, 2))
 		svc.Workers = max(1, int(math.Ceil(2*c.Rate*mean)))
 		svc.WorkersHow = fmt.Sprintf("ASSUMPTION to check: twice the mean busy count by Little's law (%.1f/s x %s)", c.Rate, dur(mean))
 		svc.Assumed = true
@@ -115,4 +112,59 @@ func FromPrometheus(series []Series, w *Warnings, opts Options) (*Model, error) 
 		return nil, fmt.Errorf("the Prometheus series cover no time (an empty window?)")
 	}
 	return m, nil
+}
+
+// TopBoundFactor is what the fit multiplies a histogram's last finite
+// bound by to bound its +Inf bucket: a histogram does not say how far
+// above its last bound the slowest requests were, and a simulator needs
+// a number. It is an assumption, written as one in the scenario and the
+// fit report.
+const TopBoundFactor = 2
+
+// latencyDist is a latency histogram as an empirical le(...)
+// distribution. When its +Inf bucket holds requests above the last finite
+// bound, those are spread up to TopBoundFactor times that bound, and
+// assumption says so with the count; otherwise assumption is empty.
+func latencyDist(lat *Series) (f Fitted, assumption string, err error) {
+	b := lat.Buckets
+	total := b[len(b)-1][1]
+	// The finite buckets above 0, without the empty ones below the
+	// first that counts (but the last of them, where the data starts)
+	// and the full ones above the first that holds them all.
+	var fin [][2]float64
+	for _, bk := range b[:len(b)-1] {
+		if bk[0] > 0 { // le="0": nothing is faster than 0
+			fin = append(fin, bk)
+		}
+	}
+	from, to := 0, len(fin)
+	for from+1 < len(fin) && fin[from+1][1] <= 0 {
+		from++
+	}
+	for to > from+1 && fin[to-2][1] >= fin[len(fin)-1][1] {
+		to--
+	}
+	var parts []string
+	lastLe, lastC := 0.0, 0.0
+	for _, bk := range fin[from:to] {
+		parts = append(parts, fmt.Sprintf("%s: %s", dur(bk[0]), num6(bk[1])))
+		lastLe, lastC = bk[0], bk[1]
+	}
+	if len(parts) == 0 {
+		return f, "", &InputError{File: lat.File, Msg: fmt.Sprintf("histogram %s has no finite le bound above 0: its latencies cannot be placed", lat.Labels)}
+	}
+	if above := total - lastC; above > 1e-9*total {
+		top := TopBoundFactor * lastLe
+		parts = append(parts, fmt.Sprintf("%s: %s", dur(top), num6(total)))
+		assumption = fmt.Sprintf("the histogram's +Inf bucket holds %s requests (%.2f%%) above its last bound %s; they are spread evenly up to %s (%dx that bound), which the data cannot show",
+			num6(above), 100*above/total, dur(lastLe), dur(top), TopBoundFactor)
+	}
+	f.Dist = "le(" + strings.Join(parts, ", ") + ")"
+	d, err := sim.ParseDist(f.Dist)
+	if err != nil {
+		return f, "", &InputError{File: lat.File, Msg: fmt.Sprintf("histogram %s: %v", lat.Labels, err)}
+	}
+	f.Family, f.Mean, f.SD = "empirical", d.Mean(), math.Sqrt(d.Variance())
+	f.Method = fmt.Sprintf("the latency histogram itself (%s, %d steps summed, %d skipped), interpolated inside its buckets; it includes queueing and downstream calls, so it is an upper bound on the service time", lat.File, lat.Steps, lat.Skipped)
+	return f, assumption, nil
 }

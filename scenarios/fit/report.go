@@ -30,6 +30,9 @@ type Report struct {
 	Rows []Row
 	// Claims and Failed count the scenario's [[expect]] claims.
 	Claims, Failed int
+	// Assumptions are the model's (Model.Assumptions): what the
+	// simulation rests on that the data did not show.
+	Assumptions []string
 }
 
 // Compare runs the fitted scenario (its base variant) and reports it
@@ -56,7 +59,7 @@ func Compare(m *Model, file string, src []byte, set []string) (*Report, error) {
 	for _, sv := range m.Services {
 		names[sv.Name] = true
 	}
-	r := &Report{Claims: len(res.Claims), Failed: len(res.Failed())}
+	r := &Report{Claims: len(res.Claims), Failed: len(res.Failed()), Assumptions: m.Assumptions}
 	for _, c := range m.Clients {
 		name := c.Name
 		if names[name] {
@@ -97,6 +100,9 @@ func (r *Report) Write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "claims: %d of %d hold (throughput within %.0f%%, p50 and p99 within %.0f%%)\n",
 		r.Claims-r.Failed, r.Claims, 100*ThroughputBand, 100*LatencyBand)
+	for _, a := range r.Assumptions {
+		fmt.Fprintf(w, "assumption: %s\n", a)
+	}
 }
 
 func pair(obs, sim float64, seconds bool) string {

@@ -16,11 +16,21 @@ const (
 	LatencyBand    = 0.15
 )
 
+// DataFile is a data file a fitted scenario names (a rate curve), to be
+// written beside it: Name is relative to the scenario file.
+type DataFile struct {
+	Name string
+	Data []byte
+}
+
 // Scenario writes the model as a commented scenario file: every fitted
 // value with its evidence, every assumption marked, and [[expect]] claims
-// that the baseline reproduces the observed throughput and latency.
-func Scenario(m *Model, name string) []byte {
+// that the baseline reproduces the observed throughput and latency. name
+// is the scenario file's stem; the data files it names (NAME-CLIENT-rate.csv)
+// must be written beside it.
+func Scenario(m *Model, name string) ([]byte, []DataFile) {
 	var b bytes.Buffer
+	var files []DataFile
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# Fitted by `stampede fit` from %s:\n", strings.Join(m.Inputs, ", "))
 	if m.Spans > 0 {
@@ -40,6 +50,9 @@ func Scenario(m *Model, name string) []byte {
 	p("# could not be read from the data: check them against your configuration.\n")
 	for _, n := range m.W.Names() {
 		p("# warning %s: %d: %s\n", n, m.W.Count(n), warningText[n])
+	}
+	for _, a := range m.Assumptions {
+		p("# ASSUMPTION to check: %s\n", a)
 	}
 	p("title = %q\n", "Fitted: "+name)
 	p("about = \"\"\"\nA scenario fitted from telemetry by stampede fit: services, call graph,\nown times, arrival rates, timeouts and retries as observed. Edit it, then\nask what-if questions with [[faults]] and [[variants]] (docs/CALIBRATION.md).\n\"\"\"\n")
@@ -70,6 +83,12 @@ func Scenario(m *Model, name string) []byte {
 		for _, op := range s.Ops {
 			p("# own time of %q (span minus queue wait and calls): %s\n", op.Name, evidence(op.Fitted))
 		}
+		if s.TimeAssumption != "" {
+			p("# ASSUMPTION to check: %s\n", s.TimeAssumption)
+		}
+		if s.Time.Family == "empirical" && s.Time.Runner != "" {
+			p("# empirical (KS %.3f from the data): the closest parametric fit, %s\n", s.Time.KS, s.Time.Runner)
+		}
 		p("service_time = %q   # %s by %s\n", s.Time.Dist, s.Time.Family, s.Time.Method)
 		var calls []string
 		for _, e := range m.Edges {
@@ -98,35 +117,43 @@ func Scenario(m *Model, name string) []byte {
 		}
 	}
 	for _, c := range m.Clients {
-		name := c.Name
-		if names[name] {
-			name += "-client"
+		cname := c.Name
+		if names[cname] {
+			cname += "-client"
 		}
-		p("\n[[clients]]\nname = %q\ntarget = %q\n", name, c.Target)
-		p("# %d calls in %.1f s, %d succeeded; %d attempts (%.3f per call)\n", c.Calls, float64(c.last-c.first)/1e9, c.OK, c.Attempts, float64(c.Attempts)/float64(max(c.Calls, 1)))
-		p("rate = %s   # calls/s; per-second counts: sd %.2f over %d s, Poisson's would be %.2f\n", num4(c.Rate), c.RateSD, c.Seconds, math.Sqrt(c.Rate))
-		if !c.Steady {
-			p("# the rate moves (variance %.1f x Poisson's): a schedule of its %g s means, ramped\n", c.RateSD*c.RateSD/c.Rate, c.CurveStep)
-			var pts []string
-			for i, r := range c.Curve {
-				pts = append(pts, fmt.Sprintf("{ at = %q, rate = %s, ramp = true }", dur(float64(i+1)*c.CurveStep-c.CurveStep/2), num4(r)))
-			}
-			if len(pts) > 0 {
-				p("schedule = [%s]\n", strings.Join(pts, ", "))
-			}
+		p("\n[[clients]]\nname = %q\ntarget = %q\n", cname, c.Target)
+		if m.Spans > 0 {
+			p("# %d calls in %.1f s, %d succeeded; %d attempts (%.3f per call)\n", c.Calls, float64(c.last-c.first)/1e9, c.OK, c.Attempts, float64(c.Attempts)/float64(max(c.Calls, 1)))
 		}
-		if c.Timeout > 0 {
+		if rows := c.curve(); rows != nil {
+			file := fmt.Sprintf("%s-%s-rate.csv", name, cname)
+			files = append(files, DataFile{Name: file, Data: curveCSV(c, rows)})
+			if len(c.Points) > 0 {
+				p("# the rate as recorded, %d samples (mean %s, sd %.2f): replayed, Poisson arrivals inside\n", len(rows), num4(c.Rate), c.RateSD)
+			} else {
+				p("# the rate moves (variance %.1f x Poisson's): its %g s means, replayed, Poisson arrivals inside\n", c.RateSD*c.RateSD/c.Rate, c.CurveStep)
+			}
+			p("# rate = %s   # the mean, to use instead of the curve\n", num4(c.Rate))
+			p("replay.rate_curve = %q   # t (s from the first sample), calls/s\nreplay.shape = \"linear\"\n", file)
+		} else {
+			p("rate = %s   # calls/s; per-second counts: sd %.2f over %d s, Poisson's would be %.2f\n", num4(c.Rate), c.RateSD, c.Seconds, math.Sqrt(c.Rate))
+		}
+		if m.Spans == 0 {
+			p("# timeout, retry: ASSUMPTION none (metrics cannot show them; calls have a p99 of %s)\n", ms(c.Latency.P99))
+		} else if c.Timeout > 0 {
 			p("timeout = %q   # median duration of the %d attempts that timed out\n", dur(c.Timeout), c.Timeouts)
 		} else {
 			p("# timeout: none seen to fire (no attempt timed out; p99 of calls %s)\n", ms(c.Latency.P99))
 		}
-		if c.MaxAttempts > 1 {
+		switch {
+		case m.Spans == 0:
+		case c.MaxAttempts > 1:
 			backoff := `backoff = "none"`
 			if c.RetryGap >= 1e-3 {
 				backoff = fmt.Sprintf(`backoff = "constant", base = %q`, dur(c.RetryGap))
 			}
 			p("retry = { attempts = %d, %s }   # up to %d attempts per call seen; mean gap before a retry %s\n", c.MaxAttempts, backoff, c.MaxAttempts, ms(c.RetryGap))
-		} else {
+		default:
 			p("# retry: none seen (one attempt per call)\n")
 		}
 		if c.OneWay >= 20e-6 {
@@ -134,6 +161,39 @@ func Scenario(m *Model, name string) []byte {
 		}
 	}
 	writeExpect(&b, m, names)
+	return b.Bytes(), files
+}
+
+// curve is the client's rate over time as (s from the start, calls/s)
+// rows, nil for a steady rate: a Prometheus rate series as recorded, or
+// the traces' CurveStep means at their midpoints (the first also at 0).
+func (c *Client) curve() [][2]float64 {
+	if len(c.Points) >= 2 {
+		return c.Points
+	}
+	if c.Steady || len(c.Curve) == 0 {
+		return nil
+	}
+	rows := [][2]float64{{0, c.Curve[0]}}
+	for i, r := range c.Curve {
+		rows = append(rows, [2]float64{(float64(i) + 0.5) * c.CurveStep, r})
+	}
+	return rows
+}
+
+// curveCSV writes rows as a rate curve data file (docs/SCENARIOS.md,
+// Recorded traffic).
+func curveCSV(c Client, rows [][2]float64) []byte {
+	var b bytes.Buffer
+	if len(c.Points) > 0 {
+		fmt.Fprintf(&b, "# %s: calls/s as the Prometheus rate series recorded it, t in s from its first sample\n", c.Target)
+	} else {
+		fmt.Fprintf(&b, "# %s: calls/s per %g s of the traces (means at their midpoints), t in s from the first call\n", c.Target, c.CurveStep)
+	}
+	b.WriteString("t,calls_per_s\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s\n", strconv.FormatFloat(r[0], 'f', -1, 64), strconv.FormatFloat(r[1], 'g', 6, 64))
+	}
 	return b.Bytes()
 }
 
@@ -159,8 +219,12 @@ func writeExpect(b *bytes.Buffer, m *Model, names map[string]bool) {
 }
 
 func evidence(f Fitted) string {
+	dist := f.Dist
+	if f.Family == "empirical" {
+		dist = "empirical"
+	}
 	s := fmt.Sprintf("%d spans, mean %s sd %s, p50 %s p90 %s p99 %s -> %s by %s (KS %.3f)",
-		f.N, ms(f.Mean), ms(f.SD), ms(f.P50), ms(f.P90), ms(f.P99), f.Dist, f.Method, f.KS)
+		f.N, ms(f.Mean), ms(f.SD), ms(f.P50), ms(f.P90), ms(f.P99), dist, f.Method, f.KS)
 	if f.Runner != "" {
 		s += "; next: " + f.Runner
 	}
