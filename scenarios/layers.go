@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // The per-layer tables under the results table: how each call edge of a
@@ -19,13 +21,13 @@ import (
 // writeLayerTables writes the per-layer tables after the results table,
 // for a run without a sweep: a sweep's table is long already, and
 // report.md (writeLayerReport) has its layers.
-func (r *Result) writeLayerTables(bw *bufio.Writer, color bool) {
+func (r *Result) writeLayerTables(bw *bufio.Writer, color bool, width int) {
 	if len(r.Axes) > 0 {
 		return
 	}
 	for _, t := range r.layerTables() {
-		bw.WriteString("\n" + t.title + "\n")
-		writeAligned(bw, t.cells, t.right, color)
+		bw.WriteString("\n" + results.FitProse(t.title, width) + "\n")
+		writeAligned(bw, t.cells, t.right, color, width, trailing(t.cells, len(r.Axes)+1))
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/stampede-sim/stampede/models/results"
 )
@@ -195,6 +194,12 @@ func (r *Result) WriteSeriesCSV(w io.Writer) error {
 type TableOptions struct {
 	// Color adds ANSI colours (for a terminal).
 	Color bool
+	// Width is the most columns a line may take (0: no limit): a table
+	// wider leaves out its least important columns and says which, and a
+	// table of more than 20 rows shows a summary of them unless All.
+	Width int
+	// All shows every row of a long table even with a Width.
+	All bool
 }
 
 // WriteTable writes an aligned table with one line per row: the sweep
@@ -210,19 +215,21 @@ func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
 	if r.Title != "" && r.Title != r.Scenario {
 		title += ": " + r.Title
 	}
-	head := fmt.Sprintf("%s  (seed %d, %s)", title, r.Seed, reps)
+	head := results.FitProse(fmt.Sprintf("%s  (seed %d, %s)", title, r.Seed, reps), opts.Width)
 	if opts.Color {
 		head = "\x1b[1m" + head + "\x1b[0m"
 	}
 	bw.WriteString(head + "\n\n")
+	r, hidden := r.collapsed(opts)
 	cells, right := r.cells()
-	writeAligned(bw, cells, right, opts.Color)
+	writeAligned(bw, cells, right, opts.Color, opts.Width, r.summaryOptional(), len(r.Axes)+7)
+	bw.WriteString(hidden)
 	if pc, pr := r.pairedCells(); pc != nil {
-		bw.WriteString("\n" + r.pairedNote() + "\n\n")
-		writeAligned(bw, pc, pr, false)
+		bw.WriteString("\n" + results.FitProse(r.pairedNote(), opts.Width) + "\n\n")
+		writeAligned(bw, pc, pr, false, opts.Width, trailing(pc, len(r.Axes)+2))
 	}
-	r.writeLayerTables(bw, opts.Color)
-	r.writeSLOTable(bw, opts.Color)
+	r.writeLayerTables(bw, opts.Color, opts.Width)
+	r.writeSLOTable(bw, opts.Color, opts.Width)
 	for _, s := range r.Stopped {
 		fmt.Fprintf(bw, "\nstopped: %s", s)
 	}
@@ -339,39 +346,6 @@ func verdict(r *Row) string {
 		return "-"
 	}
 	return strings.ReplaceAll(s, "_", " ")
-}
-
-func writeAligned(w *bufio.Writer, cells [][]string, right []bool, color bool) {
-	widths := make([]int, len(right))
-	for _, row := range cells {
-		for j, c := range row {
-			widths[j] = max(widths[j], utf8.RuneCountInString(c))
-		}
-	}
-	for i, row := range cells {
-		var b strings.Builder
-		for j, c := range row {
-			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(c))
-			if j > 0 {
-				b.WriteString("  ")
-			}
-			text := c
-			if color && i > 0 && j == len(row)-1 {
-				text = colorVerdict(c)
-			}
-			if color && i == 0 {
-				text = "\x1b[1m" + c + "\x1b[0m"
-			}
-			if right[j] {
-				b.WriteString(pad + text)
-			} else if j < len(row)-1 {
-				b.WriteString(text + pad)
-			} else {
-				b.WriteString(text)
-			}
-		}
-		w.WriteString(strings.TrimRight(b.String(), " ") + "\n")
-	}
 }
 
 func colorVerdict(s string) string {

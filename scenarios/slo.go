@@ -104,13 +104,13 @@ func fmtCount(x float64) string {
 }
 
 // writeSLOTable writes the SLO section after the results table, if any.
-func (r *Result) writeSLOTable(bw *bufio.Writer, color bool) {
+func (r *Result) writeSLOTable(bw *bufio.Writer, color bool, width int) {
 	cells, right := r.sloCells()
 	if cells == nil {
 		return
 	}
 	bw.WriteString("\n")
-	writeAligned(bw, cells, right, color)
+	writeAligned(bw, cells, right, color, width, trailing(cells, len(r.Axes)+2))
 }
 
 // writeSLOReport writes the SLO section of the Markdown report, if any.

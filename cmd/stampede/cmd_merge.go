@@ -11,12 +11,17 @@ import (
 )
 
 type mergeCmd struct {
-	Shards []string `arg:"" name:"dir" help:"Directories holding shard files (shard-I-of-N.jsonl), or the files themselves."`
-	JSON   bool     `name:"json" help:"Print the JSON summary instead of the table."`
-	Out    string   `help:"Write summary.json, series.csv and report.md to this directory." placeholder:"DIR"`
+	Shards     []string `arg:"" name:"dir" help:"Directories holding shard files (shard-I-of-N.jsonl), or the files themselves."`
+	JSON       bool     `name:"json" help:"Print the JSON summary instead of the table."`
+	Out        string   `help:"Write summary.json, series.csv and report.md to this directory." placeholder:"DIR"`
+	tableFlags `embed:""`
 }
 
 func (c *mergeCmd) Run(e *env) error {
+	table, err := c.tableOptions(e)
+	if err != nil {
+		return err
+	}
 	var files []string
 	for _, arg := range c.Shards {
 		st, err := os.Stat(arg)
@@ -47,7 +52,7 @@ func (c *mergeCmd) Run(e *env) error {
 	if err != nil {
 		return badInput(err)
 	}
-	if err := printResult(e, res, c.JSON); err != nil {
+	if err := printResult(e, res, c.JSON, table); err != nil {
 		return err
 	}
 	if c.Out != "" {

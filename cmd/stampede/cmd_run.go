@@ -32,6 +32,7 @@ type runCmd struct {
 	Baseline     string   `help:"Compare the results with an earlier one (a summary.json or --out directory, as stampede diff does) and exit 1 on a regression beyond the noise and --band." placeholder:"FILE"`
 	Band         string   `default:"5%" help:"With --baseline: the smallest relative change flagged (5% or 0.05)." placeholder:"PCT"`
 	profileFlags `embed:""`
+	tableFlags   `embed:""`
 	Traces       string `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE: in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing), or as OTLP JSON (Jaeger, Tempo, an OpenTelemetry Collector) when FILE ends in .otlp.json or .jsonl, or with --traces-format otlp." placeholder:"FILE"`
 	TracesFormat string `name:"traces-format" default:"auto" enum:"auto,chrome,otlp" help:"Format of --traces: chrome, otlp (OTLP JSON, one request per line as the Collector's file exporter writes), or auto (otlp for a name ending in .otlp.json or .jsonl, else chrome)."`
 }
@@ -58,6 +59,10 @@ func (c *runCmd) run(e *env) error {
 		return badInput(errors.New("--replications and --parallel must be >= 0"))
 	}
 	opts := c.options(e)
+	table, err := c.tableOptions(e)
+	if err != nil {
+		return err
+	}
 	if c.Plots && c.Out == "" {
 		return badInput(errors.New("--plots writes figures beside the data: give --out DIR too"))
 	}
@@ -107,7 +112,7 @@ func (c *runCmd) run(e *env) error {
 		if list != nil {
 			err = list.Add(res)
 		} else {
-			err = printResult(e, res, c.JSON)
+			err = printResult(e, res, c.JSON, table)
 		}
 		if err != nil {
 			return err
@@ -276,11 +281,11 @@ func loadScenario(arg string, force bool) (*scenarios.Scenario, error) {
 }
 
 // printResult prints the table (coloured on a terminal) or the JSON.
-func printResult(e *env, res *scenarios.Result, asJSON bool) error {
+func printResult(e *env, res *scenarios.Result, asJSON bool, table scenarios.TableOptions) error {
 	if asJSON {
 		return res.WriteJSON(e.stdout)
 	}
-	return res.WriteTable(e.stdout, scenarios.TableOptions{Color: colorOK(e.stdout)})
+	return res.WriteTable(e.stdout, table)
 }
 
 // checkTracesPath refuses, before anything runs, a --traces path that
