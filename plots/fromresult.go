@@ -32,7 +32,7 @@ func FromBatch(b *results.Batch, metric string) (*Set, error) {
 	if metric == "" {
 		metric = DefaultSweepMetric
 	}
-	set := &Set{Title: b.Title}
+	set := &Set{Title: b.Title, batch: b}
 	if set.Title == "" {
 		set.Title = b.Scenario
 	}

@@ -55,6 +55,7 @@ func TestGallery(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", sc.name, err)
 		}
+		set.Specs = specsOf(sc.s)
 		paths, err := WriteAll(dir, sc.name+"-", set, PNG, size)
 		if err != nil {
 			t.Fatalf("%s: %v", sc.name, err)

@@ -3,6 +3,7 @@ package plots
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 // catches results a figure cannot read (a new series kind, a new summary
 // shape) before a user does; that every figure reads at slide and paper size
 // (see layoutProblems); and that it renders to the same bytes
-// twice in each format.
+// twice in each format. The figures are the scenario's own: those it
+// declares in [[figures]], and the defaults of the other kinds.
 func TestEveryBuiltinPlots(t *testing.T) {
 	names := scenarios.BuiltinNames()
 	if len(names) == 0 {
@@ -39,9 +41,15 @@ func TestEveryBuiltinPlots(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			set.Specs = specsOf(s)
 			figs := set.Available()
 			if len(figs) == 0 {
 				t.Fatal("no figure available")
+			}
+			for _, sp := range set.Specs {
+				if !slices.Contains(figs, sp.FileName()) {
+					t.Errorf("declared figure %q is not drawn (figures: %v)", sp.FileName(), figs)
+				}
 			}
 			for _, fig := range figs {
 				f, err := set.Figure(fig)
@@ -65,4 +73,15 @@ func TestEveryBuiltinPlots(t *testing.T) {
 			}
 		})
 	}
+}
+
+// specsOf returns the figures s declares, as cmd/stampede passes them.
+func specsOf(s *scenarios.Scenario) []Spec {
+	var out []Spec
+	for _, f := range s.Figures {
+		out = append(out, Spec{Name: f.Name, Kind: f.Kind, Title: f.Title, Subtitle: f.Subtitle,
+			Variants: f.Variants, Client: f.Client, Service: f.Service, Edge: f.Edge,
+			Metric: f.Metric, YLabel: f.YLabel})
+	}
+	return out
 }

@@ -85,7 +85,7 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(i), width: 1.4, th: th})
 
 		if col == 0 {
-			load.Y.Label.Text = "calls/s"
+			load.Y.Label.Text = o.loadLabel()
 		}
 		rec := r.Results.Summary.Recovery
 		if rec.Verdict == results.Recovered && rec.RecoveryS != nil {

@@ -2,7 +2,10 @@ package plots
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/stampede-sim/stampede/models/results"
 )
 
 // Figure names, as `stampede plot --figure` takes them.
@@ -39,6 +42,13 @@ type Set struct {
 	// Service, when not empty, is the service whose queue the time
 	// series draws (`stampede plot --service`); empty means the first.
 	Service string
+	// Specs are the figures the scenario declares ([[figures]]): each
+	// replaces the default figure of its kind, and kinds none declares
+	// keep their default (see Available).
+	Specs []Spec
+
+	// batch is what FromBatch read, for a declared sweep's own metric.
+	batch *results.Batch
 }
 
 // CheckFilters returns an error naming what exists when Client or Service
@@ -63,12 +73,22 @@ func (s *Set) CheckFilters() error {
 }
 
 // Available returns the names of the figures s has data for, in
-// FigureNames order. The time series needs every run to carry series.
+// FigureNames order: the default figure of each kind, or in its place
+// the figures Specs declare of that kind, by their names, in the order
+// declared. The time series needs every run to carry series.
 func (s *Set) Available() []string {
 	var out []string
 	for _, name := range FigureNames {
-		if s.has(name) == nil {
-			out = append(out, name)
+		if !s.declared(name) {
+			if s.has(name) == nil {
+				out = append(out, name)
+			}
+			continue
+		}
+		for _, sp := range s.Specs {
+			if sp.Kind == name {
+				out = append(out, sp.FileName())
+			}
 		}
 	}
 	return out
@@ -102,22 +122,22 @@ func (s *Set) has(name string) error {
 	return nil
 }
 
-// Figure draws the named figure of s.
+// Figure draws the named figure of s: a declared one (by its name, or
+// the first of a kind), or the default figure of a kind.
 func (s *Set) Figure(name string) (*Figure, error) {
+	if sp := s.spec(name); sp != nil {
+		return s.drawSpec(*sp)
+	}
+	if len(s.Specs) > 0 && !slices.Contains(FigureNames, name) {
+		return nil, fmt.Errorf("unknown figure %q: want one of %s, or all", name, strings.Join(s.Available(), ", "))
+	}
 	if err := s.has(name); err != nil {
 		return nil, err
 	}
 	// The scenario's title heads every figure; the subtitle says which.
 	switch name {
 	case FigTimeseries:
-		sub := ""
-		if r0 := s.Runs[0].Results; s.Title != "" {
-			sub = fmt.Sprintf("Over time · %s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
-		}
-		if s.Service != "" && sub != "" {
-			sub += " · queue at " + s.Service
-		}
-		return Timeseries(s.Runs, TimeseriesOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO, Client: s.Client, Service: s.Service})
+		return Timeseries(s.Runs, s.timeseriesOptions())
 	case FigLatency:
 		sub := ""
 		if s.Title != "" {
@@ -149,6 +169,19 @@ func (s *Set) Figure(name string) (*Figure, error) {
 		return StabilityMap(d)
 	}
 	return nil, fmt.Errorf("unknown figure %q", name)
+}
+
+// timeseriesOptions are the time series' options for s's title and
+// filters.
+func (s *Set) timeseriesOptions() TimeseriesOptions {
+	sub := ""
+	if r0 := s.Runs[0].Results; s.Title != "" {
+		sub = fmt.Sprintf("Over time · %s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
+	}
+	if s.Service != "" && sub != "" {
+		sub += " · queue at " + s.Service
+	}
+	return TimeseriesOptions{Title: s.Title, Subtitle: sub, SLO: s.SLO, Client: s.Client, Service: s.Service}
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -38,6 +38,12 @@ type TimeseriesOptions struct {
 	// Service names the service whose queue is drawn; empty means the
 	// first service of each run.
 	Service string
+	// Edge names a downstream edge ("backend->db") whose calls the load,
+	// latency and failure panels draw instead of the clients': the load
+	// one service puts on another. It cannot be combined with Client.
+	Edge string
+	// LoadLabel labels the load panel's y axis; empty means "calls/s".
+	LoadLabel string
 }
 
 // Timeseries draws runs over time in stacked panels that share the time
@@ -62,7 +68,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		if len(res.Series.T) == 0 {
 			return nil, fmt.Errorf("variant %q: results have no series to draw over time (were they saved without series?)", r.Name)
 		}
-		cs, err := pickCalls(res, o.Client)
+		cs, err := pickCalls(res, o.Client, o.Edge)
 		if err != nil {
 			return nil, fmt.Errorf("variant %q: %w", r.Name, err)
 		}
@@ -113,8 +119,8 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 
 	// Load.
 	load := f.Panels[0][0]
-	load.Y.Label.Text = "calls/s"
-	key := panelKey{heading: "Load"}
+	load.Y.Label.Text = o.loadLabel()
+	key := panelKey{heading: o.loadHeading()}
 	if sameOffered(calls) {
 		// A band behind the lines: where goodput falls short of it, the
 		// gap is the work lost.
@@ -269,37 +275,6 @@ func checkRuns(runs []Run) error {
 		}
 	}
 	return nil
-}
-
-func pickCalls(r *results.Results, client string) (*results.CallSeries, error) {
-	if client == "" {
-		return &r.Series.Total, nil
-	}
-	var names []string
-	for i := range r.Series.Clients {
-		if r.Series.Clients[i].Name == client {
-			return &r.Series.Clients[i], nil
-		}
-		names = append(names, r.Series.Clients[i].Name)
-	}
-	return nil, fmt.Errorf("no client %q in the results (clients: %v)", client, names)
-}
-
-func pickService(r *results.Results, service string) (*results.ServiceSeries, error) {
-	if service == "" {
-		if len(r.Series.Services) == 0 {
-			return nil, nil
-		}
-		return &r.Series.Services[0], nil
-	}
-	var names []string
-	for i := range r.Series.Services {
-		if r.Series.Services[i].Name == service {
-			return &r.Series.Services[i], nil
-		}
-		names = append(names, r.Series.Services[i].Name)
-	}
-	return nil, fmt.Errorf("no service %q in the results (services: %v)", service, names)
 }
 
 // runEnd is the time the run's series reach (s).
@@ -599,6 +574,9 @@ func (o TimeseriesOptions) titles(runs []Run) (title, subtitle string) {
 		subtitle = fmt.Sprintf("%s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
 		if o.Client != "" {
 			subtitle = "client " + o.Client + " · " + subtitle
+		}
+		if o.Edge != "" {
+			subtitle = "calls on " + o.Edge + " · " + subtitle
 		}
 	}
 	return title, subtitle

@@ -122,6 +122,7 @@ func (s *Scenario) check(d *format.Decoder) {
 	for i := range s.Expect {
 		s.checkExpect(i, names, axes, shape, d)
 	}
+	s.checkFigures(names, shape, d)
 }
 
 // setRef is a setting applied to a variant: the path errors spell for the

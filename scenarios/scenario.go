@@ -43,6 +43,9 @@ type Scenario struct {
 	Sweep *Sweep `toml:"sweep,noset"`
 	// Expect are claims about the results that `stampede check` verifies.
 	Expect []Expect `toml:"expect,noset"`
+	// Figures are the figures `stampede plot` and `stampede run --plots`
+	// draw, each in place of the default figure of its kind.
+	Figures []Figure `toml:"figures,noset"`
 
 	// Name is the built-in name, or the file's base name without
 	// extension. File is the file name errors use. Source is the file's

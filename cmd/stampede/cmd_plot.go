@@ -15,7 +15,7 @@ import (
 type plotCmd struct {
 	Input   string        `arg:"" predictor:"scenario" help:"Scenario file, built-in name, saved results (.json), or the --out directory of stampede run."`
 	Out     string        `short:"o" placeholder:"FILE" help:"Output file; its extension (.png, .svg, .pdf) sets the format. With --figure all: a directory, or a prefix ending in - or _, or a file name whose stem becomes the prefix. Default: <input>-<figure>.png here."`
-	Figure  string        `default:"all" enum:"timeseries,sweep,stability,latency,compare,all" help:"Figure to draw: timeseries, sweep, stability, latency, compare, or all (every one the data allows)."`
+	Figure  string        `default:"all" help:"Figure to draw: timeseries, sweep, stability, latency, compare, the name of one the scenario declares in [[figures]], or all (every one the data allows)."`
 	Variant []string      `sep:"none" placeholder:"NAME" help:"Draw only this variant (repeatable); default all."`
 	Size    string        `default:"slide" help:"slide (10x5.625 in, 1600x900 px), paper (6.5x4 in, 300 dpi), or WxH in px (1200x800) or with a unit (8x5in, 16x10cm)."`
 	DPI     int           `name:"dpi" help:"Pixels per inch of PNG output (default 160; paper 300)."`
@@ -23,7 +23,7 @@ type plotCmd struct {
 	Client  string        `placeholder:"NAME" help:"Draw only this client's calls in the time series and the latency distribution; default all clients together."`
 	Service string        `placeholder:"NAME" help:"Service whose queue the time series draws; default the first."`
 	Force   bool          `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work."`
-	Metric  string        `default:"goodput" placeholder:"PATH" help:"Summary metric the sweep figure draws against the swept parameter (goodput, latency_s.p99, amplification, recovery_s, services.NAME.utilization, ...)."`
+	Metric  string        `placeholder:"PATH" help:"Summary metric the sweep figure draws against the swept parameter (goodput, latency_s.p99, amplification, recovery_s, services.NAME.utilization, ...). Default goodput."`
 }
 
 func (c *plotCmd) Run(e *env) error {
@@ -45,6 +45,11 @@ func (c *plotCmd) Run(e *env) error {
 		return badInput(err)
 	}
 	set.Client, set.Service = c.Client, c.Service
+	if len(c.Variant) > 0 || c.Client != "" || c.Service != "" || c.Metric != "" {
+		// Filters ask for the default figures, narrowed: the scenario's
+		// declared figures have filters of their own.
+		set.Specs = nil
+	}
 	if err := set.CheckFilters(); err != nil {
 		return badInput(err)
 	}
@@ -125,72 +130,30 @@ func (c *plotCmd) load() (*plots.Set, string, error) {
 	if err != nil {
 		return nil, "", badInput(err)
 	}
+	set.Specs = figureSpecs(s)
 	return set, s.Name, nil
 }
 
 // selectVariants keeps the runs named in names (all when empty), in the
 // order of the results so colours match across figures.
 func selectVariants(set *plots.Set, names []string) error {
-	if len(names) == 0 {
-		return nil
-	}
-	// A variant may appear as a run, a sweep line or a stability map.
-	have := map[string]bool{}
-	var all []string
-	add := func(name string) {
-		if !have[name] {
-			have[name] = true
-			all = append(all, name)
-		}
-	}
-	for _, r := range set.Runs {
-		add(r.Name)
-	}
-	if set.Sweep != nil {
-		for _, s := range set.Sweep.Series {
-			add(s.Name)
-		}
-	}
-	if set.Stability != nil {
-		for _, m := range set.Stability.Maps {
-			add(m.Name)
-		}
-	}
-	want := map[string]bool{}
-	for _, n := range names {
-		if !have[n] {
-			return fmt.Errorf("--variant %q: no such variant in the results (have: %s)", n, strings.Join(all, ", "))
-		}
-		want[n] = true
-	}
-	kept := set.Runs[:0:0]
-	for _, r := range set.Runs {
-		if want[r.Name] {
-			kept = append(kept, r)
-		}
-	}
-	set.Runs = kept
-	if set.Sweep != nil {
-		sw := *set.Sweep
-		sw.Series = nil
-		for _, s := range set.Sweep.Series {
-			if want[s.Name] {
-				sw.Series = append(sw.Series, s)
-			}
-		}
-		set.Sweep = &sw
-	}
-	if set.Stability != nil {
-		st := *set.Stability
-		st.Maps = nil
-		for _, m := range set.Stability.Maps {
-			if want[m.Name] {
-				st.Maps = append(st.Maps, m)
-			}
-		}
-		set.Stability = &st
+	if err := set.Select(names); err != nil {
+		return fmt.Errorf("--variant: %w", err)
 	}
 	return nil
+}
+
+// figureSpecs are the figures a scenario declares, as plots draws them.
+func figureSpecs(s *scenarios.Scenario) []plots.Spec {
+	var out []plots.Spec
+	for _, f := range s.Figures {
+		out = append(out, plots.Spec{
+			Name: f.Name, Kind: f.Kind, Title: f.Title, Subtitle: f.Subtitle,
+			Variants: f.Variants, Client: f.Client, Service: f.Service, Edge: f.Edge,
+			Metric: f.Metric, YLabel: f.YLabel,
+		})
+	}
+	return out
 }
 
 // allTarget interprets -o for --figure all: a directory (an existing one,

@@ -81,6 +81,11 @@ func TestPlotCommand(t *testing.T) {
 	if err := os.WriteFile(sweep, []byte(plotScenario+"[sweep]\nx = { path = \"clients.users.rate\", values = [40, 80] }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	declared := filepath.Join(dir, "declared.toml")
+	figs := "[[figures]]\nkind = \"timeseries\"\nname = \"deep-only\"\nvariants = [\"deep\"]\n[[figures]]\nkind = \"latency\"\nclient = \"users\"\n"
+	if err := os.WriteFile(declared, []byte(plotScenario+figs), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	small := []string{"--size", "400x250"}
 	for _, c := range []struct {
 		name  string
@@ -102,13 +107,18 @@ func TestPlotCommand(t *testing.T) {
 			files: []string{"sw.svg"}},
 		{name: "scenario sweep, one variant", args: []string{sweep, "--figure", "sweep", "--variant", "deep", "-o", filepath.Join(dir, "swd.svg")},
 			files: []string{"swd.svg"}},
+		{name: "declared figures", args: []string{declared, "-o", filepath.Join(dir, "dc") + "/"},
+			files: []string{"dc/deep-only.png", "dc/latency.png", "dc/compare.png"}},
+		{name: "one declared figure", args: []string{declared, "--figure", "deep-only", "-o", filepath.Join(dir, "do.svg")},
+			files: []string{"do.svg"}},
+		{name: "unknown figure", args: []string{declared, "--figure", "nope"}, code: exitBadInput, err: `unknown figure "nope"`},
 		{name: "bad scenario variant", args: []string{toml, "--variant", "nope"}, code: exitBadInput, err: `"nope"`},
 		{name: "run --out dir", args: []string{filepath.Join(dir, "runout"), "-o", filepath.Join(dir, "ro") + "/"},
 			files: []string{"ro/timeseries.png", "ro/latency.png", "ro/compare.png"}},
 		{name: "no sweep", args: []string{in, "--figure", "sweep"}, code: exitBadInput, err: "needs a scenario with a [sweep]"},
 		{name: "bad format", args: []string{in, "--figure", "compare", "-o", filepath.Join(dir, "c.gif")}, code: exitBadInput, err: `unknown image format ".gif"`},
 		{name: "bad size", args: []string{in, "--size", "huge"}, code: exitBadInput, err: "want slide, paper"},
-		{name: "bad variant", args: []string{in, "--variant", "nope"}, code: exitBadInput, err: `--variant "nope": no such variant`},
+		{name: "bad variant", args: []string{in, "--variant", "nope"}, code: exitBadInput, err: `--variant: no variant "nope" in the results (have: storm)`},
 		{name: "client and service", args: []string{in, "--figure", "timeseries", "--client", "users", "--service", "api", "-o", filepath.Join(dir, "cs.svg")},
 			files: []string{"cs.svg"}},
 		{name: "bad client", args: []string{in, "--client", "nope"}, code: exitBadInput, err: `--client "nope": no such client`},

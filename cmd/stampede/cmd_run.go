@@ -126,7 +126,7 @@ func (c *runCmd) run(e *env) error {
 				return badInput(err)
 			}
 			if c.Plots {
-				if err := writePlots(dir, res); err != nil {
+				if err := writePlots(dir, s, res, len(c.Variant) == 0); err != nil {
 					return badInput(err)
 				}
 			}
@@ -205,8 +205,11 @@ func claimsFail(n int, where string) error {
 }
 
 // writePlots renders every figure the result supports into dir as PNG at
-// slide size (what `stampede plot --figure all` would write).
-func writePlots(dir string, res *scenarios.Result) error {
+// slide size (what `stampede plot --figure all` would write): the
+// scenario's declared figures (unless declared is false: --variant picked
+// some variants, so the defaults are drawn of those), and the defaults
+// of the other kinds.
+func writePlots(dir string, s *scenarios.Scenario, res *scenarios.Result, declared bool) error {
 	b, err := res.Batch()
 	if err != nil {
 		return err
@@ -214,6 +217,9 @@ func writePlots(dir string, res *scenarios.Result) error {
 	set, err := plots.FromBatch(b, "")
 	if err != nil {
 		return err
+	}
+	if declared {
+		set.Specs = figureSpecs(s)
 	}
 	_, err = plots.WriteAll(dir, "", set, plots.PNG, plots.Slide)
 	return err
