@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,6 +45,10 @@ type TimeseriesOptions struct {
 	Edge string
 	// LoadLabel labels the load panel's y axis; empty means "calls/s".
 	LoadLabel string
+	// Marks are instants to label that are not faults (changes made
+	// live); the triggers the series show (cache expiry waves, bursts of
+	// a job's changes) are marked too.
+	Marks []Mark
 }
 
 // Timeseries draws runs over time in stacked panels that share the time
@@ -239,7 +244,10 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		}
 		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results) + breakerNote(n), color: VariantColor(i), width: 1.6})
 	}
-	if len(faults) > 0 {
+	marks := append(slices.Clone(o.Marks), triggerMarks(runs)...)
+	addMarkLines(f.Panels, marks, th)
+	if labels := stripLabels(faults, marks); len(labels) > 0 {
+		faults = labels
 		f.stripRows = float64(faultRows(faults)) + 0.2
 		if anyRecovered(runs) {
 			f.stripRows += 0.6

@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/stampede-sim/stampede/plots"
+	"github.com/stampede-sim/stampede/scenarios/format"
+	"github.com/stampede-sim/stampede/scenarios/session"
 )
 
 // export writes the charts of the run so far through plots/ to a PNG
@@ -25,11 +27,12 @@ func (r *runState) export() tea.Cmd {
 		runs = append(runs, plots.Run{Name: r.sess.Names()[i], Results: res})
 	}
 	title, sub := r.exportTitles()
+	marks := r.exportMarks()
 	base := fileStem(r.scen.Name)
 	dir := r.dir
 	r.setNote("exporting…", false)
 	return func() tea.Msg {
-		fig, err := plots.Timeseries(runs, plots.TimeseriesOptions{Title: title, Subtitle: sub})
+		fig, err := plots.Timeseries(runs, plots.TimeseriesOptions{Title: title, Subtitle: sub, Marks: marks})
 		if err != nil {
 			return writtenMsg{what: "export", err: err}
 		}
@@ -40,6 +43,21 @@ func (r *runState) export() tea.Cmd {
 		path, err := writeNew(dir, base, ".png", buf.Bytes())
 		return writtenMsg{what: "export", path: path, err: err}
 	}
+}
+
+// exportMarks are the changes made live, marked on the exported time
+// series where they were made. Injected faults are not among them: the
+// results carry their windows, drawn as every fault is.
+func (r *runState) exportMarks() []plots.Mark {
+	var marks []plots.Mark
+	for _, iv := range r.sess.Interventions() {
+		if iv.Kind == session.Inject {
+			continue
+		}
+		label := strings.TrimPrefix(iv.String(), format.Clock(iv.At)+" ")
+		marks = append(marks, plots.Mark{AtS: iv.At.Seconds(), Label: label})
+	}
+	return marks
 }
 
 // exportTitles returns the exported figure's title and subtitle: the

@@ -82,6 +82,15 @@ func TestExportTitles(t *testing.T) {
 	if !strings.HasSuffix(title, ", changed live") || !strings.HasPrefix(sub, "Changes: ") || !strings.Contains(sub, "spike") {
 		t.Errorf("after a spike: %q, %q", title, sub)
 	}
+	// The spike is a fault window of the results; a rate change is a mark.
+	if marks := d.m.run.exportMarks(); len(marks) != 0 {
+		t.Errorf("after a spike: marks %v, want none (the fault window draws it)", marks)
+	}
+	d.key("R")
+	marks := d.m.run.exportMarks()
+	if len(marks) != 1 || !strings.HasPrefix(marks[0].Label, "rate ") || marks[0].AtS <= 0 {
+		t.Errorf("after a rate change: marks %+v, want one 'rate ...' mark", marks)
+	}
 }
 
 // TestScrolled: the gallery's about text scrolls a page at a time, stops
