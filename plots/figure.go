@@ -40,7 +40,10 @@ type Figure struct {
 	// titleColors, parallel to Panels, colours panel titles (a variant's
 	// cell in small multiples); nil or a nil cell means the text colour.
 	titleColors [][]color.Color
-	drawn       layout // what the last Draw laid out, for tests
+	// endLabels, for a one-panel figure of few lines, name the lines at
+	// their ends, right of the panel, in place of a legend.
+	endLabels []endLabel
+	drawn     layout // what the last Draw laid out, for tests
 }
 
 // layout is where the last Draw put things: the canvas, the shared
@@ -160,6 +163,8 @@ func (f *Figure) Draw(c draw.Canvas) {
 		// 10% slack: an SVG viewer without Liberation Sans or Arial sets
 		// the keys in a wider face.
 		right -= keyW*1.1 + th.base
+	} else if w := endLabelsWidth(th, f.endLabels); w > 0 {
+		right -= w * 1.1
 	}
 	if f.strip != nil {
 		top -= th.base * vg.Length(f.stripRows) * 1.25
@@ -230,6 +235,10 @@ func (f *Figure) Draw(c draw.Canvas) {
 				drawKey(c, th, f.keys[i][j], vg.Point{X: right + th.base, Y: data.Max.Y}, room)
 			}
 		}
+	}
+	if len(f.endLabels) > 0 && keyW == 0 && f.Panels[0][0] != nil {
+		p := f.Panels[0][0]
+		drawEndLabels(c, th, p, p.DataCanvas(canvases[0][0]), f.endLabels)
 	}
 	if f.strip != nil && f.Panels[0][0] != nil {
 		p := f.Panels[0][0]

@@ -180,7 +180,7 @@ func sweepOf(axes []results.Axis, rows []results.Row, metric string) (*SweepData
 		if !ok {
 			k = len(d.Series)
 			byVariant[row.Variant] = k
-			d.Series = append(d.Series, SweepSeries{Name: row.Variant})
+			d.Series = append(d.Series, SweepSeries{Name: row.Variant, Slot: k})
 		}
 		d.Series[k].Points = append(d.Series[k].Points, SweepPoint{X: x, Y: y, CI: ci})
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/plot"
@@ -73,6 +74,11 @@ type SweepData struct {
 type SweepSeries struct {
 	// Name is the variant's name, shown in the legend.
 	Name string
+	// Slot is the variant's place among all the results' variants, which
+	// picks its colour and marker, so that a figure of some variants
+	// draws each as the figures of all do. When every series has Slot 0,
+	// the i-th series takes place i.
+	Slot int
 	// Points are the measurements, in any order (drawn sorted by X).
 	Points []SweepPoint
 }
@@ -137,6 +143,13 @@ func Sweep(d SweepData) (*Figure, error) {
 			}
 		}
 	}
+	anySlot := slices.ContainsFunc(d.Series, func(s SweepSeries) bool { return s.Slot != 0 })
+	slot := func(i int) int {
+		if anySlot {
+			return d.Series[i].Slot
+		}
+		return i
+	}
 	banded := false
 	type line struct{ xs, ys, lo, hi []float64 }
 	lines := make([]line, len(d.Series))
@@ -164,7 +177,7 @@ func Sweep(d SweepData) (*Figure, error) {
 		lines[i] = l
 	}
 	for i, l := range lines {
-		p.Add(&band{xs: l.xs, lo: l.lo, hi: l.hi, color: withAlpha(VariantColor(i), 0x38), log: d.LogY})
+		p.Add(&band{xs: l.xs, lo: l.lo, hi: l.hi, color: withAlpha(VariantColor(slot(i)), 0x38), log: d.LogY})
 	}
 	if d.Diagonal != "" {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -177,12 +190,19 @@ func Sweep(d SweepData) (*Figure, error) {
 		p.Add(diag)
 	}
 	for i, l := range lines {
-		p.Add(&xyLine{xs: l.xs, ys: l.ys, color: VariantColor(i), width: 1.3, log: d.LogY, th: th})
-		p.Add(&marks{xs: l.xs, ys: l.ys, color: VariantColor(i), shape: variantShape(i), log: d.LogY, th: th})
-		f.legend = append(f.legend, legendEntry{label: d.Series[i].Name, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
+		p.Add(&xyLine{xs: l.xs, ys: l.ys, color: VariantColor(slot(i)), width: 1.3, log: d.LogY, th: th})
+		p.Add(&marks{xs: l.xs, ys: l.ys, color: VariantColor(slot(i)), shape: variantShape(slot(i)), log: d.LogY, th: th})
+		f.legend = append(f.legend, legendEntry{label: d.Series[i].Name, color: VariantColor(slot(i)), width: 1.3, kind: markSwatch, shape: variantShape(slot(i))})
 	}
 	if d.Diagonal != "" {
 		f.legend = append(f.legend, legendEntry{label: d.Diagonal, color: offeredGrey, dash: dashed})
+	}
+	if len(d.Series) <= maxEndLabels && d.Diagonal == "" {
+		// Few lines: name each where it ends, instead of a legend.
+		for i, l := range lines {
+			f.endLabels = append(f.endLabels, endLabel{label: d.Series[i].Name, color: VariantColor(slot(i)), y: lastFinite(l.ys)})
+		}
+		f.legend = nil
 	}
 	if d.LogY {
 		wholeDecades(&p.Y)
@@ -198,4 +218,14 @@ func capitalise(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// lastFinite is the last value of ys that is a number (NaN if none).
+func lastFinite(ys []float64) float64 {
+	for i := len(ys) - 1; i >= 0; i-- {
+		if !math.IsNaN(ys[i]) && !math.IsInf(ys[i], 0) {
+			return ys[i]
+		}
+	}
+	return math.NaN()
 }
