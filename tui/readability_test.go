@@ -9,6 +9,8 @@ import (
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/stampede-sim/stampede/sim"
 )
 
 // TestPaletteDistinct holds the variants' colours apart at every colour
@@ -113,5 +115,30 @@ func TestScrolled(t *testing.T) {
 	from = 3
 	if got := scrolled(text[:3], &from, 4); len(got) != 3 || from != 0 {
 		t.Errorf("short text: from %d, %q", from, got)
+	}
+}
+
+// TestSpeedLabel: the header says the speed asked for while the engine
+// keeps up, and the speed achieved when it does not.
+func TestSpeedLabel(t *testing.T) {
+	r := &runState{speed: 1} // 10x
+	if got := r.speedLabel(); got != "10x" {
+		t.Errorf("before any frame: %q, want 10x", got)
+	}
+	for range 20 { // 10 virtual seconds a wall second: keeping up
+		r.measure(0, sim.Time(500*time.Millisecond), 50*time.Millisecond)
+	}
+	if got := r.speedLabel(); got != "10x" {
+		t.Errorf("keeping up: %q, want 10x", got)
+	}
+	for range 40 { // 3 virtual seconds a wall second
+		r.measure(0, sim.Time(150*time.Millisecond), 50*time.Millisecond)
+	}
+	if got := r.speedLabel(); got != "3x of 10x" {
+		t.Errorf("falling behind: %q, want 3x of 10x", got)
+	}
+	r.speed = len(speeds) - 1 // max
+	if got := r.speedLabel(); !strings.HasPrefix(got, "max · ") {
+		t.Errorf("at max: %q, want max and what it is", got)
 	}
 }

@@ -97,7 +97,7 @@ func (r *runState) header(w, last int) string {
 	case r.paused:
 		state = "❚❚ paused"
 	default:
-		state = okStyle.Render("▶ " + speedName(r.speed))
+		state = okStyle.Render("▶ " + r.speedLabel())
 	}
 	if on, p := s.Rerunning(); on {
 		state += " " + cursorLine.Render(fmt.Sprintf("re-running %d%%", int(p*100)))

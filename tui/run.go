@@ -40,6 +40,9 @@ type runState struct {
 	speed    int      // index into speeds
 	stride   sim.Time // how far the target moves per frame at full speed
 	lastTick time.Time
+	// achieved is the speed the run reached, virtual seconds per wall
+	// second, smoothed over the last frames; 0 before it is known.
+	achieved float64
 
 	// cursor is the scrubbed interval, or -1 for live.
 	cursor int
@@ -134,7 +137,9 @@ func (r *runState) frame(at time.Time, opts Options) {
 	if r.adaptive {
 		t0 = r.clock()
 	}
+	before := s.Now()
 	caught := s.Step(r.budget)
+	r.measure(before, s.Now(), dt)
 	if !caught && full {
 		r.stride = max(r.stride/2, sim.Time(time.Millisecond))
 	}
@@ -284,6 +289,40 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		return r.export()
 	}
 	return nil
+}
+
+// measure folds a frame's progress, from virtual time from to to in wall
+// time dt, into the achieved speed (an exponentially weighted mean over
+// about five frames). Frames that do not move the clock (paused, caught
+// up with the target, the run over) say nothing about the speed.
+func (r *runState) measure(from, to sim.Time, dt time.Duration) {
+	if dt <= 0 || to <= from || r.paused {
+		return
+	}
+	v := time.Duration(to-from).Seconds() / dt.Seconds()
+	if r.achieved == 0 {
+		r.achieved = v
+		return
+	}
+	r.achieved = 0.8*r.achieved + 0.2*v
+}
+
+// speedLabel is the header's speed: the one asked for, or when the engine
+// cannot keep up with it, the one achieved ("3.2x of 10x"); at max speed,
+// what max is ("max · 240x").
+func (r *runState) speedLabel() string {
+	want := speedName(r.speed)
+	if r.achieved <= 0 {
+		return want
+	}
+	got := format.ShortNumber(r.achieved) + "x"
+	switch {
+	case speeds[r.speed] == 0:
+		return want + " · " + got
+	case r.achieved < 0.9*speeds[r.speed]:
+		return got + " of " + want
+	}
+	return want
 }
 
 func speedName(i int) string {
