@@ -37,7 +37,8 @@ type edgeStrat struct {
 	hedge    *strategies.Hedger
 	cancel   bool // hedge: cancel the other copies when the call ends
 	bulk     *strategies.Bulkhead
-	waiters  []*call // calls waiting for a bulkhead slot, oldest first
+	waiters  []*call      // calls waiting for a bulkhead slot, oldest first
+	od       *edgeOutlier // outlier detection (outlier.go)
 
 	// retry budget: at most one of the three
 	tokens *strategies.TokenBucketBudget
@@ -160,6 +161,9 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 		}
 		x.gBudget = x.m.gauge(strategies.MetricBudgetTokens)
 		x.gBudget.set(0, tokens)
+	}
+	if p.Outlier != nil {
+		x.od = newEdgeOutlier(&x.m)
 	}
 	if x.m.empty() { // every strategy records a metric
 		return nil, nil
@@ -391,6 +395,9 @@ func (c *call) startCall(w *World) {
 // sent, ended: r (ReasonOK, a failure answered by the target, a timeout,
 // or deadline_exceeded when the call's deadline abandoned it).
 func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
+	if x.od != nil {
+		x.od.observe(a, r)
+	}
 	now := w.s.Now()
 	ok := r == strategies.ReasonOK
 	if t := x.throttle; t != nil && (ok || r == strategies.ReasonError) {
@@ -560,27 +567,16 @@ func (w *World) buildStrategies() error {
 			return fmt.Errorf("%s: %w", e.name, err)
 		}
 		e.st = st
+		if st != nil && st.od != nil {
+			if err := w.wireOutlier(e); err != nil {
+				return fmt.Errorf("%s: %w", e.name, err)
+			}
+		}
 	}
 	if err := w.buildServiceStrategies(); err != nil {
 		return err
 	}
 	return w.buildCacheStrategies()
-}
-
-// strat returns the edge's strategy metrics, nil without strategies.
-func (e *edge) strat() *metricSet {
-	if e.st == nil {
-		return nil
-	}
-	return &e.st.m
-}
-
-// breakerState returns the breaker's state name at now, "" without one.
-func (x *edgeStrat) breakerState(now sim.Time) string {
-	if x == nil || x.breaker == nil {
-		return ""
-	}
-	return x.breaker.State(now).String()
 }
 
 // abandoned is told that call c, ending with r, lets go of its live

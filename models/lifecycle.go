@@ -133,6 +133,7 @@ type attempt struct {
 	// server side
 	svc        *service
 	rep        *replica
+	host       *replica // the replica the balancer picked for it (outlier detection)
 	ca         *cache
 	arrived    sim.Time
 	started    sim.Time

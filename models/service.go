@@ -39,6 +39,7 @@ type service struct {
 	deferred   []*attempt // requests whose downstream calls ended during a pause
 	capacityUp int        // up x active, for the capacity gauge
 	deployDown int        // replicas out for a deploy's restart (deploy.go)
+	gray       bool       // some replica has a gray failure (gray.go)
 
 	m serviceStats
 
@@ -67,6 +68,7 @@ type downCall struct {
 // replica is one replica of a service.
 type replica struct {
 	s       *service
+	idx     int32 // its index in s.reps
 	busy    int
 	q       deque
 	running []*attempt // requests holding a worker
@@ -74,6 +76,7 @@ type replica struct {
 	down    bool
 	dep     *replicaDeploy // deploy state (deploy.go); nil when never deployed
 	rs      *replicaStrat  // server-side strategy state; nil when none
+	g       grayState      // gray failures on it (gray.go)
 }
 
 func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
@@ -107,7 +110,7 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		s.hRenege = s.onRenege
 	}
 	for range cfg.Replicas {
-		r := &replica{s: s}
+		r := &replica{s: s, idx: int32(len(s.reps))}
 		if cfg.Queue.Fair != "" {
 			drr, err := strategies.NewDRR(cfg.Queue.Quantum)
 			if err != nil {
@@ -147,14 +150,17 @@ func (s *service) wire() {
 func (r *replica) outstanding() int { return r.busy + r.q.n }
 
 // pick chooses a replica among the up ones.
-func (s *service) pick() *replica {
-	n := s.up
+func (s *service) pick() *replica { return s.pickFrom(s.reps[:s.up]) }
+
+// pickFrom chooses a replica among reps by the service's balancer.
+func (s *service) pickFrom(reps []*replica) *replica {
+	n := len(reps)
 	if n == 1 {
-		return s.reps[0]
+		return reps[0]
 	}
 	switch s.balancer {
 	case config.Random:
-		return s.reps[s.lb.IntN(n)]
+		return reps[s.lb.IntN(n)]
 	case config.LeastOutstanding:
 		// Ties go to the first in turn from a rotating start, so an idle
 		// service spreads its load instead of piling onto replica 0.
@@ -162,13 +168,13 @@ func (s *service) pick() *replica {
 		if s.rr >= n {
 			s.rr = 0
 		}
-		best := s.reps[s.rr]
+		best := reps[s.rr]
 		for k := 1; k < n; k++ {
 			i := s.rr + k
 			if i >= n {
 				i -= n
 			}
-			if r := s.reps[i]; r.outstanding() < best.outstanding() {
+			if r := reps[i]; r.outstanding() < best.outstanding() {
 				best = r
 			}
 		}
@@ -179,12 +185,12 @@ func (s *service) pick() *replica {
 		if j >= i {
 			j++
 		}
-		if s.reps[j].outstanding() < s.reps[i].outstanding() {
-			return s.reps[j]
+		if reps[j].outstanding() < reps[i].outstanding() {
+			return reps[j]
 		}
-		return s.reps[i]
+		return reps[i]
 	default: // round robin
-		r := s.reps[s.rr%n]
+		r := reps[s.rr%n]
 		s.rr++
 		if s.rr >= n {
 			s.rr = 0
@@ -219,13 +225,17 @@ func (s *service) arrive(a *attempt) {
 		s.reject(a, strategies.ReasonOutage)
 		return
 	}
-	s.enter(s.pick(), a)
+	s.enter(s.pickFor(a), a)
 }
 
 // enter takes request a into replica r: the replica's doors (arrival
 // strategies that may hold a request, serviceStrat.pass), then admission,
 // then an idle worker or the queue.
 func (s *service) enter(r *replica, a *attempt) {
+	a.host = r
+	if r.g.gray && s.grayRefused(r, a) {
+		return
+	}
 	reason := strategies.ReasonOK
 	if s.st != nil && s.st.doors > a.door {
 		var held bool
@@ -390,6 +400,9 @@ func (s *service) start(r *replica, a *attempt) {
 		d = time.Duration(float64(d) * s.slow)
 	}
 	errP := s.errP
+	if r.g.gray {
+		d, errP = r.grayWork(d, errP)
+	}
 	if r.dep != nil {
 		d, errP = r.dep.apply(now, d, errP)
 	}
@@ -512,7 +525,7 @@ func (s *service) finish(a *attempt, r Reason) {
 		s.st.consumed(s, a)
 		return
 	}
-	if s.blackHole {
+	if s.blackHole || rep.g.hole {
 		a.discard(w)
 		return
 	}

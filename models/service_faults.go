@@ -47,7 +47,12 @@ func (s *service) refresh() {
 	slow, okP := 1.0, 1-cfg.ErrorRate
 	paused, failFast, blackHole := false, false, false
 	workersOut, replicasOut := 0, 0
+	gray := false
 	for _, f := range s.faults {
+		if f.cfg.ReplicasHit != nil {
+			gray = true // per replica: refreshGray
+			continue
+		}
 		switch f.cfg.Kind {
 		case config.FaultSlowdown:
 			slow *= f.cfg.Factor
@@ -94,6 +99,9 @@ func (s *service) refresh() {
 		}
 	}
 	s.failFast, s.blackHole = failFast, blackHole
+	if gray || s.gray {
+		s.refreshGray()
+	}
 	if paused && !s.paused {
 		s.paused = true
 		for _, r := range s.reps {

@@ -169,3 +169,19 @@ func (m *metricSet) current() map[string]float64 {
 	}
 	return out
 }
+
+// strat returns the edge's strategy metrics, nil without strategies.
+func (e *edge) strat() *metricSet {
+	if e.st == nil {
+		return nil
+	}
+	return &e.st.m
+}
+
+// breakerState returns the breaker's state name at now, "" without one.
+func (x *edgeStrat) breakerState(now sim.Time) string {
+	if x == nil || x.breaker == nil {
+		return ""
+	}
+	return x.breaker.State(now).String()
+}

@@ -30,6 +30,8 @@ const (
 	MetricHedgeDelay        Metric = "hedge_delay_s"       // gauge: the hedge delay in seconds
 	MetricBulkheadInFlight  Metric = "bulkhead_in_flight"  // gauge: calls holding a slot
 	MetricBulkheadWaiting   Metric = "bulkhead_waiting"    // gauge: calls waiting for a slot
+	MetricEjections         Metric = "ejections"           // counter: outlier ejections of the target's replicas
+	MetricEjected           Metric = "ejected"             // gauge: replicas ejected from the caller's balancer
 )
 
 // The metrics of the service-side strategies, and of the service features
@@ -142,6 +144,8 @@ var Registry = []Entry{
 		Metrics: []Metric{MetricHedges, MetricHedgesCancelled, MetricHedgeDelay, MetricRetriesDenied}, Knob: Knob{"hedge", []string{"hedge"}}},
 	{Key: "bulkhead", Scope: OnEdge, Hooks: HookCallStart | HookCallEnd,
 		Metrics: []Metric{MetricBulkheadInFlight, MetricBulkheadWaiting}, Knob: Knob{"bulkhead", []string{"bulkhead"}}},
+	{Key: "outlier_detection", Scope: OnEdge, Hooks: HookOutcome,
+		Metrics: []Metric{MetricEjections, MetricEjected}},
 
 	// service side, in the order of the arrival hooks
 	{Key: "leaky_bucket", Scope: OnService, Hooks: HookArrival,
@@ -220,4 +224,5 @@ var (
 	_ Spec = (*DistributedRateLimitSpec)(nil)
 	_ Spec = (*ConcurrencyLimitSpec)(nil)
 	_ Spec = (*LeakyBucketSpec)(nil)
+	_ Spec = (*OutlierSpec)(nil)
 )

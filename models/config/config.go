@@ -411,6 +411,11 @@ type FaultConfig struct {
 	// Replicas is how many replicas a capacity_loss takes down (the last
 	// ones).
 	Replicas int `toml:"replicas"`
+	// ReplicasHit narrows a slowdown, error_rate or outage to the first
+	// ReplicasHit replicas of its service (a gray failure: the others and
+	// the service as a whole look healthy), in [1, replicas]. nil means
+	// the whole service.
+	ReplicasHit *int `toml:"replicas_hit"`
 	// Mode is the outage mode. Empty means fail_fast.
 	Mode OutageMode `toml:"mode"`
 	// Probability is the error_rate fault's failure probability in [0, 1].

@@ -59,12 +59,15 @@ type ClientPolicy struct {
 	// Bulkhead bounds the calls in flight on the edge (failing or queueing
 	// the rest with concurrency_limited). nil means none.
 	Bulkhead *strategies.BulkheadSpec `toml:"bulkhead"`
+	// Outlier is outlier detection on the caller's balancer over the
+	// target service's replicas (Envoy's). nil means none.
+	Outlier *strategies.OutlierSpec `toml:"outlier_detection"`
 }
 
 // Strategies returns the strategy tables p sets, in registry order; the
 // retry table is always there (it retries from 2 attempts).
 func (p *ClientPolicy) Strategies() []strategies.Spec {
-	return strategies.Specs(&p.Retry, p.Budget, p.Breaker, p.RetryBreaker, p.Throttle, p.Hedge, p.Bulkhead)
+	return strategies.Specs(&p.Retry, p.Budget, p.Breaker, p.RetryBreaker, p.Throttle, p.Hedge, p.Bulkhead, p.Outlier)
 }
 
 // Clone gives p its own copies of the tables it points to, so that
@@ -77,6 +80,7 @@ func (p *ClientPolicy) Clone() {
 	p.Throttle = p.Throttle.Clone()
 	p.Hedge = p.Hedge.Clone()
 	p.Bulkhead = clonePtr(p.Bulkhead)
+	p.Outlier = p.Outlier.Clone()
 }
 
 // QueueConfig is a replica's waiting room.
@@ -193,6 +197,7 @@ func (p *ClientPolicy) applyDefaults() {
 	dropOff(&p.Throttle)
 	dropOff(&p.Hedge)
 	dropOff(&p.Bulkhead)
+	dropOff(&p.Outlier)
 	for _, s := range p.Strategies() {
 		s.ApplyDefaults()
 	}

@@ -199,6 +199,7 @@ func (v *validator) config(c *Config) {
 			}
 			v.link(cp+".link", &cc.Link)
 			v.policy(cp, &cc.ClientPolicy)
+			v.outlierOn(cp, &cc.ClientPolicy, cc.Target, kinds)
 		}
 	}
 
@@ -230,6 +231,7 @@ func (v *validator) config(c *Config) {
 		target(p+".target", cl.Target)
 		v.link(p+".link", &cl.Link)
 		v.policy(p, &cl.ClientPolicy)
+		v.outlierOn(p, &cl.ClientPolicy, cl.Target, kinds)
 		switch cl.Model {
 		case Open, PartlyOpen:
 			v.open(p, cl)
@@ -287,6 +289,14 @@ func (v *validator) policy(path string, p *ClientPolicy) {
 	v.clientStrategies(path, p)
 }
 
+// outlierOn checks that a policy with outlier detection calls a service
+// (a cache has no replicas to eject).
+func (v *validator) outlierOn(p string, cp *ClientPolicy, target string, kinds map[string]string) {
+	if cp.Outlier != nil && kinds[target] == "cache" {
+		v.add(p+".outlier_detection", "ejects replicas of a service; %q is a cache", target)
+	}
+}
+
 func (v *validator) open(p string, cl *ClientConfig) {
 	switch cl.Arrival {
 	case Poisson, Constant:
@@ -338,6 +348,9 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 		if f.Target != "*" && kinds[f.Target] != "client" {
 			v.add(p+".target", "%q is not a client (have: %s; or \"*\" for all clients)", f.Target, namesOf(c, "client"))
 		}
+	}
+	if f.ReplicasHit != nil {
+		v.replicasHit(p, f, c)
 	}
 	switch f.Kind {
 	case FaultSlowdown:
@@ -408,6 +421,23 @@ func (v *validator) fault(p string, f *FaultConfig, c *Config, kinds map[string]
 		v.deploy(p, f, c)
 	default:
 		v.add(p+".kind", "must be one of slowdown, pause, capacity_loss, outage, error_rate, network, load_spike, cache_flush, client_restart, rolling_deploy, bad_deploy, got %q", f.Kind)
+	}
+}
+
+// replicasHit checks a gray failure's replicas_hit: a slowdown, error
+// rate or outage, on at least one and at most all of its service's
+// replicas.
+func (v *validator) replicasHit(p string, f *FaultConfig, c *Config) {
+	switch f.Kind {
+	case FaultSlowdown, FaultErrorRate, FaultOutage:
+	default:
+		v.add(p+".replicas_hit", "applies to slowdown, error_rate and outage faults only, not %s", f.Kind)
+		return
+	}
+	for i := range c.Services {
+		if s := &c.Services[i]; s.Name == f.Target && (*f.ReplicasHit < 1 || *f.ReplicasHit > s.Replicas) {
+			v.add(p+".replicas_hit", "must be in [1, replicas=%d] of %q, got %d", s.Replicas, s.Name, *f.ReplicasHit)
+		}
 	}
 }
 
