@@ -142,3 +142,34 @@ func TestSpeedLabel(t *testing.T) {
 		t.Errorf("at max: %q, want max and what it is", got)
 	}
 }
+
+// TestFocus: f focuses one variant after another, the others' lines
+// hidden and their status lines marked, then every variant again; F
+// returns to every variant at once.
+func TestFocus(t *testing.T) {
+	d := newDriver(t, Options{Open: loadDemo(t)}, 120, 40)
+	d.frames(5, 50*time.Millisecond)
+	r := d.m.run
+	n := len(r.sess.Names())
+	if n < 2 {
+		t.Fatalf("the demo has %d variants; the test needs two", n)
+	}
+	d.key("f")
+	if r.focus != 0 || r.hidden(0) || !r.hidden(1) {
+		t.Fatalf("after f: focus %d, want 0 with the others hidden", r.focus)
+	}
+	if scr := d.screen(); !strings.Contains(scr, "□ ") || !strings.Contains(r.note, "the others hidden") {
+		t.Errorf("after f: no hidden variant marked, or note %q", r.note)
+	}
+	for range n {
+		d.key("f")
+	}
+	if r.focus != -1 {
+		t.Errorf("after cycling through every variant: focus %d, want -1 (all)", r.focus)
+	}
+	d.key("f")
+	d.key("F")
+	if r.focus != -1 || strings.Contains(d.screen(), "□ ") {
+		t.Errorf("after F: focus %d, want -1 and no hidden variant", r.focus)
+	}
+}

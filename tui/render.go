@@ -452,7 +452,7 @@ func (r *runState) chartSpecs(last int) []chartSpec {
 	for i, sn := range r.snaps {
 		s := &sn.Series
 		n := min(k, len(s.T))
-		if n <= 0 {
+		if n <= 0 || r.hidden(i) {
 			continue
 		}
 		xs := make([]float64, n)

@@ -49,8 +49,11 @@ type runState struct {
 
 	mag, dur, target int // indexes into magnitudes, durations, services
 	services         []string
-	chart3           int  // 0: in flight, 1: queue
-	blackHole        bool // outages swallow requests instead of failing fast
+	chart3           int // 0: in flight, 1: queue
+	// focus is the variant the charts draw alone, the others hidden; -1
+	// for every variant.
+	focus     int
+	blackHole bool // outages swallow requests instead of failing fast
 
 	// strats are the settings the strategy knob offers (strategyMenu);
 	// strat is the one chosen.
@@ -80,6 +83,7 @@ func newRunState(s *scenarios.Scenario, opts Options) (*runState, error) {
 		dir:     opts.Dir,
 		speed:   1, // 10x: a five-minute scenario in half a minute
 		cursor:  -1,
+		focus:   -1,
 		mag:     2, // x3
 		dur:     3, // 10s
 		recovAt: -1,
@@ -283,6 +287,11 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.toggleStrategy()
 	case key.Matches(msg, k.Chart):
 		r.chart3 ^= 1
+	case key.Matches(msg, k.Focus):
+		r.cycleFocus()
+	case key.Matches(msg, k.Unfocus):
+		r.focus = -1
+		r.setNote("every variant drawn · f focuses one", false)
 	case key.Matches(msg, k.Save):
 		return r.save()
 	case key.Matches(msg, k.Export):
@@ -290,6 +299,23 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	return nil
 }
+
+// cycleFocus focuses the next variant (after the last, every variant
+// again), so that one variant's lines are not hidden under the others'
+// where they cross: one braille cell holds one colour.
+func (r *runState) cycleFocus() {
+	names := r.sess.Names()
+	r.focus++
+	if r.focus >= len(names) {
+		r.focus = -1
+		r.setNote("every variant drawn · f focuses one", false)
+		return
+	}
+	r.setNote(fmt.Sprintf("focus %d/%d: %s, the others hidden · f next · F every variant", r.focus+1, len(names), names[r.focus]), false)
+}
+
+// hidden reports whether variant i's lines are left out of the charts.
+func (r *runState) hidden(i int) bool { return r.focus >= 0 && i != r.focus }
 
 // measure folds a frame's progress, from virtual time from to to in wall
 // time dt, into the achieved speed (an exponentially weighted mean over

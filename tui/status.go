@@ -112,6 +112,9 @@ func (r *runState) statusLines(w, last int) []string {
 		sn := &r.snaps[i]
 		name := padRight(truncate(names[i], nameW), nameW)
 		heads[i] = variantStyle(i).Render("■ "+name) + " "
+		if r.hidden(i) {
+			heads[i] = dim.Render("□ "+name) + " "
+		}
 		c := &cells[i]
 		if v := r.verdict(i); v != "" {
 			c[stVerdict] = v
