@@ -47,6 +47,9 @@ type World struct {
 	// before each use (common random numbers across variants).
 	pcg *rand.PCG
 	rng *rand.Rand
+	// salt is mixed into every per-call seed from a Branch on; zero
+	// until then, so an unbranched run draws what it always drew.
+	salt uint64
 
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
@@ -411,6 +414,7 @@ func hashName(s string) uint64 {
 // Every draw tied to a call, attempt or request goes through it: the same
 // call sees the same numbers whatever else happens in the run.
 func (w *World) rngFor(seed uint64) *rand.Rand {
+	seed ^= w.salt
 	w.pcg.Seed(seed, seed^0xda942042e4dd58b5)
 	return w.rng
 }

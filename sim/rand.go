@@ -8,7 +8,30 @@ import "math/rand/v2"
 // keep common random numbers. Asking twice for the same name returns two
 // generators that produce the same sequence.
 func (s *Sim) Rand(name string) *rand.Rand {
-	return NewRand(s.seed, name)
+	h1, h2 := streamKey(s.seed, name)
+	p := rand.NewPCG(h1, h2)
+	s.streams = append(s.streams, stream{name: name, pcg: p})
+	return rand.New(p)
+}
+
+// stream is a named stream handed out by Rand, kept so that Branch can
+// re-key it.
+type stream struct {
+	name string
+	pcg  *rand.PCG
+}
+
+// Branch re-keys every stream Rand has handed out so far: from now on
+// each draws as the stream of its name in a simulator seeded with a seed
+// mixed with salt. Two copies of a run branched at the same point with
+// different salts go on with unrelated draws; with the same salt, with the
+// same draws. Multilevel splitting uses it to start new trajectories from
+// a state reached by replaying a prefix (Garvels 2000, sec. 2.3).
+func (s *Sim) Branch(salt uint64) {
+	seed := s.seed ^ splitmix(salt^0x6a09e667f3bcc909)
+	for _, st := range s.streams {
+		st.pcg.Seed(streamKey(seed, st.name))
+	}
 }
 
 // NewRand returns the stream Sim.Rand(name) would give a simulator seeded

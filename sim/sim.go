@@ -80,6 +80,8 @@ type Sim struct {
 	stale int    // entries in heap whose event was stopped
 	fired uint64
 	seed  uint64
+	// streams are the named streams Rand has handed out, for Branch.
+	streams []stream
 }
 
 const noSlot = math.MaxUint32

@@ -41,6 +41,7 @@ type cli struct {
 	Merge      mergeCmd         `cmd:"" help:"Combine the shard files of runs made with --shard into the result of the whole batch."`
 	Lint       lintCmd          `cmd:"" help:"Check a scenario's policies before running it: retries multiplied along call paths, timeouts, budgets, backoff, deadlines, queues, breakers."`
 	Margin     marginCmd        `cmd:"" help:"Find how big a trigger the system recovers from: bisection along a fault's size, at each of its durations."`
+	Rare       rareCmd          `cmd:"" help:"Estimate the probability that a system tips on its own within a horizon, by multilevel splitting on a gauge."`
 	Diff       diffCmd          `cmd:"" help:"Compare two results (summary.json or --out directories): old, new, change and its interval; exit 1 on a regression beyond the noise and the band."`
 	Version    versionCmd       `cmd:"" help:"Print the version."`
 	Help       helpCmd          `cmd:"" help:"Show the help of stampede or of a command (stampede help run)."`

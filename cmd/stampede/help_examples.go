@@ -72,6 +72,14 @@ func (marginCmd) Help() string {
   stampede margin stability-map --size faults.0.factor --from 1.5 --to 6 --json`
 }
 
+func (rareCmd) Help() string {
+	return `Examples:
+  stampede rare mm1 --set clients.customers.rate=500 --horizon 1s \
+      --importance queue:server --levels 3,6,9,12,15 --brute 10000
+  stampede rare metastable-retries --set 'faults=[]' --importance in_system:api \
+      --levels 100,200,400 --horizon 1m --json`
+}
+
 func (diffCmd) Help() string {
 	return `Examples:
   stampede run retry-storm --replications 10 --out before
