@@ -52,7 +52,7 @@ func newRunKeys() runKeys {
 		RetryUp:     b([]string{"A"}, "A", "attempts up"),
 		StratNext:   b([]string{"v"}, "v", "choose a strategy to toggle"),
 		StratToggle: b([]string{"x"}, "x", "strategy on / off (whole run)"),
-		Chart:       b([]string{"c"}, "c", "chart: in flight / queue"),
+		Chart:       b([]string{"c"}, "c", "chart: in flight / queue / attempts"),
 		Trace:       b([]string{"w"}, "w", "request traces (waterfall)"),
 		Focus:       b([]string{"f"}, "f/F", "focus a variant / all"),
 		Unfocus:     b([]string{"F"}, "F", "every variant"),

@@ -443,8 +443,11 @@ func (r *runState) chartSpecs(last int) []chartSpec {
 	load := mk(bold.Render("goodput")+dim.Render(" vs offered (grey), calls/s"), nil)
 	lat := mk(bold.Render("p99 latency")+dim.Render(" of successful calls"), fmtSeconds)
 	third := mk(bold.Render("in flight")+dim.Render(" (calls; c: queue)"), nil)
-	if r.chart3 == 1 {
-		third.title = bold.Render("queue length") + dim.Render(" (waiting; c: in flight)")
+	switch r.chart3 {
+	case 1:
+		third.title = bold.Render("queue length") + dim.Render(" (waiting; c: attempts)")
+	case 2:
+		third.title = bold.Render("attempts") + dim.Render("/s, retries included (c: in flight)")
 	}
 	fail := mk(bold.Render("failures")+dim.Render(", calls/s"), nil)
 	k := last + 1
@@ -464,13 +467,16 @@ func (r *runState) chartSpecs(last int) []chartSpec {
 		load.lines = append(load.lines, line{xs, tot.Offered[:n], greyLine})
 		goodput = append(goodput, line{xs, tot.Goodput[:n], st})
 		lat.lines = append(lat.lines, line{xs, tot.P99[:n], st})
-		if r.chart3 == 1 {
+		switch r.chart3 {
+		case 1:
 			q := make([]float64, n)
 			for j := range q {
 				q[j] = queueAt(s, j)
 			}
 			third.lines = append(third.lines, line{xs, q, st})
-		} else {
+		case 2:
+			third.lines = append(third.lines, line{xs, tot.Attempts[:n], st})
+		default:
 			third.lines = append(third.lines, line{xs, tot.InFlight[:n], st})
 		}
 		f := make([]float64, n)

@@ -49,7 +49,7 @@ type runState struct {
 
 	mag, dur, target int // indexes into magnitudes, durations, services
 	services         []string
-	chart3           int // 0: in flight, 1: queue
+	chart3           int // 0: in flight, 1: queue, 2: attempts
 	// focus is the variant the charts draw alone, the others hidden; -1
 	// for every variant.
 	focus     int
@@ -286,7 +286,7 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.StratToggle):
 		r.toggleStrategy()
 	case key.Matches(msg, k.Chart):
-		r.chart3 ^= 1
+		r.chart3 = (r.chart3 + 1) % 3
 	case key.Matches(msg, k.Focus):
 		r.cycleFocus()
 	case key.Matches(msg, k.Unfocus):

@@ -52,6 +52,8 @@ func TestGoldenViews(t *testing.T) {
 		{"run-80x24", 80, 24, true, run},
 		{"run-120x40", 120, 40, true, run},
 		{"run-queue-chart-120x40", 120, 40, true, func(d *driver) { run(d); d.key("c") }},
+		{"run-attempts-chart-120x40", 120, 40, true, func(d *driver) { run(d); d.key("c"); d.key("c") }},
+		{"run-focus-120x40", 120, 40, true, func(d *driver) { run(d); d.key("f"); d.key("f") }},
 		{"time-travel-120x40", 120, 40, true, func(d *driver) {
 			run(d)
 			for range 8 {
