@@ -13,7 +13,7 @@ type runKeys struct {
 	MagUp, MagDown, DurUp, DurDown, Target, Mode    key.Binding
 	RateUp, RateDown, TimeoutUp, TimeoutDown, Chart key.Binding
 	RetryUp, RetryDown, StratNext, StratToggle      key.Binding
-	Trace, Focus, Unfocus                           key.Binding
+	Trace, Focus, Unfocus, Compact                  key.Binding
 	Save, Export, Help, Gallery, Quit               key.Binding
 }
 
@@ -56,6 +56,7 @@ func newRunKeys() runKeys {
 		Trace:       b([]string{"w"}, "w", "request traces (waterfall)"),
 		Focus:       b([]string{"f"}, "f/F", "focus a variant / all"),
 		Unfocus:     b([]string{"F"}, "F", "every variant"),
+		Compact:     b([]string{"z"}, "z", "compact: sparklines, no charts"),
 
 		Save:    b([]string{"s"}, "s", "save the session (TOML)"),
 		Export:  b([]string{"e"}, "e", "export the charts (PNG)"),
@@ -70,7 +71,7 @@ func (k runKeys) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Back1, k.Back10, k.Start, k.Live},
 		{k.Spike, k.Slowdown, k.PauseSvc, k.Outage, k.MagDown, k.DurDown, k.Target, k.Mode},
-		{k.RateDown, k.TimeoutDown, k.RetryDown, k.StratNext, k.StratToggle, k.Chart, k.Focus, k.Trace, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
+		{k.RateDown, k.TimeoutDown, k.RetryDown, k.StratNext, k.StratToggle, k.Chart, k.Focus, k.Compact, k.Trace, k.Save, k.Export, k.Gallery, k.Help, k.Quit},
 	}
 }
 

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -171,5 +172,22 @@ func TestFocus(t *testing.T) {
 	d.key("F")
 	if r.focus != -1 || strings.Contains(d.screen(), "□ ") {
 		t.Errorf("after F: focus %d, want -1 and no hidden variant", r.focus)
+	}
+}
+
+// TestSparkline: a sparkline is as wide as asked, scaled to the shared
+// top, one interval a cell when there are fewer intervals than cells,
+// and blank where there is no value.
+func TestSparkline(t *testing.T) {
+	nan := math.NaN()
+	if got := sparkline([]float64{0, 50, 100, nan}, 3, 6, 100); got != "▁▄█   " {
+		t.Errorf("sparkline = %q, want %q", got, "▁▄█   ")
+	}
+	v := make([]float64, 100)
+	for i := range v {
+		v[i] = float64(i)
+	}
+	if got := sparkline(v, 99, 4, 100); len([]rune(got)) != 4 || []rune(got)[0] != '▁' || []rune(got)[3] != '▇' {
+		t.Errorf("sparkline of a ramp = %q, want 4 rising cells", got)
 	}
 }

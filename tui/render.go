@@ -50,7 +50,10 @@ func (r *runState) view(w, h int) string {
 			avail--
 		}
 	}
-	charts := r.charts(w, avail, last)
+	charts := ""
+	if !r.compact {
+		charts = r.charts(w, avail, last)
+	}
 
 	var out []string
 	out = append(out, header)

@@ -52,7 +52,10 @@ type runState struct {
 	chart3           int // 0: in flight, 1: queue, 2: attempts
 	// focus is the variant the charts draw alone, the others hidden; -1
 	// for every variant.
-	focus     int
+	focus int
+	// compact leaves the charts out and draws each variant's goodput as a
+	// sparkline in its status line.
+	compact   bool
 	blackHole bool // outages swallow requests instead of failing fast
 
 	// strats are the settings the strategy knob offers (strategyMenu);
@@ -289,6 +292,13 @@ func (r *runState) key(msg tea.KeyPressMsg) tea.Cmd {
 		r.chart3 = (r.chart3 + 1) % 3
 	case key.Matches(msg, k.Focus):
 		r.cycleFocus()
+	case key.Matches(msg, k.Compact):
+		r.compact = !r.compact
+		if r.compact {
+			r.setNote("compact: goodput as a sparkline per variant · z charts", false)
+		} else {
+			r.setNote("charts · z compact", false)
+		}
 	case key.Matches(msg, k.Unfocus):
 		r.focus = -1
 		r.setNote("every variant drawn · f focuses one", false)

@@ -115,6 +115,9 @@ func (r *runState) statusLines(w, last int) []string {
 		if r.hidden(i) {
 			heads[i] = dim.Render("□ "+name) + " "
 		}
+		if r.compact {
+			heads[i] += variantStyle(i).Render(sparkline(sn.Series.Total.Goodput, last, sparkW(w), r.sparkMax(last))) + " "
+		}
 		c := &cells[i]
 		if v := r.verdict(i); v != "" {
 			c[stVerdict] = v
@@ -455,4 +458,55 @@ func topWaste(s *results.Series, i int) (string, float64) {
 		}
 	}
 	return name, top
+}
+
+// sparkLevels are the eight heights of a sparkline cell.
+var sparkLevels = []rune("▁▂▃▄▅▆▇█")
+
+// sparkW is how many cells a compact status line's sparkline takes.
+func sparkW(w int) int { return min(max(w/5, 8), 32) }
+
+// sparkline draws v[0..last] in width cells, each the mean of its share
+// of the intervals, as one of eight heights of ymax (shared by every
+// variant, so that the lines compare); a cell with no value is blank.
+func sparkline(v []float64, last, width int, ymax float64) string {
+	n := min(last+1, len(v))
+	out := make([]rune, width)
+	for c := range out {
+		out[c] = ' '
+		lo, hi := c*n/width, (c+1)*n/width
+		if n < width { // fewer intervals than cells: one interval a cell
+			lo, hi = c, c+1
+		}
+		sum, k := 0.0, 0
+		for j := lo; j < hi && j < n; j++ {
+			if !math.IsNaN(v[j]) {
+				sum += v[j]
+				k++
+			}
+		}
+		if k == 0 || !(ymax > 0) {
+			continue
+		}
+		lvl := int(sum / float64(k) / ymax * float64(len(sparkLevels)-1))
+		out[c] = sparkLevels[min(max(lvl, 0), len(sparkLevels)-1)]
+	}
+	return string(out)
+}
+
+// sparkMax is the top of the compact sparklines: the most offered or
+// goodput of any variant in intervals 0..last.
+func (r *runState) sparkMax(last int) float64 {
+	m := 0.0
+	for i := range r.snaps {
+		t := &r.snaps[i].Series.Total
+		for _, v := range [][]float64{t.Offered, t.Goodput} {
+			for j := 0; j <= last && j < len(v); j++ {
+				if !math.IsNaN(v[j]) {
+					m = max(m, v[j])
+				}
+			}
+		}
+	}
+	return m
 }

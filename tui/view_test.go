@@ -54,6 +54,7 @@ func TestGoldenViews(t *testing.T) {
 		{"run-queue-chart-120x40", 120, 40, true, func(d *driver) { run(d); d.key("c") }},
 		{"run-attempts-chart-120x40", 120, 40, true, func(d *driver) { run(d); d.key("c"); d.key("c") }},
 		{"run-focus-120x40", 120, 40, true, func(d *driver) { run(d); d.key("f"); d.key("f") }},
+		{"run-compact-80x24", 80, 24, true, func(d *driver) { run(d); d.key("z") }},
 		{"time-travel-120x40", 120, 40, true, func(d *driver) {
 			run(d)
 			for range 8 {
