@@ -27,18 +27,27 @@ type MarginOptions struct {
 	Variant string
 	// Set are further overrides, as Options.Set.
 	Set []string
-	// Replications is the runs per probe (0 means 3); a size is
-	// recovered from when a majority of them recover.
-	// BoundaryReplications, if more, is the runs made again at each end
-	// of the final bracket, for the stated confidence.
-	Replications, BoundaryReplications int
+	// Replications is the runs per probe (nil means
+	// DefaultMarginReplications; an explicit value, 0 included, is used
+	// as given and checked); a size is recovered from when a majority of
+	// them recover. BoundaryReplications, if more, is the runs made again
+	// at each end of the final bracket, for the stated confidence (0:
+	// none).
+	Replications         *int
+	BoundaryReplications int
 	// Tolerance is the width of the final bracket relative to its upper
-	// end; 0 means 0.05.
-	Tolerance float64
+	// end (nil means DefaultMarginTolerance; an explicit 0 is an error).
+	Tolerance *float64
 	// Parallel and Now are as in Options.
 	Parallel int
 	Now      func() time.Time
 }
+
+// Defaults of a margin search, for options left nil.
+const (
+	DefaultMarginReplications = 3
+	DefaultMarginTolerance    = 0.05
+)
 
 // Limits on a margin search.
 const (
@@ -56,8 +65,9 @@ const (
 // than Tolerance, judging each size by the majority of Replications runs
 // (a variant's runs share their seeds, as in a batch). The scenario's
 // sweep and claims are left out: each probe is one point.
-func SearchMargin(s *Scenario, o MarginOptions) (*results.Margin, error) {
-	if err := o.check(); err != nil {
+func SearchMargin(s *Scenario, opts MarginOptions) (*results.Margin, error) {
+	o, err := opts.resolve()
+	if err != nil {
 		return nil, err
 	}
 	base := format.Clone(s)
@@ -67,8 +77,8 @@ func SearchMargin(s *Scenario, o MarginOptions) (*results.Margin, error) {
 		variant = BaseName
 	}
 	m := &results.Margin{Scenario: s.Name, Variant: variant, SizePath: o.Size, DurationPath: o.Duration,
-		From: o.From, To: o.To, Replications: o.Replications, BoundaryReplications: max(o.BoundaryReplications, o.Replications),
-		Tolerance: o.Tolerance}
+		From: o.From, To: o.To, Replications: o.reps, BoundaryReplications: max(o.BoundaryReplications, o.reps),
+		Tolerance: o.tol}
 	durs := o.Durations
 	if len(durs) == 0 {
 		durs = []string{""}
@@ -83,27 +93,43 @@ func SearchMargin(s *Scenario, o MarginOptions) (*results.Margin, error) {
 		m.Points = append(m.Points, *p)
 		m.Runs += p.Runs
 		steps := int(math.Ceil((o.To-o.From)/(p.Tipped-p.Survived))) + 1
-		m.GridRuns += steps * o.Replications
+		m.GridRuns += steps * o.reps
 	}
 	return m, nil
 }
 
-func (o *MarginOptions) check() error {
-	if o.Replications == 0 {
-		o.Replications = 3
+// marginSearch is MarginOptions with its defaults resolved.
+type marginSearch struct {
+	MarginOptions
+	reps int
+	tol  float64
+}
+
+// resolve applies the defaults to the options left nil (only those: an
+// explicit value, 0 included, is checked as given) and checks them.
+func (opts MarginOptions) resolve() (*marginSearch, error) {
+	o := &marginSearch{MarginOptions: opts, reps: DefaultMarginReplications, tol: DefaultMarginTolerance}
+	if opts.Replications != nil {
+		o.reps = *opts.Replications
 	}
-	if o.Tolerance == 0 {
-		o.Tolerance = 0.05
+	if opts.Tolerance != nil {
+		o.tol = *opts.Tolerance
 	}
+	return o, o.check()
+}
+
+func (o *marginSearch) check() error {
 	switch {
 	case o.Size == "":
 		return errors.New("margin: name the trigger's size, e.g. --size faults.0.factor")
 	case math.IsNaN(o.From) || math.IsNaN(o.To) || !(o.From < o.To):
 		return fmt.Errorf("margin: --from %g must be below --to %g: the search needs a size the system recovers from and a larger one it does not", o.From, o.To)
-	case o.Replications < 1 || o.Replications > MaxMarginReplications || o.BoundaryReplications < 0 || o.BoundaryReplications > MaxMarginReplications:
-		return fmt.Errorf("margin: replications must be in [1, %d]", MaxMarginReplications)
-	case !(o.Tolerance > 0 && o.Tolerance < 1):
-		return fmt.Errorf("margin: --tolerance %g must be in (0, 1): the bracket's width relative to its upper end", o.Tolerance)
+	case o.reps < 1 || o.reps > MaxMarginReplications:
+		return fmt.Errorf("margin: --replications %d must be in [1, %d]: the runs per probe (leave it out for %d)", o.reps, MaxMarginReplications, DefaultMarginReplications)
+	case o.BoundaryReplications < 0 || o.BoundaryReplications > MaxMarginReplications:
+		return fmt.Errorf("margin: --boundary-replications %d must be in [0, %d]: the runs again at each end of the final bracket (0: none)", o.BoundaryReplications, MaxMarginReplications)
+	case !(o.tol > 0 && o.tol < 1):
+		return fmt.Errorf("margin: --tolerance %g must be in (0, 1): the bracket's width relative to its upper end (leave it out for %g)", o.tol, DefaultMarginTolerance)
 	case len(o.Durations) > 0 && o.Duration == "":
 		return errors.New("margin: durations need the duration's path, e.g. --duration faults.0.for")
 	case len(o.Durations) > MaxMarginDurations:
@@ -116,7 +142,7 @@ func (o *MarginOptions) check() error {
 // shorter duration (prev), the size that tipped it starts the bracket:
 // the same trigger held longer tips the system too (the stability map's
 // shape), which saves probing To and the bisection steps above it.
-func (o *MarginOptions) searchOne(s *Scenario, variant, dur string, prev *results.MarginPoint) (*results.MarginPoint, error) {
+func (o *marginSearch) searchOne(s *Scenario, variant, dur string, prev *results.MarginPoint) (*results.MarginPoint, error) {
 	p := &results.MarginPoint{Duration: dur}
 	if dur != "" {
 		d, err := time.ParseDuration(dur)
@@ -150,32 +176,32 @@ func (o *MarginOptions) searchOne(s *Scenario, variant, dur string, prev *result
 		return 2*k > reps, k, nil
 	}
 	lo, hi := o.From, o.To
-	ok, k, err := probe(lo, o.Replications)
+	ok, k, err := probe(lo, o.reps)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, fmt.Errorf("margin: %s does not recover even at %s = %g%s (%d of %d runs recovered): lower --from, or the system has no margin there",
-			variant, o.Size, lo, where, k, o.Replications)
+			variant, o.Size, lo, where, k, o.reps)
 	}
 	kLo := k
 	var kHi int
 	if prev != nil && p.DurationS > prev.DurationS && prev.Tipped > lo {
-		hi, kHi = prev.Tipped, prev.TippedRecovered*o.Replications/max(1, prev.TippedRuns)
+		hi, kHi = prev.Tipped, prev.TippedRecovered*o.reps/max(1, prev.TippedRuns)
 	} else {
-		ok, k, err = probe(hi, o.Replications)
+		ok, k, err = probe(hi, o.reps)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
 			return nil, fmt.Errorf("margin: %s recovers even at %s = %g%s (%d of %d runs recovered): raise --to, or its margin is beyond it",
-				variant, o.Size, hi, where, k, o.Replications)
+				variant, o.Size, hi, where, k, o.reps)
 		}
 		kHi = k
 	}
-	for n := 2; hi-lo > o.Tolerance*math.Abs(hi) && n < MaxMarginProbes; n++ {
+	for n := 2; hi-lo > o.tol*math.Abs(hi) && n < MaxMarginProbes; n++ {
 		mid := lo + (hi-lo)/2
-		ok, k, err := probe(mid, o.Replications)
+		ok, k, err := probe(mid, o.reps)
 		if err != nil {
 			return nil, err
 		}
@@ -186,9 +212,9 @@ func (o *MarginOptions) searchOne(s *Scenario, variant, dur string, prev *result
 		}
 	}
 	p.Survived, p.Tipped = lo, hi
-	p.SurvivedRecovered, p.SurvivedRuns = kLo, o.Replications
-	p.TippedRecovered, p.TippedRuns = kHi, o.Replications
-	if br := o.BoundaryReplications; br > o.Replications {
+	p.SurvivedRecovered, p.SurvivedRuns = kLo, o.reps
+	p.TippedRecovered, p.TippedRuns = kHi, o.reps
+	if br := o.BoundaryReplications; br > o.reps {
 		if _, p.SurvivedRecovered, err = probe(lo, br); err != nil {
 			return nil, err
 		}

@@ -23,9 +23,9 @@ type marginCmd struct {
 	For                  []string `help:"The durations to search at, e.g. --for 5s,10s,30s (default: the file's)." placeholder:"D,..."`
 	Variant              string   `help:"The variant to search (default: base)." placeholder:"NAME"`
 	Set                  []string `help:"Override a key of the base scenario (repeatable), as stampede run --set." placeholder:"PATH=VALUE" sep:"none"`
-	Replications         int      `default:"3" help:"Runs per probe; a size is survived when most of them recover." placeholder:"N"`
+	Replications         *int     `help:"Runs per probe (default 3); a size is survived when most of them recover." placeholder:"N"`
 	BoundaryReplications int      `name:"boundary-replications" help:"Runs again at each end of the final bracket, for the interval of the probability of recovering there." placeholder:"N"`
-	Tolerance            float64  `default:"0.05" help:"Stop when the bracket is narrower than this fraction of its upper end." placeholder:"F"`
+	Tolerance            *float64 `help:"Stop when the bracket is narrower than this fraction of its upper end (default 0.05)." placeholder:"F"`
 	JSON                 bool     `name:"json" help:"Print the margin as JSON instead of the table."`
 	Plot                 string   `help:"Draw the boundary against the trigger's duration to FILE (.png, .svg, .pdf)." placeholder:"FILE"`
 	Parallel             int      `help:"Runs at once (default: every core)." placeholder:"N"`

@@ -28,3 +28,17 @@ func TestMargin(t *testing.T) {
 		t.Errorf("a variant that always recovers: exit %d, %s", code, errOut)
 	}
 }
+
+// TestMarginExplicitZero: --replications 0 and --tolerance 0 are errors
+// saying what is valid (exit 2), not silently the defaults.
+func TestMarginExplicitZero(t *testing.T) {
+	for _, tc := range []struct{ flag, want string }{
+		{"--replications=0", "--replications 0 must be in [1, 1000]"},
+		{"--tolerance=0", "--tolerance 0 must be in (0, 1)"},
+	} {
+		code, out, errOut := stampede(t, "margin", "stability-map", "--size", "faults.0.factor", "--from", "1.2", "--to", "6", tc.flag)
+		if code != 2 || !strings.Contains(errOut, tc.want) || out != "" {
+			t.Errorf("%s: exit %d, stderr %q, stdout %q; want exit 2 saying %q", tc.flag, code, errOut, out, tc.want)
+		}
+	}
+}
