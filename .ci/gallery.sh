@@ -52,3 +52,5 @@ chart cache-stampede cache-stampede --figure timeseries
 chart load-leveling load-leveling --figure timeseries
 chart constant-work constant-work --figure timeseries
 chart rolling-deploy rolling-deploy --figure timeseries
+chart recorded-traffic recorded-traffic --figure timeseries
+chart recorded-traffic-latency recorded-traffic --figure latency

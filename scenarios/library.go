@@ -21,7 +21,7 @@ import (
 // library/data/, named relative to library/ as a file's would be relative
 // to it.
 //
-//go:embed library/*.toml
+//go:embed library/*.toml library/data/*.csv
 var library embed.FS
 
 // libraryOpen opens a built-in's data file.
