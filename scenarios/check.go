@@ -123,6 +123,7 @@ func (s *Scenario) check(d *format.Decoder) {
 		s.checkExpect(i, names, axes, shape, d)
 	}
 	s.checkFigures(names, shape, d)
+	s.checkMargin(names, d)
 }
 
 // setRef is a setting applied to a variant: the path errors spell for the

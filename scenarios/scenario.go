@@ -46,6 +46,9 @@ type Scenario struct {
 	// Figures are the figures `stampede plot` and `stampede run --plots`
 	// draw, each in place of the default figure of its kind.
 	Figures []Figure `toml:"figures,noset"`
+	// Margin, if set, is the trigger family `stampede margin` searches
+	// and margin claims are about.
+	Margin *MarginSpec `toml:"margin,noset"`
 
 	// Name is the built-in name, or the file's base name without
 	// extension. File is the file name errors use. Source is the file's

@@ -15,20 +15,52 @@ import (
 )
 
 type marginCmd struct {
-	Scenario             string   `arg:"" predictor:"scenario" help:"Scenario file or built-in name with the trigger (a fault) to search."`
-	Size                 string   `required:"" help:"Set path of the trigger's size, larger being worse (faults.0.factor)." placeholder:"PATH"`
-	From                 float64  `required:"" help:"A size the system recovers from." placeholder:"X"`
-	To                   float64  `required:"" help:"A larger size it does not recover from." placeholder:"X"`
+	Scenario             string   `arg:"" predictor:"scenario" help:"Scenario file or built-in name with the trigger (a fault) to search; its [margin] table, if any, gives the flags' defaults."`
+	Size                 string   `help:"Set path of the trigger's size, larger being worse (faults.0.factor); required without a [margin] table." placeholder:"PATH"`
+	From                 *float64 `help:"A size the system recovers from." placeholder:"X"`
+	To                   *float64 `help:"A larger size it does not recover from." placeholder:"X"`
 	Duration             string   `help:"Set path of the trigger's duration (faults.0.for), with --for." placeholder:"PATH"`
-	For                  []string `help:"The durations to search at, e.g. --for 5s,10s,30s (default: the file's)." placeholder:"D,..."`
-	Variant              string   `help:"The variant to search (default: base)." placeholder:"NAME"`
+	For                  []string `help:"The durations to search at, e.g. --for 5s,10s,30s (default: the file's)." placeholder:"D"`
+	Variant              []string `help:"The variants to search, each on its own (default: the [margin] table's, else base)." placeholder:"NAME"`
 	Set                  []string `help:"Override a key of the base scenario (repeatable), as stampede run --set." placeholder:"PATH=VALUE" sep:"none"`
 	Replications         *int     `help:"Runs per probe (default 3); a size is survived when most of them recover." placeholder:"N"`
-	BoundaryReplications int      `name:"boundary-replications" help:"Runs again at each end of the final bracket, for the interval of the probability of recovering there." placeholder:"N"`
+	BoundaryReplications *int     `name:"boundary-replications" help:"Runs again at each end of the final bracket, for the interval of the probability of recovering there." placeholder:"N"`
 	Tolerance            *float64 `help:"Stop when the bracket is narrower than this fraction of its upper end (default 0.05)." placeholder:"F"`
-	JSON                 bool     `name:"json" help:"Print the margin as JSON instead of the table."`
+	JSON                 bool     `name:"json" help:"Print the margins, one per variant, as a JSON array instead of the table."`
 	Plot                 string   `help:"Draw the boundary against the trigger's duration to FILE (.png, .svg, .pdf)." placeholder:"FILE"`
 	Parallel             int      `help:"Runs at once (default: every core)." placeholder:"N"`
+}
+
+// options are the search for one variant: the [margin] table's, with
+// each flag given in its place.
+func (c *marginCmd) options(s *scenarios.Scenario, variant string) scenarios.MarginOptions {
+	o := s.MarginOptions(variant)
+	if c.Size != "" {
+		o.Size = c.Size
+	}
+	if c.From != nil {
+		o.From = *c.From
+	}
+	if c.To != nil {
+		o.To = *c.To
+	}
+	if c.Duration != "" {
+		o.Duration = c.Duration
+	}
+	if len(c.For) > 0 {
+		o.Durations = c.For
+	}
+	if c.Replications != nil {
+		o.Replications = c.Replications
+	}
+	if c.BoundaryReplications != nil {
+		o.BoundaryReplications = *c.BoundaryReplications
+	}
+	if c.Tolerance != nil {
+		o.Tolerance = c.Tolerance
+	}
+	o.Set, o.Parallel, o.Now = c.Set, c.Parallel, time.Now
+	return o
 }
 
 func (c *marginCmd) Run(e *env) error {
@@ -41,29 +73,51 @@ func (c *marginCmd) Run(e *env) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if s.Margin == nil && (c.Size == "" || c.From == nil || c.To == nil) {
+		return badInput(fmt.Errorf("margin: %s has no [margin] table: give the trigger with --size PATH --from X --to Y (e.g. --size faults.0.factor --from 1.5 --to 6), or declare it in the file (docs/SCENARIOS.md)", s.Name))
+	}
+	variants := c.Variant
+	if len(variants) == 0 {
+		variants = s.MarginVariants()
+	}
+	if len(variants) == 0 {
+		variants = []string{scenarios.BaseName}
+	}
 	defer stopOnSignal(e.stderr)()
-	m, err := scenarios.SearchMargin(s, scenarios.MarginOptions{
-		Size: c.Size, From: c.From, To: c.To, Duration: c.Duration, Durations: c.For, Variant: c.Variant, Set: c.Set,
-		Replications: c.Replications, BoundaryReplications: c.BoundaryReplications, Tolerance: c.Tolerance,
-		Parallel: c.Parallel, Now: time.Now,
-	})
-	if err != nil {
-		return badInput(err)
+	var ms []*results.Margin
+	for _, v := range variants {
+		m, err := scenarios.SearchMargin(s, c.options(s, v))
+		if err != nil {
+			return badInput(err)
+		}
+		ms = append(ms, m)
 	}
 	if c.JSON {
-		if err := m.WriteJSON(e.stdout); err != nil {
+		if err := results.WriteMarginsJSON(e.stdout, ms); err != nil {
 			return err
 		}
-	} else if err := writeMargin(e.stdout, m); err != nil {
-		return err
+	} else {
+		for i, m := range ms {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			if err := writeMargin(e.stdout, m); err != nil {
+				return err
+			}
+		}
 	}
 	if c.Plot != "" {
+		var series []plots.SweepSeries
+		for _, m := range ms {
+			series = append(series, plots.SweepSeries{Name: m.Variant, Points: marginPoints(m)})
+		}
+		m := ms[0]
 		f, err := plots.Sweep(plots.SweepData{
-			Title:    "Margin: the largest trigger " + m.Variant + " recovers from",
+			Title:    "Margin: the largest trigger each variant recovers from",
 			Subtitle: fmt.Sprintf("%s, %s between the largest size survived and the smallest that tipped", m.Scenario, m.SizePath),
 			Param:    "trigger duration (" + m.DurationPath + ")", XUnit: plots.Seconds,
 			Metric: m.SizePath + " at the boundary",
-			Series: []plots.SweepSeries{{Name: m.Variant, Points: marginPoints(m)}},
+			Series: series,
 		})
 		if err != nil {
 			return badInput(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,5 +41,46 @@ func TestMarginExplicitZero(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, tc.want) || out != "" {
 			t.Errorf("%s: exit %d, stderr %q, stdout %q; want exit 2 saying %q", tc.flag, code, errOut, out, tc.want)
 		}
+	}
+}
+
+// TestMarginTable: with a [margin] table, stampede margin FILE needs no
+// flags; a flag given replaces its key (--replications 0 is then an
+// error, not the table's 1); without a table the trigger's flags are
+// required.
+func TestMarginTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs stability-map worlds")
+	}
+	src, err := os.ReadFile("../../scenarios/library/stability-map.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "m.toml")
+	table := "\n[margin]\nsize = \"faults.0.factor\"\nfrom = 1.2\nto = 6\nduration = \"faults.0.for\"\nfor = [\"10s\"]\nvariants = [\"base\", \"slow\"]\nreplications = 1\ntolerance = 0.1\n"
+	slow := "\n[[variants]]\nname = \"slow\"\nset = { \"clients.users.rate\" = 150 }\n"
+	if err := os.WriteFile(file, append(append(src, slow...), table...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := stampede(t, "margin", file, "--json")
+	var ms []struct {
+		Variant      string
+		Replications int
+		Points       []struct{ Duration string }
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &ms); err != nil || len(ms) != 2 || ms[0].Variant != "base" || ms[1].Variant != "slow" ||
+		ms[0].Replications != 1 || len(ms[0].Points) != 1 || ms[0].Points[0].Duration != "10s" {
+		t.Errorf("%v: %+v, want the table's search of base and slow", err, ms)
+	}
+	code, _, errOut = stampede(t, "margin", file, "--replications", "0")
+	if code != 2 || !strings.Contains(errOut, "--replications 0 must be in [1, 1000]") {
+		t.Errorf("--replications 0 over a table's 1: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = stampede(t, "margin", "stability-map")
+	if code != 2 || !strings.Contains(errOut, "has no [margin] table: give the trigger with --size PATH --from X --to Y") {
+		t.Errorf("no table, no flags: exit %d, %s", code, errOut)
 	}
 }

@@ -103,3 +103,11 @@ func (m *Margin) WriteJSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(m)
 }
+
+// WriteMarginsJSON writes margins, one per variant, as an indented JSON
+// array.
+func WriteMarginsJSON(w io.Writer, ms []*Margin) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ms)
+}
