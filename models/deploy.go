@@ -44,7 +44,8 @@ type deployRun struct {
 func toggleDeploy(f *fault, on bool) {
 	if on {
 		s := f.svc
-		d := &deployRun{w: s.w, f: f, s: s, order: append([]*replica(nil), s.reps...)}
+		s.settle()
+		d := &deployRun{w: s.w, f: f, s: s, order: append([]*replica(nil), s.reps[:s.prov]...)}
 		f.deploy = d
 		d.restartBatch()
 		return
@@ -158,7 +159,7 @@ func (s *service) relayout(back []*replica) {
 	}
 	order := make([]*replica, 0, len(s.reps))
 	for _, r := range s.reps {
-		if !r.down && !restarting(r) && !isBack(r) {
+		if !r.down && !r.retiring && !restarting(r) && !isBack(r) {
 			order = append(order, r)
 		}
 	}
@@ -169,6 +170,11 @@ func (s *service) relayout(back []*replica) {
 	}
 	for _, r := range s.reps {
 		if r.down && !restarting(r) && !isBack(r) {
+			order = append(order, r)
+		}
+	}
+	for _, r := range s.reps {
+		if r.retiring && !restarting(r) && !isBack(r) {
 			order = append(order, r)
 		}
 	}
@@ -187,10 +193,10 @@ func (s *service) relayout(back []*replica) {
 			replicasOut += f.cfg.Replicas
 		}
 	}
-	up := max(0, len(s.reps)-replicasOut-down)
+	up := max(0, s.prov-replicasOut-down)
 	for i, r := range s.reps {
 		switch {
-		case i >= up && !r.down:
+		case i >= up && !r.down && !r.retiring:
 			r.down = true
 			s.drain(r, strategies.ReasonOutage)
 		case i < up && r.down:

@@ -46,6 +46,8 @@ func (w *World) wireOutlier(e *edge) error {
 	o.w, o.d, o.svc = w, d, svc
 	o.rng = w.s.Rand("edge/" + e.name + "/outlier")
 	o.elig = make([]*replica, 0, len(svc.reps))
+	d.SetHosts(svc.prov)
+	svc.ods = append(svc.ods, o)
 	o.hSweep = o.sweep
 	w.s.Schedule(d.Interval(), o.hSweep, nil)
 	return nil

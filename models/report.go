@@ -57,7 +57,7 @@ func (w *World) series() results.Series {
 	}
 	for _, sv := range w.services {
 		ss := sv.m.series(sv.name)
-		ss.Strategy = sv.strat().series()
+		ss.Strategy = sv.stratSeries()
 		s.Services = append(s.Services, ss)
 	}
 	for _, c := range w.caches {
@@ -119,7 +119,7 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 	}
 	for _, sv := range w.services {
 		ss := sv.m.summary(end)
-		ss.Strategy = sv.strat().summary(end)
+		ss.Strategy = sv.stratSummary(end)
 		s.Services[sv.name] = ss
 	}
 	for _, c := range w.caches {
@@ -240,7 +240,7 @@ func (w *World) Snapshot() results.Snapshot {
 		sn.Clients = append(sn.Clients, g)
 	}
 	for _, s := range w.services {
-		g := results.ServiceGauge{Name: s.name, Capacity: s.capacityUp, Replicas: len(s.reps), ReplicasUp: s.up,
+		g := results.ServiceGauge{Name: s.name, Capacity: s.capacityUp, Replicas: s.prov, ReplicasUp: s.up,
 			Slowdown: s.slow, ErrorRate: s.errP, Paused: s.paused, FailFast: s.failFast, BlackHole: s.blackHole,
 			Served: s.m.servedN, Rejected: s.m.rejectedN, WastedS: s.m.wastedN / 1e9}
 		for _, r := range s.reps {
@@ -248,7 +248,7 @@ func (w *World) Snapshot() results.Snapshot {
 			g.Busy += r.busy
 		}
 		g.InSystem = int(s.m.inSystem.v)
-		g.Strategy = s.strat().current()
+		g.Strategy = s.stratCurrent()
 		sn.Services = append(sn.Services, g)
 	}
 	for _, c := range w.caches {

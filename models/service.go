@@ -40,6 +40,9 @@ type service struct {
 	capacityUp int        // up x active, for the capacity gauge
 	deployDown int        // replicas out for a deploy's restart (deploy.go)
 	gray       bool       // some replica has a gray failure (gray.go)
+	prov       int        // replicas provisioned: cfg.Replicas, or the autoscaler's ready count
+	as         *autoscaler
+	ods        []*edgeOutlier // the callers' outlier detectors over these replicas
 
 	m serviceStats
 
@@ -67,16 +70,17 @@ type downCall struct {
 
 // replica is one replica of a service.
 type replica struct {
-	s       *service
-	idx     int32 // its index in s.reps
-	busy    int
-	q       deque
-	running []*attempt // requests holding a worker
-	rq      deque      // rejections waiting for a worker (reject_cost)
-	down    bool
-	dep     *replicaDeploy // deploy state (deploy.go); nil when never deployed
-	rs      *replicaStrat  // server-side strategy state; nil when none
-	g       grayState      // gray failures on it (gray.go)
+	s        *service
+	idx      int32 // its index in s.reps
+	busy     int
+	q        deque
+	running  []*attempt // requests holding a worker
+	rq       deque      // rejections waiting for a worker (reject_cost)
+	down     bool
+	retiring bool           // scaled in: finishes its work, takes no new work (autoscale.go)
+	dep      *replicaDeploy // deploy state (deploy.go); nil when never deployed
+	rs       *replicaStrat  // server-side strategy state; nil when none
+	g        grayState      // gray failures on it (gray.go)
 }
 
 func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
@@ -109,8 +113,13 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		s.patienceHash = hashName("service/" + cfg.Name + "/patience")
 		s.hRenege = s.onRenege
 	}
-	for range cfg.Replicas {
-		r := &replica{s: s, idx: int32(len(s.reps))}
+	n := cfg.Replicas
+	if cfg.Autoscale != nil {
+		n = max(n, cfg.Autoscale.Max)
+	}
+	s.prov = cfg.Replicas
+	for i := range n {
+		r := &replica{s: s, idx: int32(len(s.reps)), down: i >= cfg.Replicas}
 		if cfg.Queue.Fair != "" {
 			drr, err := strategies.NewDRR(cfg.Queue.Quantum)
 			if err != nil {
@@ -122,6 +131,13 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 	}
 	s.capacityUp = s.up * s.active
 	s.m.capacity.set(0, float64(s.capacityUp))
+	if cfg.Autoscale != nil {
+		as, err := newAutoscaler(s)
+		if err != nil {
+			panic(err) // validated
+		}
+		s.as = as
+	}
 	return s
 }
 
@@ -544,6 +560,9 @@ func (s *service) dispatch(r *replica) {
 	}
 	if s.st != nil && r.q.n == 0 {
 		s.st.idle(s, r)
+	}
+	if r.retiring {
+		s.as.retired(r)
 	}
 }
 

@@ -74,7 +74,7 @@ func (s *service) refresh() {
 	s.slow = slow
 	s.errP = 1 - okP
 	s.active = max(0, cfg.Workers-workersOut)
-	up := max(0, cfg.Replicas-replicasOut-s.deployDown)
+	up := max(0, s.prov-replicasOut-s.deployDown)
 	if up < s.up {
 		for _, r := range s.reps[up:s.up] {
 			r.down = true
@@ -132,7 +132,12 @@ func (s *service) refresh() {
 	}
 	s.capacityUp = s.up * s.active
 	s.m.capacity.set(now, float64(s.capacityUp))
-	for _, r := range s.reps[:s.up] {
-		s.dispatch(r)
+	if s.as != nil {
+		s.as.gReplicas.set(now, float64(s.up))
+	}
+	for _, r := range s.reps {
+		if !r.down { // the up replicas, and those retiring
+			s.dispatch(r)
+		}
 	}
 }

@@ -38,6 +38,12 @@ func (g *level) set(now sim.Time, v float64) {
 
 func (g *level) add(now sim.Time, d float64) { g.set(now, g.v+d) }
 
+// integral returns the value integrated over the run to now, in value x
+// ns.
+func (g *level) integral(now sim.Time) float64 {
+	return g.totalArea + g.area + g.v*float64(now-g.last)
+}
+
 // roll closes the interval ending at end, of width ns.
 func (g *level) roll(end sim.Time, width float64) {
 	g.area += g.v * float64(end-g.last)

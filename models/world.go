@@ -337,6 +337,9 @@ func (w *World) roll() {
 		if m := s.strat(); m != nil {
 			m.roll(end, width)
 		}
+		if s.as != nil {
+			s.as.roll(end, width)
+		}
 	}
 	for _, c := range w.caches {
 		c.m.roll(end, width)

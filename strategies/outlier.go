@@ -110,6 +110,7 @@ type OutlierDetector struct {
 	cfg       OutlierConfig
 	hosts     []outlierHost
 	ejected   int   // hosts ejected now
+	live      int   // hosts in the cluster (SetHosts); 0 means len(hosts)
 	ejections int64 // ejections so far
 	rates     []float64
 }
@@ -220,7 +221,11 @@ func (d *OutlierDetector) eject(now sim.Time, i, enforcing int, rng *rand.Rand) 
 // mayEject reports whether one more host may be ejected: always when none
 // is, else when the ejected hosts with it stay within MaxEjectionPercent.
 func (d *OutlierDetector) mayEject() bool {
-	return d.ejected == 0 || 100*(d.ejected+1) <= d.cfg.MaxEjectionPercent*len(d.hosts)
+	n := len(d.hosts)
+	if d.live > 0 {
+		n = d.live
+	}
+	return d.ejected == 0 || 100*(d.ejected+1) <= d.cfg.MaxEjectionPercent*n
 }
 
 // Sweep is the interval timer: it returns the hosts whose ejection time
@@ -325,6 +330,12 @@ func (d *OutlierDetector) Ejections() int64 { return d.ejections }
 // EjectedUntil returns when ejected host i may come back (at the first
 // sweep at or after it); meaningless for a host not ejected.
 func (d *OutlierDetector) EjectedUntil(i int) sim.Time { return d.hosts[i].until }
+
+// SetHosts sets the number of hosts in the cluster, for
+// MaxEjectionPercent, when fewer than the detector's hosts are in it (an
+// autoscaled service: the detector spans its most replicas). Zero or
+// less means every host.
+func (d *OutlierDetector) SetHosts(n int) { d.live = n }
 
 // Hosts returns the number of hosts.
 func (d *OutlierDetector) Hosts() int { return len(d.hosts) }

@@ -51,6 +51,11 @@ const (
 	MetricAcked              Metric = "acked"               // counter: async messages acknowledged
 	MetricDelay              Metric = "delay"               // delay histogram: async enqueue to consumed
 	MetricRejectWork         Metric = "reject_work"         // counter: worker seconds spent rejecting
+	MetricReplicas           Metric = "replicas"            // gauge: autoscale: replicas ready (serving or warming up)
+	MetricDesiredReplicas    Metric = "desired_replicas"    // gauge: autoscale: replicas asked for (ready and provisioning)
+	MetricScaledOut          Metric = "scaled_out"          // counter: autoscale: replicas asked for
+	MetricScaledIn           Metric = "scaled_in"           // counter: autoscale: replicas let go (retired)
+	MetricReplicaSeconds     Metric = "replica_seconds"     // counter: autoscale: replica-seconds held (provisioning, ready or retiring)
 )
 
 // The metrics of the cache strategies.
@@ -98,6 +103,7 @@ const (
 	HookLeave                        // a request leaves the replica
 	HookLookup                       // a cache lookup that is not a fresh hit
 	HookStore                        // a cache stores a key
+	HookPeriod                       // the strategy's own timer (autoscale)
 )
 
 // Knob is a strategy's place in the TUI's strategy knob: the setting it
@@ -166,6 +172,8 @@ var Registry = []Entry{
 		Metrics: []Metric{MetricEvicted}},
 	{Key: "queue.patience", Scope: OnService, Hooks: HookEnqueue,
 		Metrics: []Metric{MetricReneged}},
+	{Key: "autoscale", Scope: OnService, Hooks: HookPeriod,
+		Metrics: []Metric{MetricReplicas, MetricDesiredReplicas, MetricScaledOut, MetricScaledIn, MetricReplicaSeconds}},
 
 	// cache
 	{Key: "coalesce", Scope: OnCache, Hooks: HookLookup,
@@ -225,4 +233,5 @@ var (
 	_ Spec = (*ConcurrencyLimitSpec)(nil)
 	_ Spec = (*LeakyBucketSpec)(nil)
 	_ Spec = (*OutlierSpec)(nil)
+	_ Spec = (*AutoscaleSpec)(nil)
 )

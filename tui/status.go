@@ -26,6 +26,7 @@ const (
 	stWasted
 	stVerdict
 	stBreaker
+	stReplicas
 	stLimit
 	stTokens
 	stThrottle
@@ -54,7 +55,7 @@ const (
 // until the lines fit the terminal: the goodput and the verdict stay. The
 // SLOs come last on the line and are cut at its end instead.
 var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stEvicted, stReneged, stExpired, stDropped, stRateLimited,
-	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBreaker}
+	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stReplicas, stBreaker}
 
 // sloRoom is the width the SLOs keep at the end of the status lines.
 const sloRoom = 32
@@ -69,6 +70,7 @@ var statusLabels = [numStatusKinds][2]string{
 	stAmpl:         {"ampl ", "amp "},
 	stWasted:       {"wasted ", "wst "},
 	stBreaker:      {"breaker ", "brk "},
+	stReplicas:     {"replicas ", "rep "},
 	stLimit:        {"limit ", "lim "},
 	stTokens:       {"tokens ", "tok "},
 	stThrottle:     {"throttle ", "thr "},
@@ -362,6 +364,19 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 				}
 			}
 			put(stLimit, ss.Name, format.ShortNumber(x))
+		}
+		if s, ok := ss.Strategy[string(strategies.MetricReplicas)]; ok {
+			// ready replicas, and the count asked for when it differs
+			// (replicas provisioning or retiring)
+			ready, asked := at(s, last), at(ss.Strategy[string(strategies.MetricDesiredReplicas)], last)
+			if live && j < len(sn.Services) {
+				ready, asked = sn.Services[j].Strategy[string(strategies.MetricReplicas)], sn.Services[j].Strategy[string(strategies.MetricDesiredReplicas)]
+			}
+			v := format.ShortNumber(ready)
+			if math.Round(asked) != math.Round(ready) {
+				v += "→" + format.ShortNumber(asked)
+			}
+			put(stReplicas, ss.Name, v)
 		}
 		for _, m := range []struct {
 			k    statusKind

@@ -122,6 +122,11 @@ type ServiceConfig struct {
 	// meter (GCRA) rejecting with rate_limited, or a queue holding
 	// requests to leave at its rate. nil means none.
 	LeakyBucket *strategies.LeakyBucketSpec `toml:"leaky_bucket"`
+	// Autoscale makes the replica count follow a target-tracking
+	// autoscaler (the Kubernetes HPA's algorithm): Replicas is then the
+	// count at the start, within [autoscale.min, autoscale.max]. nil means
+	// a fixed count.
+	Autoscale *strategies.AutoscaleSpec `toml:"autoscale"`
 }
 
 // Strategies returns the strategy tables s sets, in registry order (the
@@ -137,6 +142,7 @@ func (s *ServiceConfig) CloneStrategies() {
 	s.DistributedRateLimit = clonePtr(s.DistributedRateLimit)
 	s.ConcurrencyLimit = s.ConcurrencyLimit.Clone()
 	s.LeakyBucket = clonePtr(s.LeakyBucket)
+	s.Autoscale = s.Autoscale.Clone()
 }
 
 // Balancer is a load-balancing policy across a service's replicas.

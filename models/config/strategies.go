@@ -255,6 +255,13 @@ func (s *ServiceConfig) applyStrategyDefaults() {
 	for _, sp := range s.Strategies() {
 		sp.ApplyDefaults()
 	}
+	dropOff(&s.Autoscale)
+	if a := s.Autoscale; a != nil {
+		a.ApplyDefaults()
+		if a.Min == 0 {
+			a.Min = s.Replicas
+		}
+	}
 }
 
 // dropOff removes the strategy table *p when it says enabled = false (a
@@ -326,6 +333,19 @@ func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
 			continue
 		}
 		v.strat(p+"."+sp.Key(), sp.Validate())
+	}
+	if a := s.Autoscale; a != nil {
+		if a.Max > 0 && s.Replicas > a.Max {
+			v.add(p+".replicas", "must be in [autoscale.min=%d, autoscale.max=%d] (the count at the start), got %d", a.Min, a.Max, s.Replicas)
+		} else if err := a.Validate(); err != nil {
+			v.strat(p+".autoscale", err)
+		} else if a.Max > MaxReplicas {
+			v.add(p+".autoscale.max", "must be at most %d, the limit on a service's replicas, got %d", MaxReplicas, a.Max)
+		} else if s.Replicas < a.Min || s.Replicas > a.Max {
+			v.add(p+".replicas", "must be in [autoscale.min=%d, autoscale.max=%d] (the count at the start), got %d", a.Min, a.Max, s.Replicas)
+		} else if s.Async {
+			v.add(p+".autoscale", "is for a service whose callers wait: an async service's consumers are not scaled")
+		}
 	}
 }
 
