@@ -57,12 +57,11 @@ type slot struct {
 	arg any
 }
 
-// arity is the fan-out of the pending-event heap, measured rather than
-// assumed (docs/PERFORMANCE.md, "Heap arity"; BenchmarkHold with the
-// constant set to 2, 3, 4 and 8): on the reference 2-core machine a binary
-// heap beat a 4-ary one by 7-11% at 1k and 64k pending events, tied at 1M
-// and lost by 2-3 ns at 16; M/M/1 (two or three pending) does not notice.
-const arity = 2
+// The pending-event heap is binary, measured rather than assumed
+// (docs/PERFORMANCE.md, "Heap arity"; BenchmarkHold with arities 2, 3, 4
+// and 8): on the reference 2-core machine a binary heap beat a 4-ary one by
+// 7-11% at 1k and 64k pending events, tied at 1M and lost by 2-3 ns at 16;
+// M/M/1 (two or three pending) does not notice. push and down assume it.
 
 // compactMin is the heap size below which stopped entries are never
 // compacted away; tiny heaps do not need it.
@@ -298,7 +297,7 @@ func (s *Sim) push(e entry) {
 	h := s.heap
 	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / arity
+		p := (i - 1) >> 1 // i > 0
 		if !e.less(&h[p]) {
 			break
 		}
@@ -321,27 +320,36 @@ func (s *Sim) pop() entry {
 	return top
 }
 
-// down sifts e into place starting at index i of the heap.
+// down sifts e into place starting at index i of the heap. It moves the
+// hole at i down to a leaf, always towards the smaller child (one
+// comparison per level instead of two), then sifts e up from there (Floyd's
+// bottom-up heap): e is usually a former leaf, which belongs near the
+// bottom, so the climb back is short. The keys (at, seq) are unique, so the
+// order of pops is that of any other correct heap.
 func (s *Sim) down(i int, e entry) {
 	h := s.heap
 	n := len(h)
-	for {
-		c := arity*i + 1
-		if c >= n {
+	start := i
+	c := 2*i + 1
+	for c+1 < n {
+		if h[c+1].less(&h[c]) {
+			c++
+		}
+		h[i] = h[c]
+		i = c
+		c = 2*i + 1
+	}
+	if c < n {
+		h[i] = h[c]
+		i = c
+	}
+	for i > start {
+		p := (i - 1) >> 1 // i > start >= 0
+		if !e.less(&h[p]) {
 			break
 		}
-		m := c
-		end := min(c+arity, n)
-		for j := c + 1; j < end; j++ {
-			if h[j].less(&h[m]) {
-				m = j
-			}
-		}
-		if !h[m].less(&e) {
-			break
-		}
-		h[i] = h[m]
-		i = m
+		h[i] = h[p]
+		i = p
 	}
 	h[i] = e
 }
@@ -359,7 +367,7 @@ func (s *Sim) compact() {
 	clear(s.heap[len(h):])
 	s.heap = h
 	s.stale = 0
-	for i := (len(h) - 2) / arity; i >= 0; i-- {
+	for i := (len(h) - 2) / 2; i >= 0; i-- {
 		s.down(i, h[i])
 	}
 }
