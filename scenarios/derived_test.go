@@ -183,3 +183,50 @@ func TestFaultWindowMetrics(t *testing.T) {
 		t.Errorf("instantaneous fault: after_faults.goodput = %v, want 500", v)
 	}
 }
+
+// TestRecoveryNulls: what a run did not measure is null, never 0. Without
+// faults the recovery has no fault window and no baseline; with a fault at
+// the start it has a window but no baseline; otherwise both.
+func TestRecoveryNulls(t *testing.T) {
+	const base = `
+duration = "20s"
+interval = "1s"
+[[services]]
+name = "api"
+workers = 4
+service_time = "exp(10ms)"
+[[clients]]
+name = "users"
+target = "api"
+rate = 100
+`
+	window := []string{"recovery.warmup_s", "recovery.first_fault_s", "recovery.fault_end_s"}
+	baseline := []string{"recovery.baseline_goodput", "recovery.baseline_offered", "recovery.threshold"}
+	for _, tc := range []struct {
+		name, faults   string
+		window, baseln bool
+	}{
+		{"no faults", "", false, false},
+		{"fault at the start", "[[faults]]\nkind = \"slowdown\"\ntarget = \"api\"\nfactor = 2\nat = \"0s\"\nfor = \"2s\"\n", true, false},
+		{"fault later", "[[faults]]\nkind = \"slowdown\"\ntarget = \"api\"\nfactor = 2\nat = \"5s\"\nfor = \"2s\"\n", true, true},
+	} {
+		s := mustLoad(t, "nulls.toml", base+tc.faults)
+		res, err := Run(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &res.Rows[0]
+		check := func(paths []string, want bool) {
+			for _, p := range paths {
+				if _, ok := r.Number(p); ok != want {
+					t.Errorf("%s: %s measured = %v, want %v", tc.name, p, ok, want)
+				}
+			}
+		}
+		check(window, tc.window)
+		check(baseline, tc.baseln)
+		if _, ok := r.Number("recovery.tolerance"); !ok {
+			t.Errorf("%s: recovery.tolerance (a setting) is null", tc.name)
+		}
+	}
+}

@@ -29,6 +29,15 @@ func (t tree) opt(k string, p *float64) {
 	t.num(k, *p)
 }
 
+// when sets k to x if ok, else to null.
+func (t tree) when(k string, x float64, ok bool) {
+	if !ok {
+		t.o.set(k, &jv{kind: jNull})
+		return
+	}
+	t.num(k, x)
+}
+
 func sortedOf[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {
@@ -124,14 +133,18 @@ func latencyTree(l *results.Latency) *jv {
 func recoveryTree(r *results.Recovery) *jv {
 	t := newTree()
 	t.str("verdict", r.Verdict.String())
-	t.num("baseline_goodput", r.BaselineGoodput)
-	t.num("baseline_offered", r.BaselineOffered)
-	t.num("threshold", r.Threshold)
+	// What a run did not measure is null, not 0: without faults there is
+	// no fault window and no baseline; with no interval before the first
+	// fault, no baseline.
+	faults, baseline := r.Measured()
+	t.when("baseline_goodput", r.BaselineGoodput, baseline)
+	t.when("baseline_offered", r.BaselineOffered, baseline)
+	t.when("threshold", r.Threshold, baseline)
 	t.num("tolerance", r.Tolerance)
 	t.num("hold_s", r.HoldS)
-	t.num("warmup_s", r.WarmupS)
-	t.num("first_fault_s", r.FirstFaultS)
-	t.num("fault_end_s", r.FaultEndS)
+	t.when("warmup_s", r.WarmupS, faults)
+	t.when("first_fault_s", r.FirstFaultS, faults)
+	t.when("fault_end_s", r.FaultEndS, faults)
 	t.opt("recovery_s", r.RecoveryS)
 	return t.o
 }

@@ -116,6 +116,8 @@ type Row struct {
 	// objs the paths of its objects.
 	means, ci map[string]float64
 	objs      map[string]bool
+	// nulls holds the paths whose value is null: not measured, never 0.
+	nulls map[string]bool
 	// reps holds the "per_replication" values by metric (NaN for null).
 	reps map[string][]float64
 }
@@ -127,6 +129,9 @@ type Row struct {
 func (r *Row) Number(metric string) (float64, bool) {
 	if x, ok := r.means[metric]; ok {
 		return x, true
+	}
+	if r.nulls[metric] {
+		return 0, false
 	}
 	if i := strings.LastIndexByte(metric, '.'); i > 0 && r.objs[metric[:i]] {
 		if _, isObj := r.objs[metric]; !isObj {
@@ -249,7 +254,7 @@ func DecodeRow(b []byte) (*Row, error) {
 	}
 	r.means, r.ci, r.objs = map[string]float64{}, map[string]float64{}, map[string]bool{}
 	if ci, ok := tree["ci95"].(map[string]any); ok {
-		flatten(r.ci, nil, "", ci)
+		flatten(r.ci, nil, nil, "", ci)
 	}
 	delete(tree, "ci95")
 	delete(tree, "point")
@@ -273,16 +278,22 @@ func DecodeRow(b []byte) (*Row, error) {
 		}
 	}
 	delete(tree, "per_replication")
-	flatten(r.means, r.objs, "", tree)
+	r.nulls = map[string]bool{}
+	flatten(r.means, r.objs, r.nulls, "", tree)
 	return r, nil
 }
 
 // flatten adds the numbers and booleans of a decoded JSON object to m by
-// dotted path, and the paths of its objects to objs.
-func flatten(m map[string]float64, objs map[string]bool, prefix string, obj map[string]any) {
+// dotted path, the paths of its objects to objs and of its nulls to nulls
+// (either may be nil).
+func flatten(m map[string]float64, objs, nulls map[string]bool, prefix string, obj map[string]any) {
 	for k, v := range obj {
 		p := prefix + k
 		switch x := v.(type) {
+		case nil:
+			if nulls != nil {
+				nulls[p] = true
+			}
 		case json.Number:
 			if f, err := x.Float64(); err == nil {
 				m[p] = f
@@ -296,7 +307,7 @@ func flatten(m map[string]float64, objs map[string]bool, prefix string, obj map[
 			if objs != nil {
 				objs[p] = true
 			}
-			flatten(m, objs, p+".", x)
+			flatten(m, objs, nulls, p+".", x)
 		}
 	}
 }

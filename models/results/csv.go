@@ -20,8 +20,8 @@ type Metric struct {
 
 // Metrics flattens the summary into named numbers in a stable order
 // (JSON field order; names of services, clients, edges, caches and failure
-// reasons sorted). Null values (recovered, recovery_s when they do not
-// apply) are left out. scenarios/ uses it to average replications and to
+// reasons sorted). Null values (recovered, recovery_s, the recovery
+// baseline when they do not apply) are left out. scenarios/ uses it to average replications and to
 // check claims; WriteSummaryCSV writes it.
 func (s *Summary) Metrics() []Metric {
 	var m []Metric
@@ -57,8 +57,10 @@ func (s *Summary) Metrics() []Metric {
 	if s.RecoveryS != nil {
 		add("recovery_s", *s.RecoveryS)
 	}
-	add("recovery.baseline_goodput", s.Recovery.BaselineGoodput)
-	add("recovery.baseline_offered", s.Recovery.BaselineOffered)
+	if _, baseline := s.Recovery.Measured(); baseline {
+		add("recovery.baseline_goodput", s.Recovery.BaselineGoodput)
+		add("recovery.baseline_offered", s.Recovery.BaselineOffered)
+	}
 	for _, k := range sortedKeys(s.Services) {
 		v := s.Services[k]
 		p := "services." + k + "."

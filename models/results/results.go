@@ -385,6 +385,21 @@ type Recovery struct {
 	RecoveryS *float64 `json:"recovery_s"`
 }
 
+// Measured says which of r's numbers a run measured: faults is false
+// without faults (no fault window: WarmupS, FirstFaultS and FaultEndS mean
+// nothing), baseline false also when no complete interval came before the
+// first fault (BaselineGoodput, BaselineOffered and Threshold mean
+// nothing). The JSON summary writes what was not measured as null.
+func (r *Recovery) Measured() (faults, baseline bool) {
+	switch r.Verdict {
+	case NoFaults:
+		return false, false
+	case NoBaseline:
+		return true, false
+	}
+	return true, true
+}
+
 // FaultWindow is one fault as it acted, for shading plots.
 type FaultWindow struct {
 	// Kind is the fault's kind by name ("outage", "slowdown", ...);
