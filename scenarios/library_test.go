@@ -3,6 +3,8 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,22 +19,39 @@ func shortDuration(d time.Duration) time.Duration {
 	return min(d/10, 30*time.Second).Round(time.Millisecond)
 }
 
+// quickFull are the built-ins whose claims the default go test ./...
+// judges on full runs: small and quick (about 2 s together), and between
+// them an M/M/1 queue checked against theory, a retry storm, backoff with
+// jitter, a circuit breaker and rate limiting. The others' claims are
+// judged under STAMPEDE_LONG (.ci/run sets it), and by stampede check.
+var quickFull = []string{"mm1", "retry-storm", "backoff-and-jitter", "circuit-breaker", "rate-limiting"}
+
+// longTests says whether the long validations run: STAMPEDE_LONG is set
+// (.ci/run sets it in its second go test step).
+func longTests() bool { return os.Getenv("STAMPEDE_LONG") != "" }
+
 // TestLibrary runs every built-in scenario, found by listing the embedded
 // library (so a scenario added to scenarios/library/ is covered without
-// touching this test). In full (no -short, no -race) every run must finish
-// without hitting a limit and every [[expect]] claim must hold: the same
-// verdict as `stampede check NAME`. Under -short or -race each runs once
-// (one replication) for a tenth of its duration, at most 30 s of virtual
-// time: the claims are not judged on such a run, but the scenario must
-// load, every variant and sweep point must run to the end without a limit
-// stopping it and issue calls, and its calls, attempts, goodput and
-// throughput must be finite numbers.
+// touching this test). Run in full, every run must finish without hitting
+// a limit and every [[expect]] claim must hold: the same verdict as
+// `stampede check NAME`. With STAMPEDE_LONG set every built-in runs in
+// full; by default only those in quickFull do (none under -short or
+// -race), and the others run once (one replication) for a tenth of their
+// duration, at most 30 s of virtual time: the claims are not judged on
+// such a run, but the scenario must load, every variant and sweep point
+// must run to the end without a limit stopping it and issue calls, and
+// its calls, attempts, goodput and throughput must be finite numbers.
 func TestLibrary(t *testing.T) {
 	names := BuiltinNames()
 	if len(names) == 0 {
 		t.Fatal("no built-in scenarios embedded")
 	}
-	full := !testing.Short() && !raceEnabled
+	for _, name := range quickFull {
+		if !slices.Contains(names, name) {
+			t.Errorf("quickFull names %s, which is not a built-in", name)
+		}
+	}
+	canFull := !testing.Short() && !raceEnabled
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			s, err := LoadBuiltin(name)
@@ -42,7 +61,7 @@ func TestLibrary(t *testing.T) {
 			if s.About == "" || s.Title == name {
 				t.Errorf("%s has no title or no about text", name)
 			}
-			if full {
+			if canFull && (longTests() || slices.Contains(quickFull, name)) {
 				runFull(t, s)
 			} else {
 				runReduced(t, s)

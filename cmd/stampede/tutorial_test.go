@@ -21,11 +21,9 @@ import (
 // what its commands print (standard output, then standard error); and
 // every figure the page shows, docs/img/tutorial/NAME.png, must be the
 // NAME.png its commands drew. -update rewrites the pasted outputs and the
-// figures.
+// figures (with STAMPEDE_LONG=1: the walk is one of the long validations).
 func TestTutorial(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the tutorial's scenarios")
-	}
+	long(t, "runs the tutorial's scenarios, about 10 s")
 	docs, err := filepath.Abs(filepath.Join("..", "..", "docs"))
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +61,7 @@ func TestTutorial(t *testing.T) {
 				if *update {
 					edits = append(edits, tutorialEdit{out.start, out.end, got.String()})
 				} else if out.body != got.String() {
-					t.Errorf("docs/TUTORIAL.md:%d: the output pasted under `%s` is stale (go test ./cmd/stampede -run TestTutorial -update); today it is:\n%s",
+					t.Errorf("docs/TUTORIAL.md:%d: the output pasted under `%s` is stale (STAMPEDE_LONG=1 go test ./cmd/stampede -run TestTutorial -update); today it is:\n%s",
 						out.line, strings.TrimSpace(b.body), got.String())
 				}
 			}
@@ -149,7 +147,7 @@ func tutorialFigure(t *testing.T, shown, drawn string) {
 	}
 	old, err := os.ReadFile(shown)
 	if err != nil {
-		t.Errorf("%v (go test ./cmd/stampede -run TestTutorial -update)", err)
+		t.Errorf("%v (STAMPEDE_LONG=1 go test ./cmd/stampede -run TestTutorial -update)", err)
 		return
 	}
 	if bytes.Equal(old, fresh) {
