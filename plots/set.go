@@ -176,7 +176,7 @@ func (s *Set) Figure(name string) (*Figure, error) {
 func (s *Set) timeseriesOptions() TimeseriesOptions {
 	sub := ""
 	if r0 := s.Runs[0].Results; s.Title != "" {
-		sub = fmt.Sprintf("Over time · %s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
+		sub = "Over time · " + HumanSeconds(r0.IntervalS) + " intervals" + seedNote(r0)
 	}
 	if s.Service != "" && sub != "" {
 		sub += " · queue at " + s.Service

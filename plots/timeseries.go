@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stampede-sim/stampede/models/results"
@@ -579,7 +580,7 @@ func (o TimeseriesOptions) titles(runs []Run) (title, subtitle string) {
 	}
 	if subtitle == "" {
 		r0 := runs[0].Results
-		subtitle = fmt.Sprintf("%s intervals · seed %d", HumanSeconds(r0.IntervalS), r0.Seed)
+		subtitle = HumanSeconds(r0.IntervalS) + " intervals" + seedNote(r0)
 		if o.Client != "" {
 			subtitle = "client " + o.Client + " · " + subtitle
 		}
@@ -588,4 +589,13 @@ func (o TimeseriesOptions) titles(runs []Run) (title, subtitle string) {
 		}
 	}
 	return title, subtitle
+}
+
+// seedNote is " · seed N" for a subtitle, or nothing when the results did
+// not record their seed (never "seed 0" for a seed not known).
+func seedNote(r *results.Results) string {
+	if r.NoSeed {
+		return ""
+	}
+	return " · seed " + strconv.FormatUint(r.Seed, 10)
 }

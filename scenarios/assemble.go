@@ -145,6 +145,12 @@ func (ra *rowAcc) finish() Row {
 		}
 		obj.set("point", point)
 	}
+	// A row whose seed is not the scenario's (a variant or a sweep point
+	// that sets seed, 0 included) says which it ran; without "seed" a row
+	// ran the scenario's.
+	if seed := ra.first.Run.Seed; seed != ra.a.m.Seed {
+		obj.set("seed", seedJV(seed))
+	}
 	mean, ci := ra.first.Summary, (*jv)(nil)
 	if ra.n > 1 {
 		mean, ci = ra.sum.result()

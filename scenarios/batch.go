@@ -21,6 +21,7 @@ func (r *Result) Batch() (*results.Batch, error) {
 		out.Point = row.Point
 		run := &out.Run
 		run.Seed, run.DurationS, run.IntervalS, run.EndS = row.run.Seed, row.run.DurationS, row.run.IntervalS, row.run.EndS
+		run.NoSeed = false
 		run.Stopped = row.Stopped
 		if row.Series != nil {
 			cols := make([]results.Column, len(row.Series.Cols))

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"encoding"
+	"fmt"
 	"os"
 	"reflect"
 	"regexp"
@@ -122,6 +123,25 @@ func TestDocsCoverEveryKey(t *testing.T) {
 	for k := range documented {
 		if !exists[k] {
 			t.Errorf("docs/SCENARIOS.md documents %s, which is not a key of the format", k)
+		}
+	}
+}
+
+// TestReplicationSeedsDocumented holds the replication seeds that
+// docs/SCENARIOS.md gives as examples to replicationSeed.
+func TestReplicationSeedsDocumented(t *testing.T) {
+	src, err := os.ReadFile("../docs/SCENARIOS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(src)), " ")
+	for _, seed := range []uint64{1, 0} {
+		want := fmt.Sprintf("With seed %d, replications 0, 1 and 2 run seeds %d, %d and %d;", seed, replicationSeed(seed, 0), replicationSeed(seed, 1), replicationSeed(seed, 2))
+		if seed == 0 {
+			want = fmt.Sprintf("with seed 0, seeds %d, %d and %d.", replicationSeed(0, 0), replicationSeed(0, 1), replicationSeed(0, 2))
+		}
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/SCENARIOS.md does not say %q", want)
 		}
 	}
 }

@@ -75,13 +75,17 @@ func (l *JSONList) write(b []byte) error {
 	return l.err
 }
 
+// seedJV is a seed as a JSON number, written exactly, even beyond 2^53.
+func seedJV(seed uint64) *jv {
+	return &jv{kind: jNum, n: float64(seed), s: strconv.FormatUint(seed, 10)}
+}
+
 func (r *Result) tree() *jv {
 	o := jObject()
 	o.set("schema_version", jNumber(results.SchemaVersion))
 	o.set("scenario", jString(r.Scenario))
 	o.set("title", jString(r.Title))
-	// The seed is written exactly, even beyond 2^53.
-	o.set("seed", &jv{kind: jNum, n: float64(r.Seed), s: strconv.FormatUint(r.Seed, 10)})
+	o.set("seed", seedJV(r.Seed))
 	o.set("replications", jNumber(float64(r.Replications)))
 	if len(r.Axes) > 0 {
 		sw := &jv{kind: jArr}
@@ -202,6 +206,29 @@ type TableOptions struct {
 	All bool
 }
 
+// ownSeeds names, after the scenario's seed, the variants that ran
+// another (", variant zero seed 0"), or is empty. Along a sweep that sets
+// seed it says only that some rows ran their own.
+func (r *Result) ownSeeds() string {
+	var parts []string
+	seen := map[string]bool{}
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		if row.run.Seed == r.Seed || seen[row.Variant] {
+			continue
+		}
+		seen[row.Variant] = true
+		if len(r.Axes) > 0 {
+			return ", some rows their own"
+		}
+		parts = append(parts, fmt.Sprintf("variant %s seed %d", row.Variant, row.run.Seed))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
+}
+
 // WriteTable writes an aligned table with one line per row: the sweep
 // values, the variant, calls, attempts, amplification, goodput, p50 and
 // p99 latency, the most frequent failure reasons and the recovery verdict.
@@ -215,7 +242,7 @@ func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
 	if r.Title != "" && r.Title != r.Scenario {
 		title += ": " + r.Title
 	}
-	head := results.FitProse(fmt.Sprintf("%s  (seed %d, %s)", title, r.Seed, reps), opts.Width)
+	head := results.FitProse(fmt.Sprintf("%s  (seed %d%s, %s)", title, r.Seed, r.ownSeeds(), reps), opts.Width)
 	if opts.Color {
 		head = "\x1b[1m" + head + "\x1b[0m"
 	}
@@ -369,7 +396,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 	if about := strings.TrimSpace(r.About); about != "" {
 		bw.WriteString(about + "\n\n")
 	}
-	fmt.Fprintf(bw, "- scenario: `%s`\n- seed: %d\n- replications: %d\n", r.Scenario, r.Seed, r.Replications)
+	fmt.Fprintf(bw, "- scenario: `%s`\n- seed: %d%s\n- replications: %d\n", r.Scenario, r.Seed, mdEscape(r.ownSeeds()), r.Replications)
 	for _, ax := range r.Axes {
 		var ls []string
 		for _, v := range ax.Values {

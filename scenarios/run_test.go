@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -587,5 +588,80 @@ max = 0.1
 				t.Errorf("%d replications: claim on %s: ok %v, got %q; want a failure, got %q", reps, c.Metric, c.OK, c.Got, why)
 			}
 		}
+	}
+}
+
+// TestRowSeeds: a variant or sweep point that sets seed, 0 included,
+// runs it and says so in its row of the JSON summary ("seed"); a row that
+// runs the scenario's seed has no "seed" of its own; --seed (Options.Seed)
+// 0 replaces the scenario's seed with 0 and is written as 0.
+func TestRowSeeds(t *testing.T) {
+	s := mustLoad(t, "seeds.toml", mm1Small+`
+[[variants]]
+name = "zero"
+set = { seed = 0 }
+
+[[variants]]
+name = "same"
+set = { seed = 7 }
+`)
+	r, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Seed     *uint64 `json:"seed"`
+		Variants []struct {
+			Name  string  `json:"name"`
+			Seed  *uint64 `json:"seed"`
+			Calls float64 `json:"calls"`
+		} `json:"variants"`
+	}
+	decodeJSON := func(r *Result) {
+		var b bytes.Buffer
+		if err := r.WriteJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		doc.Seed, doc.Variants = nil, nil
+		if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decodeJSON(r)
+	if doc.Seed == nil || *doc.Seed != 7 || len(doc.Variants) != 3 {
+		t.Fatalf("seed %v, %d variants; want 7 and 3", doc.Seed, len(doc.Variants))
+	}
+	base, zero, same := doc.Variants[0], doc.Variants[1], doc.Variants[2]
+	if base.Seed != nil || same.Seed != nil {
+		t.Errorf("rows that ran the scenario's seed say seed %v, %v; want none", base.Seed, same.Seed)
+	}
+	if zero.Seed == nil || *zero.Seed != 0 {
+		t.Errorf("the variant that sets seed = 0 says seed %v, want 0", zero.Seed)
+	}
+	if zero.Calls == base.Calls || same.Calls != base.Calls {
+		t.Errorf("calls: base %v, seed 0 %v, seed 7 %v: seed 0 must be run, not replaced by 7", base.Calls, zero.Calls, same.Calls)
+	}
+	b, err := r.Batch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Rows[1].Run.Seed != 0 || b.Rows[1].Run.NoSeed || b.Rows[0].Run.Seed != 7 {
+		t.Errorf("batch rows' seeds: %d, %d (unknown %v); want 7, 0", b.Rows[0].Run.Seed, b.Rows[1].Run.Seed, b.Rows[1].Run.NoSeed)
+	}
+	var table strings.Builder
+	if err := r.WriteTable(&table, TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "(seed 7, variant zero seed 0, 1 replication)") {
+		t.Errorf("the table's head does not name the variant's own seed:\n%s", table.String())
+	}
+	var zeroSeed uint64
+	r, err = Run(s, Options{Seed: &zeroSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeJSON(r)
+	if doc.Seed == nil || *doc.Seed != 0 || doc.Variants[1].Seed != nil || doc.Variants[2].Seed == nil || *doc.Variants[2].Seed != 7 {
+		t.Errorf("with --seed 0: seed %v, variant zero %v, variant same %v; want 0, none, 7", doc.Seed, doc.Variants[1].Seed, doc.Variants[2].Seed)
 	}
 }

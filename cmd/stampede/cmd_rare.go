@@ -21,7 +21,7 @@ type rareCmd struct {
 	Brute        int           `help:"Also make N plain runs and count those that reach the last level, for comparison." placeholder:"N"`
 	Variant      string        `help:"The variant to run (default: base)." placeholder:"NAME"`
 	Set          []string      `help:"Override a key of the base scenario (repeatable), as stampede run --set." placeholder:"PATH=VALUE" sep:"none"`
-	Seed         *uint64       `help:"Replace the scenario's seed." placeholder:"N"`
+	Seed         *uint64       `help:"Replace the scenario's seed (0 is a seed like any other)." placeholder:"N"`
 	JSON         bool          `name:"json" help:"Print the estimate as JSON instead of the table."`
 	Parallel     int           `help:"Runs at once (default: every core); the estimate does not depend on it." placeholder:"N"`
 }

@@ -21,10 +21,10 @@ type runCmd struct {
 	Scenarios    []string `arg:"" name:"scenario" predictor:"scenario" help:"Scenario files or built-in names (stampede list)."`
 	JSON         bool     `name:"json" help:"Print the JSON summary instead of the table: one document, with several scenarios {\"schema_version\": 1, \"scenarios\": [...]} (schema: docs/summary.schema.json)."`
 	Out          string   `help:"Write summary.json, series.csv and report.md to this directory (a subdirectory per scenario when there are several)." placeholder:"DIR"`
-	Seed         *uint64  `help:"Replace the scenario's seed." placeholder:"N"`
+	Seed         *uint64  `help:"Replace the scenario's seed (0 is a seed like any other; a variant that sets its own keeps it)." placeholder:"N"`
 	Set          []string `help:"Override a key of the base scenario, e.g. --set clients.users.timeout=250ms (repeatable)." placeholder:"PATH=VALUE" sep:"none"`
 	Variant      []string `help:"Run only this variant; \"base\" is the scenario as written (repeatable)." placeholder:"NAME" sep:"none"`
-	Replications int      `help:"Runs per variant and sweep point, with seeds derived from the scenario's (default: the scenario's replications)." placeholder:"N"`
+	Replications int      `help:"Runs per variant and sweep point (default: the scenario's replications): replication 0 runs the seed, replication r the seed mixed with r (docs/SCENARIOS.md, Replications and seeds)." placeholder:"N"`
 	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Shard        string   `help:"Run only the i-th of n slices of the runs and write it to --out, for stampede merge." placeholder:"i/n"`
 	Plots        bool     `help:"With --out, also render every figure the results support (timeseries, latency, compare, sweep, stability) as PNG beside the data."`

@@ -63,8 +63,11 @@ func validJSON(t *testing.T, s *jsonschema.Schema, what, out string) any {
 func TestJSONSchema(t *testing.T) {
 	s := summarySchema(t)
 	small := writeScenario(t, "small.toml", smallScenario)
+	// A variant with a seed of its own, 0: its row says "seed": 0.
+	seeded := writeScenario(t, "seeded.toml", smallScenario+"\n[[variants]]\nname = \"seed-zero\"\nset = { seed = 0 }\n")
 	for _, args := range [][]string{
 		{"run", small, "--json", "--replications", "2"},
+		{"run", seeded, "--json", "--variant", "seed-zero"},
 		{"run", "mm1", "--json"},
 		{"run", "mm1", small, "--json"},
 	} {
@@ -76,6 +79,9 @@ func TestJSONSchema(t *testing.T) {
 		top, _ := doc.(map[string]any)
 		if v, ok := top["schema_version"].(json.Number); !ok || v.String() != "1" {
 			t.Errorf("%v: schema_version %v, want 1", args, top["schema_version"])
+		}
+		if args[1] == seeded && (!strings.Contains(out, `"seed": 3,`) || !strings.Contains(out, `"seed": 0,`)) {
+			t.Errorf("%v: the row of seed 0 does not say so:\n%.400s", args, out)
 		}
 		if len(args) == 4 {
 			list, _ := top["scenarios"].([]any)

@@ -30,8 +30,12 @@ type Batch struct {
 	Replications int
 	// Seed is the seed of replication 0 (the others' derive from it):
 	// two batches with the same seed and replications ran the same
-	// random numbers, so their rows can be compared paired.
-	Seed uint64
+	// random numbers, so their rows can be compared paired. A row whose
+	// variant or sweep point sets its own seed has it in Row.Run.Seed.
+	// NoSeed says the summary read back did not record the seed (Seed
+	// is then 0 and means nothing): such a batch is never paired.
+	Seed   uint64
+	NoSeed bool
 	// Axes are the swept parameters (none without a sweep).
 	Axes []Axis
 	// Rows holds the results.
@@ -165,7 +169,7 @@ func DecodeBatch(b []byte) (*Batch, error) {
 		Scenario      string            `json:"scenario"`
 		Title         string            `json:"title"`
 		Replications  int               `json:"replications"`
-		Seed          uint64            `json:"seed"`
+		Seed          *uint64           `json:"seed"`
 		Sweep         []json.RawMessage `json:"sweep"`
 		Variants      []json.RawMessage `json:"variants"`
 	}
@@ -175,7 +179,10 @@ func DecodeBatch(b []byte) (*Batch, error) {
 	if top.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("schema_version %d: written by a newer stampede (this one reads summaries up to schema_version %d)", top.SchemaVersion, SchemaVersion)
 	}
-	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications, Seed: top.Seed}
+	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications, NoSeed: top.Seed == nil}
+	if top.Seed != nil {
+		out.Seed = *top.Seed
+	}
 	for i, raw := range top.Sweep {
 		var a struct {
 			Path   string            `json:"path"`
@@ -205,6 +212,10 @@ func DecodeBatch(b []byte) (*Batch, error) {
 		if err != nil {
 			return nil, fmt.Errorf("variants[%d] (%s): %w", i, row.Variant, err)
 		}
+		if row.Run.NoSeed && !out.NoSeed {
+			// Without its own "seed" a row ran the scenario's.
+			row.Run.Seed, row.Run.NoSeed = out.Seed, false
+		}
 		out.Rows = append(out.Rows, *row)
 	}
 	return out, nil
@@ -218,6 +229,7 @@ func DecodeRow(b []byte) (*Row, error) {
 		Results json.RawMessage `json:"results"`
 		Summary json.RawMessage `json:"summary"`
 		Stopped string          `json:"stopped"`
+		Seed    *uint64         `json:"seed"`
 		Faults  []FaultWindow   `json:"faults"`
 		Series  *Series         `json:"series"`
 	}
@@ -242,6 +254,12 @@ func DecodeRow(b []byte) (*Row, error) {
 			return r, err
 		}
 		r.Run.Stopped, r.Run.Faults = head.Stopped, head.Faults
+		// The row's own seed when its variant or sweep point set one;
+		// else unknown here (DecodeBatch gives it the scenario's).
+		r.Run.NoSeed = head.Seed == nil
+		if head.Seed != nil {
+			r.Run.Seed = *head.Seed
+		}
 		if head.Series != nil {
 			r.Run.Series = *head.Series
 		}
@@ -258,6 +276,7 @@ func DecodeRow(b []byte) (*Row, error) {
 	}
 	delete(tree, "ci95")
 	delete(tree, "point")
+	delete(tree, "seed")
 	if pr, ok := tree["per_replication"].(map[string]any); ok {
 		r.reps = map[string][]float64{}
 		for k, v := range pr {

@@ -79,14 +79,17 @@ func Compare(old, new *Batch, opts DiffOptions) *Diff {
 	if old.Scenario != new.Scenario {
 		d.Notes = append(d.Notes, fmt.Sprintf("the results are of different scenarios (%s, %s): rows are matched by variant and sweep point", old.Scenario, new.Scenario))
 	}
-	paired := old.Replications > 1 && old.Replications == new.Replications && old.Seed == new.Seed
+	// Paired only when both sides recorded their seed and it is the
+	// same: a summary without one did not necessarily run seed 0.
+	paired := old.Replications > 1 && old.Replications == new.Replications && !old.NoSeed && !new.NoSeed && old.Seed == new.Seed
 	switch {
 	case old.Replications < 2 && new.Replications < 2:
 		d.Notes = append(d.Notes, "1 replication on each side: no interval, so a change is judged by the band alone (run both with --replications N to judge it against the noise)")
 	case !paired:
-		d.Notes = append(d.Notes, fmt.Sprintf("unpaired intervals (Welch): the results ran different seeds or replications (seed %d x %d, seed %d x %d)",
-			old.Seed, old.Replications, new.Seed, new.Replications))
+		d.Notes = append(d.Notes, fmt.Sprintf("unpaired intervals (Welch): the results ran different seeds or replications (%s x %d, %s x %d)",
+			seedText(old.Seed, old.NoSeed), old.Replications, seedText(new.Seed, new.NoSeed), new.Replications))
 	}
+	unpairedRows := 0
 	used := make([]bool, len(old.Rows))
 	for i := range new.Rows {
 		nr := &new.Rows[i]
@@ -98,13 +101,23 @@ func Compare(old, new *Batch, opts DiffOptions) *Diff {
 		used[j] = true
 		or := &old.Rows[j]
 		rd := RowDiff{Variant: nr.Variant, Point: nr.Point}
+		// A row that ran its own seed (its variant or sweep point set
+		// one) pairs only with a row that ran the same.
+		rowPaired := paired && !or.Run.NoSeed && !nr.Run.NoSeed && or.Run.Seed == nr.Run.Seed
+		if paired && !rowPaired {
+			unpairedRows++
+		}
 		for _, h := range Headlines {
-			c, ok := compareMetric(h, old, or, new, nr, paired, opts.Band)
+			c, ok := compareMetric(h, old, or, new, nr, rowPaired, opts.Band)
 			if ok {
 				rd.Changes = append(rd.Changes, c)
 			}
 		}
 		d.Rows = append(d.Rows, rd)
+	}
+	if unpairedRows > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("unpaired intervals (Welch) on %d %s whose seeds differ between the results (a variant or sweep point that sets seed)",
+			unpairedRows, plural(unpairedRows, "row", "rows")))
 	}
 	for j := range old.Rows {
 		if !used[j] {
@@ -212,4 +225,13 @@ func (d *Diff) Improvements() int {
 		}
 	}
 	return n
+}
+
+// seedText is "seed N", or "seed unknown" for results that did not
+// record it.
+func seedText(seed uint64, unknown bool) string {
+	if unknown {
+		return "seed unknown"
+	}
+	return fmt.Sprintf("seed %d", seed)
 }

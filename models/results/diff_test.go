@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -154,5 +155,59 @@ func TestCompareOneReplication(t *testing.T) {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("the Markdown lacks %q:\n%s", want, md.String())
 		}
+	}
+}
+
+// TestCompareSeedZeroOrUnknown: an explicit seed 0 is a seed like any
+// other (two runs of seed 0 pair), but a summary that did not record its
+// seed is not read as seed 0: against seed 0 it is compared unpaired and
+// said to be of an unknown seed; and a row that ran its own seed (its
+// variant set one) pairs only with a row that ran the same.
+func TestCompareSeedZeroOrUnknown(t *testing.T) {
+	oldG := []float64{100, 120, 80, 110, 90}
+	newG := []float64{90, 110, 70, 100, 80}
+	p := []float64{0.1, 0.1, 0.1, 0.1, 0.1}
+	zero := decode(t, batchJSON(0, oldG, p))
+	if zero.NoSeed || zero.Seed != 0 || zero.Rows[0].Run.NoSeed || zero.Rows[0].Run.Seed != 0 {
+		t.Errorf(`"seed": 0 read as %d (unknown %v), its row %d (unknown %v)`, zero.Seed, zero.NoSeed, zero.Rows[0].Run.Seed, zero.Rows[0].Run.NoSeed)
+	}
+	if c := change(t, Compare(zero, decode(t, batchJSON(0, newG, p)), DiffOptions{}), "goodput"); !c.Paired {
+		t.Errorf("seed 0 against seed 0: %+v, want paired", *c)
+	}
+	noSeed := decode(t, bytes.Replace(batchJSON(0, newG, p), []byte(`"seed": 0, `), nil, 1))
+	if !noSeed.NoSeed || !noSeed.Rows[0].Run.NoSeed {
+		t.Fatalf("a summary without a seed read as seed %d (unknown %v)", noSeed.Seed, noSeed.NoSeed)
+	}
+	d := Compare(zero, noSeed, DiffOptions{})
+	if c := change(t, d, "goodput"); c.Paired {
+		t.Errorf("seed 0 against no seed: %+v, want unpaired", *c)
+	}
+	var out bytes.Buffer
+	if err := d.WriteText(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "(seed 0, 5 replications) -> s (seed unknown, 5 replications)") {
+		t.Errorf("the header does not tell seed 0 from an unknown seed:\n%s", out.String())
+	}
+	own := decode(t, bytes.Replace(batchJSON(0, newG, p), []byte(`{"name": "base", `), []byte(`{"name": "base", "seed": 7, `), 1))
+	if own.Rows[0].Run.Seed != 7 {
+		t.Errorf("a row's own seed 7 read as %d", own.Rows[0].Run.Seed)
+	}
+	if _, ok := own.Rows[0].Number("seed"); ok {
+		t.Error("a row's seed is read as a metric")
+	}
+	d = Compare(zero, own, DiffOptions{})
+	if c := change(t, d, "goodput"); c.Paired {
+		t.Errorf("a row of seed 0 against one of seed 7: %+v, want unpaired", *c)
+	}
+	if !strings.Contains(strings.Join(d.Notes, "\n"), "1 row whose seeds differ") {
+		t.Errorf("notes %q do not say which rows ran other seeds", d.Notes)
+	}
+	var r Results
+	if err := json.Unmarshal([]byte(`{"summary": {}}`), &r); err != nil || !r.NoSeed {
+		t.Errorf("a run without a seed: %v, unknown %v", err, r.NoSeed)
+	}
+	if err := json.Unmarshal([]byte(`{"seed": 0, "duration_s": 3, "summary": {}}`), &r); err != nil || r.NoSeed || r.Seed != 0 || r.DurationS != 3 {
+		t.Errorf(`a run of "seed": 0: %v, seed %d, unknown %v, duration %v`, err, r.Seed, r.NoSeed, r.DurationS)
 	}
 }

@@ -72,7 +72,7 @@ func (d *Diff) header() string {
 		if b.Replications != 1 {
 			reps = fmt.Sprintf("%d replications", b.Replications)
 		}
-		return fmt.Sprintf("%s (seed %d, %s)", b.Scenario, b.Seed, reps)
+		return fmt.Sprintf("%s (%s, %s)", b.Scenario, seedText(b.Seed, b.NoSeed), reps)
 	}
 	return fmt.Sprintf("%s -> %s, band %s%%", side(d.Old), side(d.New), strconv.FormatFloat(100*d.Band, 'g', -1, 64))
 }

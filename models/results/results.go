@@ -14,8 +14,11 @@ import (
 // and per cache. Rates are per second of virtual time, times are in
 // seconds. plots/, tui/ and scenarios/ depend on this, not on the engine.
 type Results struct {
-	// Seed is the seed of the run.
-	Seed uint64 `json:"seed"`
+	// Seed is the seed of the run (0 is a seed like any other). NoSeed
+	// says it is not known: results read back from JSON that did not
+	// record one, which are never shown or compared as seed 0.
+	Seed   uint64 `json:"seed"`
+	NoSeed bool   `json:"-"`
 	// DurationS is the configured duration (s).
 	DurationS float64 `json:"duration_s"`
 	// EndS is the virtual time the run reached (s): DurationS, or less when
@@ -557,6 +560,26 @@ type CacheSeries struct {
 	// Strategy holds the series of the cache's strategies (coalesced/s,
 	// stale_hits/s, refreshes/s). Absent when none is configured.
 	Strategy map[string]Values `json:"strategy,omitempty"`
+}
+
+// UnmarshalJSON reads results as WriteJSON writes them; without a
+// "seed" it sets NoSeed rather than reading the absence as seed 0.
+func (r *Results) UnmarshalJSON(b []byte) error {
+	type plain Results // without this method
+	var x struct {
+		plain
+		Seed *uint64 `json:"seed"` // shadows plain's
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*r = Results(x.plain)
+	if x.Seed != nil {
+		r.Seed = *x.Seed
+	} else {
+		r.NoSeed = true
+	}
+	return nil
 }
 
 // WriteJSON writes the results as indented JSON with a stable field order
