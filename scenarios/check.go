@@ -335,6 +335,13 @@ func (s *Scenario) checkExpect(i int, names []string, axes [2][]any, shape *metr
 		}
 		ex.Metric, ex.Equals, ex.Recovered = "recovered", *ex.Recovered, nil
 	}
+	if IsMarginMetric(ex.Metric) {
+		s.checkMarginExpect(ex, p, names, d)
+		return
+	}
+	if ex.For != "" {
+		d.Fail(p.Field("for"), nil, "picks the trigger duration of a margin claim (metric = \"margin.survived\" or \"margin.tipped\"), and %q is not one", ex.Metric)
+	}
 	mp := p.Field("metric")
 	var leaf *metricNode
 	if ex.Metric == "" {

@@ -184,7 +184,9 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 		}
 	}
 	for _, ex := range c.Expect {
-		m.Expect = append(m.Expect, metaExpectOf(ex))
+		if !IsMarginMetric(ex.Metric) { // checked by CheckMargins
+			m.Expect = append(m.Expect, metaExpectOf(ex))
+		}
 	}
 	m.Runs = p.runs()
 	h := sha256.New()

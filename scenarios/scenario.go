@@ -158,6 +158,10 @@ type Expect struct {
 	// point.
 	X any `toml:"x"`
 	Y any `toml:"y"`
+	// For picks, for a margin claim (Metric "margin.survived" or
+	// "margin.tipped"), the trigger duration among the [margin] table's;
+	// empty means its first.
+	For string `toml:"for"`
 	// About says what the claim shows; printed when it fails.
 	About string `toml:"about"`
 

@@ -38,6 +38,15 @@ func (c *checkCmd) run(e *env) error {
 			fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 			continue
 		}
+		if s.HasMarginClaims() {
+			_, claims, err := scenarios.CheckMargins(s, scenarios.MarginRun{Parallel: c.Parallel, Now: time.Now})
+			if err != nil {
+				broken++
+				fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
+				continue
+			}
+			res.Claims = append(res.Claims, claims...)
+		}
 		bad := res.Failed()
 		switch {
 		case len(res.Claims) == 0:

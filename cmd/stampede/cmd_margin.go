@@ -92,6 +92,7 @@ func (c *marginCmd) Run(e *env) error {
 		}
 		ms = append(ms, m)
 	}
+	claims := &scenarios.Result{Claims: scenarios.MarginClaims(s, ms)}
 	if c.JSON {
 		if err := results.WriteMarginsJSON(e.stdout, ms); err != nil {
 			return err
@@ -102,6 +103,18 @@ func (c *marginCmd) Run(e *env) error {
 				fmt.Fprintln(e.stdout)
 			}
 			if err := writeMargin(e.stdout, m); err != nil {
+				return err
+			}
+		}
+		if len(claims.Claims) > 0 {
+			held := 0
+			for _, cl := range claims.Claims {
+				if cl.OK {
+					held++
+				}
+			}
+			fmt.Fprintf(e.stdout, "\nclaims: %d of %d hold\n", held, len(claims.Claims))
+			if err := claims.WriteClaims(e.stdout, true); err != nil {
 				return err
 			}
 		}
@@ -126,6 +139,9 @@ func (c *marginCmd) Run(e *env) error {
 		if err := plots.WriteFile(c.Plot, f, plots.Slide); err != nil {
 			return badInput(err)
 		}
+	}
+	if bad := claims.Failed(); len(bad) > 0 {
+		return &exitError{code: exitClaim, err: fmt.Errorf("%d of %d margin claims fail", len(bad), len(claims.Claims))}
 	}
 	return nil
 }

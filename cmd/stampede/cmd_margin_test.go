@@ -84,3 +84,77 @@ func TestMarginTable(t *testing.T) {
 		t.Errorf("no table, no flags: exit %d, %s", code, errOut)
 	}
 }
+
+// marginClaimFile is stability-map's world without its sweep, with a
+// quick [margin] table and a margin claim bounded by max.
+func marginClaimFile(t *testing.T, max string) string {
+	t.Helper()
+	src := `duration = "2m"
+seed = 1
+
+[[services]]
+name = "api"
+workers = 8
+queue = { limit = 1000 }
+service_time = "exp(20ms)"
+
+[[clients]]
+name = "users"
+target = "api"
+rate = 200
+timeout = "200ms"
+retry = { attempts = 3 }
+
+[[faults]]
+kind = "slowdown"
+target = "api"
+at = "30s"
+for = "5s"
+factor = 2
+
+[margin]
+size = "faults.0.factor"
+from = 1.2
+to = 6
+duration = "faults.0.for"
+for = ["10s"]
+replications = 1
+tolerance = 0.1
+
+[[expect]]
+metric = "margin.survived"
+min = 1.5
+max = ` + max + `
+about = "the largest slowdown survived for 10 s"
+`
+	file := filepath.Join(t.TempDir(), "m.toml")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestMarginClaimsCLI: stampede check and stampede margin check margin
+// claims: exit 0 when they hold, 1 with the claim's diff when the margin
+// is not what the claim says.
+func TestMarginClaimsCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("searches a margin")
+	}
+	good, bad := marginClaimFile(t, "3"), marginClaimFile(t, "1.6")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"check", good}, 0, "ok   m (1 claim"},
+		{[]string{"check", bad}, 1, "want     in [1.5, 1.6]"},
+		{[]string{"margin", good}, 0, "claims: 1 of 1 hold"},
+		{[]string{"margin", bad}, 1, "metric   margin.survived for 10s"},
+	} {
+		code, out, errOut := stampede(t, tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d (want %d), %s\n%s\nwant it to say %q", tc.args, code, tc.code, errOut, out, tc.want)
+		}
+	}
+}
