@@ -103,8 +103,6 @@ func ExampleWorld_Results() {
 	// latency_s.p99,0.01
 	// latency_s.p999,0.01
 	// latency_s.max,0.01
-	// recovery.baseline_goodput,0
-	// recovery.baseline_offered,0
 	// services.api.utilization,0.09
 	// services.api.arrived,9
 	// services.api.served,9

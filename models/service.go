@@ -66,6 +66,26 @@ type service struct {
 type downCall struct {
 	e    *edge
 	hash uint64
+	// p is the probability that a request takes the edge
+	// (CallConfig.Probability; 1 always), decided once per request by
+	// pathHash: a retry of the request takes the path it took.
+	p        float64
+	pathHash uint64
+}
+
+// pathSalt makes the draw that decides an edge's path unrelated to the
+// call's other draws.
+const pathSalt = 0x5be0cd19137e2179
+
+// takes reports whether a's request takes dc's edge: always when its
+// probability is 1, else by a draw that depends only on the request (the
+// call a is an attempt of) and the edge.
+func (dc *downCall) takes(a *attempt) bool {
+	if dc.p >= 1 {
+		return true
+	}
+	u := with(a.callSeed, dc.pathHash)
+	return float64(u>>11)*(1.0/(1<<53)) < dc.p
 }
 
 // replica is one replica of a service.
@@ -157,8 +177,13 @@ func (s *service) wire() {
 		}
 		e.stats.name = e.name
 		w.edges = append(w.edges, e)
+		p := 1.0
+		if cc.Probability != nil {
+			p = *cc.Probability
+		}
+		path := with(hashName(e.name)+uint64(j)<<32, pathSalt)
 		for k := range cc.Count {
-			s.calls = append(s.calls, downCall{e: e, hash: hashName(e.name) + uint64(j)<<32 + uint64(k)})
+			s.calls = append(s.calls, downCall{e: e, hash: hashName(e.name) + uint64(j)<<32 + uint64(k), p: p, pathHash: path})
 		}
 	}
 }
@@ -455,12 +480,30 @@ func (s *service) workDone(a *attempt) {
 func (s *service) callOut(a *attempt) {
 	w := s.w
 	if s.parallel {
-		a.pending = int32(len(s.calls))
+		n := int32(0)
 		for i := range s.calls {
-			dc := &s.calls[i]
-			c := dc.e.newCall(w, a, with(a.seed, dc.hash))
-			c.launch(w)
+			if s.calls[i].takes(a) {
+				n++
+			}
 		}
+		if n == 0 {
+			s.finish(a, strategies.ReasonOK)
+			return
+		}
+		a.pending = n
+		for i := range s.calls {
+			if dc := &s.calls[i]; dc.takes(a) {
+				c := dc.e.newCall(w, a, with(a.seed, dc.hash))
+				c.launch(w)
+			}
+		}
+		return
+	}
+	for int(a.next) < len(s.calls) && !s.calls[a.next].takes(a) {
+		a.next++
+	}
+	if int(a.next) == len(s.calls) {
+		s.finish(a, strategies.ReasonOK)
 		return
 	}
 	dc := &s.calls[a.next]

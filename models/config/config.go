@@ -175,6 +175,10 @@ type CallConfig struct {
 	// Count is how many calls of this edge each request makes. Zero
 	// means 1.
 	Count int `toml:"count"`
+	// Probability is the chance that a request takes this edge (all
+	// Count calls of it), in [0, 1], decided once per request (its
+	// retries take the same path). nil means 1: every request.
+	Probability *float64 `toml:"probability"`
 	// Link is the network between the caller and Target.
 	Link LinkConfig `toml:"link"`
 	// PropagateDeadline makes this edge's calls carry the remaining

@@ -197,6 +197,9 @@ func (v *validator) config(c *Config) {
 			if cc.Count < 1 || cc.Count > 1000 {
 				v.add(cp+".count", "must be in [1, 1000], got %d", cc.Count)
 			}
+			if p := cc.Probability; p != nil && !(*p >= 0 && *p <= 1) {
+				v.add(cp+".probability", "must be in [0, 1], got %v", *p)
+			}
 			v.link(cp+".link", &cc.Link)
 			v.policy(cp, &cc.ClientPolicy)
 			v.outlierOn(cp, &cc.ClientPolicy, cc.Target, kinds)

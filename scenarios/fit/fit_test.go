@@ -21,7 +21,11 @@ import (
 // (exponential own time, mean 10 ms, a queue.wait of 1 ms), a call every
 // 10 ms of span time. Spans go out in batches of batch, children first,
 // as an SDK's batch processor sends them.
-func synth(w io.Writer, n, batch int, seed uint64) {
+func synth(w io.Writer, n, batch int, seed uint64) { synthP(w, n, batch, seed, 1) }
+
+// synthP is synth whose requests call db with probability pdb only; the
+// others answer after the frontend's own 2 ms.
+func synthP(w io.Writer, n, batch int, seed uint64, pdb float64) {
 	r := rand.New(rand.NewPCG(seed, 1))
 	type sp struct {
 		svc, trace, id, parent, name string
@@ -65,6 +69,18 @@ func synth(w io.Writer, n, batch int, seed uint64) {
 		tr := fmt.Sprintf("%032x", i+1)
 		id := func(k int) string { return fmt.Sprintf("%016x", uint64(i)*8+uint64(k)+1) }
 		start := t0 + int64(i)*10*ms
+		if pdb < 1 && r.Float64() >= pdb {
+			feEnd := start + 3*ms
+			buf = append(buf,
+				sp{"frontend", tr, id(2), id(1), "GET /", 2, start + ms, feEnd},
+				sp{"loadgen", tr, id(1), id(0), "GET frontend", 3, start + ms - 100_000, feEnd + 100_000},
+				sp{"loadgen", tr, id(0), "", "call", 1, start + ms - 200_000, feEnd + 200_000},
+			)
+			if len(buf) >= batch {
+				flush()
+			}
+			continue
+		}
 		dbOwn := int64(r.ExpFloat64() * 10 * float64(ms))
 		// db server: wait 1 ms, then work
 		dbStart := start + 3*ms
@@ -124,6 +140,40 @@ func TestFitKnownSystem(t *testing.T) {
 		t.Errorf("warnings on clean input: %v", m.W.Names())
 	}
 	loadFitted(t, m, "known")
+}
+
+// TestFitEdgeProbability: an edge that 30% of the requests take is
+// written with its probability, and the fitted scenario, run, calls it
+// from about 30% of the requests.
+func TestFitEdgeProbability(t *testing.T) {
+	var b bytes.Buffer
+	synthP(&b, 4000, 600, 2, 0.3)
+	m, err := fitOf(t, b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Edges) != 1 || math.Abs(m.Edges[0].P-0.3) > 0.03 {
+		t.Fatalf("edges %+v, want one taken by about 30%% of requests", m.Edges)
+	}
+	file, src, _ := loadFitted(t, m, "sometimes")
+	want := fmt.Sprintf("probability = %.3f", m.Edges[0].P)
+	if !strings.Contains(string(src), want) {
+		t.Fatalf("fitted scenario lacks %q:\n%s", want, src)
+	}
+	s, err := scenarios.LoadFile(file, src, scenarios.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scenarios.Run(s, scenarios.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := &res.Rows[0]
+	edge, _ := row.Number("edges.frontend->db.calls")
+	served, _ := row.Number("services.frontend.served")
+	if served == 0 || math.Abs(edge/served-m.Edges[0].P) > 0.02 {
+		t.Errorf("simulated: %v db calls for %v frontend requests, want a share of %.3f", edge, served, m.Edges[0].P)
+	}
 }
 
 // loadFitted writes the fitted scenario and its data files to a new

@@ -170,9 +170,6 @@ func (t *Traces) Finish(opts Options) (*Model, error) {
 		if e.taken > 0 {
 			me.PerRequest = float64(e.calls) / float64(e.taken)
 		}
-		if me.P < 0.99 {
-			t.W.add(WarnEdgeSometimes, 1)
-		}
 		m.Edges = append(m.Edges, me)
 	}
 	for _, name := range sortedKeys(t.clients) {

@@ -18,7 +18,6 @@ const (
 	WarnNegative      = "negative_durations" // spans ending before they start, skipped
 	WarnCycle         = "cycles"             // parent links that loop or nest deeper than MaxDepth
 	WarnEmptyWindow   = "empty_windows"      // one-second windows with no call inside the observed span
-	WarnEdgeSometimes = "edge_probability"   // edges taken by some requests only
 	WarnNonMonotonic  = "non_monotonic_buckets"
 	WarnNaN           = "nan_samples"
 	WarnEmptySeries   = "empty_series"
@@ -36,7 +35,6 @@ var warningText = map[string]string{
 	WarnNegative:      "spans end before they start and were skipped",
 	WarnCycle:         "spans' parent links loop or nest too deep: those spans were skipped",
 	WarnEmptyWindow:   "one-second windows inside the observed span have no call at all (a gap in the export?)",
-	WarnEdgeSometimes: "call edges are taken by only some requests: stampede calls every edge on every request, so these are modelled as always taken (see the comments)",
 	WarnNonMonotonic:  "histogram steps had a bucket count below a smaller bucket's: those steps were skipped",
 	WarnNaN:           "samples were NaN or infinite and were skipped",
 	WarnEmptySeries:   "series had no samples in the window",

@@ -97,12 +97,13 @@ func Scenario(m *Model, name string) ([]byte, []DataFile) {
 			}
 			p("# calls %s: %d calls by %d of %d requests (p = %.3f), %.2f per request taken; failed %d (timeouts %d); one way %s (client span minus server span, halved)\n",
 				e.To, e.Calls, e.Taken, s.Requests, e.P, e.PerRequest, e.Failed, e.Timeout, ms(e.OneWay))
-			if e.P < 0.99 {
-				p("# WARNING: taken by %.1f%% of requests only; stampede calls an edge on every request, so it is modelled as always taken\n", 100*e.P)
-			}
 			c := fmt.Sprintf("{ target = %q", e.To)
 			if n := int(math.Round(e.PerRequest)); n > 1 {
 				c += fmt.Sprintf(", count = %d", n)
+			}
+			if e.P < 0.9995 {
+				// taken by some requests only (p above, in the comment)
+				c += fmt.Sprintf(", probability = %s", strconv.FormatFloat(e.P, 'f', 3, 64))
 			}
 			if e.OneWay >= 20e-6 {
 				c += fmt.Sprintf(", link = { latency = %q }", dur(e.OneWay))
