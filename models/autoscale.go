@@ -328,6 +328,12 @@ func (s *service) stratSeries() map[string]results.Values {
 // autoscaler's.
 func (s *service) stratSummary(end sim.Time) map[string]float64 {
 	out := s.strat().summary(end)
+	if s.bal != nil {
+		if out == nil {
+			out = map[string]float64{}
+		}
+		out[MetricBusiestShare] = s.bal.busiestShare()
+	}
 	if s.as == nil {
 		return out
 	}

@@ -100,8 +100,8 @@ func (s *service) pickFor(a *attempt) *replica {
 			}
 		}
 		if len(o.elig) > 0 {
-			return s.pickFrom(o.elig)
+			return s.pickFrom(o.elig, a)
 		}
 	}
-	return s.pickFrom(s.reps[:s.up])
+	return s.pickFrom(s.reps[:s.up], a)
 }

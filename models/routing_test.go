@@ -113,3 +113,146 @@ func BenchmarkEdgeProbability(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// TestSmoothWeightedRoundRobin: nginx's smooth weighted round robin with
+// weights 5, 1, 1 picks a a b a c a a in each cycle of 7 (the sequence
+// its commit introducing the algorithm gives), and a replica that leaves
+// the candidates (ejected, down) is skipped without upsetting the others'
+// shares.
+func TestSmoothWeightedRoundRobin(t *testing.T) {
+	cfg := routed(1, 1, config.Sequential, 1)
+	cfg.Services[0].Replicas = 3
+	cfg.Services[0].Balancer = config.WeightedRoundRobin
+	cfg.Services[0].Weights = []int{5, 1, 1}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.services[0]
+	var got []byte
+	for range 14 {
+		got = append(got, 'a'+byte(s.pickFrom(s.reps, nil).idx))
+	}
+	if string(got) != "aabacaaaabacaa" {
+		t.Errorf("picks %s, want aabacaa twice", got)
+	}
+	counts := map[int32]int{}
+	for range 600 {
+		counts[s.pickFrom(s.reps[1:], nil).idx]++
+	}
+	if counts[1] != 300 || counts[2] != 300 {
+		t.Errorf("without a, b and c (weights 1 and 1) got %v, want 300 each", counts)
+	}
+}
+
+// TestRingHashConsistent: a request's key decides its replica; when a
+// replica leaves the candidates only the keys it owned move, and they
+// spread over the others.
+func TestRingHashConsistent(t *testing.T) {
+	cfg := routed(1, 1, config.Sequential, 1)
+	cfg.Services[0].Replicas = 8
+	cfg.Services[0].Balancer = config.RingHash
+	cfg.Services[0].Hash = &config.HashConfig{Keys: 5000, Points: config.DefaultRingPoints}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.services[0]
+	a := &attempt{}
+	before := make([]int32, 5000)
+	owners := map[int32]int{}
+	for i := range before {
+		a.callSeed = uint64(i) * 0x9e3779b97f4a7c15
+		before[i] = s.pickFrom(s.reps, a).idx
+		a.callSeed = uint64(i) * 0x9e3779b97f4a7c15
+		if again := s.pickFrom(s.reps, a).idx; again != before[i] {
+			t.Fatalf("request %d went to %d, then to %d", i, before[i], again)
+		}
+		owners[before[i]]++
+	}
+	for r, n := range owners {
+		if n < 5000/8/2 || n > 5000/8*2 {
+			t.Errorf("replica %d owns %d of 5000 requests' keys, want about 625", r, n)
+		}
+	}
+	without3 := append(append([]*replica{}, s.reps[:3]...), s.reps[4:]...)
+	moved := map[int32]int{}
+	for i := range before {
+		a.callSeed = uint64(i) * 0x9e3779b97f4a7c15
+		got := s.pickFrom(without3, a).idx
+		switch {
+		case before[i] != 3 && got != before[i]:
+			t.Fatalf("request %d moved from %d to %d though replica 3 alone left", i, before[i], got)
+		case before[i] == 3:
+			moved[got]++
+		}
+	}
+	if len(moved) < 4 {
+		t.Errorf("replica 3's keys moved to %v, want them spread over several replicas", moved)
+	}
+}
+
+// TestRingHashHotKey: with Zipf-popular keys a hot key sends its requests
+// to one replica. Ten replicas of 400/s at 2000/s (50%): round robin
+// serves everything, while under ring hash with zipf 1.2 over 1000 keys
+// the hottest key alone carries 1/H(1000, 1.2) = 22.5% of the requests,
+// so its replica gets at least that (busiest_replica_share) and, past its
+// capacity, turns calls away.
+func TestRingHashHotKey(t *testing.T) {
+	run := func(b config.Balancer) (share float64, failed float64) {
+		cfg := config.Config{
+			Duration: 60 * time.Second,
+			Interval: time.Second,
+			Seed:     5,
+			Services: []config.ServiceConfig{{Name: "kv", Replicas: 10, Workers: 4, ServiceTime: sim.MustParseDist("exp(10ms)"),
+				Queue: config.QueueConfig{Limit: config.Limit(50)}, Balancer: b}},
+			Clients: []config.ClientConfig{{Name: "users", Target: "kv", Rate: 2000}},
+		}
+		if b == config.RingHash {
+			cfg.Services[0].Hash = &config.HashConfig{Keys: 1000, Zipf: 1.2, Points: config.DefaultRingPoints}
+		}
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Run(); err != nil {
+			t.Fatal(err)
+		}
+		sum := w.Results().Summary
+		return sum.Services["kv"].Strategy[MetricBusiestShare], float64(sum.Failed["queue_full"]) / float64(sum.Calls)
+	}
+	h := 0.0
+	for k := 1; k <= 1000; k++ {
+		h += math.Pow(float64(k), -1.2)
+	}
+	top := 1 / h
+	share, failed := run(config.RingHash)
+	if share < top || share > top+0.25 {
+		t.Errorf("ring hash: busiest replica got %.3f of the requests, want at least the hot key's %.3f plus its share of the rest", share, top)
+	}
+	// its replica is offered at least 2000 x 22.5% = 450/s against 400/s
+	if failed < 0.01 {
+		t.Errorf("ring hash: %.4f of calls turned away, want the hot replica's overflow (over 1%%)", failed)
+	}
+	if _, rrFailed := run(config.RoundRobin); rrFailed > 0.001 {
+		t.Errorf("round robin: %.4f of calls turned away at 50%% load", rrFailed)
+	}
+}
+
+// BenchmarkRingHash: picking by ring hash allocates nothing per event.
+func BenchmarkRingHash(b *testing.B) {
+	cfg := routed(1, 1, config.Sequential, b.N)
+	cfg.Services[0].Replicas = 10
+	cfg.Services[0].Workers = 5
+	cfg.Services[0].Balancer = config.RingHash
+	cfg.Services[0].Hash = &config.HashConfig{Keys: 10000, Zipf: 0.8, Points: config.DefaultRingPoints}
+	w, err := Build(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -26,6 +26,7 @@ type service struct {
 	balancer config.Balancer
 	lb       *rand.Rand // the balancer's own stream
 	rr       int
+	bal      *balancerState // weighted round robin and ring hash (balancer.go); nil for the others
 
 	// fault state, recomputed by refresh from the active faults
 	faults     []*fault
@@ -80,11 +81,11 @@ const pathSalt = 0x5be0cd19137e2179
 // takes reports whether a's request takes dc's edge: always when its
 // probability is 1, else by a draw that depends only on the request (the
 // call a is an attempt of) and the edge.
-func (dc *downCall) takes(a *attempt) bool {
+func (dc *downCall) takes(w *World, a *attempt) bool {
 	if dc.p >= 1 {
 		return true
 	}
-	u := with(a.callSeed, dc.pathHash)
+	u := with(a.callSeed^w.salt, dc.pathHash)
 	return float64(u>>11)*(1.0/(1<<53)) < dc.p
 }
 
@@ -149,6 +150,7 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		}
 		s.reps = append(s.reps, r)
 	}
+	s.newBalancer()
 	s.capacityUp = s.up * s.active
 	s.m.capacity.set(0, float64(s.capacityUp))
 	if cfg.Autoscale != nil {
@@ -190,56 +192,6 @@ func (s *service) wire() {
 
 func (r *replica) outstanding() int { return r.busy + r.q.n }
 
-// pick chooses a replica among the up ones.
-func (s *service) pick() *replica { return s.pickFrom(s.reps[:s.up]) }
-
-// pickFrom chooses a replica among reps by the service's balancer.
-func (s *service) pickFrom(reps []*replica) *replica {
-	n := len(reps)
-	if n == 1 {
-		return reps[0]
-	}
-	switch s.balancer {
-	case config.Random:
-		return reps[s.lb.IntN(n)]
-	case config.LeastOutstanding:
-		// Ties go to the first in turn from a rotating start, so an idle
-		// service spreads its load instead of piling onto replica 0.
-		s.rr++
-		if s.rr >= n {
-			s.rr = 0
-		}
-		best := reps[s.rr]
-		for k := 1; k < n; k++ {
-			i := s.rr + k
-			if i >= n {
-				i -= n
-			}
-			if r := reps[i]; r.outstanding() < best.outstanding() {
-				best = r
-			}
-		}
-		return best
-	case config.PowerOfTwo:
-		i := s.lb.IntN(n)
-		j := s.lb.IntN(n - 1)
-		if j >= i {
-			j++
-		}
-		if reps[j].outstanding() < reps[i].outstanding() {
-			return reps[j]
-		}
-		return reps[i]
-	default: // round robin
-		r := reps[s.rr%n]
-		s.rr++
-		if s.rr >= n {
-			s.rr = 0
-		}
-		return r
-	}
-}
-
 // arrive is admission: outage, balancer, then an idle worker, the queue,
 // or rejection.
 func (s *service) arrive(a *attempt) {
@@ -260,7 +212,7 @@ func (s *service) arrive(a *attempt) {
 	}
 	if s.failFast || s.up == 0 {
 		if s.rejectCost != nil && s.up > 0 {
-			s.rejectWork(s.pick(), a, strategies.ReasonOutage)
+			s.rejectWork(s.pick(a), a, strategies.ReasonOutage)
 			return
 		}
 		s.reject(a, strategies.ReasonOutage)
@@ -482,7 +434,7 @@ func (s *service) callOut(a *attempt) {
 	if s.parallel {
 		n := int32(0)
 		for i := range s.calls {
-			if s.calls[i].takes(a) {
+			if s.calls[i].takes(w, a) {
 				n++
 			}
 		}
@@ -492,14 +444,14 @@ func (s *service) callOut(a *attempt) {
 		}
 		a.pending = n
 		for i := range s.calls {
-			if dc := &s.calls[i]; dc.takes(a) {
+			if dc := &s.calls[i]; dc.takes(w, a) {
 				c := dc.e.newCall(w, a, with(a.seed, dc.hash))
 				c.launch(w)
 			}
 		}
 		return
 	}
-	for int(a.next) < len(s.calls) && !s.calls[a.next].takes(a) {
+	for int(a.next) < len(s.calls) && !s.calls[a.next].takes(w, a) {
 		a.next++
 	}
 	if int(a.next) == len(s.calls) {

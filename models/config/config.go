@@ -74,6 +74,11 @@ type ServiceConfig struct {
 	// Balancer picks a replica for each arriving request. Empty means
 	// round_robin.
 	Balancer Balancer `toml:"balancer"`
+	// Weights are the replicas' weights for weighted_round_robin, one per
+	// replica, each in [0, 1e6], not all 0.
+	Weights []int `toml:"weights"`
+	// Hash is the key space and the ring for ring_hash; nil otherwise.
+	Hash *HashConfig `toml:"hash"`
 	// Calls are the downstream calls a worker makes for each request,
 	// after its local work and before it responds.
 	Calls []CallConfig `toml:"calls"`
@@ -144,27 +149,6 @@ func (s *ServiceConfig) CloneStrategies() {
 	s.LeakyBucket = clonePtr(s.LeakyBucket)
 	s.Autoscale = s.Autoscale.Clone()
 }
-
-// Balancer is a load-balancing policy across a service's replicas.
-type Balancer string
-
-// Load-balancing policies. "Outstanding" counts the requests a replica
-// holds: waiting plus in service.
-const (
-	RoundRobin       Balancer = "round_robin"       // replicas in turn
-	Random           Balancer = "random"            // uniformly at random
-	LeastOutstanding Balancer = "least_outstanding" // fewest outstanding; ties to the lowest index
-	PowerOfTwo       Balancer = "p2c"               // two distinct random replicas, the one with fewer outstanding (Mitzenmacher 2001)
-)
-
-// Fanout is how a service makes its downstream calls.
-type Fanout string
-
-// Fan-out modes.
-const (
-	Sequential Fanout = "sequential" // one call after the other; the first failure fails the request
-	Parallel   Fanout = "parallel"   // all calls at once; wait for all; any failure fails the request
-)
 
 // CallConfig is a downstream call edge from a service to a service or a
 // cache. Each call is a call in its own right, with attempts, its own
@@ -532,6 +516,9 @@ func (c *Config) ApplyDefaults() {
 		}
 		if s.Balancer == "" {
 			s.Balancer = RoundRobin
+		}
+		if s.Hash != nil && s.Hash.Points == 0 {
+			s.Hash.Points = DefaultRingPoints
 		}
 		if s.Fanout == "" {
 			s.Fanout = Sequential

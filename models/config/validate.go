@@ -180,10 +180,11 @@ func (v *validator) config(c *Config) {
 			v.add(p+".service_time", "is required (a distribution such as \"exp(20ms)\")")
 		}
 		switch s.Balancer {
-		case RoundRobin, Random, LeastOutstanding, PowerOfTwo:
+		case RoundRobin, Random, LeastOutstanding, PowerOfTwo, WeightedRoundRobin, RingHash:
 		default:
-			v.add(p+".balancer", "must be one of round_robin, random, least_outstanding, p2c, got %q", s.Balancer)
+			v.add(p+".balancer", "must be one of round_robin, random, least_outstanding, p2c, weighted_round_robin, ring_hash, got %q", s.Balancer)
 		}
+		v.balancer(p, s)
 		switch s.Fanout {
 		case Sequential, Parallel:
 		default:
