@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -254,5 +255,52 @@ func BenchmarkRingHash(b *testing.B) {
 	b.ResetTimer()
 	if err := w.Run(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// TestFanoutChoose: with fanout_choose = k each request makes k of its n
+// edges, a uniformly random subset (each edge taken by k/n of the
+// requests, within 4.5 standard deviations), the same for its retries.
+func TestFanoutChoose(t *testing.T) {
+	for _, fanout := range []config.Fanout{config.Sequential, config.Parallel} {
+		k := 2
+		cfg := config.Config{
+			Duration: 200 * time.Second,
+			Interval: time.Second,
+			Seed:     9,
+			Services: []config.ServiceConfig{
+				{Name: "front", Workers: 50, ServiceTime: sim.MustParseDist("exp(1ms)"), Fanout: fanout, FanoutChoose: &k,
+					Calls: []config.CallConfig{{Target: "s0"}, {Target: "s1"}, {Target: "s2"}, {Target: "s3", Count: 3}, {Target: "s4"}}},
+			},
+			Clients: []config.ClientConfig{{Name: "users", Target: "front", Rate: 200}},
+		}
+		for i := range 5 {
+			cfg.Services = append(cfg.Services, config.ServiceConfig{Name: fmt.Sprintf("s%d", i), Workers: 10, ServiceTime: sim.MustParseDist("exp(1ms)")})
+		}
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Run(); err != nil {
+			t.Fatal(err)
+		}
+		sum := w.Results().Summary
+		n := float64(sum.Services["front"].Served)
+		total := 0.0
+		for i := range 5 {
+			count := 1.0
+			if i == 3 {
+				count = 3
+			}
+			got := float64(sum.Edges[fmt.Sprintf("front->s%d", i)].Calls) / count
+			total += got
+			want, sd := n*0.4, math.Sqrt(n*0.4*0.6)
+			if math.Abs(got-want) > 4.5*sd {
+				t.Errorf("%s: edge %d taken by %v of %v requests, want %.0f ± %.0f", fanout, i, got, n, want, 4.5*sd)
+			}
+		}
+		if total != 2*n {
+			t.Errorf("%s: %v edges taken by %v requests, want exactly 2 each", fanout, total, n)
+		}
 	}
 }

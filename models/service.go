@@ -23,6 +23,8 @@ type service struct {
 	lifo     bool
 	parallel bool
 	calls    []downCall
+	choose   int      // fanout_choose: edges each request makes; 0 all
+	edgeHash []uint64 // by edge index, for fanout_choose
 	balancer config.Balancer
 	lb       *rand.Rand // the balancer's own stream
 	rr       int
@@ -72,21 +74,8 @@ type downCall struct {
 	// pathHash: a retry of the request takes the path it took.
 	p        float64
 	pathHash uint64
-}
-
-// pathSalt makes the draw that decides an edge's path unrelated to the
-// call's other draws.
-const pathSalt = 0x5be0cd19137e2179
-
-// takes reports whether a's request takes dc's edge: always when its
-// probability is 1, else by a draw that depends only on the request (the
-// call a is an attempt of) and the edge.
-func (dc *downCall) takes(w *World, a *attempt) bool {
-	if dc.p >= 1 {
-		return true
-	}
-	u := with(a.callSeed^w.salt, dc.pathHash)
-	return float64(u>>11)*(1.0/(1<<53)) < dc.p
+	// edge is the index of its CallConfig (fanout_choose picks edges)
+	edge int32
 }
 
 // replica is one replica of a service.
@@ -166,6 +155,9 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 // wire resolves the downstream edges once every target exists.
 func (s *service) wire() {
 	w := s.w
+	if k := s.cfg.FanoutChoose; k != nil {
+		s.choose = *k
+	}
 	for j := range s.cfg.Calls {
 		cc := &s.cfg.Calls[j]
 		e := &edge{
@@ -184,8 +176,9 @@ func (s *service) wire() {
 			p = *cc.Probability
 		}
 		path := with(hashName(e.name)+uint64(j)<<32, pathSalt)
+		s.edgeHash = append(s.edgeHash, path)
 		for k := range cc.Count {
-			s.calls = append(s.calls, downCall{e: e, hash: hashName(e.name) + uint64(j)<<32 + uint64(k), p: p, pathHash: path})
+			s.calls = append(s.calls, downCall{e: e, hash: hashName(e.name) + uint64(j)<<32 + uint64(k), p: p, pathHash: path, edge: int32(j)})
 		}
 	}
 }
@@ -434,7 +427,7 @@ func (s *service) callOut(a *attempt) {
 	if s.parallel {
 		n := int32(0)
 		for i := range s.calls {
-			if s.calls[i].takes(w, a) {
+			if s.takes(&s.calls[i], a) {
 				n++
 			}
 		}
@@ -444,14 +437,14 @@ func (s *service) callOut(a *attempt) {
 		}
 		a.pending = n
 		for i := range s.calls {
-			if dc := &s.calls[i]; dc.takes(w, a) {
+			if dc := &s.calls[i]; s.takes(dc, a) {
 				c := dc.e.newCall(w, a, with(a.seed, dc.hash))
 				c.launch(w)
 			}
 		}
 		return
 	}
-	for int(a.next) < len(s.calls) && !s.calls[a.next].takes(w, a) {
+	for int(a.next) < len(s.calls) && !s.takes(&s.calls[a.next], a) {
 		a.next++
 	}
 	if int(a.next) == len(s.calls) {

@@ -86,6 +86,10 @@ type ServiceConfig struct {
 	// stopping at the first failure) or parallel (all at once, waiting for
 	// all). Empty means sequential.
 	Fanout Fanout `toml:"fanout"`
+	// FanoutChoose makes each request take only this many of its Calls
+	// edges, a uniformly random subset drawn per request (a read that
+	// hits k of n shards). nil means every edge.
+	FanoutChoose *int `toml:"fanout_choose"`
 	// ErrorRate is the probability in [0, 1] that a request fails with
 	// reason "error" after its service time. Zero means never.
 	ErrorRate float64 `toml:"error_rate"`

@@ -69,6 +69,20 @@ func (v *validator) balancer(p string, s *ServiceConfig) {
 			v.add(p+".weights", "must not all be 0")
 		}
 	}
+	if s.FanoutChoose != nil {
+		switch k := *s.FanoutChoose; {
+		case len(s.Calls) == 0:
+			v.add(p+".fanout_choose", "needs calls to choose from: the service has none")
+		case k < 1 || k > len(s.Calls):
+			v.add(p+".fanout_choose", "must be in [1, %d] (the service's call edges), got %d", len(s.Calls), k)
+		default:
+			for j := range s.Calls {
+				if s.Calls[j].Probability != nil {
+					v.add(fmt.Sprintf("%s.calls[%d].probability", p, j), "is not for a service with fanout_choose, which picks the edges itself")
+				}
+			}
+		}
+	}
 	switch h := s.Hash; {
 	case s.Balancer == RingHash && h == nil:
 		v.add(p+".hash", "is required with balancer = \"ring_hash\": hash = { keys = N } (and zipf, points)")
