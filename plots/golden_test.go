@@ -25,7 +25,9 @@ func goldenFigures(t *testing.T) map[string]*Figure {
 		"timeseries": must(Timeseries(runs, TimeseriesOptions{Title: "Retry storm", SLO: 0.2})),
 		"sweep":      must(Sweep(fakeSweep(true))),
 		"stability":  must(StabilityMap(fakeStability())),
-		"latency":    must(LatencyCDF(runs, LatencyOptions{SLO: 0.2})),
+		// the margin found by bisection over the grid
+		"stability-margin": must(StabilityMap(fakeStabilityMargin())),
+		"latency":          must(LatencyCDF(runs, LatencyOptions{SLO: 0.2})),
 		// the exact CDF, from latency histograms
 		"latency-exact": must(LatencyCDF(withHistograms(fakeRuns(120, stormVariants), 100000, 0.02), LatencyOptions{SLO: 0.2})),
 		"compare":       must(Compare(runs, CompareOptions{Title: "Retry storm"})),

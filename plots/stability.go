@@ -30,6 +30,9 @@ type StabilityData struct {
 	// Maps holds one grid per variant, drawn side by side in VariantColor
 	// order (up to three a row).
 	Maps []StabilityGrid
+	// Boundaries, if any, are margins drawn over the maps of their
+	// variants (stampede margin --plot).
+	Boundaries []StabilityBoundary
 }
 
 // StabilityGrid is one variant's verdicts over the sweep.
@@ -182,6 +185,7 @@ func StabilityMap(d StabilityData) (*Figure, error) {
 			}
 		}
 	}
+	drawn := false
 	for k := range rows * cols {
 		i, j := k/cols, k%cols
 		if k >= len(d.Maps) {
@@ -204,6 +208,18 @@ func StabilityMap(d StabilityData) (*Figure, error) {
 		p.Y.Min, p.Y.Max = -0.5, float64(len(d.Y))-0.5
 		p.X.Padding, p.Y.Padding = 0, 0
 		p.Add(&cellPlot{cells: d.Maps[k].Cells, th: th, lo: lo, hi: hi})
+		for _, b := range d.Boundaries {
+			if b.Variant == d.Maps[k].Name && len(b.Points) > 0 {
+				addBoundary(p, th, b, d.X, d.Y)
+				drawn = true
+			}
+		}
+	}
+	if drawn {
+		f.legend = append(f.legend, legendEntry{label: "margin (bisection), shaded: its bracket", color: boundaryInk, width: 1.6, kind: markSwatch})
+		if f.Note == "" {
+			f.Note = "Margin: at each duration searched, the shade spans the largest trigger survived to the smallest that tipped."
+		}
 	}
 	if present[classRecovered] {
 		f.legend = append(f.legend, legendEntry{label: "recovered, in", kind: rampSwatch,

@@ -120,24 +120,8 @@ func (c *marginCmd) Run(e *env) error {
 		}
 	}
 	if c.Plot != "" {
-		var series []plots.SweepSeries
-		for _, m := range ms {
-			series = append(series, plots.SweepSeries{Name: m.Variant, Points: marginPoints(m)})
-		}
-		m := ms[0]
-		f, err := plots.Sweep(plots.SweepData{
-			Title:    "Margin: the largest trigger each variant recovers from",
-			Subtitle: fmt.Sprintf("%s, %s between the largest size survived and the smallest that tipped", m.Scenario, m.SizePath),
-			Param:    "trigger duration (" + m.DurationPath + ")", XUnit: plots.Seconds,
-			Metric: m.SizePath + " at the boundary",
-			Series: series,
-		})
-		if err != nil {
-			return badInput(err)
-		}
-		f.Note = "Shaded: the final bracket, from the largest size survived to the smallest that tipped (most runs recovering or not)."
-		if err := plots.WriteFile(c.Plot, f, plots.Slide); err != nil {
-			return badInput(err)
+		if err := c.plot(s, ms); err != nil {
+			return err
 		}
 	}
 	if bad := claims.Failed(); len(bad) > 0 {
@@ -193,4 +177,60 @@ func share(k, n int) string {
 
 func num(x float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(x, 'g', 4, 64), ".0")
+}
+
+// plot draws the margins: over the scenario's stability map when its
+// sweep is over the trigger's size and duration (running the sweep for
+// the searched variants), else the boundary against the duration, one
+// line per variant with its bracket shaded.
+func (c *marginCmd) plot(s *scenarios.Scenario, ms []*results.Margin) error {
+	m := ms[0]
+	if sw := s.Sweep; sw != nil && sw.X != nil && sw.Y != nil && m.DurationPath != "" &&
+		(sw.X.Path == m.SizePath && sw.Y.Path == m.DurationPath || sw.Y.Path == m.SizePath && sw.X.Path == m.DurationPath) {
+		var names []string
+		for _, m := range ms {
+			names = append(names, m.Variant)
+		}
+		res, err := scenarios.Run(s, scenarios.Options{Variants: names, Set: c.Set, Parallel: c.Parallel, Now: time.Now})
+		if err != nil {
+			return badInput(err)
+		}
+		b, err := res.Batch()
+		if err != nil {
+			return err
+		}
+		set, err := plots.FromBatch(b, "")
+		if err != nil || set.Stability == nil {
+			return badInput(fmt.Errorf("margin: the stability map of %s: %v", s.Name, err))
+		}
+		for _, m := range ms {
+			bd := plots.StabilityBoundary{Variant: m.Variant, SizeOnX: sw.X.Path == m.SizePath}
+			for _, p := range m.Points {
+				bd.Points = append(bd.Points, plots.BoundaryPoint{DurationS: p.DurationS, Survived: p.Survived, Tipped: p.Tipped})
+			}
+			set.Stability.Boundaries = append(set.Stability.Boundaries, bd)
+		}
+		set.Stability.Subtitle = "the margin found by bisection over the grid's verdicts"
+		f, err := set.Figure(plots.FigStability)
+		if err != nil {
+			return badInput(err)
+		}
+		return plots.WriteFile(c.Plot, f, plots.Slide)
+	}
+	var series []plots.SweepSeries
+	for _, m := range ms {
+		series = append(series, plots.SweepSeries{Name: m.Variant, Points: marginPoints(m)})
+	}
+	f, err := plots.Sweep(plots.SweepData{
+		Title:    "Margin: the largest trigger each variant recovers from",
+		Subtitle: fmt.Sprintf("%s, %s between the largest size survived and the smallest that tipped", m.Scenario, m.SizePath),
+		Param:    "trigger duration (" + m.DurationPath + ")", XUnit: plots.Seconds,
+		Metric: m.SizePath + " at the boundary",
+		Series: series,
+	})
+	if err != nil {
+		return badInput(err)
+	}
+	f.Note = "Shaded: the final bracket, from the largest size survived to the smallest that tipped (most runs recovering or not)."
+	return plots.WriteFile(c.Plot, f, plots.Slide)
 }

@@ -14,14 +14,16 @@ func TestMargin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs stability-map worlds")
 	}
-	png := filepath.Join(t.TempDir(), "margin.png")
+	png := filepath.Join(t.TempDir(), "margin.svg")
 	code, out, errOut := stampede(t, "margin", "stability-map", "--size", "faults.0.factor", "--from", "1.2", "--to", "6",
 		"--duration", "faults.0.for", "--for", "10s", "--replications", "1", "--tolerance", "0.1", "--plot", png)
 	if code != 0 || !strings.Contains(out, "margin: base survives faults.0.factor = ") || !strings.Contains(out, "a grid over [1.2, 6]") {
 		t.Errorf("exit %d, %s:\n%s", code, errOut, out)
 	}
-	if st, err := os.Stat(png); err != nil || st.Size() == 0 {
-		t.Errorf("no figure: %v", err)
+	// stability-map's sweep is over the trigger's size and duration: the
+	// margin is drawn over its map.
+	if svg, err := os.ReadFile(png); err != nil || !strings.Contains(string(svg), "margin (bisection)") || !strings.Contains(string(svg), "did not recover") {
+		t.Errorf("no margin over the stability map: %v", err)
 	}
 	code, _, errOut = stampede(t, "margin", "stability-map", "--size", "faults.0.factor", "--from", "1.2", "--to", "6",
 		"--variant", "no-retries", "--replications", "1", "--set", "duration=50s", "--set", "faults.0.at=10s")
@@ -142,6 +144,7 @@ func TestMarginClaimsCLI(t *testing.T) {
 		t.Skip("searches a margin")
 	}
 	good, bad := marginClaimFile(t, "3"), marginClaimFile(t, "1.6")
+	curve := filepath.Join(t.TempDir(), "curve.svg")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -151,10 +154,15 @@ func TestMarginClaimsCLI(t *testing.T) {
 		{[]string{"check", bad}, 1, "want     in [1.5, 1.6]"},
 		{[]string{"margin", good}, 0, "claims: 1 of 1 hold"},
 		{[]string{"margin", bad}, 1, "metric   margin.survived for 10s"},
+		{[]string{"margin", good, "--plot", curve}, 0, "claims: 1 of 1 hold"},
 	} {
 		code, out, errOut := stampede(t, tc.args...)
 		if code != tc.code || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: exit %d (want %d), %s\n%s\nwant it to say %q", tc.args, code, tc.code, errOut, out, tc.want)
 		}
+	}
+	// No sweep: the boundary against the duration, named at its end.
+	if svg, err := os.ReadFile(curve); err != nil || !strings.Contains(string(svg), "faults.0.factor at the boundary") {
+		t.Errorf("no boundary figure: %v", err)
 	}
 }
