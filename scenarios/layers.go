@@ -70,7 +70,39 @@ func (r *Result) layerTables() []layerTable {
 			return fmtPercent(100*v) + "%"
 		}))
 	}
+	if r.priced() {
+		cols := []string{"total", "per_success", "replicas", "requests", "retries", "wasted_share", "retry_share"} // costKeys, per_success second
+		t := r.layerTable("cost at the scenario's prices (total, per successful call, its parts, and the shares spent on wasted work and on retries)", cols, func(row *Row, c string) string {
+			v, ok := row.Number("cost." + c)
+			switch {
+			case !ok:
+				return "-"
+			case strings.HasSuffix(c, "_share"):
+				return fmtPercent(100*v) + "%"
+			}
+			return fmtPrice(v)
+		})
+		for i, h := range t.cells[0] {
+			t.cells[0][i] = strings.ReplaceAll(h, "_", " ")
+		}
+		out = append(out, t)
+	}
 	return out
+}
+
+// priced reports whether the rows carry a cost block.
+func (r *Result) priced() bool {
+	for i := range r.Rows {
+		if r.Rows[i].summary.get("cost") != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// fmtPrice writes a price with four significant digits, at most.
+func fmtPrice(x float64) string {
+	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
 // layerTable lays out one per-layer table: the sweep point and variant,

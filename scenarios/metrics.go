@@ -49,6 +49,13 @@ func metricShape(c *config.Config) *metricNode {
 	root.kids["peak"] = peakShape(names)
 	root.kids["during_faults"] = windowShape()
 	root.kids["after_faults"] = windowShape()
+	if c.Cost != nil {
+		cost := &metricNode{kids: map[string]*metricNode{}}
+		for _, k := range costKeys {
+			cost.kids[k] = &metricNode{leaf: "number"}
+		}
+		root.kids["cost"] = cost
+	}
 	return root
 }
 

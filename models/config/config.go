@@ -48,6 +48,8 @@ type Config struct {
 	// Traces says which calls to record as request traces (trace.go).
 	// The zero value records none.
 	Traces TraceConfig `toml:"traces"`
+	// Cost prices the run (cost.go); nil prices nothing.
+	Cost *CostConfig `toml:"cost"`
 }
 
 // DefaultInterval is the series interval used when Config.Interval is zero.
@@ -136,6 +138,8 @@ type ServiceConfig struct {
 	// count at the start, within [autoscale.min, autoscale.max]. nil means
 	// a fixed count.
 	Autoscale *strategies.AutoscaleSpec `toml:"autoscale"`
+	// Cost overrides the scenario's prices for this service.
+	Cost *ServiceCost `toml:"cost"`
 }
 
 // Strategies returns the strategy tables s sets, in registry order (the

@@ -114,6 +114,7 @@ func entry(list string, i int, name string) string {
 }
 
 func (v *validator) config(c *Config) {
+	v.cost(c)
 	v.positiveDur("duration", c.Duration)
 	v.positiveDur("interval", c.Interval)
 	if c.Interval > 0 && c.Duration > 0 && c.Duration/c.Interval > 10_000_000 {
