@@ -15,7 +15,7 @@ mode=${2:-check}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for name in $("$bin" list | awk '{print $1}'); do
+for name in $("$bin" list --width 0 | awk '{print $1}'); do
   "$bin" run "$name" > "$work/$name.table"
   "$bin" run "$name" --json > "$work/$name.json"
   "$bin" run "$name" --out "$work/$name.out" --plots > /dev/null

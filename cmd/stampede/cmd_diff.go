@@ -21,6 +21,7 @@ type diffCmd struct {
 	New      string `arg:"" name:"new" help:"The result to judge against it, likewise."`
 	Band     string `default:"5%" help:"Smallest relative change flagged, as a percentage (5%) or a fraction (0.05); a change must also be beyond the noise." placeholder:"PCT"`
 	Markdown bool   `help:"Write Markdown for a pull-request comment instead of the table."`
+	Width    *int   `help:"Lay the table out in N columns, leaving out the least important columns (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
 }
 
 func (c *diffCmd) Run(e *env) error {
@@ -40,12 +41,18 @@ func (c *diffCmd) Run(e *env) error {
 	if err != nil {
 		return badInput(err)
 	}
-	return writeDiffs(e.stdout, diffs, c.Markdown)
+	width := 0
+	if !c.Markdown {
+		if width, err = tableWidth(e.stdout, c.Width); err != nil {
+			return badInput(err)
+		}
+	}
+	return writeDiffs(e.stdout, diffs, c.Markdown, width)
 }
 
-// writeDiffs writes the comparisons and returns exit 1 on a flagged
-// regression.
-func writeDiffs(w io.Writer, diffs []*results.Diff, markdown bool) error {
+// writeDiffs writes the comparisons, tables laid out to width (0: no
+// limit), and returns exit 1 on a flagged regression.
+func writeDiffs(w io.Writer, diffs []*results.Diff, markdown bool, width int) error {
 	reg := 0
 	for i, d := range diffs {
 		if i > 0 {
@@ -55,7 +62,7 @@ func writeDiffs(w io.Writer, diffs []*results.Diff, markdown bool) error {
 		if markdown {
 			err = d.WriteMarkdown(w)
 		} else {
-			err = d.WriteText(w)
+			err = d.WriteText(w, width)
 		}
 		if err != nil {
 			return err

@@ -21,6 +21,7 @@ type fitCmd struct {
 	Queue    []string      `help:"A service's queue limit (-1: unbounded), which traces cannot show (repeatable)." placeholder:"SERVICE=N"`
 	Wait     time.Duration `default:"30s" help:"How long after a trace's last span (in span time) it counts as complete."`
 	NoReport bool          `help:"Write the scenario without simulating it for the fit report."`
+	Width    *int          `help:"Lay the fit report out in N columns, leaving out p90, then p50, then the kind (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
 }
 
 func (c *fitCmd) Run(e *env) error {
@@ -132,8 +133,12 @@ func (c *fitCmd) Run(e *env) error {
 	if c.Out == "-" {
 		out = e.stderr
 	}
+	width, err := tableWidth(out, c.Width)
+	if err != nil {
+		return badInput(err)
+	}
 	var b bytes.Buffer
-	rep.Write(&b)
+	rep.WriteWidth(&b, width)
 	_, err = out.Write(b.Bytes())
 	return err
 }

@@ -1,26 +1,30 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
-type listCmd struct{}
+type listCmd struct {
+	Width *int `help:"Lay the list out in N columns, titles broken at spaces (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
+}
 
-func (listCmd) Run(e *env) error {
-	bs := scenarios.Builtins()
-	width := 0
-	for _, b := range bs {
-		width = max(width, len(b.Name))
+func (c listCmd) Run(e *env) error {
+	width, err := tableWidth(e.stdout, c.Width)
+	if err != nil {
+		return badInput(err)
 	}
-	for _, b := range bs {
+	var cells [][]string
+	for _, b := range scenarios.Builtins() {
 		title := b.Title
 		if b.Err != nil {
 			title = "(does not load: " + strings.SplitN(b.Err.Error(), "\n", 2)[0] + ")"
 		}
-		fmt.Fprintf(e.stdout, "%-*s  %s\n", width, b.Name, title)
+		cells = append(cells, []string{b.Name, title})
 	}
-	return nil
+	text, _, _ := results.TextTable{Cells: cells, Right: make([]bool, 2), Headless: true, WrapLast: true}.Layout(width)
+	_, err = e.stdout.Write([]byte(text))
+	return err
 }

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/stampede-sim/stampede/models/results"
@@ -29,6 +28,7 @@ type marginCmd struct {
 	JSON                 bool     `name:"json" help:"Print the margins, one per variant, as a JSON array instead of the table."`
 	Plot                 string   `help:"Draw the boundary against the trigger's duration to FILE (.png, .svg, .pdf)." placeholder:"FILE"`
 	Parallel             int      `help:"Runs at once (default: every core)." placeholder:"N"`
+	Width                *int     `help:"Lay the table out in N columns, leaving out the least important columns (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
 }
 
 // options are the search for one variant: the [margin] table's, with
@@ -98,11 +98,15 @@ func (c *marginCmd) Run(e *env) error {
 			return err
 		}
 	} else {
+		width, err := tableWidth(e.stdout, c.Width)
+		if err != nil {
+			return badInput(err)
+		}
 		for i, m := range ms {
 			if i > 0 {
 				fmt.Fprintln(e.stdout)
 			}
-			if err := writeMargin(e.stdout, m); err != nil {
+			if err := writeMargin(e.stdout, m, width); err != nil {
 				return err
 			}
 		}
@@ -141,38 +145,42 @@ func marginPoints(m *results.Margin) []plots.SweepPoint {
 }
 
 // writeMargin prints the boundary per duration, the headline and the
-// runs against the grid's.
-func writeMargin(w io.Writer, m *results.Margin) error {
-	fmt.Fprintf(w, "%s: the margin of %s along %s in [%s, %s] (%d runs per probe, bracket within %s%%)\n\n",
-		m.Scenario, m.Variant, m.SizePath, num(m.From), num(m.To), m.Replications, num(100*m.Tolerance))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "duration\tsurvived\trecovered\ttipped\trecovered\tprobes\truns\t")
+// runs against the grid's, laid out to width (0: no limit): the
+// intervals of the probability of recovering are left out first, then
+// the probe and run counts.
+func writeMargin(w io.Writer, m *results.Margin, width int) error {
+	var b strings.Builder
+	b.WriteString(results.FitProse(fmt.Sprintf("%s: the margin of %s along %s in [%s, %s] (%d runs per probe, bracket within %s%%)",
+		m.Scenario, m.Variant, m.SizePath, num(m.From), num(m.To), m.Replications, num(100*m.Tolerance)), width) + "\n\n")
+	cells := [][]string{{"duration", "survived", "recovered", "tipped", "recovered there", "probes", "runs"}}
 	for _, p := range m.Points {
 		d := p.Duration
 		if d == "" {
 			d = "(file's)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t\n", d, num(p.Survived), share(p.SurvivedRecovered, p.SurvivedRuns),
-			num(p.Tipped), share(p.TippedRecovered, p.TippedRuns), len(p.Probes), p.Runs)
+		cells = append(cells, []string{d, num(p.Survived), share(p.SurvivedRecovered, p.SurvivedRuns),
+			num(p.Tipped), share(p.TippedRecovered, p.TippedRuns), strconv.Itoa(len(p.Probes)), strconv.Itoa(p.Runs)})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	right := []bool{true, true, true, true, true, true, true}
+	text, omitted, cut := results.TextTable{Cells: cells, Right: right, Optional: []int{4, 2, 5, 6}, Lists: []bool{false, false, true, false, true}}.Layout(width)
+	b.WriteString(text)
+	b.WriteString(results.OmittedNote(omitted, cut, width))
 	p := m.Points[0]
 	dur := ""
 	if p.Duration != "" {
 		dur = " for a " + p.Duration + " trigger"
 	}
-	fmt.Fprintf(w, "\nmargin: %s survives %s = %s%s and tips at %s\n", m.Variant, m.SizePath, num(p.Survived), dur, num(p.Tipped))
-	fmt.Fprintf(w, "runs: %d; a grid over [%s, %s] at the same resolution with %d runs a point: %d (%s%%)\n",
-		m.Runs, num(m.From), num(m.To), m.Replications, m.GridRuns, num(math.Round(1000*float64(m.Runs)/float64(m.GridRuns))/10))
-	return nil
+	b.WriteString("\n" + results.FitProse(fmt.Sprintf("margin: %s survives %s = %s%s and tips at %s", m.Variant, m.SizePath, num(p.Survived), dur, num(p.Tipped)), width) + "\n")
+	b.WriteString(results.FitProse(fmt.Sprintf("runs: %d; a grid over [%s, %s] at the same resolution with %d runs a point: %d (%s%%)",
+		m.Runs, num(m.From), num(m.To), m.Replications, m.GridRuns, num(math.Round(1000*float64(m.Runs)/float64(m.GridRuns))/10)), width) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // share prints k of n with the 95% interval of the probability.
 func share(k, n int) string {
 	lo, hi := results.WilsonCI95(k, n)
-	return fmt.Sprintf("%d/%d (95%%: %s-%s%%)", k, n, num(math.Round(100*lo)), num(math.Round(100*hi)))
+	return fmt.Sprintf("%d/%d, 95%%: %s-%s%%", k, n, num(math.Round(100*lo)), num(math.Round(100*hi)))
 }
 
 func num(x float64) string {

@@ -181,7 +181,11 @@ func (c *runCmd) run(e *env) error {
 			w = e.stderr
 		}
 		fmt.Fprintln(w)
-		if err := writeDiffs(w, diffs, false); err != nil {
+		width, err := tableWidth(w, c.Width)
+		if err != nil {
+			return badInput(err)
+		}
+		if err := writeDiffs(w, diffs, false, width); err != nil {
 			if failed > 0 {
 				return &exitError{code: exitClaim, err: fmt.Errorf("%w; and %d %s of the scenario do not hold", err, failed, map[bool]string{true: "claim", false: "claims"}[failed == 1])}
 			}

@@ -28,7 +28,7 @@ var layers = map[string][]string{
 	"cmd/stampede":     {"*"},
 	"cmd/testbed":      {"scenarios/fit", "scenarios"},
 
-	"scenarios/fit":     {"scenarios", "sim"},
+	"scenarios/fit":     {"scenarios", "models/results", "sim"},
 	"scenarios/session": {"scenarios/format", "models", "models/config", "models/results", "strategies", "sim"},
 	"scenarios/lint":    {"scenarios", "scenarios/format", "models/config"},
 }

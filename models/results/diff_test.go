@@ -140,7 +140,7 @@ func TestCompareOneReplication(t *testing.T) {
 		t.Errorf("%d regressions, only old %q, only new %q; want 2, [gone], [added]", d.Regressions(), d.OnlyOld, d.OnlyNew)
 	}
 	var text, md bytes.Buffer
-	if err := d.WriteText(&text); err != nil {
+	if err := d.WriteText(&text, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.WriteMarkdown(&md); err != nil {
@@ -183,7 +183,7 @@ func TestCompareSeedZeroOrUnknown(t *testing.T) {
 		t.Errorf("seed 0 against no seed: %+v, want unpaired", *c)
 	}
 	var out bytes.Buffer
-	if err := d.WriteText(&out); err != nil {
+	if err := d.WriteText(&out, 0); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "(seed 0, 5 replications) -> s (seed unknown, 5 replications)") {

@@ -7,7 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // verdict says what a change is: "REGRESSION", "improvement", or why it
@@ -126,41 +125,30 @@ func (d *Diff) table(flaggedOnly bool) [][]string {
 	return out
 }
 
-// WriteText writes the comparison as an aligned table, every headline of
-// every row with its verdict, then the notes and the tally.
-func (d *Diff) WriteText(w io.Writer) error {
+// WriteText writes the comparison as an aligned table laid out to width
+// (0: no limit), every headline of every row with its verdict, then the
+// notes and the tally. A table too wide leaves out, in this order, the
+// old value (new and change say it), the interval and the new value;
+// the verdict stays.
+func (d *Diff) WriteText(w io.Writer, width int) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString(d.header() + "\n\n")
+	bw.WriteString(FitProse(d.header(), width) + "\n\n")
 	cells := d.table(false)
-	widths := make([]int, len(cells[0]))
-	for _, row := range cells {
-		for j, c := range row {
-			widths[j] = max(widths[j], utf8.RuneCountInString(c))
-		}
-	}
 	nAxes := len(d.New.Axes)
-	for _, row := range cells {
-		var b strings.Builder
-		for j, c := range row {
-			if j > 0 {
-				b.WriteString("  ")
-			}
-			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(c))
-			// Numbers right-aligned: the sweep values, old, new, change.
-			if j < nAxes || (j >= nAxes+2 && j <= nAxes+4) {
-				b.WriteString(pad + c)
-			} else {
-				b.WriteString(c + pad)
-			}
-		}
-		bw.WriteString(strings.TrimRight(b.String(), " ") + "\n")
+	// Numbers right-aligned: the sweep values, old, new, change.
+	right := make([]bool, len(cells[0]))
+	for j := range right {
+		right[j] = j < nAxes || (j >= nAxes+2 && j <= nAxes+4)
 	}
-	d.writeNotes(bw, "")
-	bw.WriteString("\n" + d.tally() + "\n")
+	text, omitted, cut := TextTable{Cells: cells, Right: right, Optional: []int{nAxes + 2, nAxes + 5, nAxes + 3}}.Layout(width)
+	bw.WriteString(text)
+	bw.WriteString(OmittedNote(omitted, cut, width))
+	d.writeNotes(bw, "", width)
+	bw.WriteString("\n" + FitProse(d.tally(), width) + "\n")
 	return bw.Flush()
 }
 
-func (d *Diff) writeNotes(bw *bufio.Writer, bullet string) {
+func (d *Diff) writeNotes(bw *bufio.Writer, bullet string, width int) {
 	var lines []string
 	for _, s := range d.OnlyOld {
 		lines = append(lines, "only in the old result: "+s)
@@ -174,7 +162,7 @@ func (d *Diff) writeNotes(bw *bufio.Writer, bullet string) {
 	}
 	bw.WriteByte('\n')
 	for _, l := range lines {
-		bw.WriteString(bullet + l + "\n")
+		bw.WriteString(FitProse(bullet+l, width) + "\n")
 	}
 }
 
@@ -199,7 +187,7 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(bw, "\n<details><summary>All %d comparisons</summary>\n\n", len(all)-1)
 	writeMD(bw, all, len(d.New.Axes), false)
 	bw.WriteString("\n</details>\n")
-	d.writeNotes(bw, "- ")
+	d.writeNotes(bw, "- ", 0)
 	return bw.Flush()
 }
 

@@ -27,6 +27,14 @@ type TextTable struct {
 	Lists []bool
 	// Bold sets the header in bold (for a terminal).
 	Bold bool
+	// Headless says Cells has no header row: every row is a body row
+	// (and no column is named in omitted).
+	Headless bool
+	// WrapLast lets the last column's cells (prose, such as a title)
+	// break at spaces onto more lines when the table is still too wide
+	// once the optional columns are left out; a word longer than the
+	// room left stays whole.
+	WrapLast bool
 	// Paint, when set, may colour a body cell (row counts from 0 after
 	// the header; col is the column index in Cells).
 	Paint func(row, col int, s string) string
@@ -86,11 +94,26 @@ func (t TextTable) Layout(width int) (text string, omitted, cut []string) {
 		}
 		keep[j] = false
 	}
+	multiline := false // cells of more than one line, which lipgloss lays out only with Wrap
+	if last := n - 1; t.WrapLast && width > 0 && keep[last] && total() > width {
+		room := max(width-(total()-widths[last]), minWrap)
+		wrapped := make([][]string, len(cells))
+		for i, row := range cells {
+			wrapped[i] = row
+			if last < len(row) && (t.Headless || i > 0) && lipgloss.Width(row[last]) > room {
+				wrapped[i] = append([]string(nil), row...)
+				wrapped[i][last] = FitProse(row[last], room)
+			}
+		}
+		cells = wrapped
+		measure(last)
+		multiline = true
+	}
 	var cols []int
 	for j := range keep {
 		if keep[j] {
 			cols = append(cols, j)
-		} else {
+		} else if !t.Headless {
 			omitted = append(omitted, t.Cells[0][j])
 		}
 	}
@@ -112,9 +135,13 @@ func (t TextTable) Layout(width int) (text string, omitted, cut []string) {
 	}
 	tb := table.New().Border(lipgloss.HiddenBorder()).
 		BorderTop(false).BorderBottom(false).BorderLeft(false).BorderRight(false).
-		BorderHeader(false).BorderColumn(false).Wrap(false).
-		Headers(pick(cells[0], header)...)
-	for i, row := range cells[1:] {
+		BorderHeader(false).BorderColumn(false).Wrap(multiline)
+	body := cells
+	if !t.Headless {
+		tb.Headers(pick(cells[0], header)...)
+		body = cells[1:]
+	}
+	for i, row := range body {
 		var paint func(int, string) string
 		if t.Paint != nil {
 			paint = func(col int, s string) string { return t.Paint(i, col, s) }
@@ -137,6 +164,11 @@ func (t TextTable) Layout(width int) (text string, omitted, cut []string) {
 	}
 	return b.String(), omitted, cut
 }
+
+// minWrap is the fewest columns a wrapped last column is given, however
+// narrow the width: below it, lines are left longer than the width
+// rather than broken into a word a line.
+const minWrap = 16
 
 // firstItems returns cells with column j's body cells cut to their first
 // comma-separated item.
@@ -194,6 +226,33 @@ func FitProse(s string, width int) string {
 		case col+1+w > width:
 			b.WriteByte('\n')
 			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += w
+	}
+	return b.String()
+}
+
+// FitHanging breaks a line of prose as FitProse does, into lines of at
+// most width columns (0: no limit) at spaces only, each line after the
+// first starting with indent (counted in the width).
+func FitHanging(s string, width int, indent string) string {
+	if width <= 0 || lipgloss.Width(s) <= width {
+		return s
+	}
+	iw := lipgloss.Width(indent)
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Split(s, " ") {
+		w := lipgloss.Width(word)
+		switch {
+		case i == 0:
+		case col+1+w > width && col > iw:
+			b.WriteString("\n" + indent)
+			col = iw
 		default:
 			b.WriteByte(' ')
 			col++

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -88,20 +89,30 @@ func Compare(m *Model, file string, src []byte, set []string) (*Report, error) {
 	return r, nil
 }
 
-// Write prints the report as an aligned table: observed, simulated, and
-// the simulated over the observed.
-func (r *Report) Write(w io.Writer) {
-	fmt.Fprintf(w, "%-8s %-22s %21s %21s %21s %21s\n", "", "", "throughput/s", "p50", "p90", "p99")
-	fmt.Fprintf(w, "%-8s %-22s %21s %21s %21s %21s\n", "kind", "name", "obs → sim", "obs → sim", "obs → sim", "obs → sim")
-	for _, row := range r.Rows {
-		fmt.Fprintf(w, "%-8s %-22s %21s %21s %21s %21s\n", row.Kind, row.Name,
-			pair(row.Obs.Throughput, row.Sim.Throughput, false), pair(row.Obs.P50, row.Sim.P50, true),
-			pair(row.Obs.P90, row.Sim.P90, true), pair(row.Obs.P99, row.Sim.P99, true))
+// Write prints the report as an aligned table (WriteWidth with no
+// limit).
+func (r *Report) Write(w io.Writer) { r.WriteWidth(w, 0) }
+
+// WriteWidth prints the report as an aligned table laid out to width
+// (0: no limit): observed, simulated, and the simulated over the
+// observed; a table too wide leaves out p90, then p50, then the kind,
+// and says so. The claims and assumptions are broken at spaces.
+func (r *Report) WriteWidth(w io.Writer, width int) {
+	cells := [][]string{
+		{"kind", "name", "throughput/s", "p50", "p90", "p99"},
+		{"", "", "obs → sim", "obs → sim", "obs → sim", "obs → sim"},
 	}
-	fmt.Fprintf(w, "claims: %d of %d hold (throughput within %.0f%%, p50 and p99 within %.0f%%)\n",
-		r.Claims-r.Failed, r.Claims, 100*ThroughputBand, 100*LatencyBand)
+	for _, row := range r.Rows {
+		cells = append(cells, []string{row.Kind, row.Name,
+			pair(row.Obs.Throughput, row.Sim.Throughput, false), pair(row.Obs.P50, row.Sim.P50, true),
+			pair(row.Obs.P90, row.Sim.P90, true), pair(row.Obs.P99, row.Sim.P99, true)})
+	}
+	text, omitted, cut := results.TextTable{Cells: cells, Right: []bool{false, false, true, true, true, true}, Optional: []int{4, 3, 0}}.Layout(width)
+	io.WriteString(w, text+results.OmittedNote(omitted, cut, width))
+	io.WriteString(w, results.FitHanging(fmt.Sprintf("claims: %d of %d hold (throughput within %.0f%%, p50 and p99 within %.0f%%)",
+		r.Claims-r.Failed, r.Claims, 100*ThroughputBand, 100*LatencyBand), width, "    ")+"\n")
 	for _, a := range r.Assumptions {
-		fmt.Fprintf(w, "assumption: %s\n", a)
+		io.WriteString(w, results.FitHanging("assumption: "+a, width, "    ")+"\n")
 	}
 }
 
