@@ -25,7 +25,7 @@ func alertLanes(runs []Run) []alertLane {
 	any := false
 	lanes := make([]alertLane, len(runs))
 	for i, r := range runs {
-		lanes[i].color = VariantColor(i)
+		lanes[i].color = VariantColor(slotOf(runs, i))
 		al := r.Results.Summary.Alerts
 		if al == nil {
 			continue

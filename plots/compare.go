@@ -123,7 +123,7 @@ func Compare(runs []Run, o CompareOptions) (*Figure, error) {
 			if !finite(v, false) && m.text != nil {
 				label = m.text(r.Results)
 			}
-			bars.bars = append(bars.bars, hbar{y: float64(len(runs) - 1 - i), v: v, color: VariantColor(i), label: label})
+			bars.bars = append(bars.bars, hbar{y: float64(len(runs) - 1 - i), v: v, color: VariantColor(slotOf(runs, i)), label: label})
 		}
 		p.Add(&grid{x: true, th: th}, bars)
 		p.X.Tick.Marker = labelTicks{format: m.unit.format, n: 3, seconds: m.unit == Seconds}

@@ -44,7 +44,7 @@ func FromBatch(b *results.Batch, metric string) (*Set, error) {
 				name = fmt.Sprintf("variant %d", i+1)
 			}
 			r := row.Run
-			set.Runs = append(set.Runs, Run{Name: name, Results: &r})
+			set.Runs = append(set.Runs, Run{Name: name, Results: &r, Slot: i})
 		}
 		return set, nil
 	}

@@ -103,14 +103,14 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		qs := []float64{0.5, 0.9, 0.99, 0.999, 1}
 		xs := []float64{l.P50, l.P90, l.P99, l.P999, l.Max}
 		if succeeded == 0 {
-			f.legend = append(f.legend, legendEntry{label: r.Name + " — no successful call", color: VariantColor(i), width: 1.3})
+			f.legend = append(f.legend, legendEntry{label: r.Name + " — no successful call", color: VariantColor(slotOf(runs, i)), width: 1.3})
 			continue
 		}
 		share := successShare(calls, succeeded)
 		if !(l.Max > 0) {
 			// Successes answered at once (a call that only enqueues work):
 			// there is nothing to draw on a log axis.
-			f.legend = append(f.legend, legendEntry{label: r.Name + share + ", every one at 0s", color: VariantColor(i), width: 1.3})
+			f.legend = append(f.legend, legendEntry{label: r.Name + share + ", every one at 0s", color: VariantColor(slotOf(runs, i)), width: 1.3})
 			continue
 		}
 		empty = false
@@ -121,9 +121,9 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 			steps++
 			sx, sy = quantileSteps(xs, qs)
 		}
-		p.Add(&xyLine{xs: sx, ys: sy, color: VariantColor(i), width: 1.3, th: th})
-		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(i), shape: variantShape(i), th: th})
-		f.legend = append(f.legend, legendEntry{label: r.Name + share, color: VariantColor(i), width: 1.3, kind: markSwatch, shape: variantShape(i)})
+		p.Add(&xyLine{xs: sx, ys: sy, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
+		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(slotOf(runs, i)), shape: variantShape(slotOf(runs, i)), th: th})
+		f.legend = append(f.legend, legendEntry{label: r.Name + share, color: VariantColor(slotOf(runs, i)), width: 1.3, kind: markSwatch, shape: variantShape(slotOf(runs, i))})
 	}
 	switch {
 	case steps == 0:

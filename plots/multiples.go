@@ -69,20 +69,20 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 		if _, nb := breakerOpenings(r.Results, xs[i]); nb > 0 {
 			load.Title.Text += "\n" + strings.TrimPrefix(breakerNote(nb), " · ")
 		}
-		f.titleColors[row][col] = textShade(VariantColor(i))
+		f.titleColors[row][col] = textShade(VariantColor(slotOf(runs, i)))
 
 		// Load: the offered band, the others' goodput, attempts, goodput.
 		load.Y.Min = 0
 		load.Y.Tick.Marker = labelTicks{format: humanNumber, n: 3, hide: col > 0}
 		zero := make([]float64, len(xs[i]))
-		load.Add(&band{xs: xs[i], lo: zero, hi: calls[i].Offered, color: withAlpha(VariantColor(i), 0x30)})
+		load.Add(&band{xs: xs[i], lo: zero, hi: calls[i].Offered, color: withAlpha(VariantColor(slotOf(runs, i)), 0x30)})
 		for k := range runs {
 			if k != i {
 				load.Add(&xyLine{xs: xs[k], ys: calls[k].Goodput, color: ghostLine, width: 0.8, th: th})
 			}
 		}
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(i), dash: dotted, width: 1.1, th: th})
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(i), width: 1.4, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 1.1, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.4, th: th})
 
 		if col == 0 {
 			load.Y.Label.Text = o.loadLabel()
@@ -90,7 +90,7 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 		rec := r.Results.Summary.Recovery
 		if rec.Verdict == results.Recovered && rec.RecoveryS != nil {
 			for _, p := range cell {
-				p.Add(&vline{x: rec.FaultEndS + *rec.RecoveryS, color: VariantColor(i), dash: longDash, width: 0.8, th: th})
+				p.Add(&vline{x: rec.FaultEndS + *rec.RecoveryS, color: VariantColor(slotOf(runs, i)), dash: longDash, width: 0.8, th: th})
 			}
 		}
 		loads = append(loads, load)

@@ -15,16 +15,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Run is one variant's results as the figures take them: the variant's
-// name and what the run produced. The figures draw variants in the order
-// given and give the i-th one VariantColor(i) in every figure.
-type Run struct {
-	// Name is the variant's name, shown in legends.
-	Name string
-	// Results is what the run produced; it is read, never changed.
-	Results *results.Results
-}
-
 // TimeseriesOptions tunes Timeseries. The zero value draws every client
 // together and the first service's queue, with no SLO line.
 type TimeseriesOptions struct {
@@ -134,15 +124,15 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredBand, kind: boxSwatch})
 	} else {
 		for i := range runs {
-			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(i), dash: dashed, th: th})
+			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th})
 		}
 		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
 	}
 	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(i), dash: dotted, width: 0.8, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, th: th})
 	}
 	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(i), width: 1.3, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
 	}
 	key.entries = append(key.entries,
 		legendEntry{label: "attempts", color: textColor, dash: dotted, width: 0.8},
@@ -161,10 +151,10 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		lat.Y.Tick.Marker = labelTicks{format: humanSeconds, n: 3}
 	}
 	for i := range runs {
-		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(i), dash: dashed, log: logY, th: th})
+		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logY, th: th})
 	}
 	for i := range runs {
-		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(i), width: 1.3, log: logY, th: th})
+		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logY, th: th})
 	}
 	key = panelKey{heading: "Latency of successes", entries: []legendEntry{
 		{label: "p99", color: textColor, width: 1.3},
@@ -183,11 +173,11 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	q := f.Panels[2][0]
 	q.Y.Label.Text = "requests"
 	for i := range runs {
-		q.Add(&xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(i), dash: dashed, th: th})
+		q.Add(&xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th})
 	}
 	for i := range runs {
 		if queues[i] != nil {
-			q.Add(&xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(i), width: 1.3, th: th})
+			q.Add(&xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
 		}
 	}
 	qname := "queue"
@@ -210,7 +200,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 				if ys == nil {
 					continue
 				}
-				fp.Add(&xyLine{xs: xs[i], ys: ys, color: VariantColor(i), dash: fr.dash, width: nonZero(fr.width, 1), th: th})
+				fp.Add(&xyLine{xs: xs[i], ys: ys, color: VariantColor(slotOf(runs, i)), dash: fr.dash, width: nonZero(fr.width, 1), th: th})
 			}
 			key.entries = append(key.entries, legendEntry{label: fr.name, color: textColor, dash: fr.dash, width: fr.width})
 			_ = k
@@ -236,14 +226,14 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		if rec.Verdict == results.Recovered && rec.RecoveryS != nil {
 			x := rec.FaultEndS + *rec.RecoveryS
 			for _, row := range f.Panels {
-				row[0].Add(&vline{x: x, color: VariantColor(i), dash: dotted, width: 1.1, th: th})
+				row[0].Add(&vline{x: x, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 1.1, th: th})
 			}
 		}
 		opened, n := breakerOpenings(r.Results, xs[i])
 		if len(opened) > 0 {
-			load.Add(&eventMarks{xs: opened, row: i, color: VariantColor(i), th: th})
+			load.Add(&eventMarks{xs: opened, row: i, color: VariantColor(slotOf(runs, i)), th: th})
 		}
-		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results) + breakerNote(n), color: VariantColor(i), width: 1.6})
+		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results) + breakerNote(n), color: VariantColor(slotOf(runs, i)), width: 1.6})
 	}
 	marks := append(slices.Clone(o.Marks), triggerMarks(runs)...)
 	addMarkLines(f.Panels, marks, th)
@@ -566,7 +556,7 @@ func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas
 		}
 		s := th.base * 0.3
 		y := band.Min.Y
-		c.FillPolygon(VariantColor(i), []vg.Point{{X: x, Y: y}, {X: x - s, Y: y + s*1.5}, {X: x + s, Y: y + s*1.5}})
+		c.FillPolygon(VariantColor(slotOf(runs, i)), []vg.Point{{X: x, Y: y}, {X: x - s, Y: y + s*1.5}, {X: x + s, Y: y + s*1.5}})
 	}
 }
 

@@ -130,6 +130,7 @@ func (c *plotCmd) load() (*plots.Set, string, error) {
 	if err != nil {
 		return nil, "", badInput(err)
 	}
+	set.Reslot(variantOrder(s))
 	set.Specs = figureSpecs(s)
 	return set, s.Name, nil
 }
@@ -141,6 +142,16 @@ func selectVariants(set *plots.Set, names []string) error {
 		return fmt.Errorf("--variant: %w", err)
 	}
 	return nil
+}
+
+// variantOrder is the scenario's variants, base first: the colour slots
+// of the figures, whichever variants ran.
+func variantOrder(s *scenarios.Scenario) []string {
+	order := []string{scenarios.BaseName}
+	for _, v := range s.Variants {
+		order = append(order, v.Name)
+	}
+	return order
 }
 
 // figureSpecs are the figures a scenario declares, as plots draws them.

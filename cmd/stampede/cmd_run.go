@@ -222,6 +222,7 @@ func writePlots(dir string, s *scenarios.Scenario, res *scenarios.Result, declar
 	if err != nil {
 		return err
 	}
+	set.Reslot(variantOrder(s))
 	if declared {
 		set.Specs = figureSpecs(s)
 	}
