@@ -49,7 +49,16 @@ func ReadSet(r io.Reader, name string) (*Set, error) {
 		if len(batch.Rows) == 0 {
 			return nil, errors.New("results hold no variants")
 		}
-		return FromBatch(batch, DefaultSweepMetric)
+		set, err := FromBatch(batch, DefaultSweepMetric)
+		if err != nil {
+			return nil, err
+		}
+		if raw, ok := top["figures"]; ok {
+			if set.Specs, err = readSpecs(raw); err != nil {
+				return nil, err
+			}
+		}
+		return set, nil
 	}
 	if _, ok := top["summary"]; ok {
 		var res results.Results
@@ -163,4 +172,33 @@ func (s *Set) AddSeriesCSV(r io.Reader) error {
 		}
 	}
 	return nil
+}
+
+// readSpecs reads the figures a scenario declared, as its JSON summary
+// carries them ("figures": [{"name", "kind", "title", ...}]).
+func readSpecs(raw json.RawMessage) ([]Spec, error) {
+	var fs []struct {
+		Name     string   `json:"name"`
+		Kind     string   `json:"kind"`
+		Title    string   `json:"title"`
+		Subtitle string   `json:"subtitle"`
+		Variants []string `json:"variants"`
+		Client   string   `json:"client"`
+		Service  string   `json:"service"`
+		Edge     string   `json:"edge"`
+		Metric   string   `json:"metric"`
+		YLabel   string   `json:"y_label"`
+	}
+	if err := json.Unmarshal(raw, &fs); err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	var out []Spec
+	for _, f := range fs {
+		if f.Kind == "" {
+			return nil, errors.New("figures: a figure without a kind")
+		}
+		out = append(out, Spec{Name: f.Name, Kind: f.Kind, Title: f.Title, Subtitle: f.Subtitle, Variants: f.Variants,
+			Client: f.Client, Service: f.Service, Edge: f.Edge, Metric: f.Metric, YLabel: f.YLabel})
+	}
+	return out, nil
 }

@@ -1,6 +1,9 @@
 package plots
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSlots: a run's colour is its variant's slot among all the
 // scenario's variants, so a figure of some variants matches the figure of
@@ -21,5 +24,23 @@ func TestSlots(t *testing.T) {
 	clash := []Run{{Name: "x", Slot: 1}, {Name: "y", Slot: 1 + len(variantColors)}}
 	if a, b := slotOf(clash, 0), slotOf(clash, 1); VariantColor(a) == VariantColor(b) {
 		t.Errorf("slots %d and %d share a colour", a, b)
+	}
+}
+
+// TestReadSetFigures: a summary that carries its scenario's declared
+// figures gives them back as specs.
+func TestReadSetFigures(t *testing.T) {
+	const doc = `{"schema_version": 1, "scenario": "s", "title": "t", "seed": 1, "replications": 1,
+ "variants": [{"name": "base", "calls": 1, "attempts": 1, "succeeded": 1, "goodput": 1, "recovery": {"verdict": "no_faults"}}],
+ "figures": [{"kind": "timeseries", "title": "The load on db", "edge": "api->db", "variants": ["base"]}]}`
+	set, err := ReadSet(strings.NewReader(doc), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Specs) != 1 || set.Specs[0].Kind != "timeseries" || set.Specs[0].Edge != "api->db" || set.Specs[0].Title != "The load on db" || len(set.Specs[0].Variants) != 1 {
+		t.Errorf("specs %+v", set.Specs)
+	}
+	if _, err := ReadSet(strings.NewReader(strings.Replace(doc, `"kind": "timeseries", `, "", 1)), "s"); err == nil {
+		t.Errorf("a figure without a kind was read")
 	}
 }

@@ -199,6 +199,7 @@ func (a *assembler) result() (*Result, error) {
 		Seed: m.Seed, Replications: m.Replications, Rows: a.rows, Stopped: a.stop,
 	}
 	res.Axes = a.axes
+	res.Figures = m.Figures
 	addVsBase(res.Rows)
 	for _, v := range m.Variants {
 		res.Variants = append(res.Variants, VariantInfo(v))

@@ -15,29 +15,29 @@ import (
 // work a sweep costs) instead of the same panels for every scenario.
 type Figure struct {
 	// Name names the output file (NAME.png); unique. Empty means Kind.
-	Name string `toml:"name"`
+	Name string `toml:"name" json:"name,omitempty"`
 	// Kind is timeseries, sweep, stability, latency or compare. Required.
-	Kind string `toml:"kind"`
+	Kind string `toml:"kind" json:"kind,omitempty"`
 	// Title and Subtitle head the figure. Empty means the scenario's
 	// title and the kind's default subtitle.
-	Title    string `toml:"title"`
-	Subtitle string `toml:"subtitle"`
+	Title    string `toml:"title" json:"title,omitempty"`
+	Subtitle string `toml:"subtitle" json:"subtitle,omitempty"`
 	// Variants are the variants drawn (base is "base"); empty means all.
-	Variants []string `toml:"variants"`
+	Variants []string `toml:"variants" json:"variants,omitempty"`
 	// Client draws one client's calls (timeseries, latency).
-	Client string `toml:"client"`
+	Client string `toml:"client" json:"client,omitempty"`
 	// Service is the service whose queue a time series draws.
-	Service string `toml:"service"`
+	Service string `toml:"service" json:"service,omitempty"`
 	// Edge draws the calls on one downstream edge, "from->to" (a
 	// service's call or a cache's backend), in a time series: the load
 	// one tier puts on another.
-	Edge string `toml:"edge"`
+	Edge string `toml:"edge" json:"edge,omitempty"`
 	// Metric is the summary metric a sweep draws against the swept
 	// parameter ("attempts", "latency_s.max"). Empty means goodput.
-	Metric string `toml:"metric"`
+	Metric string `toml:"metric" json:"metric,omitempty"`
 	// YLabel labels the y axis of a time series' load panel or of a
 	// sweep.
-	YLabel string `toml:"y_label"`
+	YLabel string `toml:"y_label" json:"y_label,omitempty"`
 }
 
 // FigureKinds are the kinds of figure a [[figures]] entry may declare.

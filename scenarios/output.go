@@ -23,6 +23,7 @@ import (
 //	   "goodput", "throughput", "latency_s": {...}, "recovered", "recovery_s",
 //	   "recovery": {...}, "services": {...}, ..., "faults": [...],
 //	   "ci95": {...}, "per_replication": {...}, "vs_base": {...}}],
+//	 "figures": [{"kind": ..., ...}],                 (declared, all variants run)
 //	 "claims": [...], "stopped": [...]}                (when there are any)
 //
 // With replications every number is the mean, and "ci95" holds the 95%
@@ -106,6 +107,13 @@ func (r *Result) tree() *jv {
 		vs.vals = append(vs.vals, r.Rows[i].summary)
 	}
 	o.set("variants", vs)
+	if len(r.Figures) > 0 {
+		fs := &jv{kind: jArr}
+		for _, f := range r.Figures {
+			fs.vals = append(fs.vals, figureJV(&f))
+		}
+		o.set("figures", fs)
+	}
 	if len(r.Claims) > 0 {
 		cs := &jv{kind: jArr}
 		for _, c := range r.Claims {
@@ -495,4 +503,24 @@ func (r *Result) WriteClaims(w io.Writer, verbose bool) error {
 		fmt.Fprintf(bw, "  metric   %s\n  want     %s\n  got      %s\n", c.Metric, c.Want, c.Got)
 	}
 	return bw.Flush()
+}
+
+// figureJV is a declared figure as the JSON summary carries it: its keys
+// as in the scenario file, those left out omitted.
+func figureJV(f *Figure) *jv {
+	t := newTree()
+	for _, kv := range [][2]string{{"name", f.Name}, {"kind", f.Kind}, {"title", f.Title}, {"subtitle", f.Subtitle},
+		{"client", f.Client}, {"service", f.Service}, {"edge", f.Edge}, {"metric", f.Metric}, {"y_label", f.YLabel}} {
+		if kv[1] != "" {
+			t.str(kv[0], kv[1])
+		}
+	}
+	if len(f.Variants) > 0 {
+		vs := &jv{kind: jArr}
+		for _, v := range f.Variants {
+			vs.vals = append(vs.vals, jString(v))
+		}
+		t.obj("variants", vs)
+	}
+	return t.o
 }

@@ -37,6 +37,9 @@ type Result struct {
 	// Stopped lists the runs a limit stopped early, with the message
 	// naming the limit.
 	Stopped []string
+	// Figures are the figures the scenario declares, carried in the JSON
+	// summary so that `stampede plot` of a saved summary draws them.
+	Figures []Figure
 }
 
 // VariantInfo names a variant and says what it changes.
@@ -210,6 +213,7 @@ type meta struct {
 	Axes         []metaAxis    `json:"axes,omitempty"`
 	Variants     []metaVariant `json:"variants"`
 	Expect       []metaExpect  `json:"expect,omitempty"`
+	Figures      []Figure      `json:"figures,omitempty"`
 	Runs         int           `json:"runs"`
 	Series       bool          `json:"series"`
 	Fingerprint  string        `json:"fingerprint"`

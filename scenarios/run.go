@@ -183,6 +183,11 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 			p.points = next
 		}
 	}
+	if len(opts.Variants) == 0 {
+		// a figure may name any variant: only a run of them all carries
+		// the declared figures
+		m.Figures = c.Figures
+	}
 	for _, ex := range c.Expect {
 		if !IsMarginMetric(ex.Metric) { // checked by CheckMargins
 			m.Expect = append(m.Expect, metaExpectOf(ex))

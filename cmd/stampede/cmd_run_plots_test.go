@@ -51,3 +51,40 @@ x = { path = "clients.users.rate", values = [100, 200] }`, "", 1)
 		t.Errorf("--plots without --out: exit %d, %q", code, errOut)
 	}
 }
+
+// TestPlotSavedDeclaredFigures: a scenario's declared figures travel in
+// its summary.json, so that stampede plot DIR draws what run --plots drew,
+// byte for byte.
+func TestPlotSavedDeclaredFigures(t *testing.T) {
+	noSweep := strings.Replace(smallScenario, `[sweep]
+x = { path = "clients.users.rate", values = [100, 200] }`, "", 1)
+	declared := noSweep + `
+[[figures]]
+kind = "timeseries"
+title = "A declared title"
+variants = ["base"]
+`
+	f := writeScenario(t, "declared.toml", declared)
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, _, errOut := stampede(t, "run", f, "--out", dir, "--plots"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(sum), `"title": "A declared title"`) {
+		t.Fatalf("summary.json does not carry the declared figure")
+	}
+	again := filepath.Join(t.TempDir(), "again") + string(filepath.Separator)
+	if code, _, errOut := stampede(t, "plot", dir, "-o", again); code != 0 {
+		t.Fatalf("plot DIR: exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{"timeseries.png", "latency.png", "compare.png"} {
+		a, errA := os.ReadFile(filepath.Join(dir, name))
+		b, errB := os.ReadFile(filepath.Join(again, name))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: plot DIR drew other bytes than run --plots (%v, %v)", name, errA, errB)
+		}
+	}
+}
