@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,12 +39,25 @@ const replications = 20
 // random numbers are derived re-draws them. Before blaming chance for a
 // failure, run the large version (STAMPEDE_VALIDATE_REPS=200 go test -run
 // Theory ./models/), whose intervals are about three times narrower.
+//
+// The default go test ./... runs only the validations in quickTheory (a
+// second or two); the others run with STAMPEDE_LONG set (.ci/run sets it).
 func scale(t *testing.T, n int) int {
 	if testing.Short() {
 		t.Skip("validation against queueing theory: long")
 	}
+	if root, _, _ := strings.Cut(t.Name(), "/"); !longTests() && !quickTheory[root] {
+		t.Skip("validation against queueing theory: set STAMPEDE_LONG=1 to run it (.ci/run does)")
+	}
 	return n * 10 / replications
 }
+
+// quickTheory are the validations against queueing theory that the
+// default go test ./... runs: M/M/1 and M/M/c, the quickest.
+var quickTheory = map[string]bool{"TestTheoryMM1": true, "TestTheoryMMc": true}
+
+// longTests says whether the long validations run: STAMPEDE_LONG is set.
+func longTests() bool { return os.Getenv("STAMPEDE_LONG") != "" }
 
 // familyChecks is the number of interval checks (checkTheory calls, a
 // subtest counting once per run) in the validation suite. Each interval
@@ -335,7 +349,7 @@ func TestTheoryLittleMultiTier(t *testing.T) {
 	// under the number-in-system curve), so each run must match to
 	// rounding, not just the mean over runs.
 	n := 50_000 // an exact law: short runs check it as well as long ones
-	if testing.Short() {
+	if testing.Short() || !longTests() {
 		n = 2_000
 	}
 	rs := runReps(t, func(seed uint64) config.Config { return multiTier(seed, n) })
