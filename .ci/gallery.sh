@@ -48,6 +48,7 @@ chart adaptive-concurrency adaptive-concurrency --figure timeseries
 chart hedging-latency hedging --figure latency
 chart hedging hedging --figure timeseries
 chart hedging-slowdown hedging-slowdown --figure timeseries
+chart hot-key hot-key --figure timeseries
 chart adaptive-throttling adaptive-throttling --figure timeseries
 chart cache-stampede cache-stampede --figure timeseries
 chart load-leveling load-leveling --figure timeseries
