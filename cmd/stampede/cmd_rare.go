@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
+	"strings"
 	"time"
 
 	"github.com/stampede-sim/stampede/models/results"
@@ -24,6 +24,7 @@ type rareCmd struct {
 	Seed         *uint64       `help:"Replace the scenario's seed (0 is a seed like any other)." placeholder:"N"`
 	JSON         bool          `name:"json" help:"Print the estimate as JSON instead of the table."`
 	Parallel     int           `help:"Runs at once (default: every core); the estimate does not depend on it." placeholder:"N"`
+	Width        *int          `help:"Break the prose at spaces to fit N columns (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
 }
 
 func (c *rareCmd) Run(e *env) error {
@@ -42,50 +43,60 @@ func (c *rareCmd) Run(e *env) error {
 	if c.JSON {
 		return r.WriteJSON(e.stdout)
 	}
-	return writeRare(e.stdout, r)
+	width, err := tableWidth(e.stdout, c.Width)
+	if err != nil {
+		return badInput(err)
+	}
+	return writeRare(e.stdout, r, width)
 }
 
 // writeRare prints the stages, the estimate with its interval and
-// relative error, the cost, and the brute-force count beside it.
-func writeRare(w io.Writer, r *results.Rare) error {
+// relative error, the cost, and the brute-force count beside it, laid
+// out to width (0: no limit): every column of the stages' table stays
+// (each is short), and prose is broken at spaces only.
+func writeRare(w io.Writer, r *results.Rare, width int) error {
+	var b strings.Builder
+	line := func(format string, args ...any) {
+		b.WriteString(results.FitHanging(fmt.Sprintf(format, args...), width, "    ") + "\n")
+	}
 	last := r.Levels[len(r.Levels)-1]
-	fmt.Fprintf(w, "%s (%s): P(%s reaches %s within %s), fixed-effort splitting, %d trajectories a level x %d replications\n\n",
+	line("%s (%s): P(%s reaches %s within %s), fixed-effort splitting, %d trajectories a level x %d replications",
 		r.Scenario, r.Variant, r.Importance, num(last), time.Duration(r.HorizonS*float64(time.Second)), r.Effort, r.Replications)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\tstarted\treached\tshare\t")
+	b.WriteString("\n")
+	cells := [][]string{{"level", "started", "reached", "share"}}
 	for _, st := range r.Stages {
 		share := "-"
 		if st.Started > 0 {
 			share = num(float64(st.Reached) / float64(st.Started))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t\n", num(st.Level), st.Started, st.Reached, share)
+		cells = append(cells, []string{num(st.Level), strconv.Itoa(st.Started), strconv.Itoa(st.Reached), share})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nprobability: %s (95%%: %s to %s)", sci(r.Probability), sci(r.CILow), sci(r.CIHigh))
+	text, _, _ := results.TextTable{Cells: cells, Right: []bool{true, true, true, true}}.Layout(width)
+	b.WriteString(text + "\n")
+	p := fmt.Sprintf("probability: %s (95%%: %s to %s)", sci(r.Probability), sci(r.CILow), sci(r.CIHigh))
 	if r.RelativeError != nil {
-		fmt.Fprintf(w, ", relative error %s%%", num(100**r.RelativeError))
+		p += fmt.Sprintf(", relative error %s%%", num(100**r.RelativeError))
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "runs: %d trajectories, %s events with their replays", r.Runs, sci(float64(r.Events)))
+	line("%s", p)
+	p = fmt.Sprintf("runs: %d trajectories, %s events with their replays", r.Runs, sci(float64(r.Events)))
 	if r.BruteForceRuns != nil {
-		fmt.Fprintf(w, "; brute force would need %s runs for the same relative error", sci(*r.BruteForceRuns))
+		p += fmt.Sprintf("; brute force would need %s runs for the same relative error", sci(*r.BruteForceRuns))
 	}
-	fmt.Fprintln(w)
+	line("%s", p)
 	if r.Probability == 0 {
 		for _, st := range r.Stages {
 			if st.Reached == 0 {
-				fmt.Fprintf(w, "no trajectory reached level %s (the highest seen was %s): add levels below it or raise --effort\n", num(st.Level), num(st.Highest))
+				line("no trajectory reached level %s (the highest seen was %s): add levels below it or raise --effort", num(st.Level), num(st.Highest))
 				break
 			}
 		}
 	}
-	if b := r.Brute; b != nil {
-		fmt.Fprintf(w, "brute force: %d of %d runs reached %s: %s (95%%: %s to %s), %s events\n",
-			b.Hits, b.Runs, num(last), sci(b.Probability), sci(b.CILow), sci(b.CIHigh), sci(float64(b.Events)))
+	if bf := r.Brute; bf != nil {
+		line("brute force: %d of %d runs reached %s: %s (95%%: %s to %s), %s events",
+			bf.Hits, bf.Runs, num(last), sci(bf.Probability), sci(bf.CILow), sci(bf.CIHigh), sci(float64(bf.Events)))
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // sci prints a probability or a count in three significant digits.

@@ -13,7 +13,7 @@ import (
 )
 
 // TestCommandTablesFit holds the tables and findings of stampede diff,
-// margin, lint, list and the fit report, laid out at 80 and 150 columns,
+// margin, rare, lint, list and the fit report, laid out at 80 and 150 columns,
 // to testdata/tables/<command>-<width>.txt (go test -update rewrites
 // them): no line is wider than the width unless it is one word, and
 // nothing is broken inside a word.
@@ -45,6 +45,12 @@ func TestCommandTablesFit(t *testing.T) {
 		{Kind: "edge", Name: "frontend->auth", Obs: fit.Measure{Throughput: 104.8, P50: 0.002867, P90: 0.004948, P99: 0.02503}, Sim: fit.Measure{Throughput: 106.6, P50: 0.002998, P90: 0.00462, P99: 0.01743}},
 		{Kind: "service", Name: "auth", Obs: fit.Measure{Throughput: 104.8, P50: 0.002605, P90: 0.004358, P99: 0.02346}, Sim: fit.Measure{Throughput: 106.6, P50: nan, P90: nan, P99: nan}},
 	}, Assumptions: []string{"api: the histogram's +Inf bucket holds 10 requests, taken as long as its largest finite bucket"}}
+	relErr, bruteRuns := 0.0848, 3330.0
+	rare := &results.Rare{Scenario: "mm1", Variant: "base", Importance: "queue:server", Levels: []float64{3, 6, 9, 12}, HorizonS: 1,
+		Effort: 20, Replications: 3, Probability: 0.0401, CILow: 0.0255, CIHigh: 0.0548, RelativeError: &relErr,
+		Stages: []results.RareStage{{Level: 3, Started: 60, Reached: 60}, {Level: 6, Started: 60, Reached: 53}, {Level: 9, Started: 60, Reached: 12}, {Level: 12, Started: 60, Reached: 14}},
+		Runs: 240, Events: 135000, BruteForceRuns: &bruteRuns,
+		Brute: &results.RareBrute{Runs: 200, Hits: 7, Probability: 0.035, CILow: 0.0171, CIHigh: 0.0705, Events: 196000}}
 	for _, width := range []int{80, 150} {
 		w := fmt.Sprint(width)
 		outputs := map[string]string{}
@@ -56,6 +62,11 @@ func TestCommandTablesFit(t *testing.T) {
 			t.Fatal(err)
 		}
 		outputs["margin"] = b.String()
+		b.Reset()
+		if err := writeRare(&b, rare, width); err != nil {
+			t.Fatal(err)
+		}
+		outputs["rare"] = b.String()
 		b.Reset()
 		report.WriteWidth(&b, width)
 		outputs["fit"] = b.String()
