@@ -49,7 +49,7 @@ func TestCommandTablesFit(t *testing.T) {
 	rare := &results.Rare{Scenario: "mm1", Variant: "base", Importance: "queue:server", Levels: []float64{3, 6, 9, 12}, HorizonS: 1,
 		Effort: 20, Replications: 3, Probability: 0.0401, CILow: 0.0255, CIHigh: 0.0548, RelativeError: &relErr,
 		Stages: []results.RareStage{{Level: 3, Started: 60, Reached: 60}, {Level: 6, Started: 60, Reached: 53}, {Level: 9, Started: 60, Reached: 12}, {Level: 12, Started: 60, Reached: 14}},
-		Runs: 240, Events: 135000, BruteForceRuns: &bruteRuns,
+		Runs:   240, Events: 135000, BruteForceRuns: &bruteRuns,
 		Brute: &results.RareBrute{Runs: 200, Hits: 7, Probability: 0.035, CILow: 0.0171, CIHigh: 0.0705, Events: 196000}}
 	for _, width := range []int{80, 150} {
 		w := fmt.Sprint(width)
