@@ -37,11 +37,18 @@ func newLink(l config.LinkConfig) link {
 }
 
 // transit draws the fate of one message on l: its delay, or its loss.
-// Draws come from seed, a stream tied to the attempt and the direction.
-func (l *link) transit(w *World, seed uint64) (time.Duration, bool) {
+// Draws come from with(seed, purpose), a stream tied to the attempt and
+// the direction, derived only when the link has something to draw (a link
+// with no latency, loss or fault is crossed inline, and transit inlines).
+func (l *link) transit(w *World, seed, purpose uint64) (time.Duration, bool) {
 	if l.latency == nil && l.loss == 0 && len(l.faults) == 0 {
 		return 0, false
 	}
+	return l.draw(w, with(seed, purpose))
+}
+
+// draw is transit's work on a link that has something to draw.
+func (l *link) draw(w *World, seed uint64) (time.Duration, bool) {
 	r := w.rngFor(seed)
 	if l.loss > 0 && r.Float64() < l.loss {
 		return 0, true
@@ -289,7 +296,7 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 	if t := e.policy.Timeout; t > 0 {
 		a.timeout = w.s.Schedule(t, w.hTimeout, a)
 	}
-	d, lost := e.link.transit(w, with(a.seed, purposeRequestLink))
+	d, lost := e.link.transit(w, a.seed, purposeRequestLink)
 	switch {
 	case lost:
 		a.release(w) // the server never sees it
@@ -314,7 +321,7 @@ func (a *attempt) respond(w *World, r Reason) {
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepAnswered, r)
 	}
-	d, lost := a.e.link.transit(w, with(a.seed, purposeResponseLink))
+	d, lost := a.e.link.transit(w, a.seed, purposeResponseLink)
 	switch {
 	case lost:
 		a.discard(w)
