@@ -44,12 +44,12 @@ func (l *link) transit(w *World, seed, purpose uint64) (time.Duration, bool) {
 	if l.latency == nil && l.loss == 0 && len(l.faults) == 0 {
 		return 0, false
 	}
-	return l.draw(w, with(seed, purpose))
+	return l.draw(w, seed, purpose)
 }
 
 // draw is transit's work on a link that has something to draw.
-func (l *link) draw(w *World, seed uint64) (time.Duration, bool) {
-	r := w.rngFor(seed)
+func (l *link) draw(w *World, seed, purpose uint64) (time.Duration, bool) {
+	r := w.rngFor(with(seed, purpose))
 	if l.loss > 0 && r.Float64() < l.loss {
 		return 0, true
 	}
