@@ -26,6 +26,7 @@ const (
 	stWasted
 	stVerdict
 	stBreaker
+	stEjected
 	stReplicas
 	stLimit
 	stTokens
@@ -55,7 +56,7 @@ const (
 // until the lines fit the terminal: the goodput and the verdict stay. The
 // SLOs come last on the line and are cut at its end instead.
 var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stEvicted, stReneged, stExpired, stDropped, stRateLimited,
-	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stReplicas, stBreaker}
+	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stReplicas, stEjected, stBreaker}
 
 // sloRoom is the width the SLOs keep at the end of the status lines.
 const sloRoom = 32
@@ -70,6 +71,7 @@ var statusLabels = [numStatusKinds][2]string{
 	stAmpl:         {"ampl ", "amp "},
 	stWasted:       {"wasted ", "wst "},
 	stBreaker:      {"breaker ", "brk "},
+	stEjected:      {"ejected ", "ej "},
 	stReplicas:     {"replicas ", "rep "},
 	stLimit:        {"limit ", "lim "},
 	stTokens:       {"tokens ", "tok "},
@@ -306,6 +308,10 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 			put(stBreaker, owner, breakerName(breaker))
 		} else if x, ok := level(strategies.MetricBreakerState); ok {
 			put(stBreaker, owner, breakerMean(x))
+		}
+		if x, ok := level(strategies.MetricEjected); ok {
+			// replicas the caller's outlier detection has ejected
+			put(stEjected, owner, format.ShortNumber(x))
 		}
 		if x, ok := level(strategies.MetricBudgetTokens); ok {
 			put(stTokens, owner, format.ShortNumber(x))
