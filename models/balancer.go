@@ -91,17 +91,7 @@ func (s *service) newBalancer() {
 			}
 			return int(x.rep - y.rep)
 		})
-		if h.Zipf > 0 {
-			b.cdf = make([]float64, h.Keys)
-			sum := 0.0
-			for k := range b.cdf {
-				sum += math.Pow(float64(k+1), -h.Zipf)
-				b.cdf[k] = sum
-			}
-			for k := range b.cdf {
-				b.cdf[k] /= sum
-			}
-		}
+		b.cdf = zipfCDF(h.Keys, h.Zipf)
 		s.bal = b
 	}
 }
@@ -209,13 +199,7 @@ func (b *balancerState) ringPick(s *service, reps []*replica, a *attempt) *repli
 	for _, r := range reps {
 		b.mark[r.idx] = b.epoch
 	}
-	r := s.w.rngFor(with(a.callSeed, purposeRingKey^s.hash)) // salted by rngFor
-	var k int
-	if b.cdf == nil {
-		k = r.IntN(b.keys)
-	} else {
-		k = min(sort.SearchFloat64s(b.cdf, r.Float64()), b.keys-1)
-	}
+	k := drawKey(s.w.rngFor(with(a.callSeed, purposeRingKey^s.hash)), b.cdf, b.keys) // salted by rngFor
 	h := splitmix(uint64(k) ^ s.hash ^ purposeRingKey)
 	i := sort.Search(len(b.ring), func(i int) bool { return b.ring[i].h >= h })
 	for range b.ring {

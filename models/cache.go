@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"math/rand/v2"
 	"sort"
 
 	"github.com/stampede-sim/stampede/models/config"
@@ -52,17 +53,7 @@ func newCache(w *World, cfg *config.CacheConfig) *cache {
 	if c.hit != nil && c.hit.Mean() == 0 && c.hit.Variance() == 0 {
 		c.hit = nil
 	}
-	if cfg.Zipf > 0 {
-		c.cdf = make([]float64, cfg.Keys)
-		sum := 0.0
-		for k := range c.cdf {
-			sum += math.Pow(float64(k+1), -cfg.Zipf)
-			c.cdf[k] = sum
-		}
-		for k := range c.cdf {
-			c.cdf[k] /= sum
-		}
-	}
+	c.cdf = zipfCDF(cfg.Keys, cfg.Zipf)
 	return c
 }
 
@@ -85,13 +76,35 @@ func (c *cache) wire() {
 // key draws the key of a call from the stream tied to the call (its
 // retries ask for the same key).
 func (c *cache) key(callSeed uint64) int32 {
-	r := c.w.rngFor(with(callSeed, purposeKey^c.hash))
-	if c.cdf == nil {
-		return int32(r.IntN(len(c.stored)))
+	return int32(drawKey(c.w.rngFor(with(callSeed, purposeKey^c.hash)), c.cdf, len(c.stored)))
+}
+
+// zipfCDF returns the cumulative probabilities of keys keys with Zipf
+// popularity s (key k has probability proportional to 1/(k+1)^s), or nil
+// for s = 0, uniform.
+func zipfCDF(keys int, s float64) []float64 {
+	if s <= 0 {
+		return nil
 	}
-	u := r.Float64()
-	k := sort.SearchFloat64s(c.cdf, u)
-	return int32(min(k, len(c.cdf)-1))
+	cdf := make([]float64, keys)
+	sum := 0.0
+	for k := range cdf {
+		sum += math.Pow(float64(k+1), -s)
+		cdf[k] = sum
+	}
+	for k := range cdf {
+		cdf[k] /= sum
+	}
+	return cdf
+}
+
+// drawKey draws one of n keys from r: by cdf (zipfCDF), or uniformly
+// when cdf is nil.
+func drawKey(r *rand.Rand, cdf []float64, n int) int {
+	if cdf == nil {
+		return r.IntN(n)
+	}
+	return min(sort.SearchFloat64s(cdf, r.Float64()), n-1)
 }
 
 func (c *cache) arrive(a *attempt) {

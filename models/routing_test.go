@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
 )
@@ -41,14 +42,7 @@ func TestEdgeProbability(t *testing.T) {
 	for _, fanout := range []config.Fanout{config.Sequential, config.Parallel} {
 		for _, pq := range [][2]float64{{0.3, 0.8}, {0, 1}, {1, 0}, {0.5, 0.05}} {
 			p, q := pq[0], pq[1]
-			w, err := Build(routed(p, q, fanout, 40000))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Run(); err != nil {
-				t.Fatal(err)
-			}
-			sum := w.Results().Summary
+			sum := runSummary(t, routed(p, q, fanout, 40000))
 			n := float64(sum.Services["front"].Served)
 			check := func(edge string, prob float64, count int) {
 				t.Helper()
@@ -84,14 +78,7 @@ func TestEdgeProbabilityRetriesSamePath(t *testing.T) {
 	cfg := routed(0.4, 0, config.Sequential, 20000)
 	cfg.Services[1].ErrorRate = 1
 	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Backoff: "none"}
-	w, err := Build(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Run(); err != nil {
-		t.Fatal(err)
-	}
-	sum := w.Results().Summary
+	sum := runSummary(t, cfg)
 	calls := sum.Edges["front->search"].Calls
 	failed := sum.Failed["error"]
 	if calls != 3*failed {
@@ -212,14 +199,7 @@ func TestRingHashHotKey(t *testing.T) {
 		if b == config.RingHash {
 			cfg.Services[0].Hash = &config.HashConfig{Keys: 1000, Zipf: 1.2, Points: config.DefaultRingPoints}
 		}
-		w, err := Build(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Run(); err != nil {
-			t.Fatal(err)
-		}
-		sum := w.Results().Summary
+		sum := runSummary(t, cfg)
 		return sum.Services["kv"].Strategy[MetricBusiestShare], float64(sum.Failed["queue_full"]) / float64(sum.Calls)
 	}
 	h := 0.0
@@ -277,14 +257,7 @@ func TestFanoutChoose(t *testing.T) {
 		for i := range 5 {
 			cfg.Services = append(cfg.Services, config.ServiceConfig{Name: fmt.Sprintf("s%d", i), Workers: 10, ServiceTime: sim.MustParseDist("exp(1ms)")})
 		}
-		w, err := Build(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Run(); err != nil {
-			t.Fatal(err)
-		}
-		sum := w.Results().Summary
+		sum := runSummary(t, cfg)
 		n := float64(sum.Services["front"].Served)
 		total := 0.0
 		for i := range 5 {
@@ -303,4 +276,17 @@ func TestFanoutChoose(t *testing.T) {
 			t.Errorf("%s: %v edges taken by %v requests, want exactly 2 each", fanout, total, n)
 		}
 	}
+}
+
+// runSummary builds and runs cfg and returns its summary.
+func runSummary(t testing.TB, cfg config.Config) results.Summary {
+	t.Helper()
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return w.Results().Summary
 }
