@@ -31,6 +31,8 @@ chart congestion-collapse congestion-collapse --figure sweep
 chart congestion-collapse-amplification congestion-collapse --figure sweep --metric amplification
 chart stability-map stability-map --figure stability
 chart thundering-herd thundering-herd --figure timeseries
+nice -n 10 "$bin" margin retry-margin --plot "$out/retry-margin.png" --plot-size 960x540 > /dev/null
+echo "$out/retry-margin.png"
 chart metastable-cold-cache metastable-cold-cache --figure timeseries
 chart circuit-breaker circuit-breaker --figure timeseries
 chart metastable-retries metastable-retries --figure timeseries

@@ -26,9 +26,12 @@ type marginCmd struct {
 	BoundaryReplications *int     `name:"boundary-replications" help:"Runs again at each end of the final bracket, for the interval of the probability of recovering there." placeholder:"N"`
 	Tolerance            *float64 `help:"Stop when the bracket is narrower than this fraction of its upper end (default 0.05)." placeholder:"F"`
 	JSON                 bool     `name:"json" help:"Print the margins, one per variant, as a JSON array instead of the table."`
-	Plot                 string   `help:"Draw the boundary against the trigger's duration to FILE (.png, .svg, .pdf)." placeholder:"FILE"`
+	Plot                 string   `help:"Draw the boundary against the trigger's duration to FILE (.png, .svg, .pdf), over the stability map when the scenario's sweep has one." placeholder:"FILE"`
+	PlotSize             string   `name:"plot-size" default:"slide" help:"The figure's size, as stampede plot --size: slide, paper, or WxH in px (960x540) or with a unit." placeholder:"SIZE"`
 	Parallel             int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Width                *int     `help:"Lay the table out in N columns, leaving out the least important columns (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
+
+	size plots.Size
 }
 
 // options are the search for one variant: the [margin] table's, with
@@ -69,10 +72,15 @@ func (c *marginCmd) Run(e *env) error {
 			return badInput(err)
 		}
 	}
+	size, err := plots.ParseSize(c.PlotSize, 0)
+	if err != nil {
+		return badInput(err)
+	}
 	s, err := loadScenario(c.Scenario, false)
 	if err != nil {
 		return badInput(err)
 	}
+	c.size = size
 	if s.Margin == nil && (c.Size == "" || c.From == nil || c.To == nil) {
 		return badInput(fmt.Errorf("margin: %s has no [margin] table: give the trigger with --size PATH --from X --to Y (e.g. --size faults.0.factor --from 1.5 --to 6), or declare it in the file (docs/SCENARIOS.md)", s.Name))
 	}
@@ -223,7 +231,7 @@ func (c *marginCmd) plot(s *scenarios.Scenario, ms []*results.Margin) error {
 		if err != nil {
 			return badInput(err)
 		}
-		return plots.WriteFile(c.Plot, f, plots.Slide)
+		return plots.WriteFile(c.Plot, f, c.size)
 	}
 	var series []plots.SweepSeries
 	for _, m := range ms {
@@ -240,5 +248,5 @@ func (c *marginCmd) plot(s *scenarios.Scenario, ms []*results.Margin) error {
 		return badInput(err)
 	}
 	f.Note = "Shaded: the final bracket, from the largest size survived to the smallest that tipped (most runs recovering or not)."
-	return plots.WriteFile(c.Plot, f, plots.Slide)
+	return plots.WriteFile(c.Plot, f, c.size)
 }

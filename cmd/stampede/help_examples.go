@@ -67,6 +67,7 @@ func (lintCmd) Help() string {
 
 func (marginCmd) Help() string {
 	return `Examples:
+  stampede margin retry-margin --plot margin.png     # the file's [margin] table
   stampede margin stability-map --size faults.0.factor --from 1.5 --to 6 \
       --duration faults.0.for --for 1s,5s,20s --plot margin.png
   stampede margin stability-map --size faults.0.factor --from 1.5 --to 6 --json`
