@@ -403,3 +403,41 @@ func TestHistogramCDF(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeseriesReplicas: an autoscaled service's replicas take the
+// failures panel's place (four panels, the last headed by the replicas);
+// without them the failures panel stays.
+func TestTimeseriesReplicas(t *testing.T) {
+	runs := fakeRuns(300, []storm{{name: "fixed", amplify: 2, recoverAtS: math.Inf(1), collapse: 0.1},
+		{name: "autoscaled", amplify: 2, recoverAtS: 120, collapse: 0.1}})
+	f, err := Timeseries(runs, TimeseriesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Panels) != 4 || f.keys[3][0].heading != "Failures" {
+		t.Fatalf("without autoscaling: %d panels, the last %q; want 4, Failures", len(f.Panels), f.keys[len(f.keys)-1][0].heading)
+	}
+	svc := &runs[1].Results.Series.Services[0]
+	n := len(runs[1].Results.Series.T)
+	ready, asked := make(results.Values, n), make(results.Values, n)
+	for i := range ready {
+		ready[i], asked[i] = 4, 4
+		if i >= 70 {
+			asked[i] = 6
+		}
+		if i >= 85 {
+			ready[i] = 6
+		}
+	}
+	svc.Strategy = map[string]results.Values{"replicas": ready, "desired_replicas": asked}
+	f, err = Timeseries(runs, TimeseriesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Panels) != 4 || f.keys[3][0].heading != "Replicas at api (autoscaled)" {
+		t.Fatalf("autoscaled: %d panels, the last %q; want 4, the replicas", len(f.Panels), f.keys[len(f.keys)-1][0].heading)
+	}
+	if err := f.Render(&bytes.Buffer{}, SVG, Paper); err != nil {
+		t.Fatal(err)
+	}
+}

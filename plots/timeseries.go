@@ -82,7 +82,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	}
 	failures := failureReasons(calls)
 	lanes := alertLanes(runs)
-	rows, failRow, alertRow := 3, -1, -1
+	rows, failRow, alertRow, repRow := 3, -1, -1, -1
+	if autoscaled(queues) {
+		// the replicas take the failures' place: the slide holds four
+		// panels, and the goodput's gap shows the failures
+		repRow, rows = rows, rows+1
+		failures = nil
+	}
 	if len(failures) > 0 {
 		failRow, rows = rows, rows+1
 	}
@@ -188,6 +194,10 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		{label: qname, color: textColor, width: 1.3},
 		{label: "calls in flight", color: textColor, dash: dashed},
 	}}
+
+	if repRow >= 0 {
+		f.keys[repRow][0] = replicasPanel(f.Panels[repRow][0], queues, xs, th)
+	}
 
 	// Failures by reason.
 	if failRow >= 0 {
@@ -588,4 +598,45 @@ func seedNote(r *results.Results) string {
 		return ""
 	}
 	return " · seed " + strconv.FormatUint(r.Seed, 10)
+}
+
+// The autoscaler's series in a service's strategy map
+// (strategies.MetricReplicas, MetricDesiredReplicas: plots reads results
+// only).
+const (
+	metricReplicas        = "replicas"
+	metricDesiredReplicas = "desired_replicas"
+)
+
+// autoscaled reports whether some run's service has an autoscaler (its
+// replicas series).
+func autoscaled(svcs []*results.ServiceSeries) bool {
+	for _, s := range svcs {
+		if s != nil && s.Strategy[metricReplicas] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// replicasPanel draws the replicas of each autoscaled run's service:
+// ready (solid) and asked for (dashed: above the solid line while
+// replicas provision).
+func replicasPanel(p *plot.Plot, svcs []*results.ServiceSeries, xs [][]float64, th *theme) panelKey {
+	p.Y.Label.Text = "replicas"
+	name := ""
+	for i, s := range svcs {
+		if s == nil || s.Strategy[metricReplicas] == nil {
+			continue
+		}
+		if name == "" {
+			name = s.Name
+		}
+		p.Add(&xyLine{xs: xs[i], ys: s.Strategy[metricDesiredReplicas], color: VariantColor(i), dash: dashed, th: th})
+		p.Add(&xyLine{xs: xs[i], ys: s.Strategy[metricReplicas], color: VariantColor(i), width: 1.3, th: th})
+	}
+	return panelKey{heading: "Replicas at " + name + " (autoscaled)", entries: []legendEntry{
+		{label: "ready", color: textColor, width: 1.3},
+		{label: "asked for", color: textColor, dash: dashed},
+	}}
 }
