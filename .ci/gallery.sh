@@ -45,6 +45,7 @@ chart rate-limiting-shop rate-limiting --figure timeseries-shop
 chart fair-queueing-shop fair-queueing --figure timeseries --client shop
 chart fair-queueing-batch fair-queueing --figure timeseries --client batch
 chart gray-failure gray-failure --figure timeseries
+chart autoscaling autoscaling --figure timeseries
 chart distributed-rate-limiting distributed-rate-limiting --figure sweep
 chart adaptive-concurrency adaptive-concurrency --figure timeseries
 chart hedging-latency hedging --figure latency
