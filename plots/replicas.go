@@ -28,7 +28,7 @@ func autoscaled(svcs []*results.ServiceSeries) bool {
 // replicasPanel draws the replicas of each autoscaled run's service:
 // ready (solid) and asked for (dashed: above the solid line while
 // replicas provision).
-func replicasPanel(p *plot.Plot, svcs []*results.ServiceSeries, xs [][]float64, th *theme) panelKey {
+func replicasPanel(p *plot.Plot, runs []Run, svcs []*results.ServiceSeries, xs [][]float64, th *theme) panelKey {
 	p.Y.Label.Text = "replicas"
 	name := ""
 	for i, s := range svcs {
@@ -38,8 +38,8 @@ func replicasPanel(p *plot.Plot, svcs []*results.ServiceSeries, xs [][]float64, 
 		if name == "" {
 			name = s.Name
 		}
-		p.Add(&xyLine{xs: xs[i], ys: s.Strategy[metricDesiredReplicas], color: VariantColor(i), dash: dashed, th: th})
-		p.Add(&xyLine{xs: xs[i], ys: s.Strategy[metricReplicas], color: VariantColor(i), width: 1.3, th: th})
+		p.Add(&xyLine{xs: xs[i], ys: s.Strategy[metricDesiredReplicas], color: VariantColor(slotOf(runs, i)), dash: dashed, th: th})
+		p.Add(&xyLine{xs: xs[i], ys: s.Strategy[metricReplicas], color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
 	}
 	return panelKey{heading: "Replicas at " + name + " (autoscaled)", entries: []legendEntry{
 		{label: "ready", color: textColor, width: 1.3},

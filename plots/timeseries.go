@@ -195,7 +195,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	}}
 
 	if repRow >= 0 {
-		f.keys[repRow][0] = replicasPanel(f.Panels[repRow][0], queues, xs, th)
+		f.keys[repRow][0] = replicasPanel(f.Panels[repRow][0], runs, queues, xs, th)
 	}
 
 	// Failures by reason.
