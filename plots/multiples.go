@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -100,6 +101,13 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 		f.Panels[i/cols][i%cols] = nil
 	}
 	shareY(loads, 1.06)
+	// Triggers that are not faults (interventions, cache expiry waves,
+	// job bursts): a line across every cell, named in the subtitle.
+	marks := capMarks(append(slices.Clone(o.Marks), triggerMarks(runs)...))
+	addMarkLines(f.Panels, marks, th)
+	if ms := markSummary(marks); ms != "" {
+		f.Subtitle += " · dash-dot: " + ms
+	}
 
 	f.legend = []legendEntry{
 		{label: "offered", color: withAlpha(textColor, 0x30), kind: boxSwatch},
@@ -138,6 +146,19 @@ func faultSummary(faults []results.FaultWindow) string {
 			when += "–" + HumanSeconds(fw.EndS)
 		}
 		parts = append(parts, faultLabel(fw)+" "+when)
+	}
+	if len(parts) > 3 {
+		parts = append(parts[:3], fmt.Sprintf("%d more", len(parts)-3))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// markSummary names the marks in words, with when they happened:
+// "users: rate 900/s at 1m30s; db: cache expiry wave at 2m".
+func markSummary(marks []Mark) string {
+	var parts []string
+	for _, m := range marks {
+		parts = append(parts, m.Label+" at "+HumanSeconds(m.AtS))
 	}
 	if len(parts) > 3 {
 		parts = append(parts[:3], fmt.Sprintf("%d more", len(parts)-3))

@@ -44,3 +44,21 @@ func TestReadSetFigures(t *testing.T) {
 		t.Errorf("a figure without a kind was read")
 	}
 }
+
+// TestMultiplesMarks: small multiples name each mark (an intervention, a
+// trigger that is not a fault) in the subtitle, beside the line they draw
+// for it across every cell.
+func TestMultiplesMarks(t *testing.T) {
+	storms := make([]storm, 6)
+	for i := range storms {
+		storms[i] = storm{amplify: 1, recoverAtS: 90, collapse: 0.5}
+	}
+	runs := fakeRuns(300, storms)
+	f, err := Timeseries(runs, TimeseriesOptions{Marks: []Mark{{AtS: 150, Label: "users: rate 900/s"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.Subtitle, "dash-dot: users: rate 900/s at 2m30s") {
+		t.Errorf("subtitle %q does not name the mark", f.Subtitle)
+	}
+}
