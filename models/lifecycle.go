@@ -153,8 +153,12 @@ type attempt struct {
 	pending    int32 // downstream calls outstanding
 	next       int32 // next sequential downstream call
 	downFailed bool
-	cause      cause // why a downstream call failed (the first to fail)
-	key        int32 // cache key
+	// fanout_quorum (routing.go): successes still needed and failures
+	// still tolerated; settled once the request went on with calls out
+	need, spare int32
+	settled     bool
+	cause       cause // why a downstream call failed (the first to fail)
+	key         int32 // cache key
 
 	// strategies (client_strategies.go, server_strategies.go)
 	prio      uint8         // criticality (strategies.Priority), for priority shedding

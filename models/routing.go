@@ -1,9 +1,13 @@
 package models
 
+import "github.com/stampede-sim/stampede/strategies"
+
 // Routing: which of a service's downstream edges a request takes
-// (CallConfig.Probability, ServiceConfig.FanoutChoose). Every decision is
-// a draw from the request's call seed, so a retried request takes the path
-// its first attempt took, and is salted like every per-call draw.
+// (CallConfig.Probability, ServiceConfig.FanoutChoose), and how many of
+// its parallel calls' answers it waits for (ServiceConfig.FanoutQuorum).
+// Every path decision is a draw from the request's call seed, so a
+// retried request takes the path its first attempt took, and is salted
+// like every per-call draw.
 
 // pathSalt makes the draw that decides an edge's path unrelated to the
 // call's other draws; chooseSalt the draw of fanout_choose.
@@ -47,4 +51,63 @@ func (s *service) chosen(a *attempt, j int32) bool {
 		}
 	}
 	return below < s.choose
+}
+
+// failedBelow records that a downstream call of a failed with r: the
+// request will answer error, with the call's root cause.
+func (a *attempt) failedBelow(c *call, r Reason) {
+	a.downFailed = true
+	a.cause = c.cause
+	if a.cause.e == nil {
+		a.cause = cause{c.e, r}
+	}
+}
+
+// quorumStart sets the quorum of a request that made n parallel calls
+// (fanout_quorum = k): it goes on after min(k, n) of them succeed, and
+// fails once more than n - k have failed.
+func (s *service) quorumStart(a *attempt, n int32) {
+	if s.quorum == 0 {
+		return
+	}
+	a.need = min(int32(s.quorum), n)
+	a.spare = n - a.need
+}
+
+// quorumDone counts one answer of a quorum request and reports whether
+// the request is decided: its quorum of successes reached, or more
+// failures than it tolerates. A request decided with calls still out
+// holds itself until they answer (lateCall): their answers are ignored,
+// their work at the back ends done for nothing (a scatter-gather that
+// takes the first k of n, as Dean and Barroso's "The Tail at Scale"
+// describes).
+func (a *attempt) quorumDone(c *call, r Reason) bool {
+	a.pending--
+	if r == strategies.ReasonOK {
+		a.need--
+	} else {
+		a.spare--
+		if a.spare < 0 {
+			a.failedBelow(c, r)
+		}
+	}
+	if a.need > 0 && a.spare >= 0 {
+		return false
+	}
+	a.need = 0
+	if a.pending > 0 {
+		a.settled = true
+		a.holders++
+	}
+	return true
+}
+
+// lateCall is the answer of a call its quorum request no longer waits
+// for; the last one lets the request go.
+func (a *attempt) lateCall() {
+	a.pending--
+	if a.pending == 0 {
+		a.settled = false
+		a.release(a.svc.w)
+	}
 }

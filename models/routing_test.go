@@ -290,3 +290,51 @@ func runSummary(t testing.TB, cfg config.Config) results.Summary {
 	}
 	return w.Results().Summary
 }
+
+// TestFanoutQuorum: a request that waits for k of its n parallel calls
+// waits for the k-th order statistic of their latencies. Three calls of
+// exponential service with mean 10 ms at low load: the first answer comes
+// after 10/3 ms on average, the second after 10/3 + 10/2 = 8.3 ms, all
+// three after 10/3 + 10/2 + 10 = 18.3 ms. With one of the three back ends
+// failing every call, a quorum of 2 still succeeds and a quorum of 3
+// never does. The calls a request no longer waits for still finish.
+func TestFanoutQuorum(t *testing.T) {
+	run := func(k int, failing bool) results.Summary {
+		cfg := config.Config{
+			Duration: 400 * time.Second,
+			Interval: time.Second,
+			Seed:     11,
+			Services: []config.ServiceConfig{
+				{Name: "front", Workers: 100, ServiceTime: sim.MustParseDist("0ms"), Fanout: config.Parallel, FanoutQuorum: &k,
+					Calls: []config.CallConfig{{Target: "a"}, {Target: "b"}, {Target: "c"}}},
+				{Name: "a", Workers: 100, ServiceTime: sim.MustParseDist("exp(10ms)")},
+				{Name: "b", Workers: 100, ServiceTime: sim.MustParseDist("exp(10ms)")},
+				{Name: "c", Workers: 100, ServiceTime: sim.MustParseDist("exp(10ms)")},
+			},
+			Clients: []config.ClientConfig{{Name: "users", Target: "front", Rate: 50}},
+		}
+		if failing {
+			cfg.Services[3].ErrorRate = 1
+		}
+		return runSummary(t, cfg)
+	}
+	for k, want := range map[int]float64{1: 10.0 / 3, 2: 10.0/3 + 5, 3: 10.0/3 + 5 + 10} {
+		sum := run(k, false)
+		got := sum.Latency.Mean * 1000
+		if math.Abs(got-want) > 0.04*want {
+			t.Errorf("quorum %d of 3: mean latency %.2f ms, want %.2f ms", k, got, want)
+		}
+		if c := sum.Edges["front->c"].Calls; float64(c) < 0.99*float64(sum.Calls) {
+			t.Errorf("quorum %d: c got %d calls of %d requests: every call is made", k, c, sum.Calls)
+		}
+		if s := sum.Services["c"].Served; float64(s) < 0.99*float64(sum.Calls) {
+			t.Errorf("quorum %d: c served %d of %d: the calls not waited for still finish", k, s, sum.Calls)
+		}
+	}
+	if sum := run(2, true); sum.Succeeded < sum.Calls-sum.InFlight {
+		t.Errorf("quorum 2 of 3 with c failing: %d of %d succeeded, want all", sum.Succeeded, sum.Calls)
+	}
+	if sum := run(3, true); sum.Succeeded != 0 {
+		t.Errorf("quorum 3 of 3 with c failing: %d succeeded, want none", sum.Succeeded)
+	}
+}

@@ -24,6 +24,7 @@ type service struct {
 	parallel bool
 	calls    []downCall
 	choose   int      // fanout_choose: edges each request makes; 0 all
+	quorum   int      // fanout_quorum: answers a request waits for; 0 all
 	edgeHash []uint64 // by edge index, for fanout_choose
 	balancer config.Balancer
 	lb       *rand.Rand // the balancer's own stream
@@ -157,6 +158,9 @@ func (s *service) wire() {
 	w := s.w
 	if k := s.cfg.FanoutChoose; k != nil {
 		s.choose = *k
+	}
+	if k := s.cfg.FanoutQuorum; k != nil {
+		s.quorum = *k
 	}
 	for j := range s.cfg.Calls {
 		cc := &s.cfg.Calls[j]
@@ -436,6 +440,7 @@ func (s *service) callOut(a *attempt) {
 			return
 		}
 		a.pending = n
+		s.quorumStart(a, n)
 		for i := range s.calls {
 			if dc := &s.calls[i]; s.takes(dc, a) {
 				c := dc.e.newCall(w, a, with(a.seed, dc.hash))
@@ -461,16 +466,22 @@ func (s *service) callOut(a *attempt) {
 // callDone receives the outcome of a downstream call made for a (by a
 // service) or of the backend call of a cache miss.
 func (a *attempt) callDone(c *call, r Reason) {
-	if r != strategies.ReasonOK && !a.downFailed {
-		a.downFailed = true
-		a.cause = c.cause
-		if a.cause.e == nil {
-			a.cause = cause{c.e, r}
-		}
-	}
-	a.pending--
-	if a.pending > 0 {
+	switch {
+	case a.settled:
+		a.lateCall() // the request went on without it (fanout_quorum)
 		return
+	case a.need > 0:
+		if !a.quorumDone(c, r) {
+			return
+		}
+	default:
+		if r != strategies.ReasonOK && !a.downFailed {
+			a.failedBelow(c, r)
+		}
+		a.pending--
+		if a.pending > 0 {
+			return
+		}
 	}
 	if a.ca != nil {
 		a.ca.filled(a)

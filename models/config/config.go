@@ -92,6 +92,10 @@ type ServiceConfig struct {
 	// edges, a uniformly random subset drawn per request (a read that
 	// hits k of n shards). nil means every edge.
 	FanoutChoose *int `toml:"fanout_choose"`
+	// FanoutQuorum makes a parallel request go on once this many of its
+	// calls succeeded (failing once more than the rest failed), leaving
+	// the others to finish unheeded. nil waits for every call.
+	FanoutQuorum *int `toml:"fanout_quorum"`
 	// ErrorRate is the probability in [0, 1] that a request fails with
 	// reason "error" after its service time. Zero means never.
 	ErrorRate float64 `toml:"error_rate"`

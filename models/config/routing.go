@@ -83,6 +83,18 @@ func (v *validator) balancer(p string, s *ServiceConfig) {
 			}
 		}
 	}
+	if s.FanoutQuorum != nil {
+		n := 0
+		for _, cc := range s.Calls {
+			n += max(cc.Count, 1)
+		}
+		switch k := *s.FanoutQuorum; {
+		case s.Fanout != Parallel:
+			v.add(p+".fanout_quorum", "needs fanout = \"parallel\" (a sequential request makes one call at a time)")
+		case k < 1 || k > n:
+			v.add(p+".fanout_quorum", "must be in [1, %d] (the calls a request makes), got %d", n, k)
+		}
+	}
 	switch h := s.Hash; {
 	case s.Balancer == RingHash && h == nil:
 		v.add(p+".hash", "is required with balancer = \"ring_hash\": hash = { keys = N } (and zipf, points)")
