@@ -161,8 +161,12 @@ func TestAutoscaleValidation(t *testing.T) {
 		{strategies.AutoscaleSpec{Target: 0.5, Min: 3, Max: 4}, 2, "replicas: must be in [autoscale.min=3"},
 		{strategies.AutoscaleSpec{Target: 5, Max: 4, Metric: "latency"}, 2, "autoscale.metric: must be one of utilization, concurrency, queue_length"},
 		{strategies.AutoscaleSpec{Target: 0.5, Max: 4, WarmupFactor: 0.5}, 2, "autoscale.warmup_factor: must be in [1, 100]"},
+		{strategies.AutoscaleSpec{Target: 0.5, Max: 4}, 2, "distributed_rate_limit.mode: local_share divides the limit by a fixed count"},
 	} {
 		cfg := scaledWorld(c.reps, 100, 1, &c.as, time.Minute)
+		if contains(c.want, "local_share") {
+			cfg.Services[0].DistributedRateLimit = &strategies.DistributedRateLimitSpec{Limit: 100, Mode: "local_share"}
+		}
 		_, err := Build(cfg)
 		if err == nil || !contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.as, err, c.want)
