@@ -51,7 +51,7 @@ func FromBatch(b *results.Batch, metric string) (*Set, error) {
 	if len(b.Axes) > 2 {
 		return nil, fmt.Errorf("a sweep over %d parameters: the figures draw one or two", len(b.Axes))
 	}
-	sw, err := sweepOf(b.Axes, b.Rows, metric)
+	sw, err := sweepOf(b.Axes, b.Rows, metric, "")
 	if err != nil {
 		return nil, err
 	}
@@ -139,14 +139,19 @@ func metricUnit(metric string) Unit {
 }
 
 // sweepOf draws metric against the first swept parameter, one series per
-// variant (at the first value of a second parameter, if any).
-func sweepOf(axes []results.Axis, rows []results.Row, metric string) (*SweepData, error) {
+// variant (at the first value of a second parameter, if any); or, when
+// xmetric is not empty, against that summary metric, one point per swept
+// value in sweep order.
+func sweepOf(axes []results.Axis, rows []results.Row, metric, xmetric string) (*SweepData, error) {
 	xs, xunit, err := axisOf(axes[0])
 	if err != nil {
 		return nil, err
 	}
 	d := &SweepData{Param: paramLabel(axes[0].Path), Metric: metricLabel(metric), XUnit: xunit, YUnit: metricUnit(metric)}
-	if (metric == "goodput" || metric == "throughput") && strings.HasPrefix(axes[0].Path, "clients.") && strings.HasSuffix(axes[0].Path, ".rate") {
+	if xmetric != "" {
+		d.Param, d.XUnit = metricLabel(xmetric), metricUnit(xmetric)
+		xs = nil
+	} else if (metric == "goodput" || metric == "throughput") && strings.HasPrefix(axes[0].Path, "clients.") && strings.HasSuffix(axes[0].Path, ".rate") {
 		d.Diagonal = metric + " = offered load"
 	}
 	var first string
@@ -168,6 +173,12 @@ func sweepOf(axes []results.Axis, rows []results.Row, metric string) (*SweepData
 		x, err := numberOf(pt[0])
 		if err != nil {
 			return nil, err
+		}
+		if xmetric != "" {
+			var ok bool
+			if x, ok = row.Number(xmetric); !ok {
+				continue // nothing to place it at
+			}
 		}
 		y, ok := row.Number(metric)
 		if !ok {

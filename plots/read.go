@@ -188,6 +188,8 @@ func readSpecs(raw json.RawMessage) ([]Spec, error) {
 		Edge     string   `json:"edge"`
 		Metric   string   `json:"metric"`
 		YLabel   string   `json:"y_label"`
+		XMetric  string   `json:"x_metric"`
+		XLabel   string   `json:"x_label"`
 	}
 	if err := json.Unmarshal(raw, &fs); err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
@@ -198,7 +200,7 @@ func readSpecs(raw json.RawMessage) ([]Spec, error) {
 			return nil, errors.New("figures: a figure without a kind")
 		}
 		out = append(out, Spec{Name: f.Name, Kind: f.Kind, Title: f.Title, Subtitle: f.Subtitle, Variants: f.Variants,
-			Client: f.Client, Service: f.Service, Edge: f.Edge, Metric: f.Metric, YLabel: f.YLabel})
+			Client: f.Client, Service: f.Service, Edge: f.Edge, Metric: f.Metric, YLabel: f.YLabel, XMetric: f.XMetric, XLabel: f.XLabel})
 	}
 	return out, nil
 }

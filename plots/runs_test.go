@@ -62,3 +62,30 @@ func TestMultiplesMarks(t *testing.T) {
 		t.Errorf("subtitle %q does not name the mark", f.Subtitle)
 	}
 }
+
+// TestSweepAgainstMetric: a sweep figure with an x metric places each
+// swept value's point at that metric (cost), in sweep order.
+func TestSweepAgainstMetric(t *testing.T) {
+	const doc = `{"schema_version": 1, "scenario": "s", "title": "t", "seed": 1, "replications": 1,
+ "sweep": [{"path": "services.api.replicas", "values": [2, 4, 8]}],
+ "variants": [
+  {"name": "base", "point": {"services.api.replicas": 2}, "goodput": 50, "cost": {"total": 0.2}, "recovery": {"verdict": "no_faults"}},
+  {"name": "base", "point": {"services.api.replicas": 4}, "goodput": 90, "cost": {"total": 0.4}, "recovery": {"verdict": "no_faults"}},
+  {"name": "base", "point": {"services.api.replicas": 8}, "goodput": 99, "cost": {"total": 0.8}, "recovery": {"verdict": "no_faults"}}],
+ "figures": [{"kind": "sweep", "x_metric": "cost.total", "x_label": "cost"}]}`
+	set, err := ReadSet(strings.NewReader(doc), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := sweepOf(set.batch.Axes, set.batch.Rows, "goodput", "cost.total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := d.Series[0].Points
+	if len(pts) != 3 || pts[0].X != 0.2 || pts[1].X != 0.4 || pts[2].X != 0.8 || pts[2].Y != 99 {
+		t.Errorf("points %+v, want goodput at cost 0.2, 0.4, 0.8", pts)
+	}
+	if _, err := set.Figure("sweep"); err != nil {
+		t.Errorf("the declared figure does not draw: %v", err)
+	}
+}

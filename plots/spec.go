@@ -36,6 +36,9 @@ type Spec struct {
 	// YLabel labels the y axis: the load panel of a time series, the
 	// metric of a sweep.
 	YLabel string
+	// XMetric draws a sweep's metric against this summary metric instead
+	// of the swept parameter; XLabel labels that axis.
+	XMetric, XLabel string
 }
 
 // FileName is the spec's output name without extension: Name, or Kind.
@@ -108,8 +111,12 @@ func (s *Set) drawSpec(sp Spec) (*Figure, error) {
 		}
 		return Timeseries(sub.Runs, o)
 	case FigSweep:
-		if sp.Metric != "" && s.batch != nil {
-			d, err := sweepOf(s.batch.Axes, s.batch.Rows, sp.Metric)
+		if (sp.Metric != "" || sp.XMetric != "") && s.batch != nil {
+			metric := sp.Metric
+			if metric == "" {
+				metric = DefaultSweepMetric
+			}
+			d, err := sweepOf(s.batch.Axes, s.batch.Rows, metric, sp.XMetric)
 			if err != nil {
 				return nil, fmt.Errorf("figure %q: %w", sp.FileName(), err)
 			}
@@ -120,7 +127,18 @@ func (s *Set) drawSpec(sp Spec) (*Figure, error) {
 		}
 		d := *sub.Sweep
 		d.Title = title
-		d.Subtitle = joinNonEmpty(" · ", capitalise(d.Metric)+" against the swept parameter", d.Subtitle)
+		if sp.XMetric != "" {
+			// labelled axes name the metrics in the subtitle too
+			if sp.XLabel != "" {
+				d.Param = sp.XLabel
+			}
+			if sp.YLabel != "" {
+				d.Metric = sp.YLabel
+			}
+			d.Subtitle = joinNonEmpty(" · ", capitalise(d.Metric)+" against "+d.Param+", one point per swept value", d.Subtitle)
+		} else {
+			d.Subtitle = joinNonEmpty(" · ", capitalise(d.Metric)+" against the swept parameter", d.Subtitle)
+		}
 		if sp.YLabel != "" {
 			d.Metric = sp.YLabel
 		}

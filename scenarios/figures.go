@@ -38,6 +38,12 @@ type Figure struct {
 	// YLabel labels the y axis of a time series' load panel or of a
 	// sweep.
 	YLabel string `toml:"y_label" json:"y_label,omitempty"`
+	// XMetric draws a sweep's Metric against another summary metric
+	// instead of the swept parameter ("cost.total": SLO attainment
+	// against cost), one point per sweep value, in sweep order.
+	XMetric string `toml:"x_metric" json:"x_metric,omitempty"`
+	// XLabel labels the x axis of a sweep drawn against XMetric.
+	XLabel string `toml:"x_label" json:"x_label,omitempty"`
 }
 
 // FigureKinds are the kinds of figure a [[figures]] entry may declare.
@@ -143,6 +149,14 @@ func (s *Scenario) checkFigureKeys(f *Figure, p format.Path, shape *metricNode, 
 		if msg := metricProblem(shape, f.Metric); msg != "" {
 			d.Fail(p.Field("metric"), nil, "%s", msg)
 		}
+	}
+	if only("x_metric", f.XMetric, "sweep") {
+		if msg := metricProblem(shape, f.XMetric); msg != "" {
+			d.Fail(p.Field("x_metric"), nil, "%s", msg)
+		}
+	}
+	if only("x_label", f.XLabel, "sweep") && f.XMetric == "" {
+		d.Fail(p.Field("x_label"), nil, "labels the x axis of a sweep drawn against x_metric: give x_metric too (the swept parameter labels itself)")
 	}
 	switch {
 	case f.Kind == "sweep" && (s.Sweep == nil || s.Sweep.X == nil):

@@ -510,7 +510,8 @@ func (r *Result) WriteClaims(w io.Writer, verbose bool) error {
 func figureJV(f *Figure) *jv {
 	t := newTree()
 	for _, kv := range [][2]string{{"name", f.Name}, {"kind", f.Kind}, {"title", f.Title}, {"subtitle", f.Subtitle},
-		{"client", f.Client}, {"service", f.Service}, {"edge", f.Edge}, {"metric", f.Metric}, {"y_label", f.YLabel}} {
+		{"client", f.Client}, {"service", f.Service}, {"edge", f.Edge}, {"metric", f.Metric}, {"y_label", f.YLabel},
+		{"x_metric", f.XMetric}, {"x_label", f.XLabel}} {
 		if kv[1] != "" {
 			t.str(kv[0], kv[1])
 		}

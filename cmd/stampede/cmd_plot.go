@@ -161,7 +161,7 @@ func figureSpecs(s *scenarios.Scenario) []plots.Spec {
 		out = append(out, plots.Spec{
 			Name: f.Name, Kind: f.Kind, Title: f.Title, Subtitle: f.Subtitle,
 			Variants: f.Variants, Client: f.Client, Service: f.Service, Edge: f.Edge,
-			Metric: f.Metric, YLabel: f.YLabel,
+			Metric: f.Metric, YLabel: f.YLabel, XMetric: f.XMetric, XLabel: f.XLabel,
 		})
 	}
 	return out
