@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The TOML library reports no positions for keys, so the loader keeps its
@@ -444,11 +445,25 @@ func (d *Decoder) Holds(k []string) bool {
 }
 
 // Zeros returns the set paths ("services.0.workers", list entries by
-// index) of every number 0 the file sets, in key order, so that the
-// caller can tell a key set to 0 from a key left out: a default must
-// replace only the second.
+// index) of every 0 the file sets, numbers and zero durations ("0s",
+// "0ms") alike, in key order, so that the caller can tell a key set to 0
+// from a key left out: a default must replace only the second.
 func (d *Decoder) Zeros() []string {
 	var out []string
+	for _, z := range d.zeros() {
+		out = append(out, z.path)
+	}
+	return out
+}
+
+// zeroKey is a path the file sets to 0; dur when it is a duration string.
+type zeroKey struct {
+	path string
+	dur  bool
+}
+
+func (d *Decoder) zeros() []zeroKey {
+	var out []zeroKey
 	var walk func(raw any, path string)
 	walk = func(raw any, path string) {
 		switch x := raw.(type) {
@@ -462,11 +477,15 @@ func (d *Decoder) Zeros() []string {
 			}
 		case int64:
 			if x == 0 {
-				out = append(out, path)
+				out = append(out, zeroKey{path: path})
 			}
 		case float64:
 			if x == 0 {
-				out = append(out, path)
+				out = append(out, zeroKey{path: path})
+			}
+		case string:
+			if dur, err := time.ParseDuration(strings.TrimSpace(x)); err == nil && dur == 0 {
+				out = append(out, zeroKey{path: path, dur: true})
 			}
 		default:
 			if items, ok := asArray(raw); ok {
@@ -493,13 +512,16 @@ type Zero struct {
 // value written rather than the default.
 func (d *Decoder) RestoreZeros(root any) []Zero {
 	var out []Zero
-	for _, sp := range d.Zeros() {
-		v, disp, err := resolve(root, sp, false)
+	for _, z := range d.zeros() {
+		v, disp, err := resolve(root, z.path, false)
 		for err == nil && v.Kind() == reflect.Pointer && !v.IsNil() {
 			v = v.Elem() // queue.limit = 0 is a set *int
 		}
 		if err != nil || v.IsZero() || !v.CanSet() {
 			continue
+		}
+		if z.dur && v.Type() != durationType {
+			continue // a string that reads as "0" but is no duration key
 		}
 		out = append(out, Zero{Path: Path{Key: d.KeyOf(disp), Disp: disp}, Default: v.Interface()})
 		v.SetZero()
