@@ -91,15 +91,7 @@ func TestEdgeProbabilityRetriesSamePath(t *testing.T) {
 
 // BenchmarkEdgeProbability: the path draw adds no allocation per event.
 func BenchmarkEdgeProbability(b *testing.B) {
-	w, err := Build(routed(0.3, 0.8, config.Parallel, b.N))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := w.Run(); err != nil {
-		b.Fatal(err)
-	}
+	benchWorld(b, routed(0.3, 0.8, config.Parallel, b.N))
 }
 
 // TestSmoothWeightedRoundRobin: nginx's smooth weighted round robin with
@@ -227,15 +219,7 @@ func BenchmarkRingHash(b *testing.B) {
 	cfg.Services[0].Workers = 5
 	cfg.Services[0].Balancer = config.RingHash
 	cfg.Services[0].Hash = &config.HashConfig{Keys: 10000, Zipf: 0.8, Points: config.DefaultRingPoints}
-	w, err := Build(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := w.Run(); err != nil {
-		b.Fatal(err)
-	}
+	benchWorld(b, cfg)
 }
 
 // TestFanoutChoose: with fanout_choose = k each request makes k of its n
@@ -336,5 +320,20 @@ func TestFanoutQuorum(t *testing.T) {
 	}
 	if sum := run(3, true); sum.Succeeded != 0 {
 		t.Errorf("quorum 3 of 3 with c failing: %d succeeded, want none", sum.Succeeded)
+	}
+}
+
+// benchWorld builds cfg and runs it as the timed part of b, reporting
+// allocations.
+func benchWorld(b *testing.B, cfg config.Config) {
+	b.Helper()
+	w, err := Build(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := w.Run(); err != nil {
+		b.Fatal(err)
 	}
 }
