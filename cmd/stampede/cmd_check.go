@@ -52,7 +52,11 @@ func (c *checkCmd) run(e *env) error {
 		case len(res.Claims) == 0:
 			fmt.Fprintf(e.stdout, "ok   %s (no claims)\n", s.Name)
 		case len(bad) == 0:
-			fmt.Fprintf(e.stdout, "ok   %s (%s hold)\n", s.Name, plural(len(res.Claims), "claim"))
+			verb := "hold"
+			if len(res.Claims) == 1 {
+				verb = "holds"
+			}
+			fmt.Fprintf(e.stdout, "ok   %s (%s %s)\n", s.Name, plural(len(res.Claims), "claim"), verb)
 		default:
 			failed++
 			fmt.Fprintf(e.stdout, "FAIL %s: %d of %s fail\n", s.Name, len(bad), plural(len(res.Claims), "claim"))
