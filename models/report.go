@@ -160,9 +160,9 @@ func judgeRecovery(c *config.Config, end sim.Time, series *results.Series) resul
 		}
 		last = max(last, e)
 	}
-	warm := cfg.Warmup
-	if warm == 0 {
-		warm = first / 5
+	warm := first / 5
+	if cfg.Warmup != nil {
+		warm = *cfg.Warmup // an explicit 0 skips nothing
 	}
 	rec.WarmupS = warm.Seconds()
 	rec.FirstFaultS = first.Seconds()

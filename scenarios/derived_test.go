@@ -230,3 +230,39 @@ rate = 100
 		}
 	}
 }
+
+// TestRecoveryWarmupZero: an explicit recovery.warmup = "0s" skips
+// nothing; left out, the warm-up is a fifth of the time before the first
+// fault.
+func TestRecoveryWarmupZero(t *testing.T) {
+	const src = `
+duration = "30s"
+interval = "1s"
+[[services]]
+name = "api"
+workers = 4
+service_time = "exp(10ms)"
+[[clients]]
+name = "users"
+target = "api"
+rate = 100
+[[faults]]
+kind = "slowdown"
+target = "api"
+factor = 2
+at = "10s"
+for = "2s"
+`
+	for _, tc := range []struct {
+		extra string
+		want  float64
+	}{{"", 2}, {"[recovery]\nwarmup = \"0s\"\n", 0}, {"[recovery]\nwarmup = \"5s\"\n", 5}} {
+		res, err := Run(mustLoad(t, "warm.toml", src+tc.extra), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := res.Rows[0].Number("recovery.warmup_s"); !ok || got != tc.want {
+			t.Errorf("%q: warmup_s = %v (ok %v), want %v", tc.extra, got, ok, tc.want)
+		}
+	}
+}

@@ -472,8 +472,9 @@ type RecoveryConfig struct {
 	Hold time.Duration `toml:"hold"`
 	// Warmup is skipped at the start of the run before the baseline is
 	// measured (the baseline is the mean goodput over [Warmup, first
-	// fault)). Zero means a fifth of the time before the first fault.
-	Warmup time.Duration `toml:"warmup"`
+	// fault)). nil means a fifth of the time before the first fault; an
+	// explicit 0 skips nothing.
+	Warmup *time.Duration `toml:"warmup"`
 	// Collapse is the fraction of offered load under which baseline
 	// goodput counts as already collapsed before the first fault. Zero
 	// means DefaultCollapse (0.5).

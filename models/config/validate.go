@@ -273,7 +273,9 @@ func (v *validator) config(c *Config) {
 		v.add("recovery.tolerance", "must be in (0, 1), got %v", r.Tolerance)
 	}
 	v.positiveDur("recovery.hold", r.Hold)
-	v.nonNegDur("recovery.warmup", r.Warmup)
+	if r.Warmup != nil {
+		v.nonNegDur("recovery.warmup", *r.Warmup)
+	}
 	if !(r.Collapse > 0 && r.Collapse < 1) {
 		v.add("recovery.collapse", "must be in (0, 1), got %v", r.Collapse)
 	}
