@@ -314,6 +314,12 @@ func (x *autoscaler) roll(end sim.Time, width float64) {
 // autoscaler's.
 func (s *service) stratSeries() map[string]results.Values {
 	out := s.strat().series()
+	if s.bal != nil {
+		if out == nil {
+			out = map[string]results.Values{}
+		}
+		out[MetricBusiestShare] = s.bal.shares
+	}
 	if s.as == nil {
 		return out
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/models/results"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // balancerState is the state of the balancers that need more than a
@@ -24,15 +26,35 @@ type balancerState struct {
 	mark  []uint32
 	epoch uint32
 
-	// picked counts the requests sent to each replica, by index
-	picked []int64
+	// picked counts the requests sent to each replica, by index: over
+	// the run, and in the current interval (inInterval)
+	picked, inInterval []int64
+	// shares is MetricBusiestShare interval by interval (NaN for an
+	// interval without requests)
+	shares results.Values
+}
+
+// roll closes an interval: the share of its requests its busiest replica
+// got.
+func (b *balancerState) roll() {
+	var top, sum int64
+	for i, n := range b.inInterval {
+		top = max(top, n)
+		sum += n
+		b.inInterval[i] = 0
+	}
+	share := math.NaN()
+	if sum > 0 {
+		share = float64(top) / float64(sum)
+	}
+	b.shares = append(b.shares, share)
 }
 
 // MetricBusiestShare is the share of a weighted_round_robin or ring_hash
-// service's requests that its busiest replica got over the run: 1/replicas
-// when the balancer spreads evenly, near 1 when a hot key sends nearly
-// everything to one replica.
-const MetricBusiestShare = "busiest_replica_share"
+// service's requests that its busiest replica got (per interval, and over
+// the run in the summary): 1/replicas when the balancer spreads evenly,
+// near 1 when a hot key sends nearly everything to one replica.
+const MetricBusiestShare = string(strategies.MetricBusiestShare)
 
 // busiestShare returns MetricBusiestShare, NaN before any request.
 func (b *balancerState) busiestShare() float64 {
@@ -61,7 +83,7 @@ func (s *service) newBalancer() {
 	cfg := s.cfg
 	switch s.balancer {
 	case config.WeightedRoundRobin:
-		b := &balancerState{weight: make([]int64, len(s.reps)), cur: make([]int64, len(s.reps)), picked: make([]int64, len(s.reps))}
+		b := &balancerState{weight: make([]int64, len(s.reps)), cur: make([]int64, len(s.reps)), picked: make([]int64, len(s.reps)), inInterval: make([]int64, len(s.reps))}
 		for i := range b.weight {
 			b.weight[i] = 1
 			if i < len(cfg.Weights) {
@@ -71,7 +93,7 @@ func (s *service) newBalancer() {
 		s.bal = b
 	case config.RingHash:
 		h := cfg.Hash
-		b := &balancerState{keys: h.Keys, mark: make([]uint32, len(s.reps)), picked: make([]int64, len(s.reps))}
+		b := &balancerState{keys: h.Keys, mark: make([]uint32, len(s.reps)), picked: make([]int64, len(s.reps)), inInterval: make([]int64, len(s.reps))}
 		points := h.Points
 		if points == 0 {
 			points = config.DefaultRingPoints
@@ -104,6 +126,7 @@ func (s *service) pickFrom(reps []*replica, a *attempt) *replica {
 	if s.bal != nil {
 		r := s.pickBalanced(reps, a)
 		s.bal.picked[r.idx]++
+		s.bal.inInterval[r.idx]++
 		return r
 	}
 	n := len(reps)

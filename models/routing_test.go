@@ -337,3 +337,32 @@ func benchWorld(b *testing.B, cfg config.Config) {
 		b.Fatal(err)
 	}
 }
+
+// TestBusiestShareSeries: the busiest replica's share is a series too,
+// one value per interval, each near the run's.
+func TestBusiestShareSeries(t *testing.T) {
+	cfg := config.Config{
+		Duration: 20 * time.Second, Interval: time.Second, Seed: 5,
+		Services: []config.ServiceConfig{{Name: "kv", Replicas: 10, Workers: 4, ServiceTime: sim.MustParseDist("exp(10ms)"),
+			Balancer: config.RingHash, Hash: &config.HashConfig{Keys: 1000, Zipf: 1.2, Points: config.DefaultRingPoints}}},
+		Clients: []config.ClientConfig{{Name: "users", Target: "kv", Rate: 2000}},
+	}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	r := w.Results()
+	run := r.Summary.Services["kv"].Strategy[MetricBusiestShare]
+	s := r.Series.Services[0].Strategy[MetricBusiestShare]
+	if len(s) != 20 {
+		t.Fatalf("%d values in the series, want one per interval (20)", len(s))
+	}
+	for i, x := range s {
+		if math.Abs(x-run) > 0.05 {
+			t.Errorf("interval %d: busiest share %.3f, the run's %.3f", i, x, run)
+		}
+	}
+}

@@ -340,6 +340,9 @@ func (w *World) roll() {
 		if s.as != nil {
 			s.as.roll(end, width)
 		}
+		if s.bal != nil {
+			s.bal.roll()
+		}
 	}
 	for _, c := range w.caches {
 		c.m.roll(end, width)

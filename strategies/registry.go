@@ -37,25 +37,26 @@ const (
 // The metrics of the service-side strategies, and of the service features
 // whose series share the strategy map (async, reject_cost).
 const (
-	MetricExpired            Metric = "expired"             // counter: dropped at dequeue past their deadline
-	MetricDropped            Metric = "dropped"             // counter: dropped at dequeue by CoDel or controlled delay
-	MetricEvicted            Metric = "evicted"             // counter: fair queueing: waiting requests evicted for another caller's arrival
-	MetricReneged            Metric = "reneged"             // counter: requests that left the queue when their patience ran out
-	MetricShed               Metric = "shed"                // counter: shed at arrival
-	MetricRateLimited        Metric = "rate_limited"        // counter: rejected by a rate limit or a leaky bucket
-	MetricConcurrencyLimited Metric = "concurrency_limited" // counter: rejected by the adaptive concurrency limit
-	MetricConcurrencyLimit   Metric = "concurrency_limit"   // gauge: the adaptive limit, mean per replica
-	MetricSyncs              Metric = "syncs"               // counter: distributed limit syncs
-	MetricQuotaEstimate      Metric = "quota_estimate"      // gauge: the shared count as last synced
-	MetricShaped             Metric = "shaped"              // counter: requests held in a leaky bucket queue
-	MetricAcked              Metric = "acked"               // counter: async messages acknowledged
-	MetricDelay              Metric = "delay"               // delay histogram: async enqueue to consumed
-	MetricRejectWork         Metric = "reject_work"         // counter: worker seconds spent rejecting
-	MetricReplicas           Metric = "replicas"            // gauge: autoscale: replicas ready (serving or warming up)
-	MetricDesiredReplicas    Metric = "desired_replicas"    // gauge: autoscale: replicas asked for (ready and provisioning)
-	MetricScaledOut          Metric = "scaled_out"          // counter: autoscale: replicas asked for
-	MetricScaledIn           Metric = "scaled_in"           // counter: autoscale: replicas let go (retired)
-	MetricReplicaSeconds     Metric = "replica_seconds"     // counter: autoscale: replica-seconds held (provisioning, ready or retiring)
+	MetricExpired            Metric = "expired"               // counter: dropped at dequeue past their deadline
+	MetricDropped            Metric = "dropped"               // counter: dropped at dequeue by CoDel or controlled delay
+	MetricEvicted            Metric = "evicted"               // counter: fair queueing: waiting requests evicted for another caller's arrival
+	MetricReneged            Metric = "reneged"               // counter: requests that left the queue when their patience ran out
+	MetricShed               Metric = "shed"                  // counter: shed at arrival
+	MetricRateLimited        Metric = "rate_limited"          // counter: rejected by a rate limit or a leaky bucket
+	MetricConcurrencyLimited Metric = "concurrency_limited"   // counter: rejected by the adaptive concurrency limit
+	MetricConcurrencyLimit   Metric = "concurrency_limit"     // gauge: the adaptive limit, mean per replica
+	MetricSyncs              Metric = "syncs"                 // counter: distributed limit syncs
+	MetricQuotaEstimate      Metric = "quota_estimate"        // gauge: the shared count as last synced
+	MetricShaped             Metric = "shaped"                // counter: requests held in a leaky bucket queue
+	MetricAcked              Metric = "acked"                 // counter: async messages acknowledged
+	MetricDelay              Metric = "delay"                 // delay histogram: async enqueue to consumed
+	MetricRejectWork         Metric = "reject_work"           // counter: worker seconds spent rejecting
+	MetricReplicas           Metric = "replicas"              // gauge: autoscale: replicas ready (serving or warming up)
+	MetricDesiredReplicas    Metric = "desired_replicas"      // gauge: autoscale: replicas asked for (ready and provisioning)
+	MetricScaledOut          Metric = "scaled_out"            // counter: autoscale: replicas asked for
+	MetricScaledIn           Metric = "scaled_in"             // counter: autoscale: replicas let go (retired)
+	MetricReplicaSeconds     Metric = "replica_seconds"       // counter: autoscale: replica-seconds held (provisioning, ready or retiring)
+	MetricBusiestShare       Metric = "busiest_replica_share" // share: weighted_round_robin, ring_hash: the busiest replica's share of the requests (per interval; whole run in the summary)
 )
 
 // The metrics of the cache strategies.

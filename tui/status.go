@@ -27,6 +27,7 @@ const (
 	stVerdict
 	stBreaker
 	stEjected
+	stBusiest
 	stReplicas
 	stLimit
 	stTokens
@@ -56,7 +57,7 @@ const (
 // until the lines fit the terminal: the goodput and the verdict stay. The
 // SLOs come last on the line and are cut at its end instead.
 var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stEvicted, stReneged, stExpired, stDropped, stRateLimited,
-	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stReplicas, stEjected, stBreaker}
+	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBusiest, stReplicas, stEjected, stBreaker}
 
 // sloRoom is the width the SLOs keep at the end of the status lines.
 const sloRoom = 32
@@ -72,6 +73,7 @@ var statusLabels = [numStatusKinds][2]string{
 	stWasted:       {"wasted ", "wst "},
 	stBreaker:      {"breaker ", "brk "},
 	stEjected:      {"ejected ", "ej "},
+	stBusiest:      {"busiest replica ", "hot "},
 	stReplicas:     {"replicas ", "rep "},
 	stLimit:        {"limit ", "lim "},
 	stTokens:       {"tokens ", "tok "},
@@ -383,6 +385,10 @@ func (r *runState) strategyValues(sn *results.Snapshot, last int, narrow bool) [
 				v += "→" + format.ShortNumber(asked)
 			}
 			put(stReplicas, ss.Name, v)
+		}
+		if s, ok := ss.Strategy[string(strategies.MetricBusiestShare)]; ok {
+			// a hot key or a weighted balancer: the busiest replica's share
+			put(stBusiest, ss.Name, fmtPercent(at(s, last)))
 		}
 		for _, m := range []struct {
 			k    statusKind
