@@ -420,7 +420,6 @@ func (c *call) attemptDone(w *World, r Reason) {
 // still live (the servers keep working on them), the outcome is counted,
 // the owner is told, and c is recycled.
 func (c *call) finishCall(w *World, r Reason) {
-	now := w.s.Now()
 	c.deadline.Stop()
 	if c.x != nil {
 		c.stopCallStrat(w)
@@ -436,6 +435,22 @@ func (c *call) finishCall(w *World, r Reason) {
 		}
 		c.letGo(w, a)
 	}
+	if fb := c.e.policy.Fallback; fb.Covers(r) {
+		// the caller answers with its fallback instead (fallback.latency
+		// later): degraded, counted as fallback, a success to the owner
+		if fb.Latency > 0 {
+			w.s.Schedule(fb.Latency, w.hFallback, c)
+			return
+		}
+		r = strategies.ReasonFallback
+	}
+	c.complete(w, r)
+}
+
+// complete counts call c's outcome r, tells its owner and recycles c. A
+// fallback answer is its own outcome to count and a success to the owner.
+func (c *call) complete(w *World, r Reason) {
+	now := w.s.Now()
 	st := &c.e.stats
 	if r == strategies.ReasonOK {
 		st.succeeded++
@@ -455,6 +470,9 @@ func (c *call) finishCall(w *World, r Reason) {
 		rc.callDone(c, r)
 	}
 	if o := c.owner; o != nil {
+		if r == strategies.ReasonFallback {
+			r = strategies.ReasonOK
+		}
 		o.callDone(c, r)
 	}
 	c.freeCall(w)

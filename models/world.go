@@ -53,6 +53,7 @@ type World struct {
 
 	// handlers bound once
 	hArrive, hDeliver, hTimeout, hDeadline, hWorkDone, hLookup sim.Handler
+	hFallback                                                  sim.Handler // a call's fallback answer is ready
 	hClientArrival, hBurst, hUserIssue, hSessionIssue          sim.Handler
 	hRetry, hReply, hSync, hHedge, hBulkWait, hBulkStart       sim.Handler
 	hJobChange, hJobBurst, hJobTick                            sim.Handler
@@ -129,6 +130,7 @@ func Build(cfg config.Config) (*World, error) {
 	w.hDeadline = func(arg any) { arg.(*call).finishCall(w, strategies.ReasonDeadlineExceeded) }
 	w.hWorkDone = func(arg any) { a := arg.(*attempt); a.svc.workDone(a) }
 	w.hLookup = func(arg any) { a := arg.(*attempt); a.ca.lookup(a) }
+	w.hFallback = func(arg any) { arg.(*call).complete(w, strategies.ReasonFallback) }
 	w.hClientArrival = func(arg any) { arg.(*client).arrival() }
 	w.hBurst = func(arg any) { arg.(*client).burstNow() }
 	w.hUserIssue = func(arg any) { arg.(*user).wake() }

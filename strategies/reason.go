@@ -30,6 +30,7 @@ const (
 	ReasonOutage                           // the service (or replica) was down and answered at once
 	ReasonAbandoned                        // the caller gave up on the call (e.g. a client restart)
 	ReasonReneged                          // it left the server's queue when its patience ran out (queue.patience)
+	ReasonFallback                         // it failed, and the caller answered with its fallback instead (a degraded answer)
 	numReasons
 )
 
@@ -50,6 +51,7 @@ var reasonNames = [numReasons]string{
 	ReasonOutage:             "outage",
 	ReasonAbandoned:          "abandoned",
 	ReasonReneged:            "reneged",
+	ReasonFallback:           "fallback",
 }
 
 // String returns the reason's name, e.g. "rate_limited".

@@ -9,8 +9,8 @@ func TestReasonRoundTrip(t *testing.T) {
 			t.Errorf("ParseReason(%q) = %v, %v; want %v", r.String(), got, err, r)
 		}
 	}
-	if len(Reasons()) != 15 {
-		t.Errorf("Reasons() has %d reasons, want 15", len(Reasons()))
+	if len(Reasons()) != 16 {
+		t.Errorf("Reasons() has %d reasons, want 16", len(Reasons()))
 	}
 	if _, err := ParseReason("oops"); err == nil {
 		t.Error("ParseReason(oops) succeeded")

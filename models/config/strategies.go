@@ -62,6 +62,42 @@ type ClientPolicy struct {
 	// Outlier is outlier detection on the caller's balancer over the
 	// target service's replicas (Envoy's). nil means none.
 	Outlier *strategies.OutlierSpec `toml:"outlier_detection"`
+	// Fallback answers a call that failed with a degraded answer of the
+	// caller's own (a default, a stale value) instead of the failure.
+	// nil means none.
+	Fallback *FallbackConfig `toml:"fallback"`
+}
+
+// FallbackConfig is a caller's fallback: a call that ends in one of the
+// failures On (after its retries) is answered, Latency later, with a
+// degraded answer: its caller goes on as after a success, and it is
+// counted apart, under the reason fallback (Nygard, Release It!, 2nd ed.,
+// "Fail Fast" and its fallbacks; Hystrix's getFallback).
+type FallbackConfig struct {
+	// Enabled false turns a base's fallback off (in a variant).
+	Enabled *bool `toml:"enabled"`
+	// On are the failure reasons the fallback answers; empty means every
+	// failure.
+	On []string `toml:"on"`
+	// Latency is how long producing the fallback answer takes, >= 0.
+	Latency time.Duration `toml:"latency"`
+}
+
+// Covers reports whether f answers a call that failed with r.
+func (f *FallbackConfig) Covers(r strategies.Reason) bool {
+	if f == nil || (f.Enabled != nil && !*f.Enabled) || r == strategies.ReasonOK || r == strategies.ReasonFallback {
+		return false
+	}
+	if len(f.On) == 0 {
+		return true
+	}
+	name := r.String()
+	for _, o := range f.On {
+		if o == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Strategies returns the strategy tables p sets, in registry order; the
@@ -78,6 +114,7 @@ func (p *ClientPolicy) Clone() {
 	p.Breaker = clonePtr(p.Breaker)
 	p.RetryBreaker = clonePtr(p.RetryBreaker)
 	p.Throttle = p.Throttle.Clone()
+	p.Fallback = clonePtr(p.Fallback)
 	p.Hedge = p.Hedge.Clone()
 	p.Bulkhead = clonePtr(p.Bulkhead)
 	p.Outlier = p.Outlier.Clone()

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/stampede-sim/stampede/strategies"
 	"math"
 	"strings"
 	"time"
@@ -294,6 +295,26 @@ func (v *validator) policy(path string, p *ClientPolicy) {
 	v.nonNegDur(path+".timeout", p.Timeout)
 	v.nonNegDur(path+".deadline", p.Deadline)
 	v.clientStrategies(path, p)
+	if f := p.Fallback; f != nil {
+		v.nonNegDur(path+".fallback.latency", f.Latency)
+		for i, o := range f.On {
+			r, err := strategies.ParseReason(o)
+			if err != nil || r == strategies.ReasonOK || r == strategies.ReasonFallback {
+				v.add(fmt.Sprintf("%s.fallback.on[%d]", path, i), "must be a failure reason (%s), got %q", strings.Join(failureNames(), ", "), o)
+			}
+		}
+	}
+}
+
+// failureNames lists the failure reasons a fallback can answer.
+func failureNames() []string {
+	var out []string
+	for _, r := range strategies.Reasons() {
+		if r != strategies.ReasonFallback {
+			out = append(out, r.String())
+		}
+	}
+	return out
 }
 
 // outlierOn checks that a policy with outlier detection calls a service
