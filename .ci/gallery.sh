@@ -42,6 +42,7 @@ chart load-shedding load-shedding --figure timeseries \
   --variant base --variant shed-concurrency --variant codel-rfc --variant adaptive-lifo
 chart rate-limiting rate-limiting --figure timeseries
 chart rate-limiting-shop rate-limiting --figure timeseries-shop
+chart fallback fallback --figure timeseries
 chart fair-queueing-shop fair-queueing --figure timeseries --client shop
 chart fair-queueing-batch fair-queueing --figure timeseries --client batch
 chart gray-failure gray-failure --figure timeseries
