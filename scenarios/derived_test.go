@@ -184,11 +184,8 @@ func TestFaultWindowMetrics(t *testing.T) {
 	}
 }
 
-// TestRecoveryNulls: what a run did not measure is null, never 0. Without
-// faults the recovery has no fault window and no baseline; with a fault at
-// the start it has a window but no baseline; otherwise both.
-func TestRecoveryNulls(t *testing.T) {
-	const base = `
+// recoveryBase is a calm service for the recovery tests, 20 s long.
+const recoveryBase = `
 duration = "20s"
 interval = "1s"
 [[services]]
@@ -200,6 +197,11 @@ name = "users"
 target = "api"
 rate = 100
 `
+
+// TestRecoveryNulls: what a run did not measure is null, never 0. Without
+// faults the recovery has no fault window and no baseline; with a fault at
+// the start it has a window but no baseline; otherwise both.
+func TestRecoveryNulls(t *testing.T) {
 	window := []string{"recovery.warmup_s", "recovery.first_fault_s", "recovery.fault_end_s"}
 	baseline := []string{"recovery.baseline_goodput", "recovery.baseline_offered", "recovery.threshold"}
 	for _, tc := range []struct {
@@ -210,7 +212,7 @@ rate = 100
 		{"fault at the start", "[[faults]]\nkind = \"slowdown\"\ntarget = \"api\"\nfactor = 2\nat = \"0s\"\nfor = \"2s\"\n", true, false},
 		{"fault later", "[[faults]]\nkind = \"slowdown\"\ntarget = \"api\"\nfactor = 2\nat = \"5s\"\nfor = \"2s\"\n", true, true},
 	} {
-		s := mustLoad(t, "nulls.toml", base+tc.faults)
+		s := mustLoad(t, "nulls.toml", recoveryBase+tc.faults)
 		res, err := Run(s, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -235,18 +237,7 @@ rate = 100
 // nothing; left out, the warm-up is a fifth of the time before the first
 // fault.
 func TestRecoveryWarmupZero(t *testing.T) {
-	const src = `
-duration = "30s"
-interval = "1s"
-[[services]]
-name = "api"
-workers = 4
-service_time = "exp(10ms)"
-[[clients]]
-name = "users"
-target = "api"
-rate = 100
-[[faults]]
+	const src = recoveryBase + `[[faults]]
 kind = "slowdown"
 target = "api"
 factor = 2

@@ -65,15 +65,6 @@ func AsFieldError(err error, keys map[string]string) error {
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// reasonList lists every reason's name, for error messages.
-func reasonList() string {
-	var ns []string
-	for _, r := range Reasons() {
-		ns = append(ns, r.String())
-	}
-	return strings.Join(ns, ", ")
-}
-
 // setInt sets *p to v if it is zero (a key left out).
 func setInt(p *int, v int) {
 	if *p == 0 {

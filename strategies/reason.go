@@ -129,6 +129,32 @@ func (s ReasonSet) String() string {
 	return b.String()
 }
 
+// FailureSet parses names as failure reasons (not ok, and not fallback,
+// which is a caller's answer, not a failure to react to) into a set;
+// bad is the index of the first name that is none, -1 when all are.
+func FailureSet(names []string) (set ReasonSet, bad int) {
+	for i, name := range names {
+		r, err := ParseReason(name)
+		if err != nil || r == ReasonOK || r == ReasonFallback {
+			return set, i
+		}
+		set = set.With(r)
+	}
+	return set, -1
+}
+
+// FailureNames lists the failure reasons FailureSet accepts, for error
+// messages.
+func FailureNames() string {
+	var ns []string
+	for _, r := range Reasons() {
+		if r != ReasonFallback {
+			ns = append(ns, r.String())
+		}
+	}
+	return strings.Join(ns, ", ")
+}
+
 // ParseReasonSet parses a comma-separated list of reason names (spaces
 // around names are ignored); "" is the empty set.
 func ParseReasonSet(s string) (ReasonSet, error) {

@@ -166,14 +166,10 @@ func (r *RetrySpec) Config() (RetryPolicyConfig, error) {
 	if err != nil {
 		return RetryPolicyConfig{}, &FieldError{Path: "jitter", Msg: "must be one of none, full, equal, decorrelated, got " + quote(r.Jitter)}
 	}
-	var on ReasonSet
-	for i, name := range r.On {
-		rs, err := ParseReason(name)
-		if err != nil || rs == ReasonOK {
-			return RetryPolicyConfig{}, &FieldError{Path: fmt.Sprintf("on[%d]", i),
-				Msg: fmt.Sprintf("%q is not a failure reason (valid: %s)", name, reasonList())}
-		}
-		on = on.With(rs)
+	on, bad := FailureSet(r.On)
+	if bad >= 0 {
+		return RetryPolicyConfig{}, &FieldError{Path: fmt.Sprintf("on[%d]", bad),
+			Msg: fmt.Sprintf("%q is not a failure reason (valid: %s)", r.On[bad], FailureNames())}
 	}
 	cfg := RetryPolicyConfig{MaxAttempts: r.Attempts, Retryable: on,
 		Backoff: BackoffConfig{Kind: kind, Jitter: jit, Base: r.Base, Cap: r.Max, Multiplier: r.Multiplier}}

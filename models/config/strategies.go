@@ -74,30 +74,36 @@ type ClientPolicy struct {
 // counted apart, under the reason fallback (Nygard, Release It!, 2nd ed.,
 // "Fail Fast" and its fallbacks; Hystrix's getFallback).
 type FallbackConfig struct {
-	// Enabled false turns a base's fallback off (in a variant).
-	Enabled *bool `toml:"enabled"`
+	// Switch is the table's enabled key: enabled = false turns it off.
+	strategies.Switch
 	// On are the failure reasons the fallback answers; empty means every
 	// failure.
 	On []string `toml:"on"`
 	// Latency is how long producing the fallback answer takes, >= 0.
 	Latency time.Duration `toml:"latency"`
+
+	// covers is On as a set (every failure when On is empty), made by
+	// ApplyDefaults.
+	covers strategies.ReasonSet
 }
 
-// Covers reports whether f answers a call that failed with r.
+// Covers reports whether f answers a call that failed with r; false for a
+// nil f (no fallback).
 func (f *FallbackConfig) Covers(r strategies.Reason) bool {
-	if f == nil || (f.Enabled != nil && !*f.Enabled) || r == strategies.ReasonOK || r == strategies.ReasonFallback {
-		return false
-	}
+	return f != nil && f.covers.Has(r)
+}
+
+// applyDefaults makes the set of reasons f answers.
+func (f *FallbackConfig) applyDefaults() {
 	if len(f.On) == 0 {
-		return true
-	}
-	name := r.String()
-	for _, o := range f.On {
-		if o == name {
-			return true
+		for _, r := range strategies.Reasons() {
+			if r != strategies.ReasonFallback {
+				f.covers = f.covers.With(r)
+			}
 		}
+		return
 	}
-	return false
+	f.covers, _ = strategies.FailureSet(f.On) // validated
 }
 
 // Strategies returns the strategy tables p sets, in registry order; the
@@ -235,6 +241,10 @@ func (p *ClientPolicy) applyDefaults() {
 	dropOff(&p.Hedge)
 	dropOff(&p.Bulkhead)
 	dropOff(&p.Outlier)
+	dropOff(&p.Fallback)
+	if p.Fallback != nil {
+		p.Fallback.applyDefaults()
+	}
 	for _, s := range p.Strategies() {
 		s.ApplyDefaults()
 	}

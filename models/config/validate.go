@@ -298,23 +298,11 @@ func (v *validator) policy(path string, p *ClientPolicy) {
 	if f := p.Fallback; f != nil {
 		v.nonNegDur(path+".fallback.latency", f.Latency)
 		for i, o := range f.On {
-			r, err := strategies.ParseReason(o)
-			if err != nil || r == strategies.ReasonOK || r == strategies.ReasonFallback {
-				v.add(fmt.Sprintf("%s.fallback.on[%d]", path, i), "must be a failure reason (%s), got %q", strings.Join(failureNames(), ", "), o)
+			if _, bad := strategies.FailureSet([]string{o}); bad >= 0 {
+				v.add(fmt.Sprintf("%s.fallback.on[%d]", path, i), "must be a failure reason (%s), got %q", strategies.FailureNames(), o)
 			}
 		}
 	}
-}
-
-// failureNames lists the failure reasons a fallback can answer.
-func failureNames() []string {
-	var out []string
-	for _, r := range strategies.Reasons() {
-		if r != strategies.ReasonFallback {
-			out = append(out, r.String())
-		}
-	}
-	return out
 }
 
 // outlierOn checks that a policy with outlier detection calls a service
