@@ -9,6 +9,14 @@
 # of the two totals / 200,000: the cost of one customer with every constant
 # (build of the world, the test harness) cancelled. Needs valgrind. Takes a
 # few minutes (callgrind runs ~50x slower than native).
+#
+# GOGC=off: with the collector on, a collection (its marking, its sweeping,
+# the write barriers it turns on) lands at a point that depends on the
+# heap's growth and on the pacer's timing, so one of the two runs may pay
+# for a cycle the other does not and the slope moves by tens of Ir per
+# customer from run to run. With it off, both runs execute the same
+# instructions every time. The benchmarks allocate nothing per customer,
+# so memory stays that of the world's build and the series.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +30,7 @@ go test -c -o "$tmp/sim.test" ./sim
 # sim: an op is a whole run of 100,000 customers)
 ir() {
   local bin=$1 bench=$2 n=$3
-  GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1 valgrind --tool=callgrind \
+  GOGC=off GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1 valgrind --tool=callgrind \
     --callgrind-out-file="$tmp/cg.out" "$bin" -test.run '^$' -test.bench "$bench" \
     -test.benchtime "${n}x" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
   sed -n 's/^summary: //p;s/^totals: //p' "$tmp/cg.out" | head -1
