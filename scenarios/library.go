@@ -80,6 +80,54 @@ func BuiltinSource(name string) ([]byte, error) {
 	return b, nil
 }
 
+// A DataFile is a data file a built-in scenario reads, by the name its
+// TOML gives it (relative to the scenario's file), and its bytes.
+type DataFile struct {
+	Name string
+	Data []byte
+}
+
+// BuiltinFiles returns the data files the built-in scenario name reads,
+// in its base, its sweep and every variant, sorted by name: what a copy
+// of the scenario needs beside it to load as it does here.
+func BuiltinFiles(name string) ([]DataFile, error) {
+	src, err := BuiltinSource(name)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	record := func(n string) (io.ReadCloser, error) {
+		r, err := libraryOpen(n)
+		if err == nil {
+			seen[n] = true
+		}
+		return r, err
+	}
+	s, err := LoadWith("builtin/"+name+".toml", src, LoadOptions{Open: record})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range s.Variants {
+		if _, err := s.VariantConfig(v.Name); err != nil {
+			return nil, err
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	files := make([]DataFile, len(names))
+	for i, n := range names {
+		b, err := fs.ReadFile(library, path.Join("library", n))
+		if err != nil {
+			return nil, err
+		}
+		files[i] = DataFile{Name: n, Data: b}
+	}
+	return files, nil
+}
+
 // LoadBuiltin loads the built-in scenario name. Its errors name the file
 // "builtin/NAME.toml".
 func LoadBuiltin(name string) (*Scenario, error) {

@@ -410,3 +410,52 @@ min = 0.5
 		t.Errorf("check: %s", out)
 	}
 }
+
+// TestShowOut: show --out writes a built-in with the data files it reads,
+// and the copy runs as the built-in does; without --out the TOML alone is
+// printed and the files it needs are named on stderr.
+func TestShowOut(t *testing.T) {
+	files, err := scenarios.BuiltinFiles("recorded-traffic")
+	if err != nil || len(files) != 2 || files[0].Name != "data/checkout-latency-le.csv" || files[1].Name != "data/checkout-rate.csv" {
+		t.Fatalf("BuiltinFiles(recorded-traffic) = %v, %v", files, err)
+	}
+	if files, err := scenarios.BuiltinFiles("retry-storm"); err != nil || len(files) != 0 {
+		t.Errorf("BuiltinFiles(retry-storm) = %v, %v; want none", files, err)
+	}
+	code, out, errOut := stampede(t, "show", "recorded-traffic")
+	src, _ := scenarios.BuiltinSource("recorded-traffic")
+	if code != 0 || out != string(src) || !strings.Contains(errOut, "reads data/checkout-latency-le.csv and data/checkout-rate.csv") {
+		t.Errorf("show recorded-traffic: exit %d, %d bytes\n%s", code, len(out), errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "mine")
+	if code, _, errOut := stampede(t, "show", "recorded-traffic", "--out", dir); code != 0 {
+		t.Fatalf("show --out: exit %d\n%s", code, errOut)
+	}
+	copied := filepath.Join(dir, "recorded-traffic.toml")
+	for _, f := range append(files, scenarios.DataFile{Name: "recorded-traffic.toml", Data: src}) {
+		b, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if err != nil || !bytes.Equal(b, f.Data) {
+			t.Errorf("%s: %d bytes, %v; want the embedded %d bytes", f.Name, len(b), err, len(f.Data))
+		}
+	}
+	_, want, _ := stampede(t, "run", "recorded-traffic", "--set", "duration=1m", "--json")
+	_, got, _ := stampede(t, "run", copied, "--set", "duration=1m", "--json")
+	if got == "" || got != want {
+		t.Errorf("the copy runs differently from the built-in:\n%s\nwant\n%s", got, want)
+	}
+	// A second write refuses, naming what is there, and changes nothing.
+	os.WriteFile(copied, []byte("# mine\n"), 0o644)
+	code, _, errOut = stampede(t, "show", "recorded-traffic", "--out", dir)
+	if b, _ := os.ReadFile(copied); code != 2 || !strings.Contains(errOut, "already there") || string(b) != "# mine\n" {
+		t.Errorf("show --out over a copy: exit %d, file %q\n%s", code, b, errOut)
+	}
+	if code, _, _ := stampede(t, "show", "recorded-traffic", "--out", dir, "--force"); code != 0 {
+		t.Errorf("show --out --force: exit %d", code)
+	}
+	if b, _ := os.ReadFile(copied); !bytes.Equal(b, src) {
+		t.Errorf("--force did not replace the copy")
+	}
+	if code, _, errOut := stampede(t, "show", "retry-storm", "--force"); code != 2 || !strings.Contains(errOut, "without --out") {
+		t.Errorf("show --force without --out: exit %d\n%s", code, errOut)
+	}
+}

@@ -35,7 +35,8 @@ func (listCmd) Help() string {
 
 func (showCmd) Help() string {
 	return `Examples:
-  stampede show retry-storm > my-system.toml      # a starting point to edit`
+  stampede show retry-storm > my-system.toml      # a starting point to edit
+  stampede show recorded-traffic --out mine       # with the data files it reads`
 }
 
 func (validateCmd) Help() string {
