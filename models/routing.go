@@ -10,14 +10,68 @@ import "github.com/stampede-sim/stampede/strategies"
 // like every per-call draw.
 
 // pathSalt makes the draw that decides an edge's path unrelated to the
-// call's other draws; chooseSalt the draw of fanout_choose.
+// call's other draws; chooseSalt the draw of fanout_choose, pathsSalt
+// the draw of a service's paths.
 const (
 	pathSalt   = 0x5be0cd19137e2179
 	chooseSalt = 0x1f83d9abfb41bd6b
+	pathsSalt  = 0x3c6ef372fe94f82b
 )
+
+// A path is one of a service's ServiceConfig.Paths: the edges (a bit per
+// CallConfig index) of the requests whose draw falls under its cumulative
+// weight.
+type path struct {
+	upTo  float64 // the cumulative weight, this path's included, over the total
+	edges uint64
+}
+
+// wirePaths turns ServiceConfig.Paths into cumulative shares and edge
+// sets (validation has checked the targets and the limits).
+func (s *service) wirePaths() {
+	if s.cfg.Paths == nil {
+		return
+	}
+	s.pathsKey = hashName(s.name) ^ pathsSalt
+	total := 0.0
+	for _, p := range s.cfg.Paths {
+		total += p.Weight
+	}
+	sum := 0.0
+	for _, p := range s.cfg.Paths {
+		sum += p.Weight
+		var edges uint64
+		for _, t := range p.Calls {
+			for j := range s.cfg.Calls {
+				if s.cfg.Calls[j].Target == t {
+					edges |= 1 << j
+				}
+			}
+		}
+		s.paths = append(s.paths, path{upTo: sum / total, edges: edges})
+	}
+	s.paths[len(s.paths)-1].upTo = 1 // no draw falls past the last path by rounding
+}
+
+// pathOf is the edge set of the path a's request takes: a draw that
+// depends only on the request and the service, so a retry takes the path
+// its first attempt took. O(paths), without allocating.
+func (s *service) pathOf(a *attempt) uint64 {
+	u := with(a.callSeed^s.w.salt, s.pathsKey)
+	x := float64(u>>11) * (1.0 / (1 << 53))
+	for _, p := range s.paths {
+		if x < p.upTo {
+			return p.edges
+		}
+	}
+	return s.paths[len(s.paths)-1].edges
+}
 
 // takes reports whether a's request takes dc's edge.
 func (s *service) takes(dc *downCall, a *attempt) bool {
+	if s.paths != nil {
+		return s.pathOf(a)&(1<<dc.edge) != 0
+	}
 	if s.choose > 0 && !s.chosen(a, dc.edge) {
 		return false
 	}

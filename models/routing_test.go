@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +93,97 @@ func TestEdgeProbabilityRetriesSamePath(t *testing.T) {
 // BenchmarkEdgeProbability: the path draw adds no allocation per event.
 func BenchmarkEdgeProbability(b *testing.B) {
 	benchWorld(b, routed(0.3, 0.8, config.Parallel, b.N))
+}
+
+// withPaths is routed with the edges decided by paths instead of their
+// own probabilities.
+func withPaths(fanout config.Fanout, calls int, paths ...config.PathConfig) config.Config {
+	cfg := routed(1, 1, fanout, calls)
+	for j := range cfg.Services[0].Calls {
+		cfg.Services[0].Calls[j].Probability = nil
+	}
+	cfg.Services[0].Paths = paths
+	return cfg
+}
+
+// TestPaths: each request takes one path by weight, with every edge it
+// names and no other. Exclusive paths (search or db, 3:7) split the
+// requests exactly (search's calls + db's calls / 2 = requests), each
+// binomial; paths taken together (both or neither, 0.3) give search
+// exactly half of db's calls, where independent edges of the same
+// probabilities would not. A retry takes its first attempt's path.
+func TestPaths(t *testing.T) {
+	for _, fanout := range []config.Fanout{config.Sequential, config.Parallel} {
+		sum := runSummary(t, withPaths(fanout, 40000,
+			config.PathConfig{Weight: 3, Calls: []string{"search"}},
+			config.PathConfig{Weight: 7, Calls: []string{"db"}}))
+		n := float64(sum.Services["front"].Served)
+		search, db := float64(sum.Edges["front->search"].Calls), float64(sum.Edges["front->db"].Calls)
+		if search+db/2 != n {
+			t.Errorf("%s exclusive: %v search + %v/2 db calls for %v requests, want one path each", fanout, search, db, n)
+		}
+		if want, sd := 0.3*n, math.Sqrt(n*0.3*0.7); math.Abs(search-want) > 4.5*sd {
+			t.Errorf("%s exclusive: search taken by %v of %v requests, want %.0f ± %.0f", fanout, search, n, want, 4.5*sd)
+		}
+		sum = runSummary(t, withPaths(fanout, 40000,
+			config.PathConfig{Weight: 0.3, Calls: []string{"db", "search"}},
+			config.PathConfig{Weight: 0.7}))
+		n = float64(sum.Services["front"].Served)
+		search, db = float64(sum.Edges["front->search"].Calls), float64(sum.Edges["front->db"].Calls)
+		if db != 2*search {
+			t.Errorf("%s together: %v search and %v db calls, want db = 2 x search (count 2, always together)", fanout, search, db)
+		}
+		if want, sd := 0.3*n, math.Sqrt(n*0.3*0.7); math.Abs(search-want) > 4.5*sd {
+			t.Errorf("%s together: taken by %v of %v requests, want %.0f ± %.0f", fanout, search, n, want, 4.5*sd)
+		}
+	}
+	cfg := withPaths(config.Sequential, 20000,
+		config.PathConfig{Weight: 2, Calls: []string{"search"}},
+		config.PathConfig{Weight: 3, Calls: []string{"db"}})
+	cfg.Services[1].ErrorRate = 1
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Backoff: "none"}
+	sum := runSummary(t, cfg)
+	if calls, failed := sum.Edges["front->search"].Calls, sum.Failed["error"]; calls != 3*failed {
+		t.Errorf("search got %d calls from %d failed requests, want 3 per request (the same path each attempt)", calls, failed)
+	}
+}
+
+// TestPathsInvalid: paths name the service's own edges, each edge is in
+// a path, and the edges' own draws are not mixed in.
+func TestPathsInvalid(t *testing.T) {
+	p := 0.5
+	k := 1
+	for _, c := range []struct {
+		mod  func(*config.ServiceConfig)
+		want string
+	}{
+		{func(s *config.ServiceConfig) { s.Paths = []config.PathConfig{} }, "services[front].paths: must list at least one path"},
+		{func(s *config.ServiceConfig) { s.Paths[0].Calls = []string{"serch", "db"} },
+			`services[front].paths[0].calls[0]: "serch" is not a target of the service's calls ("search", "db")`},
+		{func(s *config.ServiceConfig) { s.Paths[0].Calls = []string{"db", "db"} }, `services[front].paths[0].calls[1]: "db" is in the path twice`},
+		{func(s *config.ServiceConfig) { s.Paths[0].Weight = 0 }, "services[front].paths[0].weight: must be a finite number > 0"},
+		{func(s *config.ServiceConfig) { s.Paths = s.Paths[1:] }, `services[front].calls[0]: the edge to "search" is in no path`},
+		{func(s *config.ServiceConfig) { s.Calls[1].Probability = &p }, "services[front].calls[1].probability: is not for a service with paths"},
+		{func(s *config.ServiceConfig) { s.FanoutChoose = &k }, "services[front].fanout_choose: is not for a service with paths"},
+		{func(s *config.ServiceConfig) { s.Calls[1].Target = "search" }, `services[front].calls[1].target: "search" is the target of two call edges`},
+	} {
+		cfg := withPaths(config.Sequential, 100,
+			config.PathConfig{Weight: 1, Calls: []string{"search"}},
+			config.PathConfig{Weight: 1, Calls: []string{"db"}})
+		c.mod(&cfg.Services[0])
+		_, err := Build(cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
+
+// BenchmarkPaths: the path draw adds no allocation per event.
+func BenchmarkPaths(b *testing.B) {
+	benchWorld(b, withPaths(config.Parallel, b.N,
+		config.PathConfig{Weight: 3, Calls: []string{"search"}},
+		config.PathConfig{Weight: 5, Calls: []string{"db", "search"}},
+		config.PathConfig{Weight: 2}))
 }
 
 // TestSmoothWeightedRoundRobin: nginx's smooth weighted round robin with

@@ -26,6 +26,8 @@ type service struct {
 	choose   int      // fanout_choose: edges each request makes; 0 all
 	quorum   int      // fanout_quorum: answers a request waits for; 0 all
 	edgeHash []uint64 // by edge index, for fanout_choose
+	paths    []path   // ServiceConfig.Paths; nil: each edge on its own
+	pathsKey uint64   // salts the draw of a request's path
 	balancer config.Balancer
 	lb       *rand.Rand // the balancer's own stream
 	rr       int
@@ -162,6 +164,7 @@ func (s *service) wire() {
 	if k := s.cfg.FanoutQuorum; k != nil {
 		s.quorum = *k
 	}
+	s.wirePaths()
 	for j := range s.cfg.Calls {
 		cc := &s.cfg.Calls[j]
 		e := &edge{

@@ -96,6 +96,11 @@ type ServiceConfig struct {
 	// calls succeeded (failing once more than the rest failed), leaving
 	// the others to finish unheeded. nil waits for every call.
 	FanoutQuorum *int `toml:"fanout_quorum"`
+	// Paths, when given, decide which of Calls a request makes: each
+	// request takes one path, drawn by weight, and makes the calls to the
+	// targets it names (edges taken together, or never together, as the
+	// traces of a request kind show them). nil: every edge on its own.
+	Paths []PathConfig `toml:"paths"`
 	// ErrorRate is the probability in [0, 1] that a request fails with
 	// reason "error" after its service time. Zero means never.
 	ErrorRate float64 `toml:"error_rate"`

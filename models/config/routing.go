@@ -1,6 +1,11 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
 
 // Fanout is how a service makes its downstream calls.
 type Fanout string
@@ -41,6 +46,24 @@ type HashConfig struct {
 	// [1, 10000]. Zero means DefaultRingPoints.
 	Points int `toml:"points"`
 }
+
+// A PathConfig is one path of a service's requests (ServiceConfig.Paths):
+// the share of the requests that take it, and the targets of the call
+// edges they make.
+type PathConfig struct {
+	// Weight is the path's share of the requests, relative to the
+	// others' weights: > 0 and finite.
+	Weight float64 `toml:"weight"`
+	// Calls are targets of the service's call edges; empty: the requests
+	// of this path make no call.
+	Calls []string `toml:"calls"`
+}
+
+// Limits of ServiceConfig.Paths: a request's path is a bit set of edges.
+const (
+	MaxPaths     = 64
+	MaxPathEdges = 64
+)
 
 // DefaultRingPoints is each replica's points on a hash ring when
 // HashConfig.Points is not given.
@@ -83,6 +106,7 @@ func (v *validator) balancer(p string, s *ServiceConfig) {
 			}
 		}
 	}
+	v.paths(p, s)
 	if s.FanoutQuorum != nil {
 		n := 0
 		for _, cc := range s.Calls {
@@ -118,4 +142,67 @@ func autoscaleMax(s *ServiceConfig) int {
 		return 0
 	}
 	return s.Autoscale.Max
+}
+
+// paths checks ServiceConfig.Paths: each names targets of the service's
+// own edges, no edge is in no path, and the edges' own draws
+// (probability, fanout_choose) are not mixed with it.
+func (v *validator) paths(p string, s *ServiceConfig) {
+	if s.Paths == nil {
+		return
+	}
+	switch {
+	case len(s.Paths) == 0:
+		v.add(p+".paths", "must list at least one path: paths = [{ weight = 1, calls = [...] }]")
+		return
+	case len(s.Paths) > MaxPaths:
+		v.add(p+".paths", "has %d paths; at most %d", len(s.Paths), MaxPaths)
+		return
+	case len(s.Calls) > MaxPathEdges:
+		v.add(p+".paths", "needs at most %d call edges, the service has %d", MaxPathEdges, len(s.Calls))
+		return
+	case s.FanoutChoose != nil:
+		v.add(p+".fanout_choose", "is not for a service with paths, which decide the edges a request takes")
+	}
+	edge := map[string]int{}
+	for j, cc := range s.Calls {
+		if cc.Probability != nil {
+			v.add(fmt.Sprintf("%s.calls[%d].probability", p, j), "is not for a service with paths, which decide the edges a request takes")
+		}
+		if _, dup := edge[cc.Target]; dup {
+			v.add(fmt.Sprintf("%s.calls[%d].target", p, j), "%q is the target of two call edges; paths name edges by target, so each must be once (use count for several calls)", cc.Target)
+		}
+		edge[cc.Target] = j
+	}
+	used := make([]bool, len(s.Calls))
+	for i, path := range s.Paths {
+		pp := fmt.Sprintf("%s.paths[%d]", p, i)
+		if !(path.Weight > 0) || math.IsInf(path.Weight, 0) {
+			v.add(pp+".weight", "must be a finite number > 0 (the path's share of the requests, relative to the others), got %v", path.Weight)
+		}
+		for k, t := range path.Calls {
+			j, ok := edge[t]
+			switch {
+			case !ok:
+				v.add(fmt.Sprintf("%s.calls[%d]", pp, k), "%q is not a target of the service's calls (%s)", t, targets(s.Calls))
+			case slices.Contains(path.Calls[:k], t):
+				v.add(fmt.Sprintf("%s.calls[%d]", pp, k), "%q is in the path twice", t)
+			default:
+				used[j] = true
+			}
+		}
+	}
+	for j, u := range used {
+		if !u {
+			v.add(fmt.Sprintf("%s.calls[%d]", p, j), "the edge to %q is in no path, so no request would take it: add it to a path, or remove the call", s.Calls[j].Target)
+		}
+	}
+}
+
+func targets(calls []CallConfig) string {
+	names := make([]string, len(calls))
+	for j, cc := range calls {
+		names[j] = fmt.Sprintf("%q", cc.Target)
+	}
+	return strings.Join(names, ", ")
 }
