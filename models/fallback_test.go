@@ -70,3 +70,90 @@ func BenchmarkFallback(b *testing.B) {
 	cfg.Clients[0].Fallback = &config.FallbackConfig{Latency: time.Millisecond}
 	benchWorld(b, cfg)
 }
+
+// TestFallbackSecondary: a fallback that calls a secondary service
+// (fallback.call) answers every failure it covers with the secondary's
+// answer: the secondary's load is the primary's failure count, its
+// latency is the fallback's, and its failure leaves the primary's
+// failure standing.
+func TestFallbackSecondary(t *testing.T) {
+	// A client with a fallback on error calling stale, against an api that
+	// fails 30% of its requests: every error becomes one call to stale
+	// and a fallback, no call fails.
+	cfg := config.Config{
+		Duration: 200 * time.Second, Interval: time.Second, Seed: 2,
+		Services: []config.ServiceConfig{
+			{Name: "api", Workers: 20, ServiceTime: sim.MustParseDist("exp(5ms)"), ErrorRate: 0.3},
+			{Name: "stale", Workers: 20, ServiceTime: sim.MustParseDist("1ms")},
+		},
+		Clients: []config.ClientConfig{{Name: "users", Target: "api", Rate: 100,
+			ClientPolicy: config.ClientPolicy{Fallback: &config.FallbackConfig{On: []string{"error"}, Call: "stale"}}}},
+	}
+	sum := runSummary(t, cfg)
+	n, fb := float64(sum.Calls), float64(sum.Failed["fallback"])
+	if math.Abs(fb-0.3*n) > 4.5*math.Sqrt(n*0.3*0.7) {
+		t.Errorf("%v fallbacks of %v calls, want 30%%", fb, n)
+	}
+	if e := sum.Failed["error"]; e != 0 {
+		t.Errorf("%d calls failed with error, which the fallback covers", e)
+	}
+	sec := sum.Edges["users->stale"]
+	if sec.Calls != sum.Failed["fallback"] || sec.Succeeded != sec.Calls || sec.Attempts != sec.Calls {
+		t.Errorf("users->stale: %d calls, %d attempts, %d succeeded; want one call and success per fallback (%d)", sec.Calls, sec.Attempts, sec.Succeeded, sum.Failed["fallback"])
+	}
+	if got := sum.Services["stale"].Arrived; got != sum.Failed["fallback"] {
+		t.Errorf("stale received %d requests, want the %d fallbacks", got, sum.Failed["fallback"])
+	}
+
+	// A front end calling recs, which always fails, with a fallback to
+	// stale (1 ms) on that edge: every user call succeeds 2 + 1 + 1 ms
+	// later, and stale receives one request per user call.
+	cfg = config.Config{
+		Duration: 100 * time.Second, Interval: time.Second, Seed: 3,
+		Services: []config.ServiceConfig{
+			{Name: "front", Workers: 50, ServiceTime: sim.MustParseDist("2ms"),
+				Calls: []config.CallConfig{{Target: "recs", ClientPolicy: config.ClientPolicy{Fallback: &config.FallbackConfig{Call: "stale"}}}}},
+			{Name: "recs", Workers: 50, ServiceTime: sim.MustParseDist("1ms"), ErrorRate: 1},
+			{Name: "stale", Workers: 50, ServiceTime: sim.MustParseDist("1ms")},
+		},
+		Clients: []config.ClientConfig{{Name: "users", Target: "front", Rate: 50, Arrival: config.Constant}},
+	}
+	sum = runSummary(t, cfg)
+	if sum.Succeeded != sum.Calls-sum.InFlight || sum.Succeeded == 0 {
+		t.Errorf("%d of %d user calls succeeded (%d in flight), want every one", sum.Succeeded, sum.Calls, sum.InFlight)
+	}
+	e := sum.Edges["front->recs"]
+	if e.Failed["fallback"] != e.Calls-e.InFlight || e.Failed["error"] != 0 {
+		t.Errorf("front->recs: %v, want every call answered by the fallback", e.Failed)
+	}
+	if got, want := sum.Services["stale"].Arrived, sum.Services["recs"].Arrived; got != want {
+		t.Errorf("stale received %d requests, want recs' %d failures", got, want)
+	}
+	if got := sum.Latency.Mean; math.Abs(got-0.004) > 1e-6 {
+		t.Errorf("mean latency %.6f s, want 2 ms + 1 ms + 1 ms of the secondary", got)
+	}
+
+	// A failing secondary leaves the primary's failure standing: every
+	// user call fails with error, caused by recs.
+	cfg.Services[2].ErrorRate = 1
+	sum = runSummary(t, cfg)
+	if sum.Succeeded != 0 || sum.Failed["fallback"] != 0 {
+		t.Errorf("with a failing secondary %d calls succeeded, %d fell back; want none", sum.Succeeded, sum.Failed["fallback"])
+	}
+	if e := sum.Edges["front->recs"]; e.Failed["error"] != e.Calls-e.InFlight || e.Failed["fallback"] != 0 {
+		t.Errorf("front->recs: %v, want every call failed with its own error", e.Failed)
+	}
+	if e := sum.Edges["front->stale"]; e.Failed["error"] != e.Calls-e.InFlight || e.Calls == 0 {
+		t.Errorf("front->stale: %d calls, %v; want every call failed", e.Calls, e.Failed)
+	}
+}
+
+// BenchmarkFallbackSecondary: a fallback calling a secondary service
+// allocates nothing per event.
+func BenchmarkFallbackSecondary(b *testing.B) {
+	cfg := mm1Config(b.N, 1)
+	cfg.Services[0].ErrorRate = 0.5
+	cfg.Services = append(cfg.Services, config.ServiceConfig{Name: "stale", ServiceTime: sim.MustParseDist("100us")})
+	cfg.Clients[0].Fallback = &config.FallbackConfig{Call: "stale", Timeout: time.Second}
+	benchWorld(b, cfg)
+}

@@ -79,6 +79,7 @@ type edge struct {
 	hash   uint64
 	stats  callStats
 	st     *edgeStrat // client-side strategies; nil when none
+	alt    *secondary // the fallback's secondary; nil when none
 	// inherit: calls carry the deadline of the request they are made for
 	// (deadline propagation)
 	inherit bool
@@ -108,6 +109,9 @@ type call struct {
 	// cause is the root of the error its last failed attempt got from
 	// below; the zero cause when that failure arose at its target.
 	cause cause
+	// failed is the failure a fallback that calls a secondary answers,
+	// kept while that call runs
+	failed Reason
 }
 
 // cause is the root of an error a request got from below: the edge whose
@@ -437,7 +441,12 @@ func (c *call) finishCall(w *World, r Reason) {
 	}
 	if fb := c.e.policy.Fallback; fb.Covers(r) {
 		// the caller answers with its fallback instead (fallback.latency
-		// later): degraded, counted as fallback, a success to the owner
+		// later, or a secondary's answer): degraded, counted as
+		// fallback, a success to the owner
+		if c.e.alt != nil {
+			c.callSecondary(w, r)
+			return
+		}
 		if fb.Latency > 0 {
 			w.s.Schedule(fb.Latency, w.hFallback, c)
 			return

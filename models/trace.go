@@ -155,6 +155,12 @@ func (t *tracer) launch(c *call) {
 			return
 		}
 		r, parent = a.tr, a.trSpan
+	} else if fc, ok := c.owner.(*call); ok {
+		// a fallback's call to its secondary: beside the call it answers
+		if fc.tr == nil {
+			return
+		}
+		r, parent = fc.tr, fc.tr.calls[fc.trIdx].parent
 	} else {
 		if t.cfg.Client != "" && c.e.name != t.cfg.Client {
 			return

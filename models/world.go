@@ -165,6 +165,7 @@ func Build(cfg config.Config) (*World, error) {
 		w.clients = append(w.clients, newClient(w, &w.cfg.Clients[i], i))
 	}
 	w.jobs = newJobs(w)
+	w.wireFallbacks()
 	if err := w.buildStrategies(); err != nil {
 		return nil, err
 	}

@@ -128,15 +128,7 @@ func (s *Scenario) checkFigureKeys(f *Figure, p format.Path, shape *metricNode, 
 		}
 	}
 	if only("edge", f.Edge, "timeseries") {
-		var have []string
-		for _, sv := range s.Services {
-			for _, c := range sv.Calls {
-				have = append(have, sv.Name+"->"+c.Target)
-			}
-		}
-		for _, c := range s.Caches {
-			have = append(have, c.Name+"->"+c.Backend)
-		}
+		have := s.EdgeNames()
 		switch {
 		case f.Client != "":
 			d.Fail(p.Field("edge"), nil, "draws one edge's calls, client one client's: give one of them")

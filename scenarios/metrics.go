@@ -26,13 +26,10 @@ func metricShape(c *config.Config) *metricNode {
 	names := map[string][]string{}
 	for _, s := range c.Services {
 		names["services"] = append(names["services"], s.Name)
-		for _, cc := range s.Calls {
-			names["edges"] = append(names["edges"], s.Name+"->"+cc.Target)
-		}
 	}
+	names["edges"] = c.EdgeNames()
 	for _, ca := range c.Caches {
 		names["caches"] = append(names["caches"], ca.Name)
-		names["edges"] = append(names["edges"], ca.Name+"->"+ca.Backend)
 	}
 	for _, cl := range c.Clients {
 		names["clients"] = append(names["clients"], cl.Name)

@@ -68,44 +68,6 @@ type ClientPolicy struct {
 	Fallback *FallbackConfig `toml:"fallback"`
 }
 
-// FallbackConfig is a caller's fallback: a call that ends in one of the
-// failures On (after its retries) is answered, Latency later, with a
-// degraded answer: its caller goes on as after a success, and it is
-// counted apart, under the reason fallback (Nygard, Release It!, 2nd ed.,
-// "Fail Fast" and its fallbacks; Hystrix's getFallback).
-type FallbackConfig struct {
-	// Switch is the table's enabled key: enabled = false turns it off.
-	strategies.Switch
-	// On are the failure reasons the fallback answers; empty means every
-	// failure.
-	On []string `toml:"on"`
-	// Latency is how long producing the fallback answer takes, >= 0.
-	Latency time.Duration `toml:"latency"`
-
-	// covers is On as a set (every failure when On is empty), made by
-	// ApplyDefaults.
-	covers strategies.ReasonSet
-}
-
-// Covers reports whether f answers a call that failed with r; false for a
-// nil f (no fallback).
-func (f *FallbackConfig) Covers(r strategies.Reason) bool {
-	return f != nil && f.covers.Has(r)
-}
-
-// applyDefaults makes the set of reasons f answers.
-func (f *FallbackConfig) applyDefaults() {
-	if len(f.On) == 0 {
-		for _, r := range strategies.Reasons() {
-			if r != strategies.ReasonFallback {
-				f.covers = f.covers.With(r)
-			}
-		}
-		return
-	}
-	f.covers, _ = strategies.FailureSet(f.On) // validated
-}
-
 // Strategies returns the strategy tables p sets, in registry order; the
 // retry table is always there (it retries from 2 attempts).
 func (p *ClientPolicy) Strategies() []strategies.Spec {

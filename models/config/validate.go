@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/stampede-sim/stampede/strategies"
 	"math"
 	"strings"
 	"time"
@@ -229,6 +228,7 @@ func (v *validator) config(c *Config) {
 		v.policy(p, &ca.ClientPolicy)
 		v.cacheStrategies(p, ca)
 	}
+	v.fallbackCalls(c, kinds)
 	v.cycles(c)
 
 	for i := range c.Clients {
@@ -295,14 +295,7 @@ func (v *validator) policy(path string, p *ClientPolicy) {
 	v.nonNegDur(path+".timeout", p.Timeout)
 	v.nonNegDur(path+".deadline", p.Deadline)
 	v.clientStrategies(path, p)
-	if f := p.Fallback; f != nil {
-		v.nonNegDur(path+".fallback.latency", f.Latency)
-		for i, o := range f.On {
-			if _, bad := strategies.FailureSet([]string{o}); bad >= 0 {
-				v.add(fmt.Sprintf("%s.fallback.on[%d]", path, i), "must be a failure reason (%s), got %q", strategies.FailureNames(), o)
-			}
-		}
-	}
+	v.fallback(path, p.Fallback)
 }
 
 // outlierOn checks that a policy with outlier detection calls a service
@@ -483,18 +476,30 @@ func namesOf(c *Config, kinds ...string) string {
 	return strings.Join(names, ", ")
 }
 
+// edgeExists reports whether from->to names an edge: a service's call,
+// a cache's backend, or the call of a fallback to its secondary.
 func edgeExists(c *Config, from, to string) bool {
 	for _, s := range c.Services {
 		if s.Name == from {
 			for _, cc := range s.Calls {
-				if cc.Target == to {
+				if cc.Target == to || cc.Fallback.Secondary() == to {
 					return true
 				}
 			}
 		}
 	}
 	for _, ca := range c.Caches {
-		if ca.Name == from && ca.Backend == to {
+		if ca.Name == from && (ca.Backend == to || ca.Fallback.Secondary() == to) {
+			return true
+		}
+	}
+	for _, cl := range c.Clients {
+		if cl.Name == from && cl.Fallback.Secondary() == to {
+			return true
+		}
+	}
+	for _, j := range c.Jobs {
+		if j.Name == from && j.Fallback.Secondary() == to {
 			return true
 		}
 	}
@@ -508,10 +513,16 @@ func (v *validator) cycles(c *Config) {
 	for _, s := range c.Services {
 		for _, cc := range s.Calls {
 			next[s.Name] = append(next[s.Name], cc.Target)
+			if to := cc.Fallback.Secondary(); to != "" {
+				next[s.Name] = append(next[s.Name], to)
+			}
 		}
 	}
 	for _, ca := range c.Caches {
 		next[ca.Name] = append(next[ca.Name], ca.Backend)
+		if to := ca.Fallback.Secondary(); to != "" {
+			next[ca.Name] = append(next[ca.Name], to)
+		}
 	}
 	const (
 		white = iota
