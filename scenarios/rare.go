@@ -82,14 +82,19 @@ func EstimateRare(s *Scenario, o RareOptions) (*results.Rare, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := format.Clone(s)
-	c.Sweep, c.Expect = nil, nil
 	variant := o.Variant
 	if variant == "" {
 		variant = BaseName
 	}
+	c, err := onlyVariant(s, variant)
+	if err != nil {
+		return nil, err
+	}
 	p, err := prepare(c, Options{Set: o.Set, Seed: o.Seed, Variants: []string{variant}})
 	if err != nil {
+		if variant != BaseName && len(o.Set) > 0 {
+			return nil, fmt.Errorf("rare: variant %s, the one this estimate runs, is not valid with these --set: %w", variant, err)
+		}
 		return nil, err
 	}
 	cfg := p.variants[0].Config
@@ -116,6 +121,27 @@ func EstimateRare(s *Scenario, o RareOptions) (*results.Rare, error) {
 		}
 	}
 	return r, nil
+}
+
+// onlyVariant returns a copy of s that keeps, of its variants, only the
+// one named (none for the base), and none of its sweep, claims, figures
+// or margin: what a single-variant search runs, and all that --set is
+// then checked against. An override such as --set faults=[] (no trigger,
+// the natural question for a rare event) may leave another variant, or
+// the [margin] table, pointing at a fault that is gone; they are not run,
+// so they are not judged.
+func onlyVariant(s *Scenario, variant string) (*Scenario, error) {
+	names := []string{BaseName}
+	for _, v := range s.Variants {
+		names = append(names, v.Name)
+	}
+	if !slices.Contains(names, variant) {
+		return nil, fmt.Errorf("--variant %q: no such variant in %s%s", variant, s.Name, format.DidYouMean(variant, names, "variants"))
+	}
+	c := format.Clone(s)
+	c.Sweep, c.Expect, c.Figures, c.Margin = nil, nil, nil, nil
+	c.Variants = slices.DeleteFunc(c.Variants, func(v Variant) bool { return v.Name != variant })
+	return c, nil
 }
 
 func (o *RareOptions) check() (kind, name string, err error) {

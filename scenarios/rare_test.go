@@ -179,3 +179,28 @@ func BenchmarkRareTrajectory(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/float64(b.N), "events/op")
 }
+
+// TestRareValidatesWhatItRuns: --set faults=[] takes metastable-retries'
+// trigger away, which leaves its variant stable-load (it sets
+// faults.0.factor) and nothing else invalid: the base estimates, and
+// stable-load is refused by name.
+func TestRareValidatesWhatItRuns(t *testing.T) {
+	s, err := LoadBuiltin("metastable-retries")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := RareOptions{Importance: "in_system:api", Levels: []float64{20, 30}, Horizon: time.Second,
+		Effort: 4, Replications: 1, Set: []string{"faults=[]"}}
+	r, err := EstimateRare(s, o)
+	if err != nil {
+		t.Fatalf("base without faults: %v", err)
+	}
+	if r.Runs == 0 {
+		t.Errorf("no runs: %+v", r)
+	}
+	o.Variant = "stable-load"
+	_, err = EstimateRare(s, o)
+	if want := `variant stable-load, the one this estimate runs, is not valid with these --set: builtin/metastable-retries.toml (with --set): variants[stable-load].set."faults.0.factor": faults has no entries`; err == nil || err.Error() != "rare: "+want {
+		t.Errorf("stable-load without faults: %v, want %q", err, want)
+	}
+}

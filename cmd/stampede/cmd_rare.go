@@ -12,7 +12,7 @@ import (
 )
 
 type rareCmd struct {
-	Scenario     string        `arg:"" predictor:"scenario" help:"Scenario file or built-in name, run with no trigger (neutralise its fault with a --set such as faults.0.factor=1)."`
+	Scenario     string        `arg:"" predictor:"scenario" help:"Scenario file or built-in name, run with no trigger (leave its faults out with --set 'faults=[]')."`
 	Importance   string        `required:"" help:"The gauge read after every event: queue:SERVICE, in_system:SERVICE, in_flight:CLIENT or attempts." placeholder:"KIND:NAME"`
 	Levels       []float64     `required:"" help:"Its thresholds, increasing, e.g. --levels 10,20,30,40; the rare state is reaching the last." placeholder:"X,..."`
 	Horizon      time.Duration `help:"Length of each run (default: the scenario's duration)." placeholder:"D"`
