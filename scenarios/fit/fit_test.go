@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -435,5 +436,113 @@ func TestTraceRateCurve(t *testing.T) {
 	m.Clients[0].Steady = true
 	if src, files := Scenario(m, "steady"); len(files) != 0 || !strings.Contains(string(src), "\nrate = 20") {
 		t.Errorf("a steady client: %d files\n%s", len(files), src)
+	}
+}
+
+// synthPaths writes n traces of a frontend that, per request, calls db
+// and kv both with probability p (neither otherwise) when together, or db
+// with probability p and kv otherwise when not.
+func synthPaths(w io.Writer, n int, p float64, together bool) {
+	r := rand.New(rand.NewPCG(5, 1))
+	const ms = int64(1e6)
+	t0 := int64(1_700_000_000) * 1e9
+	span := func(svc, tr, id, parent, name string, kind int, start, end int64) {
+		fmt.Fprintf(w, `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":%q}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":[{"traceId":%q,"spanId":%q,"parentSpanId":%q,"name":%q,"kind":%d,"startTimeUnixNano":"%d","endTimeUnixNano":"%d","status":{}}]}]}]}`+"\n",
+			svc, tr, id, parent, name, kind, start, end)
+	}
+	for i := range n {
+		tr := fmt.Sprintf("%032x", i+1)
+		id := func(k int) string { return fmt.Sprintf("%016x", uint64(i)*8+uint64(k)+1) }
+		start := t0 + int64(i)*10*ms
+		var targets []string
+		switch hit := r.Float64() < p; {
+		case together && hit:
+			targets = []string{"db", "kv"}
+		case together:
+		case hit:
+			targets = []string{"db"}
+		default:
+			targets = []string{"kv"}
+		}
+		at := start + 2*ms
+		for k, to := range targets {
+			span(to, tr, id(4+2*k), id(3+2*k), "GET /q", 2, at, at+ms)
+			span("frontend", tr, id(3+2*k), id(2), "GET "+to, 3, at-100_000, at+ms+100_000)
+			at += 2 * ms
+		}
+		span("frontend", tr, id(2), id(1), "GET /", 2, start+ms, at)
+		span("loadgen", tr, id(1), id(0), "GET frontend", 3, start+ms-100_000, at+100_000)
+		span("loadgen", tr, id(0), "", "call", 1, start+ms-200_000, at+200_000)
+	}
+}
+
+// TestFitPaths: edges that requests take together, or never together,
+// are written as the service's paths (weights: the requests that made
+// each set), and the fitted scenario keeps them so: db and kv together in
+// 30% of the requests give exactly as many kv as db calls in the
+// simulation (drawn each on its own, they would differ); db or kv, never
+// both, give exactly one call per request.
+func TestFitPaths(t *testing.T) {
+	for _, together := range []bool{true, false} {
+		var b bytes.Buffer
+		synthPaths(&b, 4000, 0.3, together)
+		m, err := fitOf(t, b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fe := m.Services[slices.IndexFunc(m.Services, func(s Service) bool { return s.Name == "frontend" })]
+		if len(fe.Paths) != 2 {
+			t.Fatalf("together=%v: frontend paths %+v, want 2 sets", together, fe.Paths)
+		}
+		_, src, _ := loadFitted(t, m, "paths")
+		if !strings.Contains(string(src), "paths = [") || strings.Contains(string(src), "probability =") {
+			t.Fatalf("together=%v: want paths and no edge probability:\n%s", together, src)
+		}
+		s, err := scenarios.Load("paths.toml", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := scenarios.Run(s, scenarios.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := &res.Rows[0]
+		db, _ := row.Number("edges.frontend->db.calls")
+		kv, _ := row.Number("edges.frontend->kv.calls")
+		served, _ := row.Number("services.frontend.served")
+		share := db / served
+		if together && (db != kv || math.Abs(share-0.3) > 0.03) {
+			t.Errorf("together: %v db and %v kv calls for %v requests, want equal, about 30%%", db, kv, served)
+		}
+		if !together && (db+kv != served || math.Abs(share-0.3) > 0.03) {
+			t.Errorf("exclusive: %v db + %v kv calls for %v requests, want one each, db about 30%%", db, kv, served)
+		}
+	}
+}
+
+// TestFitPathsLimit: the fit keeps at most as many sets as a service may
+// have paths: maxPaths paths load, one more is refused.
+func TestFitPathsLimit(t *testing.T) {
+	scenario := func(n int) string {
+		var b strings.Builder
+		b.WriteString("duration = \"1s\"\n[[services]]\nname = \"a\"\nservice_time = \"1ms\"\ncalls = [{ target = \"b\" }]\npaths = [\n")
+		for range n {
+			b.WriteString("  { weight = 1, calls = [\"b\"] },\n")
+		}
+		b.WriteString("]\n[[services]]\nname = \"b\"\nservice_time = \"1ms\"\n[[clients]]\nname = \"c\"\ntarget = \"a\"\nrate = 1\n")
+		return b.String()
+	}
+	if _, err := scenarios.Load("ok.toml", []byte(scenario(maxPaths))); err != nil {
+		t.Errorf("%d paths: %v", maxPaths, err)
+	}
+	if _, err := scenarios.Load("over.toml", []byte(scenario(maxPaths+1))); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("at most %d", maxPaths)) {
+		t.Errorf("%d paths: %v, want refused", maxPaths+1, err)
+	}
+	var p pathAgg
+	for i := range maxPaths + 5 {
+		p.add([]string{fmt.Sprint(i)})
+	}
+	if sets, over := p.model(); len(sets) != maxPaths || over != 5 {
+		t.Errorf("kept %d sets, %d over; want %d and 5", len(sets), over, maxPaths)
 	}
 }

@@ -56,6 +56,11 @@ type Service struct {
 	QueueHow                   string
 	Parallel                   bool // calls overlap in most requests that make several
 	Multi, Overlap             int64
+	// Paths are the sets of targets that requests which did not fail
+	// called, most requests first; PathsOverflow counts the requests
+	// whose set was not kept (more than maxPaths sets).
+	Paths         []PathSet
+	PathsOverflow int64
 }
 
 // Op is one operation's own time.
@@ -192,6 +197,7 @@ func (s *serviceAgg) model(window float64, opts Options) Service {
 		Throughput: float64(s.latency.n()) / window, Latency: quantiles(&s.latency),
 		WaitMean: s.wait.mean(), Waits: s.wait.n(), Multi: s.multi, Overlap: s.overlap, Queue: -1}
 	ms.Parallel = s.multi > 0 && s.overlap*2 > s.multi
+	ms.Paths, ms.PathsOverflow = s.paths.model()
 	var all stat
 	for _, name := range sortedKeys(s.ops) {
 		op := s.ops[name]

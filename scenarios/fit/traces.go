@@ -78,6 +78,7 @@ type serviceAgg struct {
 	latency             stat  // server spans that succeeded
 	wait                stat  // queue waits
 	multi, overlap      int64 // requests with 2+ calls; of which calls overlapped
+	paths               pathAgg
 	bins                map[int64]*[2]float64
 	firstStart, lastEnd int64
 }
@@ -386,6 +387,13 @@ func (t *Traces) fitServer(spans []Span, kids [][]int, i, parent int) {
 	}
 	for _, x := range took {
 		t.edge(s.Service, x.to).taken++
+	}
+	if !s.Error {
+		set := make([]string, len(took))
+		for k, x := range took {
+			set[k] = x.to
+		}
+		svc.paths.add(set)
 	}
 	if len(calls) >= 2 {
 		svc.multi++

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -91,6 +92,21 @@ func Scenario(m *Model, name string) ([]byte, []DataFile) {
 		}
 		p("service_time = %q   # %s by %s\n", s.Time.Dist, s.Time.Family, s.Time.Method)
 		var calls []string
+		paths := scenarioPaths(&s, func(t string) bool { return names[t] })
+		written := 0
+		for _, e := range m.Edges {
+			if e.From == s.Name && names[e.To] {
+				written++
+			}
+		}
+		if written < 2 {
+			paths = nil // one edge: its probability says it all
+		}
+		for _, e := range m.Edges {
+			if e.From == s.Name && names[e.To] && !slices.ContainsFunc(paths, func(ps PathSet) bool { return slices.Contains(ps.Calls, e.To) }) {
+				paths = nil // taken only by requests that failed: no path holds it
+			}
+		}
 		for _, e := range m.Edges {
 			if e.From != s.Name || !names[e.To] {
 				continue
@@ -101,7 +117,7 @@ func Scenario(m *Model, name string) ([]byte, []DataFile) {
 			if n := int(math.Round(e.PerRequest)); n > 1 {
 				c += fmt.Sprintf(", count = %d", n)
 			}
-			if e.P < 0.9995 {
+			if e.P < 0.9995 && paths == nil {
 				// taken by some requests only (p above, in the comment)
 				c += fmt.Sprintf(", probability = %s", strconv.FormatFloat(e.P, 'f', 3, 64))
 			}
@@ -112,6 +128,11 @@ func Scenario(m *Model, name string) ([]byte, []DataFile) {
 		}
 		if len(calls) > 0 {
 			p("calls = [%s]\n", strings.Join(calls, ", "))
+			if paths != nil {
+				writePaths(p, paths)
+			} else if s.PathsOverflow > 0 {
+				p("# the requests called more than %d different sets of targets: each edge is drawn on its own (probability)\n", maxPaths)
+			}
 			if s.Multi > 0 {
 				p("fanout = %q   # calls overlapped in %d of the %d requests that made several\n", fanout(s.Parallel), s.Overlap, s.Multi)
 			}
