@@ -14,10 +14,13 @@ import (
 // the replica-hours its services held, the requests they received and the
 // retries their callers sent:
 //
-//	"cost": {"total": x,          replicas + requests + retries
+//	"cost": {"total": x,          replicas + requests + retries + fallbacks
 //	         "replicas": x,       replica-hours x price per service
 //	         "requests": x,       requests received x price per service
 //	         "retries": x,        retries and hedges sent x cost.retry
+//	         "fallbacks": x,      fallback answers given (calls counted
+//	                              under fallback, by clients and edges
+//	                              alike) x cost.fallback
 //	         "per_success": x,    total / calls that succeeded (null if none)
 //	         "wasted_share": x,   share of total spent on worker time whose
 //	                              answers nobody used (wasted_work)
@@ -29,7 +32,7 @@ import (
 // The shares are null when the total is 0.
 
 // costKeys are the cost block's numbers, in order.
-var costKeys = []string{"total", "replicas", "requests", "retries", "per_success", "wasted_share", "retry_share"}
+var costKeys = []string{"total", "replicas", "requests", "retries", "fallbacks", "per_success", "wasted_share", "retry_share"}
 
 // addCost adds the cost block to one run's summary when cfg prices it.
 func addCost(sum *jv, cfg *config.Config, res *results.Results) {
@@ -58,8 +61,9 @@ func addCost(sum *jv, cfg *config.Config, res *results.Results) {
 			wasted += rh / 3600 / float64(sc.Workers) * ss.WastedWork
 		}
 	}
-	var retries, retryDue float64
-	caller := func(to string, calls, attempts results.Count) {
+	var retries, retryDue, fallbacks float64
+	caller := func(to string, calls, attempts results.Count, failed map[string]results.Count) {
+		fallbacks += float64(failed[strategies.ReasonFallback.String()]) * k.Fallback
 		n := float64(attempts) - float64(calls)
 		if n <= 0 {
 			return
@@ -69,14 +73,14 @@ func addCost(sum *jv, cfg *config.Config, res *results.Results) {
 	}
 	for _, name := range sortedOf(s.Clients) {
 		c := s.Clients[name]
-		caller(clientTarget(cfg, name), c.Calls, c.Attempts)
+		caller(clientTarget(cfg, name), c.Calls, c.Attempts, c.Failed)
 	}
 	for _, name := range sortedOf(s.Edges) {
 		e := s.Edges[name]
 		_, to, _ := strings.Cut(name, "->")
-		caller(to, e.Calls, e.Attempts)
+		caller(to, e.Calls, e.Attempts, e.Failed)
 	}
-	total := replicas + requests + retries
+	total := replicas + requests + retries + fallbacks
 	share := func(x float64) float64 {
 		if total == 0 {
 			return math.NaN()
@@ -88,7 +92,7 @@ func addCost(sum *jv, cfg *config.Config, res *results.Results) {
 		perSuccess = total / float64(s.Succeeded)
 	}
 	t := tree{jObject()}
-	for i, x := range []float64{total, replicas, requests, retries, perSuccess, share(wasted), share(retryDue)} {
+	for i, x := range []float64{total, replicas, requests, retries, fallbacks, perSuccess, share(wasted), share(retryDue)} {
 		t.num(costKeys[i], x)
 	}
 	sum.set("cost", t.o)

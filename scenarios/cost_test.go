@@ -97,3 +97,47 @@ func TestCostNulls(t *testing.T) {
 		}
 	}
 }
+
+// TestCostFallback: each fallback answer costs cost.fallback, and a
+// fallback's secondary pays for the requests it receives like any
+// service: the calls that fail both attempts fall back to stale, one
+// request there each.
+func TestCostFallback(t *testing.T) {
+	src := strings.Replace(costScenario, "retry = 0.002\n", "retry = 0.002\nfallback = 0.005\n", 1)
+	src = strings.Replace(src, `retry = { attempts = 2, backoff = "none" }`, `retry = { attempts = 2, backoff = "none" }
+fallback = { call = "stale" }
+
+[[services]]
+name = "stale"
+service_time = "1ms"`, 1)
+	s := mustLoad(t, "costfb.toml", src)
+	res, err := Run(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &res.Rows[0]
+	num := func(m string) float64 {
+		t.Helper()
+		v, ok := r.Number(m)
+		if !ok {
+			t.Fatalf("%s is null", m)
+		}
+		return v
+	}
+	fb := num("failed.fallback")
+	if fb < 100 || num("services.stale.arrived") != fb {
+		t.Fatalf("%v fallbacks, stale received %v: want about 250, one request each", fb, num("services.stale.arrived"))
+	}
+	near := func(m string, want float64) {
+		t.Helper()
+		if got := num(m); math.Abs(got-want) > 1e-9*math.Max(1, want) {
+			t.Errorf("%s = %v, want %v", m, got, want)
+		}
+	}
+	requests := 0.001 * (num("services.api.arrived") + fb)
+	retries := 0.002 * (num("attempts") - num("calls"))
+	replicas := (2 + 1) * 0.36 * 100 / 3600
+	near("cost.fallbacks", 0.005*fb)
+	near("cost.requests", requests)
+	near("cost.total", replicas+requests+retries+0.005*fb)
+}

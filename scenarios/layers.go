@@ -71,7 +71,7 @@ func (r *Result) layerTables() []layerTable {
 		}))
 	}
 	if r.priced() {
-		cols := []string{"total", "per_success", "replicas", "requests", "retries", "wasted_share", "retry_share"} // costKeys, per_success second
+		cols := []string{"total", "per_success", "replicas", "requests", "retries", "fallbacks", "wasted_share", "retry_share"} // costKeys, per_success second
 		t := r.layerTable("cost at the scenario's prices (total, per successful call, its parts, and the shares spent on wasted work and on retries)", cols, func(row *Row, c string) string {
 			v, ok := row.Number("cost." + c)
 			switch {

@@ -329,7 +329,7 @@ func (p *plan) run(i int, opts *Options) *runRecord {
 	rec := &runRecord{I: i, Stopped: stopped, Summary: summaryTree(&res.Summary), Traces: res.Traces,
 		Run: runInfo{Seed: res.Seed, DurationS: res.DurationS, IntervalS: res.IntervalS, EndS: res.EndS}}
 	addDerived(rec.Summary, res)
-	addCost(rec.Summary, &cfg, res)
+	addCost(rec.Summary, ss.Config(), res) // the world's config: its defaults applied (replicas, workers)
 	if p.series {
 		rec.T = res.Series.T
 		for _, c := range res.Series.Columns() {

@@ -15,6 +15,11 @@ type CostConfig struct {
 	// Retry is the surcharge on each retry or hedge a caller sends, on top
 	// of the request it makes, >= 0.
 	Retry float64 `toml:"retry"`
+	// Fallback is the price of each fallback answer a caller gives (a
+	// call counted under the reason fallback, at any tier: the degraded
+	// answer's own cost, on top of the requests a fallback's secondary
+	// receives), >= 0.
+	Fallback float64 `toml:"fallback"`
 }
 
 // ServiceCost overrides the scenario's prices for one service; nil keeps
@@ -45,6 +50,7 @@ func (v *validator) cost(c *Config) {
 		v.finiteNonNeg("cost.replica_hour", k.ReplicaHour)
 		v.finiteNonNeg("cost.request", k.Request)
 		v.finiteNonNeg("cost.retry", k.Retry)
+		v.finiteNonNeg("cost.fallback", k.Fallback)
 	}
 	for i := range c.Services {
 		s := &c.Services[i]
