@@ -161,6 +161,17 @@ func TestFitEdgeProbability(t *testing.T) {
 	if !strings.Contains(string(src), want) {
 		t.Fatalf("fitted scenario lacks %q:\n%s", want, src)
 	}
+	row := runFitted(t, file, src)
+	edge, _ := row.Number("edges.frontend->db.calls")
+	served, _ := row.Number("services.frontend.served")
+	if served == 0 || math.Abs(edge/served-m.Edges[0].P) > 0.02 {
+		t.Errorf("simulated: %v db calls for %v frontend requests, want a share of %.3f", edge, served, m.Edges[0].P)
+	}
+}
+
+// runFitted runs the base of a fitted scenario loaded from file.
+func runFitted(t *testing.T, file string, src []byte) *scenarios.Row {
+	t.Helper()
 	s, err := scenarios.LoadFile(file, src, scenarios.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -169,12 +180,7 @@ func TestFitEdgeProbability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := &res.Rows[0]
-	edge, _ := row.Number("edges.frontend->db.calls")
-	served, _ := row.Number("services.frontend.served")
-	if served == 0 || math.Abs(edge/served-m.Edges[0].P) > 0.02 {
-		t.Errorf("simulated: %v db calls for %v frontend requests, want a share of %.3f", edge, served, m.Edges[0].P)
-	}
+	return &res.Rows[0]
 }
 
 // loadFitted writes the fitted scenario and its data files to a new
@@ -494,19 +500,11 @@ func TestFitPaths(t *testing.T) {
 		if len(fe.Paths) != 2 {
 			t.Fatalf("together=%v: frontend paths %+v, want 2 sets", together, fe.Paths)
 		}
-		_, src, _ := loadFitted(t, m, "paths")
+		file, src, _ := loadFitted(t, m, "paths")
 		if !strings.Contains(string(src), "paths = [") || strings.Contains(string(src), "probability =") {
 			t.Fatalf("together=%v: want paths and no edge probability:\n%s", together, src)
 		}
-		s, err := scenarios.Load("paths.toml", src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := scenarios.Run(s, scenarios.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		row := &res.Rows[0]
+		row := runFitted(t, file, src)
 		db, _ := row.Number("edges.frontend->db.calls")
 		kv, _ := row.Number("edges.frontend->kv.calls")
 		served, _ := row.Number("services.frontend.served")
