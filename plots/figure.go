@@ -40,10 +40,16 @@ type Figure struct {
 	// titleColors, parallel to Panels, colours panel titles (a variant's
 	// cell in small multiples); nil or a nil cell means the text colour.
 	titleColors [][]color.Color
-	// endLabels, for a one-panel figure of few lines, name the lines at
-	// their ends, right of the panel, in place of a legend.
+	// endLabels name the lines of the top-left panel at their ends, right
+	// of it, and inLabels beside points on them inside it, in place of
+	// the legend where they fit (see endlabels.go); lines are what the
+	// inLabels must not cross.
 	endLabels []endLabel
-	drawn     layout // what the last Draw laid out, for tests
+	inLabels  []inLabel
+	lines     []polyline
+	// labelled is whether this Draw uses the direct labels.
+	labelled bool
+	drawn    layout // what the last Draw laid out, for tests
 }
 
 // layout is where the last Draw put things: the canvas, the shared
@@ -54,6 +60,11 @@ type layout struct {
 	legendH vg.Length
 	data    []vg.Rectangle // data areas, parallel to plots
 	plots   []*plot.Plot
+	// labels are the direct labels' boxes, each to stay inside the box
+	// of labelArea at its index; labelsFit says whether all fitted.
+	labels    []vg.Rectangle
+	labelArea []vg.Rectangle
+	labelsFit bool
 }
 
 // newFigure returns a figure with rows x cols empty panels and a theme
@@ -105,6 +116,18 @@ func (k panelKey) empty() bool { return k.heading == "" && len(k.entries) == 0 }
 
 // Draw draws the figure on c, laid out for c's size.
 func (f *Figure) Draw(c draw.Canvas) {
+	f.labelled = false
+	if len(f.endLabels) > 0 || len(f.inLabels) > 0 {
+		// Lay the figure out with its direct labels on a canvas that
+		// draws nothing: where they all fit, they stand for the legend.
+		f.labelled = true
+		f.draw(draw.Canvas{Canvas: nullCanvas{}, Rectangle: c.Rectangle})
+		f.labelled = f.drawn.labelsFit
+	}
+	f.draw(c)
+}
+
+func (f *Figure) draw(c draw.Canvas) {
 	size := c.Size()
 	th := themeFor(size.X, size.Y)
 	if f.th == nil {
@@ -130,13 +153,13 @@ func (f *Figure) Draw(c draw.Canvas) {
 		st.YAlign = draw.YTop
 		area.FillText(st, vg.Point{X: area.Min.X, Y: top}, f.Subtitle)
 		top -= st.Height(f.Subtitle) + th.pad*0.5
-		if len(f.legend) == 0 {
+		if len(f.legend) == 0 || f.labelled {
 			top -= th.pad * 0.6
 		}
 	}
 	// Shared legend, wrapped over as many rows as it needs.
 	f.drawn = layout{canvas: c.Rectangle, base: th.base}
-	if len(f.legend) > 0 {
+	if len(f.legend) > 0 && !f.labelled {
 		top -= th.pad * 0.4
 		t0 := top
 		top = drawLegendRows(area, th, f.legend, top)
@@ -158,13 +181,15 @@ func (f *Figure) Draw(c draw.Canvas) {
 			keyW = max(keyW, keyWidth(th, k))
 		}
 	}
-	right := area.Max.X
+	// 10% slack: an SVG viewer without Liberation Sans or Arial sets
+	// the keys and labels in a wider face.
+	var endW vg.Length
+	if f.labelled {
+		endW = endLabelsWidth(th, f.endLabels) * 1.1
+	}
+	right := area.Max.X - endW
 	if keyW > 0 {
-		// 10% slack: an SVG viewer without Liberation Sans or Arial sets
-		// the keys in a wider face.
 		right -= keyW*1.1 + th.base
-	} else if w := endLabelsWidth(th, f.endLabels); w > 0 {
-		right -= w * 1.1
 	}
 	if f.strip != nil {
 		top -= th.base * vg.Length(f.stripRows) * 1.25
@@ -180,6 +205,16 @@ func (f *Figure) Draw(c draw.Canvas) {
 		for j, p := range row {
 			if p != nil {
 				th.apply(p)
+				// Fitted below: start from no limit, so that each Draw
+				// lays out as the first did, whatever drew before it.
+				if lt, ok := p.Y.Tick.Marker.(labelTicks); ok {
+					lt.fit = 0
+					p.Y.Tick.Marker = lt
+				}
+				if tt, ok := p.X.Tick.Marker.(timeTicks); ok {
+					tt.fit = 0
+					p.X.Tick.Marker = tt
+				}
 				if i < len(f.titleColors) && j < len(f.titleColors[i]) && f.titleColors[i][j] != nil {
 					p.Title.TextStyle = th.style(0.85, true)
 					p.Title.TextStyle.XAlign = draw.XCenter
@@ -232,13 +267,32 @@ func (f *Figure) Draw(c draw.Canvas) {
 				if q := at(f.Panels, i+1, j); q != nil {
 					room = data.Max.Y - q.DataCanvas(canvases[i+1][j]).Max.Y - th.base*0.3
 				}
-				drawKey(c, th, f.keys[i][j], vg.Point{X: right + th.base, Y: data.Max.Y}, room)
+				drawKey(c, th, f.keys[i][j], vg.Point{X: right + endW + th.base, Y: data.Max.Y}, room)
 			}
 		}
 	}
-	if len(f.endLabels) > 0 && keyW == 0 && f.Panels[0][0] != nil {
+	if f.labelled && f.Panels[0][0] != nil {
 		p := f.Panels[0][0]
-		drawEndLabels(c, th, p, p.DataCanvas(canvases[0][0]), f.endLabels)
+		data := p.DataCanvas(canvases[0][0])
+		fit := true
+		if len(f.endLabels) > 0 {
+			boxes, ok := drawEndLabels(c, th, p, data, f.endLabels)
+			col := vg.Rectangle{Min: vg.Point{X: data.Max.X, Y: data.Min.Y}, Max: vg.Point{X: right + endW, Y: data.Max.Y}}
+			fit = ok && endW <= (area.Max.X-area.Min.X)/4
+			for _, b := range boxes {
+				f.drawn.labels = append(f.drawn.labels, b)
+				f.drawn.labelArea = append(f.drawn.labelArea, col)
+			}
+		}
+		if len(f.inLabels) > 0 {
+			boxes, ok := drawInLabels(c, th, p, data, f.inLabels, f.lines)
+			fit = fit && ok
+			for _, b := range boxes {
+				f.drawn.labels = append(f.drawn.labels, b)
+				f.drawn.labelArea = append(f.drawn.labelArea, data.Rectangle)
+			}
+		}
+		f.drawn.labelsFit = fit
 	}
 	if f.strip != nil && f.Panels[0][0] != nil {
 		p := f.Panels[0][0]

@@ -89,7 +89,7 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 	p.Y.Min, p.Y.Max = 0, 1
 	p.Add(&grid{x: true, y: true, th: th})
 	empty := true
-	exact, steps := 0, 0
+	exact, steps, curves := 0, 0, 0
 	for i, r := range runs {
 		sum := r.Results.Summary
 		calls, succeeded, l := sum.Calls, sum.Succeeded, sum.Latency
@@ -124,6 +124,12 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		p.Add(&xyLine{xs: sx, ys: sy, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
 		p.Add(&marks{xs: xs, ys: qs, color: VariantColor(slotOf(runs, i)), shape: variantShape(slotOf(runs, i)), th: th})
 		f.legend = append(f.legend, legendEntry{label: r.Name + share, color: VariantColor(slotOf(runs, i)), width: 1.3, kind: markSwatch, shape: variantShape(slotOf(runs, i))})
+		f.lines = append(f.lines, polyline{xs: sx, ys: sy})
+		// Named beside a marker of its tail where the name fits: p99,
+		// p90, p99.9, then p50.
+		f.inLabels = append(f.inLabels, inLabel{label: r.Name + share, color: VariantColor(slotOf(runs, i)),
+			at: [][2]float64{{xs[2], qs[2]}, {xs[1], qs[1]}, {xs[3], qs[3]}, {xs[0], qs[0]}}, marked: true})
+		curves++
 	}
 	switch {
 	case steps == 0:
@@ -138,6 +144,14 @@ func LatencyCDF(runs []Run, o LatencyOptions) (*Figure, error) {
 		p.X.Min = math.Min(p.X.Min, o.SLO)
 		p.X.Max = math.Max(p.X.Max, o.SLO)
 		f.legend = append(f.legend, legendEntry{label: "SLO " + HumanSeconds(o.SLO), color: textColor, dash: dashDot})
+	}
+	if curves != len(runs) || curves > maxEndLabels {
+		// A variant with no curve to name, or too many: the legend.
+		f.inLabels, f.lines = nil, nil
+	} else if o.SLO > 0 {
+		f.lines = append(f.lines, polyline{xs: []float64{o.SLO, o.SLO}, ys: []float64{0, 1}})
+		f.inLabels = append(f.inLabels, inLabel{label: "SLO " + HumanSeconds(o.SLO), color: textColor,
+			at: [][2]float64{{o.SLO, 0.5}, {o.SLO, 0.9}, {o.SLO, 0.2}, {o.SLO, 0.99}}})
 	}
 	if empty && o.SLO <= 0 {
 		p.X.Min, p.X.Max = 0.001, 1

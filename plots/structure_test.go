@@ -13,7 +13,8 @@ import (
 // layoutProblems draws f on a canvas of size s and returns what a reader
 // would trip over: a panel too short to read (under three lines of body
 // text), a legend taking more than a quarter of the figure, labelled
-// ticks whose labels overlap.
+// ticks whose labels overlap, direct labels that overlap or leave their
+// place.
 func layoutProblems(f *Figure, s Size) []string {
 	c := vgimg.NewWith(vgimg.UseWH(s.W, s.H), vgimg.UseDPI(s.dpi()))
 	f.Draw(draw.New(c))
@@ -25,6 +26,21 @@ func layoutProblems(f *Figure, s Size) []string {
 	}
 	if len(l.plots) == 0 {
 		out = append(out, "no panel drawn")
+	}
+	// Direct labels: inside their areas (the panel, or the column right
+	// of it), clear of each other, and in place of the legend.
+	for k, b := range l.labels {
+		if a := l.labelArea[k]; b.Min.X < a.Min.X-0.01 || b.Max.X > a.Max.X+0.01 || b.Min.Y < a.Min.Y-0.01 || b.Max.Y > a.Max.Y+0.01 {
+			out = append(out, fmt.Sprintf("direct label %d at %v leaves its area %v", k, b, a))
+		}
+		for j := range k {
+			if overlaps(b, l.labels[j]) {
+				out = append(out, fmt.Sprintf("direct labels %d and %d overlap (%v, %v)", j, k, l.labels[j], b))
+			}
+		}
+	}
+	if f.labelled && (!l.labelsFit || l.legendH > 0) {
+		out = append(out, fmt.Sprintf("direct labels drawn that do not fit (%v) or beside a legend (%.0f pt)", l.labelsFit, l.legendH))
 	}
 	for k, p := range l.plots {
 		r := l.data[k]

@@ -198,11 +198,11 @@ func Sweep(d SweepData) (*Figure, error) {
 		f.legend = append(f.legend, legendEntry{label: d.Diagonal, color: offeredGrey, dash: dashed})
 	}
 	if len(d.Series) <= maxEndLabels && d.Diagonal == "" {
-		// Few lines: name each where it ends, instead of a legend.
+		// Few lines: name each where it ends, instead of the legend,
+		// where the names fit.
 		for i, l := range lines {
 			f.endLabels = append(f.endLabels, endLabel{label: d.Series[i].Name, color: VariantColor(slot(i)), y: lastFinite(l.ys)})
 		}
-		f.legend = nil
 	}
 	if d.LogY {
 		wholeDecades(&p.Y)

@@ -243,6 +243,11 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 			load.Add(&eventMarks{xs: opened, row: i, color: VariantColor(slotOf(runs, i)), th: th})
 		}
 		f.legend = append(f.legend, legendEntry{label: r.Name + verdictNote(r.Results) + breakerNote(n), color: VariantColor(slotOf(runs, i)), width: 1.6})
+		if len(runs) <= maxEndLabels {
+			// Where they fit, the legend's words name each goodput line
+			// where it ends instead.
+			f.endLabels = append(f.endLabels, endLabel{label: f.legend[i].label, color: VariantColor(slotOf(runs, i)), y: endValue(calls[i].Goodput)})
+		}
 	}
 	marks := append(slices.Clone(o.Marks), triggerMarks(runs)...)
 	addMarkLines(f.Panels, marks, th)
@@ -257,6 +262,22 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		}
 	}
 	return f, nil
+}
+
+// endValue is where a noisy line ends: the median of its last five
+// values that are numbers (NaN if none).
+func endValue(ys []float64) float64 {
+	var tail []float64
+	for i := len(ys) - 1; i >= 0 && len(tail) < 5; i-- {
+		if !math.IsNaN(ys[i]) && !math.IsInf(ys[i], 0) {
+			tail = append(tail, ys[i])
+		}
+	}
+	if len(tail) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(tail)
+	return tail[len(tail)/2]
 }
 
 // wholeDecades widens a log axis to whole decades, so that labelled
