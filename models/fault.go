@@ -68,7 +68,7 @@ func toggleService(f *fault, on bool) {
 // links (transit reads them).
 func toggleLinks(f *fault, on bool) {
 	for _, l := range f.links {
-		l.faults = toggled(l.faults, f, on)
+		l.setFaults(toggled(l.faults, f, on))
 	}
 }
 

@@ -26,6 +26,10 @@ type link struct {
 	latency sim.Dist // nil when zero
 	loss    float64
 	faults  []*fault // active network faults on this link
+	// drawn: the link has something to draw (a latency, a loss or an
+	// active fault); kept by newLink and setFaults, so that transit's
+	// test of the common case is one load
+	drawn bool
 }
 
 func newLink(l config.LinkConfig) link {
@@ -33,7 +37,14 @@ func newLink(l config.LinkConfig) link {
 	if lk.latency != nil && lk.latency.Mean() == 0 && lk.latency.Variance() == 0 {
 		lk.latency = nil
 	}
+	lk.setFaults(nil)
 	return lk
+}
+
+// setFaults sets the link's active network faults.
+func (l *link) setFaults(fs []*fault) {
+	l.faults = fs
+	l.drawn = l.latency != nil || l.loss != 0 || len(l.faults) != 0
 }
 
 // transit draws the fate of one message on l: its delay, or its loss.
@@ -41,7 +52,7 @@ func newLink(l config.LinkConfig) link {
 // the direction, derived only when the link has something to draw (a link
 // with no latency, loss or fault is crossed inline, and transit inlines).
 func (l *link) transit(w *World, seed, purpose uint64) (time.Duration, bool) {
-	if l.latency == nil && l.loss == 0 && len(l.faults) == 0 {
+	if !l.drawn {
 		return 0, false
 	}
 	return l.draw(w, seed, purpose)
@@ -231,13 +242,18 @@ func (w *World) newAttempt() *attempt {
 // release drops one holder of a; the last one recycles it.
 func (a *attempt) release(w *World) {
 	a.holders--
-	if a.holders > 0 {
-		return
+	if a.holders <= 0 {
+		a.recycle(w) // out of line, so that release inlines
 	}
+}
+
+// recycle returns a, whose last holder let go, to the pool.
+func (a *attempt) recycle(w *World) {
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepReleased, strategies.ReasonOK)
 	}
-	*a = attempt{slot: -1}
+	*a = attempt{}
+	a.slot = -1
 	w.attempts = append(w.attempts, a)
 	w.inFlight--
 }
@@ -376,6 +392,15 @@ func (a *attempt) discard(w *World) {
 
 // letGo ends the caller's hold on a.
 func (c *call) letGo(w *World, a *attempt) {
+	if last := len(c.live) - 1; last >= 0 && c.live[last] == a {
+		// the common case (the only attempt, or the latest): the
+		// loop below would find it last and swap it with itself
+		c.live[last] = nil
+		c.live = c.live[:last]
+		a.c = nil
+		a.release(w)
+		return
+	}
 	for i, x := range c.live {
 		if x == a {
 			last := len(c.live) - 1

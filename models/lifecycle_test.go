@@ -698,3 +698,41 @@ func TestSetClientUsers(t *testing.T) {
 	wantEq(t, "offered at 15s", o[15], 10.0)
 	wantEq(t, "offered at 25s", o[25], 1.0)
 }
+
+// TestStalledClockStops: a closed client with no think time against a
+// service in an outage (it answers at once) never lets the clock move
+// past the outage's start; the run stops with the events-at-one-instant
+// limit there, after the first event at that instant and the limit's
+// number more, whether it runs in one go or in slices of any budget.
+func TestStalledClockStops(t *testing.T) {
+	cfg := oneService(0, "1ms", 3*time.Second)
+	cfg.Clients[0].Model = config.Closed
+	cfg.Clients[0].Users = 1
+	at := 1500 * time.Millisecond
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultOutage, Target: "api", At: at, For: time.Second}}
+	var events uint64
+	for _, budget := range []uint64{1 << 62, 999} {
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !w.Advance(w.End(), budget) {
+		}
+		var le *LimitError
+		if !errors.As(w.Err(), &le) || le.Limit != "events at one instant" || le.At != sim.Time(at) {
+			t.Fatalf("budget %d: err = %v, want the events-at-one-instant limit at %v", budget, w.Err(), at)
+		}
+		if events == 0 {
+			events = w.Events()
+		}
+		if w.Events() != events {
+			t.Errorf("budget %d: %d events fired, %d in one go", budget, w.Events(), events)
+		}
+	}
+	// 1,500 calls before the outage, an issue and a work done each
+	// (the events at 1.5s among them), then the limit's worth at 1.5s:
+	// the count World.Advance gave before its inner loop, pinned
+	if want := uint64(2*1500) + maxEventsAtOneInstant; events != want {
+		t.Errorf("%d events fired, want %d", events, want)
+	}
+}

@@ -552,10 +552,11 @@ func (s *service) finish(a *attempt, r Reason) {
 
 // dispatch starts waiting requests on r's free workers.
 func (s *service) dispatch(r *replica) {
-	for !s.paused && !r.down && r.busy < s.active && r.rq.n > 0 {
+	// (the emptiness of the queue first: it is what usually ends a loop)
+	for r.rq.n > 0 && !s.paused && !r.down && r.busy < s.active {
 		s.startReject(r, r.rq.popFront())
 	}
-	for !s.paused && !r.down && r.busy < s.active && r.q.n > 0 {
+	for r.q.n > 0 && !s.paused && !r.down && r.busy < s.active {
 		if a := s.next(r); a != nil {
 			s.start(r, a)
 		}

@@ -283,14 +283,36 @@ func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
 		} else {
 			w.sameAt, w.sameCount = next, 0
 		}
-		s.Step()
+		// lim is the last instant an event may fire at before this loop
+		// must look again: before the next interval boundary (which
+		// closes first), within until, before the end of the run.
+		lim := until
+		if last {
+			lim = w.end - 1
+		}
+		if w.ivStart < w.end && w.boundary <= lim {
+			lim = w.boundary - 1
+		}
+		s.StepUntil(lim) // fires next: it is live and next <= lim
 		w.events++
 		if w.err != nil || (w.maxEvents > 0 && w.events >= w.maxEvents) {
-			if w.err == nil {
-				w.err = &LimitError{Limit: "limits.max_events", Value: w.maxEvents, At: s.Now()}
+			return w.limitHit()
+		}
+		// The events after it, up to lim, fire here with the same
+		// bookkeeping done after each one (the stall count is the same
+		// once the event is in; an event that could take it past the
+		// limit is left to the checks above, which stop before firing).
+		for maxEvents > 0 && w.sameCount < maxEventsAtOneInstant && s.StepUntil(lim) {
+			maxEvents--
+			if t := s.Now(); t == w.sameAt {
+				w.sameCount++
+			} else {
+				w.sameAt, w.sameCount = t, 0
 			}
-			w.stop(w.err)
-			return true
+			w.events++
+			if w.err != nil || (w.maxEvents > 0 && w.events >= w.maxEvents) {
+				return w.limitHit()
+			}
 		}
 	}
 	if last {
@@ -302,6 +324,16 @@ func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
 		s.RunFor(until, 0)
 	}
 	return false
+}
+
+// limitHit stops the run for w.err, or for limits.max_events when no
+// error is set, and reports that the run is over.
+func (w *World) limitHit() bool {
+	if w.err == nil {
+		w.err = &LimitError{Limit: "limits.max_events", Value: w.maxEvents, At: w.s.Now()}
+	}
+	w.stop(w.err)
+	return true
 }
 
 // roll closes the current interval at w.boundary.

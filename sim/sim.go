@@ -114,15 +114,18 @@ type Timer struct {
 // Stop cancels the event in O(1) amortised time. It reports whether the
 // call stopped the event, false if it had already fired or been stopped.
 func (t Timer) Stop() bool {
-	s := t.s
-	if s == nil {
+	if t.s == nil {
+		return false // the zero Timer: checked inline, stop is out of line
+	}
+	return t.s.stop(t.seq, t.slot)
+}
+
+// stop is Stop's work on a timer that was set.
+func (s *Sim) stop(seq uint64, i uint32) bool {
+	if s.slots[i].seq != seq {
 		return false
 	}
-	sl := &s.slots[t.slot]
-	if sl.seq != t.seq {
-		return false
-	}
-	s.release(t.slot)
+	s.release(i)
 	s.stale++
 	if s.stale > compactMin && s.stale > len(s.heap)/2 {
 		s.compact()
@@ -239,6 +242,14 @@ func (s *Sim) NextAt() Time {
 // Step fires the next pending event, advancing the clock to its time. It
 // reports false, leaving the clock alone, when nothing is pending.
 func (s *Sim) Step() bool { return s.stepUntil(Never) }
+
+// StepUntil fires the next pending event if it is due at or before t,
+// advancing the clock to its time, and reports whether it fired one; it
+// leaves the clock alone otherwise. It is Step with a horizon: a driver
+// that must stop at an instant of its own (the end of an interval, say)
+// calls it in a loop, one check of the heap's head per event, instead of
+// NextAt then Step.
+func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
 
 // stepUntil fires the next pending event if it is due at or before t, and
 // reports whether it fired one. Stopped entries met on the way are dropped.

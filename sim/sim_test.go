@@ -777,3 +777,34 @@ func TestTimeHelpers(t *testing.T) {
 		t.Fatal("new Sim: wrong seed, time, or not empty")
 	}
 }
+
+// TestStepUntil: StepUntil fires only an event due at or before its
+// horizon, one per call, skipping stopped ones, and leaves the clock
+// alone when none is due.
+func TestStepUntil(t *testing.T) {
+	s := New(1)
+	var got []Time
+	h := func(any) { got = append(got, s.Now()) }
+	s.Schedule(time.Second, h, nil)
+	s.Schedule(2*time.Second, h, nil).Stop()
+	s.Schedule(3*time.Second, h, nil)
+	steps := []struct {
+		horizon Time
+		fired   bool
+		now     Time
+	}{
+		{Time(time.Second - 1), false, 0},
+		{Time(time.Second), true, Time(time.Second)},
+		{Time(2 * time.Second), false, Time(time.Second)}, // the stopped one is not an event
+		{Never, true, Time(3 * time.Second)},
+		{Never, false, Time(3 * time.Second)},
+	}
+	for i, st := range steps {
+		if fired := s.StepUntil(st.horizon); fired != st.fired || s.Now() != st.now {
+			t.Fatalf("step %d: StepUntil(%v) = %v, now %v; want %v, %v", i, st.horizon, fired, s.Now(), st.fired, st.now)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("fired at %v, want 1s and 3s", got)
+	}
+}
