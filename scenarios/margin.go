@@ -25,8 +25,10 @@ type MarginOptions struct {
 	Durations []string
 	// Variant is the variant searched; empty means the base.
 	Variant string
-	// Set are further overrides, as Options.Set.
-	Set []string
+	// Set are further overrides, as Options.Set; Seed, if not nil,
+	// replaces the scenario's, as Options.Seed.
+	Set  []string
+	Seed *uint64
 	// Replications is the runs per probe (nil means
 	// DefaultMarginReplications; an explicit value, 0 included, is used
 	// as given and checked); a size is recovered from when a majority of
@@ -160,7 +162,7 @@ func (o *marginSearch) searchOne(s *Scenario, variant, dur string, prev *results
 		if dur != "" {
 			set = append(set, o.Duration+"="+strconv.Quote(dur))
 		}
-		res, err := Run(s, Options{Set: set, Variants: []string{variant}, Replications: reps, Parallel: o.Parallel, Now: o.Now})
+		res, err := Run(s, Options{Set: set, Seed: o.Seed, Variants: []string{variant}, Replications: reps, Parallel: o.Parallel, Now: o.Now})
 		if err != nil {
 			return false, 0, err
 		}

@@ -24,6 +24,7 @@ import (
 //	   "recovery": {...}, "services": {...}, ..., "faults": [...],
 //	   "ci95": {...}, "per_replication": {...}, "vs_base": {...}}],
 //	 "figures": [{"kind": ..., ...}],                 (declared, all variants run)
+//	 "margins": [{"variant": ..., "points": [...]}],  (searched: the [margin] table)
 //	 "claims": [...], "stopped": [...]}                (when there are any)
 //
 // With replications every number is the mean, and "ci95" holds the 95%
@@ -113,6 +114,9 @@ func (r *Result) tree() *jv {
 			fs.vals = append(fs.vals, figureJV(&f))
 		}
 		o.set("figures", fs)
+	}
+	if len(r.Margins) > 0 {
+		o.set("margins", r.marginsJV())
 	}
 	if len(r.Claims) > 0 {
 		cs := &jv{kind: jArr}
@@ -265,6 +269,7 @@ func (r *Result) WriteTable(w io.Writer, opts TableOptions) error {
 	}
 	r.writeLayerTables(bw, opts.Color, opts.Width)
 	r.writeSLOTable(bw, opts.Color, opts.Width)
+	r.writeMarginTable(bw, opts.Width)
 	for _, s := range r.Stopped {
 		fmt.Fprintf(bw, "\nstopped: %s", s)
 	}
@@ -424,6 +429,7 @@ func (r *Result) WriteReport(w io.Writer) error {
 	}
 	r.writeLayerReport(bw)
 	r.writeSLOReport(bw)
+	r.writeMarginReport(bw)
 	bw.WriteString("\n## Variants\n\n")
 	for _, v := range r.Variants {
 		about := strings.Join(strings.Fields(v.About), " ")

@@ -40,6 +40,9 @@ type Result struct {
 	// Figures are the figures the scenario declares, carried in the JSON
 	// summary so that `stampede plot` of a saved summary draws them.
 	Figures []Figure
+	// Margins are the margins the scenario's [margin] table declares, one
+	// per variant searched, when Options.Margin asked for them.
+	Margins []*results.Margin
 }
 
 // VariantInfo names a variant and says what it changes.

@@ -56,6 +56,11 @@ type Options struct {
 	// Force runs the batch even if --set makes a run's estimated work
 	// exceed MaxWork (see LoadOptions.Force for the file itself).
 	Force bool
+	// Margin also searches the margin the scenario's [margin] table
+	// declares, for the variants it names that run, with Seed and Set,
+	// into Result.Margins, and checks the margin claims against it
+	// (without it they are left out). A sharded run never searches it.
+	Margin bool
 }
 
 // Shard is the I-th (1-based) of N slices of a batch's runs.
@@ -189,7 +194,7 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 		m.Figures = c.Figures
 	}
 	for _, ex := range c.Expect {
-		if !IsMarginMetric(ex.Metric) { // checked by CheckMargins
+		if !IsMarginMetric(ex.Metric) { // checked by searchMargins
 			m.Expect = append(m.Expect, metaExpectOf(ex))
 		}
 	}
@@ -433,7 +438,14 @@ func Run(s *Scenario, opts Options) (*Result, error) {
 	if err := p.execute(idxs, &opts, a.add); err != nil {
 		return nil, err
 	}
-	return a.result()
+	res, err := a.result()
+	if err != nil || !opts.Margin || s.Margin == nil {
+		return res, err
+	}
+	if err := res.searchMargins(s, opts); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // RunOne runs one world (no variants, sweep or replications) as a

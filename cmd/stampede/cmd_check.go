@@ -31,21 +31,13 @@ func (c *checkCmd) run(e *env) error {
 			continue
 		}
 		bar := newProgress(e, s.Name)
-		res, err := scenarios.Run(s, scenarios.Options{Parallel: c.Parallel, Now: time.Now, Progress: bar.update, Force: c.Force})
+		res, err := scenarios.Run(s, scenarios.Options{Parallel: c.Parallel, Now: time.Now, Progress: bar.update, Force: c.Force,
+			Margin: s.HasMarginClaims()})
 		bar.done()
 		if err != nil {
 			broken++
 			fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 			continue
-		}
-		if s.HasMarginClaims() {
-			_, claims, err := scenarios.CheckMargins(s, scenarios.MarginRun{Parallel: c.Parallel, Now: time.Now})
-			if err != nil {
-				broken++
-				fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
-				continue
-			}
-			res.Claims = append(res.Claims, claims...)
 		}
 		bad := res.Failed()
 		switch {

@@ -166,3 +166,50 @@ func TestMarginClaimsCLI(t *testing.T) {
 		t.Errorf("no boundary figure: %v", err)
 	}
 }
+
+// TestRunMargin: stampede run of a scenario with a [margin] table
+// searches it: the table under the results, "margins" in the JSON
+// summary (valid by the schema), a Margin section in report.md, and the
+// margin claims among the run's, a failing one exiting 1; --no-margin
+// leaves all of it out.
+func TestRunMargin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("searches a margin")
+	}
+	good, bad := marginClaimFile(t, "3"), marginClaimFile(t, "1.6")
+	code, out, errOut := stampede(t, "run", good)
+	if code != 0 || !strings.Contains(out, "margin: the largest faults.0.factor each variant recovered from") ||
+		!strings.Contains(out, "claims: 1 hold, 0 fail") {
+		t.Errorf("run: exit %d, %s\n%s", code, errOut, out)
+	}
+	if code, out, _ := stampede(t, "run", bad); code != 1 || !strings.Contains(out, "claims: 0 hold, 1 fail") {
+		t.Errorf("run of a failing margin claim: exit %d, want 1\n%s", code, out)
+	}
+	code, out, errOut = stampede(t, "run", good, "--json")
+	if code != 0 {
+		t.Fatalf("run --json: exit %d: %s", code, errOut)
+	}
+	doc, _ := validJSON(t, summarySchema(t), "run --json", out).(map[string]any)
+	ms, _ := doc["margins"].([]any)
+	if len(ms) != 1 {
+		t.Fatalf("run --json: margins %v, want one", doc["margins"])
+	}
+	m, _ := ms[0].(map[string]any)
+	if pts, _ := m["points"].([]any); m["variant"] != "base" || m["size_path"] != "faults.0.factor" || len(pts) != 1 {
+		t.Errorf("run --json: margin %v", m)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, _, errOut := stampede(t, "run", good, "--out", dir); code != 0 {
+		t.Fatalf("run --out: exit %d: %s", code, errOut)
+	}
+	if rep, err := os.ReadFile(filepath.Join(dir, "report.md")); err != nil || !strings.Contains(string(rep), "\n## Margin\n") ||
+		!strings.Contains(string(rep), "| base | 10s |") {
+		t.Errorf("report.md has no margin: %v\n%s", err, rep)
+	}
+	for _, args := range [][]string{{"run", bad, "--no-margin"}, {"run", bad, "--no-margin", "--json"}} {
+		code, out, errOut := stampede(t, args...)
+		if code != 0 || strings.Contains(out, "margin") {
+			t.Errorf("%v: exit %d, %s; want no margin and no margin claim\n%s", args, code, errOut, out)
+		}
+	}
+}

@@ -31,6 +31,7 @@ type runCmd struct {
 	Force        bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work (a fan-out bomb, a duration of weeks: minutes to hours per run)."`
 	Baseline     string   `help:"Compare the results with an earlier one (a summary.json or --out directory, as stampede diff does) and exit 1 on a regression beyond the noise and --band." placeholder:"FILE"`
 	Band         string   `default:"5%" help:"With --baseline: the smallest relative change flagged (5% or 0.05)." placeholder:"PCT"`
+	Margin       bool     `default:"true" negatable:"" help:"Search the margin the scenario's [margin] table declares, for the variants run, into the table, summary and report, and check the margin claims; --no-margin leaves it out (stampede margin searches it alone)."`
 	profileFlags `embed:""`
 	tableFlags   `embed:""`
 	Traces       string `help:"Record request traces (the scenario's [traces], or the 10 slowest and up to 100 failed calls) in the first replication of each variant and write them to FILE: in the Chrome trace event format (open it at ui.perfetto.dev or chrome://tracing), or as OTLP JSON (Jaeger, Tempo, an OpenTelemetry Collector) when FILE ends in .otlp.json or .jsonl, or with --traces-format otlp." placeholder:"FILE"`
@@ -233,7 +234,7 @@ func writePlots(dir string, s *scenarios.Scenario, res *scenarios.Result, declar
 func (c *runCmd) options(e *env) scenarios.Options {
 	return scenarios.Options{
 		Seed: c.Seed, Set: c.Set, Variants: c.Variant, Replications: c.Replications,
-		Parallel: c.Parallel, Now: time.Now, Traces: c.Traces != "", Force: c.Force,
+		Parallel: c.Parallel, Now: time.Now, Traces: c.Traces != "", Force: c.Force, Margin: c.Margin,
 	}
 }
 

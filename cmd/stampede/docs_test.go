@@ -236,6 +236,12 @@ func TestDocsInlineCommands(t *testing.T) {
 		for _, group := range n.AllFlags(false) {
 			for _, f := range group {
 				flags[n.Name] = append(flags[n.Name], "--"+f.Name)
+				if neg := f.Tag.Negatable; neg != "" { // negatable:"" is --no-NAME
+					if neg == "_" {
+						neg = "no-" + f.Name
+					}
+					flags[n.Name] = append(flags[n.Name], "--"+neg)
+				}
 				if f.Short != 0 {
 					flags[n.Name] = append(flags[n.Name], "-"+string(f.Short))
 				}
