@@ -24,8 +24,13 @@ type RareOptions struct {
 	// "attempts").
 	Importance string
 	// Levels are its thresholds, strictly increasing: the rare event is
-	// reaching the last one within the horizon.
+	// reaching the last one within the horizon. Without them, Target is
+	// the rare state and a pilot places the levels below it
+	// (placeLevels); give one or the other.
 	Levels []float64
+	Target *float64
+	// Pilot is the trajectories a level of that pilot (0: Effort).
+	Pilot int
 	// Horizon is the run's length; 0 keeps the scenario's duration.
 	Horizon time.Duration
 	// Effort is the trajectories started at each level in each
@@ -110,8 +115,14 @@ func EstimateRare(s *Scenario, o RareOptions) (*results.Rare, error) {
 		return nil, fmt.Errorf("rare: --importance %s: %w", o.Importance, err)
 	}
 	e := &rareRun{cfg: cfg, kind: kind, name: name, par: o.Parallel}
+	var pilot *results.RarePilot
+	if o.Target != nil {
+		if o.Levels, pilot, err = e.placeLevels(o); err != nil {
+			return nil, err
+		}
+	}
 	r := &results.Rare{Scenario: s.Name, Variant: variant, Importance: o.Importance, Levels: o.Levels,
-		HorizonS: cfg.Duration.Seconds(), Seed: cfg.Seed, Effort: o.Effort, Replications: o.Replications}
+		HorizonS: cfg.Duration.Seconds(), Seed: cfg.Seed, Effort: o.Effort, Replications: o.Replications, Pilot: pilot}
 	if err := e.split(r, o); err != nil {
 		return nil, err
 	}
@@ -155,8 +166,16 @@ func (o *RareOptions) check() (kind, name string, err error) {
 	switch {
 	case o.Importance == "":
 		return "", "", fmt.Errorf("rare: name the importance function, e.g. --importance queue:api (kinds: %s)", strings.Join(session.GaugeKinds, ", "))
-	case len(o.Levels) == 0:
-		return "", "", errors.New("rare: give the levels, e.g. --levels 10,20,30,40: the last is the rare state")
+	case len(o.Levels) == 0 && o.Target == nil:
+		return "", "", errors.New("rare: give the rare state with --target X (a pilot places the levels below it), or the levels with --levels 10,20,30,40 (the last is the rare state)")
+	case len(o.Levels) > 0 && o.Target != nil:
+		return "", "", errors.New("rare: give --target (levels placed by a pilot) or --levels (levels as given, the last the rare state), not both")
+	case o.Target != nil && (math.IsNaN(*o.Target) || math.IsInf(*o.Target, 0)):
+		return "", "", fmt.Errorf("rare: --target %g must be a finite number", *o.Target)
+	case o.Pilot != 0 && o.Target == nil:
+		return "", "", errors.New("rare: --pilot sizes the pilot that places the levels: give --target instead of --levels")
+	case o.Pilot < 0 || o.Pilot == 1 || o.Pilot > MaxRareEffort:
+		return "", "", fmt.Errorf("rare: --pilot %d must be in [2, %d] (0: --effort)", o.Pilot, MaxRareEffort)
 	case len(o.Levels) > MaxRareLevels:
 		return "", "", fmt.Errorf("rare: %d levels, at most %d", len(o.Levels), MaxRareLevels)
 	case o.Effort < 2 || o.Effort > MaxRareEffort:
@@ -189,6 +208,9 @@ type rareRun struct {
 	cfg        config.Config
 	kind, name string
 	par        int
+	// records keeps each trajectory's running maxima (outcome.records),
+	// for the pilot that places the levels.
+	records bool
 }
 
 // branchPoint is where a trajectory's ancestor reached a level: after
@@ -214,6 +236,18 @@ type outcome struct {
 	start   float64
 	events  uint64
 	err     error
+	// records are where the importance first exceeded every value it
+	// had had since the start, in order (with rareRun.records): the
+	// first event at which it reached any level L is that of the first
+	// record >= L.
+	records []record
+}
+
+// record is a new running maximum of the importance and the event count
+// at which it was reached.
+type record struct {
+	value  float64
+	events uint64
 }
 
 // run replays t and runs it until the importance reaches level or the
@@ -241,8 +275,14 @@ func (e *rareRun) run(t trajectory, level float64) outcome {
 	}
 	o := outcome{start: probe()}
 	o.highest = o.start
+	if e.records {
+		o.records = append(o.records, record{value: o.start, events: ss.Events()})
+	}
 	for {
 		v := probe()
+		if e.records && v > o.highest {
+			o.records = append(o.records, record{value: v, events: ss.Events()})
+		}
 		o.highest = max(o.highest, v)
 		if v >= level {
 			o.hit, o.at = true, ss.Events()
@@ -304,6 +344,9 @@ const (
 	purposeRareBranch = 0x13198a2e03707344
 	purposeRarePick   = 0xa4093822299f31d0
 	purposeRareBrute  = 0x082efa98ec4e6c89
+	purposeRarePilot  = 0x452821e638d01377
+	purposePilotSalt  = 0xbe5466cf34e90c6c
+	purposePilotPick  = 0xc0ac29b7c97c50dd
 )
 
 // derive mixes indices into a seed for a purpose.
@@ -376,22 +419,8 @@ func (e *rareRun) split(r *results.Rare, o RareOptions) error {
 			if len(hits) == 0 || k == len(o.Levels)-1 {
 				continue
 			}
-			// Each entrance state starts N/H trajectories; the
-			// remainder start from distinct states drawn at random, so
-			// every state has the same expected share (Garvels 2000,
-			// sec. 2.3.2) and the product stays unbiased.
-			pick := rand.New(rand.NewPCG(derive(seed, purposeRarePick, rep, k), 0))
-			perm := pick.Perm(len(hits))
-			q := N / len(hits)
-			for j := range N {
-				h := hits[j%len(hits)]
-				if j >= q*len(hits) {
-					h = hits[perm[j-q*len(hits)]]
-				}
-				path := slices.Clone(h.path)
-				path[len(path)-1].Salt = derive(seed, purposeRareBranch, rep, k, j)
-				starts[rep] = append(starts[rep], trajectory{seed: h.seed, path: path})
-			}
+			starts[rep] = resample(hits, N, derive(seed, purposeRarePick, rep, k),
+				func(j int) uint64 { return derive(seed, purposeRareBranch, rep, k, j) })
 		}
 		r.Stages = append(r.Stages, st)
 	}
@@ -434,4 +463,27 @@ func (e *rareRun) brute(o RareOptions) (*results.RareBrute, error) {
 	b.Probability = float64(b.Hits) / float64(b.Runs)
 	b.CILow, b.CIHigh = results.WilsonCI95(b.Hits, b.Runs)
 	return b, nil
+}
+
+// resample starts n trajectories from the entrance states hits (each
+// ending in the branch point where it reached the level): each state
+// starts n/H of them and the remainder start from distinct states drawn
+// at random (with pickSeed), so every state has the same expected share
+// (Garvels 2000, sec. 2.3.2) and the product of the shares stays
+// unbiased. Trajectory j branches with salt(j).
+func resample(hits []trajectory, n int, pickSeed uint64, salt func(j int) uint64) []trajectory {
+	pick := rand.New(rand.NewPCG(pickSeed, 0))
+	perm := pick.Perm(len(hits))
+	q := n / len(hits)
+	out := make([]trajectory, 0, n)
+	for j := range n {
+		h := hits[j%len(hits)]
+		if j >= q*len(hits) {
+			h = hits[perm[j-q*len(hits)]]
+		}
+		path := slices.Clone(h.path)
+		path[len(path)-1].Salt = salt(j)
+		out = append(out, trajectory{seed: h.seed, path: path})
+	}
+	return out
 }

@@ -204,3 +204,80 @@ func TestRareValidatesWhatItRuns(t *testing.T) {
 		t.Errorf("stable-load without faults: %v, want %q", err, want)
 	}
 }
+
+// TestRareAdaptiveLevels: given only the target, a pilot places the
+// levels (strictly increasing, ending at the target, each reached by
+// about a fifth of the pilot's stage), the same at any parallelism; the
+// estimate's runs are its own, the pilot's counted apart.
+func TestRareAdaptiveLevels(t *testing.T) {
+	s := rareMM1(t)
+	target := 9.0
+	o := RareOptions{Importance: "queue:server", Target: &target, Horizon: time.Second,
+		Set: []string{"clients.customers.rate=500"}, Effort: 40, Replications: 4, Parallel: 1}
+	a, err := EstimateRare(s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("levels %v, p = %g [%g, %g], pilot %+v, stages %+v", a.Levels, a.Probability, a.CILow, a.CIHigh, a.Pilot, a.Stages)
+	if n := len(a.Levels); n < 2 || a.Levels[n-1] != target || a.Pilot == nil || a.Pilot.Effort != 40 || a.Pilot.Runs != 40*n {
+		t.Fatalf("levels %v, pilot %+v: want two or more levels ending at 9, placed by %d pilot stages of 40", a.Levels, a.Pilot, n)
+	}
+	for i := 1; i < len(a.Levels); i++ {
+		if a.Levels[i] <= a.Levels[i-1] {
+			t.Errorf("levels %v do not increase", a.Levels)
+		}
+	}
+	if a.Runs != 40*4*len(a.Levels) || !(a.Probability > 0.01 && a.Probability < 0.5) {
+		t.Errorf("runs %d, p = %g", a.Runs, a.Probability)
+	}
+	o.Parallel = 3
+	if b, err := EstimateRare(s, o); err != nil || !reflect.DeepEqual(a, b) {
+		t.Errorf("parallel 1 and 3 differ (%v):\n%+v\n%+v", err, a, b)
+	}
+	for _, c := range []struct {
+		o    RareOptions
+		want string
+	}{
+		{RareOptions{Importance: "queue:server"}, "give the rare state with --target X"},
+		{RareOptions{Importance: "queue:server", Target: &target, Levels: []float64{3}}, "not both"},
+		{RareOptions{Importance: "queue:server", Levels: []float64{3}, Pilot: 10}, "give --target instead of --levels"},
+		{RareOptions{Importance: "queue:server", Target: &target, Pilot: 1}, "--pilot 1 must be in [2, 1000000]"},
+		{RareOptions{Importance: "queue:server", Target: &target, Horizon: time.Second, Effort: 10, Replications: 1,
+			Set: []string{"services.server.workers=10000"}}, "never moved: it stayed at 0 through all 10 pilot runs"},
+	} {
+		if _, err := EstimateRare(s, c.o); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.o, err, c.want)
+		}
+	}
+}
+
+// TestRareAdaptiveAgainstBruteForce: with levels placed by the pilot,
+// where brute force can still count it (the queue reaching 15 within a
+// second at utilisation 0.5, about 4e-3; and 18, about 5e-4), the
+// splitting estimate's 95% interval and the brute-force Wilson interval
+// overlap.
+func TestRareAdaptiveAgainstBruteForce(t *testing.T) {
+	if os.Getenv("STAMPEDE_LONG") == "" {
+		t.Skip("about 40 s of runs: set STAMPEDE_LONG=1 to run it (.ci/run does)")
+	}
+	for _, c := range []struct {
+		target float64
+		brute  int
+	}{{15, 10000}, {18, 40000}} {
+		o := RareOptions{Importance: "queue:server", Target: &c.target, Horizon: time.Second,
+			Set: []string{"clients.customers.rate=500"}, Effort: 200, Replications: 10, Brute: c.brute}
+		r, err := EstimateRare(rareMM1(t), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := r.Brute
+		t.Logf("target %g: levels %v; splitting %g [%g, %g] (RE %.3f, %d runs + %d pilot); brute force %d/%d = %g [%g, %g]",
+			c.target, r.Levels, r.Probability, r.CILow, r.CIHigh, *r.RelativeError, r.Runs, r.Pilot.Runs, b.Hits, b.Runs, b.Probability, b.CILow, b.CIHigh)
+		if b.Hits < 10 || r.Probability < 1e-4 || r.Probability > 1e-2 {
+			t.Fatalf("target %g: want a probability between 1e-4 and 1e-2 that brute force sees at least 10 times", c.target)
+		}
+		if r.CILow > b.CIHigh || b.CILow > r.CIHigh {
+			t.Errorf("target %g: the intervals do not overlap", c.target)
+		}
+	}
+}

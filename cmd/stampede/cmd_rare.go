@@ -14,7 +14,9 @@ import (
 type rareCmd struct {
 	Scenario     string        `arg:"" predictor:"scenario" help:"Scenario file or built-in name, run with no trigger (leave its faults out with --set 'faults=[]')."`
 	Importance   string        `required:"" help:"The gauge read after every event: queue:SERVICE, in_system:SERVICE, in_flight:CLIENT or attempts." placeholder:"KIND:NAME"`
-	Levels       []float64     `required:"" help:"Its thresholds, increasing, e.g. --levels 10,20,30,40; the rare state is reaching the last." placeholder:"X,..."`
+	Target       *float64      `help:"The rare state: the importance reaching X; a pilot places the levels below it (adaptive multilevel splitting's quantiles). Give it or --levels." placeholder:"X"`
+	Levels       []float64     `help:"The thresholds instead, increasing, e.g. --levels 10,20,30,40; the rare state is reaching the last." placeholder:"X,..."`
+	Pilot        int           `help:"With --target: trajectories a stage of the pilot that places the levels (default: --effort)." placeholder:"N"`
 	Horizon      time.Duration `help:"Length of each run (default: the scenario's duration)." placeholder:"D"`
 	Effort       int           `default:"100" help:"Trajectories started at each level in each replication." placeholder:"N"`
 	Replications int           `default:"10" help:"Independent splitting estimates; their spread gives the interval." placeholder:"N"`
@@ -34,7 +36,7 @@ func (c *rareCmd) Run(e *env) error {
 	}
 	defer stopOnSignal(e.stderr)()
 	r, err := scenarios.EstimateRare(s, scenarios.RareOptions{
-		Importance: c.Importance, Levels: c.Levels, Horizon: c.Horizon, Effort: c.Effort, Replications: c.Replications,
+		Importance: c.Importance, Levels: c.Levels, Target: c.Target, Pilot: c.Pilot, Horizon: c.Horizon, Effort: c.Effort, Replications: c.Replications,
 		Brute: c.Brute, Variant: c.Variant, Set: c.Set, Seed: c.Seed, Parallel: c.Parallel,
 	})
 	if err != nil {
@@ -62,6 +64,10 @@ func writeRare(w io.Writer, r *results.Rare, width int) error {
 	last := r.Levels[len(r.Levels)-1]
 	line("%s (%s): P(%s reaches %s within %s), fixed-effort splitting, %d trajectories a level x %d replications",
 		r.Scenario, r.Variant, r.Importance, num(last), time.Duration(r.HorizonS*float64(time.Second)), r.Effort, r.Replications)
+	if pl := r.Pilot; pl != nil {
+		line("levels placed by a pilot: %d trajectories a stage, each level the value %s%% of them reached (Cérou and Guyader 2007); %d pilot trajectories, %s events",
+			pl.Effort, num(100*pl.Share), pl.Runs, sci(float64(pl.Events)))
+	}
 	b.WriteString("\n")
 	cells := [][]string{{"level", "started", "reached", "share"}}
 	for _, st := range r.Stages {

@@ -78,6 +78,8 @@ func (rareCmd) Help() string {
 	return `Examples:
   stampede rare mm1 --set clients.customers.rate=500 --horizon 1s \
       --importance queue:server --levels 3,6,9,12,15 --brute 10000
+  stampede rare mm1 --set clients.customers.rate=500 --horizon 1s \
+      --importance queue:server --target 30        # levels placed by a pilot
   stampede rare metastable-retries --set 'faults=[]' --set clients.users.rate=1500 \
       --importance in_system:api --levels 150,175,200,250,300 --horizon 30s \
       --effort 30 --replications 5 --json`

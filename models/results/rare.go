@@ -47,6 +47,23 @@ type Rare struct {
 	BruteForceRuns *float64 `json:"brute_force_runs"`
 	// Brute is the brute-force estimate made beside it, if asked for.
 	Brute *RareBrute `json:"brute_force,omitempty"`
+	// Pilot is the pilot that placed the levels, when they were not
+	// given (only the last, the rare state, was).
+	Pilot *RarePilot `json:"pilot,omitempty"`
+}
+
+// RarePilot is an adaptive placement of the levels (Cérou and Guyader,
+// "Adaptive multilevel splitting for rare event analysis", Stochastic
+// Analysis and Applications 25(2), 2007): Effort trajectories a stage,
+// each level the value that a Share of the stage's trajectories reached
+// (a quantile of their maxima), the next stage started from the states
+// where they reached it, until the quantile passes the rare state. Runs
+// and Events are the pilot's, apart from the estimate's.
+type RarePilot struct {
+	Effort int     `json:"effort"`
+	Share  float64 `json:"share"`
+	Runs   int     `json:"runs"`
+	Events uint64  `json:"events"`
 }
 
 // RareStage is one level: Started trajectories set out from the level
