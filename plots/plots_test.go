@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -439,5 +440,32 @@ func TestTimeseriesReplicas(t *testing.T) {
 	}
 	if err := f.Render(&bytes.Buffer{}, SVG, Paper); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFallbacksApart: fallback answers are no failure reason in the
+// figure; the load panel draws them, every tier's with every client
+// drawn, the drawn caller's own otherwise.
+func TestFallbacksApart(t *testing.T) {
+	res := &results.Results{Series: results.Series{T: results.Values{0, 1},
+		Total: results.CallSeries{Failed: map[string]results.Values{"fallback": {1, 2}, "error": {5, 5}}},
+		Edges: []results.CallSeries{{Name: "a->b", Failed: map[string]results.Values{"fallback": {10, 20}}}},
+	}}
+	calls := []*results.CallSeries{&res.Series.Total}
+	fs := failureReasons(calls)
+	if len(fs) != 1 || fs[0].name != "error" {
+		t.Errorf("failure reasons %v, want error alone", fs)
+	}
+	runs := []Run{{Name: "v", Results: res}}
+	if got := fallbackSeries(runs, calls, TimeseriesOptions{}); len(got) != 1 || !slices.Equal(got[0], results.Values{11, 22}) {
+		t.Errorf("every client: fallbacks %v, want [11 22]", got)
+	}
+	if got := fallbackSeries(runs, calls, TimeseriesOptions{Client: "users"}); len(got) != 1 || !slices.Equal(got[0], results.Values{1, 2}) {
+		t.Errorf("one client: fallbacks %v, want [1 2]", got)
+	}
+	res.Series.Total.Failed = nil
+	res.Series.Edges = nil
+	if got := fallbackSeries(runs, calls, TimeseriesOptions{}); got != nil {
+		t.Errorf("no fallbacks: %v, want nil", got)
 	}
 }

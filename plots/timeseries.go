@@ -133,6 +133,14 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		}
 		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
 	}
+	// Fallback answers: degraded goodput, a band in the variant's colour
+	// under its lines (0 where there were none).
+	fbs := fallbackSeries(runs, calls, o)
+	for i := range fbs {
+		if fbs[i] != nil {
+			load.Add(&band{xs: xs[i], lo: make([]float64, len(xs[i])), hi: fbs[i], color: withAlpha(VariantColor(slotOf(runs, i)), fallbackAlpha)})
+		}
+	}
 	for i := range runs {
 		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, th: th})
 	}
@@ -142,6 +150,9 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	key.entries = append(key.entries,
 		legendEntry{label: "attempts", color: textColor, dash: dotted, width: 0.8},
 		legendEntry{label: "goodput", color: textColor, width: 1.3})
+	if fbs != nil {
+		key.entries = append(key.entries, legendEntry{label: "fallbacks (degraded)", color: withAlpha(textColor, fallbackAlpha), kind: boxSwatch})
+	}
 	f.keys[0][0] = key
 
 	// Latency.
@@ -373,6 +384,33 @@ func spansDecades(slo float64, calls []*results.CallSeries) bool {
 	return hi > 30*lo
 }
 
+// fallbackAlpha is the opacity of the fallback bands.
+const fallbackAlpha = 0x60
+
+// fallbackSeries returns each run's fallback answers per second, the
+// degraded goodput drawn apart from the goodput and the failures: with
+// every client drawn, the answers given at every tier (the clients' and
+// the edges': a page that renders without its recommendations is a
+// success to its user and a fallback on the edge below); with one client
+// or edge drawn, its own. Nil when no run gave any.
+func fallbackSeries(runs []Run, calls []*results.CallSeries, o TimeseriesOptions) []results.Values {
+	var out []results.Values
+	for i, r := range runs {
+		v := calls[i].Fallbacks()
+		if o.Client == "" && o.Edge == "" {
+			v = r.Results.Series.Fallbacks()
+		}
+		if v == nil {
+			continue
+		}
+		if out == nil {
+			out = make([]results.Values, len(runs))
+		}
+		out[i] = v
+	}
+	return out
+}
+
 // failureSeries is one line style of the failures panel: a reason (or
 // "other reasons") and its values per run (nil where the run had none).
 type failureSeries struct {
@@ -392,6 +430,9 @@ func failureReasons(calls []*results.CallSeries) []failureSeries {
 	total := map[string]float64{}
 	for _, c := range calls {
 		for name, vs := range c.Failed {
+			if results.IsFallback(name) {
+				continue // degraded goodput: the load panel draws it
+			}
 			for _, v := range vs {
 				if finite(v, false) {
 					total[name] += v

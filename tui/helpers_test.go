@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/scenarios"
 )
 
@@ -145,3 +146,21 @@ func checkSize(t *testing.T, name, s string, w, h int) {
 }
 
 func resize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// TestFallbacksNotFailures: the failures the TUI draws and shows leave
+// out the fallback answers, which fallbacksAt counts at every tier.
+func TestFallbacksNotFailures(t *testing.T) {
+	s := &results.Series{T: results.Values{0},
+		Total: results.CallSeries{Failed: map[string]results.Values{"fallback": {1}, "error": {5}}},
+		Edges: []results.CallSeries{{Failed: map[string]results.Values{"fallback": {10}}}},
+	}
+	if got := failedAt(&s.Total, 0); got != 5 {
+		t.Errorf("failedAt = %v, want 5 (the errors, not the fallbacks)", got)
+	}
+	if got, ok := fallbacksAt(s, 0); got != 11 || !ok {
+		t.Errorf("fallbacksAt = %v, %v; want 11, true", got, ok)
+	}
+	if _, ok := fallbacksAt(&results.Series{T: s.T}, 0); ok {
+		t.Errorf("fallbacksAt: a run with no fallbacks has some")
+	}
+}

@@ -253,11 +253,14 @@ func queueAt(s *results.Series, i int) float64 {
 }
 
 // failedAt is failed calls per second, every reason together, in interval
-// i (summed in reason order, so the float sum is deterministic).
+// i (summed in reason order, so the float sum is deterministic); the
+// fallback answers are no failures (fallbacksAt).
 func failedAt(c *results.CallSeries, i int) float64 {
 	keys := make([]string, 0, len(c.Failed))
 	for k := range c.Failed {
-		keys = append(keys, k)
+		if !results.IsFallback(k) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	f := 0.0
@@ -267,6 +270,26 @@ func failedAt(c *results.CallSeries, i int) float64 {
 		}
 	}
 	return f
+}
+
+// fallbacksAt is the fallback answers given per second at every tier (the
+// clients' and the edges': results.Series.Fallbacks) in interval i, and
+// whether the run gave any so far.
+func fallbacksAt(s *results.Series, i int) (float64, bool) {
+	sum, any := 0.0, false
+	add := func(c *results.CallSeries) {
+		if v := c.Fallbacks(); v != nil {
+			any = true
+			if x := at(v, i); !math.IsNaN(x) {
+				sum += x
+			}
+		}
+	}
+	add(&s.Total)
+	for j := range s.Edges {
+		add(&s.Edges[j])
+	}
+	return sum, any
 }
 
 func (r *runState) injectLine(w int) string {

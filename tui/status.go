@@ -18,6 +18,7 @@ type statusKind int
 // metrics, the recovery verdict, the strategies' state, the SLOs.
 const (
 	stGood statusKind = iota
+	stFallback
 	stP99
 	stInFlight
 	stQueue
@@ -57,7 +58,7 @@ const (
 // until the lines fit the terminal: the goodput and the verdict stay. The
 // SLOs come last on the line and are cut at its end instead.
 var statusDrop = []statusKind{stInFlight, stQueue, stRetries, stHedges, stEvicted, stReneged, stExpired, stDropped, stRateLimited,
-	stShed, stBulkhead, stWasted, stAmpl, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBusiest, stReplicas, stEjected, stBreaker}
+	stShed, stBulkhead, stWasted, stAmpl, stFallback, stP99, stFail, stRetryBreaker, stThrottle, stTokens, stLimit, stBusiest, stReplicas, stEjected, stBreaker}
 
 // sloRoom is the width the SLOs keep at the end of the status lines.
 const sloRoom = 32
@@ -65,6 +66,7 @@ const sloRoom = 32
 // statusLabels are the items' labels, wide and narrow.
 var statusLabels = [numStatusKinds][2]string{
 	stGood:         {"goodput ", "good "},
+	stFallback:     {"fallbacks ", "fb "},
 	stP99:          {"p99 ", "p99 "},
 	stInFlight:     {"in flight ", "infl "},
 	stQueue:        {"queue ", "q "},
@@ -135,6 +137,9 @@ func (r *runState) statusLines(w, last int) []string {
 		tot := &sn.Series.Total
 		item := func(k statusKind, v string) string { return dim.Render(statusLabels[k][lab]) + v }
 		c[stGood] = item(stGood, format.ShortNumber(at(tot.Goodput, last))+"/s")
+		if fb, ok := fallbacksAt(&sn.Series, last); ok {
+			c[stFallback] = item(stFallback, format.ShortNumber(fb)+"/s")
+		}
 		c[stP99] = item(stP99, fmtSeconds(at(tot.P99, last)))
 		c[stInFlight] = item(stInFlight, format.ShortNumber(at(tot.InFlight, last)))
 		c[stQueue] = item(stQueue, format.ShortNumber(queueAt(&sn.Series, last)))

@@ -4,7 +4,9 @@ package results
 // entity's Kind ("total", "client", "edge", "service", "cache", "job",
 // "slo"), its Name, and the Metric: the series' JSON name ("goodput",
 // "p99_s", "queue_mean"), or "map.key" for a series in a map
-// ("failed.timeout", "strategy.retries", "alerts.page-1h").
+// ("failed.timeout", "strategy.retries", "alerts.page-1h"). A call
+// series' fallback answers are "fallbacks", beside its goodput, not
+// among the failed ones.
 type Column struct {
 	Kind, Name, Metric string
 	Values             Values
@@ -32,8 +34,13 @@ func (s *Series) eachColumn(slosFirst bool, f func(kind, name, metric string, v 
 		f(kind, c.Name, "succeeded", c.Succeeded)
 		f(kind, c.Name, "goodput", c.Goodput)
 		f(kind, c.Name, "throughput", c.Throughput)
+		if v := c.Fallbacks(); v != nil {
+			f(kind, c.Name, "fallbacks", v) // degraded goodput, apart from the failures
+		}
 		for _, k := range sortedKeys(c.Failed) {
-			f(kind, c.Name, "failed."+k, c.Failed[k])
+			if !IsFallback(k) {
+				f(kind, c.Name, "failed."+k, c.Failed[k])
+			}
 		}
 		f(kind, c.Name, "in_flight", c.InFlight)
 		f(kind, c.Name, "p50_s", c.P50)
@@ -197,6 +204,8 @@ func (c *CallSeries) setColumn(metric string, v Values) {
 		c.Throughput = v
 	case "failed":
 		setIn(&c.Failed, key, v)
+	case "fallbacks":
+		setIn(&c.Failed, fallbackReason, v)
 	case "in_flight":
 		c.InFlight = v
 	case "p50_s":
