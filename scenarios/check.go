@@ -124,6 +124,7 @@ func (s *Scenario) check(d *format.Decoder) {
 	}
 	s.checkFigures(names, shape, d)
 	s.checkMargin(names, d)
+	s.checkRare(names, base, d)
 }
 
 // setRef is a setting applied to a variant: the path errors spell for the
@@ -337,6 +338,10 @@ func (s *Scenario) checkExpect(i int, names []string, axes [2][]any, shape *metr
 	}
 	if IsMarginMetric(ex.Metric) {
 		s.checkMarginExpect(ex, p, names, d)
+		return
+	}
+	if IsRareMetric(ex.Metric) {
+		s.checkRareExpect(ex, p, names, d)
 		return
 	}
 	if ex.For != "" {

@@ -150,7 +150,7 @@ func onlyVariant(s *Scenario, variant string) (*Scenario, error) {
 		return nil, fmt.Errorf("--variant %q: no such variant in %s%s", variant, s.Name, format.DidYouMean(variant, names, "variants"))
 	}
 	c := format.Clone(s)
-	c.Sweep, c.Expect, c.Figures, c.Margin = nil, nil, nil, nil
+	c.Sweep, c.Expect, c.Figures, c.Margin, c.Rare = nil, nil, nil, nil, nil
 	c.Variants = slices.DeleteFunc(c.Variants, func(v Variant) bool { return v.Name != variant })
 	return c, nil
 }
@@ -430,7 +430,7 @@ func (e *rareRun) split(r *results.Rare, o RareOptions) error {
 	}
 	r.Estimates = est
 	mean, half, _ := results.MeanCI95(est)
-	r.Probability, r.CILow, r.CIHigh = mean, max(0, mean-half), mean+half
+	r.Probability, r.CILow, r.CIHigh = mean, max(0, mean-half), min(1, mean+half)
 	if R > 1 && mean > 0 {
 		re := half / results.TQuantile975(R-1) / mean
 		r.RelativeError = &re

@@ -61,6 +61,10 @@ type Options struct {
 	// into Result.Margins, and checks the margin claims against it
 	// (without it they are left out). A sharded run never searches it.
 	Margin bool
+	// Rare also makes the estimate the scenario's [rare] table declares,
+	// for the variants it names that run, and checks the rare claims
+	// against it; without it they are listed as not checked.
+	Rare bool
 }
 
 // Shard is the I-th (1-based) of N slices of a batch's runs.
@@ -194,7 +198,7 @@ func prepare(s *Scenario, opts Options) (*plan, error) {
 		m.Figures = c.Figures
 	}
 	for _, ex := range c.Expect {
-		if !IsMarginMetric(ex.Metric) { // checked by searchMargins
+		if !IsMarginMetric(ex.Metric) && !IsRareMetric(ex.Metric) { // checked by searchMargins, RareClaims
 			m.Expect = append(m.Expect, metaExpectOf(ex))
 		}
 	}
@@ -439,11 +443,18 @@ func Run(s *Scenario, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res, err := a.result()
-	if err != nil || !opts.Margin || s.Margin == nil {
-		return res, err
-	}
-	if err := res.searchMargins(s, opts); err != nil {
+	if err != nil {
 		return nil, err
+	}
+	if opts.Margin && s.Margin != nil {
+		if err := res.searchMargins(s, opts); err != nil {
+			return nil, err
+		}
+	}
+	if s.HasRareClaims() {
+		if err := res.estimateRare(s, opts); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }

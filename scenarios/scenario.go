@@ -49,6 +49,9 @@ type Scenario struct {
 	// Margin, if set, is the trigger family `stampede margin` searches
 	// and margin claims are about.
 	Margin *MarginSpec `toml:"margin,noset"`
+	// Rare, if set, is the rare-event estimate `stampede rare` makes and
+	// rare claims are about.
+	Rare *RareSpec `toml:"rare,noset"`
 
 	// Name is the built-in name, or the file's base name without
 	// extension. File is the file name errors use. Source is the file's

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/stampede-sim/stampede/scenarios"
@@ -12,6 +13,7 @@ type checkCmd struct {
 	Parallel     int      `help:"Runs at once (default: every core)." placeholder:"N"`
 	Verbose      bool     `short:"v" help:"List the claims that hold too."`
 	Force        bool     `help:"Run even a scenario whose runs are estimated to be over the limit on a run's work."`
+	Rare         bool     `help:"Also make each scenario's [rare] estimate and check its rare-event claims (thousands of runs each: minutes); without it they are listed as not checked."`
 	profileFlags `embed:""`
 }
 
@@ -32,7 +34,7 @@ func (c *checkCmd) run(e *env) error {
 		}
 		bar := newProgress(e, s.Name)
 		res, err := scenarios.Run(s, scenarios.Options{Parallel: c.Parallel, Now: time.Now, Progress: bar.update, Force: c.Force,
-			Margin: s.HasMarginClaims()})
+			Margin: s.HasMarginClaims(), Rare: c.Rare})
 		bar.done()
 		if err != nil {
 			broken++
@@ -40,15 +42,32 @@ func (c *checkCmd) run(e *env) error {
 			continue
 		}
 		bad := res.Failed()
+		skipped := 0
+		for _, cl := range res.Claims {
+			if cl.Skipped {
+				skipped++
+			}
+		}
 		switch {
 		case len(res.Claims) == 0:
 			fmt.Fprintf(e.stdout, "ok   %s (no claims)\n", s.Name)
 		case len(bad) == 0:
 			verb := "hold"
-			if len(res.Claims) == 1 {
+			if len(res.Claims)-skipped == 1 {
 				verb = "holds"
 			}
-			fmt.Fprintf(e.stdout, "ok   %s (%s %s)\n", s.Name, plural(len(res.Claims), "claim"), verb)
+			note := ""
+			if skipped > 0 {
+				note = fmt.Sprintf(", %d not checked", skipped)
+			}
+			fmt.Fprintf(e.stdout, "ok   %s (%s %s%s)\n", s.Name, plural(len(res.Claims)-skipped, "claim"), verb, note)
+			if skipped > 0 && !c.Verbose {
+				for _, cl := range res.Claims {
+					if cl.Skipped {
+						fmt.Fprintf(e.stdout, "     not checked: %s:%d: %s (%s)\n", cl.File, cl.Pos.Line, cl.Metric, strings.TrimPrefix(cl.Got, "not checked: "))
+					}
+				}
+			}
 		default:
 			failed++
 			fmt.Fprintf(e.stdout, "FAIL %s: %d of %s fail\n", s.Name, len(bad), plural(len(res.Claims), "claim"))

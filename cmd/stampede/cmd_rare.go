@@ -12,21 +12,61 @@ import (
 )
 
 type rareCmd struct {
-	Scenario     string        `arg:"" predictor:"scenario" help:"Scenario file or built-in name, run with no trigger (leave its faults out with --set 'faults=[]')."`
-	Importance   string        `required:"" help:"The gauge read after every event: queue:SERVICE, in_system:SERVICE, in_flight:CLIENT or attempts." placeholder:"KIND:NAME"`
+	Scenario     string        `arg:"" predictor:"scenario" help:"Scenario file or built-in name, run with no trigger (leave its faults out with --set 'faults=[]'); its [rare] table, if any, gives the flags' defaults."`
+	Importance   string        `help:"The gauge read after every event: queue:SERVICE, in_system:SERVICE, in_flight:CLIENT or attempts; required without a [rare] table." placeholder:"KIND:NAME"`
 	Target       *float64      `help:"The rare state: the importance reaching X; a pilot places the levels below it (adaptive multilevel splitting's quantiles). Give it or --levels." placeholder:"X"`
 	Levels       []float64     `help:"The thresholds instead, increasing, e.g. --levels 10,20,30,40; the rare state is reaching the last." placeholder:"X,..."`
-	Pilot        int           `help:"With --target: trajectories a stage of the pilot that places the levels (default: --effort)." placeholder:"N"`
+	Pilot        *int          `help:"With --target: trajectories a stage of the pilot that places the levels (default: --effort)." placeholder:"N"`
 	Horizon      time.Duration `help:"Length of each run (default: the scenario's duration)." placeholder:"D"`
-	Effort       int           `default:"100" help:"Trajectories started at each level in each replication." placeholder:"N"`
-	Replications int           `default:"10" help:"Independent splitting estimates; their spread gives the interval." placeholder:"N"`
+	Effort       *int          `help:"Trajectories started at each level in each replication (default 100)." placeholder:"N"`
+	Replications *int          `help:"Independent splitting estimates; their spread gives the interval (default 10)." placeholder:"N"`
 	Brute        int           `help:"Also make N plain runs and count those that reach the last level, for comparison." placeholder:"N"`
-	Variant      string        `help:"The variant to run (default: base)." placeholder:"NAME"`
+	Variant      string        `help:"The variant to run (default: the [rare] table's, each on its own, else base)." placeholder:"NAME"`
 	Set          []string      `help:"Override a key of the base scenario (repeatable), as stampede run --set." placeholder:"PATH=VALUE" sep:"none"`
 	Seed         *uint64       `help:"Replace the scenario's seed (0 is a seed like any other)." placeholder:"N"`
-	JSON         bool          `name:"json" help:"Print the estimate as JSON instead of the table."`
+	JSON         bool          `name:"json" help:"Print the estimate as JSON instead of the table (with a [rare] table of several variants, an array of them)."`
 	Parallel     int           `help:"Runs at once (default: every core); the estimate does not depend on it." placeholder:"N"`
 	Width        *int          `help:"Break the prose at spaces to fit N columns (0: no limit; default: the terminal's width, else $COLUMNS, else no limit)." placeholder:"N"`
+}
+
+// options are the estimate for one variant: the [rare] table's (with its
+// set applied to the scenario), each flag given in its place; changed
+// names the flags that make it another estimate than the table's.
+func (c *rareCmd) options(s *scenarios.Scenario, variant string) (*scenarios.Scenario, scenarios.RareOptions, []string, error) {
+	o := scenarios.RareOptions{Variant: variant}
+	if s.Rare != nil {
+		var err error
+		if s, o, err = s.RareEstimate(variant); err != nil {
+			return nil, o, nil, err
+		}
+	}
+	var changed []string
+	if c.Importance != "" {
+		o.Importance, changed = c.Importance, append(changed, "--importance")
+	}
+	if c.Target != nil || len(c.Levels) > 0 {
+		o.Target, o.Levels, changed = c.Target, c.Levels, append(changed, "--target or --levels")
+	}
+	for _, f := range []struct {
+		flag string
+		v    *int
+		out  *int
+	}{{"--pilot", c.Pilot, &o.Pilot}, {"--effort", c.Effort, &o.Effort}, {"--replications", c.Replications, &o.Replications}} {
+		if f.v != nil {
+			*f.out, changed = *f.v, append(changed, f.flag)
+		}
+	}
+	if c.Horizon != 0 {
+		o.Horizon, changed = c.Horizon, append(changed, "--horizon")
+	}
+	if len(c.Set) > 0 {
+		changed = append(changed, "--set")
+	}
+	if c.Seed != nil {
+		changed = append(changed, "--seed")
+	}
+	o.Brute, o.Set, o.Seed, o.Parallel = c.Brute, c.Set, c.Seed, c.Parallel
+	return s, o, changed, nil
 }
 
 func (c *rareCmd) Run(e *env) error {
@@ -34,22 +74,79 @@ func (c *rareCmd) Run(e *env) error {
 	if err != nil {
 		return badInput(err)
 	}
+	variants := []string{c.Variant}
+	if c.Variant == "" {
+		variants = s.RareVariants()
+		if len(variants) == 0 {
+			variants = []string{scenarios.BaseName}
+		}
+	}
 	defer stopOnSignal(e.stderr)()
-	r, err := scenarios.EstimateRare(s, scenarios.RareOptions{
-		Importance: c.Importance, Levels: c.Levels, Target: c.Target, Pilot: c.Pilot, Horizon: c.Horizon, Effort: c.Effort, Replications: c.Replications,
-		Brute: c.Brute, Variant: c.Variant, Set: c.Set, Seed: c.Seed, Parallel: c.Parallel,
-	})
-	if err != nil {
-		return badInput(err)
+	var rs []*results.Rare
+	var changed []string
+	for _, v := range variants {
+		sv, o, ch, err := c.options(s, v)
+		if err != nil {
+			return badInput(err)
+		}
+		changed = ch
+		r, err := scenarios.EstimateRare(sv, o)
+		if err != nil {
+			return badInput(err)
+		}
+		rs = append(rs, r)
 	}
+	skip := ""
+	if len(changed) > 0 {
+		skip = strings.Join(changed, ", ") + " made another estimate than the [rare] table's, which the claim is about"
+	}
+	claims := &scenarios.Result{Claims: scenarios.RareClaims(s, rs, skip)}
 	if c.JSON {
-		return r.WriteJSON(e.stdout)
+		if len(rs) == 1 {
+			err = rs[0].WriteJSON(e.stdout)
+		} else {
+			err = results.WriteRaresJSON(e.stdout, rs)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		width, err := tableWidth(e.stdout, c.Width)
+		if err != nil {
+			return badInput(err)
+		}
+		for i, r := range rs {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			if err := writeRare(e.stdout, r, width); err != nil {
+				return err
+			}
+		}
+		if len(claims.Claims) > 0 {
+			held, skipped := 0, 0
+			for _, cl := range claims.Claims {
+				switch {
+				case cl.Skipped:
+					skipped++
+				case cl.OK:
+					held++
+				}
+			}
+			msg := fmt.Sprintf("\nclaims: %d of %d hold", held, len(claims.Claims))
+			if skipped > 0 {
+				msg += fmt.Sprintf(", %d not checked", skipped)
+			}
+			fmt.Fprintln(e.stdout, msg)
+			if err := claims.WriteClaims(e.stdout, true); err != nil {
+				return err
+			}
+		}
 	}
-	width, err := tableWidth(e.stdout, c.Width)
-	if err != nil {
-		return badInput(err)
+	if bad := claims.Failed(); len(bad) > 0 {
+		return &exitError{code: exitClaim, err: fmt.Errorf("%d of %d rare-event claims fail", len(bad), len(claims.Claims))}
 	}
-	return writeRare(e.stdout, r, width)
+	return nil
 }
 
 // writeRare prints the stages, the estimate with its interval and

@@ -27,7 +27,7 @@ type Rare struct {
 	Effort       int `json:"effort"`
 	Replications int `json:"replications"`
 	// Probability is the mean of the replications' estimates, with its
-	// 95% interval by Student's t over them (CILow is at least 0).
+	// 95% interval by Student's t over them, clipped to [0, 1].
 	Probability float64 `json:"probability"`
 	CILow       float64 `json:"ci_low"`
 	CIHigh      float64 `json:"ci_high"`
@@ -92,4 +92,12 @@ func (r *Rare) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// WriteRaresJSON writes estimates, one per variant, as an indented JSON
+// array.
+func WriteRaresJSON(w io.Writer, rs []*Rare) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rs)
 }
