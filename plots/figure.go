@@ -211,6 +211,10 @@ func (f *Figure) draw(c draw.Canvas) {
 					lt.fit = 0
 					p.Y.Tick.Marker = lt
 				}
+				if lt, ok := p.Y.Tick.Marker.(logTicks); ok {
+					lt.fit = 0
+					p.Y.Tick.Marker = lt
+				}
 				if tt, ok := p.X.Tick.Marker.(timeTicks); ok {
 					tt.fit = 0
 					p.X.Tick.Marker = tt
@@ -234,6 +238,10 @@ func (f *Figure) draw(c draw.Canvas) {
 			}
 			h := p.DataCanvas(canvases[i][j]).Size().Y
 			if lt, ok := p.Y.Tick.Marker.(labelTicks); ok {
+				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*1.5)))
+				p.Y.Tick.Marker = lt
+			}
+			if lt, ok := p.Y.Tick.Marker.(logTicks); ok {
 				lt.fit = max(2, int(h/(p.Y.Tick.Label.Height("0")*1.5)))
 				p.Y.Tick.Marker = lt
 			}

@@ -270,6 +270,11 @@ type logTicks struct {
 	denseDecades int
 	// hide keeps the ticks and drops the labels.
 	hide bool
+	// fit is how many labelled decades the axis has room for (set by
+	// Figure.Draw); with more, every second (third...) decade is
+	// labelled, the lowest always, and the ticks between decades go.
+	// 0 means no limit.
+	fit int
 }
 
 func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -279,17 +284,22 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 	d0 := math.Floor(math.Log10(lo) + 1e-9)
 	d1 := math.Ceil(math.Log10(hi) - 1e-9)
 	dense := d1-d0 <= float64(max(t.denseDecades, 1))
+	every := 1
+	if n := int(math.Floor(math.Log10(hi)+1e-9)-math.Ceil(math.Log10(lo)-1e-9)) + 1; t.fit > 0 && n > t.fit {
+		every = (n + t.fit - 1) / t.fit
+		dense = false
+	}
 	var ticks []plot.Tick
 	for d := d0; d <= d1; d++ {
 		dec := math.Pow(10, d)
 		for m := 1; m <= 9; m++ {
 			v := dec * float64(m)
-			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
-				continue
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) || (m > 1 && every > 1) {
+				continue // (a short axis: no minor ticks to smear into a bar)
 			}
 			label := ""
 			end := t.labelEnds && (math.Abs(v/lo-1) < 1e-9 || math.Abs(v/hi-1) < 1e-9)
-			if !t.hide && (m == 1 || (dense && (m == 2 || m == 5)) || end) {
+			if !t.hide && ((m == 1 && int(d-d0)%every == 0) || (dense && (m == 2 || m == 5)) || end) {
 				label = t.format(v, 3)
 			}
 			ticks = append(ticks, plot.Tick{Value: v, Label: label})

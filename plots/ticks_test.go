@@ -3,6 +3,8 @@ package plots
 import (
 	"math"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 func TestHumanNumber(t *testing.T) {
@@ -104,4 +106,34 @@ func join(s []string) string {
 		out += x
 	}
 	return out
+}
+
+// TestLogTicksFit: a log axis with more decades than its height holds
+// labels every second (third...) decade from the lowest, and drops the
+// ticks between decades, which would smear into a bar.
+func TestLogTicksFit(t *testing.T) {
+	labels := func(ts []plot.Tick) (out []string) {
+		for _, tk := range ts {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	lt := logTicks{format: humanSeconds}
+	if got := labels(lt.Ticks(0.001, 10)); len(got) != 5 {
+		t.Errorf("no limit: labels %v, want five decades", got)
+	}
+	lt.fit = 2
+	ts := lt.Ticks(0.001, 10)
+	if got := labels(ts); len(got) != 2 || got[0] != "1ms" || got[1] != "1s" {
+		t.Errorf("room for 2: labels %v, want [1ms 1s]", got)
+	}
+	if len(ts) != 5 {
+		t.Errorf("room for 2: %d ticks, want the five decades only", len(ts))
+	}
+	lt.fit = 5
+	if got := labels(lt.Ticks(0.001, 10)); len(got) != 5 {
+		t.Errorf("room for 5: labels %v, want five", got)
+	}
 }
