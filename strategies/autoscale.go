@@ -74,7 +74,10 @@ type autoscaleEvent struct {
 // metric's distance from its target, scale-out fast, scale-in slowly):
 //
 //   - desired = ceil(ready x metric / target), unless metric / target is
-//     within 1 ± Tolerance, when it is the current count;
+//     within 1 ± Tolerance, when it is the current count; on a scale-up
+//     with replicas not yet ready, these count as using nothing, and a
+//     ratio over all of them within the tolerance or not above 1 keeps
+//     the current count (Proportional);
 //   - stabilisation: the recommendation is recorded; a scale-up goes to
 //     the lowest recommendation within UpWindow, a scale-down to the
 //     highest within DownWindow (so a dip must last DownWindow before
@@ -143,17 +146,40 @@ func NewAutoscaler(cfg AutoscaleConfig, period time.Duration) (*Autoscaler, erro
 // Config returns the autoscaler's configuration.
 func (a *Autoscaler) Config() AutoscaleConfig { return a.cfg }
 
-// Proportional returns the replica calculator's answer alone: the count
-// for ready replicas measuring metric on average, and current (the count
-// asked for now) when metric / target is within the tolerance.
+// Proportional returns the replica calculator's answer alone, as the
+// HPA's computes it (calcPlainMetricReplicas and GetResourceReplicas in
+// kubernetes/pkg/controller/podautoscaler/replica_calculator.go; the
+// docs' "Algorithm details"): ready replicas measured metric on average,
+// current is the count asked for, and the current - ready replicas not
+// yet ready (pending: provisioning) have no metric and are set aside.
+//
+//   - Without replicas not yet ready, or when ratio = metric / target is
+//     not above 1: current when the ratio is within the tolerance, else
+//     ceil(ready x ratio).
+//   - On a scale-up with replicas not yet ready, these count as using
+//     nothing: the ratio over every replica is ratio x ready / current.
+//     Within the tolerance, or not above 1, nothing changes (current): the
+//     replicas coming are taken to absorb the excess. Otherwise ceil(ready
+//     x ratio), and never fewer than current.
+//
+// So replicas still provisioning damp a scale-up but do not stop one a
+// larger excess calls for; without them it is ceil(ready x ratio).
 func (a *Autoscaler) Proportional(current, ready int, metric float64) int {
 	ratio := metric / a.cfg.Target
-	if math.Abs(1-ratio) <= a.cfg.Tolerance {
-		return current
-	}
 	// to within 1e-6 of a replica, so that the float noise of a measured
 	// mean does not add one to an exact ratio
-	return int(math.Ceil(ratio*float64(ready) - 1e-6))
+	n := int(math.Ceil(ratio*float64(ready) - 1e-6))
+	if current <= ready || ratio <= 1 {
+		if math.Abs(1-ratio) <= a.cfg.Tolerance {
+			return current
+		}
+		return n
+	}
+	all := ratio * float64(ready) / float64(current)
+	if math.Abs(1-all) <= a.cfg.Tolerance || all <= 1 {
+		return current
+	}
+	return max(n, current)
 }
 
 // Recommend is one evaluation at now: current is the replica count asked

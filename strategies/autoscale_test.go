@@ -101,3 +101,38 @@ func ExampleAutoscaler() {
 	// 6
 	// 6
 }
+
+// TestAutoscalerNotYetReady holds Proportional to the HPA's replica
+// calculator with pods not yet ready (replica_calculator.go): on a
+// scale-up they count as using nothing, so a ratio over all replicas
+// within the tolerance or not above 1 keeps the count, and the count never
+// falls below the current one; with a scale-down window of 0, counting the
+// ready replicas alone would have scaled down in the middle of a
+// scale-up.
+func TestAutoscalerNotYetReady(t *testing.T) {
+	cfg := hpaDefaults(1, 30)
+	cfg.DownWindow = 0
+	a, err := NewAutoscaler(cfg, 15*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := func(sec int) sim.Time { return sim.Time(time.Duration(sec) * time.Second) }
+	steps := []struct {
+		at             int
+		current, ready int
+		metric         float64
+		want           int
+		why            string
+	}{
+		{0, 6, 4, 0.6, 6, "4 ready at 1.2 x target with 2 pending: 0.8 over all 6, no change (ready alone: ceil(4.8) = 5, down)"},
+		{15, 6, 4, 0.7, 6, "1.4 x target over 4 ready is 0.93 over 6: no change"},
+		{30, 6, 4, 0.9, 8, "1.8 x target over 4 ready is 1.2 over 6, past the tolerance: ceil(4 x 1.8) = 8"},
+		{45, 8, 4, 0.54, 8, "1.08 over 4 ready is 0.54 over 8: no change"},
+		{60, 8, 8, 0.25, 4, "all ready, at half the target: ceil(8 x 0.5) = 4"},
+	}
+	for _, st := range steps {
+		if got := a.Recommend(s(st.at), st.current, st.ready, st.metric); got != st.want {
+			t.Fatalf("t%d: Recommend(%d, %d, %v) = %d, want %d (%s)", st.at, st.current, st.ready, st.metric, got, st.want, st.why)
+		}
+	}
+}
