@@ -90,7 +90,9 @@ type edge struct {
 	hash   uint64
 	stats  callStats
 	st     *edgeStrat // client-side strategies; nil when none
-	alt    *secondary // the fallback's secondary; nil when none
+	// timeouts is the line of the attempts' timeouts (made at the first)
+	timeouts sim.Line
+	alt      *secondary // the fallback's secondary; nil when none
 	// inherit: calls carry the deadline of the request they are made for
 	// (deadline propagation)
 	inherit bool
@@ -318,7 +320,13 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 	e.stats.attempts++
 	e.stats.attemptsN++
 	if t := e.policy.Timeout; t > 0 {
-		a.timeout = w.s.Schedule(t, w.hTimeout, a)
+		// the edge's timeouts are set one fixed delay after their
+		// attempts leave, so they fall due in the order they are set:
+		// a sim.Line keeps them out of the heap but for the earliest
+		if e.timeouts == (sim.Line{}) {
+			e.timeouts = w.s.NewLine()
+		}
+		a.timeout = w.s.ScheduleOn(e.timeouts, t, w.hTimeout, a)
 	}
 	d, lost := e.link.transit(w, a.seed, purposeRequestLink)
 	switch {

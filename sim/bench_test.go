@@ -64,24 +64,38 @@ func BenchmarkHold(b *testing.B) {
 // its successor and a timeout 5s out, and stops the timeout set by the
 // previous event. One pop, two pushes and one Stop per event; stopped
 // entries pile up until compaction removes them.
+//
+// With on=line the timeouts are scheduled on a Line (ScheduleOn), as the
+// models schedule their attempts' timeouts: only the earliest is in the
+// heap.
 func BenchmarkHoldTimeout(b *testing.B) {
 	for _, n := range []int{1 << 10, 1 << 16} {
-		b.Run(fmt.Sprintf("pending=%d", n), func(b *testing.B) {
-			m := newHoldModel(n)
-			var last Timer
-			noop := func(any) { panic("timeout fired") }
-			m.onFire = func(arg any) {
-				m.fire(arg)
-				last.Stop()
-				last = m.s.Schedule(5*time.Second, noop, nil)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				m.s.Step()
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/event")
-		})
+		for _, on := range []string{"heap", "line"} {
+			b.Run(fmt.Sprintf("pending=%d/on=%s", n, on), func(b *testing.B) {
+				benchHoldTimeout(b, n, on == "line")
+			})
+		}
 	}
+}
+
+func benchHoldTimeout(b *testing.B, n int, onLine bool) {
+	m := newHoldModel(n)
+	var last Timer
+	var l Line // the zero Line: ScheduleOn is Schedule
+	if onLine {
+		l = m.s.NewLine()
+	}
+	noop := func(any) { panic("timeout fired") }
+	m.onFire = func(arg any) {
+		m.fire(arg)
+		last.Stop()
+		last = m.s.ScheduleOn(l, 5*time.Second, noop, nil)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.s.Step()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/event")
 }
 
 // ---------------------------------------------------------------------------

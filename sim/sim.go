@@ -36,10 +36,13 @@ type Handler func(arg any)
 // scan. seq orders events scheduled for the same instant (first scheduled,
 // first fired) and identifies the scheduling in its slot: an entry whose
 // seq no longer matches its slot's was stopped and is skipped when popped.
+// line is the Line it was scheduled on (its index + 1), 0 for none: popping
+// it brings the line's next entry into the heap (line.go).
 type entry struct {
 	at   Time
 	seq  uint64
 	slot uint32
+	line uint32
 }
 
 func (a *entry) less(b *entry) bool {
@@ -76,8 +79,12 @@ type Sim struct {
 	heap  []entry
 	slots []slot
 	free  uint32 // head of the slot free list; noSlot if empty
-	stale int    // entries in heap whose event was stopped
+	stale int    // entries in the heap and the lines whose event was stopped
 	fired uint64
+	// lines hold the events scheduled on a Line behind its head, which
+	// is in the heap (line.go); lined counts them.
+	lines []line
+	lined int
 	seed  uint64
 	// streams are the named streams Rand has handed out, for Branch.
 	streams []stream
@@ -101,7 +108,7 @@ func (s *Sim) Fired() uint64 { return s.fired }
 
 // Pending returns the number of events scheduled and not yet fired or
 // stopped.
-func (s *Sim) Pending() int { return len(s.heap) - s.stale }
+func (s *Sim) Pending() int { return len(s.heap) + s.lined - s.stale }
 
 // Timer is a handle to one scheduled event, returned by AfterFunc and
 // Schedule. It is a small value; the zero Timer refers to no event.
@@ -127,7 +134,7 @@ func (s *Sim) stop(seq uint64, i uint32) bool {
 	}
 	s.release(i)
 	s.stale++
-	if s.stale > compactMin && s.stale > len(s.heap)/2 {
+	if s.stale > compactMin && s.stale > (len(s.heap)+s.lined)/2 {
 		s.compact()
 	}
 	return true
@@ -233,7 +240,9 @@ func (s *Sim) NextAt() Time {
 		if s.slots[e.slot].seq == e.seq {
 			return e.at
 		}
-		s.pop()
+		if x := s.pop(); x.line != 0 {
+			s.feed(x.line)
+		}
 		s.stale--
 	}
 	return Never
@@ -256,6 +265,9 @@ func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
 func (s *Sim) stepUntil(t Time) bool {
 	for len(s.heap) > 0 && s.heap[0].at <= t {
 		e := s.pop()
+		if e.line != 0 {
+			s.feed(e.line)
+		}
 		sl := &s.slots[e.slot]
 		if sl.seq != e.seq {
 			s.stale--
@@ -365,19 +377,24 @@ func (s *Sim) down(i int, e entry) {
 	h[i] = e
 }
 
-// compact drops stopped entries and rebuilds the heap in O(n). Stop calls it
-// once stopped entries outnumber live ones, so its cost is amortised O(1)
-// per Stop and the heap never holds more than about twice the live events.
+// compact drops stopped entries from the heap and the lines, and rebuilds
+// the heap in O(n). Stop calls it once stopped entries outnumber live
+// ones, so its cost is amortised O(1) per Stop and the heap and the lines
+// never hold more than about twice the live events.
 func (s *Sim) compact() {
 	h := s.heap[:0]
 	for _, e := range s.heap {
 		if s.slots[e.slot].seq == e.seq {
 			h = append(h, e)
+		} else if e.line != 0 {
+			s.lines[e.line-1].inHeap = false
 		}
 	}
 	clear(s.heap[len(h):])
 	s.heap = h
 	s.stale = 0
+	s.compactLines()
+	h = s.heap
 	for i := (len(h) - 2) / 2; i >= 0; i-- {
 		s.down(i, h[i])
 	}

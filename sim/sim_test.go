@@ -55,11 +55,15 @@ type queueHarness struct {
 	timers []Timer
 	fired  uint64
 	trace  []int
+	lines  []Line // lines of the engine, scheduled on by scheduleOn
 }
 
 func newQueueHarness() *queueHarness {
 	h := &queueHarness{s: New(1)}
 	h.fire = h.onFire
+	for range 3 {
+		h.lines = append(h.lines, h.s.NewLine())
+	}
 	return h
 }
 
@@ -70,10 +74,18 @@ func (h *queueHarness) isLive(id int) bool {
 // schedule schedules one event d after now, through Schedule or At, in both
 // the engine and the model.
 func (h *queueHarness) schedule(d time.Duration, depth int, useAt bool) {
+	h.scheduleOn(Line{}, d, depth, useAt)
+}
+
+// scheduleOn is schedule on line l (ScheduleOn), unless l is the zero
+// Line.
+func (h *queueHarness) scheduleOn(l Line, d time.Duration, depth int, useAt bool) {
 	id := len(h.timers)
 	a := &evArg{id: id, depth: depth}
 	var tm Timer
-	if useAt {
+	if l != (Line{}) {
+		tm = h.s.ScheduleOn(l, d, h.fire, a)
+	} else if useAt {
 		tm = h.s.At(h.s.Now().Add(d), h.fire, a)
 	} else {
 		tm = h.s.Schedule(d, h.fire, a)
@@ -183,11 +195,31 @@ func (h *queueHarness) check(t *rapid.T) {
 		t.Fatalf("live event at %v is before now %v", h.live[0].at, s.Now())
 	}
 	// Internal invariants: stale count, bounded heap, slots in use.
-	if s.stale < 0 || len(s.heap)-s.stale != len(h.live) {
-		t.Fatalf("heap %d entries, stale %d, live %d", len(s.heap), s.stale, len(h.live))
+	lined := 0
+	for k := range s.lines {
+		ln := &s.lines[k]
+		lined += ln.n
+		if ln.n > 0 && !ln.inHeap {
+			t.Fatalf("line %d holds %d entries and has none in the heap", k, ln.n)
+		}
+		heads := 0
+		for _, e := range s.heap {
+			if e.line == uint32(k+1) {
+				heads++
+			}
+		}
+		if heads != map[bool]int{false: 0, true: 1}[ln.inHeap] {
+			t.Fatalf("line %d: %d entries in the heap, inHeap %v", k, heads, ln.inHeap)
+		}
 	}
-	if s.stale > compactMin+1 && s.stale > len(s.heap)/2+1 {
-		t.Fatalf("stale %d of %d heap entries: compaction did not run", s.stale, len(s.heap))
+	if lined != s.lined {
+		t.Fatalf("lines hold %d entries, lined says %d", lined, s.lined)
+	}
+	if s.stale < 0 || len(s.heap)+s.lined-s.stale != len(h.live) {
+		t.Fatalf("heap %d entries, lines %d, stale %d, live %d", len(s.heap), s.lined, s.stale, len(h.live))
+	}
+	if s.stale > compactMin+1 && s.stale > (len(s.heap)+s.lined)/2+1 {
+		t.Fatalf("stale %d of %d heap and %d line entries: compaction did not run", s.stale, len(s.heap), s.lined)
 	}
 	used := 0
 	for i := range s.slots {
@@ -215,6 +247,27 @@ func TestQueueMatchesSortedSlice(t *testing.T) {
 				n := rapid.IntRange(1, 8).Draw(t, "n")
 				for range n {
 					h.schedule(h.drawDelay(t, "delay"), 0, rapid.Bool().Draw(t, "useAt"))
+				}
+			},
+			"scheduleOn": func(t *rapid.T) {
+				// a line's own delay most of the time (its events in
+				// order: the line's fast path), any delay otherwise (an
+				// instant before the line's latest: the heap's path)
+				k := rapid.IntRange(0, len(h.lines)-1).Draw(t, "line")
+				n := rapid.IntRange(1, 8).Draw(t, "n")
+				for range n {
+					d := time.Duration(k * 40)
+					if rapid.IntRange(0, 3).Draw(t, "odd") == 0 {
+						d = h.drawDelay(t, "delay")
+					}
+					h.scheduleOn(h.lines[k], d, 0, false)
+				}
+			},
+			"scheduleManyOn": func(t *rapid.T) {
+				// enough to pass compactMin with lines holding many
+				n := rapid.IntRange(50, 200).Draw(t, "n")
+				for i := range n {
+					h.scheduleOn(h.lines[i%len(h.lines)], time.Duration(100+i%len(h.lines)), 0, false)
 				}
 			},
 			"scheduleMany": func(t *rapid.T) {
@@ -323,6 +376,7 @@ func TestQueueLongRandom(t *testing.T) {
 	var seqs []uint64
 	var seq uint64
 	var last ev
+	lines := []Line{s.NewLine(), s.NewLine(), s.NewLine()}
 	h := func(arg any) {
 		p := arg.(*ev)
 		if len(live) == 0 || live[0] != *p {
@@ -349,7 +403,16 @@ func TestQueueLongRandom(t *testing.T) {
 			d := time.Duration(r.IntN(50))
 			seq++
 			e := &ev{at: s.Now().Add(d), seq: seq}
-			timers = append(timers, s.Schedule(d, h, e))
+			if j := r.IntN(len(lines) + 1); j < len(lines) {
+				// on a line: its own delay, but now and then any
+				if r.IntN(8) > 0 {
+					d = time.Duration(10 * j)
+					e.at = s.Now().Add(d)
+				}
+				timers = append(timers, s.ScheduleOn(lines[j], d, h, e))
+			} else {
+				timers = append(timers, s.Schedule(d, h, e))
+			}
 			seqs = append(seqs, seq)
 			insert(*e)
 		case k < 8:

@@ -1,0 +1,128 @@
+package sim
+
+import "time"
+
+// Line is a lane of the event queue for events whose instants never
+// decrease in the order they are scheduled, such as every timeout of one
+// client, all set the same delay after their request leaves. Only the
+// earliest pending event of a line is in the heap; the others wait in
+// the line's ring buffer, appended in O(1) and brought into the heap one
+// at a time as the one before them fires or is dropped. A line's events
+// fire exactly as the same events scheduled with Schedule would, in order
+// of (time, scheduling order) among all events: only the heap they sift
+// through is smaller. An event scheduled on a line before the line's
+// latest is scheduled as Schedule would (order is never lost, only the
+// saving). The zero Line is no line: ScheduleOn with it is Schedule.
+type Line struct{ id uint32 }
+
+// line is a Line's ring buffer of entries, in order of (at, seq): the
+// entries behind its head. inHeap: its head is in the heap (a line with
+// entries waiting always has one); last: the latest instant scheduled on
+// it.
+type line struct {
+	ring   []entry
+	head   int
+	n      int
+	inHeap bool
+	last   Time
+}
+
+// NewLine returns a new, empty line of s.
+func (s *Sim) NewLine() Line {
+	s.lines = append(s.lines, line{})
+	return Line{id: uint32(len(s.lines))}
+}
+
+// ScheduleOn schedules h(arg) to run once, d after now, on line l (see
+// Line); like Schedule, it allocates nothing once the line's buffer has
+// grown to the events it holds at once, and a negative d panics.
+func (s *Sim) ScheduleOn(l Line, d time.Duration, h Handler, arg any) Timer {
+	if l.id == 0 {
+		return s.schedule(d, h, arg)
+	}
+	ln := &s.lines[l.id-1]
+	at := s.now + Time(d)
+	if d < 0 || h == nil || at < s.now || (ln.inHeap && at < ln.last) {
+		// misuse (schedule panics), overflow (saturated there) or an
+		// instant before the line's latest: through the heap alone
+		return s.schedule(d, h, arg)
+	}
+	s.seq++
+	i := s.free
+	if i == noSlot {
+		s.slots = append(s.slots, slot{})
+		i = uint32(len(s.slots) - 1)
+	} else {
+		s.free = uint32(s.slots[i].at)
+	}
+	sl := &s.slots[i]
+	sl.seq = s.seq
+	sl.at = at
+	sl.h = h
+	sl.arg = arg
+	e := entry{at: at, seq: s.seq, slot: i, line: l.id}
+	ln.last = at
+	if !ln.inHeap {
+		ln.inHeap = true
+		s.push(e)
+	} else {
+		ln.append(e)
+		s.lined++
+	}
+	return Timer{s: s, seq: s.seq, slot: i}
+}
+
+// append adds e at the back of the ring, growing it when full.
+func (ln *line) append(e entry) {
+	if ln.n == len(ln.ring) {
+		nr := make([]entry, max(16, 2*len(ln.ring)))
+		for k := 0; k < ln.n; k++ {
+			nr[k] = ln.ring[(ln.head+k)&(len(ln.ring)-1)]
+		}
+		ln.ring, ln.head = nr, 0
+	}
+	ln.ring[(ln.head+ln.n)&(len(ln.ring)-1)] = e
+	ln.n++
+}
+
+// feed is called when the head of line k (its index + 1) has left the
+// heap: the next entry of the line, if any, takes its place there.
+func (s *Sim) feed(k uint32) {
+	ln := &s.lines[k-1]
+	if ln.n == 0 {
+		ln.inHeap = false
+		return
+	}
+	e := ln.ring[ln.head]
+	ln.head = (ln.head + 1) & (len(ln.ring) - 1)
+	ln.n--
+	s.lined--
+	s.push(e)
+}
+
+// compactLines drops the stopped entries of every line, keeping the order
+// of the others, and gives a line whose head left the heap (compact
+// dropped it) its next entry there; the caller rebuilds the heap.
+func (s *Sim) compactLines() {
+	s.lined = 0
+	for k := range s.lines {
+		ln := &s.lines[k]
+		kept := 0
+		for j := 0; j < ln.n; j++ {
+			e := ln.ring[(ln.head+j)&(len(ln.ring)-1)]
+			if s.slots[e.slot].seq == e.seq {
+				// kept <= j: the write trails the read round the ring
+				ln.ring[(ln.head+kept)&(len(ln.ring)-1)] = e
+				kept++
+			}
+		}
+		ln.n = kept
+		if !ln.inHeap && ln.n > 0 {
+			s.heap = append(s.heap, ln.ring[ln.head])
+			ln.head = (ln.head + 1) & (len(ln.ring) - 1)
+			ln.n--
+			ln.inHeap = true
+		}
+		s.lined += ln.n
+	}
+}
