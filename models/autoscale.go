@@ -234,7 +234,42 @@ func (x *autoscaler) bringUp(k int) {
 			r.dep.coldFactor = x.factor
 		}
 	}
+	if s.pulls {
+		for _, r := range s.reps[from:s.up] {
+			s.pull(r)
+		}
+	}
 	x.changed()
+}
+
+// pull lets the free workers of replica r, whose own queue is empty, take
+// the messages waiting at the other replicas, when s is an autoscaled
+// async service: its consumers share one backlog, as the consumers of a
+// queue service (an SQS queue, a Kafka consumer group) take whatever
+// message is next, so that a replica that comes up drains the backlog
+// that called for it rather than only the messages routed to it from then
+// on (KEDA and AWS's target tracking on backlog per instance scale on
+// that shared backlog). The replica with the longest queue gives first
+// (the first in the service's order among equals), in its queue's order
+// and under its queue's disciplines.
+func (s *service) pull(r *replica) {
+	for !s.paused && !r.down && !r.retiring && r.busy < s.active {
+		var from *replica
+		for _, o := range s.reps {
+			if o != r && o.q.n > 0 && (from == nil || o.q.n > from.q.n) {
+				from = o
+			}
+		}
+		if from == nil {
+			return
+		}
+		if a := s.next(from); a != nil {
+			s.start(r, a)
+		}
+		if from.retiring {
+			s.as.retired(from) // it may hold nothing now
+		}
+	}
 }
 
 // retire lets k of the serving replicas go, the newest first (a

@@ -196,3 +196,66 @@ func BenchmarkAutoscale(b *testing.B) {
 	}
 	benchCustomers(b, cfg)
 }
+
+// TestAutoscaleAsync: an async service scales its consumers on the
+// backlog per replica (queue_length, as KEDA and AWS's target tracking on
+// SQS backlog per instance do), and its consumers share the backlog. One
+// replica consumes 50/s (20 ms) of 100/s from the start: the backlog grows
+// by 50/s, so its mean over the first 15 s period is 375 per replica. The
+// evaluation at 15 s asks for ceil(1 x 375 / 50) = 8, limited by the
+// scale-up policy to 1 + 4 pods = 5 (no provisioning delay). The 5
+// consume 250/s: the 750 messages waiting at 15 s drain in 750 / 150 = 5
+// s, because the new replicas take them from the first one's queue (on
+// its own it would take 750 / 30 = 25 s).
+func TestAutoscaleAsync(t *testing.T) {
+	prov := time.Duration(0)
+	as := &strategies.AutoscaleSpec{Metric: strategies.AutoscaleQueueLength, Target: 50, Max: 10, Provisioning: &prov}
+	cfg := config.Config{
+		Duration: 40 * time.Second, Interval: time.Second, Seed: 1,
+		Services: []config.ServiceConfig{{Name: "worker", Replicas: 1, Workers: 1, Async: true,
+			ServiceTime: sim.MustParseDist("const(20ms)"), Autoscale: as}},
+		Clients: []config.ClientConfig{{Name: "producer", Target: "worker", Rate: 100, Arrival: config.Constant}},
+	}
+	w := runGray(t, cfg)
+	desired := replicasAt(t, w, strategies.MetricDesiredReplicas)
+	for i, want := range map[int]float64{14: 1, 15: 5, 25: 5} {
+		if desired[i] != want {
+			t.Errorf("interval [%d s, %d s): %v replicas asked for, want %v", i, i+1, desired[i], want)
+		}
+	}
+	q := w.Results().Series.Services[0].QueueMean
+	if q[14] < 600 {
+		t.Errorf("backlog %v at [14 s, 15 s), want about 725", q[14])
+	}
+	// drained by 20 s: 750 / (250 - 100) = 5 s after 15 s
+	for i := 21; i < 25; i++ {
+		if q[i] > 5 {
+			t.Errorf("backlog %v at [%d s, %d s), want it drained by 20 s", q[i], i, i+1)
+		}
+	}
+	if got := w.Results().Summary.Clients["producer"].Failed; len(got) != 0 {
+		t.Errorf("producer's failures %v, want none (every message acknowledged)", got)
+	}
+}
+
+// BenchmarkAutoscaleAsync: an autoscaled async service whose consumers
+// share the backlog (pull) allocates nothing per event.
+func BenchmarkAutoscaleAsync(b *testing.B) {
+	zero := time.Duration(0)
+	prov := 10 * time.Second
+	as := &strategies.AutoscaleSpec{Metric: strategies.AutoscaleQueueLength, Target: 20, Min: 2, Max: 40, Provisioning: &prov,
+		ScaleDownStabilization: &zero}
+	cfg := scaledWorld(4, 3000, 2, as, 0)
+	cfg.Services[0].Name = "server"
+	cfg.Services[0].Workers = 4
+	cfg.Services[0].Async = true
+	cfg.Services[0].ServiceTime = sim.MustParseDist("exp(5ms)")
+	cfg.Clients[0].Target = "server"
+	cfg.Clients[0].Arrival = config.Poisson
+	cfg.Duration = time.Duration(float64(b.N) / 3000 * float64(time.Second))
+	cfg.Faults = nil
+	for at := 60 * time.Second; at < cfg.Duration; at += 180 * time.Second {
+		cfg.Faults = append(cfg.Faults, config.FaultConfig{Kind: config.FaultLoadSpike, Target: "app", At: at, For: time.Minute, Factor: 2})
+	}
+	benchCustomers(b, cfg)
+}

@@ -19,7 +19,8 @@ type service struct {
 	dist sim.Dist
 	reps []*replica
 
-	limit    int // waiting places per replica; -1 unbounded
+	limit    int  // waiting places per replica; -1 unbounded
+	pulls    bool // an autoscaled async service: its consumers share the backlog (service.pull)
 	lifo     bool
 	parallel bool
 	calls    []downCall
@@ -146,6 +147,7 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 	s.capacityUp = s.up * s.active
 	s.m.capacity.set(0, float64(s.capacityUp))
 	if cfg.Autoscale != nil {
+		s.pulls = cfg.Async
 		as, err := newAutoscaler(s)
 		if err != nil {
 			panic(err) // validated
@@ -560,6 +562,9 @@ func (s *service) dispatch(r *replica) {
 		if a := s.next(r); a != nil {
 			s.start(r, a)
 		}
+	}
+	if s.pulls && r.q.n == 0 {
+		s.pull(r)
 	}
 	if s.st != nil && r.q.n == 0 {
 		s.st.idle(s, r)

@@ -352,8 +352,6 @@ func (v *validator) serviceStrategies(p string, s *ServiceConfig) {
 			v.add(p+".autoscale.max", "must be at most %d, the limit on a service's replicas, got %d", MaxReplicas, a.Max)
 		} else if s.Replicas < a.Min || s.Replicas > a.Max {
 			v.add(p+".replicas", "must be in [autoscale.min=%d, autoscale.max=%d] (the count at the start), got %d", a.Min, a.Max, s.Replicas)
-		} else if s.Async {
-			v.add(p+".autoscale", "is for a service whose callers wait: an async service's consumers are not scaled")
 		} else if d := s.DistributedRateLimit; d != nil && d.Mode == strategies.QuotaLocalShare.String() {
 			v.add(p+".distributed_rate_limit.mode", "local_share divides the limit by a fixed count of replicas, and autoscale changes the count: use stale_view")
 		}
