@@ -157,3 +157,32 @@ func BenchmarkFallbackSecondary(b *testing.B) {
 	cfg.Clients[0].Fallback = &config.FallbackConfig{Call: "stale", Timeout: time.Second}
 	benchWorld(b, cfg)
 }
+
+// TestFallbackAbandonedWhileAnswering: a client restart abandons every
+// closed-loop user's call, including those whose fallback is on its way
+// (a fallback latency, or a call to a secondary): such a call ends once,
+// with its fallback, not twice. 20 users against an api that always
+// fails, the fallback taking 1 s; the users first issue at a restart at
+// 0.5 s, and a second restart at 1 s comes when every call waits for its
+// fallback.
+func TestFallbackAbandonedWhileAnswering(t *testing.T) {
+	for _, fb := range []*config.FallbackConfig{{Latency: time.Second}, {Call: "stale"}} {
+		cfg := config.Config{
+			Duration: 3 * time.Second, Interval: time.Second, Seed: 1,
+			Services: []config.ServiceConfig{
+				{Name: "api", Workers: 50, ServiceTime: sim.MustParseDist("1ms"), ErrorRate: 1},
+				{Name: "stale", Workers: 50, ServiceTime: sim.MustParseDist("const(1s)")},
+			},
+			Clients: []config.ClientConfig{{Name: "u", Target: "api", Model: config.Closed, Users: 20, Think: sim.MustParseDist("1h"),
+				ClientPolicy: config.ClientPolicy{Fallback: fb}}},
+			Faults: []config.FaultConfig{{Kind: config.FaultClientRestart, Target: "*", At: 500 * time.Millisecond},
+				{Kind: config.FaultClientRestart, Target: "*", At: time.Second}},
+		}
+		sum := runSummary(t, cfg)
+		// 20 calls at 0.5 s, 20 more at 1 s; the first 20 end with their
+		// fallback at ~1.5 s, the next 20 at ~2 s
+		if sum.Calls != 40 || sum.Failed["fallback"] != 40 || sum.Failed["abandoned"] != 0 || sum.InFlight != 0 {
+			t.Errorf("fallback %+v: %d calls, %v failed, %d in flight; want 40 calls, 40 fallbacks", *fb, sum.Calls, sum.Failed, sum.InFlight)
+		}
+	}
+}

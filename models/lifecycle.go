@@ -122,8 +122,8 @@ type call struct {
 	// cause is the root of the error its last failed attempt got from
 	// below; the zero cause when that failure arose at its target.
 	cause cause
-	// failed is the failure a fallback that calls a secondary answers,
-	// kept while that call runs
+	// failed is the failure a fallback answers while the answer is on its
+	// way (a fallback latency, a call to a secondary); ReasonOK otherwise
 	failed Reason
 }
 
@@ -457,6 +457,11 @@ func (c *call) attemptDone(w *World, r Reason) {
 // still live (the servers keep working on them), the outcome is counted,
 // the owner is told, and c is recycled.
 func (c *call) finishCall(w *World, r Reason) {
+	if c.failed != strategies.ReasonOK {
+		// it has ended already and its fallback is on its way (a caller
+		// that abandons it, a client restart, leaves it to end with it)
+		return
+	}
 	c.deadline.Stop()
 	if c.x != nil {
 		c.stopCallStrat(w)
@@ -481,6 +486,7 @@ func (c *call) finishCall(w *World, r Reason) {
 			return
 		}
 		if fb.Latency > 0 {
+			c.failed = r
 			w.s.Schedule(fb.Latency, w.hFallback, c)
 			return
 		}
