@@ -90,9 +90,10 @@ type edge struct {
 	hash   uint64
 	stats  callStats
 	st     *edgeStrat // client-side strategies; nil when none
-	// timeouts is the line of the attempts' timeouts (made at the first)
-	timeouts sim.Line
-	alt      *secondary // the fallback's secondary; nil when none
+	// timeouts and deadlines are the lines of the attempts' timeouts and
+	// of the calls' deadlines (each made at its first use)
+	timeouts, deadlines sim.Line
+	alt                 *secondary // the fallback's secondary; nil when none
 	// inherit: calls carry the deadline of the request they are made for
 	// (deadline propagation)
 	inherit bool
@@ -283,7 +284,13 @@ func (c *call) launch(w *World) {
 			c.finishCall(w, strategies.ReasonDeadlineExceeded)
 			return
 		}
-		c.deadline = w.s.At(c.due, w.hDeadline, c)
+		// an edge's own deadline falls due in the order its calls
+		// start, so it goes on a line like the timeouts (an inherited
+		// one out of that order goes through the heap: sim.Line)
+		if c.e.deadlines == (sim.Line{}) {
+			c.e.deadlines = w.s.NewLine()
+		}
+		c.deadline = w.s.ScheduleOn(c.e.deadlines, c.due.Sub(now), w.hDeadline, c)
 	}
 	if c.x != nil {
 		c.launchStrat(w)
