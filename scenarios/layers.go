@@ -227,6 +227,28 @@ func (r *Result) wastingServices() []string {
 	return out
 }
 
+// hasFallbacks reports whether a row's clients answered calls with their
+// fallbacks, which the results table then shows in a column of their own.
+func (r *Result) hasFallbacks() bool {
+	for i := range r.Rows {
+		if v, ok := r.Rows[i].Number("failed.fallback"); ok && v > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// fallbackShare is the share of a row's calls its clients' fallbacks
+// answered: "-" for none.
+func fallbackShare(r *Row) string {
+	n, _ := r.Number("failed.fallback")
+	calls := numOr(r, "calls")
+	if n <= 0 || calls <= 0 {
+		return "-"
+	}
+	return fmtPercent(100*n/calls) + "%"
+}
+
 // topFailures lists the two most frequent failure reasons with their share
 // of calls.
 func topFailures(r *Row) string {
@@ -242,8 +264,8 @@ func topFailures(r *Row) string {
 	var xs []kv
 	for i, k := range f.keys {
 		v := f.vals[i]
-		if v.kind != jNum || v.n <= 0 {
-			continue
+		if v.kind != jNum || v.n <= 0 || results.IsFallback(k) {
+			continue // a fallback answer is no failure: the fallbacks column
 		}
 		n := v.n
 		if k == "error" {

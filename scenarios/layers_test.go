@@ -97,3 +97,67 @@ rate = 10
 		t.Errorf("edges %q, want %q", got, want)
 	}
 }
+
+// TestFallbackColumn: calls a client's fallback answered are no failure:
+// the results table shows them in a fallbacks column of their own (only
+// when some variant has them), not in the failures column.
+func TestFallbackColumn(t *testing.T) {
+	src := `duration = "20s"
+seed = 1
+
+[[services]]
+name = "api"
+workers = 8
+service_time = "exp(5ms)"
+error_rate = 0.3
+
+[[clients]]
+name = "users"
+target = "api"
+rate = 200
+
+[[variants]]
+name = "fallback"
+set = { "clients.users.fallback" = { on = ["error"] } }
+`
+	r, err := Run(mustLoad(t, "fb.toml", src), Options{Parallel: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table bytes.Buffer
+	if err := r.WriteTable(&table, TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := table.String()
+	lines := strings.Split(out, "\n")
+	var header, base, fb string
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "variant"):
+			header = l
+		case strings.HasPrefix(l, "base "):
+			base = l
+		case strings.HasPrefix(l, "fallback "):
+			fb = l
+		}
+	}
+	if h := strings.Fields(header); len(h) != 10 || h[7] != "failures" || h[8] != "fallbacks" {
+		t.Fatalf("no fallbacks column after failures:\n%s", out)
+	}
+	if f := strings.Fields(base); len(f) != 12 || f[7] != "error" || f[9] != "-" {
+		t.Errorf("base's failures and fallbacks cells: %q, want error and -:\n%s", f, out)
+	}
+	if f := strings.Fields(fb); len(f) != 11 || f[7] != "-" || f[8] != "31%" {
+		t.Errorf("fallback's failures and fallbacks cells: %q, want - and 31%%:\n%s", f, out)
+	}
+	// none in any variant: no column
+	r, err = Run(mustLoad(t, "nofb.toml", strings.Split(src, "[[variants]]")[0]), Options{Parallel: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table.Reset()
+	r.WriteTable(&table, TableOptions{})
+	if strings.Contains(table.String(), "fallbacks") {
+		t.Errorf("a column of fallbacks without any:\n%s", table.String())
+	}
+}

@@ -309,8 +309,16 @@ func (r *Result) cells() ([][]string, []bool) {
 		header = append(header, ax.Path)
 		right = append(right, true)
 	}
-	header = append(header, "variant", "calls", "attempts", "ampl", "goodput/s", "p50", "p99", "failures", "recovery")
-	right = append(right, false, true, true, true, true, true, true, false, false)
+	header = append(header, "variant", "calls", "attempts", "ampl", "goodput/s", "p50", "p99", "failures")
+	right = append(right, false, true, true, true, true, true, true, false)
+	fallbacks := r.hasFallbacks()
+	if fallbacks {
+		// answered by the clients' fallbacks: degraded goodput, no failure
+		header = append(header, "fallbacks")
+		right = append(right, true)
+	}
+	header = append(header, "recovery")
+	right = append(right, false)
 	out := [][]string{header}
 	for i := range r.Rows {
 		row := &r.Rows[i]
@@ -336,7 +344,11 @@ func (r *Result) cells() ([][]string, []bool) {
 			num("goodput", func(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }),
 			num("latency_s.p50", results.FormatSeconds),
 			num("latency_s.p99", results.FormatSeconds),
-			topFailures(row), verdict(row))
+			topFailures(row))
+		if fallbacks {
+			cs = append(cs, fallbackShare(row))
+		}
+		cs = append(cs, verdict(row))
 		out = append(out, cs)
 	}
 	return out, right

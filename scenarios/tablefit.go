@@ -58,12 +58,15 @@ func trailing(cells [][]string, from int) []int {
 }
 
 // summaryOptional is the results table's order of leaving columns out
-// (after the sweep values): attempts, calls, p50, failures (first cut
-// to the most frequent reason), amplification, p99; the variant, goodput
-// and the verdict stay.
+// (after the sweep values): attempts, calls, p50, fallbacks (when
+// shown), failures (first cut to the most frequent reason),
+// amplification, p99; the variant, goodput and the verdict stay.
 func (r *Result) summaryOptional() []int {
 	a := len(r.Axes)
-	// variant calls attempts ampl goodput/s p50 p99 failures recovery
+	// variant calls attempts ampl goodput/s p50 p99 failures [fallbacks] recovery
+	if r.hasFallbacks() {
+		return []int{a + 2, a + 1, a + 5, a + 8, a + 7, a + 3, a + 6}
+	}
 	return []int{a + 2, a + 1, a + 5, a + 7, a + 3, a + 6}
 }
 
