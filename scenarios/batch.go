@@ -11,7 +11,7 @@ import (
 // (means, half-widths), its mean series and what its first replication
 // recorded as it ran (fault windows, seed, duration, interval).
 func (r *Result) Batch() (*results.Batch, error) {
-	b := &results.Batch{Scenario: r.Scenario, Title: r.Title, Replications: r.Replications, Seed: r.Seed, Axes: r.Axes}
+	b := &results.Batch{Scenario: r.Scenario, Title: r.Title, Replications: r.Replications, Seed: r.Seed, Axes: r.Axes, Margins: r.Margins}
 	for i := range r.Rows {
 		row := &r.Rows[i]
 		out, err := results.DecodeRow(row.SummaryJSON())

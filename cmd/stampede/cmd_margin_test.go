@@ -206,6 +206,19 @@ func TestRunMargin(t *testing.T) {
 		!strings.Contains(string(rep), "| base | 10s |") {
 		t.Errorf("report.md has no margin: %v\n%s", err, rep)
 	}
+	// diff compares the margins: at a higher load the bracket falls
+	// below the old one, a regression (exit 1).
+	_, higher, _ := stampede(t, "run", good, "--set", "clients.users.rate=280", "--json")
+	oldFile, newFile := filepath.Join(t.TempDir(), "old.json"), filepath.Join(t.TempDir(), "new.json")
+	for f, b := range map[string]string{oldFile: out, newFile: higher} {
+		if err := os.WriteFile(f, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, d, errOut := stampede(t, "diff", oldFile, newFile); code != 1 || !strings.Contains(d, "margin along faults.0.factor") ||
+		!strings.Contains(d, "  REGRESSION\n") || !strings.Contains(d, "base          10s") {
+		t.Errorf("diff of the margins: exit %d, %s\n%s", code, errOut, d)
+	}
 	for _, args := range [][]string{{"run", bad, "--no-margin"}, {"run", bad, "--no-margin", "--json"}} {
 		code, out, errOut := stampede(t, args...)
 		if code != 0 || strings.Contains(out, "margin") {

@@ -40,6 +40,9 @@ type Batch struct {
 	Axes []Axis
 	// Rows holds the results.
 	Rows []Row
+	// Margins are the margins the scenario's [margin] table declares,
+	// when they were searched (stampede run, summary.json's "margins").
+	Margins []*Margin
 }
 
 // Axis is a swept parameter and the values it takes.
@@ -172,6 +175,7 @@ func DecodeBatch(b []byte) (*Batch, error) {
 		Seed          *uint64           `json:"seed"`
 		Sweep         []json.RawMessage `json:"sweep"`
 		Variants      []json.RawMessage `json:"variants"`
+		Margins       []*Margin         `json:"margins"`
 	}
 	if err := json.Unmarshal(b, &top); err != nil {
 		return nil, err
@@ -179,7 +183,7 @@ func DecodeBatch(b []byte) (*Batch, error) {
 	if top.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("schema_version %d: written by a newer stampede (this one reads summaries up to schema_version %d)", top.SchemaVersion, SchemaVersion)
 	}
-	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications, NoSeed: top.Seed == nil}
+	out := &Batch{Scenario: top.Scenario, Title: top.Title, Replications: top.Replications, NoSeed: top.Seed == nil, Margins: top.Margins}
 	if top.Seed != nil {
 		out.Seed = *top.Seed
 	}

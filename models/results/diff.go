@@ -70,6 +70,8 @@ type Diff struct {
 	// Notes say what the comparison could not do (different
 	// scenarios, no intervals).
 	Notes []string
+	// Margins compare the margins both results searched.
+	Margins []MarginChange
 }
 
 // Compare compares old with new, each row of new with the row of old of
@@ -124,6 +126,7 @@ func Compare(old, new *Batch, opts DiffOptions) *Diff {
 			d.OnlyOld = append(d.OnlyOld, rowName(old, &old.Rows[j]))
 		}
 	}
+	d.compareMargins()
 	return d
 }
 
@@ -211,6 +214,11 @@ func (d *Diff) Regressions() int {
 			}
 		}
 	}
+	for i := range d.Margins {
+		if d.Margins[i].Regression() {
+			n++
+		}
+	}
 	return n
 }
 
@@ -222,6 +230,11 @@ func (d *Diff) Improvements() int {
 			if c := &r.Changes[i]; c.Flagged() && !c.Regression() {
 				n++
 			}
+		}
+	}
+	for i := range d.Margins {
+		if c := &d.Margins[i]; c.Flagged() && !c.Regression() {
+			n++
 		}
 	}
 	return n

@@ -78,7 +78,7 @@ func (d *Diff) header() string {
 
 // tally counts the changes: regressions, improvements, not flagged.
 func (d *Diff) tally() string {
-	total := 0
+	total := len(d.Margins)
 	for _, r := range d.Rows {
 		total += len(r.Changes)
 	}
@@ -143,6 +143,7 @@ func (d *Diff) WriteText(w io.Writer, width int) error {
 	text, omitted, cut := TextTable{Cells: cells, Right: right, Optional: []int{nAxes + 2, nAxes + 5, nAxes + 3}}.Layout(width)
 	bw.WriteString(text)
 	bw.WriteString(OmittedNote(omitted, cut, width))
+	d.writeMarginText(bw, width)
 	d.writeNotes(bw, "", width)
 	bw.WriteString("\n" + FitProse(d.tally(), width) + "\n")
 	return bw.Flush()
@@ -187,6 +188,7 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(bw, "\n<details><summary>All %d comparisons</summary>\n\n", len(all)-1)
 	writeMD(bw, all, len(d.New.Axes), false)
 	bw.WriteString("\n</details>\n")
+	d.writeMarginMarkdown(bw)
 	d.writeNotes(bw, "- ", 0)
 	return bw.Flush()
 }
