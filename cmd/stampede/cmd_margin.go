@@ -233,6 +233,19 @@ func (c *marginCmd) plot(s *scenarios.Scenario, ms []*results.Margin) error {
 		}
 		return plots.WriteFile(c.Plot, f, c.size)
 	}
+	f, err := marginFigure(ms)
+	if err != nil {
+		return badInput(err)
+	}
+	return plots.WriteFile(c.Plot, f, c.size)
+}
+
+// marginFigure draws the boundary against the trigger's duration, one
+// line per variant named at its end, the final bracket shaded: what
+// stampede margin --plot draws without a stability map, and stampede run
+// --plots as margin.png.
+func marginFigure(ms []*results.Margin) (*plots.Figure, error) {
+	m := ms[0]
 	var series []plots.SweepSeries
 	for _, m := range ms {
 		series = append(series, plots.SweepSeries{Name: m.Variant, Points: marginPoints(m)})
@@ -245,8 +258,8 @@ func (c *marginCmd) plot(s *scenarios.Scenario, ms []*results.Margin) error {
 		Series: series,
 	})
 	if err != nil {
-		return badInput(err)
+		return nil, err
 	}
 	f.Note = "Shaded: the final bracket, from the largest size survived to the smallest that tipped (most runs recovering or not)."
-	return plots.WriteFile(c.Plot, f, c.size)
+	return f, nil
 }

@@ -199,8 +199,11 @@ func TestRunMargin(t *testing.T) {
 		t.Errorf("run --json: margin %v", m)
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if code, _, errOut := stampede(t, "run", good, "--out", dir); code != 0 {
+	if code, _, errOut := stampede(t, "run", good, "--out", dir, "--plots"); code != 0 {
 		t.Fatalf("run --out: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "margin.png")); err != nil {
+		t.Errorf("run --plots drew no margin: %v", err)
 	}
 	if rep, err := os.ReadFile(filepath.Join(dir, "report.md")); err != nil || !strings.Contains(string(rep), "\n## Margin\n") ||
 		!strings.Contains(string(rep), "| base | 10s |") {

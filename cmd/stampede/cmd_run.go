@@ -227,8 +227,16 @@ func writePlots(dir string, s *scenarios.Scenario, res *scenarios.Result, declar
 	if declared {
 		set.Specs = figureSpecs(s)
 	}
-	_, err = plots.WriteAll(dir, "", set, plots.PNG, plots.Slide)
-	return err
+	if _, err = plots.WriteAll(dir, "", set, plots.PNG, plots.Slide); err != nil || len(res.Margins) == 0 {
+		return err
+	}
+	// The margin the [margin] table declares, as stampede margin --plot
+	// draws it without a stability map.
+	f, err := marginFigure(res.Margins)
+	if err != nil {
+		return err
+	}
+	return plots.WriteFile(filepath.Join(dir, "margin.png"), f, plots.Slide)
 }
 
 func (c *runCmd) options(e *env) scenarios.Options {
