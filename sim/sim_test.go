@@ -122,6 +122,11 @@ func (h *queueHarness) stop(id int) {
 	if got := tm.Stop(); got != want {
 		h.t.Fatalf("timer %d: Stop() = %v, want %v", id, got, want)
 	}
+	// A Stop of a live event that leaves more than half the entries stale
+	// (and more than compactMin) compacts them away before it returns.
+	if s := h.s; want && s.stale > compactMin && s.stale > (len(s.heap)+s.lined)/2 {
+		h.t.Fatalf("after Stop, stale %d of %d heap and %d line entries: compaction did not run", s.stale, len(s.heap), s.lined)
+	}
 	if tm.Active() {
 		h.t.Fatalf("timer %d: Active() after Stop", id)
 	}
@@ -218,8 +223,11 @@ func (h *queueHarness) check(t *rapid.T) {
 	if s.stale < 0 || len(s.heap)+s.lined-s.stale != len(h.live) {
 		t.Fatalf("heap %d entries, lines %d, stale %d, live %d", len(s.heap), s.lined, s.stale, len(h.live))
 	}
-	if s.stale > compactMin+1 && s.stale > (len(s.heap)+s.lined)/2+1 {
-		t.Fatalf("stale %d of %d heap and %d line entries: compaction did not run", s.stale, len(s.heap), s.lined)
+	// Compaction runs in Stop (see stop), and firing live events shrinks
+	// the heap without one, so here stale entries are only bounded by
+	// the entries.
+	if s.stale > len(s.heap)+s.lined {
+		t.Fatalf("stale %d of %d heap and %d line entries", s.stale, len(s.heap), s.lined)
 	}
 	used := 0
 	for i := range s.slots {
