@@ -373,14 +373,7 @@ func (s *Scenario) checkExpect(i int, names []string, axes [2][]any, shape *metr
 		}
 		leaf = nil
 	}
-	switch {
-	case ex.Equals != nil && (ex.Min != nil || ex.Max != nil):
-		d.Fail(p.Field("equals"), nil, "give equals, or min and/or max, not both")
-	case ex.Equals == nil && ex.Min == nil && ex.Max == nil:
-		d.Fail(p, nil, "needs equals, or min and/or max")
-	case ex.Min != nil && ex.Max != nil && !(*ex.Min <= *ex.Max):
-		d.Fail(p.Field("min"), nil, "must be <= max (%v), got %v", *ex.Max, *ex.Min)
-	}
+	checkBounds(ex, p, d)
 	if ex.Equals != nil {
 		kind := ""
 		switch ex.Equals.(type) {

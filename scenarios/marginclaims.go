@@ -49,36 +49,8 @@ func (s *Scenario) checkMarginExpect(ex *Expect, p format.Path, names []string, 
 		d.Fail(p.Field("metric"), nil, "%q is not a margin metric: margin.survived (the largest size recovered from) or margin.tipped (the smallest that tipped)%s",
 			ex.Metric, format.DidYouMean(ex.Metric, []string{"margin.survived", "margin.tipped"}, "margin metrics"))
 	}
-	searched := s.MarginVariants()
-	for _, k := range []struct{ key, name string }{{"variant", ex.Variant}, {"relative_to", ex.RelativeTo}} {
-		if k.name != "" && slices.Contains(names, k.name) && !slices.Contains(searched, k.name) {
-			d.Fail(p.Field(k.key), nil, "%q is not searched by the [margin] table (margin.variants: %s): add it there", k.name, strings.Join(searched, ", "))
-		}
-	}
-	switch {
-	case ex.Equals != nil && (ex.Min != nil || ex.Max != nil):
-		d.Fail(p.Field("equals"), nil, "give equals, or min and/or max, not both")
-	case ex.Equals == nil && ex.Min == nil && ex.Max == nil:
-		d.Fail(p, nil, "needs equals, or min and/or max")
-	case ex.Min != nil && ex.Max != nil && !(*ex.Min <= *ex.Max):
-		d.Fail(p.Field("min"), nil, "must be <= max (%v), got %v", *ex.Max, *ex.Min)
-	}
-	if _, ok := format.Number(ex.Equals); ex.Equals != nil && !ok {
-		d.Fail(p.Field("equals"), nil, "%s is a number, so equals must be one, got %s", ex.Metric, format.Describe(ex.Equals))
-	}
-	for _, b := range []*float64{ex.Min, ex.Max} {
-		if b != nil && math.IsNaN(*b) {
-			d.Fail(p, nil, "min and max must be numbers, got nan")
-		}
-	}
-	if math.IsNaN(ex.Tolerance) || ex.Tolerance < 0 || math.IsInf(ex.Tolerance, 0) {
-		d.Fail(p.Field("tolerance"), nil, "must be a finite number >= 0, got %v", ex.Tolerance)
-	}
-	for j, sel := range []any{ex.X, ex.Y} {
-		if sel != nil {
-			d.Fail(p.Field([]string{"x", "y"}[j]), nil, "picks a sweep point, and a margin claim has none: pick the trigger's duration with for")
-		}
-	}
+	checkClaimVariants(ex, p, names, s.MarginVariants(), "searched", "margin", d)
+	checkNumberClaim(ex, p, d, "picks a sweep point, and a margin claim has none: pick the trigger's duration with for")
 	if ex.For != "" {
 		switch {
 		case len(m.For) == 0:

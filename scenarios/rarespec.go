@@ -210,29 +210,17 @@ func (s *Scenario) checkRareExpect(ex *Expect, p format.Path, names []string, d 
 		all := []string{"rare.probability", "rare.ci_low", "rare.ci_high", "rare.relative_error"}
 		d.Fail(p.Field("metric"), nil, "%q is not a rare-event metric: %s%s", ex.Metric, strings.Join(all, ", "), format.DidYouMean(ex.Metric, all, "rare metrics"))
 	}
-	est := s.RareVariants()
-	for _, k := range []struct{ key, name string }{{"variant", ex.Variant}, {"relative_to", ex.RelativeTo}} {
-		if k.name != "" && slices.Contains(names, k.name) && !slices.Contains(est, k.name) {
-			d.Fail(p.Field(k.key), nil, "%q is not estimated by the [rare] table (rare.variants: %s): add it there", k.name, strings.Join(est, ", "))
-		}
-	}
-	checkNumberClaim(ex, p, d)
+	checkClaimVariants(ex, p, names, s.RareVariants(), "estimated", "rare", d)
+	checkNumberClaim(ex, p, d, "picks a sweep point, and a rare claim has none")
 	if ex.For != "" {
 		d.Fail(p.Field("for"), nil, "picks the trigger duration of a margin claim, and a rare-event estimate has none")
 	}
 }
 
 // checkNumberClaim checks the bounds of a claim on a number with no sweep
-// point (a margin or rare-event claim).
-func checkNumberClaim(ex *Expect, p format.Path, d *format.Decoder) {
-	switch {
-	case ex.Equals != nil && (ex.Min != nil || ex.Max != nil):
-		d.Fail(p.Field("equals"), nil, "give equals, or min and/or max, not both")
-	case ex.Equals == nil && ex.Min == nil && ex.Max == nil:
-		d.Fail(p, nil, "needs equals, or min and/or max")
-	case ex.Min != nil && ex.Max != nil && !(*ex.Min <= *ex.Max):
-		d.Fail(p.Field("min"), nil, "must be <= max (%v), got %v", *ex.Max, *ex.Min)
-	}
+// point (a margin or rare-event claim); noPoint is what x or y are told.
+func checkNumberClaim(ex *Expect, p format.Path, d *format.Decoder, noPoint string) {
+	checkBounds(ex, p, d)
 	if _, ok := format.Number(ex.Equals); ex.Equals != nil && !ok {
 		d.Fail(p.Field("equals"), nil, "%s is a number, so equals must be one, got %s", ex.Metric, format.Describe(ex.Equals))
 	}
@@ -246,7 +234,31 @@ func checkNumberClaim(ex *Expect, p format.Path, d *format.Decoder) {
 	}
 	for j, sel := range []any{ex.X, ex.Y} {
 		if sel != nil {
-			d.Fail(p.Field([]string{"x", "y"}[j]), nil, "picks a sweep point, and a %s claim has none", strings.SplitN(ex.Metric, ".", 2)[0])
+			d.Fail(p.Field([]string{"x", "y"}[j]), nil, "%s", noPoint)
+		}
+	}
+}
+
+// checkBounds checks that a claim gives equals, or min and/or max in
+// order.
+func checkBounds(ex *Expect, p format.Path, d *format.Decoder) {
+	switch {
+	case ex.Equals != nil && (ex.Min != nil || ex.Max != nil):
+		d.Fail(p.Field("equals"), nil, "give equals, or min and/or max, not both")
+	case ex.Equals == nil && ex.Min == nil && ex.Max == nil:
+		d.Fail(p, nil, "needs equals, or min and/or max")
+	case ex.Min != nil && ex.Max != nil && !(*ex.Min <= *ex.Max):
+		d.Fail(p.Field("min"), nil, "must be <= max (%v), got %v", *ex.Max, *ex.Min)
+	}
+}
+
+// checkClaimVariants checks that a claim's variant and relative_to (when
+// they exist) are among those the scenario's [table] runs (verb: what the
+// table does to them).
+func checkClaimVariants(ex *Expect, p format.Path, names, among []string, verb, table string, d *format.Decoder) {
+	for _, k := range []struct{ key, name string }{{"variant", ex.Variant}, {"relative_to", ex.RelativeTo}} {
+		if k.name != "" && slices.Contains(names, k.name) && !slices.Contains(among, k.name) {
+			d.Fail(p.Field(k.key), nil, "%q is not %s by the [%s] table (%s.variants: %s): add it there", k.name, verb, table, table, strings.Join(among, ", "))
 		}
 	}
 }
