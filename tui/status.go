@@ -180,18 +180,32 @@ func (r *runState) statusLines(w, last int) []string {
 	var drop [numStatusKinds]bool
 	drop[stSLO] = true
 	next := 0
-	for {
-		lines := layoutStatus(heads, cells, warm, drop, sep)
+	widestOf := func() int {
 		widest := 0
-		for _, l := range lines {
+		for _, l := range layoutStatus(heads, cells, warm, drop, sep) {
 			widest = max(widest, lipgloss.Width(l)+room)
 		}
+		return widest
+	}
+	for {
+		widest := widestOf()
 		for next < len(statusDrop) && !present(cells, statusDrop[next], drop) {
 			next++
 		}
 		if widest <= w || next == len(statusDrop) {
+			// An item left out early may fit again once a wider one went
+			// (a strategy's state once the wasted share went): put back
+			// the most important of them that fit.
+			for k := next - 1; k >= 0 && widest <= w; k-- {
+				if it := statusDrop[k]; drop[it] {
+					drop[it] = false
+					if widestOf() > w {
+						drop[it] = true
+					}
+				}
+			}
 			drop[stSLO] = false
-			lines = layoutStatus(heads, cells, warm, drop, sep)
+			lines := layoutStatus(heads, cells, warm, drop, sep)
 			for j, l := range lines {
 				lines[j] = truncate(l, w)
 			}
