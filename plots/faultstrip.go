@@ -1,7 +1,10 @@
 package plots
 
 import (
+	"image/color"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -72,6 +75,48 @@ func faultLabel(fw results.FaultWindow) string {
 	return fw.Target + ": " + kind
 }
 
+// faultHits returns the indices of the runs a fault window hits (the runs
+// whose results list it).
+func faultHits(fw results.FaultWindow, runs []Run) []int {
+	var hit []int
+	for i, r := range runs {
+		if slices.Contains(r.Results.Faults, fw) {
+			hit = append(hit, i)
+		}
+	}
+	return hit
+}
+
+// faultLabelFor is faultLabel followed by the variants the window hits
+// when it does not hit every run drawn ("shop: load spike · sustained",
+// "· base, queue", "· all but sustained", "· 3 variants"), and the colour
+// to write it in: the variant's when it hits one.
+func faultLabelFor(fw results.FaultWindow, runs []Run) (string, color.Color) {
+	label := faultLabel(fw)
+	hit := faultHits(fw, runs)
+	if len(hit) == 0 || len(hit) == len(runs) {
+		return label, mutedText
+	}
+	names := make([]string, len(hit))
+	for k, i := range hit {
+		names[k] = runs[i].Name
+	}
+	if len(names) > 2 {
+		if len(runs)-len(hit) == 1 {
+			for i := range runs {
+				if !slices.Contains(hit, i) {
+					return label + " · all but " + runs[i].Name, mutedText
+				}
+			}
+		}
+		return label + " · " + strconv.Itoa(len(names)) + " variants", mutedText
+	}
+	if len(hit) == 1 {
+		return label + " · " + names[0], VariantColor(slotOf(runs, hit[0]))
+	}
+	return label + " · " + strings.Join(names, ", "), mutedText
+}
+
 // drawFaultStrip labels the fault windows above the top panel and marks
 // each variant's recovery with a small triangle in its colour.
 func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas, p *plot.Plot, faults []results.FaultWindow, runs []Run) {
@@ -83,7 +128,8 @@ func drawFaultStrip(c draw.Canvas, th theme, band vg.Rectangle, data draw.Canvas
 	var rowEnds []vg.Length // right edge of the last label on each row
 	for _, fw := range faults {
 		x0, x1 := trX(fw.StartS), trX(fw.EndS)
-		label := faultLabel(fw)
+		label, col := faultLabelFor(fw, runs)
+		st.Color = col
 		w := st.Width(label)
 		x := (x0+x1)/2 - w/2 // centred over the window...
 		if x1-x0 < w {
