@@ -1,7 +1,10 @@
 package plots
 
 import (
+	"slices"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/stampede-sim/stampede/models/results"
 )
@@ -33,5 +36,31 @@ func TestFaultLabelFor(t *testing.T) {
 		if c.want == "shop: load spike · sustained" && col != VariantColor(3) {
 			t.Errorf("%q in %v, want sustained's colour", got, col)
 		}
+	}
+}
+
+// TestWrapWords: lines no wider than the width, words kept whole, a word
+// wider than the width alone on its line; a cell's verdict keeps its
+// parenthesis on one line.
+func TestWrapWords(t *testing.T) {
+	w := func(s string) vg.Length { return vg.Length(len(s)) }
+	for _, c := range []struct {
+		text  string
+		width vg.Length
+		want  []string
+	}{
+		{"short", 10, []string{"short"}},
+		{"a bb ccc dddd", 6, []string{"a bb", "ccc", "dddd"}},
+		{"tiny enormousword x", 5, []string{"tiny", "enormousword", "x"}},
+	} {
+		if got := wrapWords(c.text, c.width, w); !slices.Equal(got, c.want) {
+			t.Errorf("wrapWords(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
+		}
+	}
+	if got := cellTitle("undecided (run too short)", 5); got != "undecided\n(run too short)" {
+		t.Errorf("cellTitle at 5 columns = %q", got)
+	}
+	if got := cellTitle("undecided (run too short)", 3); got != "undecided (run too short)" {
+		t.Errorf("cellTitle at 3 columns = %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package plots
 import (
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -151,8 +152,13 @@ func (f *Figure) draw(c draw.Canvas) {
 		st := th.style(0.9, false)
 		st.Color = mutedText
 		st.YAlign = draw.YTop
-		area.FillText(st, vg.Point{X: area.Min.X, Y: top}, f.Subtitle)
-		top -= st.Height(f.Subtitle) + th.pad*0.5
+		// wrapped at words to the figure's width: a live session's list
+		// of changes, or many faults, make a long one
+		for _, line := range wrapWords(f.Subtitle, area.Max.X-area.Min.X, st.Width) {
+			area.FillText(st, vg.Point{X: area.Min.X, Y: top}, line)
+			top -= st.Height(line)
+		}
+		top -= th.pad * 0.5
 		if len(f.legend) == 0 || f.labelled {
 			top -= th.pad * 0.6
 		}
@@ -476,4 +482,29 @@ func lerpColor(a, b color.Color, t float64) color.Color {
 	cb := color.NRGBAModel.Convert(b).(color.NRGBA)
 	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + (float64(y)-float64(x))*t)) }
 	return color.NRGBA{mix(ca.R, cb.R), mix(ca.G, cb.G), mix(ca.B, cb.B), mix(ca.A, cb.A)}
+}
+
+// wrapWords breaks text at spaces into lines no wider than width (as
+// measured by w); a word wider than width has a line of its own.
+func wrapWords(text string, width vg.Length, w func(string) vg.Length) []string {
+	if w(text) <= width {
+		return []string{text}
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case w(line+" "+word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/stampede-sim/stampede/models/results"
 )
@@ -66,7 +67,7 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 				p.Add(s)
 			}
 		}
-		load.Title.Text = r.Name + "\n" + strings.TrimPrefix(verdictNote(r.Results), " — ")
+		load.Title.Text = r.Name + "\n" + cellTitle(strings.TrimPrefix(verdictNote(r.Results), " — "), cols)
 		if _, nb := breakerOpenings(r.Results, xs[i]); nb > 0 {
 			load.Title.Text += "\n" + strings.TrimPrefix(breakerNote(nb), " · ")
 		}
@@ -177,4 +178,24 @@ func textShade(c color.Color) color.Color {
 		}
 	}
 	return color.Black
+}
+
+// cellTitle wraps a cell's verdict to the about 110/cols characters a
+// cell's width holds, keeping a parenthesis on one line: "undecided" over
+// "(run too short)".
+func cellTitle(note string, cols int) string {
+	kept := []byte(note)
+	depth := 0
+	for i, b := range kept {
+		switch {
+		case b == '(':
+			depth++
+		case b == ')':
+			depth--
+		case b == ' ' && depth > 0:
+			kept[i] = 0
+		}
+	}
+	lines := wrapWords(string(kept), vg.Length(110/cols), func(s string) vg.Length { return vg.Length(len(s)) })
+	return strings.ReplaceAll(strings.Join(lines, "\n"), "\x00", " ")
 }
