@@ -3,7 +3,6 @@ package scenarios
 import (
 	"math"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -119,17 +118,7 @@ func (s *Scenario) checkMargin(names []string, d *format.Decoder) {
 			d.Fail(p.Field("for").Elem(i, ""), err, "must be a duration above 0 such as \"500ms\" or \"30s\", got %q", f)
 		}
 	}
-	seen := map[string]bool{}
-	for i, v := range m.Variants {
-		vp := p.Field("variants").Elem(i, "")
-		switch {
-		case !slices.Contains(names, v):
-			d.Fail(vp, nil, "no variant named %q%s", v, format.DidYouMean(v, names, "variants"))
-		case seen[v]:
-			d.Fail(vp, nil, "%q is listed twice", v)
-		}
-		seen[v] = true
-	}
+	checkVariantList(m.Variants, p.Field("variants"), names, d)
 	if r := m.Replications; r != nil && (*r < 1 || *r > MaxMarginReplications) {
 		d.Fail(p.Field("replications"), nil, "must be in [1, %d], got %d: the runs per probe (leave it out for %d)", MaxMarginReplications, *r, DefaultMarginReplications)
 	}

@@ -185,17 +185,7 @@ func (s *Scenario) checkRare(names []string, base map[string]bool, d *format.Dec
 	if r.Pilot != nil && r.Target == nil {
 		d.Fail(p.Field("pilot"), nil, "sizes the pilot that places the levels below target: give target instead of levels, or leave pilot out")
 	}
-	seen := map[string]bool{}
-	for i, v := range r.Variants {
-		vp := p.Field("variants").Elem(i, "")
-		switch {
-		case !slices.Contains(names, v):
-			d.Fail(vp, nil, "no variant named %q%s", v, format.DidYouMean(v, names, "variants"))
-		case seen[v]:
-			d.Fail(vp, nil, "%q is listed twice", v)
-		}
-		seen[v] = true
-	}
+	checkVariantList(r.Variants, p.Field("variants"), names, d)
 }
 
 // checkRareExpect checks a rare claim: a [rare] table that estimates its
@@ -370,3 +360,19 @@ func (r *Result) estimateRare(s *Scenario, opts Options) error {
 
 // RareClaimsSkipped says why a batch leaves the rare claims unchecked.
 const RareClaimsSkipped = "the estimate is thousands of runs: stampede rare FILE, or stampede check --rare, makes it and checks the claim"
+
+// checkVariantList checks a table's list of variants to run (margin.variants,
+// rare.variants): each a variant of the scenario, none twice.
+func checkVariantList(list []string, p format.Path, names []string, d *format.Decoder) {
+	seen := map[string]bool{}
+	for i, v := range list {
+		vp := p.Elem(i, "")
+		switch {
+		case !slices.Contains(names, v):
+			d.Fail(vp, nil, "no variant named %q%s", v, format.DidYouMean(v, names, "variants"))
+		case seen[v]:
+			d.Fail(vp, nil, "%q is listed twice", v)
+		}
+		seen[v] = true
+	}
+}
