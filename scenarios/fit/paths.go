@@ -69,20 +69,24 @@ func (p *pathAgg) model() (sets []PathSet, overflow int64) {
 	return sets, p.overflow
 }
 
-// scenarioPaths projects a service's sets onto the edges the scenario
-// writes (keep) and merges the sets that become equal. It returns nil
-// when every request took every written edge (no paths needed) or when
-// there is nothing to go on.
-func scenarioPaths(s *Service, keep func(string) bool) []PathSet {
-	if s.PathsOverflow > 0 || len(s.Paths) == 0 {
+// scenarioPaths projects a service's sets onto the targets of the edges
+// the scenario writes and merges the sets that become equal. It returns
+// nil when the targets' own probabilities say it all or nothing can be
+// said: fewer than two targets, one set (every request took every edge,
+// or none), a target in no set (taken only by requests that failed), or
+// too many sets to keep.
+func scenarioPaths(s *Service, targets []string) []PathSet {
+	if len(targets) < 2 || s.PathsOverflow > 0 || len(s.Paths) == 0 {
 		return nil
 	}
 	var out []PathSet
+	seen := map[string]bool{}
 	for _, ps := range s.Paths {
 		var calls []string
 		for _, c := range ps.Calls {
-			if keep(c) {
+			if slices.Contains(targets, c) {
 				calls = append(calls, c)
+				seen[c] = true
 			}
 		}
 		if k := slices.IndexFunc(out, func(o PathSet) bool { return slices.Equal(o.Calls, calls) }); k >= 0 {
@@ -91,8 +95,8 @@ func scenarioPaths(s *Service, keep func(string) bool) []PathSet {
 			out = append(out, PathSet{Calls: calls, Requests: ps.Requests})
 		}
 	}
-	if len(out) == 1 {
-		return nil // one set: every written edge always, or none
+	if len(out) == 1 || len(seen) < len(targets) {
+		return nil
 	}
 	slices.SortStableFunc(out, func(a, b PathSet) int { return cmp.Compare(b.Requests, a.Requests) })
 	return out

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -92,21 +91,13 @@ func Scenario(m *Model, name string) ([]byte, []DataFile) {
 		}
 		p("service_time = %q   # %s by %s\n", s.Time.Dist, s.Time.Family, s.Time.Method)
 		var calls []string
-		paths := scenarioPaths(&s, func(t string) bool { return names[t] })
-		written := 0
+		var targets []string // of the edges written below
 		for _, e := range m.Edges {
 			if e.From == s.Name && names[e.To] {
-				written++
+				targets = append(targets, e.To)
 			}
 		}
-		if written < 2 {
-			paths = nil // one edge: its probability says it all
-		}
-		for _, e := range m.Edges {
-			if e.From == s.Name && names[e.To] && !slices.ContainsFunc(paths, func(ps PathSet) bool { return slices.Contains(ps.Calls, e.To) }) {
-				paths = nil // taken only by requests that failed: no path holds it
-			}
-		}
+		paths := scenarioPaths(&s, targets)
 		for _, e := range m.Edges {
 			if e.From != s.Name || !names[e.To] {
 				continue
