@@ -47,19 +47,7 @@ func (s *Sim) ScheduleOn(l Line, d time.Duration, h Handler, arg any) Timer {
 		// instant before the line's latest: through the heap alone
 		return s.schedule(d, h, arg)
 	}
-	s.seq++
-	i := s.free
-	if i == noSlot {
-		s.slots = append(s.slots, slot{})
-		i = uint32(len(s.slots) - 1)
-	} else {
-		s.free = uint32(s.slots[i].at)
-	}
-	sl := &s.slots[i]
-	sl.seq = s.seq
-	sl.at = at
-	sl.h = h
-	sl.arg = arg
+	i := s.take(at, h, arg)
 	e := entry{at: at, seq: s.seq, slot: i, line: l.id}
 	ln.last = at
 	if !ln.inHeap {

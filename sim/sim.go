@@ -192,6 +192,14 @@ func (s *Sim) schedule(d time.Duration, h Handler, arg any) Timer {
 	if at < s.now { // overflow
 		at = Never
 	}
+	i := s.take(at, h, arg)
+	s.push(entry{at: at, seq: s.seq, slot: i})
+	return Timer{s: s, seq: s.seq, slot: i}
+}
+
+// take gives the next event, h(arg) at at, the next sequence number and a
+// slot (a free one, else a new one), and returns the slot's index.
+func (s *Sim) take(at Time, h Handler, arg any) uint32 {
 	s.seq++
 	i := s.free
 	if i == noSlot {
@@ -205,8 +213,7 @@ func (s *Sim) schedule(d time.Duration, h Handler, arg any) Timer {
 	sl.at = at
 	sl.h = h
 	sl.arg = arg
-	s.push(entry{at: at, seq: s.seq, slot: i})
-	return Timer{s: s, seq: s.seq, slot: i}
+	return i
 }
 
 // badSchedule panics for a negative delay or a nil Handler. It is out of
