@@ -736,3 +736,45 @@ func TestStalledClockStops(t *testing.T) {
 		t.Errorf("%d events fired, want %d", events, want)
 	}
 }
+
+// TestRecoveryAgainstLoweredSchedule: when a client's schedule lowers its
+// load after the faults (a TUI rate knob is saved as a schedule point),
+// recovery is judged against the baseline scaled to the lowered load, so
+// a system serving all it is offered has recovered; one that does not
+// serve the lowered load has not.
+func TestRecoveryAgainstLoweredSchedule(t *testing.T) {
+	cfg := oneService(0, "exp(10ms)", 120*time.Second)
+	cfg.Clients[0] = config.ClientConfig{Name: "c", Target: "api", Rate: 80, ClientPolicy: config.ClientPolicy{Timeout: time.Second},
+		Schedule: []config.RatePoint{{At: 40 * time.Second, Rate: 30}}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 3}}
+	_, r := run(t, cfg)
+	rec := r.Summary.Recovery
+	wantEq(t, "verdict at a third of the load", rec.Verdict, results.Recovered)
+	wantNear(t, "baseline goodput (unscaled)", rec.BaselineGoodput, 80, 4)
+
+	// The same lowering after a collapse: goodput stays far below even
+	// the lowered load while the backlog of late calls drains.
+	c := collapse()
+	c.Clients[0].Schedule = append(c.Clients[0].Schedule, config.RatePoint{At: 100 * time.Second, Rate: 700})
+	_, r = run(t, c)
+	wantEq(t, "verdict after a collapse", r.Summary.Recovery.Verdict, results.NotRecovered)
+}
+
+func TestLoadScale(t *testing.T) {
+	// Two clients with baseline goodput 60 and 20; the first scheduled
+	// at 100/s, lowered to 50/s from 10s; the second unscheduled.
+	sched := func(i int, t0, t1 float64) (float64, bool) {
+		if i == 1 {
+			return 0, false
+		}
+		if t0 >= 10 {
+			return 50, true
+		}
+		return 100, true
+	}
+	ls := loadScale{iv: 1, sched: sched, good: []float64{60, 20}, rate: []float64{100, math.NaN()}, total: 80}
+	wantEq(t, "before the lowering", ls.at(5, 8), 1.0)
+	wantEq(t, "after it", ls.at(10, 12), (60*0.5+20)/80.0)
+	ls.rate[0] = 40 // a schedule above the baseline asks no more
+	wantEq(t, "raised", ls.at(10, 12), 1.0)
+}

@@ -1,9 +1,7 @@
 package models
 
 import (
-	"math"
 	"slices"
-	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
@@ -128,7 +126,7 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 		s.Caches[c.name] = cs
 	}
 	s.Jobs = w.jobs.summaries(end)
-	s.Recovery = judgeRecovery(&w.cfg, w.end, series)
+	s.Recovery = judgeRecovery(&w.cfg, w.end, series, w.scheduledMean)
 	switch s.Recovery.Verdict {
 	case results.Recovered:
 		t := true
@@ -140,83 +138,6 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 		s.Recovered = &f
 	}
 	return s
-}
-
-// judgeRecovery judges the recovery of a run of c from its total goodput
-// and offered series (see results.Recovery for the rule); end is the end
-// of the run, after which an interval is partial.
-func judgeRecovery(c *config.Config, end sim.Time, series *results.Series) results.Recovery {
-	cfg := c.Recovery
-	rec := results.Recovery{Tolerance: cfg.Tolerance, HoldS: cfg.Hold.Seconds()}
-	if len(c.Faults) == 0 {
-		return rec
-	}
-	first, last := time.Duration(math.MaxInt64), time.Duration(0)
-	for _, f := range c.Faults {
-		first = min(first, f.At)
-		e := f.At
-		if !f.Kind.Instantaneous() {
-			e += f.For
-		}
-		last = max(last, e)
-	}
-	warm := first / 5
-	if cfg.Warmup != nil {
-		warm = *cfg.Warmup // an explicit 0 skips nothing
-	}
-	rec.WarmupS = warm.Seconds()
-	rec.FirstFaultS = first.Seconds()
-	rec.FaultEndS = last.Seconds()
-	iv := c.Interval
-	good, offered := series.Total.Goodput, series.Total.Offered
-	n := len(good)
-	// Baseline: complete intervals inside [warm, first).
-	var sumG, sumO float64
-	var k int
-	for i := range n {
-		start := time.Duration(i) * iv
-		// an interval shorter than iv (the last one of a run whose
-		// duration is not a multiple) is no baseline
-		partial := sim.Time(i+1)*sim.Time(iv) > end
-		if start >= warm && start+iv <= first && !partial {
-			sumG += good[i]
-			sumO += offered[i]
-			k++
-		}
-	}
-	if k == 0 {
-		rec.Verdict = results.NoBaseline
-		return rec
-	}
-	rec.BaselineGoodput = sumG / float64(k)
-	rec.BaselineOffered = sumO / float64(k)
-	rec.Threshold = rec.BaselineGoodput * (1 - cfg.Tolerance)
-	if rec.BaselineGoodput < cfg.Collapse*rec.BaselineOffered {
-		rec.Verdict = results.CollapsedBeforeFault
-		return rec
-	}
-	hold := int(math.Ceil(float64(cfg.Hold) / float64(iv)))
-	hold = max(hold, 1)
-	startIdx := int((last + iv - 1) / iv) // first interval starting at or after the fault end
-	if startIdx+hold > n {
-		rec.Verdict = results.Undecided
-		return rec
-	}
-	// Sliding mean over hold intervals, width-weighted for a short last one.
-	for i := startIdx; i+hold <= n; i++ {
-		sum := 0.0
-		for j := i; j < i+hold; j++ {
-			sum += good[j]
-		}
-		if sum/float64(hold) >= rec.Threshold {
-			rec.Verdict = results.Recovered
-			t := (time.Duration(i)*iv - last).Seconds()
-			rec.RecoveryS = &t
-			return rec
-		}
-	}
-	rec.Verdict = results.NotRecovered
-	return rec
 }
 
 // Snapshot returns the live view. It allocates only its small slices and
