@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"slices"
 	"sort"
 
@@ -170,7 +171,7 @@ const histogramKey = "histogram"
 // array makes it bad, and the generic rule applies.
 type histAcc struct {
 	bad    bool
-	upper  []*jv // the buckets' bounds, first seen first
+	upper  []float64 // the buckets' bounds, first seen first
 	counts []float64
 	at     map[float64]int
 }
@@ -179,24 +180,37 @@ func (h *histAcc) add(x *jv) {
 	if h.bad || x == nil || x.kind == jNull {
 		return
 	}
-	if x.kind != jArr {
+	switch x.kind {
+	case jPairs: // a run's own
+		for _, p := range x.pairs {
+			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+				h.drop() // a null, as the numbers' nodes would have been
+				return
+			}
+			h.bucket(p[0], p[1])
+		}
+	case jArr: // read back from JSON (a shard's)
+		for _, p := range x.vals {
+			if p.kind != jArr || len(p.vals) != 2 || p.vals[0].kind != jNum || p.vals[1].kind != jNum {
+				h.drop()
+				return
+			}
+			h.bucket(p.vals[0].n, p.vals[1].n)
+		}
+	default:
 		h.drop()
+	}
+}
+
+// bucket adds n to the bucket bounded by u.
+func (h *histAcc) bucket(u, n float64) {
+	if i, ok := h.at[u]; ok {
+		h.counts[i] += n
 		return
 	}
-	for _, p := range x.vals {
-		if p.kind != jArr || len(p.vals) != 2 || p.vals[0].kind != jNum || p.vals[1].kind != jNum {
-			h.drop()
-			return
-		}
-		u := p.vals[0].n
-		if i, ok := h.at[u]; ok {
-			h.counts[i] += p.vals[1].n
-			continue
-		}
-		h.at[u] = len(h.upper)
-		h.upper = append(h.upper, p.vals[0])
-		h.counts = append(h.counts, p.vals[1].n)
-	}
+	h.at[u] = len(h.upper)
+	h.upper = append(h.upper, u)
+	h.counts = append(h.counts, n)
 }
 
 func (h *histAcc) drop() { *h = histAcc{bad: true} }
@@ -206,10 +220,10 @@ func (h *histAcc) result() *jv {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return h.upper[idx[i]].n < h.upper[idx[j]].n })
-	out := &jv{kind: jArr}
-	for _, i := range idx {
-		out.vals = append(out.vals, &jv{kind: jArr, vals: []*jv{h.upper[i], jNumber(h.counts[i])}})
+	sort.SliceStable(idx, func(i, j int) bool { return h.upper[idx[i]] < h.upper[idx[j]] })
+	out := make([][2]float64, len(idx))
+	for k, i := range idx {
+		out[k] = [2]float64{h.upper[i], h.counts[i]}
 	}
-	return out
+	return jPairsOf(out)
 }

@@ -20,6 +20,8 @@ type jv struct {
 	s    string   // a string's value, or a number's exact text if set
 	keys []string // object keys, in order
 	vals []*jv    // object values (parallel to keys) or array elements
+	// pairs are a jPairs's [upper bound, count] buckets.
+	pairs [][2]float64
 }
 
 type jkind uint8
@@ -31,7 +33,17 @@ const (
 	jStr
 	jObj
 	jArr
+	// jPairs is an array of [number, number] pairs held as the numbers
+	// themselves (pairs), not a node per number: a latency histogram,
+	// which has thousands of buckets, in a run's summary and a row's
+	// aggregate. It encodes as the jArr of jArr of jNum it stands for;
+	// parsing JSON gives that jArr.
+	jPairs
 )
+
+// jPairsOf is the jPairs of ps (not copied); NaN, as in a number, encodes
+// as null.
+func jPairsOf(ps [][2]float64) *jv { return &jv{kind: jPairs, pairs: ps} }
 
 func jNumber(x float64) *jv {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -141,6 +153,27 @@ func (v *jv) encode(b []byte, indent string, depth int) []byte {
 		return appendJSONFloat(b, v.n)
 	case jStr:
 		return appendJSONString(b, v.s)
+	case jPairs:
+		// as the jArr of pairs would: on one line
+		if len(v.pairs) == 0 {
+			return append(b, "[]"...)
+		}
+		sep := ","
+		if indent != "" {
+			sep = ", "
+		}
+		b = append(b, '[')
+		for i, p := range v.pairs {
+			if i > 0 {
+				b = append(b, sep...)
+			}
+			b = append(b, '[')
+			b = appendJSONFloat(b, p[0])
+			b = append(b, sep...)
+			b = appendJSONFloat(b, p[1])
+			b = append(b, ']')
+		}
+		return append(b, ']')
 	case jArr:
 		if len(v.vals) == 0 {
 			return append(b, "[]"...)
@@ -197,6 +230,9 @@ func (v *jv) encode(b []byte, indent string, depth int) []byte {
 // (or nulls: a replication's missing value), or (depth > 0) arrays of
 // numbers, to that depth.
 func (v *jv) numbers(depth int) bool {
+	if v.kind == jPairs {
+		return depth > 0
+	}
 	if v.kind != jArr {
 		return false
 	}

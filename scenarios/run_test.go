@@ -217,8 +217,8 @@ func TestReplications(t *testing.T) {
 	// The histogram holds every success of the five replications, on one
 	// line.
 	var n float64
-	for _, b := range five.Rows[0].summary.find([]string{"latency_s", "histogram"}).vals {
-		n += b.vals[1].n
+	for _, b := range five.Rows[0].summary.find([]string{"latency_s", "histogram"}).pairs {
+		n += b[1]
 	}
 	if succ, _ := five.Rows[0].Number("succeeded"); n != 5*succ || n == 0 {
 		t.Errorf("the histogram holds %v calls, want 5 x %v", n, succ)

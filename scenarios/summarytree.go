@@ -123,9 +123,7 @@ func latencyTree(l *results.Latency) *jv {
 	t.num("p999", l.P999)
 	t.num("max", l.Max)
 	if l.Histogram != nil {
-		t.obj("histogram", arrayTree(l.Histogram, func(b *[2]float64) *jv {
-			return &jv{kind: jArr, vals: []*jv{jNumber(b[0]), jNumber(b[1])}}
-		}))
+		t.obj("histogram", jPairsOf(l.Histogram))
 	}
 	return t.o
 }
