@@ -196,6 +196,14 @@ func (v *validator) config(c *Config) {
 			cc := &s.Calls[j]
 			cp := fmt.Sprintf("%s.calls[%d]", p, j)
 			target(cp+".target", cc.Target)
+			// an edge is named caller->target: two entries would share
+			// the name, their results, faults and SLOs
+			for k := range j {
+				if s.Calls[k].Target == cc.Target {
+					v.add(cp+".target", "%q is already called by calls[%d]; one entry per target (count sets several calls per request, probability how often, paths which calls go together)", cc.Target, k)
+					break
+				}
+			}
 			if cc.Count < 1 || cc.Count > 1000 {
 				v.add(cp+".count", "must be in [1, 1000], got %d", cc.Count)
 			}
