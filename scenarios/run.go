@@ -276,23 +276,40 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
+// worker is what one goroutine of execute keeps from one run to the
+// next: the world of the row (variant and sweep point) it ran last, which
+// the row's next replications it runs take instead of cloning the
+// scenario and setting the point again. Runs do not modify it
+// (models.Build copies what it changes), as they share p.variants.
+type worker struct {
+	row int // of cfg; -1 before the first run
+	cfg config.Config
+}
+
+func newWorker() *worker { return &worker{row: -1} }
+
 // config returns the world of run i.
-func (p *plan) config(i int) (config.Config, error) {
+func (p *plan) config(i int, wk *worker) (config.Config, error) {
 	r := i % p.reps
-	v := i / p.reps % len(p.variants)
-	pt := i / p.reps / len(p.variants)
-	c := p.variants[v]
-	if len(p.axes) > 0 {
-		c = format.Clone(c)
-		d := format.NewDecoder(c.File).WithOpener(c.Open)
-		for j, a := range p.axes {
-			d.Set(c, format.Setting{Path: a.Path, Value: p.points[pt][j]}, format.Path{Disp: "sweep " + a.Path})
+	row := i / p.reps
+	if row != wk.row {
+		v := row % len(p.variants)
+		pt := row / len(p.variants)
+		c := p.variants[v]
+		if len(p.axes) > 0 {
+			c = format.Clone(c)
+			d := format.NewDecoder(c.File).WithOpener(c.Open)
+			for j, a := range p.axes {
+				d.Set(c, format.Setting{Path: a.Path, Value: p.points[pt][j]}, format.Path{Disp: "sweep " + a.Path})
+			}
+			if err := d.Err(); err != nil {
+				wk.row = -1
+				return config.Config{}, err
+			}
 		}
-		if err := d.Err(); err != nil {
-			return config.Config{}, err
-		}
+		wk.row, wk.cfg = row, c.Config
 	}
-	cfg := c.Config
+	cfg := wk.cfg
 	cfg.Seed = replicationSeed(cfg.Seed, r)
 	return cfg, nil
 }
@@ -319,8 +336,8 @@ type runInfo struct {
 	EndS      float64 `json:"end_s"`
 }
 
-func (p *plan) run(i int, opts *Options) *runRecord {
-	cfg, err := p.config(i)
+func (p *plan) run(i int, opts *Options, wk *worker) *runRecord {
+	cfg, err := p.config(i, wk)
 	if err != nil {
 		return &runRecord{I: i, err: err}
 	}
@@ -376,6 +393,7 @@ func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			wk := newWorker()
 			for {
 				mu.Lock()
 				for next < n && next >= emitted+window && !stop {
@@ -388,7 +406,7 @@ func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) e
 				k := next
 				next++
 				mu.Unlock()
-				rec := p.run(idxs[k], opts)
+				rec := p.run(idxs[k], opts, wk)
 				mu.Lock()
 				ring[k%window] = rec
 				cond.Broadcast()
