@@ -215,7 +215,12 @@ func (c *callStats) summary(now sim.Time, withHist bool) results.CallSummary {
 // histogramOf lists the non-empty buckets of h as [upper bound (s),
 // count] pairs (Latency.Histogram); nil when h is empty.
 func histogramOf(h *sim.Histogram) [][2]float64 {
-	var out [][2]float64
+	nb := 0
+	h.Buckets(func(time.Duration, uint64) { nb++ })
+	if nb == 0 {
+		return nil
+	}
+	out := make([][2]float64, 0, nb) // one allocation, not one per doubling
 	h.Buckets(func(upper time.Duration, n uint64) {
 		out = append(out, [2]float64{upper.Seconds(), float64(n)})
 	})
