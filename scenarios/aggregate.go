@@ -48,7 +48,7 @@ type acc struct {
 func newKid(key string, before int) *acc {
 	a := &acc{reps: before, missing: before}
 	if key == histogramKey {
-		a.hist = &histAcc{at: map[float64]int{}}
+		a.hist = &histAcc{}
 	}
 	return a
 }
@@ -170,16 +170,22 @@ const histogramKey = "histogram"
 // successful call of every replication. A value that is not such an
 // array makes it bad, and the generic rule applies.
 type histAcc struct {
-	bad    bool
-	upper  []float64 // the buckets' bounds, first seen first
-	counts []float64
-	at     map[float64]int
+	bad bool
+	// upper and counts are the buckets so far. While every histogram
+	// added listed its bounds in increasing order (a run's do), they are
+	// kept in that order, each histogram merged in (u2 and c2 are the
+	// merge's other buffers) and at is nil; after one that did not, at
+	// indexes the bounds, which are in first-seen order from then on.
+	upper, counts []float64
+	u2, c2        []float64
+	at            map[float64]int
 }
 
 func (h *histAcc) add(x *jv) {
 	if h.bad || x == nil || x.kind == jNull {
 		return
 	}
+	var ps [][2]float64
 	switch x.kind {
 	case jPairs: // a run's own
 		for _, p := range x.pairs {
@@ -187,19 +193,66 @@ func (h *histAcc) add(x *jv) {
 				h.drop() // a null, as the numbers' nodes would have been
 				return
 			}
-			h.bucket(p[0], p[1])
 		}
+		ps = x.pairs
 	case jArr: // read back from JSON (a shard's)
+		ps = make([][2]float64, 0, len(x.vals))
 		for _, p := range x.vals {
 			if p.kind != jArr || len(p.vals) != 2 || p.vals[0].kind != jNum || p.vals[1].kind != jNum {
 				h.drop()
 				return
 			}
-			h.bucket(p.vals[0].n, p.vals[1].n)
+			ps = append(ps, [2]float64{p.vals[0].n, p.vals[1].n})
 		}
 	default:
 		h.drop()
+		return
 	}
+	if h.at == nil && increasing(ps) {
+		h.merge(ps)
+		return
+	}
+	if h.at == nil {
+		h.at = make(map[float64]int, len(h.upper))
+		for i, u := range h.upper {
+			h.at[u] = i
+		}
+	}
+	for _, p := range ps {
+		h.bucket(p[0], p[1])
+	}
+}
+
+// increasing reports whether the bounds of ps increase strictly.
+func increasing(ps [][2]float64) bool {
+	for i := 1; i < len(ps); i++ {
+		if !(ps[i-1][0] < ps[i][0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// merge adds ps, whose bounds increase, to the buckets, which are in
+// order: the same sums as bucket's, without a map lookup per bucket.
+func (h *histAcc) merge(ps [][2]float64) {
+	u, c := h.u2[:0], h.c2[:0]
+	i := 0
+	for _, p := range ps {
+		for i < len(h.upper) && h.upper[i] < p[0] {
+			u, c = append(u, h.upper[i]), append(c, h.counts[i])
+			i++
+		}
+		if i < len(h.upper) && h.upper[i] == p[0] {
+			u, c = append(u, h.upper[i]), append(c, h.counts[i]+p[1])
+			i++
+			continue
+		}
+		u, c = append(u, p[0]), append(c, p[1])
+	}
+	u, c = append(u, h.upper[i:]...), append(c, h.counts[i:]...)
+	h.u2, h.c2 = h.upper, h.counts
+	h.upper, h.counts = u, c
 }
 
 // bucket adds n to the bucket bounded by u.

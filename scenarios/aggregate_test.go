@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -124,8 +125,8 @@ func pairsAsArrays(x *jv) *jv {
 }
 
 // randHistogram returns a histogram as a run's summary holds it (jPairs,
-// now and then with a NaN: a null) or as JSON gives it back (jArr, now
-// and then with a string bound).
+// mostly with its bounds increasing, now and then with a NaN: a null) or
+// as JSON gives it back (jArr, now and then with a string bound).
 func randHistogram(rng *rand.Rand) *jv {
 	if rng.IntN(2) == 0 {
 		var ps [][2]float64
@@ -135,6 +136,10 @@ func randHistogram(rng *rand.Rand) *jv {
 				p[rng.IntN(2)] = math.NaN()
 			}
 			ps = append(ps, p)
+		}
+		if rng.IntN(4) > 0 { // as a run's: bounds increasing
+			sort.Slice(ps, func(i, j int) bool { return ps[i][0] < ps[j][0] })
+			ps = slices.CompactFunc(ps, func(a, b [2]float64) bool { return a[0] == b[0] })
 		}
 		return jPairsOf(ps)
 	}
