@@ -303,12 +303,10 @@ func (c *client) unit() {
 		c.startSession()
 		return
 	}
-	call := c.e.newCall(c.w, c, seq(c.seedBase, c.n))
+	// an open client does not wait for its calls: they have no owner
+	call := c.e.newCall(c.w, nil, seq(c.seedBase, c.n))
 	call.launch(c.w)
 }
-
-// callDone: an open client does not wait for its calls.
-func (c *client) callDone(*call, Reason) {}
 
 // thinkTime samples a think time from the stream seeded with seed.
 func (c *client) thinkTime(seed uint64) time.Duration {

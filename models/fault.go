@@ -65,7 +65,7 @@ func toggleService(f *fault, on bool) {
 }
 
 // toggleLinks adds f to, or removes it from, the active faults of its
-// links (transit reads them).
+// links (draw reads them).
 func toggleLinks(f *fault, on bool) {
 	for _, l := range f.links {
 		l.setFaults(toggled(l.faults, f, on))

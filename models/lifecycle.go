@@ -14,8 +14,10 @@ type target interface {
 	arrive(a *attempt)
 }
 
-// owner is who waits for a call: an open client, a closed-loop user, a
-// session, or a request at a service or cache (its downstream calls).
+// owner is who waits for a call: a closed-loop user, a session, a request
+// at a service or cache (its downstream calls), a call (its fallback's
+// call to a secondary), a cache's refresh, a job's round. An open
+// client's calls have none (nil): it does not wait for them.
 type owner interface {
 	// callDone is told the outcome of c; c is recycled when it returns.
 	callDone(c *call, r Reason)
@@ -27,8 +29,8 @@ type link struct {
 	loss    float64
 	faults  []*fault // active network faults on this link
 	// drawn: the link has something to draw (a latency, a loss or an
-	// active fault); kept by newLink and setFaults, so that transit's
-	// test of the common case is one load
+	// active fault); kept by newLink and setFaults, so that the test of
+	// the common case is one load
 	drawn bool
 }
 
@@ -47,18 +49,11 @@ func (l *link) setFaults(fs []*fault) {
 	l.drawn = l.latency != nil || l.loss != 0 || len(l.faults) != 0
 }
 
-// transit draws the fate of one message on l: its delay, or its loss.
-// Draws come from with(seed, purpose), a stream tied to the attempt and
-// the direction, derived only when the link has something to draw (a link
-// with no latency, loss or fault is crossed inline, and transit inlines).
-func (l *link) transit(w *World, seed, purpose uint64) (time.Duration, bool) {
-	if !l.drawn {
-		return 0, false
-	}
-	return l.draw(w, seed, purpose)
-}
-
-// draw is transit's work on a link that has something to draw.
+// draw draws the fate of one message on l, a link with something to
+// draw (l.drawn): its delay, or its loss. Draws come from with(seed,
+// purpose), a stream tied to the attempt and the direction. A link with
+// no latency, loss or fault is crossed inline: its callers test l.drawn
+// first and derive no seed.
 func (l *link) draw(w *World, seed, purpose uint64) (time.Duration, bool) {
 	r := w.rngFor(with(seed, purpose))
 	if l.loss > 0 && r.Float64() < l.loss {
@@ -255,6 +250,11 @@ func (a *attempt) recycle(w *World) {
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepReleased, strategies.ReasonOK)
 	}
+	a.free(w)
+}
+
+// free returns a to the pool (recycle's work once its recorders heard).
+func (a *attempt) free(w *World) {
 	*a = attempt{}
 	a.slot = -1
 	w.attempts = append(w.attempts, a)
@@ -335,7 +335,14 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 		}
 		a.timeout = w.s.ScheduleOn(e.timeouts, t, w.hTimeout, a)
 	}
-	d, lost := e.link.transit(w, a.seed, purposeRequestLink)
+	if !e.link.drawn {
+		// the common case, tested here rather than in a function of
+		// its own: under the profile's inlining a function this large
+		// inlines only the smallest of calls, and that one stayed a call
+		e.to.arrive(a)
+		return true
+	}
+	d, lost := e.link.draw(w, a.seed, purposeRequestLink)
 	switch {
 	case lost:
 		a.release(w) // the server never sees it
@@ -360,7 +367,11 @@ func (a *attempt) respond(w *World, r Reason) {
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepAnswered, r)
 	}
-	d, lost := a.e.link.transit(w, a.seed, purposeResponseLink)
+	if !a.e.link.drawn {
+		a.deliver(w) // crossed inline (as in sendAttempt)
+		return
+	}
+	d, lost := a.e.link.draw(w, a.seed, purposeResponseLink)
 	switch {
 	case lost:
 		a.discard(w)
@@ -382,6 +393,32 @@ func (a *attempt) deliver(w *World) {
 	}
 	r := a.reason
 	c.cause = a.cause
+	if c.x == nil && w.rec.step == nil && len(c.live) == 1 && a.holders == 2 {
+		// the common case, in one: the call's only attempt answered,
+		// and no strategy or recorder hears it. letGo, the caller's
+		// and the server's releases, then attemptDone, whose every
+		// branch ends such a call (a failure has no live copy to wait
+		// for and no retry policy to ask).
+		if c.e.policy.Timeout > 0 {
+			// (only then was a timeout set: under the profile's
+			// inlining Stop's own test of a zero timer is a call)
+			a.timeout.Stop()
+		}
+		c.live[0] = nil
+		c.live = c.live[:0]
+		a.free(w) // recycle, whose recorder is nil
+		if c.failed == strategies.ReasonOK && c.e.policy.Fallback == nil {
+			// finishCall's work for such a call, which has no
+			// strategy, no attempt left and no fallback
+			if c.due != sim.Never {
+				c.deadline.Stop()
+			}
+			c.complete(w, r)
+			return
+		}
+		c.finishCall(w, r)
+		return
+	}
 	if c.x != nil {
 		c.e.st.outcome(w, c, a, r)
 	}
@@ -469,7 +506,9 @@ func (c *call) finishCall(w *World, r Reason) {
 		// that abandons it, a client restart, leaves it to end with it)
 		return
 	}
-	c.deadline.Stop()
+	if c.due != sim.Never {
+		c.deadline.Stop() // (set only then: see launch)
+	}
 	if c.x != nil {
 		c.stopCallStrat(w)
 	}

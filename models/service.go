@@ -220,6 +220,12 @@ func (s *service) arrive(a *attempt) {
 		s.reject(a, strategies.ReasonOutage)
 		return
 	}
+	if s.up == 1 && s.bal == nil && a.e.st == nil {
+		// one replica up, no weights to keep, no outlier detection:
+		// pickFor's answer, without its two calls
+		s.enter(s.reps[0], a)
+		return
+	}
 	s.enter(s.pickFor(a), a)
 }
 

@@ -36,7 +36,18 @@ func (g *level) set(now sim.Time, v float64) {
 	}
 }
 
-func (g *level) add(now sim.Time, d float64) { g.set(now, g.v+d) }
+// add is set(now, g.v+d). The maximum is looked at only when d is
+// positive (a constant where add inlines): it is at least v at every
+// instant (roll restarts it at v, set raises it), so a fall cannot pass
+// it.
+func (g *level) add(now sim.Time, d float64) {
+	g.area += g.v * float64(now-g.last)
+	g.last = now
+	g.v += d
+	if d > 0 && g.v > g.max {
+		g.max = g.v
+	}
+}
 
 // integral returns the value integrated over the run to now, in value x
 // ns.
