@@ -50,6 +50,8 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 	}
 
 	var loads []*plot.Plot
+	floor := loadFloor(calls) // spikes far above the typical load: a log axis
+	logL := floor > 0
 	for i, r := range runs {
 		row, col := i/cols, i%cols
 		load := f.Panels[row][col]
@@ -76,18 +78,25 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 		// Load: the offered band, the others' goodput, attempts, goodput.
 		load.Y.Min = 0
 		load.Y.Tick.Marker = labelTicks{format: humanNumber, n: 3, hide: col > 0}
+		if logL {
+			logLoad(load, floor)
+			load.Y.Tick.Marker = logTicks{format: humanNumber, atMost: true, hide: col > 0}
+		}
 		zero := make([]float64, len(xs[i]))
-		load.Add(&band{xs: xs[i], lo: zero, hi: calls[i].Offered, color: withAlpha(VariantColor(slotOf(runs, i)), 0x30)})
+		load.Add(&band{xs: xs[i], lo: zero, hi: calls[i].Offered, color: withAlpha(VariantColor(slotOf(runs, i)), 0x30), log: logL, floor: floor})
 		for k := range runs {
 			if k != i {
-				load.Add(&xyLine{xs: xs[k], ys: calls[k].Goodput, color: ghostLine, width: 0.8, th: th})
+				load.Add(&xyLine{xs: xs[k], ys: calls[k].Goodput, color: ghostLine, width: 0.8, log: logL, floor: floor, th: th})
 			}
 		}
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 1.1, th: th})
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.4, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 1.1, log: logL, floor: floor, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.4, log: logL, floor: floor, th: th})
 
 		if col == 0 {
 			load.Y.Label.Text = o.loadLabel()
+			if logL {
+				load.Y.Label.Text += " (log)"
+			}
 		}
 		rec := r.Results.Summary.Recovery
 		if rec.Verdict == results.Recovered && rec.RecoveryS != nil {
@@ -102,6 +111,13 @@ func multiples(runs []Run, o TimeseriesOptions, calls []*results.CallSeries, xs 
 		f.Panels[i/cols][i%cols] = nil
 	}
 	shareY(loads, 1.06)
+	if logL {
+		for _, p := range loads {
+			p.Y.Min = floor
+			p.Y.Max *= 1.2
+			niceLogRange(&p.Y)
+		}
+	}
 	// Triggers that are not faults (interventions, cache expiry waves,
 	// job bursts): a line across every cell, named in the subtitle.
 	marks := capMarks(append(slices.Clone(o.Marks), triggerMarks(runs)...))

@@ -29,8 +29,19 @@ type xyLine struct {
 	width  float64 // multiple of theme.line; 0 means 1
 	step   bool
 	log    bool // the y axis is logarithmic: skip values <= 0
-	th     *theme
-	xEnd   float64 // step: where the last value ends (NaN: at its x)
+	// floor, on a log axis, is where values under it are drawn (a load
+	// panel's 0 at the axis' foot) instead of leaving a gap; 0 means none.
+	floor float64
+	th    *theme
+	xEnd  float64 // step: where the last value ends (NaN: at its x)
+}
+
+// atFloor returns v, or floor when v is a number under it (floor > 0).
+func atFloor(v, floor float64) float64 {
+	if floor > 0 && v < floor && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		return floor
+	}
+	return v
 }
 
 func (l *xyLine) style() draw.LineStyle {
@@ -50,7 +61,7 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 	for i := 0; i < n; i++ {
-		x, y := l.xs[i], l.ys[i]
+		x, y := l.xs[i], atFloor(l.ys[i], l.floor)
 		if !finite(y, l.log) || !finite(x, false) {
 			flush()
 			continue
@@ -156,11 +167,12 @@ func (l *xyLine) DataRange() (xmin, xmax, ymin, ymax float64) {
 	xmax, ymax = math.Inf(-1), math.Inf(-1)
 	n := min(len(l.xs), len(l.ys))
 	for i := 0; i < n; i++ {
-		if !finite(l.ys[i], l.log) || !finite(l.xs[i], false) {
+		y := atFloor(l.ys[i], l.floor)
+		if !finite(y, l.log) || !finite(l.xs[i], false) {
 			continue
 		}
 		xmin, xmax = math.Min(xmin, l.xs[i]), math.Max(xmax, l.xs[i])
-		ymin, ymax = math.Min(ymin, l.ys[i]), math.Max(ymax, l.ys[i])
+		ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
 	}
 	if l.step && finite(l.xEnd, false) {
 		xmax = math.Max(xmax, l.xEnd)
@@ -174,6 +186,7 @@ type band struct {
 	xs, lo, hi []float64
 	color      color.Color
 	log        bool
+	floor      float64 // as xyLine's
 }
 
 func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
@@ -190,13 +203,14 @@ func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
 		top, bot = top[:0], bot[:0]
 	}
 	for i := range b.xs {
-		if !finite(b.lo[i], b.log) || !finite(b.hi[i], b.log) || !finite(b.xs[i], false) {
+		lo, hi := atFloor(b.lo[i], b.floor), atFloor(b.hi[i], b.floor)
+		if !finite(lo, b.log) || !finite(hi, b.log) || !finite(b.xs[i], false) {
 			flush()
 			continue
 		}
 		x := trX(b.xs[i])
-		top = append(top, vg.Point{X: x, Y: trY(b.hi[i])})
-		bot = append(bot, vg.Point{X: x, Y: trY(b.lo[i])})
+		top = append(top, vg.Point{X: x, Y: trY(hi)})
+		bot = append(bot, vg.Point{X: x, Y: trY(lo)})
 	}
 	flush()
 }
@@ -205,11 +219,12 @@ func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
 	xmin, ymin = math.Inf(1), math.Inf(1)
 	xmax, ymax = math.Inf(-1), math.Inf(-1)
 	for i := range b.xs {
-		if !finite(b.lo[i], b.log) || !finite(b.hi[i], b.log) {
+		lo, hi := atFloor(b.lo[i], b.floor), atFloor(b.hi[i], b.floor)
+		if !finite(lo, b.log) || !finite(hi, b.log) {
 			continue
 		}
 		xmin, xmax = math.Min(xmin, b.xs[i]), math.Max(xmax, b.xs[i])
-		ymin, ymax = math.Min(ymin, b.lo[i]), math.Max(ymax, b.hi[i])
+		ymin, ymax = math.Min(ymin, lo), math.Max(ymax, hi)
 	}
 	return
 }

@@ -270,6 +270,9 @@ type logTicks struct {
 	denseDecades int
 	// hide keeps the ticks and drops the labels.
 	hide bool
+	// atMost labels the tick at the axis' low end "≤ 10": it stands for
+	// everything at or under it (a load panel draws 0 there).
+	atMost bool
 	// fit is how many labelled decades the axis has room for (set by
 	// Figure.Draw); with more, every second (third...) decade is
 	// labelled, the lowest always, and the ticks between decades go.
@@ -301,6 +304,9 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 			end := t.labelEnds && (math.Abs(v/lo-1) < 1e-9 || math.Abs(v/hi-1) < 1e-9)
 			if !t.hide && ((m == 1 && int(d-d0)%every == 0) || (dense && (m == 2 || m == 5)) || end) {
 				label = t.format(v, 3)
+				if t.atMost && math.Abs(v/lo-1) < 1e-9 {
+					label = "≤" + label
+				}
 			}
 			ticks = append(ticks, plot.Tick{Value: v, Label: label})
 		}

@@ -121,15 +121,23 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	// Load.
 	load := f.Panels[0][0]
 	load.Y.Label.Text = o.loadLabel()
+	// Spikes far above the typical load (a herd reconnecting in step)
+	// get a log axis, so that the goodput does not lie flat at its foot.
+	floor := loadFloor(calls)
+	logL := floor > 0
 	key := panelKey{heading: o.loadHeading()}
+	if logL {
+		logLoad(load, floor)
+		key.heading += " (log scale)"
+	}
 	if sameOffered(calls) {
 		// A band behind the lines: where goodput falls short of it, the
 		// gap is the work lost.
-		load.Add(&band{xs: xs[0], lo: make([]float64, len(xs[0])), hi: calls[0].Offered, color: offeredBand})
+		load.Add(&band{xs: xs[0], lo: make([]float64, len(xs[0])), hi: calls[0].Offered, color: offeredBand, log: logL, floor: floor})
 		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredBand, kind: boxSwatch})
 	} else {
 		for i := range runs {
-			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th})
+			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logL, floor: floor, th: th})
 		}
 		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
 	}
@@ -138,14 +146,14 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	fbs := fallbackSeries(runs, calls, o)
 	for i := range fbs {
 		if fbs[i] != nil {
-			load.Add(&band{xs: xs[i], lo: make([]float64, len(xs[i])), hi: fbs[i], color: withAlpha(VariantColor(slotOf(runs, i)), fallbackAlpha)})
+			load.Add(&band{xs: xs[i], lo: make([]float64, len(xs[i])), hi: fbs[i], color: withAlpha(VariantColor(slotOf(runs, i)), fallbackAlpha), log: logL, floor: floor})
 		}
 	}
 	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, log: logL, floor: floor, th: th})
 	}
 	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logL, floor: floor, th: th})
 	}
 	key.entries = append(key.entries,
 		legendEntry{label: "attempts", color: textColor, dash: dotted, width: 0.8},
@@ -235,6 +243,11 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 			p.Y.Max *= 1.06
 		}
 	}
+	if logL {
+		load.Y.Min = floor
+		load.Y.Max *= 1.2
+		niceLogRange(&load.Y)
+	}
 	if alertRow >= 0 {
 		f.keys[alertRow][0] = alertPanel(f.Panels[alertRow][0], lanes, th)
 	}
@@ -257,7 +270,7 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		if len(runs) <= maxEndLabels {
 			// Where they fit, the legend's words name each goodput line
 			// where it ends instead.
-			f.endLabels = append(f.endLabels, endLabel{label: f.legend[i].label, color: VariantColor(slotOf(runs, i)), y: endValue(calls[i].Goodput)})
+			f.endLabels = append(f.endLabels, endLabel{label: f.legend[i].label, color: VariantColor(slotOf(runs, i)), y: atFloor(endValue(calls[i].Goodput), floor)})
 		}
 	}
 	marks := append(slices.Clone(o.Marks), triggerMarks(runs)...)
