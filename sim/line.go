@@ -47,7 +47,7 @@ func (s *Sim) ScheduleOn(l Line, d time.Duration, h Handler, arg any) Timer {
 		// instant before the line's latest: through the heap alone
 		return s.schedule(d, h, arg)
 	}
-	i := s.take(at, h, arg)
+	i := s.take(h, arg)
 	e := entry{at: at, seq: s.seq, slot: i, line: l.id}
 	ln.last = at
 	if !ln.inHeap {
@@ -57,7 +57,7 @@ func (s *Sim) ScheduleOn(l Line, d time.Duration, h Handler, arg any) Timer {
 		ln.append(e)
 		s.lined++
 	}
-	return Timer{s: s, seq: s.seq, slot: i}
+	return Timer{s: s, seq: s.seq, at: at, slot: i}
 }
 
 // append adds e at the back of the ring, growing it when full.

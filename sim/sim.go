@@ -52,19 +52,30 @@ func (a *entry) less(b *entry) bool {
 // slot holds what a scheduled event calls. Slots are recycled through a
 // free list, so their number is bounded by the events pending at once.
 // AfterFunc's func() is kept in arg and called through callFunc, so one
-// indirect call serves both kinds of event.
+// indirect call serves both kinds of event. A slot is 32 bytes, so that
+// one never straddles two cache lines.
 type slot struct {
-	seq uint64 // seq of the live scheduling; 0 when free or stopped
-	at  Time   // when the event fires; when free, the next free slot
+	// seq is that of the live scheduling; 0 when stopped; when free,
+	// freeSlot | the index of the next free slot (no scheduling's seq
+	// has that bit)
+	seq uint64
 	h   Handler
 	arg any
 }
+
+// freeSlot marks the seq of a free slot.
+const freeSlot = 1 << 63
 
 // The pending-event heap is binary, measured rather than assumed
 // (docs/PERFORMANCE.md, "Heap arity"; BenchmarkHold with arities 2, 3, 4
 // and 8): on the reference 2-core machine a binary heap beat a 4-ary one by
 // 7-11% at 1k and 64k pending events, tied at 1M and lost by 2-3 ns at 16;
 // M/M/1 (two or three pending) does not notice. push and down assume it.
+
+// prefetchMin is the heap size above which pop prefetches the slot of the
+// next event (docs/PERFORMANCE.md, "Hold model"): the slots of a pending
+// set this large may not be in the cache.
+const prefetchMin = 1 << 12
 
 // compactMin is the heap size below which stopped entries are never
 // compacted away; tiny heaps do not need it.
@@ -115,6 +126,7 @@ func (s *Sim) Pending() int { return len(s.heap) + s.lined - s.stale }
 type Timer struct {
 	s    *Sim
 	seq  uint64
+	at   Time
 	slot uint32
 }
 
@@ -151,7 +163,7 @@ func (t Timer) When() Time {
 	if !t.Active() {
 		return Never
 	}
-	return t.s.slots[t.slot].at
+	return t.at
 }
 
 // AfterFunc schedules f to run once, d after now. f should be bound once
@@ -192,25 +204,24 @@ func (s *Sim) schedule(d time.Duration, h Handler, arg any) Timer {
 	if at < s.now { // overflow
 		at = Never
 	}
-	i := s.take(at, h, arg)
+	i := s.take(h, arg)
 	s.push(entry{at: at, seq: s.seq, slot: i})
-	return Timer{s: s, seq: s.seq, slot: i}
+	return Timer{s: s, seq: s.seq, at: at, slot: i}
 }
 
-// take gives the next event, h(arg) at at, the next sequence number and a
-// slot (a free one, else a new one), and returns the slot's index.
-func (s *Sim) take(at Time, h Handler, arg any) uint32 {
+// take gives the next event, h(arg), the next sequence number and a slot (a
+// free one, else a new one), and returns the slot's index.
+func (s *Sim) take(h Handler, arg any) uint32 {
 	s.seq++
 	i := s.free
 	if i == noSlot {
 		s.slots = append(s.slots, slot{})
 		i = uint32(len(s.slots) - 1)
 	} else {
-		s.free = uint32(s.slots[i].at)
+		s.free = uint32(s.slots[i].seq)
 	}
 	sl := &s.slots[i]
 	sl.seq = s.seq
-	sl.at = at
 	sl.h = h
 	sl.arg = arg
 	return i
@@ -233,9 +244,8 @@ func badSchedule(d time.Duration) {
 // overwrites it.
 func (s *Sim) release(i uint32) {
 	sl := &s.slots[i]
-	sl.seq = 0
+	sl.seq = freeSlot | uint64(s.free)
 	sl.arg = nil
-	sl.at = Time(s.free)
 	s.free = i
 }
 
@@ -344,8 +354,15 @@ func (s *Sim) pop() entry {
 	last := h[n]
 	h = h[:n]
 	s.heap = h
-	if n > 0 {
+	if n == 1 {
+		h[0] = last // a heap of one: nothing to sift (an M/M/1's common case)
+	} else if n > 1 {
 		s.down(0, last)
+		if n > prefetchMin {
+			// the slot of the next event is read when it fires: let
+			// it come into the cache while this one runs
+			prefetch(&s.slots[h[0].slot])
+		}
 	}
 	return top
 }

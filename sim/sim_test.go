@@ -231,7 +231,7 @@ func (h *queueHarness) check(t *rapid.T) {
 	}
 	used := 0
 	for i := range s.slots {
-		if s.slots[i].seq != 0 {
+		if s.slots[i].seq&freeSlot == 0 {
 			used++
 		}
 	}
