@@ -115,6 +115,9 @@ type call struct {
 	tr    *traceRec
 	trIdx int32
 
+	// nextFree is the next free call in the world's pool; nil in use
+	nextFree *call
+
 	// cause is the root of the error its last failed attempt got from
 	// below; the zero cause when that failure arose at its target.
 	cause cause
@@ -181,7 +184,8 @@ type attempt struct {
 	limIn     int32         // in flight at the replica's adaptive limiter when admitted; 0 when it holds no slot
 	maxWait   time.Duration // longest wait allowed by controlled delay, set at enqueue
 
-	// the next request waiting for the same cache fetch (coalescing)
+	// the next request waiting for the same cache fetch (coalescing);
+	// in the world's pool, the next free attempt
 	nextWait *attempt
 	// a message an async service acknowledged: nobody waits for its answer
 	msg bool
@@ -195,9 +199,9 @@ type attempt struct {
 
 func (e *edge) newCall(w *World, o owner, seed uint64) *call {
 	var c *call
-	if n := len(w.calls); n > 0 {
-		c = w.calls[n-1]
-		w.calls = w.calls[:n-1]
+	if c = w.calls; c != nil {
+		w.calls = c.nextFree
+		c.nextFree = nil
 	} else {
 		c = &call{}
 	}
@@ -218,15 +222,15 @@ func (c *call) freeCall(w *World) {
 		c.x.freeCallStrat(w)
 	}
 	live := c.live[:0]
-	*c = call{live: live}
-	w.calls = append(w.calls, c)
+	*c = call{live: live, nextFree: w.calls}
+	w.calls = c
 }
 
 func (w *World) newAttempt() *attempt {
 	var a *attempt
-	if n := len(w.attempts); n > 0 {
-		a = w.attempts[n-1]
-		w.attempts = w.attempts[:n-1]
+	if a = w.attempts; a != nil {
+		w.attempts = a.nextWait
+		a.nextWait = nil
 	} else {
 		a = &attempt{}
 	}
@@ -255,9 +259,8 @@ func (a *attempt) recycle(w *World) {
 
 // free returns a to the pool (recycle's work once its recorders heard).
 func (a *attempt) free(w *World) {
-	*a = attempt{}
-	a.slot = -1
-	w.attempts = append(w.attempts, a)
+	*a = attempt{slot: -1, nextWait: w.attempts}
+	w.attempts = a
 	w.inFlight--
 }
 

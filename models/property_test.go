@@ -199,8 +199,12 @@ func TestLifecycleInvariants(t *testing.T) {
 		}
 		// Attempts still held: those in flight for a caller plus those
 		// the servers or the network still hold for nobody.
-		if w.inFlight < 0 || len(w.attempts)+w.inFlight == 0 && s.Calls > 0 {
-			t.Fatalf("attempt accounting: in flight %d, pooled %d", w.inFlight, len(w.attempts))
+		pooled := 0
+		for a := w.attempts; a != nil; a = a.nextWait {
+			pooled++
+		}
+		if w.inFlight < 0 || pooled+w.inFlight == 0 && s.Calls > 0 {
+			t.Fatalf("attempt accounting: in flight %d, pooled %d", w.inFlight, pooled)
 		}
 		var a, b bytes.Buffer
 		if err := r.WriteJSON(&a); err != nil {

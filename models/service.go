@@ -234,6 +234,22 @@ func (s *service) arrive(a *attempt) {
 // then an idle worker or the queue.
 func (s *service) enter(r *replica, a *attempt) {
 	a.host = r
+	if s.st == nil && !r.g.gray {
+		// no doors, no strategy and no gray failure: admission is the
+		// waiting room's limit alone (admit's last test); a request
+		// it would refuse takes the way below
+		idle := !s.paused && r.busy < s.active && r.q.n == 0
+		if idle || s.limit < 0 || r.q.n < s.limit {
+			now := s.w.s.Now()
+			s.m.inSystem.add(now, 1)
+			if idle {
+				s.start(r, a)
+				return
+			}
+			s.wait(r, a, now)
+			return
+		}
+	}
 	if r.g.gray && s.grayRefused(r, a) {
 		return
 	}
@@ -265,6 +281,11 @@ func (s *service) enter(r *replica, a *attempt) {
 		s.start(r, a)
 		return
 	}
+	s.wait(r, a, now)
+}
+
+// wait puts admitted request a in r's queue.
+func (s *service) wait(r *replica, a *attempt, now sim.Time) {
 	a.rep = r
 	a.queued = true
 	r.q.push(a)
@@ -338,48 +359,6 @@ func (s *service) reject(a *attempt, r Reason) {
 	s.m.rejected++
 	s.m.rejectedN++
 	a.respond(s.w, r)
-}
-
-// rejectWork rejects a at replica r with reason at the cost of a
-// worker's time (ServiceConfig.RejectCost): on an idle worker at once,
-// else ahead of the waiting requests. Until it is answered, a counts in
-// the system.
-func (s *service) rejectWork(r *replica, a *attempt, reason Reason) {
-	a.rep = r
-	a.reason = reason
-	s.m.inSystem.add(s.w.s.Now(), 1)
-	if !s.paused && !r.down && r.busy < s.active && r.rq.n == 0 {
-		s.startReject(r, a)
-		return
-	}
-	r.rq.push(a)
-}
-
-// startReject puts the rejection work of a on a worker of r.
-func (s *service) startReject(r *replica, a *attempt) {
-	w := s.w
-	now := w.s.Now()
-	r.busy++
-	s.m.busy.add(now, 1)
-	d := s.rejectCost.Sample(w.rngFor(with(a.seed, s.rejectHash)))
-	if s.st != nil {
-		s.st.mRejectWork.add(d.Seconds())
-	}
-	a.timer = w.s.Schedule(d, s.hRejected, a)
-}
-
-// onRejectDone ends the rejection work of a: the worker is freed and
-// takes the next work, and the rejection is answered.
-func (s *service) onRejectDone(arg any) {
-	a := arg.(*attempt)
-	a.timer = sim.Timer{}
-	r := a.rep
-	now := s.w.s.Now()
-	r.busy--
-	s.m.busy.add(now, -1)
-	s.m.inSystem.add(now, -1)
-	s.dispatch(r)
-	s.reject(a, a.reason)
 }
 
 // start puts a on a worker of replica r: its local work is sampled from

@@ -39,8 +39,11 @@ type World struct {
 	faults timeline // configured then injected
 
 	// pools
-	calls      []*call
-	attempts   []*attempt
+	// (calls and attempts: free lists linked through call.nextFree and
+	// attempt.nextWait, cheaper to take from and give back to than a
+	// slice of pointers)
+	calls      *call
+	attempts   *attempt
 	callStrats []*callStrat
 
 	// per-call randomness: a PCG reseeded from a seed tied to the call
