@@ -74,18 +74,24 @@ func (ln *line) append(e entry) {
 }
 
 // feed is called when the head of line k (its index + 1) has left the
-// heap: the next entry of the line, if any, takes its place there.
+// heap: the next live entry of the line, if any, takes its place there.
+// Stopped entries met on the way are dropped here rather than after a trip
+// through the heap (most timeouts are stopped before they fire).
 func (s *Sim) feed(k uint32) {
 	ln := &s.lines[k-1]
-	if ln.n == 0 {
-		ln.inHeap = false
+	for ln.n > 0 {
+		e := ln.ring[ln.head]
+		ln.head = (ln.head + 1) & (len(ln.ring) - 1)
+		ln.n--
+		s.lined--
+		if s.slots[e.slot].seq != e.seq {
+			s.stale--
+			continue
+		}
+		s.push(e)
 		return
 	}
-	e := ln.ring[ln.head]
-	ln.head = (ln.head + 1) & (len(ln.ring) - 1)
-	ln.n--
-	s.lined--
-	s.push(e)
+	ln.inHeap = false
 }
 
 // compactLines drops the stopped entries of every line, keeping the order
