@@ -32,8 +32,11 @@ type xyLine struct {
 	// floor, on a log axis, is where values under it are drawn (a load
 	// panel's 0 at the axis' foot) instead of leaving a gap; 0 means none.
 	floor float64
-	th    *theme
-	xEnd  float64 // step: where the last value ends (NaN: at its x)
+	// stripe, for a solid line that coincides with others, dashes it
+	// in its phase so that each of them shows in turn (coincide.go).
+	stripe stripe
+	th     *theme
+	xEnd   float64 // step: where the last value ends (NaN: at its x)
 }
 
 // atFloor returns v, or floor when v is a number under it (floor > 0).
@@ -85,6 +88,13 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 		lines[i] = thin(ln, l.th.line*0.75)
 	}
 	st := l.style()
+	if n := l.stripe.n; n > 1 && len(st.Dashes) == 0 {
+		// This one in the k-th of n segments of equal length: together
+		// the n lines draw one without gaps.
+		seg := l.th.line * 7
+		st.Dashes = []vg.Length{seg, seg * vg.Length(n-1)}
+		st.DashOffs = seg * vg.Length(n-l.stripe.k)
+	}
 	if len(st.Dashes) == 0 {
 		c.StrokeLines(st, chunks(c.ClipLinesXY(lines...), 96)...)
 		return
@@ -95,7 +105,7 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 		period += d
 	}
 	for _, ln := range c.ClipLinesXY(lines...) {
-		offs := vg.Length(0)
+		offs := st.DashOffs
 		for _, piece := range chunks([][]vg.Point{ln}, 96) {
 			st.DashOffs = offs
 			c.StrokeLines(st, piece)

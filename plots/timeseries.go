@@ -152,8 +152,10 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	for i := range runs {
 		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, log: logL, floor: floor, th: th})
 	}
-	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logL, floor: floor, th: th})
+	// Lines that lie on each other are striped (coincide.go).
+	sg := coincident(each(calls, func(c *results.CallSeries) []float64 { return c.Goodput }), logL)
+	for _, i := range stripedLast(sg) {
+		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logL, floor: floor, stripe: sg[i], th: th})
 	}
 	key.entries = append(key.entries,
 		legendEntry{label: "attempts", color: textColor, dash: dotted, width: 0.8},
@@ -177,8 +179,9 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	for i := range runs {
 		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logY, th: th})
 	}
-	for i := range runs {
-		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logY, th: th})
+	sp := coincident(each(calls, func(c *results.CallSeries) []float64 { return c.P99 }), logY)
+	for _, i := range stripedLast(sp) {
+		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logY, stripe: sp[i], th: th})
 	}
 	key = panelKey{heading: "Latency of successes", entries: []legendEntry{
 		{label: "p99", color: textColor, width: 1.3},
@@ -199,9 +202,15 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	for i := range runs {
 		q.Add(&xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th})
 	}
-	for i := range runs {
+	sq := coincident(each(queues, func(s *results.ServiceSeries) []float64 {
+		if s == nil {
+			return nil
+		}
+		return s.QueueMean
+	}), false)
+	for _, i := range stripedLast(sq) {
 		if queues[i] != nil {
-			q.Add(&xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th})
+			q.Add(&xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(slotOf(runs, i)), width: 1.3, stripe: sq[i], th: th})
 		}
 	}
 	qname := "queue"
@@ -223,12 +232,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		fp.Y.Label.Text = "calls/s"
 		key := panelKey{heading: "Failures"}
 		for k, fr := range failures {
-			for i := range runs {
+			sf := coincident(each(fr.values, func(v results.Values) []float64 { return v }), false)
+			for _, i := range stripedLast(sf) {
 				ys := fr.values[i]
 				if ys == nil {
 					continue
 				}
-				fp.Add(&xyLine{xs: xs[i], ys: ys, color: VariantColor(slotOf(runs, i)), dash: fr.dash, width: nonZero(fr.width, 1), th: th})
+				fp.Add(&xyLine{xs: xs[i], ys: ys, color: VariantColor(slotOf(runs, i)), dash: fr.dash, width: nonZero(fr.width, 1), stripe: sf[i], th: th})
 			}
 			key.entries = append(key.entries, legendEntry{label: fr.name, color: textColor, dash: fr.dash, width: fr.width})
 			_ = k
