@@ -44,7 +44,16 @@ func FromBatch(b *results.Batch, metric string) (*Set, error) {
 				name = fmt.Sprintf("variant %d", i+1)
 			}
 			r := row.Run
-			set.Runs = append(set.Runs, Run{Name: name, Results: &r, Slot: i})
+			run := Run{Name: name, Results: &r, Slot: i}
+			for _, m := range ciMetrics {
+				if h, ok := row.CI95(m); ok && finite(h, false) {
+					if run.CI95 == nil {
+						run.CI95 = map[string]float64{}
+					}
+					run.CI95[m] = h
+				}
+			}
+			set.Runs = append(set.Runs, run)
 		}
 		return set, nil
 	}

@@ -15,7 +15,16 @@ type Run struct {
 	// (base 0), which picks its colour and marker: a figure of some
 	// variants draws each as the figure of all does.
 	Slot int
+	// CI95 holds the 95% confidence half-widths of summary metrics
+	// over the replications, by dotted path ("goodput",
+	// "latency_s.p99", "amplification"); nil when not known (one
+	// replication). The compare figure calls values equal within
+	// their intervals equal.
+	CI95 map[string]float64
 }
+
+// ciMetrics are the summary metrics whose intervals Compare reads.
+var ciMetrics = []string{"goodput", "latency_s.p99", "amplification"}
 
 // slotOf returns the colour slot of runs[i]: its Slot, so that a figure
 // of some variants colours each as the figure of all does; but i when no
