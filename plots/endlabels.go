@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -32,31 +33,59 @@ type endLabel struct {
 	y     float64 // where the line ends, in data units
 }
 
+// endLabelSep is where a long label may break over two lines: the name
+// on the first, what the legend says of it ("recovered in 38s") below.
+const endLabelSep = " — "
+
+// text is the label set in lines lines (1 or 2): in two, broken after
+// the name when it has a note.
+func (l endLabel) text(lines int) string {
+	if lines < 2 {
+		return l.label
+	}
+	if name, note, ok := strings.Cut(l.label, endLabelSep); ok {
+		return name + "\n" + note
+	}
+	return l.label
+}
+
+// canBreak reports whether some label breaks over two lines.
+func canBreak(labels []endLabel) bool {
+	for _, l := range labels {
+		if strings.Contains(l.label, endLabelSep) {
+			return true
+		}
+	}
+	return false
+}
+
 // endLabelSlack is how far, in label heights, an end label may be moved
 // from its line's end to clear another (two lines ending together share
 // their place, half a label each way; three move one label): further,
 // and it reads as naming another value.
 const endLabelSlack = 1.05
 
-// endLabelsWidth is how wide the column right of the panel must be.
-func endLabelsWidth(th theme, labels []endLabel) vg.Length {
+// endLabelsWidth is how wide the column right of the panel must be for
+// the labels set in lines lines.
+func endLabelsWidth(th theme, labels []endLabel, lines int) vg.Length {
 	if len(labels) == 0 {
 		return 0
 	}
 	st := th.style(0.85, false)
 	var w vg.Length
 	for _, l := range labels {
-		w = max(w, st.Width(l.label))
+		w = max(w, st.Width(l.text(lines)))
 	}
 	return w + th.base*0.8
 }
 
-// drawEndLabels writes each label right of the data area at its line's
-// last value, moved apart where they would overlap (in the order of their
-// values, so the order on the page is the order of the lines). It returns
-// the labels' boxes (in their order) and whether they fit: each within endLabelSlack of
-// its line's end and inside the data area's height.
-func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labels []endLabel) ([]vg.Rectangle, bool) {
+// drawEndLabels writes each label, set in lines lines, right of the data
+// area at its line's last value, moved apart where they would overlap
+// (in the order of their values, so the order on the page is the order
+// of the lines). It returns the labels' boxes (in their order) and
+// whether they fit: each centred within endLabelSlack lines of its
+// line's end and inside the data area's height.
+func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labels []endLabel, lines int) ([]vg.Rectangle, bool) {
 	_, trY := p.Transforms(&data)
 	st := th.style(0.85, false)
 	st.YAlign = draw.YCenter
@@ -65,6 +94,7 @@ func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labe
 		l      endLabel
 		k      int // index in labels
 		y, at0 vg.Length
+		h      vg.Length // its height
 	}
 	var ps []placed
 	fit := true
@@ -73,9 +103,11 @@ func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labe
 			fit = false
 			continue
 		}
+		// further lines are set a font size apart
+		lh := h + st.Font.Size*vg.Length(strings.Count(l.text(lines), "\n"))
 		y := trY(l.y)
-		y = min(max(y, data.Min.Y+h/2), data.Max.Y-h/2)
-		ps = append(ps, placed{l, k, y, y})
+		y = min(max(y, data.Min.Y+lh/2), data.Max.Y-lh/2)
+		ps = append(ps, placed{l, k, y, y, lh})
 	}
 	slices.SortStableFunc(ps, func(a, b placed) int {
 		switch {
@@ -95,15 +127,17 @@ func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labe
 		bs = append(bs, block{k, 1})
 	}
 	set := func(b block) (lo, hi vg.Length) {
-		var mean vg.Length
+		var mean, span vg.Length
 		for k := b.from; k < b.from+b.n; k++ {
 			mean += ps[k].at0
+			span += ps[k].h
 		}
 		mean /= vg.Length(b.n)
-		span := h * vg.Length(b.n)
 		lo = min(max(mean-span/2, data.Min.Y), data.Max.Y-span)
+		y := lo
 		for k := b.from; k < b.from+b.n; k++ {
-			ps[k].y = lo + h*(vg.Length(k-b.from)+0.5)
+			ps[k].y = y + ps[k].h/2
+			y += ps[k].h
 		}
 		return lo, lo + span
 	}
@@ -126,22 +160,24 @@ func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labe
 	boxes := make([]vg.Rectangle, 0, len(ps))
 	slices.SortFunc(ps, func(a, b placed) int { return a.k - b.k }) // boxes in the labels' order
 	for _, p := range ps {
-		if math.Abs(float64(p.y-p.at0)) > float64(h)*endLabelSlack || p.y-h/2 < data.Min.Y-0.01 || p.y+h/2 > data.Max.Y+0.01 {
+		if math.Abs(float64(p.y-p.at0)) > float64(h)*endLabelSlack || p.y-p.h/2 < data.Min.Y-0.01 || p.y+p.h/2 > data.Max.Y+0.01 {
 			fit = false
 		}
 		lst := st
 		lst.Color = textShade(p.l.color)
-		c.FillText(lst, vg.Point{X: x, Y: p.y}, p.l.label)
-		boxes = append(boxes, textBox(lst, vg.Point{X: x, Y: p.y}, p.l.label))
+		txt := p.l.text(lines)
+		c.FillText(lst, vg.Point{X: x, Y: p.y}, txt)
+		boxes = append(boxes, textBox(lst, vg.Point{X: x, Y: p.y}, txt))
 	}
 	return boxes, fit
 }
 
 // textBox is the box of text set in st at pt (aligned as st says): its
-// width by the ink of a line, cap height plus descender.
+// width by the ink of its widest line, its height cap height plus
+// descender and a font size for each further line.
 func textBox(st text.Style, pt vg.Point, s string) vg.Rectangle {
 	w := st.Width(s)
-	h := st.Font.Size * 0.9
+	h := st.Font.Size * (0.9 + vg.Length(strings.Count(s, "\n")))
 	x0 := pt.X + w*vg.Length(st.XAlign)
 	y0 := pt.Y + h*vg.Length(st.YAlign)
 	return vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + w, Y: y0 + h}}

@@ -38,7 +38,7 @@ func TestEndLabels(t *testing.T) {
 	if !f.labelled || l.legendH != 0 || len(l.labels) != 3 {
 		t.Errorf("labelled %v, legend drawn %v high, %d labels: want labels and no legend", f.labelled, l.legendH, len(l.labels))
 	}
-	if r := l.data[0]; r.Max.X > l.canvas.Max.X-endLabelsWidth(*f.th, f.endLabels) {
+	if r := l.data[0]; r.Max.X > l.canvas.Max.X-endLabelsWidth(*f.th, f.endLabels, f.endLines) {
 		t.Errorf("data area reaches %v: no room for the end labels", r.Max.X)
 	}
 
@@ -157,5 +157,38 @@ func TestSegmentHits(t *testing.T) {
 	}
 	if p := permutations(3); p[0][0] != 0 || p[0][1] != 1 || p[0][2] != 2 {
 		t.Errorf("first order %v: want the identity", p[0])
+	}
+}
+
+// TestEndLabelsTwoLines: labels too wide for one line ("name — verdict"
+// wider than a quarter of the figure) break after the name, the verdict
+// below, where that fits, rather than fall back to the legend; the
+// structural checks hold (inside their column, apart, no legend).
+func TestEndLabelsTwoLines(t *testing.T) {
+	runs := fakeRuns(120, []storm{
+		{name: "no-retries-at-all", amplify: 1, recoverAtS: 84, collapse: 0.3},
+		{name: "exponential-backoff", amplify: 1, recoverAtS: math.Inf(1), collapse: 0.02},
+	})
+	f, err := Timeseries(runs, TimeseriesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := drawAt(f, Slide)
+	if w := endLabelsWidth(*f.th, f.endLabels, 1) * 1.1; w <= l.canvas.Max.X/4 {
+		t.Fatalf("one-line labels %.0f pt wide fit a quarter of %.0f pt: the test needs longer names", w, l.canvas.Max.X)
+	}
+	if !f.labelled || f.endLines != 2 || l.legendH != 0 || len(l.labels) != 2 {
+		t.Fatalf("labelled %v in %d lines, legend %.0f pt, %d labels: want two two-line labels and no legend", f.labelled, f.endLines, l.legendH, len(l.labels))
+	}
+	if got := f.endLabels[1].text(2); got != "exponential-backoff\ndid not recover" {
+		t.Errorf("second label %q: want the name over the verdict", got)
+	}
+	for k, b := range l.labels {
+		if b.Max.Y-b.Min.Y < 1.5*l.base*0.85 {
+			t.Errorf("label %d is %.0f pt high: want two lines", k, b.Max.Y-b.Min.Y)
+		}
+	}
+	for _, p := range layoutProblems(f, Slide) {
+		t.Error(p)
 	}
 }

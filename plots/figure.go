@@ -48,8 +48,11 @@ type Figure struct {
 	endLabels []endLabel
 	inLabels  []inLabel
 	lines     []polyline
-	// labelled is whether this Draw uses the direct labels.
+	// labelled is whether this Draw uses the direct labels; endLines
+	// is how many lines each end label takes (1, or 2 with its note
+	// under its name where one line does not fit).
 	labelled bool
+	endLines int
 	drawn    layout // what the last Draw laid out, for tests
 }
 
@@ -121,8 +124,14 @@ func (f *Figure) Draw(c draw.Canvas) {
 	if len(f.endLabels) > 0 || len(f.inLabels) > 0 {
 		// Lay the figure out with its direct labels on a canvas that
 		// draws nothing: where they all fit, they stand for the legend.
-		f.labelled = true
+		f.labelled, f.endLines = true, 1
 		f.draw(draw.Canvas{Canvas: nullCanvas{}, Rectangle: c.Rectangle})
+		if !f.drawn.labelsFit && canBreak(f.endLabels) {
+			// Too wide, or too close together: the notes under the
+			// names halve the width.
+			f.endLines = 2
+			f.draw(draw.Canvas{Canvas: nullCanvas{}, Rectangle: c.Rectangle})
+		}
 		f.labelled = f.drawn.labelsFit
 	}
 	f.draw(c)
@@ -191,7 +200,7 @@ func (f *Figure) draw(c draw.Canvas) {
 	// the keys and labels in a wider face.
 	var endW vg.Length
 	if f.labelled {
-		endW = endLabelsWidth(th, f.endLabels) * 1.1
+		endW = endLabelsWidth(th, f.endLabels, f.endLines) * 1.1
 	}
 	right := area.Max.X - endW
 	if keyW > 0 {
@@ -290,7 +299,7 @@ func (f *Figure) draw(c draw.Canvas) {
 		data := p.DataCanvas(canvases[0][0])
 		fit := true
 		if len(f.endLabels) > 0 {
-			boxes, ok := drawEndLabels(c, th, p, data, f.endLabels)
+			boxes, ok := drawEndLabels(c, th, p, data, f.endLabels, f.endLines)
 			col := vg.Rectangle{Min: vg.Point{X: data.Max.X, Y: data.Min.Y}, Max: vg.Point{X: right + endW, Y: data.Max.Y}}
 			fit = ok && endW <= (area.Max.X-area.Min.X)/4
 			for _, b := range boxes {
