@@ -51,7 +51,9 @@ type segment struct {
 	start, r0, slope float64
 }
 
-func newClient(w *World, cfg *config.ClientConfig, idx int) *client {
+// newClient builds client idx of w's configuration; its edge takes the
+// memory of spare if not nil (BuildReusing).
+func newClient(w *World, cfg *config.ClientConfig, idx int, spare *edge) *client {
 	c := &client{
 		w:        w,
 		cfg:      cfg,
@@ -61,13 +63,17 @@ func newClient(w *World, cfg *config.ClientConfig, idx int) *client {
 		factor:   1,
 		poisson:  cfg.Arrival == config.Poisson,
 	}
-	c.e = &edge{
-		name:   cfg.Name,
-		policy: cfg.ClientPolicy,
-		link:   newLink(cfg.Link),
-		to:     w.byName[cfg.Target],
-		toName: cfg.Target,
+	c.e = spare
+	if c.e == nil {
+		c.e = new(edge)
+	} else {
+		*c.e = edge{}
 	}
+	c.e.name = cfg.Name
+	c.e.policy = cfg.ClientPolicy
+	c.e.link = newLink(cfg.Link)
+	c.e.to = w.byName[cfg.Target]
+	c.e.toName = cfg.Target
 	c.e.stats.name = cfg.Name
 	switch {
 	case cfg.Replay.Timestamps.Path != "":

@@ -279,11 +279,16 @@ func splitmix(x uint64) uint64 {
 // worker is what one goroutine of execute keeps from one run to the
 // next: the world of the row (variant and sweep point) it ran last, which
 // the row's next replications it runs take instead of cloning the
-// scenario and setting the point again. Runs do not modify it
-// (models.Build copies what it changes), as they share p.variants.
+// scenario and setting the point again (runs do not modify it:
+// models.Build copies what it changes, as they share p.variants); and
+// its last run's session, done with once its record is made, whose
+// memory the next run's world takes (session.NewReusing), so that memory
+// stays with the workers instead of going to the collector after each
+// run.
 type worker struct {
-	row int // of cfg; -1 before the first run
-	cfg config.Config
+	row  int // of cfg; -1 before the first run
+	cfg  config.Config
+	prev *session.Session
 }
 
 func newWorker() *worker { return &worker{row: -1} }
@@ -347,7 +352,8 @@ func (p *plan) run(i int, opts *Options, wk *worker) *runRecord {
 	case !cfg.Traces.Enabled():
 		cfg.Traces = config.DefaultTraces
 	}
-	ss, err := session.New(cfg)
+	ss, err := session.NewReusing(cfg, wk.prev)
+	wk.prev = nil
 	if err != nil {
 		return &runRecord{I: i, err: err}
 	}
@@ -362,6 +368,7 @@ func (p *plan) run(i int, opts *Options, wk *worker) *runRecord {
 			rec.Series = append(rec.Series, SeriesCol(c))
 		}
 	}
+	wk.prev = ss // the record holds nothing of the world's own memory
 	return rec
 }
 

@@ -34,8 +34,17 @@ type Session struct {
 
 // New builds the world of cfg at virtual time 0. The error is the
 // configuration's (a *config.FieldError list) when it does not build.
-func New(cfg config.Config) (*Session, error) {
-	w, err := models.Build(cfg)
+func New(cfg config.Config) (*Session, error) { return NewReusing(cfg, nil) }
+
+// NewReusing is New, building the world in the memory of prev's
+// (models.BuildReusing): prev, a session whose results were taken and
+// that nothing will use again, is spent (nil for none).
+func NewReusing(cfg config.Config, prev *Session) (*Session, error) {
+	var old *models.World
+	if prev != nil {
+		old, prev.w = prev.w, nil
+	}
+	w, err := models.BuildReusing(cfg, old)
 	if err != nil {
 		return nil, err
 	}
