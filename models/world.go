@@ -113,9 +113,11 @@ func Build(cfg config.Config) (*World, error) { return BuildReusing(cfg, nil) }
 // world its caller is done with (its results taken, nothing of it used
 // again; nil for none): the World itself and its clients' edges, the
 // largest parts of a world (their latency histograms, two of 29.7 KB in
-// each edge and two in the World), zeroed before use, so that the new
-// world is the one Build makes. A batch's worker passes the world of its
-// previous run, so that its runs do not leave those to the collector.
+// each edge and two in the World), zeroed before use, and the free calls
+// and attempts of its pools, so that the new world is the one Build
+// makes. A batch's worker passes the world of its previous run, so that
+// its runs do not leave those to the collector; the pools carried over
+// are at most what one run had at its peak in flight.
 func BuildReusing(cfg config.Config, old *World) (*World, error) {
 	cfg = cloneConfig(cfg)
 	cfg.ApplyDefaults()
@@ -130,7 +132,11 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 		for _, c := range old.clients {
 			spare = append(spare, c.e)
 		}
+		// the free calls and attempts, zeroed when freed, go to the new
+		// world's pools (those still in flight at old's end are dropped)
+		calls, attempts := old.calls, old.attempts
 		*w = World{}
+		w.calls, w.attempts = calls, attempts
 	}
 	w.cfg = cfg
 	w.s = sim.New(cfg.Seed)
