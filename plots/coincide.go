@@ -1,13 +1,18 @@
 package plots
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/plot"
+)
 
 // Lines of different variants that lie on each other (a variant whose
 // change made no difference: fallback's retries over its base) hide all
 // but the last drawn, and the reader takes the hidden one for missing.
-// Such lines are drawn striped instead: each dashed in its own phase,
-// so that together they draw one line without gaps that shows the
-// colours of all of them in turn, over the panel's other lines (a line
+// Such lines are drawn striped instead: each takes every n-th repeat of
+// the line's pattern (a solid line's: a segment), in its own phase, so
+// that together they draw the line as one, solid, dashed or dotted, in
+// the colours of all of them in turn, over the panel's other lines (a line
 // that meets them only for a while would otherwise cover their
 // stripes there).
 
@@ -112,4 +117,16 @@ func stripedLast(st []stripe) []int {
 		}
 	}
 	return append(out, striped...)
+}
+
+// addStriped adds line(i) for each of ys's lines (nil: none) to p, the
+// lines that coincide striped and drawn last.
+func addStriped(p *plot.Plot, ys [][]float64, log bool, line func(i int) *xyLine) {
+	st := coincident(ys, log)
+	for _, i := range stripedLast(st) {
+		if l := line(i); l != nil {
+			l.stripe = st[i]
+			p.Add(l)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -25,6 +26,31 @@ func TestCoincident(t *testing.T) {
 	}
 	if o := stripedLast(got); !slices.Equal(o, []int{1, 3, 4, 0, 2, 5}) {
 		t.Errorf("drawing order %v: want the striped lines last", o)
+	}
+}
+
+// TestStripedPattern: each of n coinciding lines draws every n-th
+// repeat of the line's pattern, in its own phase.
+func TestStripedPattern(t *testing.T) {
+	th := &theme{line: 1}
+	for _, c := range []struct {
+		dash   dashKind
+		k, n   int
+		dashes []vg.Length
+		offs   vg.Length
+	}{
+		{solid, 0, 1, nil, 0},
+		{solid, 0, 2, []vg.Length{7, 7}, 0},
+		{solid, 1, 2, []vg.Length{7, 7}, 7},
+		{solid, 2, 3, []vg.Length{7, 14}, 7},
+		{dashed, 1, 2, []vg.Length{4, 9}, 6.5},
+		{dashDot, 1, 2, []vg.Length{5, 2, 1, 12}, 10},
+	} {
+		l := &xyLine{dash: c.dash, stripe: stripe{c.k, c.n}, th: th}
+		st := l.striped(l.style())
+		if !slices.Equal(st.Dashes, c.dashes) || st.DashOffs != c.offs {
+			t.Errorf("%v line %d of %d: dashes %v from %v, want %v from %v", c.dash, c.k, c.n, st.Dashes, st.DashOffs, c.dashes, c.offs)
+		}
 	}
 }
 

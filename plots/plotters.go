@@ -32,8 +32,9 @@ type xyLine struct {
 	// floor, on a log axis, is where values under it are drawn (a load
 	// panel's 0 at the axis' foot) instead of leaving a gap; 0 means none.
 	floor float64
-	// stripe, for a solid line that coincides with others, dashes it
-	// in its phase so that each of them shows in turn (coincide.go).
+	// stripe, for a line that coincides with others, draws every n-th
+	// repeat of its pattern so that each of them shows in turn
+	// (coincide.go).
 	stripe stripe
 	th     *theme
 	xEnd   float64 // step: where the last value ends (NaN: at its x)
@@ -88,13 +89,7 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 		lines[i] = thin(ln, l.th.line*0.75)
 	}
 	st := l.style()
-	if n := l.stripe.n; n > 1 && len(st.Dashes) == 0 {
-		// This one in the k-th of n segments of equal length: together
-		// the n lines draw one without gaps.
-		seg := l.th.line * 7
-		st.Dashes = []vg.Length{seg, seg * vg.Length(n-1)}
-		st.DashOffs = seg * vg.Length(n-l.stripe.k)
-	}
+	st = l.striped(st)
 	if len(st.Dashes) == 0 {
 		c.StrokeLines(st, chunks(c.ClipLinesXY(lines...), 96)...)
 		return
@@ -115,6 +110,28 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 			offs = vg.Length(math.Mod(float64(offs), float64(period)))
 		}
 	}
+}
+
+// striped returns st for the line's stripe: the k-th of every n repeats
+// of its pattern (a solid line's: a segment of 7 line widths), so that
+// the n lines that coincide draw one line together.
+func (l *xyLine) striped(st draw.LineStyle) draw.LineStyle {
+	n := l.stripe.n
+	if n < 2 || len(st.Dashes)%2 != 0 {
+		return st
+	}
+	pat := st.Dashes
+	if len(pat) == 0 {
+		pat = []vg.Length{l.th.line * 7, 0}
+	}
+	var period vg.Length
+	for _, d := range pat {
+		period += d
+	}
+	st.Dashes = append([]vg.Length(nil), pat...)
+	st.Dashes[len(pat)-1] += period * vg.Length(n-1)
+	st.DashOffs = period * vg.Length((n-l.stripe.k)%n)
+	return st
 }
 
 // chunks splits long lines into pieces of at most n points that share

@@ -136,9 +136,9 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		load.Add(&band{xs: xs[0], lo: make([]float64, len(xs[0])), hi: calls[0].Offered, color: offeredBand, log: logL, floor: floor})
 		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredBand, kind: boxSwatch})
 	} else {
-		for i := range runs {
-			load.Add(&xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logL, floor: floor, th: th})
-		}
+		addStriped(load, each(calls, func(c *results.CallSeries) []float64 { return c.Offered }), logL, func(i int) *xyLine {
+			return &xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logL, floor: floor, th: th}
+		})
 		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
 	}
 	// Fallback answers: degraded goodput, a band in the variant's colour
@@ -149,14 +149,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 			load.Add(&band{xs: xs[i], lo: make([]float64, len(xs[i])), hi: fbs[i], color: withAlpha(VariantColor(slotOf(runs, i)), fallbackAlpha), log: logL, floor: floor})
 		}
 	}
-	for i := range runs {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, log: logL, floor: floor, th: th})
-	}
 	// Lines that lie on each other are striped (coincide.go).
-	sg := coincident(each(calls, func(c *results.CallSeries) []float64 { return c.Goodput }), logL)
-	for _, i := range stripedLast(sg) {
-		load.Add(&xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logL, floor: floor, stripe: sg[i], th: th})
-	}
+	addStriped(load, each(calls, func(c *results.CallSeries) []float64 { return c.Attempts }), logL, func(i int) *xyLine {
+		return &xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, log: logL, floor: floor, th: th}
+	})
+	addStriped(load, each(calls, func(c *results.CallSeries) []float64 { return c.Goodput }), logL, func(i int) *xyLine {
+		return &xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logL, floor: floor, th: th}
+	})
 	key.entries = append(key.entries,
 		legendEntry{label: "attempts", color: textColor, dash: dotted, width: 0.8},
 		legendEntry{label: "goodput", color: textColor, width: 1.3})
@@ -176,13 +175,12 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	} else {
 		lat.Y.Tick.Marker = labelTicks{format: humanSeconds, n: 3}
 	}
-	for i := range runs {
-		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logY, th: th})
-	}
-	sp := coincident(each(calls, func(c *results.CallSeries) []float64 { return c.P99 }), logY)
-	for _, i := range stripedLast(sp) {
-		lat.Add(&xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logY, stripe: sp[i], th: th})
-	}
+	addStriped(lat, each(calls, func(c *results.CallSeries) []float64 { return c.P50 }), logY, func(i int) *xyLine {
+		return &xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logY, th: th}
+	})
+	addStriped(lat, each(calls, func(c *results.CallSeries) []float64 { return c.P99 }), logY, func(i int) *xyLine {
+		return &xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logY, th: th}
+	})
 	key = panelKey{heading: "Latency of successes", entries: []legendEntry{
 		{label: "p99", color: textColor, width: 1.3},
 		{label: "p50", color: textColor, dash: dashed},
@@ -199,20 +197,21 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	// Queue and in flight.
 	q := f.Panels[2][0]
 	q.Y.Label.Text = "requests"
-	for i := range runs {
-		q.Add(&xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th})
-	}
-	sq := coincident(each(queues, func(s *results.ServiceSeries) []float64 {
+	addStriped(q, each(calls, func(c *results.CallSeries) []float64 { return c.InFlight }), false, func(i int) *xyLine {
+		return &xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th}
+	})
+	queueMean := func(s *results.ServiceSeries) []float64 {
 		if s == nil {
 			return nil
 		}
 		return s.QueueMean
-	}), false)
-	for _, i := range stripedLast(sq) {
-		if queues[i] != nil {
-			q.Add(&xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(slotOf(runs, i)), width: 1.3, stripe: sq[i], th: th})
-		}
 	}
+	addStriped(q, each(queues, queueMean), false, func(i int) *xyLine {
+		if queues[i] == nil {
+			return nil
+		}
+		return &xyLine{xs: xs[i], ys: queues[i].QueueMean, color: VariantColor(slotOf(runs, i)), width: 1.3, th: th}
+	})
 	qname := "queue"
 	if queues[0] != nil {
 		qname = "queue at " + queues[0].Name
@@ -232,14 +231,12 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		fp.Y.Label.Text = "calls/s"
 		key := panelKey{heading: "Failures"}
 		for k, fr := range failures {
-			sf := coincident(each(fr.values, func(v results.Values) []float64 { return v }), false)
-			for _, i := range stripedLast(sf) {
-				ys := fr.values[i]
-				if ys == nil {
-					continue
+			addStriped(fp, each(fr.values, func(v results.Values) []float64 { return v }), false, func(i int) *xyLine {
+				if fr.values[i] == nil {
+					return nil
 				}
-				fp.Add(&xyLine{xs: xs[i], ys: ys, color: VariantColor(slotOf(runs, i)), dash: fr.dash, width: nonZero(fr.width, 1), stripe: sf[i], th: th})
-			}
+				return &xyLine{xs: xs[i], ys: fr.values[i], color: VariantColor(slotOf(runs, i)), dash: fr.dash, width: nonZero(fr.width, 1), th: th}
+			})
 			key.entries = append(key.entries, legendEntry{label: fr.name, color: textColor, dash: fr.dash, width: fr.width})
 			_ = k
 		}
