@@ -185,8 +185,13 @@ func (f *Figure) draw(c draw.Canvas) {
 	if f.Note != "" {
 		st := th.style(0.78, false)
 		st.Color = mutedText
-		area.FillText(st, vg.Point{X: area.Min.X, Y: bottom}, f.Note)
-		bottom += st.Height(f.Note) + th.pad*0.6
+		// wrapped like the subtitle, its last line at the foot
+		lines := wrapWords(f.Note, area.Max.X-area.Min.X, st.Width)
+		for i := len(lines) - 1; i >= 0; i-- {
+			area.FillText(st, vg.Point{X: area.Min.X, Y: bottom}, lines[i])
+			bottom += st.Height(lines[i])
+		}
+		bottom += th.pad * 0.6
 	}
 
 	// Key column on the right, as wide as the widest key.
