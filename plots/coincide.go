@@ -18,7 +18,12 @@ import (
 
 // stripe says where a line stands among lines that coincide: the k-th
 // of n (in drawing order). n < 2: it coincides with none.
-type stripe struct{ k, n int }
+type stripe struct {
+	k, n int
+	// apart marks the points where the line is not within the
+	// tolerance of every other line of its group: drawn whole there.
+	apart []bool
+}
 
 // coincideShare is the share of a line's points that must lie within
 // coincideTol of another's for the two to be drawn as one striped line;
@@ -31,21 +36,16 @@ const (
 )
 
 // coincident groups lines (one per variant, in drawing order) whose
-// values lie within coincideTol of the range of all of them at
-// coincideShare of their points, a missing value matching only a
-// missing one (log: values compared as logarithms, values <= 0 as
-// missing). Each line's stripe says its place in its group.
-func coincident(ys [][]float64, log bool) []stripe {
-	val := func(v float64) float64 {
-		if !finite(v, log) {
-			return math.NaN()
-		}
-		if log {
-			return math.Log10(v)
-		}
-		return v
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
+// values lie within coincideTol of the panel's range (sp, widened to
+// the lines' own values) at coincideShare of their points, a missing
+// value matching only a missing one (on a log axis values compare as
+// logarithms, values <= 0 as missing). Each line's stripe says its
+// place in its group. The panel's range, not the lines': two noisy
+// goodputs 5 calls/s apart under offered load at 1.6k lie on each
+// other, however far apart they are next to their own spread.
+func coincident(ys [][]float64, sp span) []stripe {
+	val := sp.val
+	lo, hi := sp.lo, sp.hi
 	for _, s := range ys {
 		for _, v := range s {
 			if x := val(v); !math.IsNaN(x) {
@@ -93,6 +93,29 @@ func coincident(ys [][]float64, log bool) []stripe {
 	for i := range ys {
 		out[i].n = size[group[i]]
 	}
+	for i := range ys {
+		if out[i].n < 2 {
+			continue
+		}
+		for j := range ys {
+			if j == i || group[j] != group[i] {
+				continue
+			}
+			for p := range ys[i] {
+				x, y := val(ys[i][p]), math.NaN()
+				if p < len(ys[j]) {
+					y = val(ys[j][p])
+				}
+				if math.IsNaN(x) && math.IsNaN(y) || !math.IsNaN(x) && !math.IsNaN(y) && math.Abs(x-y) <= tol {
+					continue
+				}
+				if out[i].apart == nil {
+					out[i].apart = make([]bool, len(ys[i]))
+				}
+				out[i].apart[p] = true
+			}
+		}
+	}
 	return out
 }
 
@@ -121,12 +144,52 @@ func stripedLast(st []stripe) []int {
 
 // addStriped adds line(i) for each of ys's lines (nil: none) to p, the
 // lines that coincide striped and drawn last.
-func addStriped(p *plot.Plot, ys [][]float64, log bool, line func(i int) *xyLine) {
-	st := coincident(ys, log)
+func addStriped(p *plot.Plot, ys [][]float64, sp span, line func(i int) *xyLine) {
+	st := coincident(ys, sp)
 	for _, i := range stripedLast(st) {
 		if l := line(i); l != nil {
 			l.stripe = st[i]
 			p.Add(l)
 		}
 	}
+}
+
+// span is the range of a panel's values, as logarithms on a log axis,
+// against which coincident measures how close two lines are.
+type span struct {
+	log    bool
+	lo, hi float64
+}
+
+// panelSpan returns the range of p's axis so far (its minimum, 0 on a
+// linear panel) and of every series in groups: all the panel will draw.
+func panelSpan(p *plot.Plot, log bool, groups ...[][]float64) span {
+	sp := span{log: log, lo: math.Inf(1), hi: math.Inf(-1)}
+	for _, v := range []float64{p.Y.Min, p.Y.Max} {
+		if x := sp.val(v); !math.IsNaN(x) && !math.IsInf(x, 0) {
+			sp.lo, sp.hi = math.Min(sp.lo, x), math.Max(sp.hi, x)
+		}
+	}
+	for _, g := range groups {
+		for _, s := range g {
+			for _, v := range s {
+				if x := sp.val(v); !math.IsNaN(x) {
+					sp.lo, sp.hi = math.Min(sp.lo, x), math.Max(sp.hi, x)
+				}
+			}
+		}
+	}
+	return sp
+}
+
+// val returns v as the span measures it: its logarithm on a log axis,
+// NaN where the axis cannot draw it.
+func (sp span) val(v float64) float64 {
+	if !finite(v, sp.log) {
+		return math.NaN()
+	}
+	if sp.log {
+		return math.Log10(v)
+	}
+	return v
 }

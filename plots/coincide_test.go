@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"gonum.org/v1/plot"
 	"image/color"
 	"math"
 	"slices"
@@ -19,13 +20,80 @@ func TestCoincident(t *testing.T) {
 	near := []float64{1, 101, 199, 300, math.NaN()} // within 2% of 300
 	apart := []float64{0, 150, 250, 300, math.NaN()}
 	gap := []float64{0, 100, 200, math.NaN(), 5}
-	got := coincident([][]float64{a, apart, near, gap, nil, slices.Clone(a)}, false)
-	want := []stripe{{0, 3}, {0, 1}, {1, 3}, {0, 1}, {0, 1}, {2, 3}}
-	if !slices.Equal(got, want) {
-		t.Errorf("coincident = %v, want %v", got, want)
+	own := span{lo: math.Inf(1), hi: math.Inf(-1)} // the lines' own range
+	got := coincident([][]float64{a, apart, near, gap, nil, slices.Clone(a)}, own)
+	want := [][2]int{{0, 3}, {0, 1}, {1, 3}, {0, 1}, {0, 1}, {2, 3}}
+	if kn := places(got); !slices.Equal(kn, want) {
+		t.Errorf("coincident = %v, want %v", kn, want)
+	}
+	for i, s := range got {
+		if s.apart != nil {
+			t.Errorf("line %d: apart at %v, want nowhere", i, s.apart)
+		}
 	}
 	if o := stripedLast(got); !slices.Equal(o, []int{1, 3, 4, 0, 2, 5}) {
 		t.Errorf("drawing order %v: want the striped lines last", o)
+	}
+}
+
+// TestCoincidentOnPanelRange: closeness is measured against the panel's
+// range, not the lines' own spread: two noisy goodputs 5-10 calls/s apart
+// at 1.6k, on a panel from 0 that also draws the offered load, lie on
+// each other (hedging's base was hidden under its hedged variants); the
+// same lines on their own range (1.58k-1.63k) do not.
+func TestCoincidentOnPanelRange(t *testing.T) {
+	var a, b []float64
+	for i := range 60 {
+		a = append(a, 1600+float64(i%7)*5)
+		b = append(b, 1600+float64(i%7)*5+float64(5+i%3*3))
+	}
+	p := plot.New()
+	p.Y.Min = 0
+	sp := panelSpan(p, false, [][]float64{{1790}}, [][]float64{a, b})
+	if got := places(coincident([][]float64{a, b}, sp)); got[1] != [2]int{1, 2} {
+		t.Errorf("on the panel's range 0-1790: %v, want the two striped", got)
+	}
+	own := span{lo: math.Inf(1), hi: math.Inf(-1)}
+	if got := coincident([][]float64{a, b}, own); got[1].n != 1 {
+		t.Errorf("on their own range: %v, want apart", got)
+	}
+	// On a log axis from 1 ms to 1 s, p50s at 4.8 and 5.2 ms lie on
+	// each other.
+	lp := plot.New()
+	lp.Y.Min = math.Inf(1)
+	ls := panelSpan(lp, true, [][]float64{{0.001, 1}})
+	if got := coincident([][]float64{{0.0048, 0.0048}, {0.0052, 0.0052}}, ls); got[1].n != 2 {
+		t.Errorf("log panel: %v, want striped", got)
+	}
+}
+
+// places returns each stripe's (k, n).
+func places(st []stripe) [][2]int {
+	var out [][2]int
+	for _, s := range st {
+		out = append(out, [2]int{s.k, s.n})
+	}
+	return out
+}
+
+// TestCoincidentApart: lines striped together are marked apart where
+// one leaves the others (a spike of one variant: cache-stampede's base
+// at the expiry wave), to be drawn whole there.
+func TestCoincidentApart(t *testing.T) {
+	flat := make([]float64, 40)
+	spike := slices.Clone(flat)
+	spike[20] = 1000
+	got := coincident([][]float64{spike, flat, slices.Clone(flat)}, span{lo: 0, hi: 1000})
+	for i, s := range got {
+		if s.n != 3 {
+			t.Fatalf("line %d: %v, want all three striped", i, places(got))
+		}
+		for p := range 40 {
+			want := p == 20
+			if got := s.apart != nil && s.apart[p]; got != want {
+				t.Errorf("line %d point %d: apart %v, want %v", i, p, got, want)
+			}
+		}
 	}
 }
 
@@ -46,7 +114,7 @@ func TestStripedPattern(t *testing.T) {
 		{dashed, 1, 2, []vg.Length{4, 9}, 6.5},
 		{dashDot, 1, 2, []vg.Length{5, 2, 1, 12}, 10},
 	} {
-		l := &xyLine{dash: c.dash, stripe: stripe{c.k, c.n}, th: th}
+		l := &xyLine{dash: c.dash, stripe: stripe{k: c.k, n: c.n}, th: th}
 		st := l.striped(l.style())
 		if !slices.Equal(st.Dashes, c.dashes) || st.DashOffs != c.offs {
 			t.Errorf("%v line %d of %d: dashes %v from %v, want %v from %v", c.dash, c.k, c.n, st.Dashes, st.DashOffs, c.dashes, c.offs)

@@ -56,6 +56,34 @@ func (l *xyLine) style() draw.LineStyle {
 func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	n := min(len(l.xs), len(l.ys))
+	st := l.style()
+	l.stroke(c, l.striped(st), l.polylines(trX, trY, 0, n))
+	if l.stripe.n < 2 {
+		return
+	}
+	// Where the line leaves the others it is striped with (a spike of
+	// one variant), it is drawn whole, over the stripes.
+	for a := 0; a < n; a++ {
+		if a >= len(l.stripe.apart) || !l.stripe.apart[a] {
+			continue
+		}
+		b := a
+		for b+1 < n && b+1 < len(l.stripe.apart) && l.stripe.apart[b+1] {
+			b++
+		}
+		from, to := max(a-1, 0), min(b+2, n)
+		if l.step {
+			from, to = a, b+1
+		}
+		l.stroke(c, st, l.polylines(trX, trY, from, to))
+		a = b
+	}
+}
+
+// polylines returns the line's points from index from to index to (not
+// included), broken where a value is missing.
+func (l *xyLine) polylines(trX, trY func(float64) vg.Length, from, to int) [][]vg.Point {
+	n := min(len(l.xs), len(l.ys))
 	var lines [][]vg.Point
 	var cur []vg.Point
 	flush := func() {
@@ -64,7 +92,7 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 			cur = nil
 		}
 	}
-	for i := 0; i < n; i++ {
+	for i := from; i < to; i++ {
 		x, y := l.xs[i], atFloor(l.ys[i], l.floor)
 		if !finite(y, l.log) || !finite(x, false) {
 			flush()
@@ -88,8 +116,12 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 	for i, ln := range lines {
 		lines[i] = thin(ln, l.th.line*0.75)
 	}
-	st := l.style()
-	st = l.striped(st)
+	return lines
+}
+
+// stroke draws lines in st, a dash pattern running on across the pieces
+// a long line is cut into.
+func (l *xyLine) stroke(c draw.Canvas, st draw.LineStyle, lines [][]vg.Point) {
 	if len(st.Dashes) == 0 {
 		c.StrokeLines(st, chunks(c.ClipLinesXY(lines...), 96)...)
 		return

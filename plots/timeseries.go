@@ -130,13 +130,17 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		logLoad(load, floor)
 		key.heading += " (log scale)"
 	}
+	offered := each(calls, func(c *results.CallSeries) []float64 { return c.Offered })
+	attempts := each(calls, func(c *results.CallSeries) []float64 { return c.Attempts })
+	goodput := each(calls, func(c *results.CallSeries) []float64 { return c.Goodput })
+	loadSpan := panelSpan(load, logL, offered, attempts, goodput)
 	if sameOffered(calls) {
 		// A band behind the lines: where goodput falls short of it, the
 		// gap is the work lost.
 		load.Add(&band{xs: xs[0], lo: make([]float64, len(xs[0])), hi: calls[0].Offered, color: offeredBand, log: logL, floor: floor})
 		key.entries = append(key.entries, legendEntry{label: "offered (all)", color: offeredBand, kind: boxSwatch})
 	} else {
-		addStriped(load, each(calls, func(c *results.CallSeries) []float64 { return c.Offered }), logL, func(i int) *xyLine {
+		addStriped(load, offered, loadSpan, func(i int) *xyLine {
 			return &xyLine{xs: xs[i], ys: calls[i].Offered, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logL, floor: floor, th: th}
 		})
 		key.entries = append(key.entries, legendEntry{label: "offered", color: textColor, dash: dashed})
@@ -150,10 +154,10 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		}
 	}
 	// Lines that lie on each other are striped (coincide.go).
-	addStriped(load, each(calls, func(c *results.CallSeries) []float64 { return c.Attempts }), logL, func(i int) *xyLine {
+	addStriped(load, attempts, loadSpan, func(i int) *xyLine {
 		return &xyLine{xs: xs[i], ys: calls[i].Attempts, color: VariantColor(slotOf(runs, i)), dash: dotted, width: 0.8, log: logL, floor: floor, th: th}
 	})
-	addStriped(load, each(calls, func(c *results.CallSeries) []float64 { return c.Goodput }), logL, func(i int) *xyLine {
+	addStriped(load, goodput, loadSpan, func(i int) *xyLine {
 		return &xyLine{xs: xs[i], ys: calls[i].Goodput, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logL, floor: floor, th: th}
 	})
 	key.entries = append(key.entries,
@@ -175,10 +179,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	} else {
 		lat.Y.Tick.Marker = labelTicks{format: humanSeconds, n: 3}
 	}
-	addStriped(lat, each(calls, func(c *results.CallSeries) []float64 { return c.P50 }), logY, func(i int) *xyLine {
+	p50s := each(calls, func(c *results.CallSeries) []float64 { return c.P50 })
+	p99s := each(calls, func(c *results.CallSeries) []float64 { return c.P99 })
+	latSpan := panelSpan(lat, logY, p50s, p99s, [][]float64{{o.SLO}})
+	addStriped(lat, p50s, latSpan, func(i int) *xyLine {
 		return &xyLine{xs: xs[i], ys: calls[i].P50, color: VariantColor(slotOf(runs, i)), dash: dashed, log: logY, th: th}
 	})
-	addStriped(lat, each(calls, func(c *results.CallSeries) []float64 { return c.P99 }), logY, func(i int) *xyLine {
+	addStriped(lat, p99s, latSpan, func(i int) *xyLine {
 		return &xyLine{xs: xs[i], ys: calls[i].P99, color: VariantColor(slotOf(runs, i)), width: 1.3, log: logY, th: th}
 	})
 	key = panelKey{heading: "Latency of successes", entries: []legendEntry{
@@ -197,16 +204,19 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 	// Queue and in flight.
 	q := f.Panels[2][0]
 	q.Y.Label.Text = "requests"
-	addStriped(q, each(calls, func(c *results.CallSeries) []float64 { return c.InFlight }), false, func(i int) *xyLine {
-		return &xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th}
-	})
 	queueMean := func(s *results.ServiceSeries) []float64 {
 		if s == nil {
 			return nil
 		}
 		return s.QueueMean
 	}
-	addStriped(q, each(queues, queueMean), false, func(i int) *xyLine {
+	inFlight := each(calls, func(c *results.CallSeries) []float64 { return c.InFlight })
+	queued := each(queues, queueMean)
+	qSpan := panelSpan(q, false, inFlight, queued)
+	addStriped(q, inFlight, qSpan, func(i int) *xyLine {
+		return &xyLine{xs: xs[i], ys: calls[i].InFlight, color: VariantColor(slotOf(runs, i)), dash: dashed, th: th}
+	})
+	addStriped(q, queued, qSpan, func(i int) *xyLine {
 		if queues[i] == nil {
 			return nil
 		}
@@ -230,8 +240,13 @@ func Timeseries(runs []Run, o TimeseriesOptions) (*Figure, error) {
 		fp := f.Panels[failRow][0]
 		fp.Y.Label.Text = "calls/s"
 		key := panelKey{heading: "Failures"}
+		var all [][]float64
+		for _, fr := range failures {
+			all = append(all, each(fr.values, func(v results.Values) []float64 { return v })...)
+		}
+		failSpan := panelSpan(fp, false, all)
 		for k, fr := range failures {
-			addStriped(fp, each(fr.values, func(v results.Values) []float64 { return v }), false, func(i int) *xyLine {
+			addStriped(fp, each(fr.values, func(v results.Values) []float64 { return v }), failSpan, func(i int) *xyLine {
 				if fr.values[i] == nil {
 					return nil
 				}
