@@ -14,6 +14,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trees=("${@:-.}")
+# the bare heaps are the baseline's own queue.go, built into the harness
+baseline=${BASELINE:-../shared/bench/baseline}
+if [ ! -f "$baseline/queue.go" ]; then
+  echo "hold-cpu.sh: no $baseline/queue.go (the bare heaps); set BASELINE to ../shared/bench/baseline" >&2
+  exit 2
+fi
 rounds=${ROUNDS:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,7 +27,7 @@ for k in "${!trees[@]}"; do
   t=${trees[$k]} d="$tmp/t$k"
   mkdir -p "$d"
   if [ "$t" = . ]; then cp -r go.mod go.sum sim "$d"/; else git archive "$t" go.mod go.sum sim | tar -x -C "$d"; fi
-  mkdir -p "$d/holdcpu" && cp .ci/holdcpu/*.go "$d/holdcpu/"
+  mkdir -p "$d/holdcpu" && cp .ci/holdcpu/*.go "$d/holdcpu/" && cp "$baseline/queue.go" "$d/holdcpu/bare.go"
   (cd "$d" && go build -o "$tmp/hold$k" ./holdcpu)
 done
 for _ in $(seq "$rounds"); do

@@ -1,6 +1,7 @@
 // Command holdcpu times the hold model in CPU time: the engine's (as
 // sim.BenchmarkHold) or, with -bare, a bare heap of ../shared/bench/baseline
-// (bare.go, copied from its queue.go) driven the same way. It prints the
+// (its queue.go, which .ci/hold-cpu.sh copies in as bare.go when it
+// builds the harness) driven the same way. It prints the
 // pending-set size and the CPU nanoseconds per event of the calling thread
 // (getrusage RUSAGE_THREAD), which, unlike wall time, do not count the time
 // other jobs on a shared machine take from it. .ci/hold-cpu.sh builds it
