@@ -150,13 +150,15 @@ func genConfig(t *rapid.T) config.Config {
 // TestLifecycleInvariants runs random worlds and checks the books balance:
 // every call is succeeded, failed or in flight; every request that entered
 // a service was served, rejected, dropped, or is still inside; no attempt
-// is lost or leaked; results encode; a second run is identical.
+// is lost or leaked; results encode; a second run, built in the memory
+// of the previous check's world, is identical.
 func TestLifecycleInvariants(t *testing.T) {
 	checks := "150"
 	if raceEnabled {
 		checks = "30" // and rapid divides by 5 with -short
 	}
 	pinRapid(t, checks)
+	var prev *World
 	rapid.Check(t, func(t *rapid.T) {
 		cfg := genConfig(t)
 		w, err := Build(cfg)
@@ -210,13 +212,19 @@ func TestLifecycleInvariants(t *testing.T) {
 		if err := r.WriteJSON(&a); err != nil {
 			t.Fatalf("encode: %v", err)
 		}
-		w2, _ := Build(cfg)
+		// the second run is built in the memory of the world of the
+		// check before (another random config), as a batch worker does
+		w2, err := BuildReusing(cfg, prev)
+		if err != nil {
+			t.Fatalf("build reusing: %v", err)
+		}
 		_ = w2.Run()
+		prev = w2
 		if err := w2.Results().WriteJSON(&b); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
-			t.Fatalf("two runs of the same config differ")
+			t.Fatalf("two runs of the same config differ (the second built in the memory of another world)")
 		}
 		var back results.Results
 		if err := json.Unmarshal(a.Bytes(), &back); err != nil {
