@@ -31,6 +31,83 @@ type endLabel struct {
 	label string
 	color color.Color
 	y     float64 // where the line ends, in data units
+	// names, for a label several lines share, are their names and
+	// colours: label is then "a, b — note", each name set in its colour.
+	names []namePart
+}
+
+// namePart is one line's name in a shared end label.
+type namePart struct {
+	name  string
+	color color.Color
+}
+
+// mergeFrac is how close, as a share of the panel's height, lines must
+// end to share a label: about a label's height on a panel.
+const mergeFrac = 0.12
+
+// mergeEndLabels returns labels with those of lines that end within
+// mergeFrac of ax's range of each other and say the same of themselves
+// (the note after the name: "did not recover") set as one label at
+// their mean end: three variants that collapsed to 0 read "base,
+// capacity-drop, slow-backoff — did not recover".
+func mergeEndLabels(labels []endLabel, ax plot.Axis) []endLabel {
+	span := ax.Max - ax.Min
+	if !(span > 0) || math.IsInf(span, 0) {
+		return labels
+	}
+	order := make([]int, len(labels))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(labels[a].y, labels[b].y) })
+	var out []endLabel
+	used := make([]bool, len(labels))
+	for _, i := range order {
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		_, note, _ := strings.Cut(labels[i].label, endLabelSep)
+		group := []int{i}
+		for _, j := range order {
+			_, nj, _ := strings.Cut(labels[j].label, endLabelSep)
+			if !used[j] && nj == note && math.Abs(labels[j].y-labels[i].y) <= mergeFrac*span {
+				used[j] = true
+				group = append(group, j)
+			}
+		}
+		if len(group) == 1 {
+			out = append(out, labels[i])
+			continue
+		}
+		slices.Sort(group) // the names in the lines' order
+		m := endLabel{color: textColor}
+		var names []string
+		for _, k := range group {
+			n, _, _ := strings.Cut(labels[k].label, endLabelSep)
+			m.names = append(m.names, namePart{n, labels[k].color})
+			names = append(names, n)
+			m.y += labels[k].y / float64(len(group))
+		}
+		m.label = strings.Join(names, ", ")
+		if note != "" {
+			m.label += endLabelSep + note
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// cmpFloat orders a before b when a < b, NaN last.
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b || !math.IsNaN(a) && math.IsNaN(b):
+		return -1
+	case a > b || math.IsNaN(a) && !math.IsNaN(b):
+		return 1
+	}
+	return 0
 }
 
 // endLabelSep is where a long label may break over two lines: the name
@@ -166,7 +243,11 @@ func drawEndLabels(c draw.Canvas, th theme, p *plot.Plot, data draw.Canvas, labe
 		lst := st
 		lst.Color = textShade(p.l.color)
 		txt := p.l.text(lines)
-		c.FillText(lst, vg.Point{X: x, Y: p.y}, txt)
+		if len(p.l.names) > 0 {
+			drawNames(c, lst, vg.Point{X: x, Y: p.y}, p.l, lines)
+		} else {
+			c.FillText(lst, vg.Point{X: x, Y: p.y}, txt)
+		}
 		boxes = append(boxes, textBox(lst, vg.Point{X: x, Y: p.y}, txt))
 	}
 	return boxes, fit
@@ -400,3 +481,36 @@ func (nullCanvas) Stroke(vg.Path)                         {}
 func (nullCanvas) Fill(vg.Path)                           {}
 func (nullCanvas) FillString(font.Face, vg.Point, string) {}
 func (nullCanvas) DrawImage(vg.Rectangle, image.Image)    {}
+
+// drawNames writes a shared label at pt (its left end, centred as st
+// says): each name in its line's colour, the commas and the note in the
+// text colour, the note on a second line when lines is 2.
+func drawNames(c draw.Canvas, st text.Style, pt vg.Point, l endLabel, lines int) {
+	_, note, _ := strings.Cut(l.label, endLabelSep)
+	y := pt.Y
+	if lines >= 2 && note != "" {
+		y += st.Font.Size / 2
+	}
+	x := pt.X
+	put := func(s string, col color.Color) {
+		s2 := st
+		s2.Color = col
+		c.FillText(s2, vg.Point{X: x, Y: y}, s)
+		x += st.Width(s)
+	}
+	for i, n := range l.names {
+		if i > 0 {
+			put(", ", textColor)
+		}
+		put(n.name, textShade(n.color))
+	}
+	if note == "" {
+		return
+	}
+	if lines >= 2 {
+		x, y = pt.X, y-st.Font.Size
+		put(note, textColor)
+		return
+	}
+	put(endLabelSep+note, textColor)
+}

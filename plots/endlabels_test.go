@@ -192,3 +192,39 @@ func TestEndLabelsTwoLines(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestEndLabelsShared: lines that end together and say the same of
+// themselves (three variants collapsed to 0, "did not recover") share one
+// direct label, their names in their colours, where separate labels would
+// not fit and the legend would come back.
+func TestEndLabelsShared(t *testing.T) {
+	runs := fakeRuns(120, []storm{
+		{name: "base", amplify: 1, recoverAtS: math.Inf(1), collapse: 0.02},
+		{name: "jitter", amplify: 1, recoverAtS: math.Inf(1), collapse: 0.02},
+		{name: "budget", amplify: 1, recoverAtS: 84, collapse: 0.3},
+		{name: "slow", amplify: 1, recoverAtS: math.Inf(1), collapse: 0.02},
+	})
+	f, err := Timeseries(runs, TimeseriesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := drawAt(f, Slide)
+	if !f.labelled || l.legendH != 0 || len(l.labels) != 2 {
+		t.Fatalf("labelled %v, legend %.0f pt, %d labels: want two direct labels (one shared) and no legend", f.labelled, l.legendH, len(l.labels))
+	}
+	var shared *endLabel
+	for i := range f.endShown {
+		if len(f.endShown[i].names) > 0 {
+			shared = &f.endShown[i]
+		}
+	}
+	if shared == nil || shared.label != "base, jitter, slow — did not recover" {
+		t.Fatalf("labels %+v: want one shared by base, jitter and slow", f.endShown)
+	}
+	if len(mergeEndLabels(f.endLabels, f.Panels[0][0].Y)) != 2 {
+		t.Error("merge: want two labels from four")
+	}
+	for _, p := range layoutProblems(f, Slide) {
+		t.Error(p)
+	}
+}

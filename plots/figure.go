@@ -46,6 +46,7 @@ type Figure struct {
 	// the legend where they fit (see endlabels.go); lines are what the
 	// inLabels must not cross.
 	endLabels []endLabel
+	endShown  []endLabel // endLabels as this Draw sets them (merged or not)
 	inLabels  []inLabel
 	lines     []polyline
 	// labelled is whether this Draw uses the direct labels; endLines
@@ -124,15 +125,25 @@ func (f *Figure) Draw(c draw.Canvas) {
 	if len(f.endLabels) > 0 || len(f.inLabels) > 0 {
 		// Lay the figure out with its direct labels on a canvas that
 		// draws nothing: where they all fit, they stand for the legend.
-		f.labelled, f.endLines = true, 1
-		f.draw(draw.Canvas{Canvas: nullCanvas{}, Rectangle: c.Rectangle})
-		if !f.drawn.labelsFit && canBreak(f.endLabels) {
-			// Too wide, or too close together: the notes under the
-			// names halve the width.
-			f.endLines = 2
+		try := func(labels []endLabel) bool {
+			f.labelled, f.endLines, f.endShown = true, 1, labels
 			f.draw(draw.Canvas{Canvas: nullCanvas{}, Rectangle: c.Rectangle})
+			if !f.drawn.labelsFit && canBreak(labels) {
+				// Too wide, or too close together: the notes under
+				// the names halve the width.
+				f.endLines = 2
+				f.draw(draw.Canvas{Canvas: nullCanvas{}, Rectangle: c.Rectangle})
+			}
+			return f.drawn.labelsFit
 		}
-		f.labelled = f.drawn.labelsFit
+		fit := try(f.endLabels)
+		if !fit && f.Panels[0][0] != nil {
+			// Lines that end together with the same note share a label.
+			if m := mergeEndLabels(f.endLabels, f.Panels[0][0].Y); len(m) < len(f.endLabels) {
+				fit = try(m)
+			}
+		}
+		f.labelled = fit
 	}
 	f.draw(c)
 }
@@ -205,7 +216,7 @@ func (f *Figure) draw(c draw.Canvas) {
 	// the keys and labels in a wider face.
 	var endW vg.Length
 	if f.labelled {
-		endW = endLabelsWidth(th, f.endLabels, f.endLines) * 1.1
+		endW = endLabelsWidth(th, f.endShown, f.endLines) * 1.1
 	}
 	right := area.Max.X - endW
 	if keyW > 0 {
@@ -303,8 +314,8 @@ func (f *Figure) draw(c draw.Canvas) {
 		p := f.Panels[0][0]
 		data := p.DataCanvas(canvases[0][0])
 		fit := true
-		if len(f.endLabels) > 0 {
-			boxes, ok := drawEndLabels(c, th, p, data, f.endLabels, f.endLines)
+		if len(f.endShown) > 0 {
+			boxes, ok := drawEndLabels(c, th, p, data, f.endShown, f.endLines)
 			col := vg.Rectangle{Min: vg.Point{X: data.Max.X, Y: data.Min.Y}, Max: vg.Point{X: right + endW, Y: data.Max.Y}}
 			fit = ok && endW <= (area.Max.X-area.Min.X)/4
 			for _, b := range boxes {
