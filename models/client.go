@@ -26,6 +26,7 @@ type client struct {
 	seg        int // segment cursor (time only moves forward)
 	override   float64
 	overridden bool
+	overrides  []segment // each override from its time, for the recovery judge
 	spikes     []*fault
 	factor     float64
 	extra      float64

@@ -53,6 +53,7 @@ func (w *World) SetClientRate(name string, perSec float64) error {
 	c.rateChanging()
 	c.overridden = true
 	c.override = perSec
+	c.overrides = append(c.overrides, segment{start: w.s.Now().Seconds(), r0: perSec})
 	c.rateChanged()
 	return nil
 }

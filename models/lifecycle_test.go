@@ -778,3 +778,26 @@ func TestLoadScale(t *testing.T) {
 	ls.rate[0] = 40 // a schedule above the baseline asks no more
 	wantEq(t, "raised", ls.at(10, 12), 1.0)
 }
+
+// TestRecoveryAfterRateKnob: the same when the World's rate knob
+// (SetClientRate) lowers the load during the run: it counts from when
+// it was set.
+func TestRecoveryAfterRateKnob(t *testing.T) {
+	cfg := oneService(0, "exp(10ms)", 120*time.Second)
+	cfg.Clients[0] = config.ClientConfig{Name: "c", Target: "api", Rate: 80, ClientPolicy: config.ClientPolicy{Timeout: time.Second}}
+	cfg.Faults = []config.FaultConfig{{Kind: config.FaultSlowdown, Target: "api", At: 30 * time.Second, For: 5 * time.Second, Factor: 3}}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(sim.Time(40*time.Second), 1<<62)
+	if err := w.SetClientRate("c", 30); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	rec := w.Results().Summary.Recovery
+	wantEq(t, "verdict at a third of the load from 40s", rec.Verdict, results.Recovered)
+	wantNear(t, "baseline goodput (before the knob)", rec.BaselineGoodput, 80, 4)
+}

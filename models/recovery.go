@@ -11,8 +11,8 @@ import (
 
 // scheduleMean returns the mean scheduled rate of client i over [t0, t1)
 // (s), and false when the client's load is not set by a schedule (a
-// closed or replayed-timestamps client, or one whose rate a knob
-// overrode): its offered load is then not known in advance.
+// closed or replayed-timestamps client): its offered load is then not
+// known in advance.
 type scheduleMean func(i int, t0, t1 float64) (float64, bool)
 
 // judgeRecovery judges the recovery of a run of c from its total goodput
@@ -163,22 +163,33 @@ func (ls loadScale) at(i, j int) float64 {
 }
 
 // scheduledMean is w's scheduleMean: the mean of client i's schedule
-// (steps, ramps or a replayed rate curve) over [t0, t1), before load
-// spikes.
+// (steps, ramps or a replayed rate curve, then the rates a knob set, each
+// from when it was set) over [t0, t1), before load spikes.
 func (w *World) scheduledMean(i int, t0, t1 float64) (float64, bool) {
 	if i >= len(w.clients) || !(t1 > t0) {
 		return 0, false
 	}
 	c := w.clients[i]
-	if c.cfg.Model == config.Closed || c.replay != nil || c.overridden {
+	if c.cfg.Model == config.Closed || c.replay != nil {
 		return 0, false
 	}
+	segs := c.segs
+	if len(c.overrides) > 0 {
+		at := c.overrides[0].start
+		segs = nil
+		for _, s := range c.segs {
+			if s.start < at {
+				segs = append(segs, s)
+			}
+		}
+		segs = append(segs, c.overrides...)
+	}
 	total := 0.0
-	for k, s := range c.segs {
+	for k, s := range segs {
 		a := max(t0, s.start)
 		b := t1
-		if k+1 < len(c.segs) {
-			b = min(b, c.segs[k+1].start)
+		if k+1 < len(segs) {
+			b = min(b, segs[k+1].start)
 		}
 		if b <= a {
 			continue
