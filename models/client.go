@@ -26,10 +26,12 @@ type client struct {
 	seg        int // segment cursor (time only moves forward)
 	override   float64
 	overridden bool
-	overrides  []segment // each override from its time, for the recovery judge
-	spikes     []*fault
-	factor     float64
-	extra      float64
+	// plan is the rate as scheduled then as set by the knob, each
+	// override from its time (the recovery judge's); nil: segs alone
+	plan   []segment
+	spikes []*fault
+	factor float64
+	extra  float64
 
 	// the pending arrival: it happens when the rate integrated from `from`
 	// reaches `need`

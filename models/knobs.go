@@ -53,7 +53,12 @@ func (w *World) SetClientRate(name string, perSec float64) error {
 	c.rateChanging()
 	c.overridden = true
 	c.override = perSec
-	c.overrides = append(c.overrides, segment{start: w.s.Now().Seconds(), r0: perSec})
+	now, plan := w.s.Now().Seconds(), c.planned()
+	k := 0
+	for k < len(plan) && plan[k].start < now {
+		k++
+	}
+	c.plan = append(plan[:k:k], segment{start: now, r0: perSec})
 	c.rateChanged()
 	return nil
 }

@@ -173,17 +173,7 @@ func (w *World) scheduledMean(i int, t0, t1 float64) (float64, bool) {
 	if c.cfg.Model == config.Closed || c.replay != nil {
 		return 0, false
 	}
-	segs := c.segs
-	if len(c.overrides) > 0 {
-		at := c.overrides[0].start
-		segs = nil
-		for _, s := range c.segs {
-			if s.start < at {
-				segs = append(segs, s)
-			}
-		}
-		segs = append(segs, c.overrides...)
-	}
+	segs := c.planned()
 	total := 0.0
 	for k, s := range segs {
 		a := max(t0, s.start)
@@ -198,4 +188,13 @@ func (w *World) scheduledMean(i int, t0, t1 float64) (float64, bool) {
 		total += (ra + rb) / 2 * (b - a)
 	}
 	return total / (t1 - t0), true
+}
+
+// planned returns c's rate over the run, as scheduled and then as set by
+// the rate knob.
+func (c *client) planned() []segment {
+	if c.plan != nil {
+		return c.plan
+	}
+	return c.segs
 }
