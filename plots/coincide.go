@@ -36,8 +36,8 @@ const (
 )
 
 // coincident groups lines (one per variant, in drawing order) whose
-// values lie within coincideTol of the panel's range (sp, widened to
-// the lines' own values) at coincideShare of their points, a missing
+// values lie within coincideTol of the panel's range (sp, from
+// panelSpan, which holds the lines' values too) at coincideShare of their points, a missing
 // value matching only a missing one (on a log axis values compare as
 // logarithms, values <= 0 as missing). Each line's stripe says its
 // place in its group. The panel's range, not the lines': two noisy
@@ -45,19 +45,11 @@ const (
 // other, however far apart they are next to their own spread.
 func coincident(ys [][]float64, sp span) []stripe {
 	val := sp.val
-	lo, hi := sp.lo, sp.hi
-	for _, s := range ys {
-		for _, v := range s {
-			if x := val(v); !math.IsNaN(x) {
-				lo, hi = math.Min(lo, x), math.Max(hi, x)
-			}
-		}
-	}
 	out := make([]stripe, len(ys))
-	if !(hi >= lo) {
+	if !(sp.hi >= sp.lo) {
 		return out
 	}
-	tol := coincideTol * (hi - lo)
+	tol := coincideTol * (sp.hi - sp.lo)
 	same := func(a, b []float64) bool {
 		if len(a) != len(b) || len(a) == 0 {
 			return false

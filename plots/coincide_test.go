@@ -20,8 +20,8 @@ func TestCoincident(t *testing.T) {
 	near := []float64{1, 101, 199, 300, math.NaN()} // within 2% of 300
 	apart := []float64{0, 150, 250, 300, math.NaN()}
 	gap := []float64{0, 100, 200, math.NaN(), 5}
-	own := span{lo: math.Inf(1), hi: math.Inf(-1)} // the lines' own range
-	got := coincident([][]float64{a, apart, near, gap, nil, slices.Clone(a)}, own)
+	ys := [][]float64{a, apart, near, gap, nil, slices.Clone(a)}
+	got := coincident(ys, panelSpan(plot.New(), false, ys)) // the lines' own range
 	want := [][2]int{{0, 3}, {0, 1}, {1, 3}, {0, 1}, {0, 1}, {2, 3}}
 	if kn := places(got); !slices.Equal(kn, want) {
 		t.Errorf("coincident = %v, want %v", kn, want)
@@ -53,7 +53,7 @@ func TestCoincidentOnPanelRange(t *testing.T) {
 	if got := places(coincident([][]float64{a, b}, sp)); got[1] != [2]int{1, 2} {
 		t.Errorf("on the panel's range 0-1790: %v, want the two striped", got)
 	}
-	own := span{lo: math.Inf(1), hi: math.Inf(-1)}
+	own := panelSpan(plot.New(), false, [][]float64{a, b})
 	if got := coincident([][]float64{a, b}, own); got[1].n != 1 {
 		t.Errorf("on their own range: %v, want apart", got)
 	}

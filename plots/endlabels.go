@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"image"
 	"image/color"
 	"math"
@@ -60,7 +61,7 @@ func mergeEndLabels(labels []endLabel, ax plot.Axis) []endLabel {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(labels[a].y, labels[b].y) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(labels[a].y, labels[b].y) })
 	var out []endLabel
 	used := make([]bool, len(labels))
 	for _, i := range order {
@@ -97,17 +98,6 @@ func mergeEndLabels(labels []endLabel, ax plot.Axis) []endLabel {
 		out = append(out, m)
 	}
 	return out
-}
-
-// cmpFloat orders a before b when a < b, NaN last.
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b || !math.IsNaN(a) && math.IsNaN(b):
-		return -1
-	case a > b || math.IsNaN(a) && !math.IsNaN(b):
-		return 1
-	}
-	return 0
 }
 
 // endLabelSep is where a long label may break over two lines: the name
