@@ -801,3 +801,24 @@ func TestRecoveryAfterRateKnob(t *testing.T) {
 	wantEq(t, "verdict at a third of the load from 40s", rec.Verdict, results.Recovered)
 	wantNear(t, "baseline goodput (before the knob)", rec.BaselineGoodput, 80, 4)
 }
+
+// TestScheduledMean: the mean of a schedule's steps and ramps over a
+// window, from the segment holding its start.
+func TestScheduledMean(t *testing.T) {
+	cfg := oneService(0, "exp(10ms)", 100*time.Second)
+	cfg.Clients[0] = config.ClientConfig{Name: "c", Target: "api", Rate: 10, Schedule: []config.RatePoint{
+		{At: 10 * time.Second, Rate: 20}, {At: 20 * time.Second, Rate: 40, Ramp: true}, {At: 30 * time.Second, Rate: 5}}}
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ t0, t1, want float64 }{
+		// a ramp runs from the point before it: 20/s at 10s to 40/s at 20s
+		{0, 10, 10}, {5, 15, (5*10 + 5*25) / 10.0}, {20, 30, 40}, {25, 35, (5*40 + 5*5) / 10.0}, {50, 60, 5}, {12, 14, 26},
+	} {
+		got, ok := w.scheduledMean(0, c.t0, c.t1)
+		if !ok || math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("mean over [%v, %v) = %v, %v; want %v", c.t0, c.t1, got, ok, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"sort"
 	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
@@ -175,7 +176,12 @@ func (w *World) scheduledMean(i int, t0, t1 float64) (float64, bool) {
 	}
 	segs := c.planned()
 	total := 0.0
-	for k, s := range segs {
+	// from the segment holding t0 (segments start in order) to the
+	// last starting before t1: a long schedule costs a search, not a
+	// walk, for each window judged
+	k0 := max(sort.Search(len(segs), func(k int) bool { return segs[k].start > t0 })-1, 0)
+	for k := k0; k < len(segs) && segs[k].start < t1; k++ {
+		s := segs[k]
 		a := max(t0, s.start)
 		b := t1
 		if k+1 < len(segs) {
