@@ -164,3 +164,30 @@ func TestCoincidentLinesStriped(t *testing.T) {
 		}
 	}
 }
+
+// TestXBands: the stripes of a solid line are bands of x, so that two
+// lines of different lengths (noisy ones) stripe without gaps.
+func TestXBands(t *testing.T) {
+	ln := [][]vg.Point{{{X: 0, Y: 0}, {X: 30, Y: 30}}}
+	xs := func(ps [][]vg.Point) [][2]vg.Length {
+		var out [][2]vg.Length
+		for _, p := range ps {
+			out = append(out, [2]vg.Length{p[0].X, p[len(p)-1].X})
+			if p[0].X != p[0].Y || p[len(p)-1].X != p[len(p)-1].Y {
+				t.Errorf("piece %v left the line y = x", p)
+			}
+		}
+		return out
+	}
+	if got, want := xs(xBands(ln, 7, 0, 2)), [][2]vg.Length{{0, 7}, {14, 21}, {28, 30}}; !slices.Equal(got, want) {
+		t.Errorf("stripe 0 of 2: %v, want %v", got, want)
+	}
+	if got, want := xs(xBands(ln, 7, 1, 2)), [][2]vg.Length{{7, 14}, {21, 28}}; !slices.Equal(got, want) {
+		t.Errorf("stripe 1 of 2: %v, want %v", got, want)
+	}
+	// right to left, and a vertical step inside a band
+	back := [][]vg.Point{{{X: 20, Y: 0}, {X: 10, Y: 0}, {X: 10, Y: 5}, {X: 3, Y: 5}}}
+	if got := len(xBands(back, 7, 0, 2)); got != 2 {
+		t.Errorf("back: %d pieces in stripe 0, want 2 ([14, 20] and [3, 7])", got)
+	}
+}

@@ -57,9 +57,18 @@ func (l *xyLine) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	n := min(len(l.xs), len(l.ys))
 	st := l.style()
-	l.stroke(c, l.striped(st), l.polylines(trX, trY, 0, n))
 	if l.stripe.n < 2 {
+		l.stroke(c, st, l.polylines(trX, trY, 0, n))
 		return
+	}
+	if len(st.Dashes) == 0 {
+		// A solid line's stripes are bands of x, the same for every
+		// line: a dash pattern runs along each line's own length, which
+		// differs between two noisy lines, and their stripes would
+		// drift into gaps and overlaps.
+		l.stroke(c, st, xBands(l.polylines(trX, trY, 0, n), l.th.line*7, l.stripe.k, l.stripe.n))
+	} else {
+		l.stroke(c, l.striped(st), l.polylines(trX, trY, 0, n))
 	}
 	// Where the line leaves the others it is striped with (a spike of
 	// one variant), it is drawn whole, over the stripes.
@@ -142,6 +151,58 @@ func (l *xyLine) stroke(c draw.Canvas, st draw.LineStyle, lines [][]vg.Point) {
 			offs = vg.Length(math.Mod(float64(offs), float64(period)))
 		}
 	}
+}
+
+// xBands returns the pieces of lines inside every n-th band of x of
+// width w, from the k-th: band m holds x in [m w, (m+1) w).
+func xBands(lines [][]vg.Point, w vg.Length, k, n int) [][]vg.Point {
+	band := func(x vg.Length) int { return int(math.Floor(float64(x / w))) }
+	mine := func(m int) bool { return ((m%n)+n)%n == k }
+	var out [][]vg.Point
+	for _, ln := range lines {
+		var cur []vg.Point
+		flush := func() {
+			if len(cur) > 1 {
+				out = append(out, cur)
+			}
+			cur = nil
+		}
+		for i, q := range ln {
+			if i == 0 {
+				if mine(band(q.X)) {
+					cur = append(cur, q)
+				}
+				continue
+			}
+			p := ln[i-1]
+			// cross each band boundary between p and q
+			for mp, mq := band(p.X), band(q.X); mp != mq; {
+				next := mp + 1
+				bx := vg.Length(next) * w
+				if mq < mp {
+					next = mp - 1
+					bx = vg.Length(mp) * w
+				}
+				t := (bx - p.X) / (q.X - p.X)
+				b := vg.Point{X: bx, Y: p.Y + t*(q.Y-p.Y)}
+				if mine(mp) {
+					cur = append(cur, b)
+					flush()
+				} else if mine(next) {
+					cur = append(cur, b)
+				}
+				p, mp = b, next
+			}
+			if mine(band(q.X)) {
+				if len(cur) == 0 {
+					cur = append(cur, p)
+				}
+				cur = append(cur, q)
+			}
+		}
+		flush()
+	}
+	return out
 }
 
 // striped returns st for the line's stripe: the k-th of every n repeats
