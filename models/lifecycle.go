@@ -204,6 +204,7 @@ func (e *edge) newCall(w *World, o owner, seed uint64) *call {
 		c.nextFree = nil
 	} else {
 		c = &call{}
+		w.madeCalls = append(w.madeCalls, c)
 	}
 	c.e, c.owner, c.seed = e, o, seed
 	c.due = sim.Never
@@ -233,6 +234,7 @@ func (w *World) newAttempt() *attempt {
 		a.nextWait = nil
 	} else {
 		a = &attempt{}
+		w.madeAttempts = append(w.madeAttempts, a)
 	}
 	w.inFlight++
 	if w.inFlight > w.maxInFlight && w.err == nil {

@@ -29,15 +29,32 @@ func TestBuildReusing(t *testing.T) {
 		return b
 	}
 	var prev *World
+	reclaimed := 0
 	for i, cfg := range cfgs {
 		fresh, err := Build(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := results(fresh)
+		inFlight := 0
+		if prev != nil {
+			inFlight = prev.inFlight
+		}
 		w, err := BuildReusing(cfg, prev)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if prev != nil {
+			// every attempt the world before made, those in flight at
+			// its end too, is in the new world's pool
+			free := 0
+			for a := w.attempts; a != nil; a = a.nextWait {
+				free++
+			}
+			if free != len(w.madeAttempts) {
+				t.Errorf("world %d: %d attempts in the pool, %d made before", i, free, len(w.madeAttempts))
+			}
+			reclaimed += inFlight
 		}
 		if prev != nil && w != prev {
 			t.Errorf("world %d: not built in the memory of the one before", i)
@@ -46,5 +63,8 @@ func TestBuildReusing(t *testing.T) {
 			t.Errorf("world %d built in the memory of world %d: results differ from a fresh build's\ngot  %.300s\nwant %.300s", i, i-1, got, want)
 		}
 		prev = w
+	}
+	if reclaimed == 0 {
+		t.Error("no world ended with attempts in flight: the pools' reclaim went untested")
 	}
 }

@@ -45,6 +45,11 @@ type World struct {
 	calls      *call
 	attempts   *attempt
 	callStrats []*callStrat
+	// every call and attempt this world (or the worlds whose memory it
+	// took) allocated, so that BuildReusing can take back those still in
+	// flight when a run ends; as long as the most in flight at once
+	madeCalls    []*call
+	madeAttempts []*attempt
 
 	// per-call randomness: a PCG reseeded from a seed tied to the call
 	// before each use (common random numbers across variants).
@@ -113,11 +118,12 @@ func Build(cfg config.Config) (*World, error) { return BuildReusing(cfg, nil) }
 // world its caller is done with (its results taken, nothing of it used
 // again; nil for none): the World itself and its clients' edges, the
 // largest parts of a world (their latency histograms, two of 29.7 KB in
-// each edge and two in the World), zeroed before use, and the free calls
-// and attempts of its pools, so that the new world is the one Build
-// makes. A batch's worker passes the world of its previous run, so that
-// its runs do not leave those to the collector; the pools carried over
-// are at most what one run had at its peak in flight.
+// each edge and two in the World), zeroed before use, and every call and
+// attempt it made (free or still in flight at its end) as the new world's
+// pools, so that the new world is the one Build makes. A batch's worker
+// passes the world of its previous run, so that its runs do not leave
+// those to the collector; the pools carried over are at most what one
+// run had at its peak in flight.
 func BuildReusing(cfg config.Config, old *World) (*World, error) {
 	cfg = cloneConfig(cfg)
 	cfg.ApplyDefaults()
@@ -132,11 +138,22 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 		for _, c := range old.clients {
 			spare = append(spare, c.e)
 		}
-		// the free calls and attempts, zeroed when freed, go to the new
-		// world's pools (those still in flight at old's end are dropped)
-		calls, attempts := old.calls, old.attempts
+		// every call and attempt old made, free or still in flight at
+		// its end, goes zeroed to the new world's pools
+		madeCalls, madeAttempts, callStrats := old.madeCalls, old.madeAttempts, old.callStrats
 		*w = World{}
-		w.calls, w.attempts = calls, attempts
+		w.madeCalls, w.madeAttempts, w.callStrats = madeCalls, madeAttempts, callStrats
+		for _, c := range madeCalls {
+			if c.x != nil { // in flight with its strategies' state
+				c.x.freeCallStrat(w)
+			}
+			*c = call{live: c.live[:0], nextFree: w.calls}
+			w.calls = c
+		}
+		for _, a := range madeAttempts {
+			*a = attempt{slot: -1, nextWait: w.attempts}
+			w.attempts = a
+		}
 	}
 	w.cfg = cfg
 	w.s = sim.New(cfg.Seed)
