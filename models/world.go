@@ -131,6 +131,7 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 		return nil, err
 	}
 	var spare []*edge
+	var oldSim *sim.Sim
 	w := old
 	if w == nil {
 		w = new(World)
@@ -141,6 +142,7 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 		// every call and attempt old made, free or still in flight at
 		// its end, goes zeroed to the new world's pools
 		madeCalls, madeAttempts, callStrats := old.madeCalls, old.madeAttempts, old.callStrats
+		oldSim = old.s
 		*w = World{}
 		w.madeCalls, w.madeAttempts, w.callStrats = madeCalls, madeAttempts, callStrats
 		for _, c := range madeCalls {
@@ -156,7 +158,7 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 		}
 	}
 	w.cfg = cfg
-	w.s = sim.New(cfg.Seed)
+	w.s = sim.NewReusing(cfg.Seed, oldSim)
 	w.end = sim.Time(cfg.Duration)
 	w.interval = cfg.Interval
 	w.byName = map[string]target{}

@@ -29,7 +29,12 @@ type line struct {
 
 // NewLine returns a new, empty line of s.
 func (s *Sim) NewLine() Line {
-	s.lines = append(s.lines, line{})
+	if n := len(s.lines); n < cap(s.lines) { // NewReusing's: keep the buffer
+		s.lines = s.lines[:n+1]
+		s.lines[n] = line{ring: s.lines[n].ring}
+	} else {
+		s.lines = append(s.lines, line{})
+	}
 	return Line{id: uint32(len(s.lines))}
 }
 

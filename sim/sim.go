@@ -109,6 +109,20 @@ func New(seed uint64) *Sim {
 	return &Sim{seed: seed, free: noSlot}
 }
 
+// NewReusing is New, taking the memory of old, a simulator its caller is
+// done with (nothing of it used again, its Timers and Lines included; nil
+// for none): its heap, slot table and lines' buffers, emptied, so that a
+// batch's runs do not leave them to the collector. The simulator it
+// returns is the one New returns.
+func NewReusing(seed uint64, old *Sim) *Sim {
+	s := New(seed)
+	if old != nil {
+		s.heap, s.slots, s.lines = old.heap[:0], old.slots[:0], old.lines[:0]
+		*old = Sim{}
+	}
+	return s
+}
+
 // Now returns the current virtual time.
 func (s *Sim) Now() Time { return s.now }
 
