@@ -42,6 +42,12 @@ type client struct {
 	burst   sim.Timer
 	replay  *replayCursor // recorded timestamps, if the client replays them
 
+	// plain: the client's calls meet no client-side feature but maybe
+	// the link's, so that they go as solo attempts (plain.go); soloPrio
+	// is their priority
+	plain    bool
+	soloPrio uint8
+
 	users     []*user
 	usersMade uint64     // users ever created: a new user's index, so its calls get fresh seeds
 	sessions  []*session // live sessions
@@ -313,6 +319,10 @@ func (c *client) unit() {
 		return
 	}
 	// an open client does not wait for its calls: they have no owner
+	if c.plain && !c.e.link.drawn {
+		c.sendSolo(seq(c.seedBase, c.n)) // plain.go
+		return
+	}
 	call := c.e.newCall(c.w, nil, seq(c.seedBase, c.n))
 	call.launch(c.w)
 }

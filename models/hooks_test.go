@@ -40,6 +40,6 @@ func hooksOf(w *World) *testHooks {
 		}
 	}
 	h := &testHooks{}
-	w.rec.listen(h, hearStart|hearStep)
+	w.listen(h, hearStart|hearStep)
 	return h
 }

@@ -191,6 +191,9 @@ type attempt struct {
 	msg bool
 	// sent as a hedge, while another copy was out (beside msg: no padding)
 	hedge bool
+	// solo: the only attempt of a plain call, which has no call record
+	// (plain.go); c is nil
+	solo bool
 
 	// the trace recording the attempt and its span there; nil when none
 	tr     *traceRec
@@ -391,6 +394,10 @@ func (a *attempt) respond(w *World, r Reason) {
 // Otherwise the answer is late: not a success, and the worker time it
 // took is wasted work.
 func (a *attempt) deliver(w *World) {
+	if a.solo {
+		a.soloDone(w) // a plain call's only attempt: its call ends (plain.go)
+		return
+	}
 	c := a.c
 	if c == nil {
 		a.discard(w)

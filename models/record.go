@@ -99,3 +99,11 @@ func (rec *recording) listen(r recorder, h hearing) {
 		}
 	}
 }
+
+// listen adds r to w's recorders at the points in h (recording.listen),
+// and decides again which clients' calls are plain: a recorder that
+// hears calls or attempts makes none of them plain (plain.go).
+func (w *World) listen(r recorder, h hearing) {
+	w.rec.listen(r, h)
+	w.markPlain()
+}

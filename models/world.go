@@ -81,6 +81,9 @@ type World struct {
 	rec  recording
 	slos *sloSet
 	tr   *tracer
+	// general: no call takes the fused path of plain calls
+	// (GeneralLifecycle, plain.go)
+	general bool
 }
 
 // maxEventsAtOneInstant stops a run whose clock has stopped advancing (a
@@ -224,11 +227,12 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 		}
 	}
 	if w.slos = newSLOSet(w); w.slos != nil {
-		w.rec.listen(w.slos, hearDone|hearTick)
+		w.listen(w.slos, hearDone|hearTick)
 	}
 	if w.tr = newTracer(w); w.tr != nil {
-		w.rec.listen(w.tr, hearStart|hearStep|hearDone)
+		w.listen(w.tr, hearStart|hearStep|hearDone)
 	}
+	w.markPlain()
 	for _, c := range w.clients {
 		c.begin()
 	}

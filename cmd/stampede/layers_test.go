@@ -38,6 +38,9 @@ var layers = map[string][]string{
 var testExtras = map[string][]string{
 	"plots": {"scenarios"},
 	"tui":   {"models/config"},
+	// the built-ins run with and without the fused path of plain calls
+	// (World.GeneralLifecycle), which only a World offers
+	"scenarios": {"models"},
 }
 
 // TestImportDirection holds the import graph above for every package of

@@ -1,0 +1,124 @@
+package models
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/sim"
+)
+
+// The fused path of plain calls (plain.go) held to the general lifecycle:
+// the same world run both ways must give the same results, byte for byte
+// (summaries and series), and the same snapshot at the end.
+
+// bothWays builds cfg twice, with plain calls fused and with every call
+// on the general lifecycle (GeneralLifecycle), drives each with drive (nil:
+// Run), and fails unless their results and snapshots encode the same. It
+// returns how many of the fused world's clients were plain at the start.
+func bothWays(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, cfg config.Config, drive func(w *World)) int {
+	t.Helper()
+	var out [2]bytes.Buffer
+	plain := 0
+	for i, general := range []bool{false, true} {
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		if general {
+			w.GeneralLifecycle()
+		} else {
+			plain += w.PlainClients()
+		}
+		if drive == nil {
+			_ = w.Run() // a limit hit is a result like another
+		} else {
+			drive(w)
+		}
+		if err := w.Results().WriteJSON(&out[i]); err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		sn, err := json.Marshal(w.Snapshot())
+		if err != nil {
+			t.Fatalf("encode snapshot: %v", err)
+		}
+		out[i].Write(sn)
+	}
+	if !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+		a, b := out[0].String(), out[1].String()
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		lo := max(0, i-200)
+		t.Fatalf("fused and general differ at byte %d:\nfused:   %.400s\ngeneral: %.400s", i, a[lo:], b[lo:])
+	}
+	return plain
+}
+
+// TestFusedEqualsGeneral runs the random worlds of TestLifecycleInvariants
+// (faults of every kind coming and going, links, timeouts and deadlines
+// on some edges and not others) both ways.
+func TestFusedEqualsGeneral(t *testing.T) {
+	checks := "150"
+	if raceEnabled {
+		checks = "30"
+	}
+	pinRapid(t, checks)
+	plain := 0
+	rapid.Check(t, func(t *rapid.T) {
+		plain += bothWays(t, genConfig(t), nil)
+	})
+	if plain == 0 {
+		t.Fatal("no random world had a plain client: the test tests nothing")
+	}
+}
+
+// TestFusedFeaturesMidRun: plain calls while features come and go during
+// the run: a network fault on the client's link (the calls stop being
+// plain while it lasts, and calls already out meet it on the way back),
+// an outage, a slowdown, an error rate, a client restart, the rate knob
+// and an injected fault, both ways.
+func TestFusedFeaturesMidRun(t *testing.T) {
+	cfg := oneService(80, "exp(10ms)", 20*time.Second)
+	cfg.Interval = 500 * time.Millisecond
+	cfg.Clients[0].Arrival = config.Poisson
+	cfg.Faults = []config.FaultConfig{
+		{Kind: config.FaultNetwork, Target: "api", At: 2 * time.Second, For: 3 * time.Second, Latency: d("exp(5ms)"), Loss: 0.1},
+		{Kind: config.FaultOutage, Target: "api", At: 6 * time.Second, For: time.Second, Mode: config.BlackHole},
+		{Kind: config.FaultOutage, Target: "api", At: 8 * time.Second, For: time.Second, Mode: config.FailFast},
+		{Kind: config.FaultSlowdown, Target: "api", At: 10 * time.Second, For: time.Second, Factor: 5},
+		{Kind: config.FaultErrorRate, Target: "api", At: 12 * time.Second, For: time.Second, Probability: 0.5},
+		{Kind: config.FaultClientRestart, Target: "*", At: 13 * time.Second, Calls: 20},
+	}
+	drive := func(w *World) {
+		w.Advance(sim.Time(3*time.Second), 1<<62)
+		if err := w.SetClientRate("c", 120); err != nil {
+			t.Fatal(err)
+		}
+		w.Advance(sim.Time(14*time.Second), 1<<62)
+		if err := w.Inject(config.FaultConfig{Kind: config.FaultNetwork, Target: "api", At: 15 * time.Second, For: 2 * time.Second, Latency: d("1ms")}); err != nil {
+			t.Fatal(err)
+		}
+		_ = w.Run()
+	}
+	if bothWays(t, cfg, drive) != 1 {
+		t.Fatal("the client's calls are not plain")
+	}
+	// a recorder heard from the start makes no call plain
+	w, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooksOf(w)
+	if w.clients[0].plain {
+		t.Fatal("a client is plain with a recorder listening")
+	}
+}

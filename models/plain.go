@@ -1,0 +1,124 @@
+package models
+
+import (
+	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
+)
+
+// The fused path of a plain call: an open client's call that meets no
+// client-side feature (no strategy, timeout, deadline, fallback or
+// secondary, no priority or deadline to inherit, no link to draw, no
+// recorder listening) has exactly one attempt, sent at once, whose answer
+// ends it. Such a call needs no call record: its attempt, marked solo,
+// stands for both (the call's seed is the attempt's callSeed, its start
+// the attempt's sent), and the lifecycle's steps for it (newCall, launch,
+// sendAttempt, deliver, letGo, attemptDone, finishCall, complete) are
+// done here in two functions, one where the call starts and one where its
+// answer is delivered. The server side sees an ordinary attempt.
+//
+// What makes a call plain is fixed when the world is built (strategies,
+// policies and recorders do not change while it runs) but for the
+// client's link, whose network faults come and go: that one is tested per
+// call (link.drawn, kept by setFaults). A solo attempt already out when
+// a fault starts meets it on the server side and on the way back as any
+// attempt does (respond draws the response link); only its end is fused.
+//
+// TestFusedEqualsGeneral (and scenarios' TestFusedEqualsGeneralBuiltins)
+// run worlds both ways (GeneralLifecycle) and require identical results.
+
+// GeneralLifecycle makes every call of w from now on take the general
+// lifecycle, none the fused path of plain calls. The results are the same
+// either way (only slower): it is the tests' switch that holds the fused
+// path to the general one, called between Build and Run.
+func (w *World) GeneralLifecycle() {
+	w.general = true
+	w.markPlain()
+}
+
+// PlainClients returns how many of w's clients' calls take the fused path
+// now (their links' faults aside), for the tests of GeneralLifecycle.
+func (w *World) PlainClients() int {
+	n := 0
+	for _, c := range w.clients {
+		if c.plain {
+			n++
+		}
+	}
+	return n
+}
+
+// markPlain decides, once the world is built, whether each client's calls
+// are plain (see above) but for the link, tested per call.
+func (w *World) markPlain() {
+	for _, c := range w.clients {
+		e := c.e
+		p := &e.policy
+		c.plain = !w.general &&
+			c.cfg.Model == config.Open &&
+			e.st == nil && e.alt == nil && !e.inherit &&
+			p.Timeout <= 0 && p.Deadline <= 0 && p.Fallback == nil &&
+			w.rec.start == nil && w.rec.step == nil && w.rec.done == nil
+		// newCall's priority for a call with no owner (inherit(c, nil)
+		// when the edge's is to be inherited)
+		c.soloPrio = uint8(e.prio)
+		if e.prio < 0 {
+			c.soloPrio = uint8(strategies.Critical)
+		}
+	}
+}
+
+// sendSolo starts a plain call with seed (the open client's call n) as a
+// solo attempt and sends it: newCall, launch and sendAttempt for a call
+// that has no deadline and no strategy, over a link with nothing to draw.
+func (c *client) sendSolo(seed uint64) {
+	w := c.w
+	e := c.e
+	now := w.s.Now()
+	// launch: the call is counted and in flight
+	st := &e.stats
+	st.offered++
+	st.calls++
+	st.inFlight.add(now, 1)
+	// sendAttempt: attempt 1 of the call
+	a := w.newAttempt()
+	a.e, a.n, a.solo = e, 1, true
+	a.callSeed = seed
+	a.seed = seq(seed, 1)
+	a.sent = now
+	a.due = sim.Never
+	a.prio = c.soloPrio
+	a.holders = 2
+	a.slot = -1
+	st.attempts++
+	st.attemptsN++
+	e.to.arrive(a)
+}
+
+// soloDone ends the plain call of solo attempt a with its answer a.reason:
+// deliver (the only attempt answered: letGo, the server's release,
+// attemptDone, finishCall with nothing left to stop) then complete for a call with no owner, recorder or fallback.
+func (a *attempt) soloDone(w *World) {
+	now := w.s.Now()
+	r := a.reason
+	st := &a.e.stats
+	if r == strategies.ReasonOK {
+		st.succeeded++
+		st.succeededN++
+		st.hist.Record(now.Sub(a.sent))
+	} else {
+		st.failed[r]++
+		st.failedN[r]++
+		if r == strategies.ReasonError && a.cause.e != nil {
+			st.countCause(a.cause)
+		}
+	}
+	st.inFlight.add(now, -1)
+	// the caller's and the server's releases; a request that still waits
+	// for late downstream answers (fanout_quorum) holds itself, and lets
+	// go of a, now an attempt nobody calls for, when they come
+	a.solo = false
+	if a.holders -= 2; a.holders <= 0 {
+		a.free(w)
+	}
+}

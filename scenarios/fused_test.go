@@ -1,0 +1,59 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stampede-sim/stampede/models"
+	"github.com/stampede-sim/stampede/scenarios"
+)
+
+// TestFusedEqualsGeneralBuiltins runs every variant of every built-in
+// scenario with plain calls fused (models/plain.go, World.GeneralLifecycle) and with every call on
+// the general lifecycle, and requires the same results byte for byte. The
+// variants whose clients are not plain take the same path both ways and
+// are skipped.
+func TestFusedEqualsGeneralBuiltins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every built-in twice")
+	}
+	plain := 0
+	for _, name := range scenarios.BuiltinNames() {
+		s, err := scenarios.LoadBuiltin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range s.VariantNames() {
+			cfg, err := s.VariantConfig(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out [2]bytes.Buffer
+			for i, general := range []bool{false, true} {
+				w, err := models.Build(cfg)
+				if err != nil {
+					t.Fatalf("%s/%s: %v", name, v, err)
+				}
+				if general {
+					w.GeneralLifecycle()
+				} else {
+					if w.PlainClients() == 0 {
+						break
+					}
+					plain++
+				}
+				_ = w.Run()
+				if err := w.Results().WriteJSON(&out[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+				t.Errorf("%s/%s: fused and general results differ", name, v)
+			}
+		}
+	}
+	if plain == 0 {
+		t.Fatal("no built-in has a plain client")
+	}
+	t.Logf("%d variants with plain clients", plain)
+}
