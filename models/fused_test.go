@@ -19,7 +19,8 @@ import (
 // bothWays builds cfg twice, with plain calls fused and with every call
 // on the general lifecycle (GeneralLifecycle), drives each with drive (nil:
 // Run), and fails unless their results and snapshots encode the same. It
-// returns how many of the fused world's clients were plain at the start.
+// returns how many of the fused world's clients and services were plain
+// at the start (World.PlainClients).
 func bothWays(t interface {
 	Helper()
 	Fatalf(string, ...any)
@@ -84,12 +85,17 @@ func TestFusedEqualsGeneral(t *testing.T) {
 // TestFusedFeaturesMidRun: plain calls while features come and go during
 // the run: a network fault on the client's link (the calls stop being
 // plain while it lasts, and calls already out meet it on the way back),
-// an outage, a slowdown, an error rate, a client restart, the rate knob
-// and an injected fault, both ways.
+// outages, a slowdown, an error rate, a pause, a lost replica, a client
+// restart, gray failures of one replica, the rate knob and an injected
+// fault, both ways.
 func TestFusedFeaturesMidRun(t *testing.T) {
-	cfg := oneService(80, "exp(10ms)", 20*time.Second)
+	cfg := oneService(160, "exp(10ms)", 20*time.Second)
 	cfg.Interval = 500 * time.Millisecond
 	cfg.Clients[0].Arrival = config.Poisson
+	cfg.Services[0].Replicas = 2
+	cfg.Services[0].Queue.Order = config.LIFO
+	cfg.Services[0].Queue.Limit = config.Limit(3)
+	one := 1
 	cfg.Faults = []config.FaultConfig{
 		{Kind: config.FaultNetwork, Target: "api", At: 2 * time.Second, For: 3 * time.Second, Latency: d("exp(5ms)"), Loss: 0.1},
 		{Kind: config.FaultOutage, Target: "api", At: 6 * time.Second, For: time.Second, Mode: config.BlackHole},
@@ -97,6 +103,13 @@ func TestFusedFeaturesMidRun(t *testing.T) {
 		{Kind: config.FaultSlowdown, Target: "api", At: 10 * time.Second, For: time.Second, Factor: 5},
 		{Kind: config.FaultErrorRate, Target: "api", At: 12 * time.Second, For: time.Second, Probability: 0.5},
 		{Kind: config.FaultClientRestart, Target: "*", At: 13 * time.Second, Calls: 20},
+		{Kind: config.FaultPause, Target: "api", At: 1500 * time.Millisecond, For: 300 * time.Millisecond},
+		{Kind: config.FaultCapacityLoss, Target: "api", At: 5500 * time.Millisecond, For: time.Second, Replicas: 1},
+		// gray failures: one replica only
+		{Kind: config.FaultOutage, Target: "api", At: 16 * time.Second, For: time.Second, Mode: config.BlackHole, ReplicasHit: &one},
+		{Kind: config.FaultOutage, Target: "api", At: 17500 * time.Millisecond, For: time.Second, Mode: config.FailFast, ReplicasHit: &one},
+		{Kind: config.FaultSlowdown, Target: "api", At: 18 * time.Second, For: time.Second, Factor: 4, ReplicasHit: &one},
+		{Kind: config.FaultErrorRate, Target: "api", At: 18500 * time.Millisecond, For: time.Second, Probability: 0.3, ReplicasHit: &one},
 	}
 	drive := func(w *World) {
 		w.Advance(sim.Time(3*time.Second), 1<<62)
@@ -109,8 +122,8 @@ func TestFusedFeaturesMidRun(t *testing.T) {
 		}
 		_ = w.Run()
 	}
-	if bothWays(t, cfg, drive) != 1 {
-		t.Fatal("the client's calls are not plain")
+	if bothWays(t, cfg, drive) != 2 {
+		t.Fatal("the client's calls or the service's requests are not plain")
 	}
 	// a recorder heard from the start makes no call plain
 	w, err := Build(cfg)
@@ -118,7 +131,7 @@ func TestFusedFeaturesMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	hooksOf(w)
-	if w.clients[0].plain {
-		t.Fatal("a client is plain with a recorder listening")
+	if w.PlainClients() != 0 {
+		t.Fatal("a client or a service is plain with a recorder listening")
 	}
 }

@@ -36,12 +36,18 @@ func (w *World) GeneralLifecycle() {
 	w.markPlain()
 }
 
-// PlainClients returns how many of w's clients' calls take the fused path
-// now (their links' faults aside), for the tests of GeneralLifecycle.
+// PlainClients returns how many of w's clients' calls and services'
+// requests take the fused paths now (the faults aside), for the tests of
+// GeneralLifecycle.
 func (w *World) PlainClients() int {
 	n := 0
 	for _, c := range w.clients {
 		if c.plain {
+			n++
+		}
+	}
+	for _, s := range w.services {
+		if s.plainEnd {
 			n++
 		}
 	}
@@ -66,6 +72,7 @@ func (w *World) markPlain() {
 			c.soloPrio = uint8(strategies.Critical)
 		}
 	}
+	w.markPlainEnd()
 }
 
 // sendSolo starts a plain call with seed (the open client's call n) as a
@@ -121,4 +128,81 @@ func (a *attempt) soloDone(w *World) {
 	if a.holders -= 2; a.holders <= 0 {
 		a.free(w)
 	}
+}
+
+// The end of a request's work at a service whose requests make no
+// downstream calls and meet no server-side strategy, autoscaler or
+// recorder (service.plainEnd, fixed at build like a client's plainness):
+// workDone, finish, dispatch and respond in one function, and, for a solo
+// attempt whose answer needs no link, deliver too. The service's faults,
+// gray failures and deploys come and go: their tests stay, where the
+// general steps make them.
+
+// markPlainEnd decides each service's plainEnd (markPlain's part for the
+// services).
+func (w *World) markPlainEnd() {
+	for _, s := range w.services {
+		s.plainEnd = !w.general && len(s.calls) == 0 && s.st == nil &&
+			!s.pulls && s.as == nil && w.rec.step == nil
+	}
+}
+
+// finishPlain ends a's local work at s, a service with plainEnd: the
+// general workDone then finish (there is no downstream call to make, no
+// strategy to leave, no message to consume), dispatch (no rejection
+// waits for a worker when rq is empty, no discipline decides at dequeue,
+// nothing to pull, no strategy to tell the queue emptied, no replica
+// retires), then respond, or the answer's deliver and the end of its
+// call for a solo attempt over a link with nothing to draw.
+func (s *service) finishPlain(a *attempt) {
+	w := s.w
+	now := w.s.Now()
+	rep := a.rep
+	r := a.reason
+	// finish: the worker is freed
+	a.busy = now.Sub(a.started)
+	last := len(rep.running) - 1
+	moved := rep.running[last]
+	rep.running[a.slot] = moved
+	moved.slot = a.slot
+	rep.running[last] = nil
+	rep.running = rep.running[:last]
+	a.slot = -1
+	rep.busy--
+	s.m.busy.add(now, -1)
+	s.m.inSystem.add(now, -1)
+	s.m.served++
+	s.m.servedN++
+	if r == strategies.ReasonError {
+		s.m.errors++
+		s.m.errorsN++
+	}
+	s.m.sojournSum += float64(now - a.arrived)
+	a.e.stats.throughput++
+	a.e.stats.throughputN++
+	// dispatch: the freed worker takes the next waiting request
+	if rep.rq.n > 0 {
+		s.dispatch(rep) // rejections wait for a worker (reject_cost)
+	} else {
+		for rep.q.n > 0 && !s.paused && !rep.down && rep.busy < s.active {
+			var next *attempt // next, with no strategy
+			if s.lifo {
+				next = rep.q.popBack()
+			} else {
+				next = rep.q.popFront()
+			}
+			s.dequeued(next, now)
+			s.start(rep, next)
+		}
+	}
+	// respond
+	if s.blackHole || rep.g.hole {
+		a.discard(w)
+		return
+	}
+	if a.solo && !a.e.link.drawn {
+		a.soloDone(w) // respond and deliver, with no recorder and no link
+		return
+	}
+	a.respond(w, r)
 }

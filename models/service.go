@@ -55,6 +55,8 @@ type service struct {
 
 	// server-side strategies (server_strategies.go); nil when none
 	st *serviceStrat
+	// plainEnd: a request's work ends in finishPlain (plain.go)
+	plainEnd bool
 
 	// the cost of rejecting (ServiceConfig.RejectCost); rejectCost nil
 	// when free
@@ -401,6 +403,10 @@ func (s *service) start(r *replica, a *attempt) {
 func (s *service) workDone(a *attempt) {
 	w := s.w
 	a.timer = sim.Timer{}
+	if s.plainEnd {
+		s.finishPlain(a) // the steps below in one (plain.go)
+		return
+	}
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepWorkDone, a.reason)
 	}
