@@ -375,7 +375,11 @@ func (p *plan) run(i int, opts *Options, wk *worker) *runRecord {
 // execute runs the runs in idxs on a pool of goroutines and hands their
 // records to emit in the order of idxs, whatever order they finish in.
 // At most a window of runs is held at once, so memory does not grow with
-// the batch.
+// the batch. The worker whose record is the next to go emits it, and
+// those after it that are ready, while the others run on: no goroutine
+// beside the workers waits to emit, so with as many workers as cores
+// emitting takes no core from them (nor waits for one while the window
+// fills). emit and opts.Progress are called one at a time.
 func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) error {
 	n := len(idxs)
 	if n == 0 {
@@ -388,26 +392,54 @@ func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) e
 	par = min(par, n)
 	window := 4 * par
 	var (
-		mu      sync.Mutex
-		cond    = sync.NewCond(&mu)
-		ring    = make([]*runRecord, window)
-		next    int
-		emitted int
-		stop    bool
-		wg      sync.WaitGroup
+		mu       sync.Mutex
+		cond     = sync.NewCond(&mu)
+		ring     = make([]*runRecord, window)
+		next     int
+		emitted  int
+		emitting bool // a worker is emitting
+		stop     bool
+		err      error
+		wg       sync.WaitGroup
 	)
+	// drain emits the ready records from emitted on; mu is held, and
+	// released while each is emitted.
+	drain := func() {
+		emitting = true
+		for !stop && emitted < n && ring[emitted%window] != nil {
+			rec := ring[emitted%window]
+			ring[emitted%window] = nil
+			emitted++
+			done := emitted
+			cond.Broadcast()
+			mu.Unlock()
+			e := rec.err
+			if e == nil {
+				e = emit(rec)
+			}
+			if e == nil && opts.Progress != nil {
+				opts.Progress(done, n)
+			}
+			mu.Lock()
+			if e != nil {
+				err, stop = e, true
+				cond.Broadcast()
+			}
+		}
+		emitting = false
+	}
 	for range par {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			wk := newWorker()
+			mu.Lock()
+			defer mu.Unlock()
 			for {
-				mu.Lock()
 				for next < n && next >= emitted+window && !stop {
 					cond.Wait()
 				}
 				if next >= n || stop {
-					mu.Unlock()
 					return
 				}
 				k := next
@@ -416,38 +448,12 @@ func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) e
 				rec := p.run(idxs[k], opts, wk)
 				mu.Lock()
 				ring[k%window] = rec
-				cond.Broadcast()
-				mu.Unlock()
+				if !emitting {
+					drain()
+				}
 			}
 		}()
 	}
-	var err error
-	for emitted < n {
-		mu.Lock()
-		for ring[emitted%window] == nil {
-			cond.Wait()
-		}
-		rec := ring[emitted%window]
-		ring[emitted%window] = nil
-		emitted++
-		cond.Broadcast()
-		mu.Unlock()
-		if rec.err != nil {
-			err = rec.err
-		} else {
-			err = emit(rec)
-		}
-		if err != nil {
-			break
-		}
-		if opts.Progress != nil {
-			opts.Progress(emitted, n)
-		}
-	}
-	mu.Lock()
-	stop = true
-	cond.Broadcast()
-	mu.Unlock()
 	wg.Wait()
 	return err
 }
