@@ -144,7 +144,21 @@ func (w *World) markPlainEnd() {
 	for _, s := range w.services {
 		s.plainEnd = !w.general && len(s.calls) == 0 && s.st == nil &&
 			!s.pulls && s.as == nil && w.rec.step == nil
+		// the handler of the end of its requests' work: workDone, or
+		// finishPlain without workDone's frame
+		s.hDone = w.hWorkDone
+		if s.plainEnd {
+			s.hDone = s.onFinishPlain
+		}
 	}
+}
+
+// onFinishPlain is workDone for a service with plainEnd (the handler of
+// the event that ends a request's work).
+func (s *service) onFinishPlain(arg any) {
+	a := arg.(*attempt)
+	a.timer = sim.Timer{}
+	s.finishPlain(a)
 }
 
 // finishPlain ends a's local work at s, a service with plainEnd: the

@@ -55,8 +55,10 @@ type service struct {
 
 	// server-side strategies (server_strategies.go); nil when none
 	st *serviceStrat
-	// plainEnd: a request's work ends in finishPlain (plain.go)
+	// plainEnd: a request's work ends in finishPlain (plain.go); hDone
+	// is the handler of that end (w.hWorkDone, or finishPlain's)
 	plainEnd bool
+	hDone    sim.Handler
 
 	// the cost of rejecting (ServiceConfig.RejectCost); rejectCost nil
 	// when free
@@ -392,7 +394,7 @@ func (s *service) start(r *replica, a *attempt) {
 	if errP > 0 && rng.Float64() < errP {
 		a.reason = strategies.ReasonError
 	}
-	a.timer = w.s.Schedule(d, w.hWorkDone, a)
+	a.timer = w.s.Schedule(d, s.hDone, a)
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepStarted, a.reason)
 	}
