@@ -5,7 +5,8 @@ import "time"
 // Line is a lane of the event queue for events whose instants never
 // decrease in the order they are scheduled, such as every timeout of one
 // client, all set the same delay after their request leaves. Only the
-// earliest pending event of a line is in the heap; the others wait in
+// earliest pending event of a line is in the heap (or the simulator's
+// next, which holds the earliest of all); the others wait in
 // the line's ring buffer, appended in O(1) and brought into the heap one
 // at a time as the one before them fires or is dropped. A line's events
 // fire exactly as the same events scheduled with Schedule would, in order

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"time"
-	"unsafe"
 )
 
 // Time is a virtual instant: nanoseconds since the run began. The zero Time
@@ -86,8 +85,18 @@ const compactMin = 64
 // Events fire in order of (time, scheduling order). It never reads the wall
 // clock and starts no goroutines. The zero Sim is not usable; call New.
 type Sim struct {
-	now   Time
-	seq   uint64
+	now Time
+	seq uint64
+	// next, when hasNext, is the earliest pending entry, held out of the
+	// heap: an event scheduled before every other pending one (a handler's
+	// short delay: a network hop, a service's next step) waits here and
+	// fires without a sift up into the heap and a sift down out of it. Every
+	// heap entry is later than next.
+	next    entry
+	hasNext bool
+	// hole: the heap's root was popped and nothing has taken its place
+	// yet (pop, pushHeap, fill); heap[0] is then no entry.
+	hole  bool
 	heap  []entry
 	slots []slot
 	free  uint32 // head of the slot free list; noSlot if empty
@@ -134,7 +143,16 @@ func (s *Sim) Fired() uint64 { return s.fired }
 
 // Pending returns the number of events scheduled and not yet fired or
 // stopped.
-func (s *Sim) Pending() int { return len(s.heap) + s.lined - s.stale }
+func (s *Sim) Pending() int {
+	n := len(s.heap) + s.lined - s.stale
+	if s.hasNext {
+		n++
+	}
+	if s.hole {
+		n--
+	}
+	return n
+}
 
 // Timer is a handle to one scheduled event, returned by AfterFunc and
 // Schedule. It is a small value; the zero Timer refers to no event.
@@ -267,8 +285,11 @@ func (s *Sim) release(i uint32) {
 // NextAt returns the time of the next pending event, or Never if there is
 // none.
 func (s *Sim) NextAt() Time {
-	for len(s.heap) > 0 {
-		e := &s.heap[0]
+	for {
+		e := s.first()
+		if e == nil {
+			return Never
+		}
 		if s.slots[e.slot].seq == e.seq {
 			return e.at
 		}
@@ -277,7 +298,6 @@ func (s *Sim) NextAt() Time {
 		}
 		s.stale--
 	}
-	return Never
 }
 
 // Step fires the next pending event, advancing the clock to its time. It
@@ -295,8 +315,30 @@ func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
 // stepUntil fires the next pending event if it is due at or before t, and
 // reports whether it fired one. Stopped entries met on the way are dropped.
 func (s *Sim) stepUntil(t Time) bool {
-	for len(s.heap) > 0 && s.heap[0].at <= t {
-		e := s.pop()
+	for {
+		// pop, written out: first's checks against t
+		var e entry
+		if s.hasNext {
+			if s.next.at > t {
+				return false
+			}
+			e = s.next
+			s.hasNext = false
+		} else {
+			if s.hole {
+				s.fill()
+			}
+			h := s.heap
+			if len(h) == 0 || h[0].at > t {
+				return false
+			}
+			e = h[0]
+			s.hole = true
+			if len(h) > prefetchMin {
+				prefetch(&s.slots[h[1].slot])
+				prefetch(&s.slots[h[2].slot])
+			}
+		}
 		if e.line != 0 {
 			s.feed(e.line)
 		}
@@ -312,7 +354,6 @@ func (s *Sim) stepUntil(t Time) bool {
 		h(arg)
 		return true
 	}
-	return false
 }
 
 // RunUntil fires, in order, every event scheduled at or before t (including
@@ -345,112 +386,4 @@ func (s *Sim) RunFor(t Time, n uint64) (budgetHit bool) {
 		return false
 	}
 	return true
-}
-
-func (s *Sim) push(e entry) {
-	s.heap = append(s.heap, e)
-	h := s.heap
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) >> 1 // i > 0
-		if !e.less(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
-}
-
-func (s *Sim) pop() entry {
-	h := s.heap
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h = h[:n]
-	s.heap = h
-	if n == 1 {
-		h[0] = last // a heap of one: nothing to sift (an M/M/1's common case)
-	} else if n > 1 {
-		s.down(0, last)
-		if n > prefetchMin {
-			// the slot of the next event is read when it fires: let
-			// it come into the cache while this one runs
-			prefetch(&s.slots[h[0].slot])
-		}
-	}
-	return top
-}
-
-// down sifts e into place starting at index i of the heap. It moves the
-// hole at i down to a leaf, always towards the smaller child (one
-// comparison per level instead of two), then sifts e up from there (Floyd's
-// bottom-up heap): e is usually a former leaf, which belongs near the
-// bottom, so the climb back is short. The keys (at, seq) are unique, so the
-// order of pops is that of any other correct heap.
-//
-// It indexes the heap through ent, without bounds checks (four per level,
-// about a third of the instructions of a deep sift): every index it uses
-// is below len(h) by the loop conditions (c+1 < n, c < n; i is start,
-// which the callers keep below n, or an earlier c; p < i).
-func (s *Sim) down(i int, e entry) {
-	h := s.heap
-	n := len(h)
-	if i >= n {
-		panic("sim: down past the heap") // never: the callers' invariant
-	}
-	start := i
-	c := 2*i + 1
-	for c+1 < n {
-		l, r := ent(h, c), ent(h, c+1)
-		if r.less(l) {
-			c++
-			l = r
-		}
-		*ent(h, i) = *l
-		i = c
-		c = 2*i + 1
-	}
-	if c < n {
-		*ent(h, i) = *ent(h, c)
-		i = c
-	}
-	for i > start {
-		p := (i - 1) >> 1 // i > start >= 0
-		if !e.less(ent(h, p)) {
-			break
-		}
-		*ent(h, i) = *ent(h, p)
-		i = p
-	}
-	*ent(h, i) = e
-}
-
-// ent returns &h[k] without a bounds check: k must be in [0, len(h)).
-// An entry holds no pointer, so the collector need not see this.
-func ent(h []entry, k int) *entry {
-	return (*entry)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h)), uintptr(k)*unsafe.Sizeof(entry{})))
-}
-
-// compact drops stopped entries from the heap and the lines, and rebuilds
-// the heap in O(n). Stop calls it once stopped entries outnumber live
-// ones, so its cost is amortised O(1) per Stop and the heap and the lines
-// never hold more than about twice the live events.
-func (s *Sim) compact() {
-	h := s.heap[:0]
-	for _, e := range s.heap {
-		if s.slots[e.slot].seq == e.seq {
-			h = append(h, e)
-		} else if e.line != 0 {
-			s.lines[e.line-1].inHeap = false
-		}
-	}
-	clear(s.heap[len(h):])
-	s.heap = h
-	s.stale = 0
-	s.compactLines()
-	h = s.heap
-	for i := (len(h) - 2) / 2; i >= 0; i-- {
-		s.down(i, h[i])
-	}
 }

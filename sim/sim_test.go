@@ -213,6 +213,9 @@ func (h *queueHarness) check(t *rapid.T) {
 				heads++
 			}
 		}
+		if s.hasNext && s.next.line == uint32(k+1) {
+			heads++
+		}
 		if heads != map[bool]int{false: 0, true: 1}[ln.inHeap] {
 			t.Fatalf("line %d: %d entries in the heap, inHeap %v", k, heads, ln.inHeap)
 		}
@@ -220,13 +223,27 @@ func (h *queueHarness) check(t *rapid.T) {
 	if lined != s.lined {
 		t.Fatalf("lines hold %d entries, lined says %d", lined, s.lined)
 	}
-	if s.stale < 0 || len(s.heap)+s.lined-s.stale != len(h.live) {
-		t.Fatalf("heap %d entries, lines %d, stale %d, live %d", len(s.heap), s.lined, s.stale, len(h.live))
+	for i := 1; i < len(s.heap); i++ {
+		if !s.heap[(i-1)/2].less(&s.heap[i]) {
+			t.Fatalf("heap entry %d %+v is not after its parent %+v", i, s.heap[i], s.heap[(i-1)/2])
+		}
+	}
+	queued := len(s.heap) + s.lined
+	if s.hasNext {
+		queued++
+		for _, e := range s.heap {
+			if !s.next.less(&e) {
+				t.Fatalf("next %+v is not before heap entry %+v", s.next, e)
+			}
+		}
+	}
+	if s.stale < 0 || queued-s.stale != len(h.live) {
+		t.Fatalf("heap %d entries, lines %d, next %v, stale %d, live %d", len(s.heap), s.lined, s.hasNext, s.stale, len(h.live))
 	}
 	// Compaction runs in Stop (see stop), and firing live events shrinks
 	// the heap without one, so here stale entries are only bounded by
 	// the entries.
-	if s.stale > len(s.heap)+s.lined {
+	if s.stale > queued {
 		t.Fatalf("stale %d of %d heap and %d line entries", s.stale, len(s.heap), s.lined)
 	}
 	used := 0
@@ -795,6 +812,51 @@ type allocModel struct {
 
 func (m *allocModel) handle(arg any) { arg.(*customer).id++ }
 func (m *allocModel) tock()          { m.n++ }
+
+// TestStoppedLineTimersBounded is TestStoppedTimersBounded for lines:
+// timeouts on a line that are all stopped long before they fall due (so
+// that none leaves its ring by reaching its head), beside a hold model's
+// live events. Compaction keeps them from outnumbering the live ones.
+func TestStoppedLineTimersBounded(t *testing.T) {
+	const (
+		cycles   = 200_000
+		perCycle = 10
+		base     = 100
+	)
+	s := New(1)
+	r := rand.New(rand.NewPCG(3, 4))
+	var hold Handler
+	hold = func(any) { s.Schedule(time.Duration(r.IntN(1000)), hold, nil) }
+	for range base {
+		hold(nil)
+	}
+	l := s.NewLine()
+	noop := func(any) { t.Fatal("a stopped timeout fired") }
+	var batch [perCycle]Timer
+	maxLined, maxHeap := 0, 0
+	for range cycles {
+		for j := range batch {
+			batch[j] = s.ScheduleOn(l, time.Hour, noop, nil)
+		}
+		for j := range batch {
+			if !batch[j].Stop() {
+				t.Fatal("Stop of a pending timer = false")
+			}
+		}
+		if !s.Step() {
+			t.Fatal("nothing to step")
+		}
+		maxLined = max(maxLined, s.lined)
+		maxHeap = max(maxHeap, len(s.heap))
+	}
+	if s.Pending() != base {
+		t.Fatalf("Pending() = %d, want %d", s.Pending(), base)
+	}
+	if maxLined > 2*base+compactMin+perCycle || maxHeap > 2*base+compactMin {
+		t.Fatalf("after %d cycles: at most %d entries in the line, %d in the heap; live never exceeded %d",
+			cycles, maxLined, maxHeap, base)
+	}
+}
 
 func TestZeroAllocs(t *testing.T) {
 	m := &allocModel{s: New(1)}

@@ -1,0 +1,200 @@
+package sim
+
+import "unsafe"
+
+// The pending-event heap (a binary heap of entries by (at, seq)), with two
+// things beside it that spare it work (docs/PERFORMANCE.md, "Heavy
+// built-ins", fourth sitting): next, the earliest pending entry when it
+// was scheduled before every other, which never enters the heap; and the
+// hole a pop leaves at the root, which the next push fills with its own
+// entry.
+
+// push adds e to the pending entries: into next if it is earlier than all
+// of them, else into the heap.
+func (s *Sim) push(e entry) {
+	if s.hasNext {
+		if e.less(&s.next) {
+			e, s.next = s.next, e // the former next goes to the heap
+		}
+	} else if !s.hole && (len(s.heap) == 0 || e.less(&s.heap[0])) {
+		s.next, s.hasNext = e, true
+		return
+	}
+	s.pushHeap(e)
+}
+
+// pushHeap adds e to the heap: into the hole at its root if there is one
+// (a sift down, which the pop that left the hole did not do), else at its
+// end (a sift up).
+func (s *Sim) pushHeap(e entry) {
+	h := s.heap
+	if s.hole {
+		s.hole = false
+		if len(h) < 3 {
+			if len(h) == 2 && h[1].less(&e) {
+				e, h[1] = h[1], e
+			}
+			h[0] = e
+			return
+		}
+		// the first level top-down (e is often early: the next step of
+		// what just fired), the rest bottom-up (down)
+		c := 1
+		if h[2].less(&h[1]) {
+			c = 2
+		}
+		if e.less(&h[c]) {
+			h[0] = e
+			return
+		}
+		h[0] = h[c]
+		s.down(c, e)
+		return
+	}
+	h = append(h, e)
+	s.heap = h
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) >> 1 // i > 0
+		if !e.less(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+// first returns the earliest pending entry, or nil if there is none. It
+// closes the hole at the heap's root, if any.
+func (s *Sim) first() *entry {
+	if s.hasNext {
+		return &s.next
+	}
+	if s.hole {
+		s.fill()
+	}
+	if len(s.heap) == 0 {
+		return nil
+	}
+	return &s.heap[0]
+}
+
+// pop removes and returns the earliest pending entry, which first must
+// have just returned. Taken from the heap, it leaves a hole at the root,
+// which the next push fills (with its entry: one sift instead of a pop's
+// sift down and a push's sift up) or the next first (with the last entry).
+func (s *Sim) pop() entry {
+	if s.hasNext {
+		s.hasNext = false
+		return s.next
+	}
+	s.hole = true
+	h := s.heap
+	if len(h) > prefetchMin {
+		// the slot of the next event is read when it fires: let it
+		// come into the cache while this one runs. The next root is
+		// one of the children, unless it is the entry that fills the
+		// hole.
+		prefetch(&s.slots[h[1].slot])
+		prefetch(&s.slots[h[2].slot])
+	}
+	return h[0]
+}
+
+// fill closes the hole at the heap's root with the heap's last entry.
+func (s *Sim) fill() {
+	s.hole = false
+	h := s.heap
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	s.heap = h
+	if n == 1 {
+		h[0] = last // a heap of one: nothing to sift (an M/M/1's common case)
+	} else if n > 1 {
+		s.down(0, last)
+	}
+}
+
+// down sifts e into place starting at index i of the heap. It moves the
+// hole at i down to a leaf, always towards the smaller child (one
+// comparison per level instead of two), then sifts e up from there (Floyd's
+// bottom-up heap): e is usually a former leaf, which belongs near the
+// bottom, so the climb back is short. The keys (at, seq) are unique, so the
+// order of pops is that of any other correct heap.
+//
+// It indexes the heap through ent, without bounds checks (four per level,
+// about a third of the instructions of a deep sift): every index it uses
+// is below len(h) by the loop conditions (c+1 < n, c < n; i is start,
+// which the callers keep below n, or an earlier c; p < i).
+func (s *Sim) down(i int, e entry) {
+	h := s.heap
+	n := len(h)
+	if i >= n {
+		panic("sim: down past the heap") // never: the callers' invariant
+	}
+	start := i
+	c := 2*i + 1
+	for c+1 < n {
+		l, r := ent(h, c), ent(h, c+1)
+		if r.less(l) {
+			c++
+			l = r
+		}
+		*ent(h, i) = *l
+		i = c
+		c = 2*i + 1
+	}
+	if c < n {
+		*ent(h, i) = *ent(h, c)
+		i = c
+	}
+	for i > start {
+		p := (i - 1) >> 1 // i > start >= 0
+		if !e.less(ent(h, p)) {
+			break
+		}
+		*ent(h, i) = *ent(h, p)
+		i = p
+	}
+	*ent(h, i) = e
+}
+
+// ent returns &h[k] without a bounds check: k must be in [0, len(h)).
+// An entry holds no pointer, so the collector need not see this.
+func ent(h []entry, k int) *entry {
+	return (*entry)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h)), uintptr(k)*unsafe.Sizeof(entry{})))
+}
+
+// compact drops stopped entries from the heap and the lines, and rebuilds
+// the heap in O(n). Stop calls it once stopped entries outnumber live
+// ones, so its cost is amortised O(1) per Stop and the heap and the lines
+// never hold more than about twice the live events.
+func (s *Sim) compact() {
+	if s.hole {
+		s.fill()
+	}
+	if s.hasNext && s.slots[s.next.slot].seq != s.next.seq {
+		s.hasNext = false
+		if s.next.line != 0 {
+			s.lines[s.next.line-1].inHeap = false
+		}
+	}
+	h := s.heap[:0]
+	for _, e := range s.heap {
+		if s.slots[e.slot].seq == e.seq {
+			h = append(h, e)
+		} else if e.line != 0 {
+			s.lines[e.line-1].inHeap = false
+		}
+	}
+	clear(s.heap[len(h):])
+	s.heap = h
+	s.stale = 0
+	s.compactLines()
+	h = s.heap
+	for i := (len(h) - 2) / 2; i >= 0; i-- {
+		s.down(i, h[i])
+	}
+}
