@@ -375,11 +375,12 @@ func (p *plan) run(i int, opts *Options, wk *worker) *runRecord {
 // execute runs the runs in idxs on a pool of goroutines and hands their
 // records to emit in the order of idxs, whatever order they finish in.
 // At most a window of runs is held at once, so memory does not grow with
-// the batch. The worker whose record is the next to go emits it, and
-// those after it that are ready, while the others run on: no goroutine
-// beside the workers waits to emit, so with as many workers as cores
-// emitting takes no core from them (nor waits for one while the window
-// fills). emit and opts.Progress are called one at a time.
+// the batch. With fewer workers than GOMAXPROCS, execute's own goroutine
+// emits, on a core the workers leave free; with as many, the worker whose
+// record is the next to go emits it, and those after it that are ready,
+// while the others run on: a goroutine beside the workers would take a
+// core from them, and wait for one while the window filled. emit and
+// opts.Progress are called one at a time.
 func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) error {
 	n := len(idxs)
 	if n == 0 {
@@ -391,6 +392,7 @@ func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) e
 	}
 	par = min(par, n)
 	window := 4 * par
+	inline := par >= runtime.GOMAXPROCS(0) // the workers emit
 	var (
 		mu       sync.Mutex
 		cond     = sync.NewCond(&mu)
@@ -448,11 +450,23 @@ func (p *plan) execute(idxs []int, opts *Options, emit func(*runRecord) error) e
 				rec := p.run(idxs[k], opts, wk)
 				mu.Lock()
 				ring[k%window] = rec
-				if !emitting {
+				if !inline {
+					cond.Broadcast()
+				} else if !emitting {
 					drain()
 				}
 			}
 		}()
+	}
+	if !inline {
+		mu.Lock()
+		for !stop && emitted < n {
+			for !stop && ring[emitted%window] == nil {
+				cond.Wait()
+			}
+			drain()
+		}
+		mu.Unlock()
 	}
 	wg.Wait()
 	return err
