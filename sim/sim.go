@@ -174,10 +174,11 @@ func (t Timer) Stop() bool {
 
 // stop is Stop's work on a timer that was set.
 func (s *Sim) stop(seq uint64, i uint32) bool {
-	if s.slots[i].seq != seq {
+	sl := &s.slots[i]
+	if sl.seq != seq {
 		return false
 	}
-	s.release(i)
+	s.release(sl, i)
 	s.stale++
 	if s.stale > compactMin && s.stale > (len(s.heap)+s.lined)/2 {
 		s.compact()
@@ -247,13 +248,15 @@ func (s *Sim) schedule(d time.Duration, h Handler, arg any) Timer {
 func (s *Sim) take(h Handler, arg any) uint32 {
 	s.seq++
 	i := s.free
+	var sl *slot
 	if i == noSlot {
 		s.slots = append(s.slots, slot{})
 		i = uint32(len(s.slots) - 1)
+		sl = &s.slots[i]
 	} else {
-		s.free = uint32(s.slots[i].seq)
+		sl = &s.slots[i]
+		s.free = uint32(sl.seq)
 	}
-	sl := &s.slots[i]
 	sl.seq = s.seq
 	sl.h = h
 	sl.arg = arg
@@ -271,12 +274,11 @@ func badSchedule(d time.Duration) {
 	panic("sim: nil Handler")
 }
 
-// release frees a slot and drops its argument so the collector can reclaim
-// what the event pointed to. h is left in place: it is a handler bound
-// once, which its model keeps alive anyway, and the next scheduling
-// overwrites it.
-func (s *Sim) release(i uint32) {
-	sl := &s.slots[i]
+// release frees sl, the slot at i (the caller has both at hand), and
+// drops its argument so the collector can reclaim what the event pointed
+// to. h is left in place: it is a handler bound once, which its model
+// keeps alive anyway, and the next scheduling overwrites it.
+func (s *Sim) release(sl *slot, i uint32) {
 	sl.seq = freeSlot | uint64(s.free)
 	sl.arg = nil
 	s.free = i
@@ -349,7 +351,7 @@ func (s *Sim) stepUntil(t Time) bool {
 		}
 		s.now = e.at
 		h, arg := sl.h, sl.arg
-		s.release(e.slot)
+		s.release(sl, e.slot)
 		s.fired++
 		h(arg)
 		return true
