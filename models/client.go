@@ -300,6 +300,12 @@ func (c *client) arrival() {
 	c.from = c.w.s.Now()
 	c.need = c.draw()
 	c.scheduleNext()
+	if c.plain && !c.e.link.drawn {
+		// unit's plain call, without unit's frame
+		c.n++
+		c.sendSolo(seq(c.seedBase, c.n))
+		return
+	}
 	c.unit()
 }
 

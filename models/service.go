@@ -512,9 +512,12 @@ func (s *service) finish(a *attempt, r Reason) {
 	rep := a.rep
 	a.busy = now.Sub(a.started)
 	last := len(rep.running) - 1
-	moved := rep.running[last]
-	rep.running[a.slot] = moved
-	moved.slot = a.slot
+	if int(a.slot) != last {
+		// (a is the latest to start unless several workers serve)
+		moved := rep.running[last]
+		rep.running[a.slot] = moved
+		moved.slot = a.slot
+	}
 	rep.running[last] = nil
 	rep.running = rep.running[:last]
 	a.slot = -1
