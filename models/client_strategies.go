@@ -25,6 +25,7 @@ import (
 //	   retry breaker -> budget -> backoff timer -> attempt gates
 type edgeStrat struct {
 	retry   strategies.RetryPolicy
+	backoff strategies.Backoff // retry's, held here to be used in place
 	retryOn bool
 	// retryable is the retry policy's set, or the default set when the
 	// edge does not retry: what a budget counts as a failure.
@@ -87,6 +88,7 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 			return nil, err
 		}
 		x.retryOn, x.retryable = true, cfg.Retryable
+		x.backoff = x.retry.Backoff()
 		x.mRetries = x.m.counter(strategies.MetricRetries)
 		x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 	}
@@ -484,7 +486,7 @@ func (c *call) retry(w *World, r Reason) bool {
 	if !x.allowRetry(w, c, r) {
 		return false
 	}
-	wait := x.retry.Backoff().Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
+	wait := x.backoff.Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
 	cx.retries++
 	cx.hedgeT.Stop() // no copy is out: the retry will arm it again
 	cx.hedgeT = sim.Timer{}

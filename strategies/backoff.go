@@ -119,7 +119,17 @@ func DefaultBackoffConfig() BackoffConfig {
 // The zero Backoff never waits.
 type Backoff struct {
 	cfg BackoffConfig
+	// exp[n-1] is the un-jittered exponential delay after n failures,
+	// min(cap, base·multiplier^n), for n up to the first that reaches
+	// the cap (at most maxExpTable): computed once by NewBackoff with the
+	// formula Delay uses past the table, so that a retry pays no math.Pow
+	// and gets the same value to the bit.
+	exp []time.Duration
 }
+
+// maxExpTable bounds Backoff.exp: a multiplier near 1 reaches the cap
+// late or never.
+const maxExpTable = 64
 
 // NewBackoff validates cfg and returns a Backoff. Base must be > 0 for
 // every kind but none; Cap must be >= Base for linear and exponential;
@@ -152,7 +162,27 @@ func NewBackoff(cfg BackoffConfig) (Backoff, error) {
 	if cfg.Jitter == JitterDecorrelated && cfg.Kind != BackoffExponential {
 		return Backoff{}, cfgErr(s, "Jitter", "none, full or equal unless Kind is exponential (decorrelated replaces the exponential formula)", cfg.Jitter)
 	}
-	return Backoff{cfg: cfg}, nil
+	b := Backoff{cfg: cfg}
+	if cfg.Kind == BackoffExponential && cfg.Jitter != JitterDecorrelated {
+		for n := 1; n <= maxExpTable; n++ {
+			v := b.cfg.expo(n)
+			b.exp = append(b.exp, v)
+			if v == cfg.Cap {
+				break
+			}
+		}
+	}
+	return b, nil
+}
+
+// expo returns min(Cap, Base·Multiplier^n), the exponential delay after
+// n failures before jitter.
+func (c *BackoffConfig) expo(n int) time.Duration {
+	x := float64(c.Base) * math.Pow(c.Multiplier, float64(n))
+	if x >= float64(c.Cap) {
+		return c.Cap
+	}
+	return time.Duration(x)
 }
 
 // Config returns the configuration b was built from.
@@ -169,7 +199,7 @@ type BackoffState struct {
 
 // Next records one more failure in s and returns the delay before the next
 // attempt. r is used only by the jitter variants.
-func (b Backoff) Next(s *BackoffState, r *rand.Rand) time.Duration {
+func (b *Backoff) Next(s *BackoffState, r *rand.Rand) time.Duration {
 	s.Failures++
 	d := b.Delay(s.Failures, s.Prev, r)
 	s.Prev = d
@@ -180,7 +210,7 @@ func (b Backoff) Next(s *BackoffState, r *rand.Rand) time.Duration {
 // given the previous delay prev (used only by decorrelated jitter, where 0
 // means "none yet" and starts at Base). It is a pure function of its
 // arguments and r's draws.
-func (b Backoff) Delay(n int, prev time.Duration, r *rand.Rand) time.Duration {
+func (b *Backoff) Delay(n int, prev time.Duration, r *rand.Rand) time.Duration {
 	c := &b.cfg
 	var v time.Duration
 	switch c.Kind {
@@ -205,11 +235,10 @@ func (b Backoff) Delay(n int, prev time.Duration, r *rand.Rand) time.Duration {
 			}
 			return min(c.Cap, uniformDuration(r, c.Base, hi))
 		}
-		x := float64(c.Base) * math.Pow(c.Multiplier, float64(n))
-		if x >= float64(c.Cap) {
-			v = c.Cap
+		if i := uint(n - 1); i < uint(len(b.exp)) {
+			v = b.exp[i]
 		} else {
-			v = time.Duration(x)
+			v = c.expo(n)
 		}
 	}
 	switch c.Jitter {

@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -212,4 +213,37 @@ func ExampleRetryPolicy() {
 	// timeout true 200ms
 	// timeout false 0s
 	// false
+}
+
+// TestBackoffTableIsTheFormula: the exponential delays NewBackoff
+// tabulates are min(cap, base·multiplier^n) computed with math.Pow, to the
+// bit, inside the table and past it, with and without jitter (the same
+// draws), for multipliers that reach the cap at once, late or never.
+func TestBackoffTableIsTheFormula(t *testing.T) {
+	for _, m := range []float64{1, 1.0001, 1.1, 1.5, 2, math.Pi, 10, 1000} {
+		for _, j := range []Jitter{JitterNone, JitterFull, JitterEqual} {
+			cfg := BackoffConfig{Kind: BackoffExponential, Jitter: j, Base: 3*time.Millisecond + 7, Cap: 2 * time.Second, Multiplier: m}
+			b, err := NewBackoff(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r1, r2 := sim.NewRand(1, "table"), sim.NewRand(1, "table")
+			for n := 1; n <= 200; n++ {
+				x := float64(cfg.Base) * math.Pow(m, float64(n))
+				v := cfg.Cap
+				if x < float64(cfg.Cap) {
+					v = time.Duration(x)
+				}
+				switch j {
+				case JitterFull:
+					v = time.Duration(r2.Int64N(int64(v)))
+				case JitterEqual:
+					v = v/2 + time.Duration(r2.Int64N(int64(v/2)))
+				}
+				if got := b.Delay(n, 0, r1); got != v {
+					t.Fatalf("multiplier %v, jitter %v, n %d: Delay %v, formula %v", m, j, n, got, v)
+				}
+			}
+		}
+	}
 }
