@@ -19,6 +19,7 @@ const (
 	// histBuckets covers every non-negative int64: the largest index is
 	// bucketOf(2^63-1) = 56·64 + 127 = 3711.
 	histBuckets = (64 - histSubBits) * histSub
+	histWords   = (histBuckets + 63) / 64 // words of the bitmap of non-empty buckets
 )
 
 // Histogram records durations, typically latencies, in fixed memory
@@ -29,7 +30,11 @@ const (
 // The zero Histogram is empty and ready to use. A Histogram is a plain
 // value: assigning it copies it, and == compares contents.
 type Histogram struct {
-	counts       [histBuckets]uint64
+	counts [histBuckets]uint64
+	// occ has bit i%64 of word i/64 set when counts[i] > 0, so that the
+	// walks (Quantiles, Merge, Buckets) visit only the non-empty buckets:
+	// an interval's few hundred latencies spread over a thousand buckets
+	occ          [histWords]uint64
 	n            uint64
 	sumHi, sumLo uint64 // 128-bit sum of the recorded nanoseconds
 	min, max     time.Duration
@@ -59,7 +64,9 @@ func (h *Histogram) Record(d time.Duration) {
 		panic(fmt.Sprintf("sim: Histogram.Record(%v): negative duration", d))
 	}
 	v := uint64(d)
-	h.counts[bucketOf(v)]++
+	i := bucketOf(v)
+	h.counts[i]++
+	h.occ[i>>6] |= 1 << uint(i&63)
 	var carry uint64
 	h.sumLo, carry = bits.Add64(h.sumLo, v, 0)
 	h.sumHi += carry
@@ -144,6 +151,8 @@ func (h *Histogram) Quantiles(qs []float64, out []time.Duration) {
 	last := bucketOf(uint64(h.max))
 	var seen uint64
 	i := bucketOf(uint64(h.min))
+	wi := i >> 6
+	word := h.occ[wi] // no bit below Min's bucket is set
 	for k, q := range qs {
 		if !(q >= 0 && q <= 1) || (k > 0 && q < qs[k-1]) {
 			panic(fmt.Sprintf("sim: Histogram.Quantiles(%v): each q must be in [0, 1], in ascending order", qs))
@@ -157,13 +166,23 @@ func (h *Histogram) Quantiles(qs []float64, out []time.Duration) {
 			out[k] = h.max
 			continue
 		}
-		// seen counts buckets before i; rank only grows, so the walk
-		// goes on from where the previous quantile stopped.
-		for ; i < last; i++ {
-			if seen+h.counts[i] >= rank {
+		// seen counts the buckets before i, the lowest non-empty bucket
+		// not passed yet (bit i%64 of word, the bits of occ[wi] left);
+		// rank only grows, so the walk goes on from where the previous
+		// quantile stopped. The bucket found is the one the walk of
+		// every bucket would find: the first whose running count
+		// reaches rank, which is non-empty, and at the latest Max's.
+		for {
+			for word == 0 {
+				wi++
+				word = h.occ[wi]
+			}
+			i = wi<<6 + bits.TrailingZeros64(word)
+			if i >= last || seen+h.counts[i] >= rank {
 				break
 			}
 			seen += h.counts[i]
+			word &= word - 1
 		}
 		lo, w := bucketRange(i)
 		out[k] = min(max(time.Duration(lo+(w-1)/2), h.min), h.max)
@@ -176,9 +195,14 @@ func (h *Histogram) Merge(o *Histogram) {
 	if o.n == 0 {
 		return
 	}
-	lo, hi := bucketOf(uint64(o.min)), bucketOf(uint64(o.max))
-	for i := lo; i <= hi; i++ {
-		h.counts[i] += o.counts[i]
+	lo, hi := bucketOf(uint64(o.min))>>6, bucketOf(uint64(o.max))>>6
+	for wi := lo; wi <= hi; wi++ {
+		word := o.occ[wi]
+		h.occ[wi] |= word
+		for ; word != 0; word &= word - 1 {
+			i := wi<<6 + bits.TrailingZeros64(word)
+			h.counts[i] += o.counts[i]
+		}
 	}
 	if h.n == 0 {
 		h.min, h.max = o.min, o.max
@@ -205,11 +229,12 @@ func (h *Histogram) Buckets(f func(upper time.Duration, count uint64)) {
 	if h.n == 0 {
 		return
 	}
-	last := bucketOf(uint64(h.max))
-	for i := bucketOf(uint64(h.min)); i <= last; i++ {
-		if c := h.counts[i]; c > 0 {
+	lo, hi := bucketOf(uint64(h.min))>>6, bucketOf(uint64(h.max))>>6
+	for wi := lo; wi <= hi; wi++ {
+		for word := h.occ[wi]; word != 0; word &= word - 1 {
+			i := wi<<6 + bits.TrailingZeros64(word)
 			lo, w := bucketRange(i)
-			f(time.Duration(lo+(w-1)), c)
+			f(time.Duration(lo+(w-1)), h.counts[i])
 		}
 	}
 }
@@ -219,6 +244,8 @@ func (h *Histogram) Reset() {
 	if h.n == 0 {
 		return
 	}
-	clear(h.counts[bucketOf(uint64(h.min)) : bucketOf(uint64(h.max))+1])
+	lo, hi := bucketOf(uint64(h.min)), bucketOf(uint64(h.max))
+	clear(h.counts[lo : hi+1])
+	clear(h.occ[lo>>6 : hi>>6+1])
 	h.n, h.sumHi, h.sumLo, h.min, h.max = 0, 0, 0, 0, 0
 }

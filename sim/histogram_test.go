@@ -406,3 +406,43 @@ func ExampleHistogram() {
 	// count 1000 mean 500.5ms min 1ms max 1s
 	// p50 501ms p99 994ms p99.9 1s
 }
+
+// TestHistogramRolls: the models' pattern at each interval's end
+// (Quantiles, Merge into the run's histogram, Reset), which walks only the
+// non-empty buckets, gives the quantiles of Quantile and the histograms of
+// recording everything afresh.
+func TestHistogramRolls(t *testing.T) {
+	pinRapid(t)
+	rapid.Check(t, func(t *rapid.T) {
+		var h, run, all sim.Histogram
+		qs := []float64{0.5, 0.9, 0.99, 0.999}
+		out := make([]time.Duration, len(qs))
+		for range rapid.IntRange(1, 6).Draw(t, "intervals") {
+			magnitude := rapid.IntRange(0, 62).Draw(t, "magnitude")
+			raw := rapid.SliceOfN(rapid.Int64Range(0, 1<<magnitude), 0, 200).Draw(t, "vals")
+			var fresh sim.Histogram
+			for _, v := range raw {
+				h.Record(time.Duration(v))
+				fresh.Record(time.Duration(v))
+				all.Record(time.Duration(v))
+			}
+			if h != fresh {
+				t.Fatalf("recording after Reset differs from recording afresh")
+			}
+			h.Quantiles(qs, out)
+			for k, q := range qs {
+				if want := h.Quantile(q); out[k] != want {
+					t.Fatalf("Quantiles: q=%v gives %v, Quantile gives %v", q, out[k], want)
+				}
+			}
+			run.Merge(&h)
+			h.Reset()
+			if h != (sim.Histogram{}) {
+				t.Fatalf("Reset did not return to the zero Histogram")
+			}
+		}
+		if run != all {
+			t.Fatalf("the merged intervals differ from recording everything into one histogram")
+		}
+	})
+}
