@@ -122,6 +122,7 @@ type RatioBudget struct {
 	window time.Duration
 	writer int64
 	buf    [9]int64
+	bufSum int64 // the sum of buf, kept by expire
 	i      int
 	old    sim.Time
 }
@@ -159,6 +160,7 @@ func (b *RatioBudget) expire(now sim.Time) {
 		return
 	}
 	const n = len(b.buf)
+	b.bufSum += b.writer - b.buf[b.i]
 	b.buf[b.i] = b.writer
 	b.writer = 0
 	b.i = (b.i + 1) % n
@@ -168,17 +170,19 @@ func (b *RatioBudget) expire(now sim.Time) {
 		clear(b.buf[b.i : b.i+r])
 		clear(b.buf[:nskip-r])
 		b.i = (b.i + nskip) % n
+		b.bufSum = 0
+		for _, v := range b.buf {
+			b.bufSum += v
+		}
 	}
 	b.old = now
 }
 
+// sum is the windowed sum: the writer and the 9 old slices (their sum
+// kept as they change: integers, so the same as adding them up).
 func (b *RatioBudget) sum(now sim.Time) int64 {
 	b.expire(now)
-	s := b.writer
-	for _, v := range b.buf {
-		s += v
-	}
-	return s
+	return b.writer + b.bufSum
 }
 
 // Deposit credits one new call.

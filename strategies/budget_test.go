@@ -217,3 +217,31 @@ func ExampleRetryQuota() {
 	// true 10 490
 	// 500
 }
+
+// TestRatioBudgetKeptSum: the sum of the old slices that expire keeps is
+// their sum, whatever the gaps between accesses (none, within a slice,
+// across slices, across the whole window).
+func TestRatioBudgetKeptSum(t *testing.T) {
+	b, err := NewRatioBudget(RatioBudgetConfig{TTL: 10 * time.Second, MinRetriesPerSec: 1, PercentCanRetry: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sim.NewRand(1, "kept sum")
+	gaps := []time.Duration{0, time.Millisecond, 300 * time.Millisecond, time.Second, 3 * time.Second, 15 * time.Second}
+	var now sim.Time
+	for k := range 20000 {
+		now = now.Add(gaps[r.IntN(len(gaps))])
+		if r.IntN(3) == 0 {
+			b.TryWithdraw(now)
+		} else {
+			b.Deposit(now)
+		}
+		var s int64
+		for _, v := range b.buf {
+			s += v
+		}
+		if s != b.bufSum {
+			t.Fatalf("step %d at %v: kept sum %d, the slices add up to %d", k, now, b.bufSum, s)
+		}
+	}
+}
