@@ -27,6 +27,10 @@ type edgeStrat struct {
 	retry   strategies.RetryPolicy
 	backoff strategies.Backoff // retry's, held here to be used in place
 	retryOn bool
+	// observes: a strategy records outcomes (outcome has work); gated: a
+	// retry budget or breaker decides retries (allowRetry has work). Set
+	// when built: an edge that only retries pays a test for each.
+	observes, gated bool
 	// retryable is the retry policy's set, or the default set when the
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
@@ -170,6 +174,9 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 	if x.m.empty() { // every strategy records a metric
 		return nil, nil
 	}
+	x.observes = x.od != nil || x.throttle != nil || x.hedge != nil || x.breaker != nil ||
+		x.rbreaker != nil || x.tokens != nil || x.quota != nil
+	x.gated = x.rbreaker != nil || x.tokens != nil || x.ratio != nil || x.quota != nil
 	return x, nil
 }
 
@@ -261,30 +268,6 @@ func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 	}
 	x.mCancel.inc()
 	a.release(w) // the server side lets go
-}
-
-// remove takes a out of the queue (it must be there), searching from the
-// newest end.
-func (q *deque) remove(a *attempt) {
-	if q.fq != nil {
-		q.fq.remove(a)
-		q.n--
-		return
-	}
-	mask := len(q.buf) - 1
-	for k := q.n - 1; k >= 0; k-- {
-		i := (q.head + k) & mask
-		if q.buf[i] != a {
-			continue
-		}
-		for j := k; j < q.n-1; j++ {
-			q.buf[(q.head+j)&mask] = q.buf[(q.head+j+1)&mask]
-		}
-		q.buf[(q.head+q.n-1)&mask] = nil
-		q.n--
-		return
-	}
-	panic("models: cancelled attempt not in its queue")
 }
 
 // breakerLevel is the breaker_state series' value of a state.
@@ -397,6 +380,13 @@ func (c *call) startCall(w *World) {
 // sent, ended: r (ReasonOK, a failure answered by the target, a timeout,
 // or deadline_exceeded when the call's deadline abandoned it).
 func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
+	if x.observes {
+		x.observe(w, c, a, r)
+	}
+}
+
+// observe is outcome's work, on an edge whose strategies observe.
+func (x *edgeStrat) observe(w *World, c *call, a *attempt, r Reason) {
 	if x.od != nil {
 		x.od.observe(a, r)
 	}
@@ -446,6 +436,11 @@ func (x *edgeStrat) outcome(w *World, c *call, a *attempt, r Reason) {
 // allowRetry asks the retry budget whether the call c may send a retry (or
 // a hedge) after reason r, and charges it if so.
 func (x *edgeStrat) allowRetry(w *World, c *call, r Reason) bool {
+	return !x.gated || x.allowGated(w, c, r)
+}
+
+// allowGated is allowRetry's work, on an edge with a budget or breaker.
+func (x *edgeStrat) allowGated(w *World, c *call, r Reason) bool {
 	now := w.s.Now()
 	if b := x.rbreaker; b != nil && !b.AllowRetry(now) {
 		x.mDenied.inc()
@@ -488,8 +483,10 @@ func (c *call) retry(w *World, r Reason) bool {
 	}
 	wait := x.backoff.Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
 	cx.retries++
-	cx.hedgeT.Stop() // no copy is out: the retry will arm it again
-	cx.hedgeT = sim.Timer{}
+	if x.hedge != nil { // (only then is a hedge timer set)
+		cx.hedgeT.Stop() // no copy is out: the retry will arm it again
+		cx.hedgeT = sim.Timer{}
+	}
 	cx.retryT = w.s.Schedule(wait, w.hRetry, c)
 	return true
 }
@@ -520,9 +517,13 @@ func (c *call) refused(w *World, r Reason) {
 func (c *call) stopCallStrat(w *World) {
 	cx := c.x
 	cx.retryT.Stop()
-	cx.hedgeT.Stop()
-	cx.waitT.Stop() // a bulkhead wait, or the start of a call handed a slot
 	x := c.e.st
+	if x.hedge != nil { // (only then is a hedge timer set)
+		cx.hedgeT.Stop()
+	}
+	if x.bulk != nil { // (only then is a wait timer set)
+		cx.waitT.Stop() // a bulkhead wait, or the start of a call handed a slot
+	}
 	if cx.waiting {
 		x.unwait(c)
 		x.bulk.CancelWait()

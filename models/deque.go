@@ -50,3 +50,27 @@ func (q *deque) popBack() *attempt {
 	q.n--
 	return a
 }
+
+// remove takes a out of the queue (it must be there), searching from the
+// newest end.
+func (q *deque) remove(a *attempt) {
+	if q.fq != nil {
+		q.fq.remove(a)
+		q.n--
+		return
+	}
+	mask := len(q.buf) - 1
+	for k := q.n - 1; k >= 0; k-- {
+		i := (q.head + k) & mask
+		if q.buf[i] != a {
+			continue
+		}
+		for j := k; j < q.n-1; j++ {
+			q.buf[(q.head+j)&mask] = q.buf[(q.head+j+1)&mask]
+		}
+		q.buf[(q.head+q.n-1)&mask] = nil
+		q.n--
+		return
+	}
+	panic("models: cancelled attempt not in its queue")
+}
