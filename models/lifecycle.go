@@ -32,6 +32,10 @@ type link struct {
 	// active fault); kept by newLink and setFaults, so that the test of
 	// the common case is one load
 	drawn bool
+	// fixed: the link draws nothing, its delay is always fixedD (a
+	// constant latency, no loss, no active fault); kept by setFaults
+	fixed  bool
+	fixedD time.Duration
 }
 
 func newLink(l config.LinkConfig) link {
@@ -47,6 +51,10 @@ func newLink(l config.LinkConfig) link {
 func (l *link) setFaults(fs []*fault) {
 	l.faults = fs
 	l.drawn = l.latency != nil || l.loss != 0 || len(l.faults) != 0
+	l.fixedD, l.fixed = 0, false
+	if l.latency != nil && l.loss == 0 && len(l.faults) == 0 {
+		l.fixedD, l.fixed = sim.ConstValue(l.latency)
+	}
 }
 
 // draw draws the fate of one message on l, a link with something to
@@ -54,7 +62,13 @@ func (l *link) setFaults(fs []*fault) {
 // purpose), a stream tied to the attempt and the direction. A link with
 // no latency, loss or fault is crossed inline: its callers test l.drawn
 // first and derive no seed.
+//
+// A fixed link returns its delay without seeding the generator: every
+// draw seeds it first (rngFor), so no other draw sees the difference.
 func (l *link) draw(w *World, seed, purpose uint64) (time.Duration, bool) {
+	if l.fixed {
+		return l.fixedD, false
+	}
 	r := w.rngFor(with(seed, purpose))
 	if l.loss > 0 && r.Float64() < l.loss {
 		return 0, true

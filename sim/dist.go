@@ -38,6 +38,14 @@ func Const(d time.Duration) Dist {
 	return constDist{d: d}
 }
 
+// ConstValue reports whether d is a point mass (Const, or a plain
+// duration such as "20ms" parsed) and, if so, its value: a distribution
+// whose Sample draws nothing from its generator.
+func ConstValue(d Dist) (time.Duration, bool) {
+	c, ok := d.(constDist)
+	return c.d, ok
+}
+
 // toDur rounds ns (a non-negative number of nanoseconds) to a Duration,
 // saturating at the largest Duration (also for +Inf and NaN, which a
 // heavy-tailed draw can produce).

@@ -724,3 +724,20 @@ func ExampleParseDist() {
 	// col 5: exp mean must be > 0, got -3ms
 	// distribution "expo(20ms)", col 1: unknown distribution "expo" (did you mean "exp"?)
 }
+
+// TestConstValue: only a point mass reports a value, and it is the one
+// Sample gives without drawing.
+func TestConstValue(t *testing.T) {
+	for _, s := range []string{"20ms", "0s", "500us"} {
+		d := sim.MustParseDist(s)
+		v, ok := sim.ConstValue(d)
+		if !ok || v != d.Sample(nil) {
+			t.Errorf("%s: ConstValue %v, %v; Sample %v", s, v, ok, d.Sample(nil))
+		}
+	}
+	for _, s := range []string{"exp(20ms)", "uniform(1ms, 2ms)", "erlang(2, 10ms)"} {
+		if v, ok := sim.ConstValue(sim.MustParseDist(s)); ok {
+			t.Errorf("%s: ConstValue %v, true; want not a point mass", s, v)
+		}
+	}
+}
