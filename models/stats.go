@@ -124,13 +124,13 @@ func (c *callStats) roll(end sim.Time, width float64) {
 		c.failed[r] = 0
 	}
 	c.inFlight.roll(end, width)
-	appendQuantiles(&c.hist, &c.p50, &c.p90, &c.p99, &c.p999)
-	c.run.Merge(&c.hist)
-	c.hist.Reset()
+	drainQuantiles(&c.hist, &c.run, &c.p50, &c.p90, &c.p99, &c.p999)
 	c.offered, c.attempts, c.succeeded, c.throughput = 0, 0, 0, 0
 }
 
-func appendQuantiles(h *sim.Histogram, p50, p90, p99, p999 *results.Values) {
+// drainQuantiles appends h's four quantiles to the series and moves its
+// observations into the run's histogram (one walk: sim.Histogram.Drain).
+func drainQuantiles(h, run *sim.Histogram, p50, p90, p99, p999 *results.Values) {
 	if h.Count() == 0 {
 		nan := math.NaN()
 		*p50 = append(*p50, nan)
@@ -140,7 +140,7 @@ func appendQuantiles(h *sim.Histogram, p50, p90, p99, p999 *results.Values) {
 		return
 	}
 	var q [4]time.Duration
-	h.Quantiles(intervalQuantiles[:], q[:])
+	h.Drain(intervalQuantiles[:], q[:], run)
 	*p50 = append(*p50, q[0].Seconds())
 	*p90 = append(*p90, q[1].Seconds())
 	*p99 = append(*p99, q[2].Seconds())

@@ -189,6 +189,70 @@ func (h *Histogram) Quantiles(qs []float64, out []time.Duration) {
 	}
 }
 
+// Drain is Quantiles(qs, out), then into.Merge(h), then h.Reset(), in
+// one walk of h's non-empty buckets: what a model does with an
+// interval's histogram at the interval's end. into must not be h.
+func (h *Histogram) Drain(qs []float64, out []time.Duration, into *Histogram) {
+	out = out[:len(qs)]
+	if h.n == 0 {
+		clear(out)
+		return
+	}
+	// k is the first quantile not answered yet, rank its rank; those
+	// of the smallest and largest ranks are Min and Max
+	n := h.n
+	k, rank := 0, uint64(0)
+	next := func() {
+		for ; k < len(qs); k++ {
+			q := qs[k]
+			if !(q >= 0 && q <= 1) || (k > 0 && q < qs[k-1]) {
+				panic(fmt.Sprintf("sim: Histogram.Drain(%v): each q must be in [0, 1], in ascending order", qs))
+			}
+			rank = uint64(math.Ceil(q * float64(n)))
+			switch {
+			case rank <= 1:
+				out[k] = h.min
+			case rank >= n:
+				out[k] = h.max
+			default:
+				return
+			}
+		}
+	}
+	next()
+	var seen uint64
+	lo, hi := bucketOf(uint64(h.min))>>6, bucketOf(uint64(h.max))>>6
+	for wi := lo; wi <= hi; wi++ {
+		word := h.occ[wi]
+		into.occ[wi] |= word
+		h.occ[wi] = 0
+		for ; word != 0; word &= word - 1 {
+			i := wi<<6 + bits.TrailingZeros64(word)
+			c := h.counts[i]
+			into.counts[i] += c
+			h.counts[i] = 0
+			// the first bucket whose running count reaches a rank
+			// holds that quantile, as in Quantiles
+			for seen += c; k < len(qs) && seen >= rank; next() {
+				b, w := bucketRange(i)
+				out[k] = min(max(time.Duration(b+(w-1)/2), h.min), h.max)
+				k++
+			}
+		}
+	}
+	if into.n == 0 {
+		into.min, into.max = h.min, h.max
+	} else {
+		into.min = min(into.min, h.min)
+		into.max = max(into.max, h.max)
+	}
+	var carry uint64
+	into.sumLo, carry = bits.Add64(into.sumLo, h.sumLo, 0)
+	into.sumHi += h.sumHi + carry
+	into.n += n
+	h.n, h.sumHi, h.sumLo, h.min, h.max = 0, 0, 0, 0, 0
+}
+
 // Merge adds every observation recorded in o to h, exactly as if they had
 // been recorded in h. o is unchanged (h.Merge(h) doubles h).
 func (h *Histogram) Merge(o *Histogram) {

@@ -446,3 +446,34 @@ func TestHistogramRolls(t *testing.T) {
 		}
 	})
 }
+
+// TestHistogramDrain: Drain gives what Quantiles, Merge and Reset give.
+func TestHistogramDrain(t *testing.T) {
+	pinRapid(t)
+	rapid.Check(t, func(t *rapid.T) {
+		var h, run sim.Histogram
+		var h2, run2 sim.Histogram
+		for range rapid.IntRange(1, 6).Draw(t, "intervals") {
+			magnitude := rapid.IntRange(0, 62).Draw(t, "magnitude")
+			raw := rapid.SliceOfN(rapid.Int64Range(0, 1<<magnitude), 0, 200).Draw(t, "vals")
+			for _, v := range raw {
+				h.Record(time.Duration(v))
+				h2.Record(time.Duration(v))
+			}
+			qs := rapid.SliceOfN(rapid.Float64Range(0, 1), 0, 8).Draw(t, "qs")
+			qs = append(qs, 0.5, 0.9, 0.99, 0.999, 0, 1)
+			slices.Sort(qs)
+			got, want := make([]time.Duration, len(qs)), make([]time.Duration, len(qs))
+			h.Drain(qs, got, &run)
+			h2.Quantiles(qs, want)
+			run2.Merge(&h2)
+			h2.Reset()
+			if !slices.Equal(got, want) {
+				t.Fatalf("Drain's quantiles %v, Quantiles' %v", got, want)
+			}
+			if h != h2 || run != run2 {
+				t.Fatalf("Drain's histograms differ from Merge and Reset's")
+			}
+		}
+	})
+}
