@@ -174,29 +174,7 @@ func (s *service) finishPlain(a *attempt) {
 	rep := a.rep
 	r := a.reason
 	// finish: the worker is freed
-	a.busy = now.Sub(a.started)
-	last := len(rep.running) - 1
-	if int(a.slot) != last {
-		// (a is the latest to start unless several workers serve)
-		moved := rep.running[last]
-		rep.running[a.slot] = moved
-		moved.slot = a.slot
-	}
-	rep.running[last] = nil
-	rep.running = rep.running[:last]
-	a.slot = -1
-	rep.busy--
-	s.m.busy.add(now, -1)
-	s.m.inSystem.add(now, -1)
-	s.m.served++
-	s.m.servedN++
-	if r == strategies.ReasonError {
-		s.m.errors++
-		s.m.errorsN++
-	}
-	s.m.sojournSum += float64(now - a.arrived)
-	a.e.stats.throughput++
-	a.e.stats.throughputN++
+	s.freeWorker(a, rep, now, r)
 	// dispatch: the freed worker takes the next waiting request
 	if rep.rq.n > 0 {
 		s.dispatch(rep) // rejections wait for a worker (reject_cost)

@@ -504,12 +504,9 @@ func (s *service) afterCalls(a *attempt) {
 	}
 }
 
-// finish ends a's service: the worker is freed and takes the next waiting
-// request, and the answer goes back (unless the service is a black hole).
-func (s *service) finish(a *attempt, r Reason) {
-	w := s.w
-	now := w.s.Now()
-	rep := a.rep
+// freeWorker frees the worker that served a at rep and counts a served
+// with answer r: finish's first part, and finishPlain's.
+func (s *service) freeWorker(a *attempt, rep *replica, now sim.Time, r Reason) {
 	a.busy = now.Sub(a.started)
 	last := len(rep.running) - 1
 	if int(a.slot) != last {
@@ -533,6 +530,15 @@ func (s *service) finish(a *attempt, r Reason) {
 	s.m.sojournSum += float64(now - a.arrived)
 	a.e.stats.throughput++
 	a.e.stats.throughputN++
+}
+
+// finish ends a's service: the worker is freed and takes the next waiting
+// request, and the answer goes back (unless the service is a black hole).
+func (s *service) finish(a *attempt, r Reason) {
+	w := s.w
+	now := w.s.Now()
+	rep := a.rep
+	s.freeWorker(a, rep, now, r)
 	if a.limIn > 0 {
 		s.st.leave(s, rep, a, r)
 	}

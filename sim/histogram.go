@@ -240,16 +240,7 @@ func (h *Histogram) Drain(qs []float64, out []time.Duration, into *Histogram) {
 			}
 		}
 	}
-	if into.n == 0 {
-		into.min, into.max = h.min, h.max
-	} else {
-		into.min = min(into.min, h.min)
-		into.max = max(into.max, h.max)
-	}
-	var carry uint64
-	into.sumLo, carry = bits.Add64(into.sumLo, h.sumLo, 0)
-	into.sumHi += h.sumHi + carry
-	into.n += n
+	into.addTotals(h)
 	h.n, h.sumHi, h.sumLo, h.min, h.max = 0, 0, 0, 0, 0
 }
 
@@ -268,6 +259,12 @@ func (h *Histogram) Merge(o *Histogram) {
 			h.counts[i] += o.counts[i]
 		}
 	}
+	h.addTotals(o)
+}
+
+// addTotals adds o's count, sum, min and max to h's (Merge's part beside
+// the buckets).
+func (h *Histogram) addTotals(o *Histogram) {
 	if h.n == 0 {
 		h.min, h.max = o.min, o.max
 	} else {
