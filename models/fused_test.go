@@ -135,3 +135,48 @@ func TestFusedFeaturesMidRun(t *testing.T) {
 		t.Fatal("a client or a service is plain with a recorder listening")
 	}
 }
+
+// TestRecorderAfterWorkStarted: a recorder that starts listening while
+// requests are in service at a service whose ends are fused (plainEnd)
+// hears the end of their work too: the ends already scheduled take the
+// general steps once the service's ends are no longer plain.
+func TestRecorderAfterWorkStarted(t *testing.T) {
+	w, err := Build(oneService(50, "exp(100ms)", 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.services[0].plainEnd {
+		t.Fatal("the service's ends are not fused: the test tests nothing")
+	}
+	w.Advance(sim.Time(5*time.Second), 1<<62)
+	busy := func() int {
+		n := 0
+		for _, r := range w.services[0].reps {
+			n += r.busy
+		}
+		return n
+	}
+	atListen := busy()
+	if atListen == 0 {
+		t.Fatal("nothing in service when the recorder came")
+	}
+	started, done := 0, 0
+	hooksOf(w).onStep = func(_ *attempt, s step) {
+		switch s {
+		case stepStarted:
+			started++
+		case stepWorkDone:
+			done++
+		}
+	}
+	if w.services[0].plainEnd {
+		t.Fatal("a step recorder listens, yet the service's ends stay fused")
+	}
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if want := atListen + started - busy(); done != want {
+		t.Errorf("heard the end of %d requests' work, want %d (%d in service when the recorder came, %d started after, %d still in service at the end)",
+			done, want, atListen, started, busy())
+	}
+}

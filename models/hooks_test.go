@@ -11,6 +11,7 @@ import (
 type testHooks struct {
 	onLaunch func(e *edge, c *call)
 	onStart  func(s *service, a *attempt, d time.Duration)
+	onStep   func(a *attempt, s step)
 }
 
 func (h *testHooks) callStarted(c *call) {
@@ -20,6 +21,9 @@ func (h *testHooks) callStarted(c *call) {
 }
 
 func (h *testHooks) attemptStep(a *attempt, s step, _ Reason) {
+	if h.onStep != nil {
+		h.onStep(a, s)
+	}
 	if s == stepStarted && h.onStart != nil {
 		h.onStart(a.svc, a, a.timer.When().Sub(a.started))
 	}

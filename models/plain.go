@@ -154,9 +154,15 @@ func (w *World) markPlainEnd() {
 }
 
 // onFinishPlain is workDone for a service with plainEnd (the handler of
-// the event that ends a request's work).
+// the event that ends a request's work). A recorder that came after the
+// work started (World.listen) has made the service's ends general: the
+// request takes workDone's steps, so that the recorder hears them.
 func (s *service) onFinishPlain(arg any) {
 	a := arg.(*attempt)
+	if !s.plainEnd {
+		s.workDone(a)
+		return
+	}
 	a.timer = sim.Timer{}
 	s.finishPlain(a)
 }

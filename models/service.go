@@ -405,10 +405,6 @@ func (s *service) start(r *replica, a *attempt) {
 func (s *service) workDone(a *attempt) {
 	w := s.w
 	a.timer = sim.Timer{}
-	if s.plainEnd {
-		s.finishPlain(a) // the steps below in one (plain.go)
-		return
-	}
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepWorkDone, a.reason)
 	}
