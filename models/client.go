@@ -2,7 +2,6 @@ package models
 
 import (
 	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/stampede-sim/stampede/models/config"
@@ -16,9 +15,9 @@ type client struct {
 	cfg      *config.ClientConfig
 	name     string
 	e        *edge
-	arrivals *rand.Rand // "client/NAME/arrivals"
-	seedBase uint64     // per-call seeds derive from it and the call's index
-	n        uint64     // calls (open) or sessions (partly open) so far
+	arrivals *sim.Stream // "client/NAME/arrivals"
+	seedBase uint64      // per-call seeds derive from it and the call's index
+	n        uint64      // calls (open) or sessions (partly open) so far
 
 	// rate function: base(t) x factor + extra, base from the schedule
 	// segments or, once set at run time, the override
@@ -67,7 +66,7 @@ func newClient(w *World, cfg *config.ClientConfig, idx int, spare *edge) *client
 		w:        w,
 		cfg:      cfg,
 		name:     cfg.Name,
-		arrivals: w.s.Rand("client/" + cfg.Name + "/arrivals"),
+		arrivals: w.s.Stream("client/" + cfg.Name + "/arrivals"),
 		seedBase: sim.NewRand(w.cfg.Seed, "client/"+cfg.Name+"/calls").Uint64(),
 		factor:   1,
 		poisson:  cfg.Arrival == config.Poisson,

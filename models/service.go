@@ -379,7 +379,7 @@ func (s *service) start(r *replica, a *attempt) {
 	a.slot = int32(len(r.running))
 	r.running = append(r.running, a)
 	rng := w.rngFor(with(a.seed, s.hash))
-	d := s.dist.Sample(rng)
+	d := w.draws.Sample(s.dist) // s.dist.Sample(rng), exponential in line
 	if s.slow != 1 {
 		d = time.Duration(float64(d) * s.slow)
 	}

@@ -55,6 +55,9 @@ type World struct {
 	// before each use (common random numbers across variants).
 	pcg *rand.PCG
 	rng *rand.Rand
+	// draws is rng as a sim.Stream (rng is draws.R), for the draws of a
+	// request's work (service.start)
+	draws *sim.Stream
 	// salt is mixed into every per-call seed from a Branch on; zero
 	// until then, so an unbranched run draws what it always drew.
 	salt uint64
@@ -168,7 +171,8 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 	w.maxInFlight = cfg.Limits.MaxInFlight
 	w.maxEvents = cfg.Limits.MaxEvents
 	w.pcg = rand.NewPCG(0, 0)
-	w.rng = rand.New(w.pcg)
+	w.draws = sim.NewStream(w.pcg)
+	w.rng = w.draws.R
 	w.faults.w = w
 	w.boundary = min(sim.Time(w.interval), w.end)
 	w.total.name = "total"

@@ -10,20 +10,29 @@ import "math/rand/v2"
 func (s *Sim) Rand(name string) *rand.Rand {
 	h1, h2 := streamKey(s.seed, name)
 	p := rand.NewPCG(h1, h2)
-	s.streams = append(s.streams, stream{name: name, pcg: p})
+	s.streams = append(s.streams, named{name: name, pcg: p})
 	return rand.New(p)
 }
 
-// stream is a named stream handed out by Rand, kept so that Branch can
-// re-key it.
-type stream struct {
+// Stream returns a new random stream named name as a *Stream: the
+// stream Rand(name) returns, with its faster exponential draws.
+func (s *Sim) Stream(name string) *Stream {
+	h1, h2 := streamKey(s.seed, name)
+	p := rand.NewPCG(h1, h2)
+	s.streams = append(s.streams, named{name: name, pcg: p})
+	return NewStream(p)
+}
+
+// named is a named stream handed out by Rand or Stream, kept so that
+// Branch can re-key it.
+type named struct {
 	name string
 	pcg  *rand.PCG
 }
 
-// Branch re-keys every stream Rand has handed out so far: from now on
-// each draws as the stream of its name in a simulator seeded with a seed
-// mixed with salt. Two copies of a run branched at the same point with
+// Branch re-keys every stream Rand and Stream have handed out so far:
+// from now on each draws as the stream of its name in a simulator seeded
+// with a seed mixed with salt. Two copies of a run branched at the same point with
 // different salts go on with unrelated draws; with the same salt, with the
 // same draws. Multilevel splitting uses it to start new trajectories from
 // a state reached by replaying a prefix (Garvels 2000, sec. 2.3).

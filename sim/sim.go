@@ -107,8 +107,9 @@ type Sim struct {
 	lines []line
 	lined int
 	seed  uint64
-	// streams are the named streams Rand has handed out, for Branch.
-	streams []stream
+	// streams are the named streams Rand and Stream have handed out,
+	// for Branch.
+	streams []named
 }
 
 const noSlot = math.MaxUint32
