@@ -107,16 +107,9 @@ func (s *Sim) compactLines() {
 	s.lined = 0
 	for k := range s.lines {
 		ln := &s.lines[k]
-		kept := 0
-		for j := 0; j < ln.n; j++ {
-			e := ln.ring[(ln.head+j)&(len(ln.ring)-1)]
-			if s.slots[e.slot].seq == e.seq {
-				// kept <= j: the write trails the read round the ring
-				ln.ring[(ln.head+kept)&(len(ln.ring)-1)] = e
-				kept++
-			}
+		if ln.n > 0 {
+			ln.compact(s.slots)
 		}
-		ln.n = kept
 		if !ln.inHeap && ln.n > 0 {
 			s.heap = append(s.heap, ln.ring[ln.head])
 			ln.head = (ln.head + 1) & (len(ln.ring) - 1)
@@ -125,4 +118,32 @@ func (s *Sim) compactLines() {
 		}
 		s.lined += ln.n
 	}
+}
+
+// compact drops ln's stopped entries, keeping the order of the others.
+// Most of them are its oldest (a line's timeouts are stopped about in the
+// order they were set, as their requests are answered), so the stopped
+// entries before the first live one are dropped by moving the head, and a
+// live entry is moved only when a stopped one lies before it; a check
+// reads an entry's slot and seq, not the whole entry.
+func (ln *line) compact(slots []slot) {
+	ring, mask := ln.ring, len(ln.ring)-1
+	r, n := ln.head, ln.n
+	for n > 0 && slots[ring[r].slot].seq != ring[r].seq {
+		r = (r + 1) & mask
+		n--
+	}
+	ln.head = r
+	w, kept := r, 0
+	for ; n > 0; n-- {
+		if e := &ring[r]; slots[e.slot].seq == e.seq {
+			if w != r { // w trails r round the ring
+				ring[w] = *e
+			}
+			w = (w + 1) & mask
+			kept++
+		}
+		r = (r + 1) & mask
+	}
+	ln.n = kept
 }
