@@ -148,7 +148,7 @@ func (w *World) markPlainEnd() {
 		// finishPlain without workDone's frame
 		s.hDone = w.hWorkDone
 		if s.plainEnd {
-			s.hDone = s.onFinishPlain
+			s.hDone = onFinishPlain
 		}
 	}
 }
@@ -157,8 +157,13 @@ func (w *World) markPlainEnd() {
 // the event that ends a request's work). A recorder that came after the
 // work started (World.listen) has made the service's ends general: the
 // request takes workDone's steps, so that the recorder hears them.
-func (s *service) onFinishPlain(arg any) {
+//
+// It is a function, not a method value bound to s: the event's call then
+// goes to it directly, not through the method value's wrapper (a.svc is
+// s, set at arrival).
+func onFinishPlain(arg any) {
 	a := arg.(*attempt)
+	s := a.svc
 	if !s.plainEnd {
 		s.workDone(a)
 		return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 )
 
 // Time is a virtual instant: nanoseconds since the run began. The zero Time
@@ -255,7 +256,7 @@ func (s *Sim) take(h Handler, arg any) uint32 {
 		i = uint32(len(s.slots) - 1)
 		sl = &s.slots[i]
 	} else {
-		sl = &s.slots[i]
+		sl = s.slotAt(i) // on the free list: a slot of the table
 		s.free = uint32(sl.seq)
 	}
 	sl.seq = s.seq
@@ -283,6 +284,16 @@ func (s *Sim) release(sl *slot, i uint32) {
 	sl.seq = freeSlot | uint64(s.free)
 	sl.arg = nil
 	s.free = i
+}
+
+// slotAt returns &s.slots[i] without a bounds check (take and stepUntil
+// would pay one per event each): i must be below len(s.slots), as the
+// index of a slot on the free list or in a pending entry always is (the
+// table never shrinks while the simulator runs). The pointer it makes
+// points into the table as &s.slots[i] would, so the collector sees the
+// handler and argument the slot holds.
+func (s *Sim) slotAt(i uint32) *slot {
+	return (*slot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(s.slots)), uintptr(i)*unsafe.Sizeof(slot{})))
 }
 
 // NextAt returns the time of the next pending event, or Never if there is
@@ -345,7 +356,7 @@ func (s *Sim) stepUntil(t Time) bool {
 		if e.line != 0 {
 			s.feed(e.line)
 		}
-		sl := &s.slots[e.slot]
+		sl := s.slotAt(e.slot) // an entry's slot is one of the table's
 		if sl.seq != e.seq {
 			s.stale--
 			continue
