@@ -178,7 +178,9 @@ func onFinishPlain(arg any) {
 // waits for a worker when rq is empty, no discipline decides at dequeue,
 // nothing to pull, no strategy to tell the queue emptied, no replica
 // retires), then respond, or the answer's deliver and the end of its
-// call for a solo attempt over a link with nothing to draw.
+// call for a solo attempt over a link with nothing to draw. (Its dispatch
+// loop tests the worker count first: once the freed worker is taken that
+// is what ends it, the queue being seldom empty under load.)
 func (s *service) finishPlain(a *attempt) {
 	w := s.w
 	now := w.s.Now()
@@ -190,7 +192,7 @@ func (s *service) finishPlain(a *attempt) {
 	if rep.rq.n > 0 {
 		s.dispatch(rep) // rejections wait for a worker (reject_cost)
 	} else {
-		for rep.q.n > 0 && !s.paused && !rep.down && rep.busy < s.active {
+		for rep.busy < s.active && rep.q.n > 0 && !s.paused && !rep.down {
 			var next *attempt // next, with no strategy
 			if s.lifo {
 				next = rep.q.popBack()
