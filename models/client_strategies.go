@@ -28,9 +28,13 @@ type edgeStrat struct {
 	backoff strategies.Backoff // retry's, held here to be used in place
 	retryOn bool
 	// observes: a strategy records outcomes (outcome has work); gated: a
-	// retry budget or breaker decides retries (allowRetry has work). Set
-	// when built: an edge that only retries pays a test for each.
-	observes, gated bool
+	// retry budget or breaker decides retries (allowRetry has work);
+	// quiet: nothing hears a success (no observer, no bulkhead) and a
+	// call has no strategy timer out while an attempt is (a retry's is
+	// out only between attempts), so that deliver ends a success by the
+	// path of a call without strategies. Set when built: an edge that
+	// only retries pays a test for each.
+	observes, gated, quiet bool
 	// retryable is the retry policy's set, or the default set when the
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
@@ -177,6 +181,7 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 	x.observes = x.od != nil || x.throttle != nil || x.hedge != nil || x.breaker != nil ||
 		x.rbreaker != nil || x.tokens != nil || x.quota != nil
 	x.gated = x.rbreaker != nil || x.tokens != nil || x.ratio != nil || x.quota != nil
+	x.quiet = !x.observes && x.bulk == nil // (a hedge observes)
 	return x, nil
 }
 
@@ -268,17 +273,6 @@ func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 	}
 	x.mCancel.inc()
 	a.release(w) // the server side lets go
-}
-
-// breakerLevel is the breaker_state series' value of a state.
-func breakerLevel(s strategies.BreakerState) float64 {
-	switch s {
-	case strategies.Open:
-		return 1
-	case strategies.HalfOpen:
-		return 0.5
-	}
-	return 0
 }
 
 // noteBreaker records the breaker's state and openings after it acted.

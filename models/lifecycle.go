@@ -419,12 +419,12 @@ func (a *attempt) deliver(w *World) {
 	}
 	r := a.reason
 	c.cause = a.cause
-	if c.x == nil && w.rec.step == nil && len(c.live) == 1 && a.holders == 2 {
+	if (c.x == nil || r == strategies.ReasonOK && c.e.st.quiet) && w.rec.step == nil && len(c.live) == 1 && a.holders == 2 {
 		// the common case, in one: the call's only attempt answered,
-		// and no strategy or recorder hears it. letGo, the caller's
-		// and the server's releases, then attemptDone, whose every
-		// branch ends such a call (a failure has no live copy to wait
-		// for and no retry policy to ask).
+		// and no strategy (a quiet edge's success) or recorder hears
+		// it. letGo, the caller's and the server's releases, then
+		// attemptDone, whose every branch ends such a call (a failure
+		// has no live copy to wait for and no retry policy to ask).
 		if c.e.policy.Timeout > 0 {
 			// (only then was a timeout set: under the profile's
 			// inlining Stop's own test of a zero timer is a call)
@@ -435,7 +435,7 @@ func (a *attempt) deliver(w *World) {
 		a.free(w) // recycle, whose recorder is nil
 		if c.failed == strategies.ReasonOK && c.e.policy.Fallback == nil {
 			// finishCall's work for such a call, which has no
-			// strategy, no attempt left and no fallback
+			// strategy timer out, no attempt left and no fallback
 			if c.due != sim.Never {
 				c.deadline.Stop()
 			}

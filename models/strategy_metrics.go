@@ -178,6 +178,17 @@ func (e *edge) strat() *metricSet {
 	return &e.st.m
 }
 
+// breakerLevel is the breaker_state series' value of a state.
+func breakerLevel(s strategies.BreakerState) float64 {
+	switch s {
+	case strategies.Open:
+		return 1
+	case strategies.HalfOpen:
+		return 0.5
+	}
+	return 0
+}
+
 // breakerState returns the breaker's state name at now, "" without one.
 func (x *edgeStrat) breakerState(now sim.Time) string {
 	if x == nil || x.breaker == nil {
