@@ -35,6 +35,10 @@ type edgeStrat struct {
 	// path of a call without strategies. Set when built: an edge that
 	// only retries pays a test for each.
 	observes, gated, quiet bool
+	// bare: nothing acts as a call starts or an attempt leaves (no
+	// bulkhead, ratio budget, breaker, throttle or hedge), so that launch
+	// sends the first attempt itself and admit only counts a retry
+	bare bool
 	// retryable is the retry policy's set, or the default set when the
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
@@ -182,6 +186,7 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 		x.rbreaker != nil || x.tokens != nil || x.quota != nil
 	x.gated = x.rbreaker != nil || x.tokens != nil || x.ratio != nil || x.quota != nil
 	x.quiet = !x.observes && x.bulk == nil // (a hedge observes)
+	x.bare = x.bulk == nil && x.ratio == nil && x.breaker == nil && x.throttle == nil && x.hedge == nil
 	return x, nil
 }
 
@@ -197,6 +202,12 @@ const (
 // false, after handing c to refused, when a gate refuses: c may then have
 // ended.
 func (x *edgeStrat) admit(w *World, c *call, kind uint8) bool {
+	if x.bare {
+		if kind == sendRetry {
+			x.mRetries.inc()
+		}
+		return true
+	}
 	now := w.s.Now()
 	if b := x.breaker; b != nil {
 		ok := b.Allow(now)
@@ -273,16 +284,6 @@ func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 	}
 	x.mCancel.inc()
 	a.release(w) // the server side lets go
-}
-
-// noteBreaker records the breaker's state and openings after it acted.
-func (x *edgeStrat) noteBreaker(now sim.Time) {
-	b := x.breaker
-	x.gBreaker.set(now, breakerLevel(b.State(now)))
-	if n := b.Opened(); n != x.opened {
-		x.mOpened.add(float64(n - x.opened))
-		x.opened = n
-	}
 }
 
 // attachStrat gives call c its per-call strategy state.

@@ -314,7 +314,7 @@ func (c *call) launch(w *World) {
 		}
 		c.deadline = w.s.ScheduleOn(c.e.deadlines, c.due.Sub(now), w.hDeadline, c)
 	}
-	if c.x != nil {
+	if c.x != nil && !c.e.st.bare {
 		c.launchStrat(w)
 		return
 	}

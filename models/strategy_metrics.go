@@ -189,6 +189,16 @@ func breakerLevel(s strategies.BreakerState) float64 {
 	return 0
 }
 
+// noteBreaker records the breaker's state and openings after it acted.
+func (x *edgeStrat) noteBreaker(now sim.Time) {
+	b := x.breaker
+	x.gBreaker.set(now, breakerLevel(b.State(now)))
+	if n := b.Opened(); n != x.opened {
+		x.mOpened.add(float64(n - x.opened))
+		x.opened = n
+	}
+}
+
 // breakerState returns the breaker's state name at now, "" without one.
 func (x *edgeStrat) breakerState(now sim.Time) string {
 	if x == nil || x.breaker == nil {
