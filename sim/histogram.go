@@ -134,9 +134,22 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 			break
 		}
 	}
+	return h.estimate(i)
+}
+
+// estimate is the estimate of a quantile that falls in bucket i: the
+// bucket's midpoint, clamped to [Min, Max].
+func (h *Histogram) estimate(i int) time.Duration {
 	lo, w := bucketRange(i)
-	v := time.Duration(lo + (w-1)/2)
-	return min(max(v, h.min), h.max)
+	return min(max(time.Duration(lo+(w-1)/2), h.min), h.max)
+}
+
+// checkQuantiles panics unless qs[k] is in [0, 1] and not below qs[k-1]
+// (for the walks that answer several quantiles in one pass).
+func checkQuantiles(who string, qs []float64, k int) {
+	if q := qs[k]; !(q >= 0 && q <= 1) || (k > 0 && q < qs[k-1]) {
+		panic(fmt.Sprintf("sim: Histogram.%s(%v): each q must be in [0, 1], in ascending order", who, qs))
+	}
 }
 
 // Quantiles sets out[k] to h.Quantile(qs[k]) for every k, in one walk of
@@ -154,9 +167,7 @@ func (h *Histogram) Quantiles(qs []float64, out []time.Duration) {
 	wi := i >> 6
 	word := h.occ[wi] // no bit below Min's bucket is set
 	for k, q := range qs {
-		if !(q >= 0 && q <= 1) || (k > 0 && q < qs[k-1]) {
-			panic(fmt.Sprintf("sim: Histogram.Quantiles(%v): each q must be in [0, 1], in ascending order", qs))
-		}
+		checkQuantiles("Quantiles", qs, k)
 		rank := uint64(math.Ceil(q * float64(h.n)))
 		switch {
 		case rank <= 1:
@@ -184,8 +195,7 @@ func (h *Histogram) Quantiles(qs []float64, out []time.Duration) {
 			seen += h.counts[i]
 			word &= word - 1
 		}
-		lo, w := bucketRange(i)
-		out[k] = min(max(time.Duration(lo+(w-1)/2), h.min), h.max)
+		out[k] = h.estimate(i)
 	}
 }
 
@@ -204,11 +214,8 @@ func (h *Histogram) Drain(qs []float64, out []time.Duration, into *Histogram) {
 	k, rank := 0, uint64(0)
 	next := func() {
 		for ; k < len(qs); k++ {
-			q := qs[k]
-			if !(q >= 0 && q <= 1) || (k > 0 && q < qs[k-1]) {
-				panic(fmt.Sprintf("sim: Histogram.Drain(%v): each q must be in [0, 1], in ascending order", qs))
-			}
-			rank = uint64(math.Ceil(q * float64(n)))
+			checkQuantiles("Drain", qs, k)
+			rank = uint64(math.Ceil(qs[k] * float64(n)))
 			switch {
 			case rank <= 1:
 				out[k] = h.min
@@ -234,8 +241,7 @@ func (h *Histogram) Drain(qs []float64, out []time.Duration, into *Histogram) {
 			// the first bucket whose running count reaches a rank
 			// holds that quantile, as in Quantiles
 			for seen += c; k < len(qs) && seen >= rank; next() {
-				b, w := bucketRange(i)
-				out[k] = min(max(time.Duration(b+(w-1)/2), h.min), h.max)
+				out[k] = h.estimate(i)
 				k++
 			}
 		}

@@ -7,20 +7,18 @@ import "math/rand/v2"
 // other streams never changes this one's draws: components and variants
 // keep common random numbers. Asking twice for the same name returns two
 // generators that produce the same sequence.
-func (s *Sim) Rand(name string) *rand.Rand {
-	h1, h2 := streamKey(s.seed, name)
-	p := rand.NewPCG(h1, h2)
-	s.streams = append(s.streams, named{name: name, pcg: p})
-	return rand.New(p)
-}
+func (s *Sim) Rand(name string) *rand.Rand { return rand.New(s.pcg(name)) }
 
 // Stream returns a new random stream named name as a *Stream: the
 // stream Rand(name) returns, with its faster exponential draws.
-func (s *Sim) Stream(name string) *Stream {
+func (s *Sim) Stream(name string) *Stream { return NewStream(s.pcg(name)) }
+
+// pcg returns the PCG state of a new stream named name, kept for Branch.
+func (s *Sim) pcg(name string) *rand.PCG {
 	h1, h2 := streamKey(s.seed, name)
 	p := rand.NewPCG(h1, h2)
 	s.streams = append(s.streams, named{name: name, pcg: p})
-	return NewStream(p)
+	return p
 }
 
 // named is a named stream handed out by Rand or Stream, kept so that
@@ -32,9 +30,9 @@ type named struct {
 
 // Branch re-keys every stream Rand and Stream have handed out so far:
 // from now on each draws as the stream of its name in a simulator seeded
-// with a seed mixed with salt. Two copies of a run branched at the same point with
-// different salts go on with unrelated draws; with the same salt, with the
-// same draws. Multilevel splitting uses it to start new trajectories from
+// with a seed mixed with salt. Two copies of a run branched at the same
+// point with different salts go on with unrelated draws; with the same
+// salt, with the same draws. Multilevel splitting uses it to start new trajectories from
 // a state reached by replaying a prefix (Garvels 2000, sec. 2.3).
 func (s *Sim) Branch(salt uint64) {
 	seed := s.seed ^ splitmix(salt^0x6a09e667f3bcc909)
