@@ -543,38 +543,57 @@ func (c *call) stopCallStrat(w *World) {
 // buildStrategies makes the strategies of every edge, service and cache
 // (after Validate, an error here is a bug, reported with the entity).
 func (w *World) buildStrategies() error {
-	edges := make([]*edge, 0, len(w.clients)+len(w.edges))
-	for _, c := range w.clients {
-		edges = append(edges, c.e)
-	}
-	edges = append(edges, w.edges...)
-	for _, j := range w.jobs {
-		edges = append(edges, j.e)
-	}
-	for _, e := range edges {
-		e.prio = -1 // inherit
-		if e.policy.Priority != "" {
-			p, err := strategies.ParsePriority(e.policy.Priority)
-			if err != nil {
-				return fmt.Errorf("%s: %w", e.name, err)
-			}
-			e.prio = int8(p)
-		}
-		st, err := newEdgeStrat(&e.policy)
+	var err error
+	w.eachEdge(func(e *edge) {
 		if err != nil {
-			return fmt.Errorf("%s: %w", e.name, err)
+			return
 		}
-		e.st = st
-		if st != nil && st.od != nil {
-			if err := w.wireOutlier(e); err != nil {
-				return fmt.Errorf("%s: %w", e.name, err)
-			}
-		}
+		err = w.buildEdgeStrategies(e)
+	})
+	if err != nil {
+		return err
 	}
 	if err := w.buildServiceStrategies(); err != nil {
 		return err
 	}
 	return w.buildCacheStrategies()
+}
+
+// buildEdgeStrategies parses e's priority and builds its strategies.
+func (w *World) buildEdgeStrategies(e *edge) error {
+	e.prio = -1 // inherit
+	if e.policy.Priority != "" {
+		p, err := strategies.ParsePriority(e.policy.Priority)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
+		}
+		e.prio = int8(p)
+	}
+	st, err := newEdgeStrat(&e.policy)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.name, err)
+	}
+	e.st = st
+	if st != nil && st.od != nil {
+		if err := w.wireOutlier(e); err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
+		}
+	}
+	return nil
+}
+
+// eachEdge calls f with every edge of w, in build order: the clients'
+// edges, the downstream edges (config order), then the jobs' edges.
+func (w *World) eachEdge(f func(*edge)) {
+	for _, c := range w.clients {
+		f(c.e)
+	}
+	for _, e := range w.edges {
+		f(e)
+	}
+	for _, j := range w.jobs {
+		f(j.e)
+	}
 }
 
 // abandoned is told that call c, ending with r, lets go of its live

@@ -19,8 +19,8 @@ import (
 // bothWays builds cfg twice, with plain calls fused and with every call
 // on the general lifecycle (GeneralLifecycle), drives each with drive (nil:
 // Run), and fails unless their results and snapshots encode the same. It
-// returns how many of the fused world's clients and services were plain
-// at the start (World.PlainClients).
+// returns how many of the fused world's clients, services and edges took
+// a fused path or shortcut at the start (World.PlainClients).
 func bothWays(t interface {
 	Helper()
 	Fatalf(string, ...any)

@@ -30,15 +30,22 @@ import (
 // GeneralLifecycle makes every call of w from now on take the general
 // lifecycle, none the fused path of plain calls. The results are the same
 // either way (only slower): it is the tests' switch that holds the fused
-// path to the general one, called between Build and Run.
+// path to the general one, called between Build and Run. It also turns
+// off the shortcuts of edges with strategies (edgeStrat's quiet and
+// bare), so that those edges take their general steps too.
 func (w *World) GeneralLifecycle() {
 	w.general = true
 	w.markPlain()
+	w.eachEdge(func(e *edge) {
+		if e.st != nil {
+			e.st.quiet, e.st.bare = false, false
+		}
+	})
 }
 
-// PlainClients returns how many of w's clients' calls and services'
-// requests take the fused paths now (the faults aside), for the tests of
-// GeneralLifecycle.
+// PlainClients returns how many of w's clients' calls, services' requests
+// and edges with strategies take a fused path or shortcut now (the faults
+// aside), for the tests of GeneralLifecycle.
 func (w *World) PlainClients() int {
 	n := 0
 	for _, c := range w.clients {
@@ -46,6 +53,11 @@ func (w *World) PlainClients() int {
 			n++
 		}
 	}
+	w.eachEdge(func(e *edge) {
+		if e.st != nil && (e.st.quiet || e.st.bare) {
+			n++
+		}
+	})
 	for _, s := range w.services {
 		if s.plainEnd {
 			n++

@@ -9,10 +9,12 @@ import (
 )
 
 // TestFusedEqualsGeneralBuiltins runs every variant of every built-in
-// scenario with plain calls fused (models/plain.go, World.GeneralLifecycle) and with every call on
-// the general lifecycle, and requires the same results byte for byte. The
-// variants whose clients are not plain take the same path both ways and
-// are skipped.
+// scenario with its fused paths and shortcuts on (plain calls, plain
+// request ends, edges whose strategies are quiet or bare; see
+// models/plain.go, World.GeneralLifecycle) and with every call on the
+// general lifecycle, and requires the same results byte for byte. The
+// variants that take no fused path take the same path both ways and are
+// skipped.
 func TestFusedEqualsGeneralBuiltins(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every built-in twice")
@@ -53,7 +55,7 @@ func TestFusedEqualsGeneralBuiltins(t *testing.T) {
 		}
 	}
 	if plain == 0 {
-		t.Fatal("no built-in has a plain client")
+		t.Fatal("no built-in takes a fused path")
 	}
-	t.Logf("%d variants with plain clients", plain)
+	t.Logf("%d variants take a fused path", plain)
 }
