@@ -287,9 +287,16 @@ func (c *client) rateChanged() {
 	c.scheduleNext()
 }
 
-// arrival issues the arrival due now and schedules the next one.
-func (c *client) arrival() {
-	c.next = sim.Timer{}
+// onClientArrival is the handler of a client's next arrival (arg is the
+// client): it issues the arrival due now and schedules the next one. It is
+// a function, not a closure calling a method, so that the simulator calls
+// it with no frame in between.
+//
+// c.next, the timer that fired, is left as it is: its event no longer
+// pending, Stop (rateChanging's) does nothing to it, and scheduleNext
+// replaces it unless the run has no next arrival.
+func onClientArrival(arg any) {
+	c := arg.(*client)
 	if c.replay != nil {
 		c.replay.advance()
 		c.scheduleReplay()

@@ -183,7 +183,7 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 	w.hWorkDone = func(arg any) { a := arg.(*attempt); a.svc.workDone(a) }
 	w.hLookup = func(arg any) { a := arg.(*attempt); a.ca.lookup(a) }
 	w.hFallback = func(arg any) { arg.(*call).complete(w, strategies.ReasonFallback) }
-	w.hClientArrival = func(arg any) { arg.(*client).arrival() }
+	w.hClientArrival = onClientArrival
 	w.hBurst = func(arg any) { arg.(*client).burstNow() }
 	w.hUserIssue = func(arg any) { arg.(*user).wake() }
 	w.hSessionIssue = func(arg any) { arg.(*session).wake() }
