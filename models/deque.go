@@ -10,27 +10,38 @@ type deque struct {
 	fq *fairQ
 }
 
+// push adds a at the back. Its common case (no fair queueing, room in
+// the ring) is small enough to inline; the rest is pushSlow's.
 func (q *deque) push(a *attempt) {
-	if q.fq != nil {
-		q.fq.push(a)
-		q.n++
+	if q.fq != nil || q.n == len(q.buf) {
+		q.pushSlow(a)
 		return
-	}
-	if q.n == len(q.buf) {
-		nb := make([]*attempt, max(16, 2*len(q.buf)))
-		for i := 0; i < q.n; i++ {
-			nb[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
-		}
-		q.buf, q.head = nb, 0
 	}
 	q.buf[(q.head+q.n)&(len(q.buf)-1)] = a
 	q.n++
 }
 
+// pushSlow is push with fair queueing, or into a full ring, which it
+// doubles (16 at first).
+func (q *deque) pushSlow(a *attempt) {
+	if q.fq != nil {
+		q.fq.push(a)
+		q.n++
+		return
+	}
+	nb := make([]*attempt, max(16, 2*len(q.buf)))
+	for i := 0; i < q.n; i++ {
+		nb[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
+	}
+	q.buf, q.head = nb, 0
+	q.buf[q.n] = a
+	q.n++
+}
+
+// popFront takes the oldest request out (q must not be empty).
 func (q *deque) popFront() *attempt {
 	if q.fq != nil {
-		q.n--
-		return q.fq.pop(false)
+		return q.popFair(false)
 	}
 	a := q.buf[q.head]
 	q.buf[q.head] = nil
@@ -39,10 +50,17 @@ func (q *deque) popFront() *attempt {
 	return a
 }
 
+// popFair takes the front (back: the newest) request out of the fair
+// queue, out of line so that popFront and popBack inline.
+func (q *deque) popFair(back bool) *attempt {
+	q.n--
+	return q.fq.pop(back)
+}
+
+// popBack takes the newest request out (q must not be empty).
 func (q *deque) popBack() *attempt {
 	if q.fq != nil {
-		q.n--
-		return q.fq.pop(true)
+		return q.popFair(true)
 	}
 	i := (q.head + q.n - 1) & (len(q.buf) - 1)
 	a := q.buf[i]
