@@ -613,6 +613,18 @@ func TestLimitsStopARun(t *testing.T) {
 	if msg := err.Error(); !strings.Contains(msg, "max_in_flight = 10000 under [limits]") || !strings.Contains(msg, "--set limits.max_in_flight=10000") {
 		t.Errorf("message %q does not say how to raise the limit", msg)
 	}
+	// The run stops right after the event that passed the limit, as it
+	// does when driven one event at a time (Advance's check after each
+	// slice), at the instant the error names.
+	for _, budget := range []uint64{1, 7} {
+		ws, _ := Build(cfg)
+		for !ws.Advance(ws.End(), budget) {
+		}
+		if !errors.As(ws.Err(), &le) || le.At != ws.Now() || ws.Events() != w.Events() || ws.Now() != w.Now() {
+			t.Errorf("budget %d: stopped by %v after %d events at %v; in one go, %d at %v",
+				budget, ws.Err(), ws.Events(), ws.Now(), w.Events(), w.Now())
+		}
+	}
 	cfg = oneService(1000, "1ms", time.Hour)
 	cfg.Limits.MaxEvents = 10_000
 	w, _ = Build(cfg)

@@ -330,15 +330,26 @@ func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
 		if maxEvents == 0 {
 			return false
 		}
-		maxEvents--
+		// n: the events the batch below may fire, within every limit:
+		// the caller's budget, limits.max_events, and the events at one
+		// instant (in the batch, those can reach, not pass, the limit;
+		// the check here stops the run before the event that would)
+		n := maxEvents
 		if next == w.sameAt {
-			w.sameCount++
-			if w.sameCount > maxEventsAtOneInstant {
+			if w.sameCount >= maxEventsAtOneInstant {
+				w.sameCount++
 				w.stop(&LimitError{Limit: "events at one instant", Value: maxEventsAtOneInstant, At: next})
 				return true
 			}
+			n = min(n, maxEventsAtOneInstant-w.sameCount)
 		} else {
-			w.sameAt, w.sameCount = next, 0
+			n = min(n, maxEventsAtOneInstant)
+		}
+		if w.maxEvents > 0 {
+			n = min(n, w.maxEvents-w.events) // w.events < w.maxEvents here
+		}
+		if w.err != nil {
+			n = 1 // set outside an event (no Halt): stop after the next
 		}
 		// lim is the last instant an event may fire at before this loop
 		// must look again: before the next interval boundary (which
@@ -350,26 +361,19 @@ func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
 		if w.ivStart < w.end && w.boundary <= lim {
 			lim = w.boundary - 1
 		}
-		s.StepUntil(lim) // fires next: it is live and next <= lim
-		w.events++
+		// Fire fires next (it is live and next <= lim) and the events
+		// after it up to lim, at most n; the handler that sets w.err
+		// (newAttempt) halts it right after its event.
+		fired, atNow := s.Fire(lim, n)
+		maxEvents -= fired
+		w.events += fired
+		if now := s.Now(); now == w.sameAt && atNow == fired {
+			w.sameCount += fired
+		} else {
+			w.sameAt, w.sameCount = now, atNow-1
+		}
 		if w.err != nil || (w.maxEvents > 0 && w.events >= w.maxEvents) {
 			return w.limitHit()
-		}
-		// The events after it, up to lim, fire here with the same
-		// bookkeeping done after each one (the stall count is the same
-		// once the event is in; an event that could take it past the
-		// limit is left to the checks above, which stop before firing).
-		for maxEvents > 0 && w.sameCount < maxEventsAtOneInstant && s.StepUntil(lim) {
-			maxEvents--
-			if t := s.Now(); t == w.sameAt {
-				w.sameCount++
-			} else {
-				w.sameAt, w.sameCount = t, 0
-			}
-			w.events++
-			if w.err != nil || (w.maxEvents > 0 && w.events >= w.maxEvents) {
-				return w.limitHit()
-			}
 		}
 	}
 	if last {

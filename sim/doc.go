@@ -20,6 +20,10 @@
 //	s.AfterFunc(0, arrive)
 //	s.RunUntil(sim.Time(time.Minute))
 //
+// A driver that must stop at instants or limits of its own (the end of an
+// interval, an event budget) fires in batches with Fire(t, n), one call per
+// batch; a handler that finds the run must stop ends the batch with Halt.
+//
 // For allocation-free scheduling on hot paths, bind a Handler once (a method
 // value stored at construction) and pass per-event data as a pointer:
 //

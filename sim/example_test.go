@@ -105,3 +105,31 @@ func ExampleSim_Rand() {
 	// 898 898 true
 	// 967 967 true
 }
+
+// Fire fires a batch of due events in one call: at most n, none after the
+// horizon, and none after the event whose handler called Halt. It reports
+// how many fired, and how many of those fired at the instant it ended at
+// (a driver's count of events that did not move the clock).
+func ExampleSim_Fire() {
+	s := sim.New(1)
+	inFlight := 0
+	var arrive func()
+	arrive = func() {
+		inFlight++ // never served
+		if inFlight > 3 {
+			fmt.Println("too many in flight at", s.Now())
+			s.Halt()
+		}
+		s.AfterFunc(100*time.Millisecond, arrive)
+	}
+	s.AfterFunc(0, arrive)
+	s.AfterFunc(0, func() {})
+	fmt.Println(s.Fire(sim.Time(time.Second), 2))
+	fmt.Println(s.Fire(sim.Time(time.Second), 1000))
+	fmt.Println("now", s.Now(), "next", s.NextAt())
+	// Output:
+	// 2 2
+	// too many in flight at 300ms
+	// 3 1
+	// now 300ms next 400ms
+}

@@ -103,6 +103,9 @@ type Sim struct {
 	free  uint32 // head of the slot free list; noSlot if empty
 	stale int    // entries in the heap and the lines whose event was stopped
 	fired uint64
+	// halt is the count of fired events at which Fire stops: the end of
+	// its budget, or 0 once a handler has called Halt.
+	halt uint64
 	// lines hold the events scheduled on a Line behind its head, which
 	// is in the heap (line.go); lined counts them.
 	lines []line
@@ -354,6 +357,77 @@ func (s *Sim) Step() bool { return s.stepUntil(Never) }
 // calls it in a loop, one check of the heap's head per event, instead of
 // NextAt then Step.
 func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
+
+// Fire fires the pending events due at or before t, in order, as calls of
+// StepUntil(t) would one at a time, until n have fired, none is due, or
+// the handler of one called Halt (Fire returns right after that handler).
+// It reports how many it fired (stopped events are not events) and how
+// many of those, the last included, fired at the instant the clock is
+// left at (Now): the events that ran without the clock moving, for a
+// driver that limits them. It leaves the clock alone when none is due.
+//
+// It is the loop a driver would write around StepUntil, with its
+// bookkeeping done inside the engine's own loop (one call per batch of
+// events instead of one per event): World.Advance fires each interval's
+// events through it. A handler must not call Fire, Step or the Run
+// methods.
+func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
+	start := s.fired
+	s.halt = start + n
+	if s.halt < start { // overflow: no budget
+		s.halt = math.MaxUint64
+	}
+	mark := start // s.fired when the clock last moved
+	for s.fired < s.halt {
+		// stepUntil's loop, written out again: see there
+		var e entry
+		if s.hasNext {
+			if s.next.at > t {
+				break
+			}
+			e = s.next
+			s.hasNext = false
+		} else {
+			if s.hole {
+				s.fill()
+			}
+			h := s.heap
+			if len(h) == 0 || h[0].at > t {
+				break
+			}
+			e = h[0]
+			s.hole = true
+			if len(h) > prefetchMin {
+				prefetch(&s.slots[h[1].slot])
+				prefetch(&s.slots[h[2].slot])
+			}
+		}
+		if e.line != 0 {
+			s.feed(e.line)
+		}
+		sl := s.slotAt(e.slot) // an entry's slot is one of the table's
+		if sl.seq != e.seq {
+			s.stale--
+			continue
+		}
+		if e.at != s.now {
+			s.now = e.at
+			mark = s.fired
+		}
+		h, arg := sl.h, sl.arg
+		s.release(sl, e.slot)
+		s.fired++
+		h(arg)
+	}
+	return s.fired - start, s.fired - mark
+}
+
+// Halt, called by the handler of an event that Fire fired, makes Fire
+// return once that handler does, before it fires another event: for a
+// handler that finds the run must stop (a limit passed, an error). It
+// ends only the Fire in progress; called at any other time, it does
+// nothing.
+func (s *Sim) Halt() { s.halt = 0 }
 
 // stepUntil fires the next pending event if it is due at or before t, and
 // reports whether it fired one. Stopped entries met on the way are dropped.

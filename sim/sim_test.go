@@ -3,6 +3,7 @@ package sim
 import (
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -56,6 +57,11 @@ type queueHarness struct {
 	fired  uint64
 	trace  []int
 	lines  []Line // lines of the engine, scheduled on by scheduleOn
+	times  []Time // the instant each event of trace fired at
+	// firing: a Fire is running, so onFire may call Halt; halted: it did,
+	// for trace[haltAt]
+	firing, halted bool
+	haltAt         int
 }
 
 func newQueueHarness() *queueHarness {
@@ -168,6 +174,11 @@ func (h *queueHarness) onFire(arg any) {
 	h.live = h.live[1:]
 	h.fired++
 	h.trace = append(h.trace, a.id)
+	h.times = append(h.times, h.s.Now())
+	if h.firing && !h.halted && rapid.IntRange(0, 4).Draw(h.t, "halt") == 0 {
+		h.s.Halt()
+		h.halted, h.haltAt = true, len(h.trace)-1
+	}
 	if a.depth >= 3 {
 		return
 	}
@@ -369,6 +380,38 @@ func TestQueueMatchesSortedSlice(t *testing.T) {
 					if n > budget || h.s.Now() != until || (len(h.live) > 0 && h.live[0].at <= until) {
 						t.Fatalf("RunFor(%v, %d) = false after %d events, now %v", until, budget, n, h.s.Now())
 					}
+				}
+			},
+			"fire": func(t *rapid.T) {
+				until := h.s.Now().Add(h.drawDelay(t, "until"))
+				budget := uint64(rapid.IntRange(0, 6).Draw(t, "budget"))
+				before, now := len(h.trace), h.s.Now()
+				h.firing, h.halted = true, false
+				fired, atNow := h.s.Fire(until, budget)
+				h.firing = false
+				ran := h.times[before:] // the instants of the events it fired
+				if fired != uint64(len(ran)) || fired > budget {
+					t.Fatalf("Fire(%v, %d) = %d fired; handlers ran %d times", until, budget, fired, len(ran))
+				}
+				if fired == 0 && h.s.Now() != now {
+					t.Fatalf("Fire fired nothing and moved the clock %v -> %v", now, h.s.Now())
+				}
+				// it stops for its budget, right after a Halt, or with
+				// nothing due
+				switch {
+				case h.halted:
+					if ran[len(ran)-1] != h.s.Now() || h.haltAt != len(h.trace)-1 {
+						t.Fatalf("Fire went on after the handler of event %d halted it", h.trace[h.haltAt])
+					}
+				case fired < budget && len(h.live) > 0 && h.live[0].at <= until:
+					t.Fatalf("Fire(%v, %d) stopped after %d events with %d due at %v", until, budget, fired, h.live[0].id, h.live[0].at)
+				}
+				want := uint64(0)
+				for want < fired && ran[len(ran)-1-int(want)] == h.s.Now() {
+					want++
+				}
+				if atNow != want {
+					t.Fatalf("Fire(%v, %d) fired at %v: atNow %d, want %d", until, budget, ran, atNow, want)
 				}
 			},
 			"": h.check,
@@ -894,6 +937,13 @@ func TestZeroAllocs(t *testing.T) {
 	}); a != 0 {
 		t.Errorf("AfterFunc+RunUntil: %v allocs/op, want 0", a)
 	}
+	if a := testing.AllocsPerRun(100, func() {
+		m.s.Schedule(time.Microsecond, m.onTick, c)
+		m.s.AfterFunc(time.Microsecond, m.tick)
+		m.s.Fire(Never, math.MaxUint64)
+	}); a != 0 {
+		t.Errorf("Schedule+AfterFunc+Fire: %v allocs/op, want 0", a)
+	}
 	if c.id == 0 || m.n == 0 {
 		t.Fatal("handlers never ran")
 	}
@@ -939,5 +989,56 @@ func TestStepUntil(t *testing.T) {
 	}
 	if len(got) != 2 {
 		t.Errorf("fired at %v, want 1s and 3s", got)
+	}
+}
+
+// TestFire: Fire fires the events due at or before its horizon in order,
+// stopping after n of them or right after the one whose handler called
+// Halt, skips stopped ones, reports how many ran at the instant it ends
+// at, and leaves the clock alone when none is due.
+func TestFire(t *testing.T) {
+	s := New(1)
+	var got []Time
+	halt := map[Time]bool{}
+	h := func(any) {
+		got = append(got, s.Now())
+		if halt[s.Now()] {
+			s.Halt()
+		}
+	}
+	sec := func(k int) Time { return Time(time.Duration(k) * time.Second) }
+	for _, k := range []int{1, 2, 2, 2, 3, 4, 5, 5, 6, 7} {
+		s.At(sec(k), h, nil)
+	}
+	s.At(sec(2), h, nil).Stop() // not an event: neither fired nor counted
+	halt[sec(5)] = true         // both events at 5s halt
+	s.Halt()                    // outside Fire: nothing
+	steps := []struct {
+		horizon      Time
+		n            uint64
+		fired, atNow uint64
+		now          Time
+	}{
+		{sec(1) - 1, 5, 0, 0, 0},              // none due
+		{sec(2), 0, 0, 0, 0},                  // no budget
+		{sec(2), 2, 2, 1, sec(2)},             // the budget: 1s, 2s
+		{sec(2), 5, 2, 2, sec(2)},             // the horizon: 2s, 2s
+		{Never, 1, 1, 1, sec(3)},              // one
+		{Never, math.MaxUint64, 2, 1, sec(5)}, // 4s, 5s: halted
+		{Never, math.MaxUint64, 1, 1, sec(5)}, // the other 5s: halted
+		{sec(6), math.MaxUint64, 1, 1, sec(6)},
+		{Never, math.MaxUint64, 1, 1, sec(7)},
+		{Never, math.MaxUint64, 0, 0, sec(7)}, // empty
+	}
+	for i, st := range steps {
+		fired, atNow := s.Fire(st.horizon, st.n)
+		if fired != st.fired || atNow != st.atNow || s.Now() != st.now {
+			t.Fatalf("step %d: Fire(%v, %d) = %d, %d, now %v; want %d, %d, %v",
+				i, st.horizon, st.n, fired, atNow, s.Now(), st.fired, st.atNow, st.now)
+		}
+	}
+	want := []Time{sec(1), sec(2), sec(2), sec(2), sec(3), sec(4), sec(5), sec(5), sec(6), sec(7)}
+	if !slices.Equal(got, want) || s.Fired() != uint64(len(want)) {
+		t.Errorf("fired at %v (Fired %d), want %v", got, s.Fired(), want)
 	}
 }
