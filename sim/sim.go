@@ -379,13 +379,15 @@ func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
 	}
 	mark := start // s.fired when the clock last moved
 	for s.fired < s.halt {
-		// stepUntil's loop, written out again: see there
-		var e entry
+		// stepUntil's loop, written out again: see there. The entry is
+		// copied once, after the branches, so that they do not each load
+		// its fields into registers of their own.
+		var p *entry
 		if s.hasNext {
 			if s.next.at > t {
 				break
 			}
-			e = s.next
+			p = &s.next
 			s.hasNext = false
 		} else {
 			if s.hole {
@@ -395,13 +397,14 @@ func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
 			if len(h) == 0 || h[0].at > t {
 				break
 			}
-			e = h[0]
+			p = &h[0]
 			s.hole = true
 			if len(h) > prefetchMin {
 				prefetch(&s.slots[h[1].slot])
 				prefetch(&s.slots[h[2].slot])
 			}
 		}
+		e := *p
 		if e.line != 0 {
 			s.feed(e.line)
 		}
