@@ -106,6 +106,10 @@ type Sim struct {
 	// halt is the count of fired events at which Fire stops: the end of
 	// its budget, or 0 once a handler has called Halt.
 	halt uint64
+	// moved is fired as it was when Fire last moved the clock (a field,
+	// not a local of Fire, which would be stored on its stack twice per
+	// event and loaded back after each handler)
+	moved uint64
 	// lines hold the events scheduled on a Line behind its head, which
 	// is in the heap (line.go); lined counts them.
 	lines []line
@@ -377,7 +381,7 @@ func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
 	if s.halt < start { // overflow: no budget
 		s.halt = math.MaxUint64
 	}
-	mark := start // s.fired when the clock last moved
+	s.moved = start
 	for s.fired < s.halt {
 		// stepUntil's loop, written out again: see there. The entry is
 		// copied once, after the branches, so that they do not each load
@@ -415,14 +419,14 @@ func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
 		}
 		if e.at != s.now {
 			s.now = e.at
-			mark = s.fired
+			s.moved = s.fired
 		}
 		h, arg := sl.h, sl.arg
 		s.release(sl, e.slot)
 		s.fired++
 		h(arg)
 	}
-	return s.fired - start, s.fired - mark
+	return s.fired - start, s.fired - s.moved
 }
 
 // Halt, called by the handler of an event that Fire fired, makes Fire
