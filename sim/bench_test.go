@@ -244,3 +244,20 @@ func BenchmarkMM1RunUntil(b *testing.B) {
 	b.ReportMetric(ns/customers, "ns/customer")
 	b.ReportMetric(customers/(ns/1e9), "customers/s")
 }
+
+// BenchmarkMM1Fire is BenchmarkMM1 driven by Fire, as World.Advance
+// drives models, instead of a Step loop.
+func BenchmarkMM1Fire(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		m := newMM1(1, mm1Customers, 0.8, 1)
+		m.s.Fire(Never, math.MaxUint64)
+		if m.served != mm1Customers {
+			b.Fatalf("served %d of %d", m.served, mm1Customers)
+		}
+	}
+	ns := float64(b.Elapsed().Nanoseconds())
+	customers := float64(b.N) * mm1Customers
+	b.ReportMetric(ns/customers, "ns/customer")
+	b.ReportMetric(customers/(ns/1e9), "customers/s")
+}

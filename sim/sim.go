@@ -438,6 +438,9 @@ func (s *Sim) Halt() { s.halt = 0 }
 
 // stepUntil fires the next pending event if it is due at or before t, and
 // reports whether it fired one. Stopped entries met on the way are dropped.
+// Fire's loop picks and fires events as this does (a change to one is a
+// change to the other): it is written out there rather than called, to
+// spare a call per event.
 func (s *Sim) stepUntil(t Time) bool {
 	for {
 		// pop, written out: first's checks against t
