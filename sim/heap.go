@@ -177,26 +177,32 @@ func (s *Sim) downTop(i int, e entry) {
 	if i >= n {
 		panic("sim: downTop past the heap") // never: the caller's invariant
 	}
+	// hole is &h[i], l &h[c] and r &h[c+1], kept as pointers so that a
+	// level costs one index computation, not three
+	hole := ent(h, i)
 	c := 2*i + 1
 	for c+1 < n {
-		l, r := ent(h, c), ent(h, c+1)
+		l := ent(h, c)
+		r := (*entry)(unsafe.Add(unsafe.Pointer(l), unsafe.Sizeof(entry{})))
 		if r.less(l) {
 			c++
 			l = r
 		}
 		if e.less(l) {
-			*ent(h, i) = e
+			*hole = e
 			return
 		}
-		*ent(h, i) = *l
-		i = c
-		c = 2*i + 1
+		*hole = *l
+		hole = l
+		c = 2*c + 1
 	}
-	if c < n && ent(h, c).less(&e) {
-		*ent(h, i) = *ent(h, c)
-		i = c
+	if c < n {
+		if l := ent(h, c); l.less(&e) {
+			*hole = *l
+			hole = l
+		}
 	}
-	*ent(h, i) = e
+	*hole = e
 }
 
 // ent returns &h[k] without a bounds check: k must be in [0, len(h)).
