@@ -106,10 +106,10 @@ type Sim struct {
 	// halt is the count of fired events at which Fire stops: the end of
 	// its budget, or 0 once a handler has called Halt.
 	halt uint64
-	// moved is fired as it was when Fire last moved the clock (a field,
-	// not a local of Fire, which would be stored on its stack twice per
-	// event and loaded back after each handler)
-	moved uint64
+	// from, moved: fired when Fire began, when it last moved the clock
+	// (fields, not locals of Fire, which the compiler would keep in
+	// registers through its loop and load back after each handler)
+	from, moved uint64
 	// lines hold the events scheduled on a Line behind its head, which
 	// is in the heap (line.go); lined counts them.
 	lines []line
@@ -376,12 +376,11 @@ func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
 // events through it. A handler must not call Fire, Step or the Run
 // methods.
 func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
-	start := s.fired
-	s.halt = start + n
-	if s.halt < start { // overflow: no budget
+	s.from, s.moved = s.fired, s.fired
+	s.halt = s.fired + n
+	if s.halt < s.fired { // overflow: no budget
 		s.halt = math.MaxUint64
 	}
-	s.moved = start
 	for s.fired < s.halt {
 		// stepUntil's loop, written out again: see there. The entry is
 		// copied once, after the branches, so that they do not each load
@@ -426,7 +425,7 @@ func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
 		s.fired++
 		h(arg)
 	}
-	return s.fired - start, s.fired - s.moved
+	return s.fired - s.from, s.fired - s.moved
 }
 
 // Halt, called by the handler of an event that Fire fired, makes Fire
