@@ -359,7 +359,7 @@ func (s *Sim) Step() bool { return s.stepUntil(Never) }
 // leaves the clock alone otherwise. It is Step with a horizon: a driver
 // that must stop at an instant of its own (the end of an interval, say)
 // calls it in a loop, one check of the heap's head per event, instead of
-// NextAt then Step.
+// NextAt then Step; Fire is that loop in one call.
 func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
 
 // Fire fires the pending events due at or before t, in order, as calls of
