@@ -476,7 +476,7 @@ func (c *call) retry(w *World, r Reason) bool {
 	if !x.allowRetry(w, c, r) {
 		return false
 	}
-	wait := x.backoff.Next(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))))
+	wait := x.backoff.NextPCG(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))), w.pcg)
 	cx.retries++
 	if x.hedge != nil { // (only then is a hedge timer set)
 		cx.hedgeT.Stop() // no copy is out: the retry will arm it again

@@ -3,6 +3,7 @@ package strategies
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"time"
 )
@@ -206,11 +207,35 @@ func (b *Backoff) Next(s *BackoffState, r *rand.Rand) time.Duration {
 	return d
 }
 
+// NextPCG is Next(s, r) for an r that draws from p alone (r is
+// rand.New(p)): the same delay, from the same words of p, but drawn from
+// p directly, without r's calls through interfaces. r is used instead on
+// a 32-bit platform, where rand.Rand draws small bounds another way.
+func (b *Backoff) NextPCG(s *BackoffState, r *rand.Rand, p *rand.PCG) time.Duration {
+	if !is64 {
+		return b.Next(s, r)
+	}
+	s.Failures++
+	d := b.delay(s.Failures, s.Prev, nil, p)
+	s.Prev = d
+	return d
+}
+
+// is64 is whether rand.Rand's bounded draws take the 64-bit path
+// (int64nPCG's) for every bound.
+const is64 = bits.UintSize == 64
+
 // Delay returns the delay before the next attempt after n failures (n >= 1)
 // given the previous delay prev (used only by decorrelated jitter, where 0
 // means "none yet" and starts at Base). It is a pure function of its
 // arguments and r's draws.
 func (b *Backoff) Delay(n int, prev time.Duration, r *rand.Rand) time.Duration {
+	return b.delay(n, prev, r, nil)
+}
+
+// delay is Delay drawing from r, or from p directly when p is not nil
+// (NextPCG).
+func (b *Backoff) delay(n int, prev time.Duration, r *rand.Rand, p *rand.PCG) time.Duration {
 	c := &b.cfg
 	var v time.Duration
 	switch c.Kind {
@@ -233,7 +258,7 @@ func (b *Backoff) Delay(n int, prev time.Duration, r *rand.Rand) time.Duration {
 			if prev > c.Cap { // 3·prev cannot overflow below
 				hi = 3 * c.Cap
 			}
-			return min(c.Cap, uniformDuration(r, c.Base, hi))
+			return min(c.Cap, uniformDuration(r, p, c.Base, hi))
 		}
 		if i := uint(n - 1); i < uint(len(b.exp)) {
 			v = b.exp[i]
@@ -243,18 +268,38 @@ func (b *Backoff) Delay(n int, prev time.Duration, r *rand.Rand) time.Duration {
 	}
 	switch c.Jitter {
 	case JitterFull:
-		return uniformDuration(r, 0, v)
+		return uniformDuration(r, p, 0, v)
 	case JitterEqual:
-		return v/2 + uniformDuration(r, 0, v/2)
+		return v/2 + uniformDuration(r, p, 0, v/2)
 	}
 	return v
 }
 
 // uniformDuration draws uniformly from [lo, hi) in whole nanoseconds (lo
-// when hi <= lo).
-func uniformDuration(r *rand.Rand, lo, hi time.Duration) time.Duration {
+// when hi <= lo), from p when it is not nil, else from r.
+func uniformDuration(r *rand.Rand, p *rand.PCG, lo, hi time.Duration) time.Duration {
 	if hi <= lo {
 		return lo
 	}
+	if p != nil {
+		return lo + time.Duration(int64nPCG(p, uint64(hi-lo)))
+	}
 	return lo + time.Duration(r.Int64N(int64(hi-lo)))
+}
+
+// int64nPCG returns rand.New(p).Int64N(int64(n)) for n > 0 on a 64-bit
+// platform: math/rand/v2's bounded draw (Lemire's multiply and reject),
+// taking the same words from p. TestInt64nPCG holds it to rand.Rand's.
+func int64nPCG(p *rand.PCG, n uint64) int64 {
+	if n&(n-1) == 0 { // a power of two: a mask
+		return int64(p.Uint64() & (n - 1))
+	}
+	hi, lo := bits.Mul64(p.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(p.Uint64(), n)
+		}
+	}
+	return int64(hi)
 }

@@ -3,6 +3,7 @@ package strategies
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -243,6 +244,69 @@ func TestBackoffTableIsTheFormula(t *testing.T) {
 				if got := b.Delay(n, 0, r1); got != v {
 					t.Fatalf("multiplier %v, jitter %v, n %d: Delay %v, formula %v", m, j, n, got, v)
 				}
+			}
+		}
+	}
+}
+
+// TestInt64nPCG holds int64nPCG to rand.Rand's Int64N over millions of
+// draws from one PCG, with bounds of every size: small, powers of two,
+// and near 2⁶³, where the rejection loop runs most.
+func TestInt64nPCG(t *testing.T) {
+	if !is64 {
+		t.Skip("int64nPCG is used on 64-bit platforms only")
+	}
+	p, q := rand.NewPCG(1, 2), rand.NewPCG(1, 2)
+	r := rand.New(q)
+	bounds := rand.New(rand.NewPCG(3, 4))
+	n := 3_000_000
+	if testing.Short() {
+		n = 300_000
+	}
+	for i := range n {
+		var b uint64
+		switch i % 4 {
+		case 0:
+			b = 1 + bounds.Uint64N(1000)
+		case 1:
+			b = 1 << bounds.UintN(63)
+		case 2:
+			b = 1 + bounds.Uint64N(1<<63-1)
+		default:
+			b = 1<<63 - 1 - bounds.Uint64N(1<<20)
+		}
+		if got, want := int64nPCG(p, b), r.Int64N(int64(b)); got != want {
+			t.Fatalf("draw %d, bound %d: int64nPCG %d, rand.Rand %d", i, b, got, want)
+		}
+	}
+	if p.Uint64() != q.Uint64() {
+		t.Fatal("int64nPCG and rand.Rand took different numbers of words")
+	}
+}
+
+// TestBackoffNextPCG holds NextPCG to Next for every kind and jitter.
+func TestBackoffNextPCG(t *testing.T) {
+	for _, cfg := range []BackoffConfig{
+		{Kind: BackoffConstant, Jitter: JitterFull, Base: 7 * time.Millisecond},
+		{Kind: BackoffLinear, Jitter: JitterEqual, Base: 3 * time.Millisecond, Cap: time.Second},
+		{Kind: BackoffExponential, Jitter: JitterFull, Base: 5 * time.Millisecond, Cap: 2 * time.Second, Multiplier: 2},
+		{Kind: BackoffExponential, Jitter: JitterEqual, Base: time.Millisecond, Cap: time.Minute, Multiplier: 1.5},
+		{Kind: BackoffExponential, Jitter: JitterDecorrelated, Base: 5 * time.Millisecond, Cap: 2 * time.Second, Multiplier: 2},
+		{Kind: BackoffExponential, Jitter: JitterNone, Base: 5 * time.Millisecond, Cap: 2 * time.Second, Multiplier: 2},
+	} {
+		b, err := NewBackoff(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, q := rand.NewPCG(5, 6), rand.NewPCG(5, 6)
+		r, rp := rand.New(q), rand.New(p)
+		var s1, s2 BackoffState
+		for i := range 100_000 {
+			if i%70 == 0 {
+				s1, s2 = BackoffState{}, BackoffState{}
+			}
+			if got, want := b.NextPCG(&s2, rp, p), b.Next(&s1, r); got != want {
+				t.Fatalf("%+v draw %d: NextPCG %v, Next %v", cfg, i, got, want)
 			}
 		}
 	}
