@@ -222,7 +222,7 @@ func (b *Backoff) NextPCG(s *BackoffState, r *rand.Rand, p *rand.PCG) time.Durat
 }
 
 // is64 is whether rand.Rand's bounded draws take the 64-bit path
-// (int64nPCG's) for every bound.
+// (uniformDuration's from a PCG) for every bound.
 const is64 = bits.UintSize == 64
 
 // Delay returns the delay before the next attempt after n failures (n >= 1)
@@ -276,30 +276,29 @@ func (b *Backoff) delay(n int, prev time.Duration, r *rand.Rand, p *rand.PCG) ti
 }
 
 // uniformDuration draws uniformly from [lo, hi) in whole nanoseconds (lo
-// when hi <= lo), from p when it is not nil, else from r.
+// when hi <= lo), from p when it is not nil, else from r. From p, it is
+// rand.New(p).Int64N's draw on a 64-bit platform, taking the same words
+// from p (math/rand/v2's 64-bit bounded draw: a mask for a power of two,
+// else Lemire's multiply and reject), written out here rather than in a
+// function of its own, whose call cost about a seventh of a backoff;
+// TestUniformDurationPCG holds it to rand.Rand's.
 func uniformDuration(r *rand.Rand, p *rand.PCG, lo, hi time.Duration) time.Duration {
 	if hi <= lo {
 		return lo
 	}
-	if p != nil {
-		return lo + time.Duration(int64nPCG(p, uint64(hi-lo)))
+	n := uint64(hi - lo)
+	if p == nil {
+		return lo + time.Duration(r.Int64N(int64(n)))
 	}
-	return lo + time.Duration(r.Int64N(int64(hi-lo)))
-}
-
-// int64nPCG returns rand.New(p).Int64N(int64(n)) for n > 0 on a 64-bit
-// platform: math/rand/v2's bounded draw (Lemire's multiply and reject),
-// taking the same words from p. TestInt64nPCG holds it to rand.Rand's.
-func int64nPCG(p *rand.PCG, n uint64) int64 {
 	if n&(n-1) == 0 { // a power of two: a mask
-		return int64(p.Uint64() & (n - 1))
+		return lo + time.Duration(p.Uint64()&(n-1))
 	}
-	hi, lo := bits.Mul64(p.Uint64(), n)
-	if lo < n {
+	x, frac := bits.Mul64(p.Uint64(), n)
+	if frac < n {
 		thresh := -n % n
-		for lo < thresh {
-			hi, lo = bits.Mul64(p.Uint64(), n)
+		for frac < thresh {
+			x, frac = bits.Mul64(p.Uint64(), n)
 		}
 	}
-	return int64(hi)
+	return lo + time.Duration(x)
 }

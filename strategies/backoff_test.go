@@ -249,12 +249,13 @@ func TestBackoffTableIsTheFormula(t *testing.T) {
 	}
 }
 
-// TestInt64nPCG holds int64nPCG to rand.Rand's Int64N over millions of
-// draws from one PCG, with bounds of every size: small, powers of two,
-// and near 2⁶³, where the rejection loop runs most.
-func TestInt64nPCG(t *testing.T) {
+// TestUniformDurationPCG holds uniformDuration's draw from a PCG to
+// rand.Rand's Int64N over millions of draws from one PCG, with bounds of
+// every size: small, powers of two, and near 2⁶³, where the rejection
+// loop runs most.
+func TestUniformDurationPCG(t *testing.T) {
 	if !is64 {
-		t.Skip("int64nPCG is used on 64-bit platforms only")
+		t.Skip("uniformDuration draws from the PCG on 64-bit platforms only")
 	}
 	p, q := rand.NewPCG(1, 2), rand.NewPCG(1, 2)
 	r := rand.New(q)
@@ -275,12 +276,16 @@ func TestInt64nPCG(t *testing.T) {
 		default:
 			b = 1<<63 - 1 - bounds.Uint64N(1<<20)
 		}
-		if got, want := int64nPCG(p, b), r.Int64N(int64(b)); got != want {
-			t.Fatalf("draw %d, bound %d: int64nPCG %d, rand.Rand %d", i, b, got, want)
+		var lo time.Duration // (lo+b must not overflow)
+		if b < 1<<62 {
+			lo = time.Duration(i % 3)
+		}
+		if got, want := uniformDuration(nil, p, lo, lo+time.Duration(b)), lo+time.Duration(r.Int64N(int64(b))); got != want {
+			t.Fatalf("draw %d, bound %d: uniformDuration %d, rand.Rand %d", i, b, got, want)
 		}
 	}
 	if p.Uint64() != q.Uint64() {
-		t.Fatal("int64nPCG and rand.Rand took different numbers of words")
+		t.Fatal("uniformDuration and rand.Rand took different numbers of words")
 	}
 }
 
