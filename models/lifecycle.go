@@ -255,8 +255,7 @@ func (w *World) newAttempt() *attempt {
 	}
 	w.inFlight++
 	if w.inFlight > w.maxInFlight && w.err == nil {
-		w.err = &LimitError{Limit: "limits.max_in_flight", Value: uint64(w.maxInFlight), At: w.s.Now()}
-		w.s.Halt() // Advance stops right after this event
+		w.fail(&LimitError{Limit: "limits.max_in_flight", Value: uint64(w.maxInFlight), At: w.s.Now()})
 	}
 	return a
 }

@@ -75,7 +75,7 @@ type World struct {
 	events      uint64
 	sameAt      sim.Time
 	sameCount   uint64
-	err         error
+	err         error // the run's; a handler sets it through fail
 	done        bool
 
 	// rec is who hears the lifecycle of calls and attempts, point by
@@ -362,8 +362,8 @@ func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
 			lim = w.boundary - 1
 		}
 		// Fire fires next (it is live and next <= lim) and the events
-		// after it up to lim, at most n; the handler that sets w.err
-		// (newAttempt) halts it right after its event.
+		// after it up to lim, at most n; a handler that sets the run's
+		// error (fail) halts it right after its event.
 		fired, atNow := s.Fire(lim, n)
 		maxEvents -= fired
 		w.events += fired
@@ -385,6 +385,16 @@ func (w *World) Advance(until sim.Time, maxEvents uint64) (done bool) {
 		s.RunFor(until, 0)
 	}
 	return false
+}
+
+// fail sets err as the run's error from inside an event's handler and
+// halts the batch of events Advance is firing (sim.Fire), so that the run
+// stops right after this event. A handler that finds the run must stop
+// calls it rather than setting w.err itself: without the halt, the batch
+// would go on firing.
+func (w *World) fail(err error) {
+	w.err = err
+	w.s.Halt()
 }
 
 // limitHit stops the run for w.err, or for limits.max_events when no
