@@ -575,6 +575,7 @@ func (w *World) buildEdgeStrategies(e *edge) error {
 	}
 	e.st = st
 	if st != nil && st.od != nil {
+		e.od = st.od
 		if err := w.wireOutlier(e); err != nil {
 			return fmt.Errorf("%s: %w", e.name, err)
 		}

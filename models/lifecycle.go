@@ -99,6 +99,9 @@ type edge struct {
 	hash   uint64
 	stats  callStats
 	st     *edgeStrat // client-side strategies; nil when none
+	// od is st.od, the edge's outlier detection; nil when none (the
+	// balancer's test of it is one load: service.arrive)
+	od *edgeOutlier
 	// timeouts and deadlines are the lines of the attempts' timeouts and
 	// of the calls' deadlines (each made at its first use)
 	timeouts, deadlines sim.Line

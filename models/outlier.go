@@ -91,8 +91,7 @@ func (o *edgeOutlier) observe(a *attempt, r Reason) {
 // detection has not ejected, if any is; else (no detector, none ejected,
 // or every replica up ejected: Envoy's panic mode) among all up.
 func (s *service) pickFor(a *attempt) *replica {
-	if x := a.e.st; x != nil && x.od != nil && x.od.d.EjectedHosts() > 0 {
-		o := x.od
+	if o := a.e.od; o != nil && o.d.EjectedHosts() > 0 {
 		o.elig = o.elig[:0]
 		for _, r := range s.reps[:s.up] {
 			if !o.d.Ejected(int(r.idx)) {

@@ -224,7 +224,7 @@ func (s *service) arrive(a *attempt) {
 		s.reject(a, strategies.ReasonOutage)
 		return
 	}
-	if s.up == 1 && s.bal == nil && a.e.st == nil {
+	if s.up == 1 && s.bal == nil && a.e.od == nil {
 		// one replica up, no weights to keep, no outlier detection:
 		// pickFor's answer, without its two calls
 		s.enter(s.reps[0], a)
