@@ -27,6 +27,9 @@ type edgeStrat struct {
 	retry   strategies.RetryPolicy
 	backoff strategies.Backoff // retry's, held here to be used in place
 	retryOn bool
+	// jitter: the backoff draws (strategies.Backoff.Draws), so that a
+	// retry seeds the generator for it; one that does not skips that
+	jitter bool
 	// observes: a strategy records outcomes (outcome has work); gated: a
 	// retry budget or breaker decides retries (allowRetry has work);
 	// quiet: nothing hears a success (no observer, no bulkhead) and a
@@ -101,6 +104,7 @@ func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
 		}
 		x.retryOn, x.retryable = true, cfg.Retryable
 		x.backoff = x.retry.Backoff()
+		x.jitter = x.backoff.Draws()
 		x.mRetries = x.m.counter(strategies.MetricRetries)
 		x.mDenied = x.m.counter(strategies.MetricRetriesDenied)
 	}
@@ -476,7 +480,11 @@ func (c *call) retry(w *World, r Reason) bool {
 	if !x.allowRetry(w, c, r) {
 		return false
 	}
-	wait := x.backoff.NextPCG(&cx.bo, w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures))), w.pcg)
+	rng := w.rng // (a backoff with no jitter draws nothing: no seed)
+	if x.jitter {
+		rng = w.rngFor(seq(with(c.seed, purposeBackoff), uint64(cx.bo.Failures)))
+	}
+	wait := x.backoff.NextPCG(&cx.bo, rng, w.pcg)
 	cx.retries++
 	if x.hedge != nil { // (only then is a hedge timer set)
 		cx.hedgeT.Stop() // no copy is out: the retry will arm it again

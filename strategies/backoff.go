@@ -189,6 +189,11 @@ func (c *BackoffConfig) expo(n int) time.Duration {
 // Config returns the configuration b was built from.
 func (b Backoff) Config() BackoffConfig { return b.cfg }
 
+// Draws reports whether b's delays draw from a generator: a jitter on a
+// backoff that waits. One that does not never touches the generator it is
+// given (Delay, Next, NextPCG), so that a caller may skip preparing it.
+func (b *Backoff) Draws() bool { return b.cfg.Kind != BackoffNone && b.cfg.Jitter != JitterNone }
+
 // BackoffState is the per-call state of a Backoff: the number of failures
 // so far and, for decorrelated jitter, the previous sleep. Keep one per call
 // (e.g. in the request struct); the zero BackoffState is a call that has not

@@ -316,3 +316,38 @@ func TestBackoffNextPCG(t *testing.T) {
 		}
 	}
 }
+
+// TestBackoffDraws checks Draws against the generator: a backoff that
+// does not draw never touches it (a nil generator would panic), one that
+// does moves it.
+func TestBackoffDraws(t *testing.T) {
+	for _, cfg := range []BackoffConfig{
+		{Kind: BackoffNone},
+		{Kind: BackoffConstant, Base: 7 * time.Millisecond},
+		{Kind: BackoffConstant, Jitter: JitterFull, Base: 7 * time.Millisecond},
+		{Kind: BackoffLinear, Base: 3 * time.Millisecond, Cap: time.Second},
+		{Kind: BackoffLinear, Jitter: JitterEqual, Base: 3 * time.Millisecond, Cap: time.Second},
+		{Kind: BackoffExponential, Base: 5 * time.Millisecond, Cap: 2 * time.Second, Multiplier: 2},
+		{Kind: BackoffExponential, Jitter: JitterFull, Base: 5 * time.Millisecond, Cap: 2 * time.Second, Multiplier: 2},
+		{Kind: BackoffExponential, Jitter: JitterDecorrelated, Base: 5 * time.Millisecond, Cap: 2 * time.Second, Multiplier: 2},
+	} {
+		b, err := NewBackoff(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !b.Draws() {
+			var s BackoffState
+			for range 20 {
+				b.Next(&s, nil)
+				b.NextPCG(&s, nil, nil)
+			}
+			continue
+		}
+		p := rand.NewPCG(1, 2)
+		var s BackoffState
+		b.NextPCG(&s, rand.New(p), p)
+		if q := rand.NewPCG(1, 2); p.Uint64() == q.Uint64() {
+			t.Errorf("%+v: Draws, but NextPCG drew nothing", cfg)
+		}
+	}
+}
