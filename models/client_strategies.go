@@ -90,6 +90,8 @@ type callStrat struct {
 	slot    bool // holds a bulkhead slot
 	waiting bool // waits for a bulkhead slot
 	waitT   sim.Timer
+	// next is the next free callStrat in the world's pool; nil in use
+	next *callStrat
 }
 
 func newEdgeStrat(p *config.ClientPolicy) (*edgeStrat, error) {
@@ -293,9 +295,9 @@ func (x *edgeStrat) cancelCopy(w *World, a *attempt) {
 // attachStrat gives call c its per-call strategy state.
 func (c *call) attachStrat(w *World) {
 	var cx *callStrat
-	if n := len(w.callStrats); n > 0 {
-		cx = w.callStrats[n-1]
-		w.callStrats = w.callStrats[:n-1]
+	if cx = w.callStrats; cx != nil {
+		w.callStrats = cx.next
+		cx.next = nil
 	} else {
 		cx = &callStrat{}
 	}
@@ -303,8 +305,8 @@ func (c *call) attachStrat(w *World) {
 }
 
 func (cx *callStrat) freeCallStrat(w *World) {
-	*cx = callStrat{}
-	w.callStrats = append(w.callStrats, cx)
+	*cx = callStrat{next: w.callStrats}
+	w.callStrats = cx
 }
 
 // launchStrat starts call c on an edge with strategies: the ratio budget

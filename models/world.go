@@ -44,7 +44,7 @@ type World struct {
 	// slice of pointers)
 	calls      *call
 	attempts   *attempt
-	callStrats []*callStrat
+	callStrats *callStrat // linked through callStrat.next
 	// every call and attempt this world (or the worlds whose memory it
 	// took) allocated, so that BuildReusing can take back those still in
 	// flight when a run ends; as long as the most in flight at once
