@@ -112,6 +112,10 @@ type edge struct {
 	// prio is the criticality of the edge's calls; -1: that of the
 	// request they are made for
 	prio int8
+	// direct: launch sends a call's first attempt with nothing to do
+	// before it (no deadline of the edge's or inherited, no strategy
+	// acting as a call starts); kept by markPlain
+	direct bool
 }
 
 // call is one logical call: attempts until it succeeds or fails. It is
@@ -297,6 +301,10 @@ func (c *call) launch(w *World) {
 	st.inFlight.add(now, 1)
 	if rc := w.rec.start; rc != nil {
 		rc.callStarted(c)
+	}
+	if c.e.direct {
+		c.sendAttempt(w, sendFirst)
+		return
 	}
 	// c.due is sim.Never, or the deadline inherited from the request the
 	// call is made for (deadline propagation); the edge's own is the

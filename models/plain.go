@@ -35,12 +35,12 @@ import (
 // bare), so that those edges take their general steps too.
 func (w *World) GeneralLifecycle() {
 	w.general = true
-	w.markPlain()
 	w.eachEdge(func(e *edge) {
 		if e.st != nil {
 			e.st.quiet, e.st.bare = false, false
 		}
 	})
+	w.markPlain()
 }
 
 // PlainClients returns how many of w's clients' calls, services' requests
@@ -84,6 +84,12 @@ func (w *World) markPlain() {
 			c.soloPrio = uint8(strategies.Critical)
 		}
 	}
+	w.eachEdge(func(e *edge) {
+		// launch's tests of a call with no deadline and no strategy
+		// acting as it starts (c.due is sim.Never unless inherited)
+		e.direct = !w.general && e.policy.Deadline <= 0 && !e.inherit &&
+			(e.st == nil || e.st.bare)
+	})
 	w.markPlainEnd()
 }
 
