@@ -275,7 +275,11 @@ func (a *attempt) release(w *World) {
 	}
 }
 
-// recycle returns a, whose last holder let go, to the pool.
+// recycle returns a, whose last holder let go, to the pool. It stays a
+// call: under the profile's inlining it would be inlined into release,
+// which then would be too large to inline where it is called.
+//
+//go:noinline
 func (a *attempt) recycle(w *World) {
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepReleased, strategies.ReasonOK)
