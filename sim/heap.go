@@ -124,41 +124,49 @@ func (s *Sim) fill() {
 // bottom, so the climb back is short. The keys (at, seq) are unique, so the
 // order of pops is that of any other correct heap.
 //
-// It indexes the heap through ent, without bounds checks (four per level,
-// about a third of the instructions of a deep sift): every index it uses
-// is below len(h) by the loop conditions (c+1 < n, c < n; i is start,
-// which the callers keep below n, or an earlier c; p < i).
+// Its way down walks the heap by byte offsets, as downTop's does (see
+// there), comparing the children by their instants alone but for a tie;
+// its climb back, short, by indices through ent. No bounds checks: o is
+// i's, which the callers keep below n, or a child's, below last in the
+// loop and at most last after it; p < k.
 func (s *Sim) down(i int, e entry) {
 	h := s.heap
 	n := len(h)
 	if i >= n {
 		panic("sim: down past the heap") // never: the callers' invariant
 	}
-	start := i
-	c := 2*i + 1
-	for c+1 < n {
-		l, r := ent(h, c), ent(h, c+1)
-		if r.less(l) {
-			c++
-			l = r
+	const size = unsafe.Sizeof(entry{})
+	base := unsafe.Pointer(unsafe.SliceData(h))
+	last := uintptr(n-1) * size // the offset of the last entry
+	o := uintptr(i) * size      // the hole's
+	l := 2*o + size             // its left child's
+	for l < last {              // two children, at l and l+size
+		ca := *(*Time)(unsafe.Add(base, l))
+		ra := *(*Time)(unsafe.Add(base, l+size))
+		if ra == ca && (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
+			l += size // a tie, rare, broken by seq: r is the lesser
 		}
-		*ent(h, i) = *l
-		i = c
-		c = 2*i + 1
+		if lr := l + size; ra < ca { // the right child is the lesser
+			l = lr
+		}
+		*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
+		o = l
+		l = 2*l + size
 	}
-	if c < n {
-		*ent(h, i) = *ent(h, c)
-		i = c
+	if l == last { // one child, the last entry
+		*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
+		o = l
 	}
-	for i > start {
-		p := (i - 1) >> 1 // i > start >= 0
+	k := int(o / size)
+	for k > i {
+		p := (k - 1) >> 1 // k > i >= 0
 		if !e.less(ent(h, p)) {
 			break
 		}
-		*ent(h, i) = *ent(h, p)
-		i = p
+		*ent(h, k) = *ent(h, p)
+		k = p
 	}
-	*ent(h, i) = e
+	*ent(h, k) = e
 }
 
 // downTop sifts e into place starting at index i of the heap, top-down:
