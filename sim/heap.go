@@ -182,8 +182,9 @@ func (s *Sim) down(i int, e entry) {
 // indices (a child's offset is 2o+size, an address base+offset, with no
 // multiplication by the entry's size), compares the children by their
 // instants alone but for a tie, and carries the lesser's instant into the
-// comparison with e rather than loading it again: about 22 instructions a
-// level instead of 30. No bounds checks: o is i's, which the caller keeps
+// comparison with e and into the hole rather than loading it again (slot
+// and line, adjacent, move as one word): about 20 instructions a level
+// instead of 30. No bounds checks: o is i's, which the caller keeps
 // below n, or a child's; a child's l is below last (the offset of the last
 // entry) in the loop, at most last after it. Should the loop break with
 // l == last (e belongs above the last entry, its parent's right child),
@@ -210,10 +211,14 @@ func (s *Sim) downTop(i int, e entry) {
 			ca = ra
 			l = lr
 		}
-		if at <= ca && (at < ca || seq < (*entry)(unsafe.Add(base, l)).seq) {
+		c := (*entry)(unsafe.Add(base, l))
+		if at <= ca && (at < ca || seq < c.seq) {
 			break
 		}
-		*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
+		// *hole = *c, with the instant already at hand
+		hole := (*entry)(unsafe.Add(base, o))
+		hole.at, hole.seq = ca, c.seq
+		*(*uint64)(unsafe.Pointer(&hole.slot)) = *(*uint64)(unsafe.Pointer(&c.slot))
 		o = l
 		l = 2*l + size
 	}
