@@ -96,7 +96,9 @@ type Sim struct {
 	next    entry
 	hasNext bool
 	// hole: the heap's root was popped and nothing has taken its place
-	// yet (pop, pushHeap, fill); heap[0] is then no entry.
+	// yet (pop, pushHeap, fill); heap[0] is then no entry. hole and
+	// hasNext never both hold: a pop leaves a hole only when next is
+	// empty, and push fills next only when there is no hole.
 	hole  bool
 	heap  []entry
 	slots []slot
@@ -240,7 +242,7 @@ func (s *Sim) At(t Time, h Handler, arg any) Timer {
 		badAt(t, s.now)
 	}
 	i := s.take(h, arg)
-	if s.hole && !s.hasNext {
+	if s.hole { // and so no next (see Sim)
 		s.pushHeap(entry{at: t, seq: s.seq, slot: i}) // as in schedule
 	} else {
 		s.push(entry{at: t, seq: s.seq, slot: i})
@@ -270,7 +272,7 @@ func (s *Sim) schedule(d time.Duration, h Handler, arg any) Timer {
 		at = Never
 	}
 	i := s.take(h, arg)
-	if s.hole && !s.hasNext {
+	if s.hole { // and so no next (see Sim)
 		// push's choice, made here to spare its frame: the hole left
 		// at the heap's root by the event that is firing takes e (the
 		// first event scheduled by one from the heap, an M/M/1's usual)

@@ -211,6 +211,9 @@ func (h *queueHarness) check(t *rapid.T) {
 		t.Fatalf("live event at %v is before now %v", h.live[0].at, s.Now())
 	}
 	// Internal invariants: stale count, bounded heap, slots in use.
+	if s.hole && s.hasNext {
+		t.Fatalf("a hole at the heap's root and a next entry at once")
+	}
 	lined := 0
 	for k := range s.lines {
 		ln := &s.lines[k]
