@@ -1,6 +1,9 @@
 package sim
 
-import "time"
+import (
+	"time"
+	"unsafe"
+)
 
 // Line is a lane of the event queue for events whose instants never
 // decrease in the order they are scheduled, such as every timeout of one
@@ -128,17 +131,24 @@ func (s *Sim) compactLines() {
 // reads an entry's slot and seq, not the whole entry.
 func (ln *line) compact(slots []slot) {
 	ring, mask := ln.ring, len(ln.ring)-1
+	// live reports whether e's event is pending: its slot's seq is its
+	// own. ring[r&mask] and the slot of an entry are in range (the
+	// ring's length is a power of two; a pending entry's slot is one of
+	// the table's), so they are indexed without bounds checks.
+	live := func(e *entry) bool {
+		return (*slot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(slots)), uintptr(e.slot)*unsafe.Sizeof(slot{}))).seq == e.seq
+	}
 	r, n := ln.head, ln.n
-	for n > 0 && slots[ring[r].slot].seq != ring[r].seq {
+	for n > 0 && !live(ent(ring, r)) {
 		r = (r + 1) & mask
 		n--
 	}
 	ln.head = r
 	w, kept := r, 0
 	for ; n > 0; n-- {
-		if e := &ring[r]; slots[e.slot].seq == e.seq {
+		if e := ent(ring, r); live(e) {
 			if w != r { // w trails r round the ring
-				ring[w] = *e
+				*ent(ring, w) = *e
 			}
 			w = (w + 1) & mask
 			kept++
