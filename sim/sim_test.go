@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"container/heap"
 	"flag"
 	"fmt"
 	"math"
@@ -508,6 +509,77 @@ func TestQueueLongRandom(t *testing.T) {
 	if len(live) != 0 {
 		t.Fatalf("%d events never fired", len(live))
 	}
+}
+
+// TestHoldBothSifts holds a heap below and above jumpFreeMax (downTop's two
+// ways of choosing a child) at a steady size: each fired event schedules
+// one more, with delays from a small set (ties, broken by seq) or any.
+// The order of firing must be the model's, a reference binary heap of
+// (at, seq).
+func TestHoldBothSifts(t *testing.T) {
+	for _, n := range []int{jumpFreeMax / 4, 3*jumpFreeMax + 5} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(n), 3))
+			s := New(1)
+			var model evHeap
+			var seq uint64
+			var h Handler
+			delay := func() time.Duration {
+				if r.IntN(2) == 0 {
+					return time.Duration(r.IntN(4)) * time.Millisecond
+				}
+				return time.Duration(r.Int64N(int64(10 * time.Millisecond)))
+			}
+			add := func() {
+				d := delay()
+				seq++
+				e := &refEv{at: s.Now().Add(d), seq: seq}
+				s.Schedule(d, h, e)
+				heap.Push(&model, *e)
+			}
+			fired := 0
+			h = func(arg any) {
+				got := *arg.(*refEv)
+				want := heap.Pop(&model).(refEv)
+				if got != want {
+					t.Fatalf("event %d: fired %+v, model's next %+v", fired, got, want)
+				}
+				fired++
+				if fired < 4*n {
+					add()
+				}
+			}
+			for range n {
+				add()
+			}
+			for s.Step() {
+			}
+			if fired != 4*n-1+n || model.Len() != 0 {
+				t.Fatalf("fired %d, model holds %d", fired, model.Len())
+			}
+		})
+	}
+}
+
+// refEv and evHeap are TestHoldBothSifts' model: container/heap by (at, seq).
+type refEv struct {
+	at  Time
+	seq uint64
+}
+
+type evHeap []refEv
+
+func (h evHeap) Len() int { return len(h) }
+func (h evHeap) Less(i, j int) bool {
+	return h[i].at < h[j].at || (h[i].at == h[j].at && h[i].seq < h[j].seq)
+}
+func (h evHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *evHeap) Push(x any)   { *h = append(*h, x.(refEv)) }
+func (h *evHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // ---------------------------------------------------------------------------
