@@ -1,6 +1,8 @@
 package models
 
 import (
+	"time"
+
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/sim"
 	"github.com/stampede-sim/stampede/strategies"
@@ -196,30 +198,107 @@ func onFinishPlain(arg any) {
 // waits for a worker when rq is empty, no discipline decides at dequeue,
 // nothing to pull, no strategy to tell the queue emptied, no replica
 // retires), then respond, or the answer's deliver and the end of its
-// call for a solo attempt over a link with nothing to draw. (Its dispatch
-// loop tests the worker count first: once the freed worker is taken that
-// is what ends it, the queue being seldom empty under load.)
+// call for a solo attempt over a link with nothing to draw.
+//
+// Under load the freed worker goes at once to the request next in the
+// queue: freeWorker's freeing of the worker, then dispatch's first
+// dequeue and start, are then one hand-off, when no rejection waits for
+// a worker (rq is empty), the queue is not fair, and the worker is free
+// to serve (rep.busy <= s.active before it is freed, the service not
+// paused, the replica up). The worker count and the busy gauge, which
+// would fall by one and rise by one again at this instant, are left as
+// they are (the gauge's area grows as the fall's would, the rise adding
+// v x 0, and v, at most the maximum, does not pass it), and the next
+// request takes the last slot of rep.running, where the truncation and
+// the append would put it. (The dispatch loop after it tests the worker
+// count first: once the freed worker is taken that is what ends it.)
 func (s *service) finishPlain(a *attempt) {
 	w := s.w
 	now := w.s.Now()
 	rep := a.rep
 	r := a.reason
-	// finish: the worker is freed
-	s.freeWorker(a, rep, now, r)
-	// dispatch: the freed worker takes the next waiting request
-	if rep.rq.n > 0 {
-		s.dispatch(rep) // rejections wait for a worker (reject_cost)
-	} else {
-		for rep.busy < s.active && rep.q.n > 0 && !s.paused && !rep.down {
-			var next *attempt // next, with no strategy
-			if s.lifo {
-				next = rep.q.popBack()
-			} else {
-				next = rep.q.popFront()
-			}
-			s.dequeued(next, now)
-			s.start(rep, next)
+	q := &rep.q
+	// finish: freeWorker's steps for a
+	a.busy = now.Sub(a.started)
+	s.m.inSystem.add(now, -1)
+	s.m.served++
+	s.m.servedN++
+	if r == strategies.ReasonError {
+		s.m.errors++
+		s.m.errorsN++
+	}
+	s.m.sojournSum += float64(now - a.arrived)
+	a.e.stats.throughput++
+	a.e.stats.throughputN++
+	last := len(rep.running) - 1
+	if int(a.slot) != last {
+		// (a is the latest to start unless several workers serve)
+		moved := rep.running[last]
+		rep.running[a.slot] = moved
+		moved.slot = a.slot
+	}
+	a.slot = -1
+	if q.n > 0 && q.fq == nil && rep.rq.n == 0 && rep.busy <= s.active && !s.paused && !rep.down {
+		// the hand-off: the worker stays busy
+		s.m.busy.hold(now)
+		// dispatch: popFront (popBack for LIFO), then dequeued
+		i := q.head
+		if s.lifo {
+			i = (i + q.n - 1) & (len(q.buf) - 1)
+		} else {
+			q.head = (i + 1) & (len(q.buf) - 1)
 		}
+		next := q.buf[i]
+		q.buf[i] = nil
+		q.n--
+		next.queued = false
+		s.m.queue.add(now, -1)
+		if s.patience != nil {
+			next.timer.Stop()
+			next.timer = sim.Timer{}
+		}
+		// start's steps for next, in the last slot (there is no step
+		// recorder: plainEnd)
+		next.rep = rep
+		next.started = now
+		s.m.waitSum += float64(now - next.arrived)
+		s.m.waitN++
+		next.slot = int32(last)
+		rep.running[last] = next
+		rng := w.rngFor(with(next.seed, s.hash))
+		d := w.draws.Sample(s.dist) // s.dist.Sample(rng), exponential in line
+		if s.slow != 1 {
+			d = time.Duration(float64(d) * s.slow)
+		}
+		errP := s.errP
+		if rep.g.gray || rep.dep != nil {
+			d, errP = rep.shiftWork(now, d, errP)
+		}
+		next.reason = strategies.ReasonOK
+		if errP > 0 && rng.Float64() < errP {
+			next.reason = strategies.ReasonError
+		}
+		next.timer = w.s.Schedule(d, s.hDone, next)
+	} else {
+		// the worker is freed
+		rep.running[last] = nil
+		rep.running = rep.running[:last]
+		rep.busy--
+		s.m.busy.add(now, -1)
+		if rep.rq.n > 0 {
+			s.dispatch(rep) // rejections wait for a worker (reject_cost)
+		}
+	}
+	// dispatch: free workers take the next waiting requests
+	for rep.busy < s.active && q.n > 0 && !s.paused && !rep.down {
+		var next *attempt // next, with no strategy
+		if s.lifo {
+			next = q.popBack()
+		} else {
+			next = q.popFront()
+		}
+		s.dequeued(next, now)
+		s.start(rep, next)
 	}
 	// respond
 	if s.blackHole || rep.g.hole {

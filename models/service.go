@@ -400,6 +400,21 @@ func (s *service) start(r *replica, a *attempt) {
 	}
 }
 
+// shiftWork returns the work d and error probability errP of a request
+// that starts now at r as r's gray failure and deploy change them: the
+// rare part of start (and of finishPlain's hand-off), out of line.
+//
+//go:noinline
+func (r *replica) shiftWork(now sim.Time, d time.Duration, errP float64) (time.Duration, float64) {
+	if r.g.gray {
+		d, errP = r.grayWork(d, errP)
+	}
+	if r.dep != nil {
+		d, errP = r.dep.apply(now, d, errP)
+	}
+	return d, errP
+}
+
 // workDone ends a's local work: the request makes its downstream calls,
 // or finishes.
 func (s *service) workDone(a *attempt) {

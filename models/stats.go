@@ -49,6 +49,13 @@ func (g *level) add(now sim.Time, d float64) {
 	}
 }
 
+// hold is add(now, -1) then add(now, 1): the area grows to now, the
+// value stays (the rise adds v x 0, and v, at most max, does not pass it).
+func (g *level) hold(now sim.Time) {
+	g.area += g.v * float64(now-g.last)
+	g.last = now
+}
+
 // integral returns the value integrated over the run to now, in value x
 // ns.
 func (g *level) integral(now sim.Time) float64 {
