@@ -97,7 +97,11 @@ func (w *World) markPlain() {
 
 // sendSolo starts a plain call with seed (the open client's call n) as a
 // solo attempt and sends it: newCall, launch and sendAttempt for a call
-// that has no deadline and no strategy, over a link with nothing to draw.
+// that has no deadline and no strategy, over a link with nothing to draw;
+// then, at a service in the common state (one replica up, no strategy,
+// balancer state, outage, black hole or gray failure, a waiting room
+// that admits the attempt), arrive and enter's first way: the idle
+// worker, or the queue.
 func (c *client) sendSolo(seed uint64) {
 	w := c.w
 	e := c.e
@@ -119,6 +123,39 @@ func (c *client) sendSolo(seed uint64) {
 	a.slot = -1
 	st.attempts++
 	st.attemptsN++
+	if s, ok := e.to.(*service); ok && s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast {
+		// arrive then enter for a service with one replica up and no
+		// strategy, balancer state, outage or black hole, and a replica
+		// with no gray failure whose waiting room admits a (the fresh
+		// attempt is not cancelled, its edge has no strategy): enter's
+		// first way, its idle worker or its queue
+		r := s.reps[0]
+		q := &r.q
+		idle := !s.paused && r.busy < s.active && q.n == 0
+		if !r.g.gray && (idle || s.limit < 0 || q.n < s.limit) {
+			a.svc = s
+			a.arrived = now
+			s.m.arrivals++
+			s.m.arrivalsN++
+			a.host = r
+			s.m.inSystem.add(now, 1)
+			if idle {
+				s.start(r, a)
+				return
+			}
+			if s.patience != nil || q.fq != nil || q.n == len(q.buf) {
+				s.wait(r, a, now) // a patience to draw, a fair queue, a full ring
+				return
+			}
+			// wait, and the ring's push
+			a.rep = r
+			a.queued = true
+			q.buf[(q.head+q.n)&(len(q.buf)-1)] = a
+			q.n++
+			s.m.queue.add(now, 1)
+			return
+		}
+	}
 	e.to.arrive(a)
 }
 
