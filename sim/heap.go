@@ -13,10 +13,10 @@ import "unsafe"
 // of them, else into the heap.
 func (s *Sim) push(e entry) {
 	if s.hasNext {
-		if e.less(&s.next) {
+		if e.less(s.next) {
 			e, s.next = s.next, e // the former next goes to the heap
 		}
-	} else if !s.hole && (len(s.heap) == 0 || e.less(&s.heap[0])) {
+	} else if !s.hole && (len(s.heap) == 0 || e.less(s.heap[0])) {
 		s.next, s.hasNext = e, true
 		return
 	}
@@ -31,8 +31,10 @@ func (s *Sim) pushHeap(e entry) {
 	if s.hole {
 		s.hole = false
 		if len(h) < 3 {
-			if len(h) == 2 && h[1].less(&e) {
-				e, h[1] = h[1], e
+			if len(h) == 2 && h[1].less(e) {
+				h[0] = h[1]
+				h[1] = e
+				return
 			}
 			h[0] = e
 			return
@@ -40,10 +42,10 @@ func (s *Sim) pushHeap(e entry) {
 		// top-down (e is often early: the next step of what just
 		// fired, which belongs near the root), the first level here
 		c := 1
-		if h[2].less(&h[1]) {
+		if h[2].less(h[1]) {
 			c = 2
 		}
-		if e.less(&h[c]) {
+		if e.less(h[c]) {
 			h[0] = e
 			return
 		}
@@ -56,7 +58,7 @@ func (s *Sim) pushHeap(e entry) {
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) >> 1 // i > 0
-		if !e.less(&h[p]) {
+		if !e.less(h[p]) {
 			break
 		}
 		h[i] = h[p]
@@ -160,7 +162,7 @@ func (s *Sim) down(i int, e entry) {
 	k := int(o / size)
 	for k > i {
 		p := (k - 1) >> 1 // k > i >= 0
-		if !e.less(ent(h, p)) {
+		if !e.less(*ent(h, p)) {
 			break
 		}
 		*ent(h, k) = *ent(h, p)

@@ -46,7 +46,7 @@ type entry struct {
 	line uint32
 }
 
-func (a *entry) less(b *entry) bool {
+func (a entry) less(b entry) bool { // values: a local compared by address would live in memory
 	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
 }
 

@@ -239,7 +239,7 @@ func (h *queueHarness) check(t *rapid.T) {
 		t.Fatalf("lines hold %d entries, lined says %d", lined, s.lined)
 	}
 	for i := 1; i < len(s.heap); i++ {
-		if !s.heap[(i-1)/2].less(&s.heap[i]) {
+		if !s.heap[(i-1)/2].less(s.heap[i]) {
 			t.Fatalf("heap entry %d %+v is not after its parent %+v", i, s.heap[i], s.heap[(i-1)/2])
 		}
 	}
@@ -247,7 +247,7 @@ func (h *queueHarness) check(t *rapid.T) {
 	if s.hasNext {
 		queued++
 		for _, e := range s.heap {
-			if !s.next.less(&e) {
+			if !s.next.less(e) {
 				t.Fatalf("next %+v is not before heap entry %+v", s.next, e)
 			}
 		}
