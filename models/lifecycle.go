@@ -162,8 +162,17 @@ type cause struct {
 // attempt is one try of a call, and the request the target works on. It
 // has two holders: the caller (until it gets an answer or gives up) and
 // the network/server side (until the answer is delivered or discarded); it
-// is recycled when both have let go.
+// is recycled when both have let go. Its fields are in two halves, each
+// small enough that the compiler zeroes it with straight stores, not a
+// loop (free zeroes an attempt at the end of every call).
 type attempt struct {
+	attemptA
+	attemptB
+}
+
+// attemptA is the first half of an attempt's fields: the caller's, and
+// the server's up to the timer of its local work.
+type attemptA struct {
 	c        *call // nil once the caller let go
 	e        *edge
 	seed     uint64 // tied to (call, attempt number)
@@ -175,15 +184,19 @@ type attempt struct {
 	timeout  sim.Timer
 
 	// server side
-	svc        *service
-	rep        *replica
-	host       *replica // the replica the balancer picked for it (outlier detection)
-	ca         *cache
-	arrived    sim.Time
-	started    sim.Time
-	busy       time.Duration // worker time spent, set when service ends
-	reason     Reason        // the server's answer
-	timer      sim.Timer     // end of the local work
+	svc     *service
+	rep     *replica
+	host    *replica // the replica the balancer picked for it (outlier detection)
+	ca      *cache
+	arrived sim.Time
+	started sim.Time
+	busy    time.Duration // worker time spent, set when service ends
+	reason  Reason        // the server's answer
+	timer   sim.Timer     // end of the local work
+}
+
+// attemptB is the second half of an attempt's fields.
+type attemptB struct {
 	remaining  time.Duration // local work left when frozen by a pause
 	frozen     bool
 	slot       int32 // index in rep.running, -1 when not running
@@ -289,7 +302,8 @@ func (a *attempt) recycle(w *World) {
 
 // free returns a to the pool (recycle's work once its recorders heard).
 func (a *attempt) free(w *World) {
-	*a = attempt{slot: -1, nextWait: w.attempts}
+	a.attemptA = attemptA{}
+	a.attemptB = attemptB{slot: -1, nextWait: w.attempts}
 	w.attempts = a
 	w.inFlight--
 }

@@ -159,7 +159,7 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 			w.calls = c
 		}
 		for _, a := range madeAttempts {
-			*a = attempt{slot: -1, nextWait: w.attempts}
+			*a = attempt{attemptB: attemptB{slot: -1, nextWait: w.attempts}}
 			w.attempts = a
 		}
 	}
