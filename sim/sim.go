@@ -95,10 +95,8 @@ type Sim struct {
 	// heap entry is later than next.
 	next    entry
 	hasNext bool
-	// hole: the heap's root was popped and nothing has taken its place
-	// yet (pop, pushHeap, fill); heap[0] is then no entry. hole and
-	// hasNext never both hold: a pop leaves a hole only when next is
-	// empty, and push fills next only when there is no hole.
+	// hole: the heap's root was popped, nothing has taken its place yet
+	// (pop, pushHeap, fill; heap[0] is no entry); never with hasNext.
 	hole  bool
 	heap  []entry
 	slots []slot
