@@ -15,42 +15,32 @@ import (
 // recomputing them, and recording stays a few float operations.
 
 // level is a time-weighted gauge: its value v holds from last until the next
-// set. Within the current interval it accumulates area (value x ns) and the
-// maximum; roll closes the interval.
+// set. Within the current interval it accumulates area (value x ns); roll
+// closes the interval. Its mean is reported; a gauge whose maximum is
+// reported too is a peak.
 type level struct {
-	v, max    float64
+	v         float64
 	last      sim.Time
 	area      float64 // value x ns in the current interval
 	totalArea float64 // value x ns over the run, closed intervals only
-	totalMax  float64
 	means     results.Values
-	maxes     results.Values
 }
 
 func (g *level) set(now sim.Time, v float64) {
 	g.area += g.v * float64(now-g.last)
 	g.last = now
 	g.v = v
-	if v > g.max {
-		g.max = v
-	}
 }
 
-// add is set(now, g.v+d). The maximum is looked at only when d is
-// positive (a constant where add inlines): it is at least v at every
-// instant (roll restarts it at v, set raises it), so a fall cannot pass
-// it.
+// add is set(now, g.v+d).
 func (g *level) add(now sim.Time, d float64) {
 	g.area += g.v * float64(now-g.last)
 	g.last = now
 	g.v += d
-	if d > 0 && g.v > g.max {
-		g.max = g.v
-	}
 }
 
 // hold is add(now, -1) then add(now, 1): the area grows to now, the
-// value stays (the rise adds v x 0, and v, at most max, does not pass it).
+// value stays (the rise adds v x 0).
 func (g *level) hold(now sim.Time) {
 	g.area += g.v * float64(now-g.last)
 	g.last = now
@@ -67,11 +57,8 @@ func (g *level) roll(end sim.Time, width float64) {
 	g.area += g.v * float64(end-g.last)
 	g.last = end
 	g.means = append(g.means, g.area/width)
-	g.maxes = append(g.maxes, g.max)
 	g.totalArea += g.area
-	g.totalMax = math.Max(g.totalMax, g.max)
 	g.area = 0
-	g.max = g.v
 }
 
 // mean returns the time-weighted mean over [0, now) given closed intervals
@@ -84,7 +71,34 @@ func (g *level) mean(now sim.Time) float64 {
 	return a / float64(now)
 }
 
-func (g *level) maxSoFar() float64 { return math.Max(g.totalMax, g.max) }
+// peak is a level whose maximum is reported too (a queue's length): per
+// interval and over the run.
+type peak struct {
+	level
+	max, totalMax float64
+	maxes         results.Values
+}
+
+// add changes the value by d at now. The maximum is looked at only when d is
+// positive (a constant where add inlines): it is at least v at every
+// instant (roll restarts it at v, a rise raises it), so a fall cannot
+// pass it.
+func (g *peak) add(now sim.Time, d float64) {
+	g.level.add(now, d)
+	if d > 0 && g.v > g.max {
+		g.max = g.v
+	}
+}
+
+// roll closes the interval ending at end, of width ns.
+func (g *peak) roll(end sim.Time, width float64) {
+	g.level.roll(end, width)
+	g.maxes = append(g.maxes, g.max)
+	g.totalMax = math.Max(g.totalMax, g.max)
+	g.max = g.v
+}
+
+func (g *peak) maxSoFar() float64 { return math.Max(g.totalMax, g.max) }
 
 // callStats records the calls of one client or one downstream edge.
 type callStats struct {
@@ -288,7 +302,8 @@ type serviceStats struct {
 	waitSum, sojournSum                    float64 // ns, over served requests
 	waitN                                  int64   // requests that started service
 
-	queue, inSystem, busy, capacity level
+	queue                    peak // its maximum is reported too
+	inSystem, busy, capacity level
 
 	sArrivals, sServed, sRejected, sErrors, sWasted, sUtil results.Values
 }
