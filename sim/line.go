@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"time"
-	"unsafe"
-)
+import "time"
 
 // Line is a lane of the event queue for events whose instants never
 // decrease in the order they are scheduled, such as every timeout of one
@@ -111,7 +108,7 @@ func (s *Sim) compactLines() {
 	for k := range s.lines {
 		ln := &s.lines[k]
 		if ln.n > 0 {
-			ln.compact(s.slots)
+			ln.compact(s)
 		}
 		if !ln.inHeap && ln.n > 0 {
 			s.heap = append(s.heap, ln.ring[ln.head])
@@ -129,15 +126,13 @@ func (s *Sim) compactLines() {
 // entries before the first live one are dropped by moving the head, and a
 // live entry is moved only when a stopped one lies before it; a check
 // reads an entry's slot and seq, not the whole entry.
-func (ln *line) compact(slots []slot) {
+func (ln *line) compact(s *Sim) {
 	ring, mask := ln.ring, len(ln.ring)-1
 	// live reports whether e's event is pending: its slot's seq is its
 	// own. ring[r&mask] and the slot of an entry are in range (the
 	// ring's length is a power of two; a pending entry's slot is one of
-	// the table's), so they are indexed without bounds checks.
-	live := func(e *entry) bool {
-		return (*slot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(slots)), uintptr(e.slot)*unsafe.Sizeof(slot{}))).seq == e.seq
-	}
+	// the table's), so they are indexed without bounds checks (ent, slotAt).
+	live := func(e *entry) bool { return s.slotAt(e.slot).seq == e.seq }
 	r, n := ln.head, ln.n
 	for n > 0 && !live(ent(ring, r)) {
 		r = (r + 1) & mask
