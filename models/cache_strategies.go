@@ -98,7 +98,7 @@ func (x *cacheStrat) lookup(c *cache, a *attempt) bool {
 			call := c.e.newCall(w, rf, with(a.seed, purposeRefresh))
 			call.launch(w)
 		}
-		a.e.stats.throughput++
+		// for the run and the interval (its count less its mark)
 		a.e.stats.throughputN++
 		a.respond(w, strategies.ReasonOK)
 		return true
@@ -128,7 +128,7 @@ func (x *cacheStrat) fetched(c *cache, a *attempt, r Reason) {
 	for wt := a.nextWait; wt != nil; {
 		next := wt.nextWait
 		wt.nextWait = nil
-		wt.e.stats.throughput++
+		// for the run and the interval (its count less its mark)
 		wt.e.stats.throughputN++
 		wt.cause = a.cause
 		wt.respond(c.w, r)

@@ -314,7 +314,7 @@ func (c *call) launch(w *World) {
 	now := w.s.Now()
 	c.start = now
 	st := &c.e.stats
-	st.offered++
+	// for the run and the interval (its count less its mark)
 	st.calls++
 	st.inFlight.add(now, 1)
 	if rc := w.rec.start; rc != nil {
@@ -375,7 +375,7 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 	if rc := w.rec.step; rc != nil {
 		rc.attemptStep(a, stepSent, strategies.ReasonOK)
 	}
-	e.stats.attempts++
+	// for the run and the interval (its count less its mark)
 	e.stats.attemptsN++
 	if t := e.policy.Timeout; t > 0 {
 		// the edge's timeouts are set one fixed delay after their
@@ -602,11 +602,11 @@ func (c *call) complete(w *World, r Reason) {
 	now := w.s.Now()
 	st := &c.e.stats
 	if r == strategies.ReasonOK {
-		st.succeeded++
+		// for the run and the interval (its count less its mark)
 		st.succeededN++
 		st.hist.Record(now.Sub(c.start))
 	} else {
-		st.failed[r]++
+		// for the run and the interval (its count less its mark)
 		st.failedN[r]++
 	}
 	if r != strategies.ReasonError {

@@ -108,7 +108,7 @@ func (c *client) sendSolo(seed uint64) {
 	now := w.s.Now()
 	// launch: the call is counted and in flight
 	st := &e.stats
-	st.offered++
+	// for the run and the interval (its count less its mark)
 	st.calls++
 	st.inFlight.add(now, 1)
 	// sendAttempt: attempt 1 of the call
@@ -121,7 +121,7 @@ func (c *client) sendSolo(seed uint64) {
 	a.prio = c.soloPrio
 	a.holders = 2
 	a.slot = -1
-	st.attempts++
+	// for the run and the interval (its count less its mark)
 	st.attemptsN++
 	if s, ok := e.to.(*service); ok && s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast {
 		// arrive then enter for a service with one replica up and no
@@ -135,7 +135,7 @@ func (c *client) sendSolo(seed uint64) {
 		if !r.g.gray && (idle || s.limit < 0 || q.n < s.limit) {
 			a.svc = s
 			a.arrived = now
-			s.m.arrivals++
+			// for the run and the interval (its count less its mark)
 			s.m.arrivalsN++
 			a.host = r
 			s.m.inSystem.add(now, 1)
@@ -167,11 +167,11 @@ func (a *attempt) soloDone(w *World) {
 	r := a.reason
 	st := &a.e.stats
 	if r == strategies.ReasonOK {
-		st.succeeded++
+		// for the run and the interval (its count less its mark)
 		st.succeededN++
 		st.hist.Record(now.Sub(a.sent))
 	} else {
-		st.failed[r]++
+		// for the run and the interval (its count less its mark)
 		st.failedN[r]++
 		if r == strategies.ReasonError && a.cause.e != nil {
 			st.countCause(a.cause)
@@ -258,14 +258,14 @@ func (s *service) finishPlain(a *attempt) {
 	// finish: freeWorker's steps for a
 	a.busy = now.Sub(a.started)
 	s.m.inSystem.add(now, -1)
-	s.m.served++
+	// for the run and the interval (its count less its mark)
 	s.m.servedN++
 	if r == strategies.ReasonError {
-		s.m.errors++
+		// for the run and the interval (its count less its mark)
 		s.m.errorsN++
 	}
 	s.m.sojournSum += float64(now - a.arrived)
-	a.e.stats.throughput++
+	// for the run and the interval (its count less its mark)
 	a.e.stats.throughputN++
 	last := len(rep.running) - 1
 	if int(a.slot) != last {

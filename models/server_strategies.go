@@ -503,7 +503,7 @@ func (x *serviceStrat) next(s *service, r *replica) *attempt {
 func (s *service) dropWaiting(r *replica, a *attempt, reason Reason) {
 	now := s.w.s.Now()
 	s.m.inSystem.add(now, -1)
-	s.m.rejected++
+	// for the run and the interval (its count less its mark)
 	s.m.rejectedN++
 	if a.limIn > 0 {
 		s.st.leave(s, r, a, reason)

@@ -209,7 +209,7 @@ func (s *service) arrive(a *attempt) {
 	now := w.s.Now()
 	a.svc = s
 	a.arrived = now
-	s.m.arrivals++
+	// for the run and the interval (its count less its mark)
 	s.m.arrivalsN++
 	if s.blackHole {
 		s.m.droppedN++
@@ -360,7 +360,7 @@ func (s *service) admit(r *replica, a *attempt) Reason {
 
 // reject answers a at once without service.
 func (s *service) reject(a *attempt, r Reason) {
-	s.m.rejected++
+	// for the run and the interval (its count less its mark)
 	s.m.rejectedN++
 	a.respond(s.w, r)
 }
@@ -532,14 +532,14 @@ func (s *service) freeWorker(a *attempt, rep *replica, now sim.Time, r Reason) {
 	rep.busy--
 	s.m.busy.add(now, -1)
 	s.m.inSystem.add(now, -1)
-	s.m.served++
+	// for the run and the interval (its count less its mark)
 	s.m.servedN++
 	if r == strategies.ReasonError {
-		s.m.errors++
+		// for the run and the interval (its count less its mark)
 		s.m.errorsN++
 	}
 	s.m.sojournSum += float64(now - a.arrived)
-	a.e.stats.throughput++
+	// for the run and the interval (its count less its mark)
 	a.e.stats.throughputN++
 }
 

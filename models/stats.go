@@ -104,15 +104,19 @@ func (g *peak) maxSoFar() float64 { return math.Max(g.totalMax, g.max) }
 type callStats struct {
 	name string
 
-	// current interval
-	offered, attempts, succeeded, throughput float64
-	failed                                   [maxReasons]float64
-	hist                                     sim.Histogram // latency of successes in the interval
-
-	// whole run
+	// whole run: a call offered (calls), an attempt sent, a call that
+	// succeeded, an answer that came back, a call that failed by reason
 	calls, attemptsN, succeededN, throughputN int64
 	failedN                                   [maxReasons]int64
 	run                                       sim.Histogram
+
+	// current interval: the run's counts at its start (an interval's
+	// count is the run's less its mark: counted once, not once per
+	// interval and once per run, and the float64 of the difference is the
+	// float64 count it would be)
+	calls0, attempts0, succeeded0, throughput0 int64
+	failed0                                    [maxReasons]int64
+	hist                                       sim.Histogram // latency of successes in the interval
 
 	inFlight level
 
@@ -126,27 +130,33 @@ type callStats struct {
 	p50, p90, p99, p999                                results.Values
 }
 
+// The counts of the current interval.
+func (c *callStats) offered() float64    { return float64(c.calls - c.calls0) }
+func (c *callStats) attempts() float64   { return float64(c.attemptsN - c.attempts0) }
+func (c *callStats) succeeded() float64  { return float64(c.succeededN - c.succeeded0) }
+func (c *callStats) throughput() float64 { return float64(c.throughputN - c.throughput0) }
+
 func (c *callStats) roll(end sim.Time, width float64) {
 	sec := width / 1e9
-	c.sOffered = append(c.sOffered, c.offered/sec)
-	c.sAttempts = append(c.sAttempts, c.attempts/sec)
-	c.sAmp = append(c.sAmp, ratio(c.attempts, c.offered))
-	c.sSucceeded = append(c.sSucceeded, c.succeeded/sec)
-	c.sThroughput = append(c.sThroughput, c.throughput/sec)
+	c.sOffered = append(c.sOffered, c.offered()/sec)
+	c.sAttempts = append(c.sAttempts, c.attempts()/sec)
+	c.sAmp = append(c.sAmp, ratio(c.attempts(), c.offered()))
+	c.sSucceeded = append(c.sSucceeded, c.succeeded()/sec)
+	c.sThroughput = append(c.sThroughput, c.throughput()/sec)
 	n := len(c.sOffered)
-	for r := range c.failed {
-		if c.failed[r] == 0 && c.sFailed[r] == nil {
+	for r := range c.failedN {
+		if c.failedN[r] == c.failed0[r] && c.sFailed[r] == nil {
 			continue
 		}
 		if c.sFailed[r] == nil {
 			c.sFailed[r] = make(results.Values, n-1, n+16)
 		}
-		c.sFailed[r] = append(c.sFailed[r], c.failed[r]/sec)
-		c.failed[r] = 0
+		c.sFailed[r] = append(c.sFailed[r], float64(c.failedN[r]-c.failed0[r])/sec)
+		c.failed0[r] = c.failedN[r]
 	}
 	c.inFlight.roll(end, width)
 	drainQuantiles(&c.hist, &c.run, &c.p50, &c.p90, &c.p99, &c.p999)
-	c.offered, c.attempts, c.succeeded, c.throughput = 0, 0, 0, 0
+	c.calls0, c.attempts0, c.succeeded0, c.throughput0 = c.calls, c.attemptsN, c.succeededN, c.throughputN
 }
 
 // drainQuantiles appends h's four quantiles to the series and moves its
@@ -293,7 +303,9 @@ func zeroNaN(x float64) float64 {
 // serviceStats records one service (all replicas).
 type serviceStats struct {
 	// current interval
-	arrivals, served, rejected, errors, wasted float64 // wasted in worker-ns
+	wasted float64 // worker-ns
+	// the run's counts at its start (as callStats's)
+	arrivals0, served0, rejected0, errors0 int64
 
 	// whole run
 	arrivalsN, servedN, rejectedN, errorsN int64
@@ -310,10 +322,10 @@ type serviceStats struct {
 
 func (s *serviceStats) roll(end sim.Time, width float64) {
 	sec := width / 1e9
-	s.sArrivals = append(s.sArrivals, s.arrivals/sec)
-	s.sServed = append(s.sServed, s.served/sec)
-	s.sRejected = append(s.sRejected, s.rejected/sec)
-	s.sErrors = append(s.sErrors, s.errors/sec)
+	s.sArrivals = append(s.sArrivals, float64(s.arrivalsN-s.arrivals0)/sec)
+	s.sServed = append(s.sServed, float64(s.servedN-s.served0)/sec)
+	s.sRejected = append(s.sRejected, float64(s.rejectedN-s.rejected0)/sec)
+	s.sErrors = append(s.sErrors, float64(s.errorsN-s.errors0)/sec)
 	s.sWasted = append(s.sWasted, s.wasted/width)
 	s.queue.roll(end, width)
 	s.inSystem.roll(end, width)
@@ -321,7 +333,8 @@ func (s *serviceStats) roll(end sim.Time, width float64) {
 	s.capacity.roll(end, width)
 	n := len(s.busy.means) - 1
 	s.sUtil = append(s.sUtil, ratio(s.busy.means[n], s.capacity.means[n]))
-	s.arrivals, s.served, s.rejected, s.errors, s.wasted = 0, 0, 0, 0, 0
+	s.arrivals0, s.served0, s.rejected0, s.errors0 = s.arrivalsN, s.servedN, s.rejectedN, s.errorsN
+	s.wasted = 0
 }
 
 func (s *serviceStats) series(name string) results.ServiceSeries {

@@ -416,12 +416,12 @@ func (w *World) roll() {
 	inFlight := 0.0
 	for _, c := range w.clients {
 		st := &c.e.stats
-		tot.offered += st.offered
-		tot.attempts += st.attempts
-		tot.succeeded += st.succeeded
-		tot.throughput += st.throughput
-		for r := range st.failed {
-			tot.failed[r] += st.failed[r]
+		tot.calls += st.calls - st.calls0 // the interval's counts
+		tot.attemptsN += st.attemptsN - st.attempts0
+		tot.succeededN += st.succeededN - st.succeeded0
+		tot.throughputN += st.throughputN - st.throughput0
+		for r := range st.failedN {
+			tot.failedN[r] += st.failedN[r] - st.failed0[r]
 		}
 		tot.hist.Merge(&st.hist)
 		st.roll(end, width)
