@@ -225,7 +225,7 @@ func onFinishPlain(arg any) {
 		s.workDone(a)
 		return
 	}
-	a.timer = sim.Timer{}
+	// (a.timer, fired, stays: out of rep.running nothing reads it)
 	s.finishPlain(a)
 }
 
