@@ -44,9 +44,9 @@ type client struct {
 	// plain: the client's calls meet no client-side feature but maybe
 	// the link's, so that they go as solo attempts (plain.go); soloPrio
 	// is their priority
-	plain    bool
-	soloPrio uint8
-
+	plain     bool
+	soloPrio  uint8
+	soloSvc   *service // the edge's target if a service, or nil (sendSolo's)
 	users     []*user
 	usersMade uint64     // users ever created: a new user's index, so its calls get fresh seeds
 	sessions  []*session // live sessions

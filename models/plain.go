@@ -79,8 +79,8 @@ func (w *World) markPlain() {
 			e.st == nil && e.alt == nil && !e.inherit &&
 			p.Timeout <= 0 && p.Deadline <= 0 && p.Fallback == nil &&
 			w.rec.start == nil && w.rec.step == nil && w.rec.done == nil
-		// newCall's priority for a call with no owner (inherit(c, nil)
-		// when the edge's is to be inherited)
+		c.soloSvc, _ = e.to.(*service)
+		// newCall's priority for a call with no owner (inherit(c, nil))
 		c.soloPrio = uint8(e.prio)
 		if e.prio < 0 {
 			c.soloPrio = uint8(strategies.Critical)
@@ -123,7 +123,7 @@ func (c *client) sendSolo(seed uint64) {
 	a.slot = -1
 	// for the run and the interval (its count less its mark)
 	st.attemptsN++
-	if s, ok := e.to.(*service); ok && s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast {
+	if s := c.soloSvc; s != nil && s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast {
 		// arrive then enter for a service with one replica up and no
 		// strategy, balancer state, outage or black hole, and a replica
 		// with no gray failure whose waiting room admits a (the fresh
