@@ -252,17 +252,17 @@ func (s *service) enter(r *replica, a *attempt) {
 			}
 			s.wait(r, a, now)
 			return
-		}
-	}
-	if r.g.gray && s.grayRefused(r, a) {
-		return
-	}
-	reason := strategies.ReasonOK
-	if s.st != nil && s.st.doors > a.door {
-		var held bool
-		if reason, held = s.st.pass(s, r, a); held {
+		} else if r.q.fq == nil && s.rejectCost == nil {
+			s.reject(a, strategies.ReasonQueueFull) // admit's answer
 			return
 		}
+	}
+	reason, held := strategies.ReasonOK, r.g.gray && s.grayRefused(r, a)
+	if !held && s.st != nil && s.st.doors > a.door {
+		reason, held = s.st.pass(s, r, a)
+	}
+	if held {
+		return
 	}
 	if reason == strategies.ReasonOK {
 		reason = s.admit(r, a)
