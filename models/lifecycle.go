@@ -448,12 +448,12 @@ func (a *attempt) deliver(w *World) {
 	}
 	r := a.reason
 	c.cause = a.cause
-	if (c.x == nil || r == strategies.ReasonOK && c.e.st.quiet) && w.rec.step == nil && len(c.live) == 1 && a.holders == 2 {
+	if (c.x == nil || c.e.st.quiet || r != strategies.ReasonOK && !c.e.st.observes) && w.rec.step == nil && len(c.live) == 1 && a.holders == 2 {
 		// the common case, in one: the call's only attempt answered,
-		// and no strategy (a quiet edge's success) or recorder hears
-		// it. letGo, the caller's and the server's releases, then
-		// attemptDone, whose every branch ends such a call (a failure
-		// has no live copy to wait for and no retry policy to ask).
+		// and no strategy (a quiet edge's success, a failure on an edge
+		// that observes none) or recorder hears it. letGo, the caller's
+		// and the server's releases, then attemptDone, whose branches
+		// end such a call but for a failure its retry policy may retry.
 		if c.e.policy.Timeout > 0 {
 			// (only then was a timeout set: under the profile's
 			// inlining Stop's own test of a zero timer is a call)
@@ -462,7 +462,7 @@ func (a *attempt) deliver(w *World) {
 		c.live[0] = nil
 		c.live = c.live[:0]
 		a.free(w) // recycle, whose recorder is nil
-		if c.failed == strategies.ReasonOK && c.e.policy.Fallback == nil {
+		if c.failed == strategies.ReasonOK && c.e.policy.Fallback == nil && (r == strategies.ReasonOK || c.x == nil) {
 			// finishCall's work for such a call, which has no
 			// strategy timer out, no attempt left and no fallback
 			if c.due != sim.Never {
@@ -471,7 +471,7 @@ func (a *attempt) deliver(w *World) {
 			c.complete(w, r)
 			return
 		}
-		c.finishCall(w, r)
+		c.attemptDone(w, r) // finishCall, or a retry
 		return
 	}
 	if c.x != nil {

@@ -240,8 +240,8 @@ func (s *service) enter(r *replica, a *attempt) {
 	a.host = r
 	if s.st == nil && !r.g.gray {
 		// no doors, no strategy and no gray failure: admission is the
-		// waiting room's limit alone (admit's last test); a request
-		// it would refuse takes the way below
+		// waiting room's limit alone (admit's last test), refused here
+		// but for a fair queue's eviction or a reject cost (below)
 		idle := !s.paused && r.busy < s.active && r.q.n == 0
 		if idle || s.limit < 0 || r.q.n < s.limit {
 			now := s.w.s.Now()
