@@ -116,6 +116,29 @@ type edge struct {
 	// before it (no deadline of the edge's or inherited, no strategy
 	// acting as a call starts); kept by markPlain
 	direct bool
+	// full is the target, a service whose full waiting room refuses an
+	// attempt at once with nothing to act before (no server strategy,
+	// balancer state, outlier detection, fair queue or reject cost), so
+	// that turnedAway can tell; nil otherwise. Kept by markPlain.
+	full *service
+}
+
+// turnedAway reports whether an attempt sent on e now is refused at once
+// (queue_full) by full, its target, and answered over a link with nothing
+// to draw: the caller then stops its timeout before any other event is
+// scheduled, so sendAttempt does not set it. A timer set and stopped with
+// nothing scheduled in between changes no event's order: every later one
+// only has its sequence number one lower.
+func (e *edge) turnedAway() bool {
+	s := e.full
+	if s == nil {
+		return false
+	}
+	r := s.reps[0]
+	// enter's test of a full waiting room, then arrive's and enter's of
+	// the way to it
+	return r.q.n >= s.limit && (s.limit > 0 || s.paused || r.busy >= s.active) &&
+		s.up == 1 && !s.blackHole && !s.failFast && !r.g.gray && !e.link.drawn
 }
 
 // call is one logical call: attempts until it succeeds or fails. It is
@@ -377,10 +400,10 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 	}
 	// for the run and the interval (its count less its mark)
 	e.stats.attemptsN++
-	if t := e.policy.Timeout; t > 0 {
+	if t := e.policy.Timeout; t > 0 && !e.turnedAway() {
 		// the edge's timeouts are set one fixed delay after their
-		// attempts leave, so they fall due in the order they are set:
-		// a sim.Line keeps them out of the heap but for the earliest
+		// attempts leave, in the order they fall due: a sim.Line keeps
+		// them out of the heap but for the earliest (none when refused)
 		if e.timeouts == (sim.Line{}) {
 			e.timeouts = w.s.NewLine()
 		}

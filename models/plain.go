@@ -91,6 +91,13 @@ func (w *World) markPlain() {
 		// acting as it starts (c.due is sim.Never unless inherited)
 		e.direct = !w.general && e.policy.Deadline <= 0 && !e.inherit &&
 			(e.st == nil || e.st.bare)
+		// the target whose full waiting room refuses at once, seen
+		// from e (turnedAway)
+		e.full = nil
+		if s, ok := e.to.(*service); ok && !w.general && s.st == nil && s.bal == nil && e.od == nil &&
+			s.rejectCost == nil && s.cfg.Queue.Fair == "" && s.limit >= 0 && len(s.reps) > 0 {
+			e.full = s
+		}
 	})
 	w.markPlainEnd()
 }
