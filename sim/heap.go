@@ -40,16 +40,24 @@ func (s *Sim) pushHeap(e entry) {
 			return
 		}
 		// top-down (e is often early: the next step of what just
-		// fired, which belongs near the root), the first level here
+		// fired, which belongs near the root), the first level here,
+		// its lesser child chosen without a jump as in downTop, at any
+		// size (the root's children are always in the cache)
+		a1, a2 := h[1].at, h[2].at
 		c := 1
-		if h[2].less(h[1]) {
-			c = 2
+		if a1 == a2 {
+			if h[2].seq < h[1].seq {
+				c = 2 // a tie, rare, broken by seq
+			}
+		} else {
+			c += int(uint64(a2-a1) >> 63)
 		}
-		if e.less(h[c]) {
+		hc := ent(h, c) // c < 3 <= len(h)
+		if e.less(*hc) {
 			h[0] = e
 			return
 		}
-		h[0] = h[c]
+		h[0] = *hc
 		s.downTop(c, e)
 		return
 	}
@@ -206,30 +214,52 @@ func (s *Sim) downTop(i int, e entry) {
 	o := uintptr(i) * size      // the hole's
 	l := 2*o + size             // its left child's
 	at, seq := e.at, e.seq
-	small := n <= jumpFreeMax
-	for l < last { // two children, at l and l+size
-		ca := *(*Time)(unsafe.Add(base, l))
-		ra := *(*Time)(unsafe.Add(base, l+size))
-		if ra == ca && (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
-			l += size // a tie, rare, broken by seq: r is the lesser
-		}
-		if small { // the lesser child chosen without a jump
-			l += uintptr(uint64(ra-ca)>>63) * size
+	if n <= jumpFreeMax {
+		for l < last { // two children, at l and l+size
+			ca := *(*Time)(unsafe.Add(base, l))
+			ra := *(*Time)(unsafe.Add(base, l+size))
+			if ra == ca {
+				if (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
+					l += size // a tie, rare, broken by seq: r is the lesser
+				}
+			}
+			// the lesser child chosen without a jump: its offset by the
+			// sign of the difference, its instant by min (a conditional
+			// move)
+			l += uintptr(int64(ra-ca)>>63) & size
 			ca = min(ca, ra)
-		} else if lr := l + size; ra < ca { // the right child is the lesser
-			ca = ra
-			l = lr
+			c := (*entry)(unsafe.Add(base, l))
+			if at <= ca && (at < ca || seq < c.seq) {
+				break
+			}
+			// *hole = *c, with the instant already at hand
+			hole := (*entry)(unsafe.Add(base, o))
+			hole.at, hole.seq = ca, c.seq
+			*(*uint64)(unsafe.Pointer(&hole.slot)) = *(*uint64)(unsafe.Pointer(&c.slot))
+			o = l
+			l = 2*l + size
 		}
-		c := (*entry)(unsafe.Add(base, l))
-		if at <= ca && (at < ca || seq < c.seq) {
-			break
+	} else {
+		for l < last { // two children, at l and l+size
+			ca := *(*Time)(unsafe.Add(base, l))
+			ra := *(*Time)(unsafe.Add(base, l+size))
+			if ra == ca && (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
+				l += size // a tie, rare, broken by seq: r is the lesser
+			}
+			if lr := l + size; ra < ca { // the right child is the lesser
+				ca = ra
+				l = lr
+			}
+			c := (*entry)(unsafe.Add(base, l))
+			if at <= ca && (at < ca || seq < c.seq) {
+				break
+			}
+			hole := (*entry)(unsafe.Add(base, o))
+			hole.at, hole.seq = ca, c.seq
+			*(*uint64)(unsafe.Pointer(&hole.slot)) = *(*uint64)(unsafe.Pointer(&c.slot))
+			o = l
+			l = 2*l + size
 		}
-		// *hole = *c, with the instant already at hand
-		hole := (*entry)(unsafe.Add(base, o))
-		hole.at, hole.seq = ca, c.seq
-		*(*uint64)(unsafe.Pointer(&hole.slot)) = *(*uint64)(unsafe.Pointer(&c.slot))
-		o = l
-		l = 2*l + size
 	}
 	if l == last { // one child, the last entry (unless the loop broke)
 		if c := (*entry)(unsafe.Add(base, l)); c.at < at || (c.at == at && c.seq < seq) {
