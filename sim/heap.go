@@ -150,18 +150,32 @@ func (s *Sim) down(i int, e entry) {
 	last := uintptr(n-1) * size // the offset of the last entry
 	o := uintptr(i) * size      // the hole's
 	l := 2*o + size             // its left child's
-	for l < last {              // two children, at l and l+size
-		ca := *(*Time)(unsafe.Add(base, l))
-		ra := *(*Time)(unsafe.Add(base, l+size))
-		if ra == ca && (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
-			l += size // a tie, rare, broken by seq: r is the lesser
+	if n <= jumpFreeMax {       // the lesser child chosen without a jump, as in downTop
+		for l < last { // two children, at l and l+size
+			ca := *(*Time)(unsafe.Add(base, l))
+			ra := *(*Time)(unsafe.Add(base, l+size))
+			if ra == ca && (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
+				l += size // a tie, rare, broken by seq: r is the lesser
+			}
+			l += uintptr(int64(ra-ca)>>63) & size
+			*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
+			o = l
+			l = 2*l + size
 		}
-		if lr := l + size; ra < ca { // the right child is the lesser
-			l = lr
+	} else {
+		for l < last { // two children, at l and l+size
+			ca := *(*Time)(unsafe.Add(base, l))
+			ra := *(*Time)(unsafe.Add(base, l+size))
+			if ra == ca && (*entry)(unsafe.Add(base, l+size)).seq < (*entry)(unsafe.Add(base, l)).seq {
+				l += size // a tie, rare, broken by seq: r is the lesser
+			}
+			if lr := l + size; ra < ca { // the right child is the lesser
+				l = lr
+			}
+			*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
+			o = l
+			l = 2*l + size
 		}
-		*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
-		o = l
-		l = 2*l + size
 	}
 	if l == last { // one child, the last entry
 		*(*entry)(unsafe.Add(base, o)) = *(*entry)(unsafe.Add(base, l))
@@ -308,8 +322,9 @@ func (s *Sim) compact() {
 	}
 }
 
-// jumpFreeMax is the heap size up to which downTop chooses the lesser of
-// two children without a jump. The choice is a coin toss that the branch
+// jumpFreeMax is the heap size up to which downTop and down choose the
+// lesser of two children without a jump (pushHeap does at the root's
+// children at any size). The choice is a coin toss that the branch
 // predictor loses about half the time; in a heap that fits in the cache
 // the jump-free choice is faster for its few more instructions. In a
 // larger one each level's loads would wait for the choice above them,
