@@ -423,14 +423,14 @@ func (w *World) roll() {
 		for r := range st.failedN {
 			tot.failedN[r] += st.failedN[r] - st.failed0[r]
 		}
-		tot.hist.Merge(&st.hist)
+		w.mergeTotal(&st.hist)
 		st.roll(end, width)
 		if m := c.e.strat(); m != nil {
 			m.roll(end, width)
 		}
 		inFlight += st.inFlight.means[len(st.inFlight.means)-1]
 	}
-	tot.roll(end, width)
+	w.rollTotal(end, width)
 	tot.inFlight.means[len(tot.inFlight.means)-1] = inFlight
 	for _, e := range w.edges {
 		e.stats.roll(end, width)
@@ -545,3 +545,25 @@ const (
 	purposeTTL          = 0xa54ff53a5f1d36f1
 	purposeRefresh      = 0x510e527fade682d1
 )
+
+// mergeTotal adds a client's latencies of the interval to the total's.
+// With one client the total's would be a copy of its: the total's stay
+// empty, and rollTotal copies the client's quantiles instead (nothing
+// reads the total's histograms but its quantiles' series).
+func (w *World) mergeTotal(h *sim.Histogram) {
+	if len(w.clients) > 1 {
+		w.total.hist.Merge(h)
+	}
+}
+
+// rollTotal closes the total's interval ending at end, of width ns: with
+// one client, its quantiles are the client's, rolled just before.
+func (w *World) rollTotal(end sim.Time, width float64) {
+	tot := &w.total
+	tot.roll(end, width)
+	if len(w.clients) == 1 {
+		st := &w.clients[0].e.stats
+		n, m := len(st.p50)-1, len(tot.p50)-1
+		tot.p50[m], tot.p90[m], tot.p99[m], tot.p999[m] = st.p50[n], st.p90[n], st.p99[n], st.p999[n]
+	}
+}
