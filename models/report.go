@@ -108,8 +108,15 @@ func (w *World) summary(end sim.Time, series *results.Series) results.Summary {
 	s.Amplification = results.Ratio(ratio(float64(s.Attempts), float64(s.Calls)))
 	s.Goodput = perSec(float64(s.Succeeded), sec)
 	s.Throughput = perSec(float64(throughput), sec)
-	s.Latency = latencyOf(&all)
-	s.Latency.Histogram = histogramOf(&all)
+	if len(w.clients) == 1 {
+		// all is a copy of the one client's histogram: so are its
+		// latencies (the histogram's pairs copied, not shared)
+		s.Latency = s.Clients[w.clients[0].name].Latency
+		s.Latency.Histogram = slices.Clone(s.Latency.Histogram)
+	} else {
+		s.Latency = latencyOf(&all)
+		s.Latency.Histogram = histogramOf(&all)
+	}
 	for _, e := range w.edges {
 		es := e.stats.summary(end, false)
 		es.Strategy = e.strat().summary(end)
