@@ -59,6 +59,8 @@ type service struct {
 	// is the handler of that end (w.hWorkDone, or finishPlain's)
 	plainEnd bool
 	hDone    sim.Handler
+	// roundRobin: the balancer is round robin (pickFrom's turn, in rr)
+	roundRobin bool
 
 	// the cost of rejecting (ServiceConfig.RejectCost); rejectCost nil
 	// when free
@@ -118,6 +120,7 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		slow:     1,
 		errP:     cfg.ErrorRate,
 	}
+	s.roundRobin = cfg.Balancer == config.RoundRobin
 	if cfg.Queue.Limit != nil {
 		s.limit = *cfg.Queue.Limit
 	}
@@ -228,6 +231,16 @@ func (s *service) arrive(a *attempt) {
 		// one replica up, no weights to keep, no outlier detection:
 		// pickFor's answer, without its two calls
 		s.enter(s.reps[0], a)
+		return
+	}
+	if i := s.rr; s.roundRobin && i < s.up && s.bal == nil && a.e.od == nil {
+		// several replicas up, in turn: pickFor's answer (reps[rr%up]
+		// is reps[rr] while rr < up), without its two calls
+		s.rr = i + 1
+		if s.rr >= s.up {
+			s.rr = 0
+		}
+		s.enter(s.reps[i], a)
 		return
 	}
 	s.enter(s.pickFor(a), a)
