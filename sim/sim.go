@@ -189,7 +189,7 @@ func (s *Sim) stop(seq uint64, i uint32) bool {
 	}
 	s.release(sl, i)
 	s.stale++
-	if s.stale > compactMin && s.stale > (len(s.heap)+s.lined)/2 {
+	if s.stale > compactMin && (staleMax+1)*s.stale > staleMax*(len(s.heap)+s.lined) {
 		s.compact()
 	}
 	return true

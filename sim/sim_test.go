@@ -129,9 +129,10 @@ func (h *queueHarness) stop(id int) {
 	if got := tm.Stop(); got != want {
 		h.t.Fatalf("timer %d: Stop() = %v, want %v", id, got, want)
 	}
-	// A Stop of a live event that leaves more than half the entries stale
-	// (and more than compactMin) compacts them away before it returns.
-	if s := h.s; want && s.stale > compactMin && s.stale > (len(s.heap)+s.lined)/2 {
+	// A Stop of a live event that leaves stale entries outnumbering live
+	// ones staleMax to 1 (and more than compactMin) compacts them away
+	// before it returns.
+	if s := h.s; want && s.stale > compactMin && (staleMax+1)*s.stale > staleMax*(len(s.heap)+s.lined) {
 		h.t.Fatalf("after Stop, stale %d of %d heap and %d line entries: compaction did not run", s.stale, len(s.heap), s.lined)
 	}
 	if tm.Active() {
@@ -910,9 +911,9 @@ func TestStoppedTimersBounded(t *testing.T) {
 		t.Fatalf("Pending() = %d, want %d", s.Pending(), base)
 	}
 	// Live events never exceed base+perCycle; stopped entries are compacted
-	// once they outnumber live ones.
+	// once they outnumber live ones staleMax to 1.
 	live := base + perCycle
-	if maxHeap > 2*live+compactMin || maxSlots > live || maxCap > 4*(2*live+compactMin) {
+	if maxHeap > (staleMax+1)*live+compactMin || maxSlots > live || maxCap > 4*((staleMax+1)*live+compactMin) {
 		t.Fatalf("after %d cycles: max heap len %d (cap %d), max slots %d; live never exceeded %d",
 			cycles, maxHeap, maxCap, maxSlots, live)
 	}
@@ -934,7 +935,7 @@ func (m *allocModel) tock()          { m.n++ }
 // TestStoppedLineTimersBounded is TestStoppedTimersBounded for lines:
 // timeouts on a line that are all stopped long before they fall due (so
 // that none leaves its ring by reaching its head), beside a hold model's
-// live events. Compaction keeps them from outnumbering the live ones.
+// live events. Compaction keeps them from outnumbering the live ones staleMax to 1.
 func TestStoppedLineTimersBounded(t *testing.T) {
 	const (
 		cycles   = 200_000
@@ -970,7 +971,7 @@ func TestStoppedLineTimersBounded(t *testing.T) {
 	if s.Pending() != base {
 		t.Fatalf("Pending() = %d, want %d", s.Pending(), base)
 	}
-	if maxLined > 2*base+compactMin+perCycle || maxHeap > 2*base+compactMin {
+	if maxLined > (staleMax+1)*base+compactMin+perCycle || maxHeap > (staleMax+1)*base+compactMin {
 		t.Fatalf("after %d cycles: at most %d entries in the line, %d in the heap; live never exceeded %d",
 			cycles, maxLined, maxHeap, base)
 	}
