@@ -183,7 +183,7 @@ func (t Timer) Stop() bool {
 
 // stop is Stop's work on a timer that was set.
 func (s *Sim) stop(seq uint64, i uint32) bool {
-	sl := &s.slots[i]
+	sl := s.slotAt(i) // a Timer's slot is one of the table's
 	if sl.seq != seq {
 		return false
 	}
