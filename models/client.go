@@ -27,19 +27,19 @@ type client struct {
 	overridden bool
 	// plan is the rate as scheduled then as set by the knob, each
 	// override from its time (the recovery judge's); nil: segs alone
-	plan   []segment
-	spikes []*fault
-	factor float64
-	extra  float64
+	plan          []segment
+	spikes        []*fault
+	factor, extra float64
+	rate          float64 // if steady (cacheRate)
 
 	// the pending arrival: it happens when the rate integrated from `from`
 	// reaches `need`
-	need    float64
-	from    sim.Time
-	next    sim.Timer
-	poisson bool
-	burst   sim.Timer
-	replay  *replayCursor // recorded timestamps, if the client replays them
+	need            float64
+	from            sim.Time
+	next            sim.Timer
+	poisson, steady bool
+	burst           sim.Timer
+	replay          *replayCursor // recorded timestamps, if the client replays them
 
 	// plain: the client's calls meet no client-side feature but maybe
 	// the link's, so that they go as solo attempts (plain.go); soloPrio
@@ -124,8 +124,8 @@ func (c *client) begin() {
 	if c.replay != nil {
 		c.scheduleReplay()
 	} else {
-		c.from = 0
-		c.need = c.draw()
+		c.from, c.need = 0, c.draw()
+		c.cacheRate()
 		c.scheduleNext()
 	}
 	if b := c.cfg.Burst; b.Size > 0 {
@@ -225,18 +225,18 @@ func (c *client) solve(t0, h float64) float64 {
 func (c *client) scheduleNext() {
 	w := c.w
 	var at sim.Time
-	if c.overridden || len(c.segs) == 1 {
-		// constant rate: the common case, kept cheap
-		r := c.factor*c.rateNow() + c.extra
-		if r <= 0 {
-			return
-		}
+	if r := c.rate; r > 0 {
+		// constant rate (steady, the rate cached): the common case
 		t := float64(c.from) + c.need/r*1e9
 		if t >= float64(w.end) {
 			return
 		}
 		at = sim.Time(t)
+	} else if c.steady {
+		return // a constant rate of zero or less: no arrival
 	} else {
+		// a rate that changes with time (these lines stay where the
+		// profile has them, so that solve and At inline)
 		t := c.solve(c.from.Seconds(), c.need)
 		if t >= c.w.end.Seconds() {
 			return
@@ -284,6 +284,7 @@ func (c *client) rateChanged() {
 		c.factor *= f.cfg.Factor
 		c.extra += f.cfg.Extra
 	}
+	c.cacheRate()
 	c.scheduleNext()
 }
 
@@ -292,9 +293,8 @@ func (c *client) rateChanged() {
 // a function, not a closure calling a method, so that the simulator calls
 // it with no frame in between.
 //
-// c.next, the timer that fired, is left as it is: its event no longer
-// pending, Stop (rateChanging's) does nothing to it, and scheduleNext
-// replaces it unless the run has no next arrival.
+// c.next, the timer that fired, is left as it is (no longer pending, Stop
+// does nothing to it; scheduleNext replaces it unless no arrival is next).
 func onClientArrival(arg any) {
 	c := arg.(*client)
 	if c.replay != nil {
@@ -466,5 +466,16 @@ func (c *client) restart(calls int) {
 		for range calls {
 			c.unit()
 		}
+	}
+}
+
+// cacheRate sets steady (the rate function is constant: overridden, or
+// one segment) and, if so, rate, its value, for scheduleNext. begin and
+// rateChanged call it, as the rate function is set or changes.
+func (c *client) cacheRate() {
+	c.steady = c.overridden || len(c.segs) == 1
+	c.rate = 0
+	if c.steady {
+		c.rate = c.factor*c.rateNow() + c.extra
 	}
 }
