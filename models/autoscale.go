@@ -285,7 +285,7 @@ func (x *autoscaler) retire(k int) {
 		r.retiring = true
 		x.retiring++
 	}
-	s.up -= k
+	s.setUp(s.up - k)
 	s.prov -= k
 	for _, r := range s.reps[s.up : s.up+k] {
 		x.retired(r)

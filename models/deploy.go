@@ -203,6 +203,6 @@ func (s *service) relayout(back []*replica) {
 			r.down = false
 		}
 	}
-	s.up = up
+	s.setUp(up)
 	s.refresh()
 }

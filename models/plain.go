@@ -130,7 +130,7 @@ func (c *client) sendSolo(seed uint64) {
 	a.slot = -1
 	// for the run and the interval (its count less its mark)
 	st.attemptsN++
-	if s := c.soloSvc; s != nil && s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast {
+	if s := c.soloSvc; s != nil && s.solo {
 		// arrive then enter for a service with one replica up and no
 		// strategy, balancer state, outage or black hole, and a replica
 		// with no gray failure whose waiting room admits a (the fresh
@@ -208,8 +208,8 @@ func (w *World) markPlainEnd() {
 	for _, s := range w.services {
 		s.plainEnd = !w.general && len(s.calls) == 0 && s.st == nil &&
 			!s.pulls && s.as == nil && w.rec.step == nil
-		// the handler of the end of its requests' work: workDone, or
-		// finishPlain without workDone's frame
+		s.setSolo() // sendSolo's test, for the state built
+		// the handler of its requests' work's end: workDone, or finishPlain
 		s.hDone = w.hWorkDone
 		if s.plainEnd {
 			s.hDone = onFinishPlain
@@ -354,4 +354,23 @@ func (s *service) finishPlain(a *attempt) {
 		return
 	}
 	a.respond(w, r)
+}
+
+// setSolo sets s.solo, sendSolo's test of s's state: no strategy or
+// balancer state (fixed when the world is built), one replica up, no
+// outage or black hole (setUp and setOutage keep it as they change).
+func (s *service) setSolo() {
+	s.solo = s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast
+}
+
+// setUp sets s.up, the replicas that take requests, and s.solo with it.
+func (s *service) setUp(up int) {
+	s.up = up
+	s.setSolo()
+}
+
+// setOutage sets s.failFast and s.blackHole, and s.solo with them.
+func (s *service) setOutage(failFast, blackHole bool) {
+	s.failFast, s.blackHole = failFast, blackHole
+	s.setSolo()
 }

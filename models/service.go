@@ -35,21 +35,21 @@ type service struct {
 	bal      *balancerState // weighted round robin and ring hash (balancer.go); nil for the others
 
 	// fault state, recomputed by refresh from the active faults
-	faults     []*fault
-	up         int     // replicas [0, up) take requests
-	active     int     // workers per replica that may take work
-	slow       float64 // service-time factor
-	errP       float64 // probability a request fails with error
-	paused     bool
-	failFast   bool
-	blackHole  bool
-	deferred   []*attempt // requests whose downstream calls ended during a pause
-	capacityUp int        // up x active, for the capacity gauge
-	deployDown int        // replicas out for a deploy's restart (deploy.go)
-	gray       bool       // some replica has a gray failure (gray.go)
-	prov       int        // replicas provisioned: cfg.Replicas, or the autoscaler's ready count
-	as         *autoscaler
-	ods        []*edgeOutlier // the callers' outlier detectors over these replicas
+	faults          []*fault
+	up              int     // replicas [0, up) take requests
+	active          int     // workers per replica that may take work
+	slow            float64 // service-time factor
+	errP            float64 // probability a request fails with error
+	paused          bool
+	failFast        bool
+	blackHole, solo bool       // solo: sendSolo's test (setSolo)
+	deferred        []*attempt // requests whose downstream calls ended during a pause
+	capacityUp      int        // up x active, for the capacity gauge
+	deployDown      int        // replicas out for a deploy's restart (deploy.go)
+	gray            bool       // some replica has a gray failure (gray.go)
+	prov            int        // replicas provisioned: cfg.Replicas, or the autoscaler's ready count
+	as              *autoscaler
+	ods             []*edgeOutlier // the callers' outlier detectors over these replicas
 
 	m serviceStats
 

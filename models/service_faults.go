@@ -84,7 +84,7 @@ func (s *service) refresh() {
 	for _, r := range s.reps[s.up:max(s.up, up)] {
 		r.down = false
 	}
-	s.up = up
+	s.setUp(up)
 	if s.rr >= max(up, 1) {
 		s.rr = 0
 	}
@@ -98,7 +98,7 @@ func (s *service) refresh() {
 			s.drain(r, strategies.ReasonOK)
 		}
 	}
-	s.failFast, s.blackHole = failFast, blackHole
+	s.setOutage(failFast, blackHole)
 	if gray || s.gray {
 		s.refreshGray()
 	}
