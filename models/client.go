@@ -232,20 +232,20 @@ func (c *client) scheduleNext() {
 			return
 		}
 		at = sim.Time(t)
+		goto due // at is not before from, now (onClientArrival, rateChanging)
 	} else if c.steady {
 		return // a constant rate of zero or less: no arrival
 	} else {
-		// a rate that changes with time (these lines stay where the
-		// profile has them, so that solve and At inline)
+		// a rate that changes with time (solve and At inline here)
 		t := c.solve(c.from.Seconds(), c.need)
 		if t >= c.w.end.Seconds() {
 			return
 		}
 		at = sim.Time(math.Round(t * 1e9))
 	}
-	if at < w.s.Now() {
-		at = w.s.Now()
-	}
+	// (these lines stay where the profile has them)
+	at = max(at, w.s.Now())
+due:
 	if at >= w.end {
 		return
 	}
@@ -293,16 +293,16 @@ func (c *client) rateChanged() {
 // a function, not a closure calling a method, so that the simulator calls
 // it with no frame in between.
 //
-// c.next, the timer that fired, is left as it is (no longer pending, Stop
-// does nothing to it; scheduleNext replaces it unless no arrival is next).
+// A client that replays recorded timestamps has a handler of its own,
+// onReplayArrival (replay.go), which scheduleReplay gives its arrivals, so
+// that this one does not test for it: it is the handler of the arrivals
+// that scheduleNext schedules, of a rate function's client.
+//
+// c.next, the timer that fired, is left as it is: its event no longer
+// pending, Stop (rateChanging's) does nothing to it, and scheduleNext
+// replaces it unless the run has no next arrival.
 func onClientArrival(arg any) {
 	c := arg.(*client)
-	if c.replay != nil {
-		c.replay.advance()
-		c.scheduleReplay()
-		c.unit()
-		return
-	}
 	c.from = c.w.s.Now()
 	c.need = c.draw()
 	c.scheduleNext()

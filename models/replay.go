@@ -120,5 +120,14 @@ func (c *client) scheduleReplay() {
 	if at < w.s.Now() {
 		at = w.s.Now()
 	}
-	c.next = w.s.At(at, w.hClientArrival, c)
+	c.next = w.s.At(at, onReplayArrival, c)
+}
+
+// onReplayArrival is the handler of a replaying client's next recorded
+// arrival (arg is the client): it schedules the one after and issues it.
+func onReplayArrival(arg any) {
+	c := arg.(*client)
+	c.replay.advance()
+	c.scheduleReplay()
+	c.unit()
 }
