@@ -51,7 +51,7 @@ func (s *service) refreshGray() {
 		r.g = g
 		hit = hit || g.gray
 	}
-	s.gray = hit
+	s.setGray(hit)
 }
 
 // grayRefused answers or swallows a, which the gray failure of r (an

@@ -132,14 +132,14 @@ func (c *client) sendSolo(seed uint64) {
 	st.attemptsN++
 	if s := c.soloSvc; s != nil && s.solo {
 		// arrive then enter for a service with one replica up and no
-		// strategy, balancer state, outage or black hole, and a replica
-		// with no gray failure whose waiting room admits a (the fresh
+		// strategy, balancer state, outage, black hole, pause or gray
+		// failure (s.solo), whose waiting room admits a (the fresh
 		// attempt is not cancelled, its edge has no strategy): enter's
 		// first way, its idle worker or its queue
 		r := s.reps[0]
 		q := &r.q
-		idle := !s.paused && r.busy < s.active && q.n == 0
-		if !r.g.gray && (idle || s.limit < 0 || q.n < s.limit) {
+		idle := r.busy < s.active && q.n == 0
+		if idle || s.limit < 0 || q.n < s.limit {
 			a.svc = s
 			a.arrived = now
 			// for the run and the interval (its count less its mark)
@@ -358,9 +358,13 @@ func (s *service) finishPlain(a *attempt) {
 
 // setSolo sets s.solo, sendSolo's test of s's state: no strategy or
 // balancer state (fixed when the world is built), one replica up, no
-// outage or black hole (setUp and setOutage keep it as they change).
+// outage, black hole, pause or gray failure (setUp, setOutage, setPaused
+// and setGray keep it as they change). A replica's gray failure is set
+// only with the service's (refreshGray), so with no gray failure on s its
+// first replica has none either.
 func (s *service) setSolo() {
-	s.solo = s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast
+	s.solo = s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast &&
+		!s.paused && !s.gray
 }
 
 // setUp sets s.up, the replicas that take requests, and s.solo with it.
@@ -372,5 +376,17 @@ func (s *service) setUp(up int) {
 // setOutage sets s.failFast and s.blackHole, and s.solo with them.
 func (s *service) setOutage(failFast, blackHole bool) {
 	s.failFast, s.blackHole = failFast, blackHole
+	s.setSolo()
+}
+
+// setPaused sets s.paused, and s.solo with it.
+func (s *service) setPaused(paused bool) {
+	s.paused = paused
+	s.setSolo()
+}
+
+// setGray sets s.gray, and s.solo with it.
+func (s *service) setGray(gray bool) {
+	s.gray = gray
 	s.setSolo()
 }

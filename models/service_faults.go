@@ -103,7 +103,7 @@ func (s *service) refresh() {
 		s.refreshGray()
 	}
 	if paused && !s.paused {
-		s.paused = true
+		s.setPaused(true)
 		for _, r := range s.reps {
 			for _, a := range r.running {
 				if a.timer.Active() {
@@ -115,7 +115,7 @@ func (s *service) refresh() {
 			}
 		}
 	} else if !paused && s.paused {
-		s.paused = false
+		s.setPaused(false)
 		for _, r := range s.reps {
 			for _, a := range r.running {
 				if a.frozen {
