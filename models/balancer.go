@@ -78,11 +78,43 @@ type ringPoint struct {
 // purposeRingKey is the purpose of the draw of a request's key.
 const purposeRingKey = 0x71374491b5c0fbcf
 
+// balKind is a service's balancer (config.Balancer, the user's name for
+// it) resolved once at build, so that a pick switches on a small integer
+// instead of comparing strings.
+type balKind uint8
+
+// The balancers, one per config.Balancer.
+const (
+	balRoundRobin balKind = iota
+	balRandom
+	balLeastOutstanding
+	balPowerOfTwo
+	balWeightedRoundRobin
+	balRingHash
+)
+
+// kindOf resolves a validated config.Balancer.
+func kindOf(b config.Balancer) balKind {
+	switch b {
+	case config.Random:
+		return balRandom
+	case config.LeastOutstanding:
+		return balLeastOutstanding
+	case config.PowerOfTwo:
+		return balPowerOfTwo
+	case config.WeightedRoundRobin:
+		return balWeightedRoundRobin
+	case config.RingHash:
+		return balRingHash
+	}
+	return balRoundRobin // round_robin, the default
+}
+
 // newBalancer builds the balancer state the service's balancer needs.
 func (s *service) newBalancer() {
 	cfg := s.cfg
 	switch s.balancer {
-	case config.WeightedRoundRobin:
+	case balWeightedRoundRobin:
 		b := &balancerState{weight: make([]int64, len(s.reps)), cur: make([]int64, len(s.reps)), picked: make([]int64, len(s.reps)), inInterval: make([]int64, len(s.reps))}
 		for i := range b.weight {
 			b.weight[i] = 1
@@ -91,7 +123,7 @@ func (s *service) newBalancer() {
 			}
 		}
 		s.bal = b
-	case config.RingHash:
+	case balRingHash:
 		h := cfg.Hash
 		b := &balancerState{keys: h.Keys, mark: make([]uint32, len(s.reps)), picked: make([]int64, len(s.reps)), inInterval: make([]int64, len(s.reps))}
 		points := h.Points
@@ -134,9 +166,9 @@ func (s *service) pickFrom(reps []*replica, a *attempt) *replica {
 		return reps[0]
 	}
 	switch s.balancer {
-	case config.Random:
+	case balRandom:
 		return reps[s.lb.IntN(n)]
-	case config.LeastOutstanding:
+	case balLeastOutstanding:
 		// Ties go to the first in turn from a rotating start, so an idle
 		// service spreads its load instead of piling onto replica 0.
 		s.rr++
@@ -154,7 +186,7 @@ func (s *service) pickFrom(reps []*replica, a *attempt) *replica {
 			}
 		}
 		return best
-	case config.PowerOfTwo:
+	case balPowerOfTwo:
 		i := s.lb.IntN(n)
 		j := s.lb.IntN(n - 1)
 		if j >= i {
@@ -179,7 +211,7 @@ func (s *service) pickBalanced(reps []*replica, a *attempt) *replica {
 	if len(reps) == 1 {
 		return reps[0]
 	}
-	if s.balancer == config.WeightedRoundRobin {
+	if s.balancer == balWeightedRoundRobin {
 		return s.bal.smoothWeighted(reps)
 	}
 	return s.bal.ringPick(s, reps, a)

@@ -24,12 +24,12 @@ type service struct {
 	lifo     bool
 	parallel bool
 	calls    []downCall
-	choose   int      // fanout_choose: edges each request makes; 0 all
-	quorum   int      // fanout_quorum: answers a request waits for; 0 all
-	edgeHash []uint64 // by edge index, for fanout_choose
-	paths    []path   // ServiceConfig.Paths; nil: each edge on its own
-	pathsKey uint64   // salts the draw of a request's path
-	balancer config.Balancer
+	choose   int        // fanout_choose: edges each request makes; 0 all
+	quorum   int        // fanout_quorum: answers a request waits for; 0 all
+	edgeHash []uint64   // by edge index, for fanout_choose
+	paths    []path     // ServiceConfig.Paths; nil: each edge on its own
+	pathsKey uint64     // salts the draw of a request's path
+	balancer balKind    // cfg.Balancer, resolved at build
 	lb       *rand.Rand // the balancer's own stream
 	rr       int
 	bal      *balancerState // weighted round robin and ring hash (balancer.go); nil for the others
@@ -59,8 +59,6 @@ type service struct {
 	// is the handler of that end (w.hWorkDone, or finishPlain's)
 	plainEnd bool
 	hDone    sim.Handler
-	// roundRobin: the balancer is round robin (pickFrom's turn, in rr)
-	roundRobin bool
 
 	// the cost of rejecting (ServiceConfig.RejectCost); rejectCost nil
 	// when free
@@ -113,14 +111,13 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		limit:    -1,
 		lifo:     cfg.Queue.Order == config.LIFO,
 		parallel: cfg.Fanout == config.Parallel,
-		balancer: cfg.Balancer,
+		balancer: kindOf(cfg.Balancer),
 		lb:       w.s.Rand("service/" + cfg.Name + "/balancer"),
 		up:       cfg.Replicas,
 		active:   cfg.Workers,
 		slow:     1,
 		errP:     cfg.ErrorRate,
 	}
-	s.roundRobin = cfg.Balancer == config.RoundRobin
 	if cfg.Queue.Limit != nil {
 		s.limit = *cfg.Queue.Limit
 	}
@@ -233,7 +230,7 @@ func (s *service) arrive(a *attempt) {
 		s.enter(s.reps[0], a)
 		return
 	}
-	if i := s.rr; s.roundRobin && i < s.up && s.bal == nil && a.e.od == nil {
+	if i := s.rr; s.balancer == balRoundRobin && i < s.up && s.bal == nil && a.e.od == nil {
 		// several replicas up, in turn: pickFor's answer (reps[rr%up]
 		// is reps[rr] while rr < up), without its two calls
 		s.rr = i + 1
