@@ -42,6 +42,10 @@ type edgeStrat struct {
 	// bulkhead, ratio budget, breaker, throttle or hedge), so that launch
 	// sends the first attempt itself and admit only counts a retry
 	bare bool
+	// preRetry: retry has a step before it schedules (beforeRetry), a
+	// hedge timer to stop or a deadline that launch may leave to the
+	// first retry (a deadline of the edge's own or inherited)
+	preRetry bool
 	// retryable is the retry policy's set, or the default set when the
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
@@ -488,12 +492,28 @@ func (c *call) retry(w *World, r Reason) bool {
 	}
 	wait := x.backoff.NextPCG(&cx.bo, rng, w.pcg)
 	cx.retries++
-	if x.hedge != nil { // (only then is a hedge timer set)
-		cx.hedgeT.Stop() // no copy is out: the retry will arm it again
-		cx.hedgeT = sim.Timer{}
+	if x.preRetry { // (a hedge timer set, or a deadline not yet)
+		c.beforeRetry(w) // the hedge timer stops, or the deadline is set
+		// (out of line: a retry of a call with neither is the common case)
 	}
 	cx.retryT = w.s.Schedule(wait, w.hRetry, c)
 	return true
+}
+
+// beforeRetry is retry's step before it schedules the retry of c, on an
+// edge with hedging (no copy is out: the retry will arm the hedge timer
+// again) or for a call whose deadline launch left to its first retry
+// (lazyDue: armDue).
+//
+//go:noinline
+func (c *call) beforeRetry(w *World) {
+	if c.lazyDue {
+		c.armDue(w)
+	}
+	if c.e.st.hedge != nil {
+		c.x.hedgeT.Stop()
+		c.x.hedgeT = sim.Timer{}
+	}
 }
 
 // onRetry sends c's retry when its backoff has passed.
@@ -584,6 +604,9 @@ func (w *World) buildEdgeStrategies(e *edge) error {
 		return fmt.Errorf("%s: %w", e.name, err)
 	}
 	e.st = st
+	if st != nil {
+		st.preRetry = st.hedge != nil || e.policy.Deadline > 0 || e.inherit
+	}
 	if st != nil && st.od != nil {
 		e.od = st.od
 		if err := w.wireOutlier(e); err != nil {

@@ -105,7 +105,11 @@ type edge struct {
 	// timeouts and deadlines are the lines of the attempts' timeouts and
 	// of the calls' deadlines (each made at its first use)
 	timeouts, deadlines sim.Line
-	alt                 *secondary // the fallback's secondary; nil when none
+	// retryDeadlines are the lines of the deadlines set at a first retry
+	// (armDue): [0] after a timeout, [1] after an earlier failure, each
+	// about in the order its calls started
+	retryDeadlines [2]sim.Line
+	alt            *secondary // the fallback's secondary; nil when none
 	// inherit: calls carry the deadline of the request they are made for
 	// (deadline propagation)
 	inherit bool
@@ -154,6 +158,9 @@ type call struct {
 	live     []*attempt // attempts the caller still waits for
 	x        *callStrat // the edge's per-call strategy state; nil when none
 	prio     uint8      // criticality of the call's attempts
+	// lazyDue: the deadline (due) has no timer yet; launch left it to the
+	// first retry (armDue), as the first attempt's timeout ends it before
+	lazyDue bool
 
 	// the trace recording the call and its index there; nil when none
 	tr    *traceRec
@@ -358,19 +365,47 @@ func (c *call) launch(w *World) {
 			c.finishCall(w, strategies.ReasonDeadlineExceeded)
 			return
 		}
-		// an edge's own deadline falls due in the order its calls
-		// start, so it goes on a line like the timeouts (an inherited
-		// one out of that order goes through the heap: sim.Line)
-		if c.e.deadlines == (sim.Line{}) {
-			c.e.deadlines = w.s.NewLine()
+		// the first attempt, sent now, times out before the deadline:
+		// with nothing else to send a copy, it is set at the first retry
+		if t := c.e.policy.Timeout; t > 0 && c.due.Sub(now) > t && (c.x == nil || c.e.st.bare && c.e.st.preRetry) {
+			c.lazyDue = true
+		} else {
+			c.setDeadline(w, now, &c.e.deadlines)
 		}
-		c.deadline = w.s.ScheduleOn(c.e.deadlines, c.due.Sub(now), w.hDeadline, c)
 	}
 	if c.x != nil && !c.e.st.bare {
 		c.launchStrat(w)
 		return
 	}
 	c.sendAttempt(w, sendFirst)
+}
+
+// setDeadline sets c's deadline timer on line l, one of c.e's. An edge's
+// own deadline falls due in the order its calls start, so it goes on a
+// line like the timeouts (an inherited one out of that order goes through
+// the heap: sim.Line).
+func (c *call) setDeadline(w *World, now sim.Time, l *sim.Line) {
+	if *l == (sim.Line{}) {
+		*l = w.s.NewLine()
+	}
+	c.deadline = w.s.ScheduleOn(*l, c.due.Sub(now), w.hDeadline, c)
+}
+
+// armDue sets the timer of c's deadline, which launch left to the first
+// retry (lazyDue), as that retry is scheduled: from it on the deadline may
+// end the call before its attempt's timeout. Until then it could not
+// matter, so no event's order changes but for ties at its instant with
+// events scheduled in between. The first retries after a timeout are
+// scheduled in the order their calls started, and so are most of the
+// others (a failure answered at once, before the timeout): a line each.
+func (c *call) armDue(w *World) {
+	c.lazyDue = false
+	now := w.s.Now()
+	l := &c.e.retryDeadlines[0]
+	if now.Sub(c.start) < c.e.policy.Timeout {
+		l = &c.e.retryDeadlines[1]
+	}
+	c.setDeadline(w, now, l)
 }
 
 // sendAttempt sends one attempt of c over its edge and reports whether it

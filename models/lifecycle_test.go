@@ -12,6 +12,7 @@ import (
 	"github.com/stampede-sim/stampede/models/config"
 	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // The lifecycle, fault by fault, on tiny worlds with constant times whose
@@ -83,6 +84,34 @@ func TestDeadlineBoundsTheCall(t *testing.T) {
 	_, r := run(t, cfg)
 	wantEq(t, "failed[deadline_exceeded]", r.Summary.Failed["deadline_exceeded"], results.Count(10))
 	wantNear(t, "wasted_work", r.Summary.Services["api"].WastedWork, 3.0, 1e-9)
+}
+
+// A call whose first attempt times out before its deadline has its
+// deadline set only at its first retry (lazyDue): the deadline still ends
+// the call during a later attempt, and does nothing when the attempts run
+// out first.
+func TestDeadlineSetAtTheFirstRetry(t *testing.T) {
+	// Calls at 1s, 2s, ... on one worker: the attempts go at 1.0, 1.2 and
+	// 1.4 (each times out after 200ms, no backoff) and are served from
+	// 1.0, 1.3 and 1.6.
+	cfg := oneService(1, "300ms", 10900*time.Millisecond)
+	cfg.Clients[0].Timeout = 200 * time.Millisecond
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Backoff: "none"}
+	for _, c := range []struct {
+		deadline time.Duration
+		reason   string
+		attempts int
+	}{
+		{350 * time.Millisecond, "deadline_exceeded", 20}, // during the second attempt
+		{500 * time.Millisecond, "deadline_exceeded", 30}, // during the third
+		{700 * time.Millisecond, "timeout", 30},           // after the third's timeout
+	} {
+		cfg.Clients[0].Deadline = c.deadline
+		_, r := run(t, cfg)
+		name := fmt.Sprintf("deadline %v: ", c.deadline)
+		wantEq(t, name+"failed["+c.reason+"]", r.Summary.Failed[c.reason], results.Count(10))
+		wantEq(t, name+"attempts", r.Summary.Clients["c"].Attempts, results.Count(c.attempts))
+	}
 }
 
 func TestQueueLimitCountsWaitingOnly(t *testing.T) {
