@@ -375,8 +375,8 @@ func (c *call) startCall(w *World) {
 	x := c.e.st
 	if x.ratio != nil {
 		now := w.s.Now()
-		x.ratio.Deposit(now)
-		x.gBudget.set(now, float64(x.ratio.Balance(now)))
+		// the call's deposit, then the balance it leaves
+		x.gBudget.set(now, float64(x.ratio.DepositBalance(now)))
 	}
 	c.sendAttempt(w, sendFirst)
 }

@@ -194,6 +194,18 @@ func (b *RatioBudget) Deposit(now sim.Time) {
 	b.writer += b.deposit
 }
 
+// DepositBalance is Deposit then Balance, the window moved on once.
+func (b *RatioBudget) DepositBalance(now sim.Time) int64 {
+	if b.empty || b.cost == 0 {
+		return 0
+	}
+	if now.Sub(b.old) >= b.window {
+		b.expire(now)
+	}
+	b.writer += b.deposit
+	return (b.writer + b.bufSum + b.reserve) / b.cost
+}
+
 // TryWithdraw reports whether a retry may be sent now and, if so, pays for
 // it.
 func (b *RatioBudget) TryWithdraw(now sim.Time) bool {

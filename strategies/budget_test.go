@@ -245,3 +245,36 @@ func TestRatioBudgetKeptSum(t *testing.T) {
 		}
 	}
 }
+
+// DepositBalance is Deposit then Balance, on every kind of budget.
+func TestRatioBudgetDepositBalance(t *testing.T) {
+	for _, cfg := range []RatioBudgetConfig{
+		{TTL: 10 * time.Second, MinRetriesPerSec: 1, PercentCanRetry: 0.5},
+		{TTL: time.Second, MinRetriesPerSec: 10, PercentCanRetry: 0},
+		{TTL: time.Second, MinRetriesPerSec: 0, PercentCanRetry: 0},
+		DefaultRatioBudgetConfig(),
+	} {
+		a, err := NewRatioBudget(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := NewRatioBudget(cfg)
+		r := sim.NewRand(1, "deposit balance")
+		gaps := []time.Duration{0, time.Millisecond, 300 * time.Millisecond, time.Second, 3 * time.Second, 15 * time.Second}
+		var now sim.Time
+		for k := range 20000 {
+			now = now.Add(gaps[r.IntN(len(gaps))])
+			if r.IntN(3) == 0 {
+				if a.TryWithdraw(now) != b.TryWithdraw(now) {
+					t.Fatalf("%+v step %d: the twins disagree", cfg, k)
+				}
+				continue
+			}
+			a.Deposit(now)
+			want := a.Balance(now)
+			if got := b.DepositBalance(now); got != want || *a != *b {
+				t.Fatalf("%+v step %d at %v: DepositBalance %d, Deposit then Balance %d", cfg, k, now, got, want)
+			}
+		}
+	}
+}
