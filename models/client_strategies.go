@@ -457,7 +457,7 @@ func (x *edgeStrat) allowGated(w *World, c *call, r Reason) bool {
 		ok = x.tokens.AllowRetry()
 	case x.ratio != nil:
 		ok = x.ratio.TryWithdraw(now)
-		x.gBudget.set(now, float64(x.ratio.Balance(now)))
+		x.gBudget.set(now, float64(x.ratio.BalanceAfter()))
 	case x.quota != nil:
 		var cost float64
 		cost, ok = x.quota.AcquireRetry(r)

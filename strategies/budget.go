@@ -206,6 +206,15 @@ func (b *RatioBudget) DepositBalance(now sim.Time) int64 {
 	return (b.writer + b.bufSum + b.reserve) / b.cost
 }
 
+// BalanceAfter is Balance(now) right after TryWithdraw(now) (or Deposit):
+// the window has moved on to now already, so it only reads the sum.
+func (b *RatioBudget) BalanceAfter() int64 {
+	if b.empty || b.cost == 0 {
+		return 0
+	}
+	return (b.writer + b.bufSum + b.reserve) / b.cost
+}
+
 // TryWithdraw reports whether a retry may be sent now and, if so, pays for
 // it.
 func (b *RatioBudget) TryWithdraw(now sim.Time) bool {

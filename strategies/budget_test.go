@@ -246,7 +246,8 @@ func TestRatioBudgetKeptSum(t *testing.T) {
 	}
 }
 
-// DepositBalance is Deposit then Balance, on every kind of budget.
+// DepositBalance is Deposit then Balance, and BalanceAfter a TryWithdraw
+// is Balance, on every kind of budget.
 func TestRatioBudgetDepositBalance(t *testing.T) {
 	for _, cfg := range []RatioBudgetConfig{
 		{TTL: 10 * time.Second, MinRetriesPerSec: 1, PercentCanRetry: 0.5},
@@ -267,6 +268,9 @@ func TestRatioBudgetDepositBalance(t *testing.T) {
 			if r.IntN(3) == 0 {
 				if a.TryWithdraw(now) != b.TryWithdraw(now) {
 					t.Fatalf("%+v step %d: the twins disagree", cfg, k)
+				}
+				if got, want := b.BalanceAfter(), a.Balance(now); got != want || *a != *b {
+					t.Fatalf("%+v step %d at %v: BalanceAfter %d, Balance %d", cfg, k, now, got, want)
 				}
 				continue
 			}
