@@ -42,10 +42,10 @@ type edgeStrat struct {
 	// bulkhead, ratio budget, breaker, throttle or hedge), so that launch
 	// sends the first attempt itself and admit only counts a retry
 	bare bool
-	// preRetry: retry has a step before it schedules (beforeRetry), a
-	// hedge timer to stop or a deadline that launch may leave to the
-	// first retry (a deadline of the edge's own or inherited)
-	preRetry bool
+	// preRetry: retry has a step first (beforeRetry): a hedge timer to stop, or a deadline launch may leave to
+	// the first retry (the edge's own or inherited); dueLate: launch may (bare as built: so in either lifecycle,
+	// GeneralLifecycle's too, and both order events the same way)
+	preRetry, dueLate bool
 	// retryable is the retry policy's set, or the default set when the
 	// edge does not retry: what a budget counts as a failure.
 	retryable strategies.ReasonSet
@@ -605,7 +605,7 @@ func (w *World) buildEdgeStrategies(e *edge) error {
 	}
 	e.st = st
 	if st != nil {
-		st.preRetry = st.hedge != nil || e.policy.Deadline > 0 || e.inherit
+		st.preRetry, st.dueLate = st.hedge != nil || e.policy.Deadline > 0 || e.inherit, st.bare && (e.policy.Deadline > 0 || e.inherit)
 	}
 	if st != nil && st.od != nil {
 		e.od = st.od

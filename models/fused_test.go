@@ -9,7 +9,9 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/stampede-sim/stampede/models/config"
+	"github.com/stampede-sim/stampede/models/results"
 	"github.com/stampede-sim/stampede/sim"
+	"github.com/stampede-sim/stampede/strategies"
 )
 
 // The fused path of plain calls (plain.go) held to the general lifecycle:
@@ -179,4 +181,46 @@ func TestRecorderAfterWorkStarted(t *testing.T) {
 		t.Errorf("heard the end of %d requests' work, want %d (%d in service when the recorder came, %d started after, %d still in service at the end)",
 			done, want, atListen, started, busy())
 	}
+}
+
+// TestDeadlineLateBothWays: a call's deadline that its first attempt's
+// timeout precedes is left to the first retry (call.lazyDue) in either
+// lifecycle, not only where the edge's retry-only strategy takes its
+// shortcut (edgeStrat.bare, which GeneralLifecycle turns off): the
+// deadline's timer is then scheduled at the same point of the call both
+// ways, so that ties at its instant fall the same way.
+func TestDeadlineLateBothWays(t *testing.T) {
+	cfg := oneService(1, "1800ms", 12*time.Second)
+	cfg.Services[0].Workers = 100
+	cfg.Clients[0].Timeout = 1500 * time.Millisecond
+	cfg.Clients[0].Deadline = 2 * time.Second
+	cfg.Clients[0].Retry = strategies.RetrySpec{Attempts: 3, Backoff: "none"}
+	for _, general := range []bool{false, true} {
+		w, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if general {
+			w.GeneralLifecycle()
+		}
+		var last *call
+		hooksOf(w).onLaunch = func(_ *edge, c *call) { last = c }
+		// the call launched at 5s: its first attempt is out until 6.5s
+		w.Advance(sim.Time(5200*time.Millisecond), 1<<62)
+		if last == nil || last.start != sim.Time(5*time.Second) {
+			t.Fatalf("general %v: no call launched at 5s", general)
+		}
+		c := last
+		if !c.lazyDue || c.deadline.Active() {
+			t.Fatalf("general %v: the call's deadline was set at launch (lazyDue %v)", general, c.lazyDue)
+		}
+		// at its first retry the deadline is set
+		w.Advance(sim.Time(6600*time.Millisecond), 1<<62)
+		if c.lazyDue || c.deadline.When() != sim.Time(7*time.Second) {
+			t.Fatalf("general %v: after the first retry the deadline is %v (lazyDue %v), want 7s", general, c.deadline.When(), c.lazyDue)
+		}
+	}
+	bothWays(t, cfg, nil)
+	_, r := run(t, cfg)
+	wantEq(t, "failed[deadline_exceeded]", r.Summary.Failed["deadline_exceeded"], results.Count(9))
 }

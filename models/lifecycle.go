@@ -367,7 +367,7 @@ func (c *call) launch(w *World) {
 		}
 		// the first attempt, sent now, times out before the deadline:
 		// with nothing else to send a copy, it is set at the first retry
-		if t := c.e.policy.Timeout; t > 0 && c.due.Sub(now) > t && (c.x == nil || c.e.st.bare && c.e.st.preRetry) {
+		if t := c.e.policy.Timeout; t > 0 && c.due.Sub(now) > t && (c.x == nil || c.e.st.dueLate) {
 			c.lazyDue = true
 		} else {
 			c.setDeadline(w, now, &c.e.deadlines)
