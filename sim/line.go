@@ -94,7 +94,11 @@ func (s *Sim) feed(k uint32) {
 			s.stale--
 			continue
 		}
-		s.push(e)
+		if s.hole { // and so no next: push's choice, as in schedule
+			s.pushHeap(e)
+		} else {
+			s.push(e)
+		}
 		return
 	}
 	ln.inHeap = false
