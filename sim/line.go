@@ -86,11 +86,11 @@ func (ln *line) append(e entry) {
 func (s *Sim) feed(k uint32) {
 	ln := &s.lines[k-1]
 	for ln.n > 0 {
-		e := ln.ring[ln.head]
+		e := *ent(ln.ring, ln.head) // head < len(ring): no bounds check
 		ln.head = (ln.head + 1) & (len(ln.ring) - 1)
 		ln.n--
 		s.lined--
-		if s.slots[e.slot].seq != e.seq {
+		if s.slotAt(e.slot).seq != e.seq { // one of the table's (compact)
 			s.stale--
 			continue
 		}
