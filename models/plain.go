@@ -358,35 +358,11 @@ func (s *service) finishPlain(a *attempt) {
 
 // setSolo sets s.solo, sendSolo's test of s's state: no strategy or
 // balancer state (fixed when the world is built), one replica up, no
-// outage, black hole, pause or gray failure (setUp, setOutage, setPaused
+// outage, black hole, pause or gray failure (service_faults.go: setUp, setOutage, setPaused
 // and setGray keep it as they change). A replica's gray failure is set
 // only with the service's (refreshGray), so with no gray failure on s its
 // first replica has none either.
 func (s *service) setSolo() {
 	s.solo = s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast &&
 		!s.paused && !s.gray
-}
-
-// setUp sets s.up, the replicas that take requests, and s.solo with it.
-func (s *service) setUp(up int) {
-	s.up = up
-	s.setSolo()
-}
-
-// setOutage sets s.failFast and s.blackHole, and s.solo with them.
-func (s *service) setOutage(failFast, blackHole bool) {
-	s.failFast, s.blackHole = failFast, blackHole
-	s.setSolo()
-}
-
-// setPaused sets s.paused, and s.solo with it.
-func (s *service) setPaused(paused bool) {
-	s.paused = paused
-	s.setSolo()
-}
-
-// setGray sets s.gray, and s.solo with it.
-func (s *service) setGray(gray bool) {
-	s.gray = gray
-	s.setSolo()
 }

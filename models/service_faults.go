@@ -141,3 +141,27 @@ func (s *service) refresh() {
 		}
 	}
 }
+
+// setUp sets s.up, the replicas that take requests, and s.solo with it.
+func (s *service) setUp(up int) {
+	s.up = up
+	s.setSolo()
+}
+
+// setOutage sets s.failFast and s.blackHole, and s.solo with them.
+func (s *service) setOutage(failFast, blackHole bool) {
+	s.failFast, s.blackHole = failFast, blackHole
+	s.setSolo()
+}
+
+// setPaused sets s.paused, and s.solo with it.
+func (s *service) setPaused(paused bool) {
+	s.paused = paused
+	s.setSolo()
+}
+
+// setGray sets s.gray, and s.solo with it.
+func (s *service) setGray(gray bool) {
+	s.gray = gray
+	s.setSolo()
+}
