@@ -104,7 +104,80 @@ func (v *jv) find(parts []string) *jv {
 
 // appendJSONFloat formats x as encoding/json does (shortest form that
 // parses back to x; exponent only for very large or small magnitudes).
+// Most numbers a run writes are counts (whole numbers) or durations in
+// seconds that are a whole number of nanoseconds (latency quantiles, the
+// histograms' bounds); those it writes out itself (appendShort), the
+// same text strconv's shortest form gives at a fraction of its cost,
+// the others through strconv (appendFloatText).
 func appendJSONFloat(b []byte, x float64) []byte {
+	if t, ok := appendShort(b, x); ok {
+		return t
+	}
+	return appendFloatText(b, x)
+}
+
+// The magnitudes up to which appendShort writes whole numbers and
+// nanoseconds itself.
+const (
+	// wholeMax: below 2^53 every whole number is a float64, so the
+	// shortest digits that parse back to a whole x are x's own digits
+	// (those of any other number, one away at least, parse to another)
+	wholeMax = 1 << 53
+	// nanosMax: below 2^22 the float64s are 2^-31 apart at most, less
+	// than a nanosecond, so the shortest digits that parse back to x =
+	// k/1e9 (k nanoseconds, the division rounded as parsing k×10⁻⁹
+	// rounds) are k's, the trailing zeros of its fraction dropped (any
+	// shorter number is a nanosecond away at least, and parses to
+	// another float64)
+	nanosMax = 1 << 22
+)
+
+// appendShort appends x's text if x is a whole number of magnitude
+// below wholeMax (but -0) or a whole number of nanoseconds (x = k/1e9)
+// of magnitude in [1e-6, nanosMax), where strconv's 'f' form is taken
+// (appendFloatText), and reports whether it did. TestAppendShort holds it
+// to appendFloatText.
+func appendShort(b []byte, x float64) ([]byte, bool) {
+	a := math.Abs(x) // NaN and ±Inf fail both tests below
+	if a < wholeMax && a == math.Trunc(a) {
+		if x == 0 && math.Signbit(x) {
+			return b, false // -0, written "-0"
+		}
+		return strconv.AppendInt(b, int64(x), 10), true
+	}
+	if !(a >= 1e-6 && a < nanosMax) {
+		return b, false
+	}
+	k := math.Round(a * 1e9) // below 2^53: exact
+	if k/1e9 != a {
+		return b, false // not a whole number of nanoseconds
+	}
+	if x < 0 {
+		b = append(b, '-')
+	}
+	n := uint64(k)
+	b = strconv.AppendUint(b, n/1e9, 10)
+	// the fraction, not 0 (a is not whole): nine digits, less the
+	// trailing zeros
+	f := n % 1e9
+	var d [10]byte
+	d[0] = '.'
+	for i := 9; i >= 1; i-- {
+		d[i] = byte('0' + f%10)
+		f /= 10
+	}
+	end := 10
+	for d[end-1] == '0' {
+		end--
+	}
+	return append(b, d[:end]...), true
+}
+
+// appendFloatText is appendJSONFloat through strconv: the shortest
+// digits, in the 'f' form but for magnitudes below 1e-6 or from 1e21,
+// whose exponent form drops a leading zero of a negative exponent's two
+// digits (encoding/json's "1e-7", not "1e-07").
+func appendFloatText(b []byte, x float64) []byte {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return append(b, "null"...)
 	}
