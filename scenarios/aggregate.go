@@ -237,6 +237,11 @@ func increasing(ps [][2]float64) bool {
 // order: the same sums as bucket's, without a map lookup per bucket.
 func (h *histAcc) merge(ps [][2]float64) {
 	u, c := h.u2[:0], h.c2[:0]
+	if n := len(h.upper) + len(ps); cap(u) < n || cap(c) < n {
+		// room for every bucket of both at once (the merge has at most
+		// that many), rather than growing to it append by append
+		u, c = make([]float64, 0, n), make([]float64, 0, n)
+	}
 	i := 0
 	for _, p := range ps {
 		for i < len(h.upper) && h.upper[i] < p[0] {
