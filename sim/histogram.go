@@ -208,25 +208,10 @@ func (h *Histogram) Drain(qs []float64, out []time.Duration, into *Histogram) {
 		clear(out)
 		return
 	}
-	// k is the first quantile not answered yet, rank its rank; those
-	// of the smallest and largest ranks are Min and Max
-	n := h.n
-	k, rank := 0, uint64(0)
-	next := func() {
-		for ; k < len(qs); k++ {
-			checkQuantiles("Drain", qs, k)
-			rank = uint64(math.Ceil(qs[k] * float64(n)))
-			switch {
-			case rank <= 1:
-				out[k] = h.min
-			case rank >= n:
-				out[k] = h.max
-			default:
-				return
-			}
-		}
-	}
-	next()
+	// k is the first quantile not answered yet, want its rank (none once
+	// every quantile is answered); those of the smallest and largest
+	// ranks are Min and Max
+	k, want := h.drainRank(qs, out, 0)
 	var seen uint64
 	lo, hi := bucketOf(uint64(h.min))>>6, bucketOf(uint64(h.max))>>6
 	for wi := lo; wi <= hi; wi++ {
@@ -239,15 +224,35 @@ func (h *Histogram) Drain(qs []float64, out []time.Duration, into *Histogram) {
 			into.counts[i] += c
 			h.counts[i] = 0
 			// the first bucket whose running count reaches a rank
-			// holds that quantile, as in Quantiles
-			for seen += c; k < len(qs) && seen >= rank; next() {
+			// holds that quantile, as in Quantiles (seen never
+			// reaches the rank of none: it is at most h.n)
+			for seen += c; seen >= want; {
 				out[k] = h.estimate(i)
-				k++
+				k, want = h.drainRank(qs, out, k+1)
 			}
 		}
 	}
 	into.addTotals(h)
 	h.n, h.sumHi, h.sumLo, h.min, h.max = 0, 0, 0, 0, 0
+}
+
+// drainRank answers Drain's quantiles from k on that are h's Min or Max
+// and returns the first that is neither and its rank, or len(qs) and
+// the rank of none (math.MaxUint64) when none is left.
+func (h *Histogram) drainRank(qs []float64, out []time.Duration, k int) (int, uint64) {
+	for ; k < len(qs); k++ {
+		checkQuantiles("Drain", qs, k)
+		rank := uint64(math.Ceil(qs[k] * float64(h.n)))
+		switch {
+		case rank <= 1:
+			out[k] = h.min
+		case rank >= h.n:
+			out[k] = h.max
+		default:
+			return k, rank
+		}
+	}
+	return k, math.MaxUint64
 }
 
 // Merge adds every observation recorded in o to h, exactly as if they had
