@@ -125,6 +125,11 @@ type edge struct {
 	// balancer state, outlier detection, fair queue or reject cost), so
 	// that turnedAway can tell; nil otherwise. Kept by markPlain.
 	full *service
+	// fullRep and fullLimit are full's replica, its first (it has one:
+	// markPlain), and its waiting room's limit, both fixed at build:
+	// turnedAway's first test, the common case, reads them from e.
+	fullRep   *replica
+	fullLimit int
 }
 
 // turnedAway reports whether an attempt sent on e now is refused at once
@@ -134,14 +139,12 @@ type edge struct {
 // nothing scheduled in between changes no event's order: every later one
 // only has its sequence number one lower.
 func (e *edge) turnedAway() bool {
-	s := e.full
-	if s == nil {
+	r := e.fullRep
+	if r == nil {
 		return false
 	}
-	r := s.reps[0]
-	// enter's test of a full waiting room, then arrive's and enter's of
-	// the way to it
-	return r.q.n >= s.limit && (s.limit > 0 || s.paused || r.busy >= s.active) &&
+	s := e.full // enter's test of a full waiting room, then arrive's and enter's of the way to it
+	return r.q.n >= e.fullLimit && (e.fullLimit > 0 || s.paused || r.busy >= s.active) &&
 		s.up == 1 && !s.blackHole && !s.failFast && !r.g.gray && !e.link.drawn
 }
 

@@ -93,10 +93,10 @@ func (w *World) markPlain() {
 			(e.st == nil || e.st.bare)
 		// the target whose full waiting room refuses at once, seen
 		// from e (turnedAway)
-		e.full = nil
+		e.full, e.fullRep, e.fullLimit = nil, nil, 0
 		if s, ok := e.to.(*service); ok && !w.general && s.st == nil && s.bal == nil && e.od == nil &&
 			s.rejectCost == nil && s.cfg.Queue.Fair == "" && s.limit >= 0 && len(s.reps) > 0 {
-			e.full = s
+			e.full, e.fullRep, e.fullLimit = s, s.reps[0], s.limit
 		}
 	})
 	w.markPlainEnd()
