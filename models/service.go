@@ -50,6 +50,7 @@ type service struct {
 	prov            int        // replicas provisioned: cfg.Replicas, or the autoscaler's ready count
 	as              *autoscaler
 	ods             []*edgeOutlier // the callers' outlier detectors over these replicas
+	one             bool           // arrive's test of the common way, straight to enter (setSolo)
 
 	m serviceStats
 
@@ -211,6 +212,10 @@ func (s *service) arrive(a *attempt) {
 	a.arrived = now
 	// for the run and the interval (its count less its mark)
 	s.m.arrivalsN++
+	if s.one && a.e.od == nil {
+		s.enter(s.reps[0], a) // the tests below, in one (setSolo)
+		return
+	}
 	if s.blackHole {
 		s.m.droppedN++
 		a.release(w) // swallowed: no answer ever comes
