@@ -130,6 +130,11 @@ type edge struct {
 	// turnedAway's first test, the common case, reads them from e.
 	fullRep   *replica
 	fullLimit int
+	// okEnd and failEnd: deliver's fused end of a call's only attempt
+	// is taken by a success (okEnd) or a failure (failEnd): no strategy
+	// (or one that hears none, or no failure) and no step recorder
+	// hears it. Kept by markPlain.
+	okEnd, failEnd bool
 }
 
 // turnedAway reports whether an attempt sent on e now is refused at once
@@ -509,7 +514,7 @@ func (a *attempt) deliver(w *World) {
 	}
 	r := a.reason
 	c.cause = a.cause
-	if (c.x == nil || c.e.st.quiet || r != strategies.ReasonOK && !c.e.st.observes) && w.rec.step == nil && len(c.live) == 1 && a.holders == 2 {
+	if (c.e.okEnd || r != strategies.ReasonOK && c.e.failEnd) && len(c.live) == 1 && a.holders == 2 {
 		// the common case, in one: the call's only attempt answered,
 		// and no strategy (a quiet edge's success, a failure on an edge
 		// that observes none) or recorder hears it. letGo, the caller's

@@ -91,6 +91,10 @@ func (w *World) markPlain() {
 		// acting as it starts (c.due is sim.Never unless inherited)
 		e.direct = !w.general && e.policy.Deadline <= 0 && !e.inherit &&
 			(e.st == nil || e.st.bare)
+		// deliver's tests of an answer no strategy or recorder hears
+		// (a call's strategy state is there when its edge's is)
+		e.okEnd = (e.st == nil || e.st.quiet) && w.rec.step == nil
+		e.failEnd = (e.st == nil || !e.st.observes) && w.rec.step == nil
 		// the target whose full waiting room refuses at once, seen
 		// from e (turnedAway)
 		e.full, e.fullRep, e.fullLimit = nil, nil, 0
