@@ -315,7 +315,7 @@ func (s *service) finishPlain(a *attempt) {
 		rep.running[last] = next
 		rng := w.rngFor(with(next.seed, s.hash))
 		d := w.draws.Sample(s.dist) // s.dist.Sample(rng), exponential in line
-		if s.slow != 1 {
+		if s.slowed {
 			d = time.Duration(float64(d) * s.slow)
 		}
 		errP := s.errP

@@ -51,6 +51,7 @@ type service struct {
 	as              *autoscaler
 	ods             []*edgeOutlier // the callers' outlier detectors over these replicas
 	one             bool           // arrive's test of the common way, straight to enter (setSolo)
+	slowed          bool           // slow != 1, kept with it (refresh): start's test, and finishPlain's
 
 	m serviceStats
 
@@ -395,7 +396,7 @@ func (s *service) start(r *replica, a *attempt) {
 	r.running = append(r.running, a)
 	rng := w.rngFor(with(a.seed, s.hash))
 	d := w.draws.Sample(s.dist) // s.dist.Sample(rng), exponential in line
-	if s.slow != 1 {
+	if s.slowed {
 		d = time.Duration(float64(d) * s.slow)
 	}
 	errP := s.errP

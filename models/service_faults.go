@@ -71,7 +71,7 @@ func (s *service) refresh() {
 			okP *= 1 - f.cfg.Probability
 		}
 	}
-	s.slow = slow
+	s.slow, s.slowed = slow, slow != 1
 	s.errP = 1 - okP
 	s.active = max(0, cfg.Workers-workersOut)
 	up := max(0, s.prov-replicasOut-s.deployDown)
