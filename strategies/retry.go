@@ -76,8 +76,9 @@ func (p RetryPolicy) Retryable() ReasonSet { return p.retryable }
 func (p RetryPolicy) Backoff() Backoff { return p.backoff }
 
 // ShouldRetry reports whether a call that has made attempts attempts so far
-// (the failed one included) and failed with reason may try again.
-func (p RetryPolicy) ShouldRetry(attempts int, reason Reason) bool {
+// (the failed one included) and failed with reason may try again. (A
+// pointer receiver: a caller's policy is not copied for the test.)
+func (p *RetryPolicy) ShouldRetry(attempts int, reason Reason) bool {
 	return attempts < p.max && reason != ReasonOK && p.retryable.Has(reason)
 }
 
