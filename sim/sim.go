@@ -312,13 +312,14 @@ func badSchedule(d time.Duration) {
 	panic("sim: nil Handler")
 }
 
-// release frees sl, the slot at i (the caller has both at hand), and
-// drops its argument so the collector can reclaim what the event pointed
-// to. h is left in place: it is a handler bound once, which its model
-// keeps alive anyway, and the next scheduling overwrites it.
+// release frees sl, the slot at i (the caller has both at hand). Its
+// handler and argument stay in place until the next scheduling on the
+// slot overwrites them, sparing every event and every stop a pointer
+// store: the collector may see an argument of a freed slot a while
+// longer, as it does the handler (a model's events point to its own
+// long-lived things, the records of its pools, bound once).
 func (s *Sim) release(sl *slot, i uint32) {
 	sl.seq = freeSlot | uint64(s.free)
-	sl.arg = nil
 	s.free = i
 }
 
