@@ -32,10 +32,10 @@ type link struct {
 	// active fault); kept by newLink and setFaults, so that the test of
 	// the common case is one load
 	drawn bool
-	// fixed: the link draws nothing, its delay is always fixedD (a
-	// constant latency, no loss, no active fault); kept by setFaults
+	// fixed (setFaults): no draw, the delay is fixedD; lane: its sim.Lane
 	fixed  bool
 	fixedD time.Duration
+	lane   sim.Lane // the latency's, if constant (World.makeLanes)
 }
 
 func newLink(l config.LinkConfig) link {
@@ -465,8 +465,10 @@ func (c *call) sendAttempt(w *World, kind uint8) bool {
 		a.release(w) // the server never sees it
 	case d == 0:
 		e.to.arrive(a)
-	default:
+	case e.link.lane == (sim.Lane{}): // a latency not constant
 		w.s.Schedule(d, w.hArrive, a)
+	default: // on the lane of the link's constant latency
+		a.onLane(w, d, w.hArrive)
 	}
 	return true
 }
@@ -494,9 +496,20 @@ func (a *attempt) respond(w *World, r Reason) {
 		a.discard(w)
 	case d == 0:
 		a.deliver(w)
-	default:
+	case a.e.link.lane == (sim.Lane{}): // a latency not constant
 		w.s.Schedule(d, w.hDeliver, a)
+	default: // on the lane of the link's constant latency
+		a.onLane(w, d, w.hDeliver)
 	}
+}
+
+// onLane schedules h(a) d after now on the lane of a's link (a hop of
+// sendAttempt or respond over a link of constant latency). It stays a
+// call, so that the hop's callers keep their registers.
+//
+//go:noinline
+func (a *attempt) onLane(w *World, d time.Duration, h sim.Handler) {
+	w.s.ScheduleLane(a.e.link.lane, d, h, a)
 }
 
 // deliver hands an answer to the caller if it still waits for it.

@@ -236,6 +236,7 @@ func BuildReusing(cfg config.Config, old *World) (*World, error) {
 	if w.tr = newTracer(w); w.tr != nil {
 		w.listen(w.tr, hearStart|hearStep|hearDone)
 	}
+	w.makeLanes()
 	w.markPlain()
 	for _, c := range w.clients {
 		c.begin()
@@ -566,4 +567,16 @@ func (w *World) rollTotal(end sim.Time, width float64) {
 		n, m := len(st.p50)-1, len(tot.p50)-1
 		tot.p50[m], tot.p90[m], tot.p99[m], tot.p999[m] = st.p50[n], st.p90[n], st.p99[n], st.p999[n]
 	}
+}
+
+// makeLanes gives every link of constant latency the simulator's lane
+// (sim.Sim.NewLane) of its delay (link.lane): the messages such a link
+// carries are scheduled that delay after they are sent, and so fall due
+// in the order they are sent.
+func (w *World) makeLanes() {
+	w.eachEdge(func(e *edge) {
+		if d, ok := sim.ConstValue(e.link.latency); ok && e.link.latency != nil {
+			e.link.lane = w.s.NewLane(d)
+		}
+	})
 }

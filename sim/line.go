@@ -106,7 +106,8 @@ func (s *Sim) feed(k uint32) {
 
 // compactLines drops the stopped entries of every line, keeping the order
 // of the others, and gives a line whose head left the heap (compact
-// dropped it) its next entry there; the caller rebuilds the heap.
+// dropped it) its next entry there; the caller rebuilds the heap. It
+// compacts the lanes too.
 func (s *Sim) compactLines() {
 	s.lined = 0
 	for k := range s.lines {
@@ -122,6 +123,7 @@ func (s *Sim) compactLines() {
 		}
 		s.lined += ln.n
 	}
+	s.compactLanes() // and the lanes (lane.go)
 }
 
 // compact drops ln's stopped entries, keeping the order of the others.

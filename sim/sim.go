@@ -111,12 +111,12 @@ type Sim struct {
 	// registers through its loop and load back after each handler)
 	from, moved uint64
 	// lines hold the events scheduled on a Line behind its head, which
-	// is in the heap (line.go); lined counts them.
+	// is in the heap (line.go), lanes those on a Lane; lined counts both.
 	lines []line
 	lined int
-	seed  uint64
-	// streams are the named streams Rand and Stream have handed out,
-	// for Branch.
+	laneSet
+	seed uint64
+	// streams: the named streams Rand and Stream handed out (Branch).
 	streams []named
 }
 
@@ -135,7 +135,7 @@ func New(seed uint64) *Sim {
 func NewReusing(seed uint64, old *Sim) *Sim {
 	s := New(seed)
 	if old != nil {
-		s.heap, s.slots, s.lines = old.heap[:0], old.slots[:0], old.lines[:0]
+		s.heap, s.slots, s.lines, s.lanes = old.heap[:0], old.slots[:0], old.lines[:0], old.lanes[:0]
 		*old = Sim{}
 	}
 	return s
@@ -337,14 +337,14 @@ func (s *Sim) slotAt(i uint32) *slot {
 // none.
 func (s *Sim) NextAt() Time {
 	for {
-		e := s.first()
+		e, ln := s.firstAll()
 		if e == nil {
 			return Never
 		}
 		if s.slots[e.slot].seq == e.seq {
 			return e.at
 		}
-		if x := s.pop(); x.line != 0 {
+		if x := s.popAll(ln); x.line != 0 {
 			s.feed(x.line)
 		}
 		s.stale--
@@ -377,6 +377,14 @@ func (s *Sim) StepUntil(t Time) bool { return s.stepUntil(t) }
 // events through it. A handler must not call Fire, Step or the Run
 // methods.
 func (s *Sim) Fire(t Time, n uint64) (fired, atNow uint64) {
+	if len(s.lanes) != 0 {
+		return s.fireLanes(t, n) // the loop with lanes taken into account
+	}
+	return s.fire(t, n)
+}
+
+// fire is Fire's loop for a simulator without lanes.
+func (s *Sim) fire(t Time, n uint64) (fired, atNow uint64) {
 	s.from, s.moved = s.fired, s.fired
 	s.halt = s.fired + n
 	if s.halt < s.fired { // overflow: no budget
@@ -442,6 +450,9 @@ func (s *Sim) Halt() { s.halt = 0 }
 // change to the other): it is written out there rather than called, to
 // spare a call per event.
 func (s *Sim) stepUntil(t Time) bool {
+	if len(s.lanes) != 0 {
+		return s.stepLanes(t)
+	}
 	for {
 		// pop, written out: first's checks against t
 		var e entry
