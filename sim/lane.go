@@ -281,13 +281,41 @@ func (s *Sim) fireLanes(t Time, n uint64) (fired, atNow uint64) {
 			ln.head = head
 			ln.n--
 			s.lined--
-			if len(s.lanes) != 1 {
-				s.findLanes()
-			} else if ln.n == 0 {
-				s.lane = 0
-			} else {
-				nh := ent(ring, head)
-				s.lat, s.lseq = nh.at, nh.seq
+			// the earliest lane head now: lane's next, or with two
+			// lanes the other's head, whichever is earlier (findLane,
+			// written out for one and two lanes)
+			switch len(s.lanes) {
+			case 1:
+				if ln.n == 0 {
+					s.lane = 0
+				} else {
+					nh := ent(ring, head)
+					s.lat, s.lseq = nh.at, nh.seq
+				}
+			case 2:
+				other := 3 - s.lane
+				o := s.laneAt(other - 1)
+				switch {
+				case o.n == 0:
+					if ln.n == 0 {
+						s.lane = 0
+					} else {
+						nh := ent(ring, head)
+						s.lat, s.lseq = nh.at, nh.seq
+					}
+				case ln.n == 0:
+					oh := ent(o.ring, o.head)
+					s.lane, s.lat, s.lseq = other, oh.at, oh.seq
+				default:
+					nh, oh := ent(ring, head), ent(o.ring, o.head)
+					if oh.at < nh.at || (oh.at == nh.at && oh.seq < nh.seq) {
+						s.lane, s.lat, s.lseq = other, oh.at, oh.seq
+					} else {
+						s.lat, s.lseq = nh.at, nh.seq
+					}
+				}
+			default:
+				s.findLane()
 			}
 		} else {
 			var p *entry
