@@ -314,7 +314,12 @@ func (s *service) finishPlain(a *attempt) {
 		next.slot = int32(last)
 		rep.running[last] = next
 		rng := w.rngFor(with(next.seed, s.hash))
-		d := w.draws.Sample(s.dist) // s.dist.Sample(rng), exponential in line
+		var d time.Duration // s.dist.Sample(rng)
+		if s.expNS > 0 {
+			d = sim.Dur(s.expNS * w.draws.ExpFloat64())
+		} else {
+			d = w.draws.Sample(s.dist)
+		}
 		if s.slowed {
 			d = time.Duration(float64(d) * s.slow)
 		}

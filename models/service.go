@@ -72,6 +72,11 @@ type service struct {
 	patience     sim.Dist
 	patienceHash uint64
 	hRenege      sim.Handler
+
+	// dist's mean in ns when it is exponential, else 0 (sim.ExpMean):
+	// finishPlain's hand-off draws the work as sim.Dur(expNS *
+	// ExpFloat64()), Sample's draw without its test of dist's type
+	expNS float64
 }
 
 // downCall is one downstream call a request makes (a CallConfig expanded
@@ -110,6 +115,7 @@ func newService(w *World, cfg *config.ServiceConfig, idx int) *service {
 		name:     cfg.Name,
 		hash:     hashName("service/" + cfg.Name),
 		dist:     cfg.ServiceTime,
+		expNS:    sim.ExpMean(cfg.ServiceTime),
 		limit:    -1,
 		lifo:     cfg.Queue.Order == config.LIFO,
 		parallel: cfg.Fanout == config.Parallel,

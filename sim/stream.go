@@ -77,6 +77,21 @@ func (x *Stream) Sample(d Dist) time.Duration {
 	return d.Sample(x.R)
 }
 
+// ExpMean returns the mean of d in ns if d is an exponential distribution
+// ("exp(20ms)"), else 0: with it a caller that draws many samples of d
+// takes them as Dur(mean * ExpFloat64()), exactly Sample(d)'s, without
+// Sample's test of d's type at each draw.
+func ExpMean(d Dist) float64 {
+	if e, ok := d.(expDist); ok {
+		return e.ns
+	}
+	return 0
+}
+
+// Dur returns ns rounded to a Duration, saturating at the largest, as
+// the distributions' samples are.
+func Dur(ns float64) time.Duration { return toDur(ns) }
+
 // expK and expW are the ziggurat's rectangles as rand.(*Rand).ExpFloat64
 // uses them: a first word u of the stream, with j its low 32 bits and i
 // the next 8, gives float64(j) * expW[i] when j < expK[i] (j inside
