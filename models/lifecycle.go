@@ -118,8 +118,9 @@ type edge struct {
 	prio int8
 	// direct: launch sends a call's first attempt with nothing to do
 	// before it (no deadline of the edge's or inherited, no strategy
-	// acting as a call starts); kept by markPlain
-	direct bool
+	// acting as a call starts); lazy: with the edge's own deadline left
+	// to the first retry (lazyDue) alone. Kept by markPlain.
+	direct, lazy bool
 	// full is the target, a service whose full waiting room refuses an
 	// attempt at once with nothing to act before (no server strategy,
 	// balancer state, outlier detection, fair queue or reject cost), so
@@ -362,9 +363,11 @@ func (c *call) launch(w *World) {
 		c.sendAttempt(w, sendFirst)
 		return
 	}
-	// c.due is sim.Never, or the deadline inherited from the request the
-	// call is made for (deadline propagation); the edge's own is the
-	// earlier of the two.
+	if e := c.e; e.lazy { // (the edge's deadline alone: see markPlain)
+		c.due, c.lazyDue = now.Add(e.policy.Deadline), true
+		c.sendAttempt(w, sendFirst)
+		return
+	}
 	if d := c.e.policy.Deadline; d > 0 {
 		c.due = min(c.due, now.Add(d))
 	}

@@ -91,6 +91,14 @@ func (w *World) markPlain() {
 		// acting as it starts (c.due is sim.Never unless inherited)
 		e.direct = !w.general && e.policy.Deadline <= 0 && !e.inherit &&
 			(e.st == nil || e.st.bare)
+		// launch's tests of a call whose only step before its first
+		// attempt is its deadline, left to its first retry (lazyDue):
+		// the edge's own, past the timeout, and a strategy that does not
+		// act as a call starts and lets it wait (dueLate). The deadline's
+		// bound keeps now+deadline below sim.Never, as launch found it.
+		p := &e.policy
+		e.lazy = !w.general && !e.inherit && p.Timeout > 0 && p.Deadline > p.Timeout &&
+			p.Deadline < time.Duration(sim.Never-w.end) && (e.st == nil || e.st.bare && e.st.dueLate)
 		// deliver's tests of an answer no strategy or recorder hears
 		// (a call's strategy state is there when its edge's is)
 		e.okEnd = (e.st == nil || e.st.quiet) && w.rec.step == nil
