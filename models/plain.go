@@ -380,10 +380,9 @@ func (s *service) finishPlain(a *attempt) {
 // only with the service's (refreshGray), so with no gray failure on s its
 // first replica has none either.
 func (s *service) setSolo() {
-	s.solo = s.st == nil && s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast &&
-		!s.paused && !s.gray
 	// arrive's way straight to enter: no black hole, no outage, one
 	// replica up and no balancer state (and no outlier detection, the
 	// edge's, tested there)
 	s.one = s.up == 1 && s.bal == nil && !s.blackHole && !s.failFast
+	s.solo = s.one && s.st == nil && !s.paused && !s.gray
 }

@@ -220,7 +220,10 @@ func (s *service) arrive(a *attempt) {
 	// for the run and the interval (its count less its mark)
 	s.m.arrivalsN++
 	if s.one && a.e.od == nil {
-		s.enter(s.reps[0], a) // the tests below, in one (setSolo)
+		// one replica up, no weights to keep, no black hole or outage
+		// (setSolo), no outlier detection: pickFor's answer, without
+		// its two calls or the tests below
+		s.enter(s.reps[0], a)
 		return
 	}
 	if s.blackHole {
@@ -234,12 +237,6 @@ func (s *service) arrive(a *attempt) {
 			return
 		}
 		s.reject(a, strategies.ReasonOutage)
-		return
-	}
-	if s.up == 1 && s.bal == nil && a.e.od == nil {
-		// one replica up, no weights to keep, no outlier detection:
-		// pickFor's answer, without its two calls
-		s.enter(s.reps[0], a)
 		return
 	}
 	if i := s.rr; s.balancer == balRoundRobin && i < s.up && s.bal == nil && a.e.od == nil {
